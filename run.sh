@@ -1,0 +1,95 @@
+#!/usr/bin/env bash
+# Builds and runs AfterSales.Actors: PostgreSQL (a private one unless ConnectionStrings__Postgres is set),
+# migrations, N silos and the API host. Ctrl-C stops everything it started; the data stays for the next run.
+#   ./run.sh [--silos N] [--http-port P]
+set -euo pipefail
+cd "$(dirname "$0")"
+root="$PWD"
+source scripts/postgres.sh
+
+silos=1
+http_port="${AFTERSALES_HTTP_PORT:-8080}"
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --silos) silos="${2:-}"; shift 2 ;;
+    --http-port) http_port="${2:-}"; shift 2 ;;
+    -h|--help) sed -n '2,5p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    *) echo "unknown argument: $1 (try --help)" >&2; exit 2 ;;
+  esac
+done
+[[ "$silos" =~ ^[1-9][0-9]?$ ]] || { echo "--silos must be a number from 1 to 99 (was '$silos')" >&2; exit 2; }
+[[ "$http_port" =~ ^[0-9]+$ ]] || { echo "--http-port must be a port number (was '$http_port')" >&2; exit 2; }
+
+data_root="${AFTERSALES_DATA_DIR:-$root/.data}"
+log_dir="$data_root/logs"
+mkdir -p "$log_dir"
+pids=()
+started_pg=""
+
+stop_all() {
+  trap - INT TERM EXIT
+  echo
+  echo "== stopping"
+  for pid in "${pids[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
+  for pid in "${pids[@]}"; do wait "$pid" 2>/dev/null || true; done
+  if [ -n "$started_pg" ]; then pg_stop "$data_root/postgres"; echo "   PostgreSQL stopped; data kept in $data_root/postgres"; fi
+  exit 0
+}
+trap stop_all INT TERM EXIT
+
+echo "== building (Release)"
+dotnet build src/Silo/Silo.csproj -c Release -nologo -v quiet -clp:ErrorsOnly
+dotnet build src/ApiHost/ApiHost.csproj -c Release -nologo -v quiet -clp:ErrorsOnly
+silo_dir="$root/src/Silo/bin/Release/net10.0"
+api_dir="$root/src/ApiHost/bin/Release/net10.0"
+
+if [ -z "${ConnectionStrings__Postgres:-}" ]; then
+  pg_port="${AFTERSALES_PG_PORT:-55432}"
+  echo "== starting the private PostgreSQL (127.0.0.1:$pg_port, data in $data_root/postgres)"
+  pg_start "$data_root/postgres" "$pg_port"
+  started_pg=1
+  export ConnectionStrings__Postgres="$(pg_connection_string "$pg_port")"
+else
+  echo "== using the PostgreSQL in ConnectionStrings__Postgres"
+fi
+
+echo "== applying migrations"
+(cd "$silo_dir" && dotnet AfterSales.Actors.Silo.dll migrate) >"$log_dir/migrate.log" 2>&1 || { cat "$log_dir/migrate.log" >&2; exit 1; }
+
+for ((i = 0; i < silos; i++)); do
+  echo "== starting silo $((i + 1))/$silos (silo port $((11111 + i)), gateway $((30000 + i)); log $log_dir/silo-$((i + 1)).log)"
+  (cd "$silo_dir" && exec env Cluster__SiloPort=$((11111 + i)) Cluster__GatewayPort=$((30000 + i)) Cluster__ApplyMigrationsOnStart=false \
+     dotnet AfterSales.Actors.Silo.dll) >"$log_dir/silo-$((i + 1)).log" 2>&1 &
+  pids+=($!)
+done
+
+base_url="http://127.0.0.1:$http_port"
+echo "== starting the API host ($base_url; log $log_dir/api.log)"
+(cd "$api_dir" && exec env ASPNETCORE_URLS="$base_url" dotnet AfterSales.Actors.ApiHost.dll) >"$log_dir/api.log" 2>&1 &
+pids+=($!)
+
+printf '== waiting for %s/health/ready ' "$base_url"
+ready=""
+for _ in $(seq 1 180); do
+  if curl -fsS -o /dev/null "$base_url/health/ready" 2>/dev/null; then ready=1; break; fi
+  for pid in "${pids[@]}"; do
+    kill -0 "$pid" 2>/dev/null || { echo; echo "a process exited early; see $log_dir" >&2; tail -20 "$log_dir"/*.log >&2; exit 1; }
+  done
+  printf '.'
+  sleep 1
+done
+echo
+[ -n "$ready" ] || { echo "not ready after 180 s; see $log_dir" >&2; exit 1; }
+
+cat <<MSG
+
+AfterSales.Actors is running with $silos silo(s).
+  API          $base_url/api
+  API docs     $base_url/scalar   (OpenAPI: $base_url/openapi/v1.json)
+  Dashboard    $base_url/dashboard/
+  Health       $base_url/health/ready   $base_url/health/live
+  Logs         $log_dir
+Press Ctrl-C to stop (data is kept for the next run).
+MSG
+wait -n "${pids[@]}" || true
+echo "a process exited; see $log_dir" >&2

@@ -1,0 +1,67 @@
+using Npgsql;
+using Orleans.Configuration;
+using Orleans.Dashboard;
+
+namespace AfterSales.ApiHost.Hosting;
+
+public static partial class OrleansClientExtensions
+{
+    /// <summary>
+    /// Joins the cluster as an external client through the PostgreSQL membership table. The client keeps retrying
+    /// until a gateway answers and re-reads the gateway list every couple of seconds, so the API host outlives
+    /// silo restarts.
+    /// </summary>
+    public static WebApplicationBuilder AddAfterSalesCluster(this WebApplicationBuilder builder)
+    {
+        var settings = ClientSettings.Load(builder.Configuration);
+        var problems = settings.Validate();
+        if (problems.Count > 0)
+        {
+            throw new InvalidOperationException("Invalid configuration: " + string.Join(" ", problems));
+        }
+
+        builder.Services.AddSingleton(settings);
+        builder.Services.AddSingleton(_ => NpgsqlDataSource.Create(settings.ConnectionString));
+        builder.Services.AddSingleton(TimeProvider.System);
+        builder.UseOrleansClient(client =>
+        {
+            client.Configure<ClusterOptions>(options =>
+            {
+                options.ClusterId = settings.ClusterId;
+                options.ServiceId = settings.ServiceId;
+            });
+            client.UseAdoNetClustering(options =>
+            {
+                options.Invariant = "Npgsql";
+                options.ConnectionString = settings.ConnectionString;
+            });
+            client.Configure<GatewayOptions>(options => options.GatewayListRefreshPeriod = settings.GatewayListRefreshPeriod);
+            client.Configure<ClientMessagingOptions>(options => options.ResponseTimeout = settings.ResponseTimeout);
+            client.UseConnectionRetryFilter<RetryUntilClusterAnswers>();
+            client.AddDashboard();
+        });
+        builder.Logging.AddFilter("Polly", LogLevel.Error);
+        return builder;
+    }
+
+    /// <summary>Keeps the host up while no silo is reachable yet (start order does not matter).</summary>
+    private sealed partial class RetryUntilClusterAnswers(TimeProvider time, ILogger<RetryUntilClusterAnswers> logger) : IClientConnectionRetryFilter
+    {
+        private int _attempts;
+
+        public async Task<bool> ShouldRetryConnectionAttempt(Exception exception, CancellationToken cancellationToken)
+        {
+            var attempt = Interlocked.Increment(ref _attempts);
+            if (attempt == 1 || attempt % 10 == 0)
+            {
+                LogWaiting(logger, attempt, exception.Message);
+            }
+
+            await Task.Delay(TimeSpan.FromSeconds(1), time, cancellationToken);
+            return !cancellationToken.IsCancellationRequested;
+        }
+
+        [LoggerMessage(EventId = 200, Level = LogLevel.Warning, Message = "No silo reachable yet (attempt {Attempt}): {Reason}. Retrying.")]
+        private static partial void LogWaiting(ILogger logger, int attempt, string reason);
+    }
+}

@@ -1,0 +1,73 @@
+using AfterSales.Interfaces.Common;
+using Microsoft.AspNetCore.Diagnostics;
+using Microsoft.AspNetCore.Http.Features;
+using Orleans.Runtime;
+using Orleans.Runtime.Messaging;
+
+namespace AfterSales.ApiHost.Http;
+
+public static partial class ErrorHandling
+{
+    /// <summary>Problem details for every error: refusals, framework 4xx, and exceptions (503 when the cluster is unavailable).</summary>
+    public static IServiceCollection AddAfterSalesProblemDetails(this IServiceCollection services)
+    {
+        services.AddProblemDetails(options => options.CustomizeProblemDetails = context =>
+        {
+            context.ProblemDetails.Instance ??= context.HttpContext.Request.Path;
+            context.ProblemDetails.Extensions["traceId"] = context.HttpContext.Features.Get<IHttpActivityFeature>()?.Activity?.Id
+                ?? context.HttpContext.TraceIdentifier;
+        });
+        services.AddExceptionHandler<ClusterUnavailableHandler>();
+        return services;
+    }
+
+    public static WebApplication UseAfterSalesErrorHandling(this WebApplication app)
+    {
+        app.UseExceptionHandler();
+        app.UseStatusCodePages();
+        return app;
+    }
+
+    /// <summary>
+    /// The cluster (or its database) could not answer in time: the change was not acknowledged, so the client may
+    /// retry — with the same Idempotency-Key it cannot be applied twice.
+    /// </summary>
+    private sealed partial class ClusterUnavailableHandler(IProblemDetailsService problems, ILogger<ClusterUnavailableHandler> logger) : IExceptionHandler
+    {
+        public async ValueTask<bool> TryHandleAsync(HttpContext context, Exception exception, CancellationToken cancellationToken)
+        {
+            if (!IsTransient(exception))
+            {
+                return false;
+            }
+
+            LogUnavailable(logger, context.Request.Method, context.Request.Path, exception.GetType().Name, exception.Message);
+            context.Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
+            context.Response.Headers.RetryAfter = "1";
+            return await problems.TryWriteAsync(new ProblemDetailsContext
+            {
+                HttpContext = context,
+                Exception = exception,
+                ProblemDetails =
+                {
+                    Status = StatusCodes.Status503ServiceUnavailable,
+                    Title = "Service temporarily unavailable",
+                    Detail = "The cluster could not complete the request in time; nothing was acknowledged. Retry with the same Idempotency-Key.",
+                },
+            });
+        }
+
+        private static bool IsTransient(Exception exception) => exception switch
+        {
+            TimeoutException or OrleansMessageRejectionException or ConnectionFailedException or GatewayTooBusyException => true,
+            Orleans.Storage.InconsistentStateException => true,
+            ServiceUnavailableException => true,
+            AggregateException { InnerExceptions.Count: 1 } aggregate => IsTransient(aggregate.InnerExceptions[0]),
+            { InnerException: { } inner } => IsTransient(inner),
+            _ => false,
+        };
+
+        [LoggerMessage(EventId = 300, Level = LogLevel.Warning, Message = "{Method} {Path} answered 503: {Exception}: {Reason}")]
+        private static partial void LogUnavailable(ILogger logger, string method, string path, string exception, string reason);
+    }
+}

@@ -1,0 +1,51 @@
+namespace AfterSales.Interfaces.Common;
+
+/// <summary>How a command or query ended; the HTTP host maps it to a status code.</summary>
+public enum OutcomeStatus
+{
+    Ok = 0,
+    Created = 1,
+    Invalid = 2,
+    NotFound = 3,
+    Conflict = 4,
+}
+
+/// <summary>Why a request was refused, in words a caller can act on; <see cref="Errors"/> is keyed by field name.</summary>
+[GenerateSerializer, Immutable, Alias("AfterSales.Refusal")]
+public sealed record class Refusal(
+    [property: Id(0)] OutcomeStatus Status,
+    [property: Id(1)] string Title,
+    [property: Id(2)] string Detail,
+    [property: Id(3)] IReadOnlyDictionary<string, string[]>? Errors = null)
+{
+    public static Refusal Invalid(string field, string message) =>
+        new(OutcomeStatus.Invalid, "Invalid request", message, new Dictionary<string, string[]> { [field] = [message] });
+
+    public static Refusal Invalid(IReadOnlyDictionary<string, string[]> errors) =>
+        new(OutcomeStatus.Invalid, "Invalid request", string.Join(" ", errors.SelectMany(e => e.Value)), errors);
+
+    public static Refusal NotFound(string detail) => new(OutcomeStatus.NotFound, "Not found", detail);
+
+    public static Refusal Conflict(string detail) => new(OutcomeStatus.Conflict, "Conflict", detail);
+}
+
+/// <summary>
+/// The result of a grain command or query: a value, or a refusal that changed nothing.
+/// Grains return refusals instead of throwing, so expected outcomes never cost an exception.
+/// </summary>
+[GenerateSerializer, Immutable, Alias("AfterSales.Outcome`1")]
+public sealed record class Outcome<T>(
+    [property: Id(0)] OutcomeStatus Status,
+    [property: Id(1)] T? Value,
+    [property: Id(2)] Refusal? Refusal)
+{
+    public bool Succeeded => Refusal is null;
+
+    public static Outcome<T> Ok(T value) => new(OutcomeStatus.Ok, value, null);
+
+    public static Outcome<T> Created(T value) => new(OutcomeStatus.Created, value, null);
+
+    public static Outcome<T> Refused(Refusal refusal) => new(refusal.Status, default, refusal);
+
+    public static implicit operator Outcome<T>(Refusal refusal) => Refused(refusal);
+}

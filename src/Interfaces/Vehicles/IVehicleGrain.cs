@@ -1,0 +1,52 @@
+using AfterSales.Interfaces.Common;
+
+namespace AfterSales.Interfaces.Vehicles;
+
+/// <summary>
+/// One vehicle, keyed by its VIN (upper case). Owns identity, lifecycle, odometer, the repair archive and the
+/// warranty/三包 answers derived from them. Every command takes the caller's idempotency key (or null):
+/// a repeated key returns the first outcome and changes nothing.
+/// </summary>
+[Alias("AfterSales.IVehicleGrain")]
+public interface IVehicleGrain : IGrainWithStringKey
+{
+    /// <summary>Registers a produced vehicle.</summary>
+    [Alias("Register")]
+    Task<Outcome<VehicleView>> RegisterAsync(RegisterVehicle command, string? idempotencyKey);
+
+    /// <summary>Records delivery to the first owner; starts the warranty clocks.</summary>
+    [Alias("Deliver")]
+    Task<Outcome<VehicleView>> DeliverAsync(DeliverVehicle command, string? idempotencyKey);
+
+    /// <summary>Records an odometer reading; readings never go backwards.</summary>
+    [Alias("RecordOdometer")]
+    Task<Outcome<VehicleView>> RecordOdometerAsync(RecordOdometer command, string? idempotencyKey);
+
+    /// <summary>Changes the owner; every entitlement stays with the VIN.</summary>
+    [Alias("TransferOwnership")]
+    Task<Outcome<VehicleView>> TransferOwnershipAsync(TransferOwnership command, string? idempotencyKey);
+
+    /// <summary>Ends the vehicle's service life (replaced, refunded or scrapped).</summary>
+    [Alias("EndLife")]
+    Task<Outcome<VehicleView>> EndLifeAsync(EndVehicleLife command, string? idempotencyKey);
+
+    /// <summary>Appends a visit to the repair archive (stations call this when a work order completes).</summary>
+    [Alias("AppendVisit")]
+    Task<Outcome<RepairRecordView>> AppendVisitAsync(CompletedVisit visit, string? idempotencyKey);
+
+    /// <summary>Creates a vehicle with its delivery, reading and past visits in one durable write (bulk loads).</summary>
+    [Alias("Import")]
+    Task<Outcome<VehicleView>> ImportAsync(VehicleImport import);
+
+    /// <summary>Identity, owner, state and odometer.</summary>
+    [Alias("Get")]
+    Task<Outcome<VehicleView>> GetAsync();
+
+    /// <summary>Coverage and 三包 entitlements now, or on <paramref name="asOf"/> at <paramref name="mileageKm"/>.</summary>
+    [Alias("GetWarranty")]
+    Task<Outcome<WarrantyView>> GetWarrantyAsync(DateOnly? asOf, int? mileageKm);
+
+    /// <summary>The repair archive, newest first.</summary>
+    [Alias("GetHistory")]
+    Task<Outcome<IReadOnlyList<RepairRecordView>>> GetHistoryAsync();
+}

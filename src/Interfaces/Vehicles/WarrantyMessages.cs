@@ -1,0 +1,68 @@
+namespace AfterSales.Interfaces.Vehicles;
+
+public enum CoverageState
+{
+    Active = 0,
+    ExpiredByTime = 1,
+    ExpiredByMileage = 2,
+}
+
+public enum FirstMaintenanceState
+{
+    Due = 0,
+    Done = 1,
+    Missed = 2,
+}
+
+public enum Remedy
+{
+    ReplaceOrRefund = 0,
+    Replace = 1,
+    UnitReplacement = 2,
+    LoanerOrCompensation = 3,
+}
+
+[GenerateSerializer, Immutable, Alias("AfterSales.CoverageView")]
+public sealed record class CoverageView(
+    [property: Id(0)] string Name,
+    [property: Id(1)] CoverageState State,
+    [property: Id(2)] DateOnly EndsOn,
+    [property: Id(3)] int EndsAtKm,
+    [property: Id(4)] int RemainingDays,
+    [property: Id(5)] int RemainingKm);
+
+[GenerateSerializer, Immutable, Alias("AfterSales.FirstMaintenanceView")]
+public sealed record class FirstMaintenanceView(
+    [property: Id(0)] FirstMaintenanceState State,
+    [property: Id(1)] DateOnly DueBy,
+    [property: Id(2)] int DueAtKm);
+
+[GenerateSerializer, Immutable, Alias("AfterSales.EntitlementView")]
+public sealed record class EntitlementView(
+    [property: Id(0)] Remedy Remedy,
+    [property: Id(1)] string Article,
+    [property: Id(2)] string Reason,
+    [property: Id(3)] IReadOnlyList<string> VisitIds);
+
+[GenerateSerializer, Immutable, Alias("AfterSales.CountersView")]
+public sealed record class CountersView(
+    [property: Id(0)] int RepairDays,
+    [property: Id(1)] IReadOnlyDictionary<string, int> RepairsByFault,
+    [property: Id(2)] int UnitReplacements,
+    [property: Id(3)] int SeriousSafetyRepairs,
+    [property: Id(4)] IReadOnlyDictionary<string, int> MainPartReplacements);
+
+/// <summary>What the vehicle is entitled to on a date and mileage: coverages, 首保, 三包 entitlements, recalls.</summary>
+[GenerateSerializer, Immutable, Alias("AfterSales.WarrantyView")]
+public sealed record class WarrantyView(
+    [property: Id(0)] string Vin,
+    [property: Id(1)] DateOnly AsOf,
+    [property: Id(2)] int MileageKm,
+    [property: Id(3)] VehicleLifecycle VehicleState,
+    [property: Id(4)] DateOnly? CoverageStart,
+    [property: Id(5)] IReadOnlyList<CoverageView> Coverages,
+    [property: Id(6)] FirstMaintenanceView? FirstMaintenance,
+    [property: Id(7)] IReadOnlyList<EntitlementView> Entitlements,
+    [property: Id(8)] CountersView Counters,
+    [property: Id(9)] IReadOnlyList<string> OpenRecalls,
+    [property: Id(10)] string? Note);

@@ -1,0 +1,122 @@
+using System.Net;
+using Microsoft.Extensions.Configuration;
+using Npgsql;
+
+namespace AfterSales.Silo.Hosting;
+
+/// <summary>
+/// Where this silo lives and how it joins the cluster. Bound from the <c>Cluster</c> section
+/// (environment: <c>Cluster__SiloPort</c> …) plus <c>ConnectionStrings:Postgres</c>.
+/// </summary>
+public sealed class ClusterSettings
+{
+    public const string SectionName = "Cluster";
+    public const string ConnectionStringName = "Postgres";
+
+    /// <summary>Cluster (deployment) id shared by silos and clients that form one cluster. Default <c>aftersales</c>.</summary>
+    public string ClusterId { get; set; } = "aftersales";
+
+    /// <summary>Service id: keys grain state and reminders; keep it stable across deployments. Default <c>aftersales</c>.</summary>
+    public string ServiceId { get; set; } = "aftersales";
+
+    /// <summary>Region this silo runs in, shown in the dashboard and logs. Default <c>default</c>.</summary>
+    public string Region { get; set; } = "default";
+
+    /// <summary>Silo-to-silo port. Default 11111.</summary>
+    public int SiloPort { get; set; } = 11111;
+
+    /// <summary>Client gateway port. Default 30000.</summary>
+    public int GatewayPort { get; set; } = 30000;
+
+    /// <summary>Address other silos and clients reach this silo at (IP or resolvable host name). Default 127.0.0.1.</summary>
+    public string AdvertisedAddress { get; set; } = "127.0.0.1";
+
+    /// <summary>Apply pending database migrations when the silo starts. Default true.</summary>
+    public bool ApplyMigrationsOnStart { get; set; } = true;
+
+    /// <summary>Host the Orleans dashboard's data collection in this silo. Default true (costs throughput; see stack notes).</summary>
+    public bool DashboardEnabled { get; set; } = true;
+
+    /// <summary>Npgsql connection string (<c>ConnectionStrings:Postgres</c>).</summary>
+    public string ConnectionString { get; set; } = "";
+
+    public static ClusterSettings Load(IConfiguration configuration)
+    {
+        var settings = new ClusterSettings();
+        configuration.GetSection(SectionName).Bind(settings);
+        settings.ConnectionString = configuration.GetConnectionString(ConnectionStringName) ?? "";
+        return settings;
+    }
+
+    /// <summary>Every problem with the settings, each naming the setting and what would be accepted.</summary>
+    public IReadOnlyList<string> Validate()
+    {
+        var problems = new List<string>();
+        if (string.IsNullOrWhiteSpace(ConnectionString))
+        {
+            problems.Add("ConnectionStrings:Postgres is missing (environment: ConnectionStrings__Postgres). ./run.sh sets it for its private PostgreSQL.");
+        }
+        else
+        {
+            try
+            {
+                var parsed = new NpgsqlConnectionStringBuilder(ConnectionString);
+                if (string.IsNullOrWhiteSpace(parsed.Host))
+                {
+                    problems.Add("ConnectionStrings:Postgres has no Host.");
+                }
+            }
+            catch (ArgumentException ex)
+            {
+                problems.Add($"ConnectionStrings:Postgres is not a valid Npgsql connection string: {ex.Message}");
+            }
+        }
+
+        RequireText(problems, nameof(ClusterId), ClusterId);
+        RequireText(problems, nameof(ServiceId), ServiceId);
+        RequireText(problems, nameof(Region), Region);
+        RequirePort(problems, nameof(SiloPort), SiloPort);
+        RequirePort(problems, nameof(GatewayPort), GatewayPort);
+        if (SiloPort == GatewayPort)
+        {
+            problems.Add($"{SectionName}:SiloPort and {SectionName}:GatewayPort must differ (both are {SiloPort}).");
+        }
+
+        if (string.IsNullOrWhiteSpace(AdvertisedAddress))
+        {
+            problems.Add($"{SectionName}:AdvertisedAddress must be an IP address or host name.");
+        }
+
+        return problems;
+    }
+
+    /// <summary>The advertised address as an IP, resolving a host name (compose service names) once at start.</summary>
+    public IPAddress ResolveAdvertisedAddress()
+    {
+        if (IPAddress.TryParse(AdvertisedAddress, out var ip))
+        {
+            return ip;
+        }
+
+        var addresses = Dns.GetHostAddresses(AdvertisedAddress);
+        return addresses.FirstOrDefault(a => a.AddressFamily == System.Net.Sockets.AddressFamily.InterNetwork)
+            ?? addresses.FirstOrDefault()
+            ?? throw new InvalidOperationException($"{SectionName}:AdvertisedAddress '{AdvertisedAddress}' does not resolve to an address.");
+    }
+
+    private static void RequireText(List<string> problems, string name, string value)
+    {
+        if (string.IsNullOrWhiteSpace(value))
+        {
+            problems.Add($"{SectionName}:{name} must not be empty.");
+        }
+    }
+
+    private static void RequirePort(List<string> problems, string name, int value)
+    {
+        if (value is < 1 or > 65535)
+        {
+            problems.Add($"{SectionName}:{name} must be a TCP port between 1 and 65535 (was {value}).");
+        }
+    }
+}

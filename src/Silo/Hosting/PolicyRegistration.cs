@@ -1,0 +1,58 @@
+using AfterSales.Domain.Warranty;
+using AfterSales.Grains.Vehicles;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+
+namespace AfterSales.Silo.Hosting;
+
+public static class PolicyRegistration
+{
+    /// <summary>Configuration section of the vehicle policy (warranty periods, 三包 thresholds, idempotency window).</summary>
+    public const string VehiclesSection = "Policies:Vehicles";
+
+    /// <summary>Business policies from configuration, validated when the silo starts (errors name the setting).</summary>
+    public static IServiceCollection AddAfterSalesPolicies(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddOptions<VehicleOptions>()
+            .Configure(options => BindVehicleOptions(configuration.GetSection(VehiclesSection), options))
+            .ValidateOnStart();
+        services.AddSingleton<IValidateOptions<VehicleOptions>, VehicleOptionsValidator>();
+        return services;
+    }
+
+    private static void BindVehicleOptions(IConfigurationSection section, VehicleOptions options)
+    {
+        section.Bind(options);
+        // The binder appends configured list items to the defaults; a configured component list replaces them.
+        var components = section.GetSection("Warranty:Components");
+        if (components.Exists())
+        {
+            options.Warranty = options.Warranty with { Components = components.Get<List<ComponentCoverage>>() ?? [] };
+        }
+    }
+
+    private sealed class VehicleOptionsValidator : IValidateOptions<VehicleOptions>
+    {
+        public ValidateOptionsResult Validate(string? name, VehicleOptions options)
+        {
+            var problems = options.Warranty.Validate().Select(p => $"{VehiclesSection}:Warranty:{p}").ToList();
+            if (options.IdempotencyCapacity < 1)
+            {
+                problems.Add($"{VehiclesSection}:IdempotencyCapacity must be at least 1; it is {options.IdempotencyCapacity}.");
+            }
+
+            if (options.IdempotencyWindow <= TimeSpan.Zero)
+            {
+                problems.Add($"{VehiclesSection}:IdempotencyWindow must be positive; it is {options.IdempotencyWindow}.");
+            }
+
+            if (options.BusinessUtcOffset < TimeSpan.FromHours(-14) || options.BusinessUtcOffset > TimeSpan.FromHours(14))
+            {
+                problems.Add($"{VehiclesSection}:BusinessUtcOffset must be between -14:00 and +14:00; it is {options.BusinessUtcOffset}.");
+            }
+
+            return problems.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(problems);
+        }
+    }
+}

@@ -1,0 +1,32 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using Orleans.Storage;
+
+namespace AfterSales.Silo.Persistence;
+
+/// <summary>
+/// Stores grain state as plain camelCase JSON with no .NET type names in it (the default serializer embeds
+/// "$type": "Namespace.Type, Assembly", which breaks on every rename). The state classes are the schema:
+/// renaming a property is a migration, renaming a type is not.
+/// </summary>
+public sealed class JsonGrainStateSerializer : IGrainStorageSerializer
+{
+    public static readonly JsonSerializerOptions Options = CreateOptions();
+
+    public BinaryData Serialize<T>(T? input) => new(JsonSerializer.SerializeToUtf8Bytes(input, Options));
+
+    public T? Deserialize<T>(BinaryData input) => JsonSerializer.Deserialize<T>(input.ToMemory().Span, Options);
+
+    private static JsonSerializerOptions CreateOptions()
+    {
+        var options = new JsonSerializerOptions(JsonSerializerDefaults.Web)
+        {
+            DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
+            // jsonb does not keep key order; nothing here may depend on it.
+            AllowOutOfOrderMetadataProperties = true,
+        };
+        options.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.CamelCase));
+        options.MakeReadOnly(populateMissingResolver: true);
+        return options;
+    }
+}

@@ -1,0 +1,48 @@
+#!/usr/bin/env bash
+# Runs every test against a throwaway PostgreSQL on a free loopback port, then removes it.
+# Ends with the line "N passed, N failed" counted from the test results (TRX files).
+#   ./test.sh                      all tests
+#   ./test.sh --filter EXPRESSION  a subset (dotnet test --filter syntax)
+set -uo pipefail
+cd "$(dirname "$0")"
+source scripts/postgres.sh
+
+filter=()
+if [ "${1:-}" = "--filter" ] && [ -n "${2:-}" ]; then filter=(--filter "$2"); fi
+
+results_dir="$PWD/TestResults"
+rm -rf "$results_dir"
+data_dir="$(mktemp -d /tmp/aftersales-test-pg.XXXXXX)"
+cleanup() { pg_stop "$data_dir"; rm -rf "$data_dir"; }
+trap cleanup EXIT
+
+port="$(pg_free_port)"
+echo "== starting a throwaway PostgreSQL on 127.0.0.1:$port"
+# A throwaway database needs no fsync; durability across *process* crashes does not depend on it.
+PG_FSYNC=off pg_start "$data_dir" "$port" || { echo "0 passed, 1 failed"; exit 1; }
+export AFTERSALES_TEST_POSTGRES="Host=127.0.0.1;Port=$port;Username=postgres;Database=postgres;Maximum Pool Size=200"
+
+echo "== building (Release, warnings are errors)"
+if ! dotnet build AfterSales.Actors.sln -c Release -nologo -v quiet -clp:ErrorsOnly; then
+  echo "build failed"
+  echo "0 passed, 1 failed"
+  exit 1
+fi
+
+echo "== running tests"
+dotnet test AfterSales.Actors.sln -c Release --no-build -nologo \
+  --logger "trx" --logger "console;verbosity=normal" --results-directory "$results_dir" "${filter[@]}"
+test_exit=$?
+
+passed=0; failed=0
+shopt -s nullglob
+for trx in "$results_dir"/*.trx; do
+  counters="$(grep -o '<Counters [^>]*>' "$trx" | head -1)"
+  p="$(sed -n 's/.* passed="\([0-9]*\)".*/\1/p' <<<"$counters")"
+  f="$(sed -n 's/.* failed="\([0-9]*\)".*/\1/p' <<<"$counters")"
+  e="$(sed -n 's/.* error="\([0-9]*\)".*/\1/p' <<<"$counters")"
+  passed=$((passed + ${p:-0})); failed=$((failed + ${f:-0} + ${e:-0}))
+done
+if [ "$test_exit" -ne 0 ] && [ "$failed" -eq 0 ]; then failed=1; fi  # the runner failed without reporting a test
+echo "$passed passed, $failed failed"
+[ "$failed" -eq 0 ] && [ "$passed" -gt 0 ]
