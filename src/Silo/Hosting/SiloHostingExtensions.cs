@@ -36,7 +36,6 @@ public static class SiloHostingExtensions
     /// <summary>Services the grains need in any silo, test clusters included.</summary>
     public static IServiceCollection AddAfterSalesGrainServices(this IServiceCollection services, Microsoft.Extensions.Configuration.IConfiguration configuration)
     {
-        services.AddSingleton(TimeProvider.System);
         services.AddAfterSalesPolicies(configuration);
         return services;
     }

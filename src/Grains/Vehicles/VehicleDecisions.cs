@@ -1,0 +1,406 @@
+using System.Collections.Immutable;
+using AfterSales.Domain.Repairs;
+using AfterSales.Domain.Vehicles;
+using AfterSales.Interfaces.Common;
+using AfterSales.Interfaces.Vehicles;
+
+namespace AfterSales.Grains.Vehicles;
+
+/// <summary>A command's verdict: the next state (null = nothing to change) or a refusal that changes nothing.</summary>
+public readonly record struct Decision(VehicleState? Next, Refusal? Refusal)
+{
+    public static Decision Change(VehicleState next) => new(next, null);
+
+    public static Decision Unchanged { get; } = new(null, null);
+
+    public static implicit operator Decision(Refusal refusal) => new(null, refusal);
+}
+
+/// <summary>
+/// The vehicle's lifecycle rules as pure functions of (state, command, today): no Orleans, no I/O, so the
+/// single-command path and the bulk import apply exactly the same checks.
+/// </summary>
+public static class VehicleDecisions
+{
+    public static Decision Register(VehicleState state, RegisterVehicle command, string grainKey, DateOnly today)
+    {
+        if (!Vin.TryValidate(command.Vin, out var vinError))
+        {
+            return Refusal.Invalid("vin", vinError);
+        }
+
+        if (!string.Equals(command.Vin, grainKey, StringComparison.Ordinal))
+        {
+            return Refusal.Invalid("vin", $"vin {command.Vin} does not match the vehicle addressed ({grainKey}).");
+        }
+
+        if (state.IsRegistered)
+        {
+            return Refusal.Conflict($"Vehicle {grainKey} is already registered (state: {Describe(state.Lifecycle)}).");
+        }
+
+        if (command.ProductionDate > today)
+        {
+            return Refusal.Invalid("productionDate", $"productionDate {command.ProductionDate:yyyy-MM-dd} is in the future.");
+        }
+
+        if (!Enum.IsDefined(command.Powertrain))
+        {
+            return Refusal.Invalid("powertrain", "powertrain must be ice, hev or bev.");
+        }
+
+        if (command.Price <= 0)
+        {
+            return Refusal.Invalid("price", "price must be positive.");
+        }
+
+        return Decision.Change(state with
+        {
+            Identity = new VehicleIdentity(command.Vin, command.Model, command.Batch, command.ProductionDate, command.Powertrain, command.Price),
+            Lifecycle = VehicleLifecycle.Produced,
+        });
+    }
+
+    public static Decision Deliver(VehicleState state, DeliverVehicle command, DateOnly today, DateTimeOffset now, TimeSpan businessUtcOffset)
+    {
+        if (Unregistered(state) is { } missing)
+        {
+            return missing;
+        }
+
+        if (state.Lifecycle != VehicleLifecycle.Produced)
+        {
+            return Refusal.Conflict($"Vehicle {state.Identity!.Vin} is {Describe(state.Lifecycle)}; only a produced vehicle can be delivered.");
+        }
+
+        var production = state.Identity!.ProductionDate;
+        if (command.InvoiceDate < production)
+        {
+            return Refusal.Invalid("invoiceDate", $"invoiceDate {command.InvoiceDate:yyyy-MM-dd} is before the production date {production:yyyy-MM-dd}.");
+        }
+
+        if (command.DeliveryDate < production)
+        {
+            return Refusal.Invalid("deliveryDate", $"deliveryDate {command.DeliveryDate:yyyy-MM-dd} is before the production date {production:yyyy-MM-dd}.");
+        }
+
+        if (command.DeliveryDate > today || command.InvoiceDate > today)
+        {
+            return Refusal.Invalid(command.DeliveryDate > today ? "deliveryDate" : "invoiceDate", "Delivery can only be recorded once it has happened (date is in the future).");
+        }
+
+        if (command.OdometerKm < state.OdometerKm)
+        {
+            return Refusal.Conflict($"odometerKm {command.OdometerKm} km is below the recorded {state.OdometerKm} km; readings never go backwards.");
+        }
+
+        if (command.ReplacesVin is { } replaced && (!Vin.TryValidate(replaced, out var replacedError) || replaced == state.Identity.Vin))
+        {
+            return Refusal.Invalid("replacesVin", replaced == state.Identity.Vin ? "A vehicle cannot replace itself." : replacedError!);
+        }
+
+        var readAt = new DateTimeOffset(command.DeliveryDate.ToDateTime(TimeOnly.MinValue), businessUtcOffset);
+        return Decision.Change(state with
+        {
+            Lifecycle = VehicleLifecycle.Delivered,
+            Owner = new OwnerView(command.OwnerName, command.OwnerPhone, command.DeliveryDate),
+            DealerCode = command.DealerCode,
+            InvoiceDate = command.InvoiceDate,
+            DeliveryDate = command.DeliveryDate,
+            ReplacesVin = command.ReplacesVin,
+            // Art. 29: a replacement vehicle's warranty and 三包 periods run from the replacement (its delivery).
+            CoverageRestartedOn = command.ReplacesVin is null ? null : command.DeliveryDate,
+            OdometerKm = command.OdometerKm,
+            OdometerReadAt = readAt < now ? readAt : now,
+            OdometerLog = [new OdometerEntry(readAt < now ? readAt : now, command.OdometerKm)],
+        });
+    }
+
+    public static Decision RecordOdometer(VehicleState state, RecordOdometer command, DateTimeOffset now, VehicleOptions options)
+    {
+        if (InService(state, "record an odometer reading for") is { } refused)
+        {
+            return refused;
+        }
+
+        if (command.ReadAt > now.AddMinutes(5))
+        {
+            return Refusal.Invalid("readAt", "readAt is in the future.");
+        }
+
+        if (command.ReadingKm < state.OdometerKm)
+        {
+            return Refusal.Conflict($"Odometer reading {command.ReadingKm} km is below the recorded {state.OdometerKm} km (read {state.OdometerReadAt:yyyy-MM-dd}); readings never go backwards.");
+        }
+
+        if (state.OdometerReadAt is { } lastRead && command.ReadAt < lastRead && command.ReadingKm > state.OdometerKm)
+        {
+            return Refusal.Conflict($"A reading taken at {command.ReadAt:O} cannot exceed the later reading of {state.OdometerKm} km at {lastRead:O}.");
+        }
+
+        if (command.ReadingKm == state.OdometerKm)
+        {
+            return Decision.Unchanged;
+        }
+
+        return Decision.Change(WithReading(state, command.ReadAt, command.ReadingKm, options) with { Lifecycle = VehicleLifecycle.InService });
+    }
+
+    public static Decision TransferOwnership(VehicleState state, TransferOwnership command, DateOnly today)
+    {
+        if (InService(state, "transfer") is { } refused)
+        {
+            return refused;
+        }
+
+        var current = state.Owner!;
+        if (command.TransferDate < current.Since)
+        {
+            return Refusal.Invalid("transferDate", $"transferDate {command.TransferDate:yyyy-MM-dd} is before the current owner's start {current.Since:yyyy-MM-dd}.");
+        }
+
+        if (command.TransferDate > today)
+        {
+            return Refusal.Invalid("transferDate", "transferDate is in the future.");
+        }
+
+        // Art. 30: entitlements stay with the VIN, so nothing but the owner changes.
+        return Decision.Change(state with
+        {
+            Owner = new OwnerView(command.OwnerName, command.OwnerPhone, command.TransferDate),
+            PreviousOwners = state.PreviousOwners.Add(current),
+        });
+    }
+
+    public static Decision EndLife(VehicleState state, EndVehicleLife command, DateTimeOffset now, DateOnly today, VehicleOptions options)
+    {
+        if (InService(state, $"mark as {Describe(command.Outcome)}") is { } refused)
+        {
+            return refused;
+        }
+
+        if (command.Outcome is not (VehicleLifecycle.Replaced or VehicleLifecycle.Refunded or VehicleLifecycle.Scrapped))
+        {
+            return Refusal.Invalid("state", "state must be replaced, refunded or scrapped.");
+        }
+
+        if (command.EffectiveDate < state.DeliveryDate || command.EffectiveDate > today)
+        {
+            return Refusal.Invalid("effectiveDate", $"effectiveDate must be between the delivery date {state.DeliveryDate:yyyy-MM-dd} and today.");
+        }
+
+        if (command.ReplacementVin is { } replacement && (!Vin.TryValidate(replacement, out var error) || replacement == state.Identity!.Vin))
+        {
+            return Refusal.Invalid("replacementVin", replacement == state.Identity!.Vin ? "A vehicle cannot replace itself." : error!);
+        }
+
+        var next = state;
+        if (command.OdometerKm is { } km)
+        {
+            if (km < state.OdometerKm)
+            {
+                return Refusal.Conflict($"odometerKm {km} km is below the recorded {state.OdometerKm} km; readings never go backwards.");
+            }
+
+            next = WithReading(next, now, km, options);
+        }
+
+        return Decision.Change(next with
+        {
+            Lifecycle = command.Outcome,
+            EndedOn = command.EffectiveDate,
+            ReplacedByVin = command.Outcome == VehicleLifecycle.Replaced ? command.ReplacementVin : null,
+        });
+    }
+
+    public static Decision AppendVisit(VehicleState state, CompletedVisit visit, DateTimeOffset now, VehicleOptions options, out VisitEntry? entry)
+    {
+        entry = null;
+        if (InService(state, "record a visit for") is { } refused)
+        {
+            return refused;
+        }
+
+        var existing = state.Visits.FirstOrDefault(v => v.Visit.VisitId == visit.VisitId);
+        if (existing is not null)
+        {
+            // A visit id is its own idempotency key: the same visit again is a no-op, a different one a conflict.
+            if (SameVisit(existing.Visit, visit))
+            {
+                entry = existing;
+                return Decision.Unchanged;
+            }
+
+            return Refusal.Conflict($"Visit {visit.VisitId} is already in the archive with different details.");
+        }
+
+        if (visit.CompletedAt is { } completed && completed < visit.AgreedAt)
+        {
+            return Refusal.Invalid("completedAt", "completedAt is before agreedAt.");
+        }
+
+        if (visit.AgreedAt > now.AddMinutes(5) || visit.CompletedAt > now.AddMinutes(5))
+        {
+            return Refusal.Invalid("agreedAt", "A visit cannot be recorded before it happens (date in the future).");
+        }
+
+        var delivered = new DateTimeOffset(state.DeliveryDate!.Value.ToDateTime(TimeOnly.MinValue), options.BusinessUtcOffset);
+        if (visit.AgreedAt < delivered)
+        {
+            return Refusal.Invalid("agreedAt", $"agreedAt is before the delivery date {state.DeliveryDate:yyyy-MM-dd}.");
+        }
+
+        var next = state;
+        if (state.OdometerReadAt is { } lastRead && visit.AgreedAt >= lastRead)
+        {
+            if (visit.MileageKm < state.OdometerKm)
+            {
+                return Refusal.Conflict($"mileageKm {visit.MileageKm} km is below the recorded {state.OdometerKm} km (read {lastRead:yyyy-MM-dd}); readings never go backwards.");
+            }
+
+            next = WithReading(next, visit.AgreedAt, visit.MileageKm, options);
+        }
+
+        var repairVisit = visit.ToRepairVisit();
+        var archive = state.Visits.ToArchive();
+        var comeback = Comebacks.Find(archive, repairVisit, options.Warranty)?.ToView();
+        var days = visit.CompletedAt is { } done ? RepairTime.Days(visit.AgreedAt, done, TimeSpan.Zero) : 0;
+        entry = new VisitEntry(visit, days, comeback, now);
+        return Decision.Change(next with { Visits = next.Visits.Add(entry), Lifecycle = VehicleLifecycle.InService });
+    }
+
+    /// <summary>A whole vehicle in one decision: registration, then delivery, past visits and the latest reading.</summary>
+    public static Decision Import(VehicleState state, VehicleImport import, string grainKey, DateOnly today, DateTimeOffset now, VehicleOptions options)
+    {
+        var decision = Register(state, import.Registration, grainKey, today);
+        if (decision.Refusal is not null)
+        {
+            return decision;
+        }
+
+        var next = decision.Next!;
+        if (import.Delivery is { } delivery)
+        {
+            if (Apply(ref next, Deliver(next, delivery, today, now, options.BusinessUtcOffset)) is { } refusal)
+            {
+                return refusal;
+            }
+        }
+
+        foreach (var visit in import.Visits.OrderBy(v => v.AgreedAt))
+        {
+            if (Apply(ref next, AppendVisit(next, visit, now, options, out _)) is { } refusal)
+            {
+                return refusal with { Detail = $"visit {visit.VisitId}: {refusal.Detail}" };
+            }
+        }
+
+        if (import.Odometer is { } reading)
+        {
+            if (Apply(ref next, RecordOdometer(next, reading, now, options)) is { } refusal)
+            {
+                return refusal;
+            }
+        }
+
+        return Decision.Change(next);
+    }
+
+    /// <summary>
+    /// Adds a reading and thins the log: the latest few readings stay, and so does the first reading at or past
+    /// each mileage limit of the policy — all the rules need to tell which limit was reached when.
+    /// </summary>
+    public static VehicleState WithReading(VehicleState state, DateTimeOffset readAt, int km, VehicleOptions options)
+    {
+        var log = state.OdometerLog.Add(new OdometerEntry(readAt, km)).Sort((a, b) => a.ReadAt.CompareTo(b.ReadAt));
+        var limits = MileageLimits(options);
+        var keep = new bool[log.Length];
+        for (var i = Math.Max(0, log.Length - options.RecentReadingsKept); i < log.Length; i++)
+        {
+            keep[i] = true;
+        }
+
+        foreach (var limit in limits)
+        {
+            var first = log.AsSpan().IndexOfFirst(limit);
+            if (first >= 0)
+            {
+                keep[first] = true;
+            }
+        }
+
+        var latest = log[^1];
+        return state with
+        {
+            OdometerLog = [.. log.Where((_, i) => keep[i])],
+            OdometerKm = Math.Max(state.OdometerKm, km),
+            OdometerReadAt = latest.ReadAt,
+        };
+    }
+
+    public static string Describe(VehicleLifecycle lifecycle) => lifecycle switch
+    {
+        VehicleLifecycle.Produced => "produced (not delivered)",
+        VehicleLifecycle.Delivered => "delivered",
+        VehicleLifecycle.InService => "in service",
+        VehicleLifecycle.Replaced => "replaced",
+        VehicleLifecycle.Refunded => "refunded",
+        VehicleLifecycle.Scrapped => "scrapped",
+        _ => lifecycle.ToString(),
+    };
+
+    private static Refusal? Apply(ref VehicleState state, Decision decision)
+    {
+        if (decision.Refusal is not null)
+        {
+            return decision.Refusal;
+        }
+
+        state = decision.Next ?? state;
+        return null;
+    }
+
+    private static Refusal? Unregistered(VehicleState state) =>
+        state.IsRegistered ? null : Refusal.NotFound("No vehicle with this VIN is registered.");
+
+    private static Refusal? InService(VehicleState state, string action)
+    {
+        if (Unregistered(state) is { } missing)
+        {
+            return missing;
+        }
+
+        return state.Lifecycle is VehicleLifecycle.Delivered or VehicleLifecycle.InService
+            ? null
+            : Refusal.Conflict($"Cannot {action} vehicle {state.Identity!.Vin}: it is {Describe(state.Lifecycle)}.");
+    }
+
+    private static int IndexOfFirst(this ReadOnlySpan<OdometerEntry> log, int limit)
+    {
+        for (var i = 0; i < log.Length; i++)
+        {
+            if (log[i].Km >= limit)
+            {
+                return i;
+            }
+        }
+
+        return -1;
+    }
+
+    private static bool SameVisit(CompletedVisit a, CompletedVisit b) =>
+        a with { PartsUsed = [] } == b with { PartsUsed = [] } && a.PartsUsed.SequenceEqual(b.PartsUsed);
+
+    private static IEnumerable<int> MileageLimits(VehicleOptions options)
+    {
+        var policy = options.Warranty;
+        yield return policy.Warranty.Km;
+        yield return policy.Sanbao.Km;
+        yield return policy.FirstMaintenance.Km;
+        yield return policy.EarlyFailureWindow.Km;
+        foreach (var component in policy.Components)
+        {
+            yield return component.Km;
+        }
+    }
+}

@@ -1,0 +1,237 @@
+using AfterSales.Domain.Warranty;
+using AfterSales.Grains.Common;
+using AfterSales.Interfaces.Common;
+using AfterSales.Interfaces.Vehicles;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace AfterSales.Grains.Vehicles;
+
+/// <summary>
+/// One vehicle per VIN. Commands are decided by <see cref="VehicleDecisions"/>, written once, and only then
+/// become the grain's state: a failed write leaves the previous state in place and nothing is acknowledged.
+/// </summary>
+public sealed partial class VehicleGrain(
+    [PersistentState("vehicle", GrainStorage.Name)] IPersistentState<VehicleState> state,
+    IOptions<VehicleOptions> options,
+    [FromKeyedServices(BusinessClock.Key)] TimeProvider time,
+    ILogger<VehicleGrain> logger) : Grain, IVehicleGrain
+{
+    private readonly VehicleOptions _options = options.Value;
+
+    private string Vin => this.GetPrimaryKeyString();
+
+    private DateTimeOffset Now => time.GetUtcNow();
+
+    private DateOnly Today => DateOnly.FromDateTime(Now.ToOffset(_options.BusinessUtcOffset).DateTime);
+
+    public Task<Outcome<VehicleView>> RegisterAsync(RegisterVehicle command, string? idempotencyKey) =>
+        ExecuteAsync(nameof(RegisterAsync), command, idempotencyKey, created: true,
+            s => VehicleDecisions.Register(s, command, Vin, Today));
+
+    public Task<Outcome<VehicleView>> DeliverAsync(DeliverVehicle command, string? idempotencyKey) =>
+        ExecuteAsync(nameof(DeliverAsync), command, idempotencyKey, created: false,
+            s => VehicleDecisions.Deliver(s, command, Today, Now, _options.BusinessUtcOffset));
+
+    public Task<Outcome<VehicleView>> RecordOdometerAsync(RecordOdometer command, string? idempotencyKey) =>
+        ExecuteAsync(nameof(RecordOdometerAsync), command, idempotencyKey, created: false,
+            s => VehicleDecisions.RecordOdometer(s, command, Now, _options));
+
+    public Task<Outcome<VehicleView>> TransferOwnershipAsync(TransferOwnership command, string? idempotencyKey) =>
+        ExecuteAsync(nameof(TransferOwnershipAsync), command, idempotencyKey, created: false,
+            s => VehicleDecisions.TransferOwnership(s, command, Today));
+
+    public Task<Outcome<VehicleView>> EndLifeAsync(EndVehicleLife command, string? idempotencyKey) =>
+        ExecuteAsync(nameof(EndLifeAsync), command, idempotencyKey, created: false,
+            s => VehicleDecisions.EndLife(s, command, Now, Today, _options));
+
+    public async Task<Outcome<VehicleView>> ImportAsync(VehicleImport import)
+    {
+        var decision = VehicleDecisions.Import(state.State, import, Vin, Today, Now, _options);
+        if (decision.Refusal is { } refusal)
+        {
+            DeactivateIfUnregistered();
+            return refusal;
+        }
+
+        await CommitAsync(decision.Next!);
+        return Outcome<VehicleView>.Created(state.State.ToView());
+    }
+
+    public async Task<Outcome<RepairRecordView>> AppendVisitAsync(CompletedVisit visit, string? idempotencyKey)
+    {
+        var fingerprint = RequestFingerprint.Of(nameof(AppendVisitAsync), visit);
+        if (Replay(idempotencyKey, fingerprint) is { } replay)
+        {
+            return replay.Refusal is { } refused ? refused : Outcome<RepairRecordView>.Ok(replay.Record!);
+        }
+
+        var decision = VehicleDecisions.AppendVisit(state.State, visit, Now, _options, out var entry);
+        if (decision.Refusal is { } refusal)
+        {
+            DeactivateIfUnregistered();
+            return refusal;
+        }
+
+        var view = entry!.ToView();
+        var next = decision.Next ?? state.State;
+        if (decision.Next is not null || idempotencyKey is not null)
+        {
+            await CommitAsync(Remember(next, idempotencyKey, fingerprint, null, view, created: false));
+        }
+
+        return Outcome<RepairRecordView>.Ok(view);
+    }
+
+    public Task<Outcome<VehicleView>> GetAsync()
+    {
+        if (!state.State.IsRegistered)
+        {
+            DeactivateIfUnregistered();
+            return Task.FromResult<Outcome<VehicleView>>(NotRegistered());
+        }
+
+        return Task.FromResult(Outcome<VehicleView>.Ok(state.State.ToView()));
+    }
+
+    public Task<Outcome<WarrantyView>> GetWarrantyAsync(DateOnly? asOf, int? mileageKm)
+    {
+        var current = state.State;
+        if (!current.IsRegistered)
+        {
+            DeactivateIfUnregistered();
+            return Task.FromResult<Outcome<WarrantyView>>(NotRegistered());
+        }
+
+        var date = asOf ?? Today;
+        var mileage = mileageKm ?? MileageOn(current, date);
+        var assessment = WarrantyRules.Assess(current.ToFacts(), current.Visits.ToArchive(), date, mileage, Now, _options.Warranty);
+        return Task.FromResult(Outcome<WarrantyView>.Ok(assessment.ToView(current, [])));
+    }
+
+    public Task<Outcome<IReadOnlyList<RepairRecordView>>> GetHistoryAsync()
+    {
+        if (!state.State.IsRegistered)
+        {
+            DeactivateIfUnregistered();
+            return Task.FromResult<Outcome<IReadOnlyList<RepairRecordView>>>(NotRegistered());
+        }
+
+        IReadOnlyList<RepairRecordView> newestFirst = [.. state.State.Visits.Reverse().Select(v => v.ToView())];
+        return Task.FromResult(Outcome<IReadOnlyList<RepairRecordView>>.Ok(newestFirst));
+    }
+
+    /// <summary>The common path of the vehicle commands: replay a known key, decide, write once, remember the key.</summary>
+    private async Task<Outcome<VehicleView>> ExecuteAsync<TCommand>(
+        string operation, TCommand command, string? idempotencyKey, bool created, Func<VehicleState, Decision> decide)
+    {
+        var fingerprint = RequestFingerprint.Of(operation, command);
+        if (Replay(idempotencyKey, fingerprint) is { } replay)
+        {
+            return replay.Refusal is { } refused ? refused
+                : replay.Created ? Outcome<VehicleView>.Created(replay.Vehicle!) : Outcome<VehicleView>.Ok(replay.Vehicle!);
+        }
+
+        var decision = decide(state.State);
+        if (decision.Refusal is { } refusal)
+        {
+            DeactivateIfUnregistered();
+            return refusal;
+        }
+
+        var next = decision.Next ?? state.State;
+        var view = next.ToView();
+        if (decision.Next is not null || idempotencyKey is not null)
+        {
+            await CommitAsync(Remember(next, idempotencyKey, fingerprint, view, null, created));
+        }
+
+        return created ? Outcome<VehicleView>.Created(view) : Outcome<VehicleView>.Ok(view);
+    }
+
+    private (Refusal? Refusal, VehicleView? Vehicle, RepairRecordView? Record, bool Created)? Replay(string? key, string fingerprint)
+    {
+        if (key is null)
+        {
+            return null;
+        }
+
+        foreach (var remembered in state.State.Requests)
+        {
+            if (remembered.Key != key)
+            {
+                continue;
+            }
+
+            if (remembered.Fingerprint != fingerprint)
+            {
+                return (Refusal.Conflict($"Idempotency-Key '{key}' was already used for a different request to this vehicle."), null, null, false);
+            }
+
+            return (null, remembered.Vehicle, remembered.Record, remembered.Created);
+        }
+
+        return null;
+    }
+
+    private VehicleState Remember(VehicleState next, string? key, string fingerprint, VehicleView? vehicle, RepairRecordView? record, bool created)
+    {
+        if (key is null)
+        {
+            return next;
+        }
+
+        var cutoff = Now - _options.IdempotencyWindow;
+        var kept = next.Requests.Where(r => r.At >= cutoff).ToList();
+        kept.Add(new RememberedRequest(key, fingerprint, Now, vehicle, record, created));
+        return next with { Requests = [.. kept.Skip(Math.Max(0, kept.Count - _options.IdempotencyCapacity))] };
+    }
+
+    /// <summary>Makes <paramref name="next"/> durable, then current. On failure the previous state stays and the grain reloads.</summary>
+    private async Task CommitAsync(VehicleState next)
+    {
+        var previous = state.State;
+        state.State = next;
+        try
+        {
+            await state.WriteStateAsync();
+        }
+        catch (Exception ex)
+        {
+            state.State = previous;
+            // The write may have landed after all (a lost reply): reload the truth on the next call.
+            DeactivateOnIdle();
+            LogWriteFailed(logger, ex, Vin);
+            throw new ServiceUnavailableException($"Vehicle {Vin}: the change could not be stored and was not applied; retry.");
+        }
+    }
+
+    private static int MileageOn(VehicleState vehicle, DateOnly date)
+    {
+        var latest = 0;
+        foreach (var reading in vehicle.OdometerLog)
+        {
+            if (DateOnly.FromDateTime(reading.ReadAt.UtcDateTime) <= date)
+            {
+                latest = Math.Max(latest, reading.Km);
+            }
+        }
+
+        return date >= DateOnly.FromDateTime((vehicle.OdometerReadAt ?? DateTimeOffset.MinValue).UtcDateTime) ? vehicle.OdometerKm : latest;
+    }
+
+    private static Refusal NotRegistered() => Refusal.NotFound("No vehicle with this VIN is registered.");
+
+    // An unknown or invalid VIN should not keep an activation alive.
+    private void DeactivateIfUnregistered()
+    {
+        if (!state.State.IsRegistered)
+        {
+            DeactivateOnIdle();
+        }
+    }
+
+    [LoggerMessage(EventId = 1000, Level = LogLevel.Warning, Message = "Vehicle {Vin}: state write failed; change not applied")]
+    private static partial void LogWriteFailed(ILogger logger, Exception exception, string vin);
+}

@@ -1,0 +1,115 @@
+using System.Collections.Immutable;
+using AfterSales.Domain.Repairs;
+using AfterSales.Domain.Vehicles;
+using AfterSales.Domain.Warranty;
+using AfterSales.Interfaces.Vehicles;
+using ContractPowertrain = AfterSales.Interfaces.Vehicles.Powertrain;
+using DomainPowertrain = AfterSales.Domain.Vehicles.Powertrain;
+
+namespace AfterSales.Grains.Vehicles;
+
+/// <summary>
+/// Between the wire contract and the pure rules. Enums share names and values on both sides (a unit test holds
+/// them together), so they convert by value.
+/// </summary>
+public static class VehicleMapping
+{
+    public static VehicleFacts ToFacts(this VehicleState state)
+    {
+        var identity = state.Identity ?? throw new InvalidOperationException("The vehicle is not registered.");
+        return new VehicleFacts
+        {
+            Vin = identity.Vin,
+            Model = identity.Model,
+            Batch = identity.Batch,
+            ProductionDate = identity.ProductionDate,
+            Powertrain = (DomainPowertrain)(int)identity.Powertrain,
+            Price = identity.Price,
+            InvoiceDate = state.InvoiceDate,
+            DeliveryDate = state.DeliveryDate,
+            CoverageRestartedOn = state.CoverageRestartedOn,
+            OdometerReadings = [.. state.OdometerLog.Select(r => new OdometerReading(r.ReadAt, r.Km))],
+        };
+    }
+
+    public static IReadOnlyList<RepairVisit> ToArchive(this ImmutableArray<VisitEntry> visits) =>
+        [.. visits.Select(v => v.Visit.ToRepairVisit())];
+
+    public static RepairVisit ToRepairVisit(this CompletedVisit visit) => new()
+    {
+        Id = visit.VisitId,
+        StationCode = visit.StationCode,
+        Kind = (Domain.Repairs.VisitKind)(int)visit.Kind,
+        AgreedAt = visit.AgreedAt,
+        CompletedAt = visit.CompletedAt,
+        MileageKm = visit.MileageKm,
+        FaultCode = visit.FaultCode,
+        System = (Domain.Repairs.VehicleSystem)(int)visit.System,
+        WorkGrade = (Domain.Repairs.WorkGrade)(int)visit.WorkGrade,
+        Warranty = visit.Warranty,
+        UnitReplaced = visit.UnitReplaced,
+        MainPartReplaced = visit.MainPartReplaced,
+        SeriousSafety = visit.SeriousSafety,
+        SafetyDefect = (Domain.Repairs.SafetyDefect)(int)visit.SafetyDefect,
+        ExcludedTime = TimeSpan.FromHours(visit.ExcludedHours),
+        RecallCampaignId = visit.RecallCampaignId,
+        WorkDone = visit.WorkDone,
+        PartsUsed = [.. visit.PartsUsed.Select(p => new PartLine(p.PartNo, p.Quantity))],
+        Appraiser = visit.Appraiser,
+    };
+
+    public static ComebackView ToView(this ComebackFinding finding) => new(
+        finding.PreviousVisitId,
+        (Interfaces.Vehicles.WorkGrade)(int)finding.PreviousWorkGrade,
+        finding.DaysSince,
+        finding.KmSince,
+        finding.MustTransferToAnotherStation);
+
+    public static RepairRecordView ToView(this VisitEntry entry) => new(entry.Visit, entry.RepairDays, entry.Comeback, entry.RecordedAt);
+
+    public static VehicleView ToView(this VehicleState state)
+    {
+        var identity = state.Identity ?? throw new InvalidOperationException("The vehicle is not registered.");
+        return new VehicleView(
+            identity.Vin,
+            identity.Model,
+            identity.Batch,
+            identity.ProductionDate,
+            identity.Powertrain,
+            identity.Price,
+            state.Lifecycle,
+            state.Owner,
+            state.DealerCode,
+            state.InvoiceDate,
+            state.DeliveryDate,
+            state.OdometerKm,
+            state.OdometerReadAt,
+            state.ToFacts().CoverageStart,
+            state.ReplacesVin,
+            state.ReplacedByVin,
+            state.EndedOn,
+            state.PreviousOwners.Length);
+    }
+
+    public static WarrantyView ToView(this WarrantyAssessment assessment, VehicleState state, IReadOnlyList<string> openRecalls) => new(
+        state.Identity!.Vin,
+        assessment.AsOf,
+        assessment.MileageKm,
+        state.Lifecycle,
+        assessment.CoverageStart,
+        [.. assessment.Coverages.Select(c => new CoverageView(c.Name, (Interfaces.Vehicles.CoverageState)(int)c.State, c.EndsOn, c.EndsAtKm, c.RemainingDays, c.RemainingKm))],
+        assessment.FirstMaintenance is { } first
+            ? new FirstMaintenanceView((Interfaces.Vehicles.FirstMaintenanceState)(int)first.State, first.DueBy, first.DueAtKm)
+            : null,
+        [.. assessment.Entitlements.Select(e => new EntitlementView((Interfaces.Vehicles.Remedy)(int)e.Remedy, e.Article, e.Reason, e.VisitIds))],
+        new CountersView(
+            assessment.Counters.RepairDays,
+            assessment.Counters.RepairsByFault,
+            assessment.Counters.UnitReplacements,
+            assessment.Counters.SeriousSafetyRepairs,
+            assessment.Counters.MainPartReplacements),
+        openRecalls,
+        assessment.Note);
+
+    public static ContractPowertrain ToContract(this DomainPowertrain powertrain) => (ContractPowertrain)(int)powertrain;
+}

@@ -1,0 +1,22 @@
+using AfterSales.Domain.Warranty;
+
+namespace AfterSales.Grains.Vehicles;
+
+/// <summary>Vehicle policy: the warranty policy plus how the grain keeps time and idempotency keys.</summary>
+public sealed class VehicleOptions
+{
+    /// <summary>Coverage periods, 三包 thresholds and comeback periods. Configuration section <c>Policies:Warranty</c>.</summary>
+    public WarrantyPolicy Warranty { get; set; } = new();
+
+    /// <summary>Offset of the business calendar from UTC ("today" for warranty dates). Default +08:00 (China).</summary>
+    public TimeSpan BusinessUtcOffset { get; set; } = TimeSpan.FromHours(8);
+
+    /// <summary>How long an idempotency key is remembered per vehicle. Default 24 h.</summary>
+    public TimeSpan IdempotencyWindow { get; set; } = TimeSpan.FromHours(24);
+
+    /// <summary>How many idempotency keys a vehicle remembers at most (oldest forgotten first). Default 10.</summary>
+    public int IdempotencyCapacity { get; set; } = 10;
+
+    /// <summary>Most recent odometer readings kept besides the ones that first reached a policy limit. Default 4.</summary>
+    public int RecentReadingsKept { get; set; } = 4;
+}

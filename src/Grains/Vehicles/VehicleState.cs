@@ -1,0 +1,66 @@
+using System.Collections.Immutable;
+using System.Text.Json.Serialization;
+using AfterSales.Interfaces.Vehicles;
+
+namespace AfterSales.Grains.Vehicles;
+
+/// <summary>
+/// What the vehicle grain persists (table grain_state, state_name 'vehicle', JSON). Immutable: a command builds
+/// the next state and it replaces this one only once it is durable. Rows outlive the code, so fields are only
+/// ever added; <see cref="SchemaVersion"/> says which shape a row has.
+/// </summary>
+public sealed record VehicleState
+{
+    public const int CurrentSchemaVersion = 1;
+
+    public int SchemaVersion { get; init; } = CurrentSchemaVersion;
+
+    /// <summary>Null until the vehicle is registered.</summary>
+    public VehicleIdentity? Identity { get; init; }
+
+    public VehicleLifecycle Lifecycle { get; init; } = VehicleLifecycle.Produced;
+
+    public OwnerView? Owner { get; init; }
+
+    public ImmutableArray<OwnerView> PreviousOwners { get; init; } = [];
+
+    public string? DealerCode { get; init; }
+
+    public DateOnly? InvoiceDate { get; init; }
+
+    public DateOnly? DeliveryDate { get; init; }
+
+    /// <summary>Art. 29: a replacement vehicle's periods restart on its delivery.</summary>
+    public DateOnly? CoverageRestartedOn { get; init; }
+
+    public string? ReplacesVin { get; init; }
+
+    public string? ReplacedByVin { get; init; }
+
+    public DateOnly? EndedOn { get; init; }
+
+    public int OdometerKm { get; init; }
+
+    public DateTimeOffset? OdometerReadAt { get; init; }
+
+    /// <summary>Readings kept to tell when a mileage limit was reached (see <see cref="OdometerLog"/>).</summary>
+    public ImmutableArray<OdometerEntry> OdometerLog { get; init; } = [];
+
+    /// <summary>The repair archive, oldest first.</summary>
+    public ImmutableArray<VisitEntry> Visits { get; init; } = [];
+
+    /// <summary>Recent idempotency keys and the outcomes they produced.</summary>
+    public ImmutableArray<RememberedRequest> Requests { get; init; } = [];
+
+    [JsonIgnore]
+    public bool IsRegistered => Identity is not null;
+}
+
+public sealed record VehicleIdentity(string Vin, string Model, string Batch, DateOnly ProductionDate, Powertrain Powertrain, decimal Price);
+
+public sealed record OdometerEntry(DateTimeOffset ReadAt, int Km);
+
+public sealed record VisitEntry(CompletedVisit Visit, int RepairDays, ComebackView? Comeback, DateTimeOffset RecordedAt);
+
+/// <summary>An idempotency key, a fingerprint of the request it came with, and the reply it got.</summary>
+public sealed record RememberedRequest(string Key, string Fingerprint, DateTimeOffset At, VehicleView? Vehicle, RepairRecordView? Record, bool Created);

@@ -1,0 +1,45 @@
+using Microsoft.Extensions.Time.Testing;
+
+namespace AfterSales.Integration.Tests.Infrastructure;
+
+/// <summary>
+/// A database of its own, one production-configured silo and the API host in front of it, shared by the tests
+/// of a collection. Business time is a fake clock starting at <see cref="Start"/>.
+/// </summary>
+public sealed class ClusterFixture : IAsyncLifetime
+{
+    public static readonly DateTimeOffset Start = new(2026, 6, 1, 2, 0, 0, TimeSpan.Zero);
+
+    public FakeTimeProvider Clock { get; } = new(Start);
+
+    public string ConnectionString { get; private set; } = "";
+
+    public string ClusterId { get; } = $"test-{Guid.NewGuid():N}"[..20];
+
+    public SiloHost Silo { get; private set; } = null!;
+
+    public ApiFactory Api { get; private set; } = null!;
+
+    public HttpClient Http { get; private set; } = null!;
+
+    public async Task InitializeAsync()
+    {
+        ConnectionString = await TestDatabase.CreateAsync("cluster");
+        Silo = await SiloHost.StartAsync(ConnectionString, ClusterId, Clock, dashboard: true);
+        Api = new ApiFactory(ConnectionString, ClusterId);
+        Http = Api.CreateClient();
+    }
+
+    public async Task DisposeAsync()
+    {
+        Http.Dispose();
+        await Api.DisposeAsync();
+        await Silo.DisposeAsync();
+    }
+}
+
+[CollectionDefinition(Name)]
+public sealed class ClusterCollection : ICollectionFixture<ClusterFixture>
+{
+    public const string Name = "cluster";
+}
