@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using AfterSales.Integration.Tests.Infrastructure;
 
 namespace AfterSales.Integration.Tests.Deployment;
 
@@ -9,7 +10,6 @@ namespace AfterSales.Integration.Tests.Deployment;
 /// </summary>
 public sealed class DockerComposeTests
 {
-    private const string SolutionFileName = "AfterSales.Actors.sln";
     private const string ScriptRelativePath = "scripts/validate-compose.sh";
 
     /// <summary>Generous: the first run on a fresh machine installs docker-compose with apt-get.</summary>
@@ -57,7 +57,7 @@ public sealed class DockerComposeTests
 
     private static async Task<ScriptResult> RunValidateScriptAsync(params string[] arguments)
     {
-        var root = FindRepositoryRoot();
+        var root = Repository.Root;
         var startInfo = new ProcessStartInfo("bash")
         {
             WorkingDirectory = root,
@@ -94,19 +94,6 @@ public sealed class DockerComposeTests
         }
 
         return new ScriptResult(process.ExitCode, await standardOutput, await standardError);
-    }
-
-    private static string FindRepositoryRoot()
-    {
-        for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
-        {
-            if (File.Exists(Path.Combine(directory.FullName, SolutionFileName)))
-            {
-                return directory.FullName;
-            }
-        }
-
-        throw new InvalidOperationException($"{SolutionFileName} was not found in {AppContext.BaseDirectory} or any directory above it.");
     }
 
     private sealed record ScriptResult(int ExitCode, string StandardOutput, string StandardError)
