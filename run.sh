@@ -38,8 +38,8 @@ stop_all() {
 trap stop_all INT TERM EXIT
 
 echo "== building (Release)"
-dotnet build src/Silo/Silo.csproj -c Release -nologo -v quiet -clp:ErrorsOnly
-dotnet build src/ApiHost/ApiHost.csproj -c Release -nologo -v quiet -clp:ErrorsOnly
+dotnet build src/Silo/Silo.csproj -c Release -nologo -v quiet -clp:"ErrorsOnly;NoSummary"
+dotnet build src/ApiHost/ApiHost.csproj -c Release -nologo -v quiet -clp:"ErrorsOnly;NoSummary"
 silo_dir="$root/src/Silo/bin/Release/net10.0"
 api_dir="$root/src/ApiHost/bin/Release/net10.0"
 
