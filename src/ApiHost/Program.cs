@@ -13,6 +13,7 @@ builder.Services.AddOpenApi();
 
 var app = builder.Build();
 app.UseAfterSalesErrorHandling();
+app.UseRequestSizeGuard(HttpConfiguration.MaxRequestBodyBytes);
 app.MapOpenApi();
 app.MapScalarApiReference();
 app.MapAfterSalesHealth();

@@ -1,0 +1,83 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using AfterSales.Integration.Tests.Infrastructure;
+
+namespace AfterSales.Integration.Tests.Reliability;
+
+/// <summary>Many writers on one vehicle at once: each change applied exactly once, in one consistent order.</summary>
+[Collection(ClusterCollection.Name)]
+public sealed class ConcurrencyTests(ClusterFixture fixture)
+{
+    private const int Writers = 300;
+
+    [Fact]
+    public async Task HundredsOfParallelVisitsOnOneVehicle_AreEachRecordedExactlyOnce()
+    {
+        var vin = await DeliveredVehicleAsync();
+        var visits = Enumerable.Range(0, Writers).Select(i => new
+        {
+            visitId = $"wo-{i:D4}",
+            stationCode = $"S{i % 7:D3}",
+            kind = "maintenance",
+            agreedAt = ClusterFixture.Start.AddDays(-3).AddMinutes(i),
+            completedAt = ClusterFixture.Start.AddDays(-3).AddMinutes(i + 30),
+            mileageKm = 100,
+        }).ToList();
+
+        // Every visit is sent twice at once under the same Idempotency-Key: a client retrying in parallel.
+        var responses = await Task.WhenAll(visits.SelectMany(v => new[] { v, v }).Select(async v =>
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Post, $"/api/vehicles/{vin}/visits") { Content = JsonContent.Create(v) };
+            request.Headers.Add("Idempotency-Key", "k-" + v.visitId);
+            using var response = await fixture.Http.SendAsync(request);
+            return response.StatusCode;
+        }));
+
+        Assert.All(responses, status => Assert.Equal(HttpStatusCode.OK, status));
+        using var history = JsonDocument.Parse(await fixture.Http.GetStringAsync($"/api/vehicles/{vin}/history"));
+        var recorded = history.RootElement.EnumerateArray().Select(r => r.GetProperty("visit").GetProperty("visitId").GetString()).ToList();
+        Assert.Equal(visits.Select(v => v.visitId).Order(), recorded.Order());
+        Assert.Equal(recorded.Count, recorded.Distinct().Count());
+    }
+
+    [Fact]
+    public async Task HundredsOfParallelOdometerReadings_EndAtTheHighestAccepted_AndNoAcceptedReadingIsLost()
+    {
+        var vin = await DeliveredVehicleAsync();
+        var readings = Enumerable.Range(1, Writers).Select(i => i * 10).OrderBy(_ => Random.Shared.Next()).ToList();
+
+        var outcomes = await Task.WhenAll(readings.Select(async km =>
+        {
+            using var response = await fixture.Http.PostAsJsonAsync($"/api/vehicles/{vin}/odometer",
+                new { readingKm = km, readAt = ClusterFixture.Start.AddMinutes(-Writers).AddMinutes(km / 10) });
+            var body = await response.Content.ReadAsStringAsync();
+            return (km, response.StatusCode, body);
+        }));
+
+        // The grain serialises the writers: a reading is either applied (200, the odometer is at least that
+        // high afterwards) or refused as going backwards/earlier (409, nothing changed). Nothing else.
+        Assert.All(outcomes, o => Assert.True(o.StatusCode is HttpStatusCode.OK or HttpStatusCode.Conflict, $"{o.km}: {o.StatusCode} {o.body}"));
+        var accepted = outcomes.Where(o => o.StatusCode == HttpStatusCode.OK).Select(o => o.km).ToList();
+        using var vehicle = JsonDocument.Parse(await fixture.Http.GetStringAsync($"/api/vehicles/{vin}"));
+        Assert.NotEmpty(accepted);
+        Assert.Equal(accepted.Max(), vehicle.RootElement.GetProperty("odometerKm").GetInt32());
+        foreach (var refused in outcomes.Where(o => o.StatusCode == HttpStatusCode.Conflict))
+        {
+            Assert.True(refused.body.Contains("never go backwards", StringComparison.Ordinal)
+                || refused.body.Contains("cannot exceed the later reading", StringComparison.Ordinal), refused.body);
+        }
+    }
+
+    private async Task<string> DeliveredVehicleAsync()
+    {
+        var vin = TestVins.Next();
+        using var created = await fixture.Http.PostAsJsonAsync("/api/vehicles",
+            new { vin, model = "Q5", batch = "B9", productionDate = "2026-01-02", powertrain = "ice", price = 300000 });
+        Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+        using var delivered = await fixture.Http.PostAsJsonAsync($"/api/vehicles/{vin}/delivery",
+            new { ownerName = "Wang Fang", ownerPhone = "13900000000", dealerCode = "D1", invoiceDate = "2026-02-01", deliveryDate = "2026-02-01", odometerKm = 5 });
+        Assert.Equal(HttpStatusCode.OK, delivered.StatusCode);
+        return vin;
+    }
+}
