@@ -5,6 +5,7 @@ using AfterSales.Interfaces.Vehicles;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Orleans.Storage;
 
 namespace AfterSales.Grains.Vehicles;
 
@@ -200,8 +201,14 @@ public sealed partial class VehicleGrain(
         catch (Exception ex)
         {
             state.State = previous;
-            // The write may have landed after all (a lost reply): reload the truth on the next call.
-            DeactivateOnIdle();
+            // The grain keeps serving reads from the last durable state. If the failed write landed after all
+            // (a lost reply), the stored version is ahead of our ETag and the next write fails with an
+            // InconsistentStateException: only then is the activation dropped so the truth is reloaded.
+            if (ex is InconsistentStateException)
+            {
+                DeactivateOnIdle();
+            }
+
             LogWriteFailed(logger, ex, Vin);
             throw new ServiceUnavailableException($"Vehicle {Vin}: the change could not be stored and was not applied; retry.");
         }
