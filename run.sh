@@ -53,6 +53,13 @@ else
   echo "== using the PostgreSQL in ConnectionStrings__Postgres"
 fi
 
+if [ -z "${Auth__SigningKey:-}" ]; then
+  # A development signing key, made once and kept beside the data (never in the repo).
+  key_file="$data_root/signing-key"
+  [ -f "$key_file" ] || (umask 077 && head -c 48 /dev/urandom | base64 | tr -d '\n' >"$key_file")
+  export Auth__SigningKey="$(cat "$key_file")"
+fi
+
 echo "== applying migrations"
 (cd "$silo_dir" && dotnet AfterSales.Actors.Silo.dll migrate) >"$log_dir/migrate.log" 2>&1 || { cat "$log_dir/migrate.log" >&2; exit 1; }
 
@@ -65,7 +72,8 @@ done
 
 base_url="http://127.0.0.1:$http_port"
 echo "== starting the API host ($base_url; log $log_dir/api.log)"
-(cd "$api_dir" && exec env ASPNETCORE_URLS="$base_url" dotnet AfterSales.Actors.ApiHost.dll) >"$log_dir/api.log" 2>&1 &
+# Development: the docs and the dashboard are open; outside Development they require the operator role.
+(cd "$api_dir" && exec env ASPNETCORE_URLS="$base_url" ASPNETCORE_ENVIRONMENT="${ASPNETCORE_ENVIRONMENT:-Development}" dotnet AfterSales.Actors.ApiHost.dll) >"$log_dir/api.log" 2>&1 &
 pids+=($!)
 
 printf '== waiting for %s/health/ready ' "$base_url"
@@ -81,6 +89,7 @@ done
 echo
 [ -n "$ready" ] || { echo "not ready after 180 s; see $log_dir" >&2; exit 1; }
 
+token="$(cd "$api_dir" && dotnet AfterSales.Actors.ApiHost.dll token --role operator --hours 8)"
 cat <<MSG
 
 AfterSales.Actors is running with $silos silo(s).
@@ -89,6 +98,9 @@ AfterSales.Actors is running with $silos silo(s).
   Dashboard    $base_url/dashboard/
   Health       $base_url/health/ready   $base_url/health/live
   Logs         $log_dir
+  Token        every /api route needs a bearer token; an operator token for 8 h:
+               export TOKEN=$token
+               other roles: scripts/dev-token.sh ROLE [STATION_CODE]
 Press Ctrl-C to stop (data is kept for the next run).
 MSG
 wait -n "${pids[@]}" || true

@@ -1,12 +1,17 @@
 using AfterSales.ApiHost.Apis;
 using AfterSales.ApiHost.Hosting;
 using AfterSales.ApiHost.Http;
-using Orleans.Dashboard;
-using Scalar.AspNetCore;
+using AfterSales.ApiHost.Security;
 
 var builder = WebApplication.CreateBuilder(args);
+if (args is ["token", ..])
+{
+    return TokenIssuer.RunCommand(args, builder.Configuration);
+}
+
 builder.AddAfterSalesCluster();
 builder.AddAfterSalesHttp();
+builder.AddAfterSalesSecurity();
 builder.Services.AddAfterSalesProblemDetails();
 builder.Services.AddAfterSalesHealthChecks();
 builder.Services.AddOpenApi();
@@ -14,13 +19,14 @@ builder.Services.AddOpenApi();
 var app = builder.Build();
 app.UseAfterSalesErrorHandling();
 app.UseRequestSizeGuard(HttpConfiguration.MaxRequestBodyBytes);
-app.MapOpenApi();
-app.MapScalarApiReference();
+app.UseAfterSalesSecurity();
 app.MapAfterSalesHealth();
-app.MapOrleansDashboard(routePrefix: "/dashboard");
-app.MapSystemApi();
-app.MapVehiclesApi();
+app.MapOperatorTools();
+var api = app.MapGroup("/api").RequireAuthorization(Policies.Read).RequireRateLimiting(SecurityExtensions.RateLimitPolicy);
+api.MapSystemApi();
+api.MapVehiclesApi();
 app.Run();
+return 0;
 
 /// <summary>Entry point, visible to WebApplicationFactory in the integration tests.</summary>
 public partial class Program;

@@ -1,4 +1,5 @@
 using AfterSales.ApiHost.Http;
+using AfterSales.ApiHost.Security;
 using AfterSales.Interfaces.Common;
 using AfterSales.Interfaces.Vehicles;
 
@@ -12,23 +13,23 @@ public static class VehiclesApi
 
     public static RouteGroupBuilder MapVehiclesApi(this IEndpointRouteBuilder app)
     {
-        var group = app.MapGroup("/api/vehicles").WithTags("Vehicles");
+        var group = app.MapGroup("/vehicles").WithTags("Vehicles");
 
-        group.MapPost("/", RegisterAsync).WithName("RegisterVehicle").WithSummary("Register a produced vehicle.")
+        group.MapPost("/", RegisterAsync).RequireAuthorization(Policies.Operate).WithName("RegisterVehicle").WithSummary("Register a produced vehicle.")
             .Accepts<RegisterVehicleRequest>("application/json").Produces<VehicleView>(StatusCodes.Status201Created);
-        group.MapPost("/bulk", BulkAsync).WithName("BulkImportVehicles")
+        group.MapPost("/bulk", BulkAsync).RequireAuthorization(Policies.Operate).WithName("BulkImportVehicles")
             .WithSummary($"Register up to {MaxBulkItems} vehicles, each with optional delivery, reading and past visits, in one request.")
             .Accepts<BulkVehiclesRequest>("application/json").Produces<BulkVehiclesResult>()
             .WithMetadata(new Microsoft.AspNetCore.Mvc.RequestSizeLimitAttribute(MaxBulkBodyBytes));
-        group.MapPost("/{vin}/delivery", DeliverAsync).WithName("DeliverVehicle").WithSummary("Record delivery to the first owner; starts the warranty clocks.")
+        group.MapPost("/{vin}/delivery", DeliverAsync).RequireAuthorization(Policies.StationWork).WithName("DeliverVehicle").WithSummary("Record delivery to the first owner; starts the warranty clocks.")
             .Accepts<DeliveryRequest>("application/json").Produces<VehicleView>();
-        group.MapPost("/{vin}/odometer", RecordOdometerAsync).WithName("RecordOdometer").WithSummary("Record an odometer reading (never backwards).")
+        group.MapPost("/{vin}/odometer", RecordOdometerAsync).RequireAuthorization(Policies.StationWork).WithName("RecordOdometer").WithSummary("Record an odometer reading (never backwards).")
             .Accepts<OdometerRequest>("application/json").Produces<VehicleView>();
-        group.MapPost("/{vin}/ownership", TransferOwnershipAsync).WithName("TransferOwnership").WithSummary("Transfer ownership; entitlements stay with the VIN.")
+        group.MapPost("/{vin}/ownership", TransferOwnershipAsync).RequireAuthorization(Policies.CustomerRecords).WithName("TransferOwnership").WithSummary("Transfer ownership; entitlements stay with the VIN.")
             .Accepts<OwnershipRequest>("application/json").Produces<VehicleView>();
-        group.MapPost("/{vin}/lifecycle", EndLifeAsync).WithName("EndVehicleLife").WithSummary("Mark the vehicle replaced, refunded or scrapped.")
+        group.MapPost("/{vin}/lifecycle", EndLifeAsync).RequireAuthorization(Policies.WarrantyDecisions).WithName("EndVehicleLife").WithSummary("Mark the vehicle replaced, refunded or scrapped.")
             .Accepts<LifecycleRequest>("application/json").Produces<VehicleView>();
-        group.MapPost("/{vin}/visits", AppendVisitAsync).WithName("AppendVisit").WithSummary("Append a visit to the repair archive.")
+        group.MapPost("/{vin}/visits", AppendVisitAsync).RequireAuthorization(Policies.StationWork).WithName("AppendVisit").WithSummary("Append a visit to the repair archive.")
             .Accepts<VisitRequest>("application/json").Produces<RepairRecordView>();
         group.MapGet("/{vin}", GetAsync).WithName("GetVehicle").WithSummary("Identity, owner, state and odometer.")
             .Produces<VehicleView>();
@@ -120,7 +121,8 @@ public static class VehiclesApi
         CommandAsync<LifecycleRequest, EndVehicleLife, VehicleView>(vin, request, cluster, ToCommand, (grain, c, key) => grain.EndLifeAsync(c, key));
 
     private static Task<IResult> AppendVisitAsync(string vin, HttpRequest request, IClusterClient cluster) =>
-        CommandAsync<VisitRequest, CompletedVisit, RepairRecordView>(vin, request, cluster, ToCommand, (grain, c, key) => grain.AppendVisitAsync(c, key));
+        CommandAsync<VisitRequest, CompletedVisit, RepairRecordView>(vin, request, cluster, ToCommand, (grain, c, key) => grain.AppendVisitAsync(c, key),
+            visit => request.HttpContext.User.MayActFor(visit.StationCode) ? null : SecurityExtensions.ForbiddenForStation(visit.StationCode));
 
     private static async Task<IResult> GetAsync(string vin, IClusterClient cluster)
     {
@@ -190,7 +192,8 @@ public static class VehiclesApi
         HttpRequest request,
         IClusterClient cluster,
         Func<TRequest, RequestErrors, string, TCommand> toCommand,
-        Func<IVehicleGrain, TCommand, string?, Task<Outcome<TResult>>> call)
+        Func<IVehicleGrain, TCommand, string?, Task<Outcome<TResult>>> call,
+        Func<TCommand, IResult?>? authorize = null)
         where TRequest : class
     {
         if (!TryNormalizeVin(vin, out var normalized, out var invalid))
@@ -214,6 +217,11 @@ public static class VehiclesApi
         if (errors.Any)
         {
             return errors.ToResult();
+        }
+
+        if (authorize?.Invoke(command) is { } forbidden)
+        {
+            return forbidden;
         }
 
         return (await call(cluster.GetGrain<IVehicleGrain>(normalized), command, key)).ToHttp();

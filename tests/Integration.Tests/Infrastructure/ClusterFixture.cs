@@ -26,8 +26,10 @@ public sealed class ClusterFixture : IAsyncLifetime
     {
         ConnectionString = await TestDatabase.CreateAsync("cluster");
         Silo = await SiloHost.StartAsync(ConnectionString, ClusterId, Clock, dashboard: true);
-        Api = new ApiFactory(ConnectionString, ClusterId);
-        Http = Api.CreateClient();
+        // Tests fire thousands of requests as one caller; the rate limit has a test of its own.
+        Api = new ApiFactory(ConnectionString, ClusterId, settings: new Dictionary<string, string> { ["Auth:PermitsPerSecond"] = "1000000" });
+        // Operators may call every route; role-specific behaviour is tested with clients of other roles.
+        Http = Api.CreateClient(AfterSales.ApiHost.Security.Roles.Operator);
     }
 
     public async Task DisposeAsync()

@@ -30,7 +30,7 @@ public sealed class DatabaseOutageTests : IAsyncLifetime
         var clusterId = $"outage-{Guid.NewGuid():N}"[..20];
         _silo = await SiloHost.StartAsync(_postgres.ConnectionString, clusterId, new Microsoft.Extensions.Time.Testing.FakeTimeProvider(ClusterFixture.Start));
         _api = new ApiFactory(_postgres.ConnectionString, clusterId);
-        _http = _api.CreateClient();
+        _http = _api.CreateClient(AfterSales.ApiHost.Security.Roles.Operator);
     }
 
     public async Task DisposeAsync()

@@ -1,0 +1,85 @@
+using System.Security.Claims;
+using System.Threading.RateLimiting;
+using Microsoft.AspNetCore.Authentication.JwtBearer;
+using Microsoft.IdentityModel.Tokens;
+
+namespace AfterSales.ApiHost.Security;
+
+public static class SecurityExtensions
+{
+    public const string RateLimitPolicy = "perCaller";
+
+    /// <summary>JWT bearer authentication, role policies and a token-bucket rate limit per caller.</summary>
+    public static WebApplicationBuilder AddAfterSalesSecurity(this WebApplicationBuilder builder)
+    {
+        var settings = AuthSettings.Load(builder.Configuration);
+        var problems = settings.Validate();
+        if (problems.Count > 0)
+        {
+            throw new InvalidOperationException("Invalid configuration: " + string.Join(" ", problems));
+        }
+
+        builder.Services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme).AddJwtBearer(options =>
+        {
+            options.MapInboundClaims = false;
+            options.TokenValidationParameters = new TokenValidationParameters
+            {
+                ValidIssuer = settings.Issuer,
+                ValidAudience = settings.Audience,
+                IssuerSigningKey = new SymmetricSecurityKey(settings.KeyBytes),
+                ValidAlgorithms = [SecurityAlgorithms.HmacSha256],
+                RoleClaimType = "role",
+                NameClaimType = "sub",
+                ClockSkew = TimeSpan.FromSeconds(30),
+            };
+        });
+        builder.Services.AddAuthorizationBuilder()
+            .AddPolicy(Policies.Read, p => p.RequireRole(Roles.All))
+            .AddPolicy(Policies.Operate, p => p.RequireRole(Roles.Operator))
+            .AddPolicy(Policies.StationWork, p => p.RequireRole(Roles.Station, Roles.Operator))
+            .AddPolicy(Policies.CustomerRecords, p => p.RequireRole(Roles.CallCentre, Roles.Operator))
+            .AddPolicy(Policies.WarrantyDecisions, p => p.RequireRole(Roles.Warranty, Roles.Operator));
+
+        builder.Services.AddRateLimiter(options =>
+        {
+            options.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
+            options.AddPolicy(RateLimitPolicy, context => RateLimitPartition.GetTokenBucketLimiter(
+                context.User.Identity?.Name ?? context.Connection.RemoteIpAddress?.ToString() ?? "anonymous",
+                _ => new TokenBucketRateLimiterOptions
+                {
+                    TokenLimit = settings.PermitsPerSecond * 2,
+                    TokensPerPeriod = settings.PermitsPerSecond,
+                    ReplenishmentPeriod = TimeSpan.FromSeconds(1),
+                    QueueLimit = 0,
+                    AutoReplenishment = true,
+                }));
+            options.OnRejected = async (context, cancellationToken) =>
+            {
+                context.HttpContext.Response.Headers.RetryAfter = "1";
+                await TypedResults.Problem(
+                    $"More than {settings.PermitsPerSecond} requests per second from this caller; slow down and retry.",
+                    statusCode: StatusCodes.Status429TooManyRequests,
+                    title: "Too many requests").ExecuteAsync(context.HttpContext);
+            };
+        });
+        return builder;
+    }
+
+    public static WebApplication UseAfterSalesSecurity(this WebApplication app)
+    {
+        app.UseAuthentication();
+        app.UseAuthorization();
+        app.UseRateLimiter();
+        return app;
+    }
+
+    /// <summary>True when the caller may act for <paramref name="stationCode"/>: any non-station role, or that very station.</summary>
+    public static bool MayActFor(this ClaimsPrincipal user, string stationCode) =>
+        !user.IsInRole(Roles.Station) || string.Equals(user.FindFirstValue(Roles.StationClaim), stationCode, StringComparison.OrdinalIgnoreCase);
+
+    /// <summary>403 problem detail for a station acting for another station.</summary>
+    public static IResult ForbiddenForStation(string stationCode) => TypedResults.Problem(
+        $"A station caller may act only for its own station, not for {stationCode}.",
+        statusCode: StatusCodes.Status403Forbidden,
+        title: "Forbidden");
+}

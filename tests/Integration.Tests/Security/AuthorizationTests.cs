@@ -1,0 +1,166 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text.Json;
+using AfterSales.ApiHost.Security;
+using AfterSales.Integration.Tests.Infrastructure;
+
+namespace AfterSales.Integration.Tests.Security;
+
+/// <summary>Every /api route needs a caller identity (401) and a role allowed to do that (403).</summary>
+[Collection(ClusterCollection.Name)]
+public sealed class AuthorizationTests(ClusterFixture fixture)
+{
+    [Fact]
+    public async Task NoToken_Is401ProblemDetails_ButHealthStaysOpen()
+    {
+        using var anonymous = fixture.Api.CreateClient();
+
+        using var api = await anonymous.GetAsync($"/api/vehicles/{TestVins.Next()}");
+        using var live = await anonymous.GetAsync("/health/live");
+        using var ready = await anonymous.GetAsync("/health/ready");
+
+        Assert.Equal(HttpStatusCode.Unauthorized, api.StatusCode);
+        Assert.Equal("application/problem+json", api.Content.Headers.ContentType?.MediaType);
+        Assert.Equal(HttpStatusCode.OK, live.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, ready.StatusCode);
+    }
+
+    [Fact]
+    public async Task TokenSignedWithAnotherKey_Is401()
+    {
+        var forged = TokenIssuer.Issue(new AuthSettings { SigningKey = "an-attacker-key-that-is-long-enough-000000" }, "mallory", Roles.Operator, null, TimeSpan.FromHours(1), DateTimeOffset.UtcNow);
+        using var client = fixture.Api.CreateClient();
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", forged);
+
+        using var response = await client.GetAsync($"/api/vehicles/{TestVins.Next()}");
+
+        Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
+    }
+
+    [Fact]
+    public async Task ExpiredToken_Is401()
+    {
+        var expired = TokenIssuer.Issue(new AuthSettings { SigningKey = ApiFactory.SigningKey }, "late", Roles.Operator, null, TimeSpan.FromMinutes(5), DateTimeOffset.UtcNow.AddHours(-2));
+        using var client = fixture.Api.CreateClient();
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", expired);
+
+        using var response = await client.GetAsync($"/api/vehicles/{TestVins.Next()}");
+
+        Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
+    }
+
+    [Theory]
+    [InlineData(Roles.Reader, "register", HttpStatusCode.Forbidden)]
+    [InlineData(Roles.CallCentre, "register", HttpStatusCode.Forbidden)]
+    [InlineData(Roles.Reader, "odometer", HttpStatusCode.Forbidden)]
+    [InlineData(Roles.Parts, "odometer", HttpStatusCode.Forbidden)]
+    [InlineData(Roles.Station, "odometer", HttpStatusCode.OK)]
+    [InlineData(Roles.Warranty, "ownership", HttpStatusCode.Forbidden)]
+    [InlineData(Roles.CallCentre, "ownership", HttpStatusCode.OK)]
+    [InlineData(Roles.CallCentre, "lifecycle", HttpStatusCode.Forbidden)]
+    [InlineData(Roles.Warranty, "lifecycle", HttpStatusCode.OK)]
+    [InlineData(Roles.Reader, "warranty", HttpStatusCode.OK)]
+    [InlineData(Roles.Parts, "warranty", HttpStatusCode.OK)]
+    public async Task EachRole_MayDoOnlyWhatItsRoleAllows(string role, string action, HttpStatusCode expected)
+    {
+        var vin = await DeliveredVehicleAsync();
+        using var client = fixture.Api.CreateClient(role, role == Roles.Station ? "S001" : null);
+
+        using var response = action switch
+        {
+            "register" => await client.PostAsJsonAsync("/api/vehicles", new { vin = TestVins.Next(), model = "Q5", batch = "B9", productionDate = "2026-01-02", powertrain = "ice", price = 300000 }),
+            "odometer" => await client.PostAsJsonAsync($"/api/vehicles/{vin}/odometer", new { readingKm = 900, readAt = ClusterFixture.Start.AddHours(-1) }),
+            "ownership" => await client.PostAsJsonAsync($"/api/vehicles/{vin}/ownership", new { ownerName = "Zhao Min", ownerPhone = "13700000000", transferDate = "2026-05-01" }),
+            "lifecycle" => await client.PostAsJsonAsync($"/api/vehicles/{vin}/lifecycle", new { state = "scrapped", effectiveDate = "2026-05-30" }),
+            _ => await client.GetAsync($"/api/vehicles/{vin}/warranty"),
+        };
+
+        Assert.Equal(expected, response.StatusCode);
+        if (expected == HttpStatusCode.Forbidden)
+        {
+            Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        }
+    }
+
+    [Fact]
+    public async Task Station_CannotRecordWorkForAnotherStation_AndNothingIsStored()
+    {
+        var vin = await DeliveredVehicleAsync();
+        using var station = fixture.Api.CreateClient(Roles.Station, "S001");
+        object Visit(string id, string stationCode) => new
+        {
+            visitId = id, stationCode, kind = "maintenance", agreedAt = ClusterFixture.Start.AddDays(-1),
+            completedAt = ClusterFixture.Start.AddDays(-1).AddHours(2), mileageKm = 500,
+        };
+
+        using var own = await station.PostAsJsonAsync($"/api/vehicles/{vin}/visits", Visit("own-1", "S001"));
+        using var other = await station.PostAsJsonAsync($"/api/vehicles/{vin}/visits", Visit("other-1", "S002"));
+
+        Assert.Equal(HttpStatusCode.OK, own.StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, other.StatusCode);
+        using var history = JsonDocument.Parse(await fixture.Http.GetStringAsync($"/api/vehicles/{vin}/history"));
+        Assert.Equal(["own-1"], history.RootElement.EnumerateArray().Select(v => v.GetProperty("visit").GetProperty("visitId").GetString()));
+    }
+
+    [Fact]
+    public async Task OutsideDevelopment_DocsAndDashboardRequireTheOperatorRole()
+    {
+        await using var production = new ApiFactory(fixture.ConnectionString, fixture.ClusterId, environment: "Production");
+        using var anonymous = production.CreateClient();
+        using var reader = production.CreateClient(Roles.Reader);
+        using var @operator = production.CreateClient(Roles.Operator);
+
+        // "/scalar" redirects to "/scalar/", and HttpClient drops the Authorization header on redirects.
+        foreach (var path in new[] { "/dashboard/", "/openapi/v1.json", "/scalar/" })
+        {
+            using var noToken = await anonymous.GetAsync(path);
+            using var wrongRole = await reader.GetAsync(path);
+            using var allowed = await @operator.GetAsync(path);
+            Assert.True(HttpStatusCode.Unauthorized == noToken.StatusCode, $"{path} without a token: {noToken.StatusCode}");
+            Assert.True(HttpStatusCode.Forbidden == wrongRole.StatusCode, $"{path} as reader: {wrongRole.StatusCode}");
+            Assert.True(HttpStatusCode.OK == allowed.StatusCode, $"{path} as operator: {allowed.StatusCode} {allowed.Headers.WwwAuthenticate}");
+        }
+    }
+
+    [Fact]
+    public async Task ACallerOverItsRate_Gets429WithRetryAfter_WhileOtherCallersAreServed()
+    {
+        await using var limited = new ApiFactory(fixture.ConnectionString, fixture.ClusterId,
+            settings: new Dictionary<string, string> { ["Auth:PermitsPerSecond"] = "5" });
+        using var greedy = limited.CreateClient(Roles.Reader);
+        using var polite = limited.CreateClient(Roles.CallCentre);
+
+        var statuses = new List<HttpStatusCode>();
+        HttpResponseMessage? rejected = null;
+        for (var i = 0; i < 40; i++)
+        {
+            var response = await greedy.GetAsync("/api/system/constant");
+            statuses.Add(response.StatusCode);
+            if (response.StatusCode == HttpStatusCode.TooManyRequests)
+            {
+                rejected ??= response;
+            }
+        }
+
+        using var other = await polite.GetAsync("/api/system/constant");
+
+        Assert.Contains(HttpStatusCode.OK, statuses);
+        Assert.NotNull(rejected);
+        Assert.NotNull(rejected.Headers.RetryAfter);
+        Assert.Equal("application/problem+json", rejected.Content.Headers.ContentType?.MediaType);
+        Assert.Equal(HttpStatusCode.OK, other.StatusCode);
+    }
+
+    private async Task<string> DeliveredVehicleAsync()
+    {
+        var vin = TestVins.Next();
+        using var created = await fixture.Http.PostAsJsonAsync("/api/vehicles",
+            new { vin, model = "Q5", batch = "B9", productionDate = "2026-01-02", powertrain = "ice", price = 300000 });
+        Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+        using var delivered = await fixture.Http.PostAsJsonAsync($"/api/vehicles/{vin}/delivery",
+            new { ownerName = "Wang Fang", ownerPhone = "13900000000", dealerCode = "D1", invoiceDate = "2026-02-01", deliveryDate = "2026-02-01", odometerKm = 5 });
+        Assert.Equal(HttpStatusCode.OK, delivered.StatusCode);
+        return vin;
+    }
+}
