@@ -38,8 +38,9 @@ stop_all() {
 trap stop_all INT TERM EXIT
 
 echo "== building (Release)"
-dotnet build src/Silo/Silo.csproj -c Release -nologo -v quiet -clp:"ErrorsOnly;NoSummary"
-dotnet build src/ApiHost/ApiHost.csproj -c Release -nologo -v quiet -clp:"ErrorsOnly;NoSummary"
+for project in src/Silo/Silo.csproj src/ApiHost/ApiHost.csproj; do
+  out="$(dotnet build "$project" -c Release -nologo -v quiet 2>&1)" || { echo "$out" >&2; exit 1; }
+done
 silo_dir="$root/src/Silo/bin/Release/net10.0"
 api_dir="$root/src/ApiHost/bin/Release/net10.0"
 

@@ -1,0 +1,58 @@
+using System.Globalization;
+
+namespace AfterSales.Chaos;
+
+/// <summary>Command line of the chaos run; every option has a default that suits the short form.</summary>
+public sealed record ChaosOptions
+{
+    public required string ConnectionString { get; init; }
+
+    public required string SiloDll { get; init; }
+
+    public required string ApiDll { get; init; }
+
+    public int Silos { get; init; } = 3;
+
+    public TimeSpan Duration { get; init; } = TimeSpan.FromSeconds(45);
+
+    public TimeSpan KillEvery { get; init; } = TimeSpan.FromSeconds(15);
+
+    public int Workers { get; init; } = 12;
+
+    public int Vehicles { get; init; } = 120;
+
+    /// <summary>How long a client keeps retrying one write before counting it as failed.</summary>
+    public TimeSpan RetryBudget { get; init; } = TimeSpan.FromSeconds(15);
+
+    /// <summary>Per-attempt HTTP timeout.</summary>
+    public TimeSpan AttemptTimeout { get; init; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>The run fails when the longest stretch without an acknowledged write exceeds this.</summary>
+    public TimeSpan MaxGap { get; init; } = TimeSpan.FromSeconds(3);
+
+    public string? ReportFile { get; init; }
+
+    public static ChaosOptions Parse(string[] args)
+    {
+        string? Value(string name) => args.SkipWhile(a => a != name).Skip(1).FirstOrDefault();
+        int Int(string name, int fallback) => Value(name) is { } v ? int.Parse(v, CultureInfo.InvariantCulture) : fallback;
+        TimeSpan Seconds(string name, TimeSpan fallback) =>
+            Value(name) is { } v ? TimeSpan.FromSeconds(double.Parse(v, CultureInfo.InvariantCulture)) : fallback;
+
+        var defaults = new ChaosOptions { ConnectionString = "", SiloDll = "", ApiDll = "" };
+        return new ChaosOptions
+        {
+            ConnectionString = Value("--connection") ?? throw new ArgumentException("--connection is required"),
+            SiloDll = Value("--silo-dll") ?? throw new ArgumentException("--silo-dll is required"),
+            ApiDll = Value("--api-dll") ?? throw new ArgumentException("--api-dll is required"),
+            Silos = Int("--silos", defaults.Silos),
+            Duration = Seconds("--duration", defaults.Duration),
+            KillEvery = Seconds("--kill-every", defaults.KillEvery),
+            Workers = Int("--workers", defaults.Workers),
+            Vehicles = Int("--vehicles", defaults.Vehicles),
+            RetryBudget = Seconds("--retry-budget", defaults.RetryBudget),
+            MaxGap = Seconds("--max-gap", defaults.MaxGap),
+            ReportFile = Value("--report"),
+        };
+    }
+}

@@ -1,0 +1,145 @@
+using System.Globalization;
+using System.Net.Http.Json;
+using System.Text;
+using AfterSales.Chaos;
+using AfterSales.Domain.Vehicles;
+
+// Chaos run: N silo processes and the API host over the PostgreSQL membership, a write load with retries
+// and idempotency keys, one silo killed with SIGKILL every --kill-every seconds and restarted; afterwards
+// every acknowledged write must be stored exactly once and no stretch without acknowledgements may exceed
+// --max-gap. Started by scripts/chaos.sh. Exit code 0 = targets met.
+var options = ChaosOptions.Parse(args);
+await using var cluster = new ChaosCluster(options);
+Console.WriteLine($"chaos: {options.Silos} silos, {options.Workers} writers on {options.Vehicles} vehicles, {options.Duration.TotalSeconds:F0} s, SIGKILL every {options.KillEvery.TotalSeconds:F0} s");
+await cluster.StartAsync();
+
+using var probe = new HttpClient { BaseAddress = new Uri(cluster.BaseUrl), Timeout = TimeSpan.FromSeconds(2) };
+await WaitUntilReadyAsync(probe, TimeSpan.FromSeconds(120));
+var token = await cluster.OperatorTokenAsync();
+using var http = WriteLoad.CreateClient(cluster.BaseUrl, token);
+var vins = await RegisterFleetAsync(http, options.Vehicles);
+Console.WriteLine($"chaos: cluster ready, {vins.Count} vehicles delivered; load starts");
+
+var load = new WriteLoad(options, http, vins);
+using var stop = new CancellationTokenSource();
+var running = load.RunAsync(stop.Token);
+var kills = new List<(TimeSpan At, int Silo)>();
+var started = DateTimeOffset.UtcNow;
+while (DateTimeOffset.UtcNow - started + options.KillEvery <= options.Duration)
+{
+    await Task.Delay(options.KillEvery);
+    var silo = kills.Count % options.Silos;
+    kills.Add((load.Elapsed, silo));
+    Console.WriteLine($"chaos: {load.Elapsed.TotalSeconds,6:F1} s  kill -9 silo {silo + 1}, restarting it  ({load.Acknowledged.Count} writes acknowledged so far)");
+    await cluster.KillAndRestartAsync(silo);
+}
+
+var remaining = options.Duration - (DateTimeOffset.UtcNow - started);
+if (remaining > TimeSpan.Zero)
+{
+    await Task.Delay(remaining);
+}
+
+var loadEnded = load.Elapsed;
+stop.Cancel();
+await running;
+
+var ledger = await LedgerCheck.CompareAsync(options.ConnectionString, load.Acknowledged);
+var times = load.Acknowledged.Select(a => a.At).Where(t => t <= loadEnded).Order().Prepend(TimeSpan.Zero).Append(loadEnded).ToList();
+var longestGap = times.Zip(times.Skip(1), (a, b) => b - a).Max();
+var availability = load.Operations == 0 ? 0 : 100.0 * (load.Operations - load.FailedOperations) / load.Operations;
+var passed = ledger.Lost == 0 && ledger.Doubled == 0 && longestGap <= options.MaxGap && ledger.Acknowledged > 0;
+
+var report = new StringBuilder()
+    .AppendLine(CultureInfo.InvariantCulture, $"| figure | value |")
+    .AppendLine("|---|---|")
+    .AppendLine(CultureInfo.InvariantCulture, $"| duration / kills | {options.Duration.TotalSeconds:F0} s / {kills.Count} × SIGKILL (every {options.KillEvery.TotalSeconds:F0} s, {options.Silos} silos) |")
+    .AppendLine(CultureInfo.InvariantCulture, $"| writes attempted (logical) / HTTP attempts | {load.Operations} / {load.Attempts} |")
+    .AppendLine(CultureInfo.InvariantCulture, $"| acknowledged | {ledger.Acknowledged} |")
+    .AppendLine(CultureInfo.InvariantCulture, $"| availability (succeeded within {options.RetryBudget.TotalSeconds:F0} s retry budget) | {availability:F2} % |")
+    .AppendLine(CultureInfo.InvariantCulture, $"| longest gap without an acknowledgement | {longestGap.TotalSeconds:F2} s (target ≤ {options.MaxGap.TotalSeconds:F0} s) |")
+    .AppendLine(CultureInfo.InvariantCulture, $"| acknowledged but lost | {ledger.Lost} |")
+    .AppendLine(CultureInfo.InvariantCulture, $"| stored more than once | {ledger.Doubled} |")
+    .AppendLine(CultureInfo.InvariantCulture, $"| stored without acknowledgement (client gave up or reply lost) | {ledger.StoredWithoutAcknowledgement} |")
+    .AppendLine(CultureInfo.InvariantCulture, $"| HTTP outcomes (0 = timeout/refused) | {string.Join(", ", load.Statuses.OrderBy(s => s.Key).Select(s => $"{s.Key}: {s.Value}"))} |")
+    .AppendLine(CultureInfo.InvariantCulture, $"| result | {(passed ? "PASS" : "FAIL")} |")
+    .ToString();
+Console.WriteLine(report);
+foreach (var example in ledger.Examples)
+{
+    Console.WriteLine("chaos: " + example);
+}
+
+if (options.ReportFile is { } file)
+{
+    await File.WriteAllTextAsync(file, report);
+}
+
+Console.WriteLine(passed ? "chaos: PASS" : "chaos: FAIL");
+return passed ? 0 : 1;
+
+static async Task WaitUntilReadyAsync(HttpClient probe, TimeSpan limit)
+{
+    var deadline = DateTimeOffset.UtcNow + limit;
+    while (DateTimeOffset.UtcNow < deadline)
+    {
+        try
+        {
+            using var response = await probe.GetAsync("/health/ready");
+            if (response.IsSuccessStatusCode)
+            {
+                return;
+            }
+        }
+        catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException)
+        {
+            // not up yet
+        }
+
+        await Task.Delay(TimeSpan.FromMilliseconds(500));
+    }
+
+    throw new TimeoutException($"the cluster was not ready within {limit}");
+}
+
+static async Task<List<string>> RegisterFleetAsync(HttpClient http, int count)
+{
+    const string alphabet = "ABCDEFGHJKLMNPRSTUVWXYZ0123456789";
+    var random = new Random(42);
+    var vins = Enumerable.Range(0, count)
+        .Select(_ => Vin.WithCheckDigit(new string(Enumerable.Range(0, 17).Select(_ => alphabet[random.Next(alphabet.Length)]).ToArray())))
+        .Distinct()
+        .ToList();
+    var today = DateOnly.FromDateTime(DateTime.UtcNow);
+    foreach (var chunk in vins.Chunk(20))
+    {
+        var body = new
+        {
+            vehicles = chunk.Select(vin => new
+            {
+                vehicle = new { vin, model = "C1", batch = "CHAOS", productionDate = today.AddDays(-60), powertrain = "ice", price = 100000 },
+                delivery = new { ownerName = "Chaos", ownerPhone = "10000000000", dealerCode = "D0", invoiceDate = today.AddDays(-30), deliveryDate = today.AddDays(-30), odometerKm = 0 },
+            }),
+        };
+
+        // Silos may still be joining right after the first one answers: retry the chunk (an item that did
+        // land the first time comes back as a 409 "already registered", which is just as good).
+        for (var attempt = 1; ; attempt++)
+        {
+            using var response = await http.PostAsJsonAsync("/api/vehicles/bulk", body);
+            if (response.IsSuccessStatusCode)
+            {
+                break;
+            }
+
+            if (attempt == 20)
+            {
+                throw new InvalidOperationException($"bulk registration kept failing: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
+            }
+
+            await Task.Delay(TimeSpan.FromMilliseconds(500));
+        }
+    }
+
+    return vins;
+}

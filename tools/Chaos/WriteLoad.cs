@@ -1,0 +1,113 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+
+namespace AfterSales.Chaos;
+
+/// <summary>An acknowledged write: the client got a 2xx for this visit.</summary>
+public sealed record Acknowledgement(string Vin, string VisitId, TimeSpan At);
+
+/// <summary>
+/// Workers append visits (each with a unique visit id, sent as the Idempotency-Key) to the vehicles they own and
+/// retry every failure — timeouts, refused connections, 5xx, 429 — with the same key until the retry budget is
+/// spent. Each vehicle belongs to one worker, so its visits arrive in order.
+/// </summary>
+public sealed class WriteLoad(ChaosOptions options, HttpClient http, IReadOnlyList<string> vins)
+{
+    private readonly ConcurrentBag<Acknowledgement> _acknowledged = [];
+    private readonly ConcurrentDictionary<int, int> _statuses = new();
+    private readonly Stopwatch _clock = Stopwatch.StartNew();
+    private int _operations;
+    private int _failedOperations;
+    private int _attempts;
+
+    public IReadOnlyCollection<Acknowledgement> Acknowledged => _acknowledged;
+
+    public int Operations => _operations;
+
+    public int FailedOperations => _failedOperations;
+
+    public int Attempts => _attempts;
+
+    public TimeSpan Elapsed => _clock.Elapsed;
+
+    public IReadOnlyDictionary<int, int> Statuses => _statuses;
+
+    public Task RunAsync(CancellationToken stop) =>
+        Task.WhenAll(Enumerable.Range(0, options.Workers).Select(worker => Task.Run(() => WorkerAsync(worker, stop))));
+
+    private async Task WorkerAsync(int worker, CancellationToken stop)
+    {
+        var mine = vins.Where((_, i) => i % options.Workers == worker).ToList();
+        var sequence = new Dictionary<string, int>();
+        var turn = 0;
+        while (!stop.IsCancellationRequested)
+        {
+            var vin = mine[turn++ % mine.Count];
+            var n = sequence[vin] = sequence.GetValueOrDefault(vin) + 1;
+            await WriteWithRetriesAsync(vin, n);
+        }
+    }
+
+    private async Task WriteWithRetriesAsync(string vin, int n)
+    {
+        Interlocked.Increment(ref _operations);
+        var visitId = $"{vin}-{n:D5}";
+        var now = DateTimeOffset.UtcNow;
+        var visit = new
+        {
+            visitId,
+            stationCode = "CHAOS",
+            kind = "maintenance",
+            agreedAt = now.AddSeconds(-20),
+            completedAt = now.AddSeconds(-10),
+            mileageKm = 100 + (n * 10),
+            workDone = "chaos load",
+        };
+        var deadline = _clock.Elapsed + options.RetryBudget;
+        while (_clock.Elapsed < deadline)
+        {
+            Interlocked.Increment(ref _attempts);
+            using var attempt = new CancellationTokenSource(options.AttemptTimeout);
+            try
+            {
+                using var request = new HttpRequestMessage(HttpMethod.Post, $"/api/vehicles/{vin}/visits") { Content = JsonContent.Create(visit) };
+                request.Headers.Add("Idempotency-Key", visitId);
+                using var response = await http.SendAsync(request, attempt.Token);
+                _statuses.AddOrUpdate((int)response.StatusCode, 1, (_, c) => c + 1);
+                if (response.IsSuccessStatusCode)
+                {
+                    _acknowledged.Add(new Acknowledgement(vin, visitId, _clock.Elapsed));
+                    return;
+                }
+
+                if (response.StatusCode is not (HttpStatusCode.ServiceUnavailable or HttpStatusCode.TooManyRequests or HttpStatusCode.GatewayTimeout)
+                    && (int)response.StatusCode < 500)
+                {
+                    // A 4xx other than 429 will not change on retry: the write is refused for good.
+                    Console.Error.WriteLine($"refused {visitId}: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
+                    break;
+                }
+            }
+            catch (Exception ex) when (ex is HttpRequestException or OperationCanceledException)
+            {
+                _statuses.AddOrUpdate(0, 1, (_, c) => c + 1);
+            }
+
+            // Back off briefly so a dead gateway is not hammered in a tight loop.
+            await Task.Delay(TimeSpan.FromMilliseconds(100));
+        }
+
+        Interlocked.Increment(ref _failedOperations);
+    }
+
+    public static HttpClient CreateClient(string baseUrl, string token)
+    {
+        var handler = new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromSeconds(30), ConnectTimeout = TimeSpan.FromSeconds(1) };
+        var client = new HttpClient(handler) { BaseAddress = new Uri(baseUrl), Timeout = Timeout.InfiniteTimeSpan };
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        return client;
+    }
+}
