@@ -46,7 +46,10 @@ await running;
 
 var ledger = await LedgerCheck.CompareAsync(options.ConnectionString, load.Acknowledged);
 var times = load.Acknowledged.Select(a => a.At).Where(t => t <= loadEnded).Order().Prepend(TimeSpan.Zero).Append(loadEnded).ToList();
-var longestGap = times.Zip(times.Skip(1), (a, b) => b - a).Max();
+var gaps = times.Zip(times.Skip(1), (a, b) => (Start: a, Length: b - a)).ToList();
+var longest = gaps.MaxBy(g => g.Length);
+var longestGap = longest.Length;
+var gapsOverTarget = gaps.Count(g => g.Length > options.MaxGap);
 var availability = load.Operations == 0 ? 0 : 100.0 * (load.Operations - load.FailedOperations) / load.Operations;
 var passed = ledger.Lost == 0 && ledger.Doubled == 0 && longestGap <= options.MaxGap && ledger.Acknowledged > 0;
 
@@ -57,7 +60,8 @@ var report = new StringBuilder()
     .AppendLine(CultureInfo.InvariantCulture, $"| writes attempted (logical) / HTTP attempts | {load.Operations} / {load.Attempts} |")
     .AppendLine(CultureInfo.InvariantCulture, $"| acknowledged | {ledger.Acknowledged} |")
     .AppendLine(CultureInfo.InvariantCulture, $"| availability (succeeded within {options.RetryBudget.TotalSeconds:F0} s retry budget) | {availability:F2} % |")
-    .AppendLine(CultureInfo.InvariantCulture, $"| longest gap without an acknowledgement | {longestGap.TotalSeconds:F2} s (target ≤ {options.MaxGap.TotalSeconds:F0} s) |")
+    .AppendLine(CultureInfo.InvariantCulture, $"| longest gap without an acknowledgement | {longestGap.TotalSeconds:F2} s from t = {longest.Start.TotalSeconds:F1} s (target ≤ {options.MaxGap.TotalSeconds:F0} s; {gapsOverTarget} gap(s) over it) |")
+    .AppendLine(CultureInfo.InvariantCulture, $"| kills at | {string.Join(", ", kills.Select(k => $"{k.At.TotalSeconds:F1} s (silo {k.Silo + 1})"))} |")
     .AppendLine(CultureInfo.InvariantCulture, $"| acknowledged but lost | {ledger.Lost} |")
     .AppendLine(CultureInfo.InvariantCulture, $"| stored more than once | {ledger.Doubled} |")
     .AppendLine(CultureInfo.InvariantCulture, $"| stored without acknowledgement (client gave up or reply lost) | {ledger.StoredWithoutAcknowledgement} |")
