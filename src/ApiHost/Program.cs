@@ -19,6 +19,8 @@ app.MapAfterSalesHealth();
 app.MapOrleansDashboard(routePrefix: "/dashboard");
 app.MapSystemApi();
 app.MapVehiclesApi();
+app.MapStationsApi();
+app.MapNetworkApi();
 app.Run();
 
 /// <summary>Entry point, visible to WebApplicationFactory in the integration tests.</summary>
