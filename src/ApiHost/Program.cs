@@ -25,6 +25,8 @@ app.MapOperatorTools();
 var api = app.MapGroup("/api").RequireAuthorization(Policies.Read).RequireRateLimiting(SecurityExtensions.RateLimitPolicy);
 api.MapSystemApi();
 api.MapVehiclesApi();
+api.MapStationsApi();
+api.MapNetworkApi();
 app.Run();
 return 0;
 

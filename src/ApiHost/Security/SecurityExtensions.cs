@@ -77,6 +77,15 @@ public static class SecurityExtensions
     public static bool MayActFor(this ClaimsPrincipal user, string stationCode) =>
         !user.IsInRole(Roles.Station) || string.Equals(user.FindFirstValue(Roles.StationClaim), stationCode, StringComparison.OrdinalIgnoreCase);
 
+    /// <summary>A station caller may use this route only for the station in its <c>{code}</c> route value.</summary>
+    public static TBuilder RequireOwnStation<TBuilder>(this TBuilder builder)
+        where TBuilder : IEndpointConventionBuilder =>
+        builder.AddEndpointFilter(async (context, next) =>
+        {
+            var code = context.HttpContext.Request.RouteValues["code"] as string ?? "";
+            return context.HttpContext.User.MayActFor(code) ? await next(context) : ForbiddenForStation(code);
+        });
+
     /// <summary>403 problem detail for a station acting for another station.</summary>
     public static IResult ForbiddenForStation(string stationCode) => TypedResults.Problem(
         $"A station caller may act only for its own station, not for {stationCode}.",

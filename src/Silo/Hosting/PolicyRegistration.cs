@@ -1,4 +1,5 @@
 using AfterSales.Domain.Warranty;
+using AfterSales.Grains.Stations;
 using AfterSales.Grains.Vehicles;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -11,6 +12,9 @@ public static class PolicyRegistration
     /// <summary>Configuration section of the vehicle policy (warranty periods, 三包 thresholds, idempotency window).</summary>
     public const string VehiclesSection = "Policies:Vehicles";
 
+    /// <summary>Configuration section of the station policy (idempotency window, bay limit).</summary>
+    public const string StationsSection = "Policies:Stations";
+
     /// <summary>Business policies from configuration, validated when the silo starts (errors name the setting).</summary>
     public static IServiceCollection AddAfterSalesPolicies(this IServiceCollection services, IConfiguration configuration)
     {
@@ -18,6 +22,11 @@ public static class PolicyRegistration
             .Configure(options => BindVehicleOptions(configuration.GetSection(VehiclesSection), options))
             .ValidateOnStart();
         services.AddSingleton<IValidateOptions<VehicleOptions>, VehicleOptionsValidator>();
+        services.AddOptions<StationOptions>()
+            .Bind(configuration.GetSection(StationsSection))
+            .Validate(o => o.IdempotencyCapacity >= 1 && o.IdempotencyWindow > TimeSpan.Zero && o.MaxBays >= 1,
+                $"{StationsSection}: IdempotencyCapacity and MaxBays must be at least 1 and IdempotencyWindow positive.")
+            .ValidateOnStart();
         return services;
     }
 

@@ -1,0 +1,343 @@
+using AfterSales.Domain.Claims;
+using AfterSales.Grains.Common;
+using AfterSales.Grains.Network;
+using AfterSales.Grains.Vehicles;
+using AfterSales.Interfaces.Network;
+using AfterSales.Interfaces.Claims;
+using AfterSales.Interfaces.Common;
+using AfterSales.Interfaces.Stations;
+using AfterSales.Interfaces.Vehicles;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace AfterSales.Grains.Stations;
+
+/// <summary>
+/// One authorised station per code, with its work orders. Commands are decided by <see cref="StationDecisions"/>,
+/// written once and only then made current; after every change the station pushes its summary to its geo cell and
+/// its province (awaited), so the nearby index and the roll-ups are current when the command returns.
+/// </summary>
+public sealed partial class ServiceStationGrain(
+    [PersistentState("station", GrainStorage.Name)] IPersistentState<StationState> state,
+    IOptions<StationOptions> options,
+    IOptions<VehicleOptions> vehicleOptions,
+    [FromKeyedServices(BusinessClock.Key)] TimeProvider time,
+    ILogger<ServiceStationGrain> logger) : Grain, IServiceStationGrain
+{
+    private readonly StationOptions _options = options.Value;
+    private long _publishedVersion = -1;
+    private StationRegistration? _publishedRegistry;
+
+    private string Code => this.GetPrimaryKeyString();
+
+    private DateTimeOffset Now => time.GetUtcNow();
+
+    public async Task<Outcome<StationView>> RegisterAsync(StationRegistration registration, string? idempotencyKey)
+    {
+        var created = !state.State.IsRegistered;
+        var result = await ExecuteAsync(nameof(RegisterAsync), registration, idempotencyKey, created,
+            s => StationDecisions.Register(s, registration, _options.MaxBays),
+            s => new RememberedStationRequest("", "", Now, created, StationDecisions.ToView(s, Code), null, null));
+        return result.Refusal is { } refused ? refused
+            : result.Remembered.Created ? Outcome<StationView>.Created(result.Remembered.Station!) : Outcome<StationView>.Ok(result.Remembered.Station!);
+    }
+
+    public async Task<Outcome<StationView>> SetAuthorisationAsync(StationAuthorisation authorisation, string? reason, string? idempotencyKey)
+    {
+        var result = await ExecuteAsync(nameof(SetAuthorisationAsync), (authorisation, reason), idempotencyKey, false,
+            s => StationDecisions.SetAuthorisation(s, Code, authorisation, reason),
+            s => new RememberedStationRequest("", "", Now, false, StationDecisions.ToView(s, Code), null, null));
+        return result.Refusal is { } refused ? refused : Outcome<StationView>.Ok(result.Remembered.Station!);
+    }
+
+    public Task<Outcome<StationView>> GetAsync() =>
+        Task.FromResult(state.State.IsRegistered ? Outcome<StationView>.Ok(StationDecisions.ToView(state.State, Code)) : NotRegistered());
+
+    public Task<Outcome<StationLoadView>> GetLoadAsync() =>
+        Task.FromResult(state.State.IsRegistered ? Outcome<StationLoadView>.Ok(StationDecisions.Load(state.State)) : NotRegistered());
+
+    public async Task<Outcome<WorkOrderView>> OpenWorkOrderAsync(OpenWorkOrder command, string? idempotencyKey)
+    {
+        var fingerprint = RequestFingerprint.Of(nameof(OpenWorkOrderAsync), command);
+        if (Replay(idempotencyKey, fingerprint) is { } replay)
+        {
+            return replay.Refusal is { } refused ? refused : Outcome<WorkOrderView>.Created(replay.Remembered!.WorkOrder!);
+        }
+
+        await EnsurePublishedAsync();
+        if (StationDecisions.CanOpen(state.State, Code, command) is { } refusal)
+        {
+            return refusal;
+        }
+
+        // The vehicle judges the reading (never backwards); a refusal leaves no work order behind.
+        var reading = await GrainFactory.GetGrain<IVehicleGrain>(command.Vin).RecordOdometerAsync(new RecordOdometer(command.OdometerKm, Now), null);
+        if (reading.Refusal is { } vehicleRefusal)
+        {
+            return vehicleRefusal with { Detail = $"Vehicle {command.Vin}: {vehicleRefusal.Detail}" };
+        }
+
+        var decision = StationDecisions.Open(state.State, Code, command, Now, out var order);
+        await CommitAsync(Remember(decision.Next!, idempotencyKey, fingerprint, new RememberedStationRequest("", "", Now, true, null, order, null)));
+        await EnsurePublishedAsync();
+        return Outcome<WorkOrderView>.Created(order);
+    }
+
+    public async Task<Outcome<WorkOrderView>> MoveWorkOrderAsync(string workOrderId, WorkOrderCommand command, string? idempotencyKey)
+    {
+        var fingerprint = RequestFingerprint.Of(nameof(MoveWorkOrderAsync), (workOrderId, command));
+        if (Replay(idempotencyKey, fingerprint) is { } replay)
+        {
+            return replay.Refusal is { } refused ? refused : Outcome<WorkOrderView>.Ok(replay.Remembered!.WorkOrder!);
+        }
+
+        await EnsurePublishedAsync();
+        if (StationDecisions.Find(state.State, Code, workOrderId, out var order) is { } missing)
+        {
+            return missing;
+        }
+
+        // A completion whose archive entry did not reach the vehicle is finished by completing again.
+        if (command == WorkOrderCommand.Complete && order.State == WorkOrderState.Completed && !order.ArchivedOnVehicle)
+        {
+            return await ArchiveAsync(order, idempotencyKey, fingerprint);
+        }
+
+        var decision = StationDecisions.Move(state.State, order, command, Now, out var moved);
+        if (decision.Refusal is { } refusal)
+        {
+            return refusal;
+        }
+
+        if (command == WorkOrderCommand.Settle && moved.ClaimState == ClaimState.Settled && moved.ClaimId is { } claimId)
+        {
+            var settled = await GrainFactory.GetGrain<IClaimGrain>(claimId).SettleAsync(Now);
+            if (settled.Refusal is { } claimRefusal)
+            {
+                return claimRefusal;
+            }
+        }
+
+        var remembered = new RememberedStationRequest("", "", Now, false, null, moved, null);
+        await CommitAsync(command == WorkOrderCommand.Complete ? decision.Next! : Remember(decision.Next!, idempotencyKey, fingerprint, remembered));
+        await EnsurePublishedAsync();
+        return command == WorkOrderCommand.Complete ? await ArchiveAsync(moved, idempotencyKey, fingerprint) : Outcome<WorkOrderView>.Ok(moved);
+    }
+
+    public async Task<Outcome<AppraisalResult>> AppraiseAsync(string workOrderId, Appraisal appraisal, string? idempotencyKey)
+    {
+        var fingerprint = RequestFingerprint.Of(nameof(AppraiseAsync), (workOrderId, appraisal));
+        if (Replay(idempotencyKey, fingerprint) is { } replay)
+        {
+            return replay.Refusal is { } refused ? refused : Outcome<AppraisalResult>.Ok(replay.Remembered!.Appraisal!);
+        }
+
+        if (StationDecisions.Find(state.State, Code, workOrderId, out var order) is { } missing)
+        {
+            return missing;
+        }
+
+        if (StationDecisions.CanAppraise(state.State, order, appraisal) is { } refusal)
+        {
+            return refusal;
+        }
+
+        // Coverage on the repair date at the repair's odometer, from the vehicle that owns the answer.
+        var repairDate = DateOnly.FromDateTime(order.OpenedAt.ToOffset(vehicleOptions.Value.BusinessUtcOffset).DateTime);
+        var warranty = await GrainFactory.GetGrain<IVehicleGrain>(order.Vin).GetWarrantyAsync(repairDate, order.OdometerKm);
+        if (warranty.Refusal is { } vehicleRefusal)
+        {
+            return vehicleRefusal with { Detail = $"Vehicle {order.Vin}: {vehicleRefusal.Detail}" };
+        }
+
+        var decision = ClaimRules.Adjudicate(new ClaimFacts
+        {
+            WarrantyRequested = appraisal.Warranty,
+            Cause = appraisal.Cause is { } cause ? (Domain.Claims.FailureCause)(int)cause : null,
+            System = (Domain.Repairs.VehicleSystem)(int)order.System,
+            Parts = [.. appraisal.Parts.Select(p => new Domain.Repairs.PartLine(p.PartNo, p.Quantity))],
+            RepairDate = repairDate,
+            MileageKm = order.OdometerKm,
+            Coverages = [.. warranty.Value!.Coverages.Select(c => new Domain.Warranty.CoverageStatus(
+                c.Name, (Domain.Warranty.CoverageState)(int)c.State, c.EndsOn, c.EndsAtKm, c.RemainingDays, c.RemainingKm))],
+            ServicedElsewhere = appraisal.ServicedElsewhere,
+        });
+        var claimState = decision.Verdict switch
+        {
+            ClaimVerdict.Approved => ClaimState.Approved,
+            ClaimVerdict.Rejected => ClaimState.Rejected,
+            _ => ClaimState.NeedsInformation,
+        };
+        var claimId = StationDecisions.NextClaimId(order);
+        var filed = await GrainFactory.GetGrain<IClaimGrain>(claimId).FileAsync(new ClaimFiling(
+            Code, order.Id, order.Vin, appraisal.Appraiser, repairDate, order.OdometerKm, claimState, decision.Reasons, Now));
+        if (filed.Refusal is { } claimRefusal)
+        {
+            return claimRefusal;
+        }
+
+        var appraised = order with { Appraisal = appraisal, ClaimId = claimId, ClaimState = claimState };
+        var result = new AppraisalResult(appraised, filed.Value!);
+        var next = StationDecisions.Replace(state.State, appraised) with { Version = state.State.Version + 1 };
+        await CommitAsync(Remember(next, idempotencyKey, fingerprint, new RememberedStationRequest("", "", Now, false, null, null, result)));
+        return Outcome<AppraisalResult>.Ok(result);
+    }
+
+    public Task<Outcome<WorkOrderView>> GetWorkOrderAsync(string workOrderId) =>
+        Task.FromResult(StationDecisions.Find(state.State, Code, workOrderId, out var order) is { } missing
+            ? Outcome<WorkOrderView>.Refused(missing)
+            : Outcome<WorkOrderView>.Ok(order));
+
+    public Task<StationSummary?> GetSummaryAsync(string groupKey)
+    {
+        var current = state.State;
+        var belongs = current.Registry is { } r && (groupKey == GroupKeys.Cell(r) || groupKey == GroupKeys.Province(r));
+        return Task.FromResult(belongs ? StationDecisions.ToSummary(current, Code) : null);
+    }
+
+    /// <summary>Appends the completed work order to the vehicle's archive (idempotent by visit id), then marks it archived.</summary>
+    private async Task<Outcome<WorkOrderView>> ArchiveAsync(WorkOrderView order, string? idempotencyKey, string fingerprint)
+    {
+        var appended = await GrainFactory.GetGrain<IVehicleGrain>(order.Vin).AppendVisitAsync(StationDecisions.ToVisit(order), null);
+        if (appended.Refusal is { } refusal)
+        {
+            LogArchiveRefused(logger, order.Id, refusal.Detail);
+            return refusal with
+            {
+                Detail = $"Work order {order.Id} is completed at the station, but vehicle {order.Vin} refused the visit: {refusal.Detail} Complete it again once that is resolved.",
+            };
+        }
+
+        var archived = order with { ArchivedOnVehicle = true };
+        var next = StationDecisions.Replace(state.State, archived);
+        await CommitAsync(Remember(next, idempotencyKey, fingerprint, new RememberedStationRequest("", "", Now, false, null, archived, null)));
+        return Outcome<WorkOrderView>.Ok(archived);
+    }
+
+    /// <summary>Replay a known key, decide, write once, remember the key, publish.</summary>
+    private async Task<(Refusal? Refusal, RememberedStationRequest Remembered)> ExecuteAsync<TCommand>(
+        string operation, TCommand command, string? idempotencyKey, bool created, Func<StationState, StationDecision> decide,
+        Func<StationState, RememberedStationRequest> reply)
+    {
+        var fingerprint = RequestFingerprint.Of(operation, command);
+        if (Replay(idempotencyKey, fingerprint) is { } replay)
+        {
+            return (replay.Refusal, replay.Remembered!);
+        }
+
+        await EnsurePublishedAsync();
+        var decision = decide(state.State);
+        if (decision.Refusal is { } refusal)
+        {
+            if (!state.State.IsRegistered)
+            {
+                DeactivateOnIdle();
+            }
+
+            return (refusal, null!);
+        }
+
+        var next = decision.Next ?? state.State;
+        var remembered = reply(next) with { Created = created };
+        if (decision.Next is not null || idempotencyKey is not null)
+        {
+            await CommitAsync(Remember(next, idempotencyKey, fingerprint, remembered));
+        }
+
+        await EnsurePublishedAsync();
+        return (null, remembered);
+    }
+
+    private (Refusal? Refusal, RememberedStationRequest? Remembered)? Replay(string? key, string fingerprint)
+    {
+        if (key is null)
+        {
+            return null;
+        }
+
+        foreach (var remembered in state.State.Requests)
+        {
+            if (remembered.Key == key)
+            {
+                return remembered.Fingerprint == fingerprint
+                    ? (null, remembered)
+                    : (Refusal.Conflict($"Idempotency-Key '{key}' was already used for a different request to this station."), null);
+            }
+        }
+
+        return null;
+    }
+
+    private StationState Remember(StationState next, string? key, string fingerprint, RememberedStationRequest reply)
+    {
+        if (key is null)
+        {
+            return next;
+        }
+
+        var cutoff = Now - _options.IdempotencyWindow;
+        var kept = next.Requests.Where(r => r.At >= cutoff && r.Key != key).ToList();
+        kept.Add(reply with { Key = key, Fingerprint = fingerprint, At = Now });
+        return next with { Requests = [.. kept.Skip(Math.Max(0, kept.Count - _options.IdempotencyCapacity))] };
+    }
+
+    /// <summary>
+    /// Pushes the station's summary to its geo cell and province (and takes it out of the ones it left) unless the
+    /// current version is already there. Runs after every change and, after a reactivation or a failed push, before
+    /// the next command, so the groups never miss a version for long.
+    /// </summary>
+    private async Task EnsurePublishedAsync()
+    {
+        var current = state.State;
+        if (current.Registry is not { } registry || current.Version == _publishedVersion)
+        {
+            return;
+        }
+
+        var summary = StationDecisions.ToSummary(current, Code);
+        var pushes = new List<Task>
+        {
+            GrainFactory.GetGrain<IStationGroupGrain>(GroupKeys.Cell(registry)).UpsertAsync(summary),
+            GrainFactory.GetGrain<IStationGroupGrain>(GroupKeys.Province(registry)).UpsertAsync(summary),
+        };
+        if (_publishedRegistry is { } previous)
+        {
+            foreach (var left in new[] { GroupKeys.Cell(previous), GroupKeys.Province(previous) }.Except([GroupKeys.Cell(registry), GroupKeys.Province(registry)]))
+            {
+                pushes.Add(GrainFactory.GetGrain<IStationGroupGrain>(left).RemoveAsync(Code, current.Version));
+            }
+        }
+
+        await Task.WhenAll(pushes);
+        _publishedVersion = current.Version;
+        _publishedRegistry = registry;
+    }
+
+    /// <summary>Makes <paramref name="next"/> durable, then current. On failure the previous state stays and the grain reloads.</summary>
+    private async Task CommitAsync(StationState next)
+    {
+        var previous = state.State;
+        _publishedRegistry ??= previous.Registry;
+        state.State = next;
+        try
+        {
+            await state.WriteStateAsync();
+        }
+        catch (Exception ex)
+        {
+            state.State = previous;
+            DeactivateOnIdle();
+            LogWriteFailed(logger, ex, Code);
+            throw new ServiceUnavailableException($"Station {Code}: the change could not be stored and was not applied; retry.");
+        }
+    }
+
+    private static Refusal NotRegistered() => Refusal.NotFound("No station with this code is registered.");
+
+    [LoggerMessage(EventId = 1100, Level = LogLevel.Warning, Message = "Station {Code}: state write failed; change not applied")]
+    private static partial void LogWriteFailed(ILogger logger, Exception exception, string code);
+
+    [LoggerMessage(EventId = 1101, Level = LogLevel.Warning, Message = "Work order {WorkOrderId}: the vehicle refused the visit: {Detail}")]
+    private static partial void LogArchiveRefused(ILogger logger, string workOrderId, string detail);
+}

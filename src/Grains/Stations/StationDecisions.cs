@@ -1,0 +1,309 @@
+using AfterSales.Domain.Geo;
+using AfterSales.Domain.Stations;
+using AfterSales.Interfaces.Claims;
+using AfterSales.Interfaces.Common;
+using AfterSales.Interfaces.Stations;
+using AfterSales.Interfaces.Vehicles;
+
+namespace AfterSales.Grains.Stations;
+
+/// <summary>A command's verdict: the next state (null = nothing to change) or a refusal that changes nothing.</summary>
+public readonly record struct StationDecision(StationState? Next, Refusal? Refusal)
+{
+    public static StationDecision Change(StationState next) => new(next with { Version = next.Version + 1 }, null);
+
+    public static implicit operator StationDecision(Refusal refusal) => new(null, refusal);
+}
+
+/// <summary>The station's rules as pure functions of (state, command, now): no Orleans, no I/O.</summary>
+public static class StationDecisions
+{
+    public static StationDecision Register(StationState state, StationRegistration r, int maxBays)
+    {
+        var errors = new Dictionary<string, string[]>();
+        if (!new GeoPoint(r.Latitude, r.Longitude).IsValid)
+        {
+            errors[r.Latitude is >= -90 and <= 90 ? "longitude" : "latitude"] = ["latitude must be −90..90 and longitude −180..180."];
+        }
+
+        if (r.Bays < 1 || r.Bays > maxBays)
+        {
+            errors["bays"] = [$"bays must be between 1 and {maxBays}."];
+        }
+
+        if (r.Appraisers.Count == 0 || r.Appraisers.Any(string.IsNullOrWhiteSpace) || r.Appraisers.Distinct(StringComparer.Ordinal).Count() != r.Appraisers.Count)
+        {
+            errors["appraisers"] = ["appraisers must name at least one qualified appraiser (鉴定员), each once."];
+        }
+
+        if (errors.Count > 0)
+        {
+            return Refusal.Invalid(errors);
+        }
+
+        if (state.Registry == r)
+        {
+            return new StationDecision(null, null);
+        }
+
+        return StationDecision.Change(state with { Registry = r });
+    }
+
+    public static StationDecision SetAuthorisation(StationState state, string code, StationAuthorisation target, string? reason)
+    {
+        if (!state.IsRegistered)
+        {
+            return NotFound(code);
+        }
+
+        var current = state.Authorisation;
+        if (current == target)
+        {
+            return Refusal.Conflict($"Station {code} is already {Describe(current)}.");
+        }
+
+        if (current == StationAuthorisation.Revoked)
+        {
+            return Refusal.Conflict($"Station {code} is revoked ({state.AuthorisationReason}); a revoked authorisation cannot be changed, register a new authorisation instead.");
+        }
+
+        if (target != StationAuthorisation.Active && string.IsNullOrWhiteSpace(reason))
+        {
+            return Refusal.Invalid("reason", "reason is required to suspend or revoke a station.");
+        }
+
+        return StationDecision.Change(state with
+        {
+            Authorisation = target,
+            AuthorisationReason = target == StationAuthorisation.Active ? null : reason!.Trim(),
+        });
+    }
+
+    /// <summary>Checks a pre-inspection before the vehicle is asked; the odometer is the vehicle's to judge.</summary>
+    public static Refusal? CanOpen(StationState state, string code, OpenWorkOrder command)
+    {
+        if (!state.IsRegistered)
+        {
+            return NotFound(code);
+        }
+
+        if (state.Authorisation != StationAuthorisation.Active)
+        {
+            return Refusal.Conflict($"Station {code} is {Describe(state.Authorisation)} ({state.AuthorisationReason}) and accepts no new work orders.");
+        }
+
+        if (!Domain.Vehicles.Vin.TryValidate(command.Vin, out var vinError))
+        {
+            return Refusal.Invalid("vin", vinError);
+        }
+
+        if (command.Kind == VisitKind.Repair && string.IsNullOrWhiteSpace(command.FaultCode))
+        {
+            return Refusal.Invalid("faultCode", "faultCode is required for a repair.");
+        }
+
+        if (command.Kind == VisitKind.Recall && string.IsNullOrWhiteSpace(command.RecallCampaignId))
+        {
+            return Refusal.Invalid("recallCampaignId", "recallCampaignId is required for a recall work order.");
+        }
+
+        return null;
+    }
+
+    public static StationDecision Open(StationState state, string code, OpenWorkOrder command, DateTimeOffset now, out WorkOrderView order)
+    {
+        order = new WorkOrderView(
+            $"{code}-{state.WorkOrders.Length + 1}", code, command.Vin, command.Kind, command.OdometerKm, command.FaultCode, command.System,
+            command.WorkGrade, command.Description, command.RecallCampaignId, WorkOrderState.Open, now, null, null, null, null, null, null,
+            ArchivedOnVehicle: false, WaitingForPartsHours: 0, WaitingSince: null);
+        return StationDecision.Change(state with { WorkOrders = state.WorkOrders.Add(order) });
+    }
+
+    /// <summary>Finds work order <paramref name="id"/> of station <paramref name="code"/>, or says why not.</summary>
+    public static Refusal? Find(StationState state, string code, string id, out WorkOrderView order)
+    {
+        order = null!;
+        if (!state.IsRegistered)
+        {
+            return NotFound(code);
+        }
+
+        var prefix = code + "-";
+        if (!id.StartsWith(prefix, StringComparison.Ordinal)
+            || !int.TryParse(id.AsSpan(prefix.Length), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var n)
+            || n < 1 || n > state.WorkOrders.Length)
+        {
+            return Refusal.NotFound($"Station {code} has no work order {id}.");
+        }
+
+        order = state.WorkOrders[n - 1];
+        return null;
+    }
+
+    public static StationDecision Move(StationState state, WorkOrderView order, WorkOrderCommand command, DateTimeOffset now, out WorkOrderView moved)
+    {
+        moved = order;
+        var current = (WorkOrderStatus)(int)order.State;
+        var action = (WorkOrderAction)(int)command;
+        if (WorkOrderFlow.Next(current, action) is not { } next)
+        {
+            var allowed = WorkOrderFlow.Allowed(current);
+            var hint = allowed.Count == 0 ? "it is final" : "allowed: " + string.Join(", ", allowed.Select(a => Describe((WorkOrderCommand)(int)a)));
+            return Refusal.Conflict($"Work order {order.Id} is {Describe(order.State)}; it cannot {Describe(command)} ({hint}).");
+        }
+
+        if (command == WorkOrderCommand.Complete && order.ClaimState is ClaimState.NeedsInformation)
+        {
+            return Refusal.Conflict($"Work order {order.Id}: claim {order.ClaimId} needs information; appraise again before completing.");
+        }
+
+        var waited = order.WaitingSince is { } since ? (now - since).TotalHours : 0;
+        moved = order with
+        {
+            State = (WorkOrderState)(int)next,
+            StartedAt = order.StartedAt ?? (next == WorkOrderStatus.InRepair ? now : null),
+            WaitingSince = next == WorkOrderStatus.WaitingForParts ? now : null,
+            WaitingForPartsHours = order.WaitingForPartsHours + waited,
+            CompletedAt = next == WorkOrderStatus.Completed ? now : order.CompletedAt,
+            ClosedAt = next is WorkOrderStatus.Settled or WorkOrderStatus.Cancelled ? now : null,
+            ClaimState = next == WorkOrderStatus.Settled && order.ClaimState == ClaimState.Approved ? ClaimState.Settled : order.ClaimState,
+        };
+        return StationDecision.Change(Replace(state, moved));
+    }
+
+    public static Refusal? CanAppraise(StationState state, WorkOrderView order, Appraisal appraisal)
+    {
+        if (!state.Registry!.Appraisers.Contains(appraisal.Appraiser, StringComparer.Ordinal))
+        {
+            return Refusal.Invalid("appraiser", $"{appraisal.Appraiser} is not a qualified appraiser of station {order.StationCode} ({string.Join(", ", state.Registry.Appraisers)}).");
+        }
+
+        if (order.Kind != VisitKind.Repair)
+        {
+            return Refusal.Conflict($"Work order {order.Id} is a {order.Kind.ToString().ToLowerInvariant()} order; only repairs are appraised for warranty.");
+        }
+
+        if (!WorkOrderFlow.HoldsBay((WorkOrderStatus)(int)order.State))
+        {
+            return Refusal.Conflict($"Work order {order.Id} is {Describe(order.State)}; appraisal happens before completion.");
+        }
+
+        if (order.ClaimState is ClaimState.Approved or ClaimState.Rejected)
+        {
+            return Refusal.Conflict($"Work order {order.Id} already has claim {order.ClaimId} ({Describe(order.ClaimState.Value)}).");
+        }
+
+        return null;
+    }
+
+    public static string NextClaimId(WorkOrderView order)
+    {
+        var n = order.ClaimId is { } previous && int.TryParse(previous.AsSpan(previous.LastIndexOf('C') + 1), System.Globalization.CultureInfo.InvariantCulture, out var last) ? last + 1 : 1;
+        return string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{order.Id}-C{n}");
+    }
+
+    public static StationState Replace(StationState state, WorkOrderView order)
+    {
+        var n = int.Parse(order.Id.AsSpan(order.Id.LastIndexOf('-') + 1), System.Globalization.CultureInfo.InvariantCulture);
+        return state with { WorkOrders = state.WorkOrders.SetItem(n - 1, order) };
+    }
+
+    /// <summary>The visit the vehicle's repair archive receives when <paramref name="order"/> completes.</summary>
+    public static CompletedVisit ToVisit(WorkOrderView order)
+    {
+        var appraisal = order.Appraisal;
+        var warranty = order.Kind == VisitKind.Repair && appraisal is not null && order.ClaimState is ClaimState.Approved or ClaimState.Settled;
+        var parts = appraisal?.Parts ?? [];
+        var mainPart = appraisal?.MainPart ?? parts.FirstOrDefault(p => !p.UnitReplaced)?.PartNo;
+        return new CompletedVisit(
+            order.Id,
+            order.StationCode,
+            order.Kind,
+            order.OpenedAt,
+            order.CompletedAt,
+            order.OdometerKm,
+            order.FaultCode ?? "",
+            order.System,
+            order.WorkGrade,
+            warranty,
+            warranty && parts.Any(p => p.UnitReplaced),
+            warranty ? mainPart : null,
+            warranty && appraisal!.SeriousSafety,
+            warranty ? appraisal!.SafetyDefect : SafetyDefect.None,
+            0,
+            order.Description,
+            [.. parts.Select(p => new PartUsed(p.PartNo, p.Quantity))],
+            appraisal?.Appraiser,
+            order.RecallCampaignId);
+    }
+
+    public static StationLoadView Load(StationState state)
+    {
+        var bays = state.Registry?.Bays ?? 0;
+        var open = 0;
+        var waiting = 0;
+        DateTimeOffset? oldest = null;
+        foreach (var order in state.WorkOrders)
+        {
+            if (!WorkOrderFlow.HoldsBay((WorkOrderStatus)(int)order.State))
+            {
+                continue;
+            }
+
+            open++;
+            waiting += order.State == WorkOrderState.WaitingForParts ? 1 : 0;
+            oldest = oldest is null || order.OpenedAt < oldest ? order.OpenedAt : oldest;
+        }
+
+        return new StationLoadView(open, bays, bays == 0 ? 0 : Math.Round((double)open / bays, 4), waiting, oldest, Math.Max(0, bays - open));
+    }
+
+    public static StationView ToView(StationState state, string code)
+    {
+        var r = state.Registry!;
+        return new StationView(code, r.Name, r.Province, r.City, r.Latitude, r.Longitude, r.Bays, r.Appraisers, state.Authorisation,
+            state.AuthorisationReason, Load(state), state.WorkOrders.Length);
+    }
+
+    public static StationSummary ToSummary(StationState state, string code)
+    {
+        var r = state.Registry!;
+        var load = Load(state);
+        return new StationSummary(code, r.Name, r.Province, r.City, r.Latitude, r.Longitude, r.Bays, load.OpenWorkOrders, load.WaitingForParts,
+            state.Authorisation, state.Version);
+    }
+
+    public static string Describe(StationAuthorisation authorisation) => authorisation switch
+    {
+        StationAuthorisation.Active => "active",
+        StationAuthorisation.Suspended => "suspended",
+        _ => "revoked",
+    };
+
+    public static string Describe(WorkOrderState state) => state switch
+    {
+        WorkOrderState.Open => "open",
+        WorkOrderState.InRepair => "in repair",
+        WorkOrderState.WaitingForParts => "waiting for parts",
+        WorkOrderState.Completed => "completed",
+        WorkOrderState.Settled => "settled",
+        _ => "cancelled",
+    };
+
+    public static string Describe(WorkOrderCommand command) => command switch
+    {
+        WorkOrderCommand.Start => "start",
+        WorkOrderCommand.WaitForParts => "wait-for-parts",
+        WorkOrderCommand.Complete => "complete",
+        WorkOrderCommand.Settle => "settle",
+        _ => "cancel",
+    };
+
+    public static string Describe(ClaimState state) => state switch
+    {
+        ClaimState.NeedsInformation => "needs information",
+        _ => state.ToString().ToLowerInvariant(),
+    };
+
+    private static Refusal NotFound(string code) => Refusal.NotFound($"No station {code} is registered.");
+}

@@ -1,0 +1,39 @@
+using System.Collections.Immutable;
+using System.Text.Json.Serialization;
+using AfterSales.Interfaces.Stations;
+
+namespace AfterSales.Grains.Stations;
+
+/// <summary>
+/// What the station grain persists (grain_state, state_name 'station', JSON). Immutable: a command builds the next
+/// state, which replaces this one only once it is durable. Work order n has id <c>{code}-{n}</c> and sits at index
+/// n − 1 of <see cref="WorkOrders"/>.
+/// </summary>
+public sealed record StationState
+{
+    public const int CurrentSchemaVersion = 1;
+
+    public int SchemaVersion { get; init; } = CurrentSchemaVersion;
+
+    /// <summary>Null until the station is registered.</summary>
+    public StationRegistration? Registry { get; init; }
+
+    public StationAuthorisation Authorisation { get; init; } = StationAuthorisation.Active;
+
+    public string? AuthorisationReason { get; init; }
+
+    /// <summary>Increases with every change; the index and roll-up grains keep only the newest summary.</summary>
+    public long Version { get; init; }
+
+    public ImmutableArray<WorkOrderView> WorkOrders { get; init; } = [];
+
+    /// <summary>Recent idempotency keys and the outcomes they produced.</summary>
+    public ImmutableArray<RememberedStationRequest> Requests { get; init; } = [];
+
+    [JsonIgnore]
+    public bool IsRegistered => Registry is not null;
+}
+
+/// <summary>An idempotency key, a fingerprint of its request and the reply it got.</summary>
+public sealed record RememberedStationRequest(
+    string Key, string Fingerprint, DateTimeOffset At, bool Created, StationView? Station, WorkOrderView? WorkOrder, AppraisalResult? Appraisal);

@@ -1,0 +1,51 @@
+using Orleans.Concurrency;
+using AfterSales.Interfaces.Common;
+
+namespace AfterSales.Interfaces.Stations;
+
+/// <summary>
+/// One authorised service station, keyed by its code (upper case): registry data, authorisation, its work orders
+/// (ids <c>{code}-{n}</c>) and its live load. Every command takes the caller's idempotency key (or null).
+/// </summary>
+[Alias("AfterSales.IServiceStationGrain")]
+public interface IServiceStationGrain : IGrainWithStringKey
+{
+    /// <summary>Creates the station or updates its registry data.</summary>
+    [Alias("Register")]
+    Task<Outcome<StationView>> RegisterAsync(StationRegistration registration, string? idempotencyKey);
+
+    /// <summary>Suspends or revokes the authorisation (no new work orders), or reinstates it.</summary>
+    [Alias("SetAuthorisation")]
+    Task<Outcome<StationView>> SetAuthorisationAsync(StationAuthorisation authorisation, string? reason, string? idempotencyKey);
+
+    /// <summary>Registry data, authorisation and load.</summary>
+    [Alias("Get")]
+    Task<Outcome<StationView>> GetAsync();
+
+    /// <summary>The live load, exact at this moment.</summary>
+    [Alias("GetLoad")]
+    Task<Outcome<StationLoadView>> GetLoadAsync();
+
+    /// <summary>Opens a work order from a pre-inspection; records the odometer on the vehicle.</summary>
+    [Alias("OpenWorkOrder")]
+    Task<Outcome<WorkOrderView>> OpenWorkOrderAsync(OpenWorkOrder command, string? idempotencyKey);
+
+    /// <summary>Moves a work order; completing it appends the visit to the vehicle's repair archive.</summary>
+    [Alias("MoveWorkOrder")]
+    Task<Outcome<WorkOrderView>> MoveWorkOrderAsync(string workOrderId, WorkOrderCommand command, string? idempotencyKey);
+
+    /// <summary>Records the appraiser's judgement and files the warranty claim it produces.</summary>
+    [Alias("Appraise")]
+    Task<Outcome<AppraisalResult>> AppraiseAsync(string workOrderId, Appraisal appraisal, string? idempotencyKey);
+
+    /// <summary>One work order.</summary>
+    [Alias("GetWorkOrder")]
+    Task<Outcome<WorkOrderView>> GetWorkOrderAsync(string workOrderId);
+
+    /// <summary>
+    /// The station's summary for the index or roll-up grain <paramref name="groupKey"/>, or null when the station no
+    /// longer belongs there. Interleaves: groups call it while the station awaits them.
+    /// </summary>
+    [Alias("GetSummary"), AlwaysInterleave]
+    Task<StationSummary?> GetSummaryAsync(string groupKey);
+}

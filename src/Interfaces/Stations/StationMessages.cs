@@ -1,0 +1,67 @@
+namespace AfterSales.Interfaces.Stations;
+
+/// <summary>An authorised station's standing (授权状态). Only an active station takes new work orders.</summary>
+public enum StationAuthorisation
+{
+    Active = 0,
+    Suspended = 1,
+    Revoked = 2,
+}
+
+/// <summary>Registry data of a station (PUT /api/stations/{code}): creates the station or updates it.</summary>
+[GenerateSerializer, Immutable, Alias("AfterSales.StationRegistration")]
+public sealed record class StationRegistration(
+    [property: Id(0)] string Name,
+    [property: Id(1)] string Province,
+    [property: Id(2)] string City,
+    [property: Id(3)] double Latitude,
+    [property: Id(4)] double Longitude,
+    [property: Id(5)] int Bays,
+    [property: Id(6)] IReadOnlyList<string> Appraisers);
+
+/// <summary>Live service load: open work orders against bays, waiting for parts, the oldest open order.</summary>
+[GenerateSerializer, Immutable, Alias("AfterSales.StationLoadView")]
+public sealed record class StationLoadView(
+    [property: Id(0)] int OpenWorkOrders,
+    [property: Id(1)] int Bays,
+    [property: Id(2)] double Utilisation,
+    [property: Id(3)] int WaitingForParts,
+    [property: Id(4)] DateTimeOffset? OldestOpenSince,
+    [property: Id(5)] int FreeBays);
+
+[GenerateSerializer, Immutable, Alias("AfterSales.StationView")]
+public sealed record class StationView(
+    [property: Id(0)] string Code,
+    [property: Id(1)] string Name,
+    [property: Id(2)] string Province,
+    [property: Id(3)] string City,
+    [property: Id(4)] double Latitude,
+    [property: Id(5)] double Longitude,
+    [property: Id(6)] int Bays,
+    [property: Id(7)] IReadOnlyList<string> Appraisers,
+    [property: Id(8)] StationAuthorisation Authorisation,
+    [property: Id(9)] string? AuthorisationReason,
+    [property: Id(10)] StationLoadView Load,
+    [property: Id(11)] int WorkOrders);
+
+/// <summary>
+/// What a station tells the index and roll-up grains about itself. <see cref="Version"/> increases with every change
+/// of the station, so a retried or late push never overwrites a newer one.
+/// </summary>
+[GenerateSerializer, Immutable, Alias("AfterSales.StationSummary")]
+public sealed record class StationSummary(
+    [property: Id(0)] string Code,
+    [property: Id(1)] string Name,
+    [property: Id(2)] string Province,
+    [property: Id(3)] string City,
+    [property: Id(4)] double Latitude,
+    [property: Id(5)] double Longitude,
+    [property: Id(6)] int Bays,
+    [property: Id(7)] int OpenWorkOrders,
+    [property: Id(8)] int WaitingForParts,
+    [property: Id(9)] StationAuthorisation Authorisation,
+    [property: Id(10)] long Version)
+{
+    /// <summary>Authorised and with a free bay: can take a vehicle now.</summary>
+    public bool Available => Authorisation == StationAuthorisation.Active && OpenWorkOrders < Bays;
+}

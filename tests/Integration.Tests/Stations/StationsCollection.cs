@@ -1,0 +1,83 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text;
+using System.Text.Json;
+using AfterSales.Integration.Tests.Infrastructure;
+
+namespace AfterSales.Integration.Tests.Stations;
+
+/// <summary>
+/// The station tests get a cluster of their own: they move the business clock forward, which no other collection
+/// should see.
+/// </summary>
+[CollectionDefinition(Name)]
+public sealed class StationsCollection : ICollectionFixture<ClusterFixture>
+{
+    public const string Name = "stations";
+}
+
+/// <summary>HTTP helpers for the station tests.</summary>
+internal static class Api
+{
+    public static string Token() => Guid.NewGuid().ToString("N")[..8].ToUpperInvariant();
+
+    public static async Task<(HttpStatusCode Status, JsonElement Body)> SendAsync(HttpClient http, HttpMethod method, string url, string? json = null)
+    {
+        using var request = new HttpRequestMessage(method, url);
+        if (json is not null)
+        {
+            request.Content = new StringContent(json, Encoding.UTF8, "application/json");
+        }
+
+        using var response = await http.SendAsync(request);
+        var text = await response.Content.ReadAsStringAsync();
+        var body = text.Length == 0 ? default : JsonDocument.Parse(text).RootElement.Clone();
+        return (response.StatusCode, body);
+    }
+
+    public static Task<(HttpStatusCode Status, JsonElement Body)> PostAsync(HttpClient http, string url, string? json = null) =>
+        SendAsync(http, HttpMethod.Post, url, json ?? "{}");
+
+    public static Task<(HttpStatusCode Status, JsonElement Body)> GetAsync(HttpClient http, string url) => SendAsync(http, HttpMethod.Get, url);
+
+    public static async Task<JsonElement> ExpectAsync(HttpStatusCode expected, Task<(HttpStatusCode Status, JsonElement Body)> call)
+    {
+        var (status, body) = await call;
+        Assert.True(expected == status, $"expected {expected}, got {status}: {body}");
+        return body;
+    }
+
+    public static async Task<string> DeliveredVehicleAsync(HttpClient http)
+    {
+        var vin = TestVins.Next();
+        await ExpectAsync(HttpStatusCode.Created, PostAsync(http, "/api/vehicles",
+            $$"""{"vin":"{{vin}}","model":"S7","batch":"B2026-05","productionDate":"2026-05-01","powertrain":"ice","price":150000}"""));
+        await ExpectAsync(HttpStatusCode.OK, PostAsync(http, $"/api/vehicles/{vin}/delivery",
+            """{"ownerName":"Li Lei","ownerPhone":"13800000000","dealerCode":"D-01","invoiceDate":"2026-06-01","deliveryDate":"2026-06-01","odometerKm":10}"""));
+        return vin;
+    }
+
+    public static async Task<string> StationAsync(HttpClient http, string province, double latitude, double longitude, int bays = 2)
+    {
+        var code = "S" + Token();
+        await ExpectAsync(HttpStatusCode.Created, SendAsync(http, HttpMethod.Put, $"/api/stations/{code}",
+            JsonSerializer.Serialize(new { name = $"Station {code}", province, city = "Harbin", latitude, longitude, bays, appraisers = new[] { "Wang", "Zhao" } })));
+        return code;
+    }
+
+    public static async Task<string> OpenAsync(HttpClient http, string station, string vin, int km, string kind = "repair", string fault = "BRK-101", string system = "brakes")
+    {
+        var body = await ExpectAsync(HttpStatusCode.Created, PostAsync(http, $"/api/stations/{station}/work-orders",
+            $$"""{"vin":"{{vin}}","odometerKm":{{km}},"kind":"{{kind}}","faultCode":"{{fault}}","system":"{{system}}","description":"check"}"""));
+        return body.GetProperty("id").GetString()!;
+    }
+
+    public static Task<JsonElement> MoveAsync(HttpClient http, string station, string id, string action) =>
+        ExpectAsync(HttpStatusCode.OK, PostAsync(http, $"/api/stations/{station}/work-orders/{id}/{action}"));
+
+    public static async Task<JsonElement> LoadAsync(HttpClient http, string station) =>
+        await ExpectAsync(HttpStatusCode.OK, GetAsync(http, $"/api/stations/{station}/load"));
+
+    public static string Appraisal(string cause = "defect", string part = "BRK-CAL-FL", bool seriousSafety = false, string appraiser = "Wang") =>
+        $$"""{"warranty":true,"cause":"{{cause}}","parts":[{"partNo":"{{part}}","quantity":1}],"seriousSafety":{{(seriousSafety ? "true" : "false")}},"appraiser":"{{appraiser}}"}""";
+}
