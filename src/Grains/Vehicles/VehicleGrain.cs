@@ -71,7 +71,7 @@ public sealed partial class VehicleGrain(
         if (decision.Refusal is { } refusal)
         {
             DeactivateIfUnregistered();
-            return refusal;
+            return refusal.Status == OutcomeStatus.NotFound ? NotRegistered() : refusal;
         }
 
         var view = entry!.ToView();
@@ -137,7 +137,7 @@ public sealed partial class VehicleGrain(
         if (decision.Refusal is { } refusal)
         {
             DeactivateIfUnregistered();
-            return refusal;
+            return refusal.Status == OutcomeStatus.NotFound ? NotRegistered() : refusal;
         }
 
         var next = decision.Next ?? state.State;
@@ -221,7 +221,10 @@ public sealed partial class VehicleGrain(
         return date >= DateOnly.FromDateTime((vehicle.OdometerReadAt ?? DateTimeOffset.MinValue).UtcDateTime) ? vehicle.OdometerKm : latest;
     }
 
-    private static Refusal NotRegistered() => Refusal.NotFound("No vehicle with this VIN is registered.");
+    // A key that is not a VIN at all (wrong check digit, I/O/Q) is bad input, not an unknown vehicle.
+    private Refusal NotRegistered() => Domain.Vehicles.Vin.TryValidate(Vin, out var error)
+        ? Refusal.NotFound("No vehicle with this VIN is registered.")
+        : Refusal.Invalid("vin", error);
 
     // An unknown or invalid VIN should not keep an activation alive.
     private void DeactivateIfUnregistered()
