@@ -118,7 +118,9 @@ public sealed partial class VehicleGrain(
             return Task.FromResult<Outcome<IReadOnlyList<RepairRecordView>>>(NotRegistered());
         }
 
-        IReadOnlyList<RepairRecordView> newestFirst = [.. state.State.Visits.Reverse().Select(v => v.ToView())];
+        // Visits are kept in the order they were recorded; a late-entered older visit still sorts by its date.
+        IReadOnlyList<RepairRecordView> newestFirst =
+            [.. state.State.Visits.Reverse().OrderByDescending(v => v.Visit.AgreedAt).Select(v => v.ToView())];
         return Task.FromResult(Outcome<IReadOnlyList<RepairRecordView>>.Ok(newestFirst));
     }
 
