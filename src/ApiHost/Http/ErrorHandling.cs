@@ -14,12 +14,25 @@ public static partial class ErrorHandling
         services.AddProblemDetails(options => options.CustomizeProblemDetails = context =>
         {
             context.ProblemDetails.Instance ??= context.HttpContext.Request.Path;
+            context.ProblemDetails.Detail ??= FrameworkDetail(context.ProblemDetails.Status, context.HttpContext.Request);
             context.ProblemDetails.Extensions["traceId"] = context.HttpContext.Features.Get<IHttpActivityFeature>()?.Activity?.Id
                 ?? context.HttpContext.TraceIdentifier;
         });
         services.AddExceptionHandler<ClusterUnavailableHandler>();
         return services;
     }
+
+    /// <summary>
+    /// A detail for the errors routing answers before any handler runs (they come with a title only): a route's
+    /// Accepts metadata refuses another content type with 415, unknown paths are 404, other verbs 405.
+    /// </summary>
+    private static string? FrameworkDetail(int? status, HttpRequest request) => status switch
+    {
+        StatusCodes.Status415UnsupportedMediaType => "Send the body as JSON with Content-Type: application/json.",
+        StatusCodes.Status404NotFound => $"There is no resource at {request.Path}.",
+        StatusCodes.Status405MethodNotAllowed => $"{request.Method} is not allowed on {request.Path}.",
+        _ => null,
+    };
 
     public static WebApplication UseAfterSalesErrorHandling(this WebApplication app)
     {
