@@ -75,6 +75,9 @@ public static partial class ErrorHandling
             TimeoutException or OrleansMessageRejectionException or ConnectionFailedException or GatewayTooBusyException => true,
             Orleans.Storage.InconsistentStateException => true,
             ServiceUnavailableException => true,
+            // GetGrain found no silo that hosts the grain: the client's cluster manifest has no silo in it yet
+            // (it dropped a silo that shut down and has not yet heard from the one that replaced it).
+            ArgumentException { Message: var message } when message.StartsWith("Could not find an implementation", StringComparison.Ordinal) => true,
             AggregateException { InnerExceptions.Count: 1 } aggregate => IsTransient(aggregate.InnerExceptions[0]),
             { InnerException: { } inner } => IsTransient(inner),
             _ => false,
