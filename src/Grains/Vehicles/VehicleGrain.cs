@@ -214,13 +214,13 @@ public sealed partial class VehicleGrain(
         var latest = 0;
         foreach (var reading in vehicle.OdometerLog)
         {
-            if (DateOnly.FromDateTime(reading.ReadAt.UtcDateTime) <= date)
+            if (Domain.Boundaries.DateOf(reading.ReadAt) <= date)
             {
                 latest = Math.Max(latest, reading.Km);
             }
         }
 
-        return date >= DateOnly.FromDateTime((vehicle.OdometerReadAt ?? DateTimeOffset.MinValue).UtcDateTime) ? vehicle.OdometerKm : latest;
+        return date >= Domain.Boundaries.DateOf(vehicle.OdometerReadAt ?? DateTimeOffset.MinValue) ? vehicle.OdometerKm : latest;
     }
 
     // A key that is not a VIN at all (wrong check digit, I/O/Q) is bad input, not an unknown vehicle.
