@@ -52,6 +52,22 @@ public sealed class WarrantyTests(ClusterFixture fixture)
         Assert.Equal(deliveredOn.AddMonths(36).DayNumber - _api.Today.DayNumber, coverage.RemainingDays);
     }
 
+    [Fact]
+    public async Task Warranty_AsOfYesterday_CountsOnlyReadingsDatedUpToYesterdayOnTheirOwnCalendar()
+    {
+        var vin = await _api.DeliveredVehicleAsync(_api.Today.AddDays(-10));
+        await _api.RecordOdometerAsync(vin, new OdometerRequest(1_500, VehicleClient.At(_api.Today.AddDays(-1), 20)));
+        // 01:00 in Beijing today is still yesterday in UTC; the reading belongs to today (Boundaries: an instant's
+        // date is its date in its own offset).
+        await _api.RecordOdometerAsync(vin, new OdometerRequest(3_000, VehicleClient.At(_api.Today, 1)));
+
+        var yesterday = await _api.GetWarrantyAsync(vin, _api.Today.AddDays(-1));
+        var today = await _api.GetWarrantyAsync(vin, _api.Today);
+
+        Assert.Equal(1_500, yesterday.MileageKm);
+        Assert.Equal(3_000, today.MileageKm);
+    }
+
     /// <summary>Months and days after the coverage start, a mileage, and the state one coverage must be in.</summary>
     [Theory]
     [InlineData(24, 0, 49_999, "sanbao", "active", 0, 1)]
