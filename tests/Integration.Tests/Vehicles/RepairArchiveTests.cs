@@ -1,5 +1,6 @@
 using System.Net;
 using System.Text.Json.Nodes;
+using AfterSales.ApiHost.Apis;
 using AfterSales.Integration.Tests.Infrastructure;
 using AfterSales.Interfaces.Vehicles;
 
@@ -129,6 +130,23 @@ public sealed class RepairArchiveTests(ClusterFixture fixture)
         Assert.Contains("wo-dup", problem.Detail, StringComparison.Ordinal);
         Assert.Equal(version, await VehicleRows.VersionAsync(fixture.ConnectionString, vin));
         Assert.Equal(history, await _api.GetBodyAsync($"{VehicleClient.VehiclePath(vin)}/history"));
+    }
+
+    [Fact]
+    public async Task Visit_WithAMileageBelowTheLatestReading_Is409AndChangesNothing()
+    {
+        var vin = await _api.DeliveredVehicleAsync(_api.Today.AddDays(-20));
+        var before = await _api.RecordOdometerAsync(vin, new OdometerRequest(1_000, VehicleClient.At(_api.Today.AddDays(-3), 9)));
+        var version = await VehicleRows.VersionAsync(fixture.ConnectionString, vin);
+        var agreed = VehicleClient.At(_api.Today.AddDays(-1), 9);
+
+        using var response = await _api.PostVisitAsync(vin, VehicleClient.Visit("wo-back", agreed, agreed.AddHours(1), 999));
+
+        var problem = await VehicleClient.ReadProblemAsync(response, HttpStatusCode.Conflict);
+        Assert.Contains("never go backwards", problem.Detail, StringComparison.Ordinal);
+        Assert.Equal(version, await VehicleRows.VersionAsync(fixture.ConnectionString, vin));
+        Assert.Equal(before, await _api.GetVehicleAsync(vin));
+        Assert.Empty(await _api.GetHistoryAsync(vin));
     }
 
     [Fact]
