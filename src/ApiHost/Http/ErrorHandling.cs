@@ -14,12 +14,25 @@ public static partial class ErrorHandling
         services.AddProblemDetails(options => options.CustomizeProblemDetails = context =>
         {
             context.ProblemDetails.Instance ??= context.HttpContext.Request.Path;
+            context.ProblemDetails.Detail ??= FrameworkDetail(context.ProblemDetails.Status, context.HttpContext.Request);
             context.ProblemDetails.Extensions["traceId"] = context.HttpContext.Features.Get<IHttpActivityFeature>()?.Activity?.Id
                 ?? context.HttpContext.TraceIdentifier;
         });
         services.AddExceptionHandler<ClusterUnavailableHandler>();
         return services;
     }
+
+    /// <summary>
+    /// A detail for the errors routing answers before any handler runs (they come with a title only): a route's
+    /// Accepts metadata refuses another content type with 415, unknown paths are 404, other verbs 405.
+    /// </summary>
+    private static string? FrameworkDetail(int? status, HttpRequest request) => status switch
+    {
+        StatusCodes.Status415UnsupportedMediaType => "Send the body as JSON with Content-Type: application/json.",
+        StatusCodes.Status404NotFound => $"There is no resource at {request.Path}.",
+        StatusCodes.Status405MethodNotAllowed => $"{request.Method} is not allowed on {request.Path}.",
+        _ => null,
+    };
 
     public static WebApplication UseAfterSalesErrorHandling(this WebApplication app)
     {
@@ -62,6 +75,9 @@ public static partial class ErrorHandling
             TimeoutException or OrleansMessageRejectionException or ConnectionFailedException or GatewayTooBusyException => true,
             Orleans.Storage.InconsistentStateException => true,
             ServiceUnavailableException => true,
+            // GetGrain found no silo that hosts the grain: the client's cluster manifest has no silo in it yet
+            // (it dropped a silo that shut down and has not yet heard from the one that replaced it).
+            ArgumentException { Message: var message } when message.StartsWith("Could not find an implementation", StringComparison.Ordinal) => true,
             AggregateException { InnerExceptions.Count: 1 } aggregate => IsTransient(aggregate.InnerExceptions[0]),
             { InnerException: { } inner } => IsTransient(inner),
             _ => false,

@@ -72,7 +72,7 @@ public sealed partial class VehicleGrain(
         if (decision.Refusal is { } refusal)
         {
             DeactivateIfUnregistered();
-            return refusal;
+            return refusal.Status == OutcomeStatus.NotFound ? NotRegistered() : refusal;
         }
 
         var view = entry!.ToView();
@@ -119,7 +119,9 @@ public sealed partial class VehicleGrain(
             return Task.FromResult<Outcome<IReadOnlyList<RepairRecordView>>>(NotRegistered());
         }
 
-        IReadOnlyList<RepairRecordView> newestFirst = [.. state.State.Visits.Reverse().Select(v => v.ToView())];
+        // Visits are kept in the order they were recorded; a late-entered older visit still sorts by its date.
+        IReadOnlyList<RepairRecordView> newestFirst =
+            [.. state.State.Visits.Reverse().OrderByDescending(v => v.Visit.AgreedAt).Select(v => v.ToView())];
         return Task.FromResult(Outcome<IReadOnlyList<RepairRecordView>>.Ok(newestFirst));
     }
 
@@ -138,7 +140,7 @@ public sealed partial class VehicleGrain(
         if (decision.Refusal is { } refusal)
         {
             DeactivateIfUnregistered();
-            return refusal;
+            return refusal.Status == OutcomeStatus.NotFound ? NotRegistered() : refusal;
         }
 
         var next = decision.Next ?? state.State;
@@ -219,16 +221,19 @@ public sealed partial class VehicleGrain(
         var latest = 0;
         foreach (var reading in vehicle.OdometerLog)
         {
-            if (DateOnly.FromDateTime(reading.ReadAt.UtcDateTime) <= date)
+            if (Domain.Boundaries.DateOf(reading.ReadAt) <= date)
             {
                 latest = Math.Max(latest, reading.Km);
             }
         }
 
-        return date >= DateOnly.FromDateTime((vehicle.OdometerReadAt ?? DateTimeOffset.MinValue).UtcDateTime) ? vehicle.OdometerKm : latest;
+        return date >= Domain.Boundaries.DateOf(vehicle.OdometerReadAt ?? DateTimeOffset.MinValue) ? vehicle.OdometerKm : latest;
     }
 
-    private static Refusal NotRegistered() => Refusal.NotFound("No vehicle with this VIN is registered.");
+    // A key that is not a VIN at all (wrong check digit, I/O/Q) is bad input, not an unknown vehicle.
+    private Refusal NotRegistered() => Domain.Vehicles.Vin.TryValidate(Vin, out var error)
+        ? Refusal.NotFound("No vehicle with this VIN is registered.")
+        : Refusal.Invalid("vin", error);
 
     // An unknown or invalid VIN should not keep an activation alive.
     private void DeactivateIfUnregistered()
