@@ -61,12 +61,22 @@ public static class VehiclesApi
             return errors.ToResult();
         }
 
+        if (!TryNormalizeVin(command.Vin, out _, out var invalidVin))
+        {
+            return invalidVin;
+        }
+
         var outcome = await cluster.GetGrain<IVehicleGrain>(command.Vin).RegisterAsync(command, key);
         return outcome.ToHttp(v => $"/api/vehicles/{v.Vin}");
     }
 
     private static async Task<IResult> BulkAsync(HttpRequest request, IClusterClient cluster)
     {
+        if (!IdempotencyKey.TryRead(request, out var key, out var keyErrors))
+        {
+            return OutcomeResults.Invalid(keyErrors!);
+        }
+
         var (body, error) = await JsonBody.ReadAsync<BulkVehiclesRequest>(request);
         if (error is not null)
         {
@@ -79,12 +89,13 @@ public static class VehiclesApi
             return OutcomeResults.Invalid(new() { ["vehicles"] = [$"vehicles must hold 1–{MaxBulkItems} items."] });
         }
 
-        var results = await Task.WhenAll(items.Select((item, index) => ImportOneAsync(cluster, item, index)));
+        // A retried bulk request replays each vehicle's first outcome: item i carries the key "{key}#{i}".
+        var results = await Task.WhenAll(items.Select((item, index) => ImportOneAsync(cluster, item, index, key is null ? null : $"{key}#{index}")));
         var refusals = results.Where(r => r.Status >= 400).ToList();
         return TypedResults.Ok(new BulkVehiclesResult(results.Length - refusals.Count, refusals.Count, refusals));
     }
 
-    private static async Task<BulkItemResult> ImportOneAsync(IClusterClient cluster, BulkVehicle item, int index)
+    private static async Task<BulkItemResult> ImportOneAsync(IClusterClient cluster, BulkVehicle item, int index, string? idempotencyKey)
     {
         var errors = new RequestErrors();
         if (item.Vehicle is null)
@@ -102,7 +113,7 @@ public static class VehiclesApi
                 string.Join(" ", errors.ToDictionary().SelectMany(e => e.Value)));
         }
 
-        var outcome = await cluster.GetGrain<IVehicleGrain>(registration.Vin).ImportAsync(new VehicleImport(registration, delivery, odometer, visits));
+        var outcome = await cluster.GetGrain<IVehicleGrain>(registration.Vin).ImportAsync(new VehicleImport(registration, delivery, odometer, visits), idempotencyKey);
         return outcome.Refusal is { } refusal
             ? new BulkItemResult(index, registration.Vin, OutcomeResults.StatusCode(refusal.Status), refusal.Detail)
             : new BulkItemResult(index, registration.Vin, StatusCodes.Status201Created, null);

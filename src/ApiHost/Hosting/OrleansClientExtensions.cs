@@ -37,6 +37,9 @@ public static partial class OrleansClientExtensions
             });
             client.Configure<GatewayOptions>(options => options.GatewayListRefreshPeriod = settings.GatewayListRefreshPeriod);
             client.Configure<ClientMessagingOptions>(options => options.ResponseTimeout = settings.ResponseTimeout);
+            // Learn quickly which grain types a (re)started silo hosts; the default minute leaves a restarted
+            // cluster answering 503 for that long.
+            client.Configure<TypeManagementOptions>(options => options.TypeMapRefreshInterval = TimeSpan.FromSeconds(5));
             client.UseConnectionRetryFilter<RetryUntilClusterAnswers>();
             client.AddDashboard();
         });

@@ -47,18 +47,9 @@ public sealed partial class VehicleGrain(
         ExecuteAsync(nameof(EndLifeAsync), command, idempotencyKey, created: false,
             s => VehicleDecisions.EndLife(s, command, Now, Today, _options));
 
-    public async Task<Outcome<VehicleView>> ImportAsync(VehicleImport import)
-    {
-        var decision = VehicleDecisions.Import(state.State, import, Vin, Today, Now, _options);
-        if (decision.Refusal is { } refusal)
-        {
-            DeactivateIfUnregistered();
-            return refusal;
-        }
-
-        await CommitAsync(decision.Next!);
-        return Outcome<VehicleView>.Created(state.State.ToView());
-    }
+    public Task<Outcome<VehicleView>> ImportAsync(VehicleImport import, string? idempotencyKey) =>
+        ExecuteAsync(nameof(ImportAsync), import, idempotencyKey, created: true,
+            s => VehicleDecisions.Import(s, import, Vin, Today, Now, _options));
 
     public async Task<Outcome<RepairRecordView>> AppendVisitAsync(CompletedVisit visit, string? idempotencyKey)
     {

@@ -36,7 +36,7 @@ public interface IVehicleGrain : IGrainWithStringKey
 
     /// <summary>Creates a vehicle with its delivery, reading and past visits in one durable write (bulk loads).</summary>
     [Alias("Import")]
-    Task<Outcome<VehicleView>> ImportAsync(VehicleImport import);
+    Task<Outcome<VehicleView>> ImportAsync(VehicleImport import, string? idempotencyKey);
 
     /// <summary>Identity, owner, state and odometer.</summary>
     [Alias("Get")]

@@ -66,7 +66,7 @@ public sealed class NearbyAndRollupTests(ClusterFixture fixture, ITestOutputHelp
                 new RegisterVehicle(vin, "S7", "B1", new DateOnly(2026, 1, 1), Powertrain.Ice, 100_000m),
                 new DeliverVehicle("Owner", "1", "D", new DateOnly(2026, 2, 1), new DateOnly(2026, 2, 1), 5),
                 null,
-                []));
+                []), null);
             Assert.True(imported.Succeeded, imported.Refusal?.Detail);
             var opened = await cluster.GetGrain<IServiceStationGrain>(code).OpenWorkOrderAsync(
                 new OpenWorkOrder(vin, 100, VisitKind.Maintenance, null, VehicleSystem.Other, null, null, WorkGrade.Minor), null);

@@ -56,7 +56,7 @@ public sealed class RestartableClusterFixture : IAsyncLifetime
             services.AddSingleton<IClusterConnectionStatusObserver>(Gateways);
             services.Configure<TypeManagementOptions>(options => options.TypeMapRefreshInterval = ManifestRefresh);
         });
-        Http = Api.CreateClient();
+        Http = Api.CreateClient(AfterSales.ApiHost.Security.Roles.Operator);
     }
 
     /// <summary>
