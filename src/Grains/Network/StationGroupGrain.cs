@@ -20,6 +20,7 @@ public sealed partial class StationGroupGrain(
     private readonly Dictionary<string, StationSummary> _summaries = new(StringComparer.Ordinal);
     private StationTotals _totals = StationTotals.Zero;
     private long _sequence;
+    private bool _epochStarted;
 
     private string Key => this.GetPrimaryKeyString();
 
@@ -27,10 +28,11 @@ public sealed partial class StationGroupGrain(
 
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
-        if (IsProvince)
+        // A province that has members starts a new epoch so its pushes outrank those of earlier activations; an
+        // empty one (say, a query for a province with no stations) writes nothing until its first push.
+        if (IsProvince && !state.State.Members.IsEmpty)
         {
-            await WriteAsync(state.State with { Epoch = state.State.Epoch + 1 });
-            _sequence = state.State.Epoch << 32;
+            await StartEpochAsync();
         }
 
         // Summaries are not stored: ask the members (GetSummary interleaves, so a member pushing to us answers too).
@@ -119,8 +121,20 @@ public sealed partial class StationGroupGrain(
 
     public Task<VersionedTotals> GetTotalsAsync() => Task.FromResult(new VersionedTotals(_totals, _sequence));
 
+    private async Task StartEpochAsync()
+    {
+        await WriteAsync(state.State with { Epoch = state.State.Epoch + 1 });
+        _sequence = state.State.Epoch << 32;
+        _epochStarted = true;
+    }
+
     private async Task PushTotalsAsync()
     {
+        if (IsProvince && !_epochStarted)
+        {
+            await StartEpochAsync();
+        }
+
         _sequence++;
         if (IsProvince)
         {

@@ -34,6 +34,8 @@ public sealed class FuzzTests(ClusterFixture fixture)
         "vin", "model", "batch", "productionDate", "powertrain", "price", "ownerName", "ownerPhone", "dealerCode", "invoiceDate",
         "deliveryDate", "odometerKm", "readingKm", "readAt", "transferDate", "state", "effectiveDate", "visitId", "stationCode",
         "kind", "agreedAt", "completedAt", "mileageKm", "faultCode", "system", "partsUsed", "excludedHours", "vehicles", "unknownField",
+        "name", "province", "city", "latitude", "longitude", "bays", "appraisers", "reason", "warranty", "cause", "parts", "seriousSafety",
+        "appraiser", "description", "recallCampaignId",
     ];
 
     [Fact]
@@ -78,6 +80,64 @@ public sealed class FuzzTests(ClusterFixture fixture)
     }
 
     [Fact]
+    public async Task HostileRequestsAtEveryStationClaimAndNetworkRoute_NeverFailWith5xx_AlwaysAnswerProblemDetails_AndChangeNothing()
+    {
+        var vin = await KnownVehicleAsync();
+        var station = await Stations.Api.StationAsync(fixture.Http, "Jilin", 43.88, 125.32);
+        var order = await Stations.Api.OpenAsync(fixture.Http, station, vin, 20, kind: "maintenance");
+        var before = await SnapshotAsync();
+        var random = new Random(Seed + 1);
+        // Routes that would legitimately act on an empty or partial body (transitions, suspend, reinstate) get
+        // hostile codes and ids only; the rest also get the real station and work order.
+        var routes = new (HttpMethod Method, string Path, bool KnownTarget)[]
+        {
+            (HttpMethod.Put, "/api/stations/{code}", true),
+            (HttpMethod.Post, "/api/stations/{code}/work-orders", true),
+            (HttpMethod.Post, "/api/stations/{code}/work-orders/{id}/appraisal", true),
+            (HttpMethod.Get, "/api/stations/{code}", true),
+            (HttpMethod.Get, "/api/stations/{code}/load", true),
+            (HttpMethod.Get, "/api/stations/{code}/work-orders/{id}", true),
+            (HttpMethod.Post, "/api/stations/{code}/suspend", false),
+            (HttpMethod.Post, "/api/stations/{code}/reinstate", false),
+            (HttpMethod.Post, "/api/stations/{code}/revoke", false),
+            (HttpMethod.Post, "/api/stations/{code}/work-orders/{id}/start", false),
+            (HttpMethod.Post, "/api/stations/{code}/work-orders/{id}/wait-for-parts", false),
+            (HttpMethod.Post, "/api/stations/{code}/work-orders/{id}/complete", false),
+            (HttpMethod.Post, "/api/stations/{code}/work-orders/{id}/settle", false),
+            (HttpMethod.Post, "/api/stations/{code}/work-orders/{id}/cancel", false),
+            (HttpMethod.Get, "/api/claims/{id}", true),
+            (HttpMethod.Get, "/api/stations/nearby?latitude={q}&longitude={q}&radiusKm={q}&available={q}&limit={q}", true),
+            (HttpMethod.Get, "/api/network/summary", true),
+            (HttpMethod.Get, "/api/network/provinces/{code}", true),
+        };
+
+        var failures = new List<string>();
+        foreach (var (method, template, knownTarget) in routes)
+        {
+            for (var i = 0; i < RequestsPerRoute / 2; i++)
+            {
+                string Hostile() => Uri.EscapeDataString(Pick(random, HostileStrings).Replace("\u0000", "", StringComparison.Ordinal));
+                var useKnown = knownTarget && random.Next(2) == 0;
+                var path = template
+                    .Replace("{code}", useKnown ? station : Hostile(), StringComparison.Ordinal)
+                    .Replace("{id}", useKnown ? order : Hostile(), StringComparison.Ordinal)
+                    .Replace("{q}", Hostile(), StringComparison.Ordinal);
+                using var request = HostileRequest(random, method, path, vin);
+                using var response = await fixture.Http.SendAsync(request);
+                var status = (int)response.StatusCode;
+                var mediaType = response.Content.Headers.ContentType?.MediaType;
+                if (status >= 500 || (status >= 400 && mediaType != "application/problem+json"))
+                {
+                    failures.Add($"{request.Method} {request.RequestUri} → {status} {mediaType}: {Truncate(await response.Content.ReadAsStringAsync())}");
+                }
+            }
+        }
+
+        Assert.True(failures.Count == 0, string.Join("\n", failures.Take(20)));
+        Assert.Equal(before, await SnapshotAsync());
+    }
+
+    [Fact]
     public async Task OversizedBody_Is413ProblemDetails_AndChangesNothing()
     {
         var vin = await KnownVehicleAsync();
@@ -102,7 +162,7 @@ public sealed class FuzzTests(ClusterFixture fixture)
             _ => TestVins.Next(),
         };
         var path = template.Replace("{vin}", vinSegment, StringComparison.Ordinal);
-        if (method == HttpMethod.Get && random.Next(2) == 0)
+        if (method == HttpMethod.Get && !path.Contains('?', StringComparison.Ordinal) && random.Next(2) == 0)
         {
             path += $"?asOf={Uri.EscapeDataString(Pick(random, HostileStrings))}&mileageKm={Uri.EscapeDataString(Pick(random, HostileStrings))}";
         }
@@ -146,7 +206,7 @@ public sealed class FuzzTests(ClusterFixture fixture)
 
     // Every stored row's key and version: any accepted change would bump a version or add a row.
     private Task<string?> SnapshotAsync() => TestDatabase.ScalarAsync<string>(fixture.ConnectionString,
-        "SELECT coalesce(string_agg(grain_key || ':' || version, ',' ORDER BY grain_key), '') FROM grain_state WHERE state_name = 'vehicle'");
+        "SELECT coalesce(string_agg(state_name || '/' || grain_key || ':' || version, ',' ORDER BY state_name, grain_key), '') FROM grain_state");
 
     private async Task<string> KnownVehicleAsync()
     {
