@@ -14,7 +14,7 @@ public sealed class ConcurrencyTests(ClusterFixture fixture)
     [Fact]
     public async Task HundredsOfParallelVisitsOnOneVehicle_AreEachRecordedExactlyOnce()
     {
-        var vin = await DeliveredVehicleAsync();
+        var vin = await TestFleet.DeliveredVehicleAsync(fixture.Http);
         var visits = Enumerable.Range(0, Writers).Select(i => new
         {
             visitId = $"wo-{i:D4}",
@@ -52,7 +52,7 @@ public sealed class ConcurrencyTests(ClusterFixture fixture)
     [Fact]
     public async Task HundredsOfParallelOdometerReadings_EndAtTheHighestAccepted_AndNoAcceptedReadingIsLost()
     {
-        var vin = await DeliveredVehicleAsync();
+        var vin = await TestFleet.DeliveredVehicleAsync(fixture.Http);
         var readings = Enumerable.Range(1, Writers).Select(i => i * 10).OrderBy(_ => Random.Shared.Next()).ToList();
 
         var outcomes = await Task.WhenAll(readings.Select(async km =>
@@ -75,17 +75,5 @@ public sealed class ConcurrencyTests(ClusterFixture fixture)
             Assert.True(refused.body.Contains("never go backwards", StringComparison.Ordinal)
                 || refused.body.Contains("cannot exceed the later reading", StringComparison.Ordinal), refused.body);
         }
-    }
-
-    private async Task<string> DeliveredVehicleAsync()
-    {
-        var vin = TestVins.Next();
-        using var created = await fixture.Http.PostAsJsonAsync("/api/vehicles",
-            new { vin, model = "Q5", batch = "B9", productionDate = "2026-01-02", powertrain = "ice", price = 300000 });
-        Assert.Equal(HttpStatusCode.Created, created.StatusCode);
-        using var delivered = await fixture.Http.PostAsJsonAsync($"/api/vehicles/{vin}/delivery",
-            new { ownerName = "Wang Fang", ownerPhone = "13900000000", dealerCode = "D1", invoiceDate = "2026-02-01", deliveryDate = "2026-02-01", odometerKm = 5 });
-        Assert.Equal(HttpStatusCode.OK, delivered.StatusCode);
-        return vin;
     }
 }

@@ -47,7 +47,7 @@ public sealed class DatabaseOutageTests : IAsyncLifetime
         var vins = new List<string>();
         for (var i = 0; i < Vehicles; i++)
         {
-            vins.Add(await DeliveredVehicleAsync());
+            vins.Add(await TestFleet.DeliveredVehicleAsync(_http));
         }
 
         var readers = vins.Take(Vehicles / 2).ToList();
@@ -114,16 +114,4 @@ public sealed class DatabaseOutageTests : IAsyncLifetime
 
     private Task<HttpResponseMessage> PostReadingAsync(string vin, int km) =>
         _http.PostAsJsonAsync($"/api/vehicles/{vin}/odometer", new { readingKm = km, readAt = ClusterFixture.Start.AddHours(-1) });
-
-    private async Task<string> DeliveredVehicleAsync()
-    {
-        var vin = TestVins.Next();
-        using var created = await _http.PostAsJsonAsync("/api/vehicles",
-            new { vin, model = "Q5", batch = "B9", productionDate = "2026-01-02", powertrain = "ice", price = 300000 });
-        Assert.Equal(HttpStatusCode.Created, created.StatusCode);
-        using var delivered = await _http.PostAsJsonAsync($"/api/vehicles/{vin}/delivery",
-            new { ownerName = "Wang Fang", ownerPhone = "13900000000", dealerCode = "D1", invoiceDate = "2026-02-01", deliveryDate = "2026-02-01", odometerKm = 5 });
-        Assert.Equal(HttpStatusCode.OK, delivered.StatusCode);
-        return vin;
-    }
 }

@@ -41,7 +41,7 @@ public sealed class FuzzTests(ClusterFixture fixture)
     [Fact]
     public async Task HostileRequestsAtEveryVehicleRoute_NeverFailWith5xx_AlwaysAnswerProblemDetails_AndChangeNothing()
     {
-        var vin = await KnownVehicleAsync();
+        var vin = await TestFleet.DeliveredVehicleAsync(fixture.Http);
         var before = await SnapshotAsync();
         var random = new Random(Seed);
         var routes = new (HttpMethod Method, string Path)[]
@@ -82,7 +82,7 @@ public sealed class FuzzTests(ClusterFixture fixture)
     [Fact]
     public async Task HostileRequestsAtEveryStationClaimAndNetworkRoute_NeverFailWith5xx_AlwaysAnswerProblemDetails_AndChangeNothing()
     {
-        var vin = await KnownVehicleAsync();
+        var vin = await TestFleet.DeliveredVehicleAsync(fixture.Http);
         var station = await Stations.Api.StationAsync(fixture.Http, "Jilin", 43.88, 125.32);
         var order = await Stations.Api.OpenAsync(fixture.Http, station, vin, 20, kind: "maintenance");
         var before = await SnapshotAsync();
@@ -140,7 +140,7 @@ public sealed class FuzzTests(ClusterFixture fixture)
     [Fact]
     public async Task OversizedBody_Is413ProblemDetails_AndChangesNothing()
     {
-        var vin = await KnownVehicleAsync();
+        var vin = await TestFleet.DeliveredVehicleAsync(fixture.Http);
         var before = await SnapshotAsync();
         var huge = "{\"ownerName\":\"" + new string('x', 2 * 1024 * 1024) + "\"}";
 
@@ -207,16 +207,4 @@ public sealed class FuzzTests(ClusterFixture fixture)
     // Every stored row's key and version: any accepted change would bump a version or add a row.
     private Task<string?> SnapshotAsync() => TestDatabase.ScalarAsync<string>(fixture.ConnectionString,
         "SELECT coalesce(string_agg(state_name || '/' || grain_key || ':' || version, ',' ORDER BY state_name, grain_key), '') FROM grain_state");
-
-    private async Task<string> KnownVehicleAsync()
-    {
-        var vin = TestVins.Next();
-        using var created = await fixture.Http.PostAsJsonAsync("/api/vehicles",
-            new { vin, model = "Q5", batch = "B9", productionDate = "2026-01-02", powertrain = "ice", price = 300000 });
-        Assert.Equal(HttpStatusCode.Created, created.StatusCode);
-        using var delivered = await fixture.Http.PostAsJsonAsync($"/api/vehicles/{vin}/delivery",
-            new { ownerName = "Wang Fang", ownerPhone = "13900000000", dealerCode = "D1", invoiceDate = "2026-02-01", deliveryDate = "2026-02-01", odometerKm = 5 });
-        Assert.Equal(HttpStatusCode.OK, delivered.StatusCode);
-        return vin;
-    }
 }

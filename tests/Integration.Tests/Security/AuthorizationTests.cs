@@ -64,7 +64,7 @@ public sealed class AuthorizationTests(ClusterFixture fixture)
     [InlineData(Roles.Parts, "warranty", HttpStatusCode.OK)]
     public async Task EachRole_MayDoOnlyWhatItsRoleAllows(string role, string action, HttpStatusCode expected)
     {
-        var vin = await DeliveredVehicleAsync();
+        var vin = await TestFleet.DeliveredVehicleAsync(fixture.Http);
         using var client = fixture.Api.CreateClient(role, role == Roles.Station ? "S001" : null);
 
         using var response = action switch
@@ -86,7 +86,7 @@ public sealed class AuthorizationTests(ClusterFixture fixture)
     [Fact]
     public async Task Station_CannotRecordWorkForAnotherStation_AndNothingIsStored()
     {
-        var vin = await DeliveredVehicleAsync();
+        var vin = await TestFleet.DeliveredVehicleAsync(fixture.Http);
         using var station = fixture.Api.CreateClient(Roles.Station, "S001");
         object Visit(string id, string stationCode) => new
         {
@@ -150,17 +150,5 @@ public sealed class AuthorizationTests(ClusterFixture fixture)
         Assert.NotNull(rejected.Headers.RetryAfter);
         Assert.Equal("application/problem+json", rejected.Content.Headers.ContentType?.MediaType);
         Assert.Equal(HttpStatusCode.OK, other.StatusCode);
-    }
-
-    private async Task<string> DeliveredVehicleAsync()
-    {
-        var vin = TestVins.Next();
-        using var created = await fixture.Http.PostAsJsonAsync("/api/vehicles",
-            new { vin, model = "Q5", batch = "B9", productionDate = "2026-01-02", powertrain = "ice", price = 300000 });
-        Assert.Equal(HttpStatusCode.Created, created.StatusCode);
-        using var delivered = await fixture.Http.PostAsJsonAsync($"/api/vehicles/{vin}/delivery",
-            new { ownerName = "Wang Fang", ownerPhone = "13900000000", dealerCode = "D1", invoiceDate = "2026-02-01", deliveryDate = "2026-02-01", odometerKm = 5 });
-        Assert.Equal(HttpStatusCode.OK, delivered.StatusCode);
-        return vin;
     }
 }

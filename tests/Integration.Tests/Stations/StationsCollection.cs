@@ -47,15 +47,7 @@ internal static class Api
         return body;
     }
 
-    public static async Task<string> DeliveredVehicleAsync(HttpClient http)
-    {
-        var vin = TestVins.Next();
-        await ExpectAsync(HttpStatusCode.Created, PostAsync(http, "/api/vehicles",
-            $$"""{"vin":"{{vin}}","model":"S7","batch":"B2026-05","productionDate":"2026-05-01","powertrain":"ice","price":150000}"""));
-        await ExpectAsync(HttpStatusCode.OK, PostAsync(http, $"/api/vehicles/{vin}/delivery",
-            """{"ownerName":"Li Lei","ownerPhone":"13800000000","dealerCode":"D-01","invoiceDate":"2026-06-01","deliveryDate":"2026-06-01","odometerKm":10}"""));
-        return vin;
-    }
+    public static Task<string> DeliveredVehicleAsync(HttpClient http) => TestFleet.DeliveredVehicleAsync(http, new DateOnly(2026, 6, 1));
 
     public static async Task<string> StationAsync(HttpClient http, string province, double latitude, double longitude, int bays = 2)
     {
