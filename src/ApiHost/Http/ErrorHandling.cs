@@ -23,14 +23,16 @@ public static partial class ErrorHandling
     }
 
     /// <summary>
-    /// A detail for the errors routing answers before any handler runs (they come with a title only): a route's
-    /// Accepts metadata refuses another content type with 415, unknown paths are 404, other verbs 405.
+    /// A detail for the errors routing and authorization answer before any handler runs (they come with a title
+    /// only): 415 from a route's Accepts metadata, 404 unknown path, 405 other verb, 401 no or bad token, 403 role.
     /// </summary>
     private static string? FrameworkDetail(int? status, HttpRequest request) => status switch
     {
         StatusCodes.Status415UnsupportedMediaType => "Send the body as JSON with Content-Type: application/json.",
         StatusCodes.Status404NotFound => $"There is no resource at {request.Path}.",
         StatusCodes.Status405MethodNotAllowed => $"{request.Method} is not allowed on {request.Path}.",
+        StatusCodes.Status401Unauthorized => "Send a valid, unexpired bearer token: Authorization: Bearer <JWT> (in development: scripts/dev-token.sh ROLE).",
+        StatusCodes.Status403Forbidden => $"Your role may not {request.Method} {request.Path}; see the roles table in the README.",
         _ => null,
     };
 
