@@ -17,7 +17,7 @@ app.MapOpenApi();
 app.MapScalarApiReference();
 app.MapAfterSalesHealth();
 app.MapOrleansDashboard(routePrefix: "/dashboard");
-app.MapSystemApi();
+app.MapSystemApi(app.Configuration);
 app.MapVehiclesApi();
 app.Run();
 
