@@ -54,7 +54,7 @@ wrk --version 2>&1 | head -1 || true
 work="$(mktemp -d /tmp/aftersales-bench.XXXXXX)"
 chmod 711 "$work"   # the 'postgres' user must reach its data folder inside
 logs="$work/logs"; mkdir -p "$logs"
-results="$root/bench/results/$(date +%Y%m%d-%H%M%S)$([ -n "$smoke" ] && echo -smoke)"
+results="$root/bench/results/$(date +%Y%m%d-%H%M%S)${smoke:+-smoke}"
 mkdir -p "$results"
 pids=(); silo_pid=""; pg_dir="$work/pg"
 
@@ -167,8 +167,9 @@ jiffies() {
 cpu_sample() {
   echo "$(awk '/^cpu /{print $2 + $3 + $4 + $7 + $8 + $9}' /proc/stat) $(jiffies $silo_pid) $(jiffies "$api_pid") $(jiffies "$baseline_pid") $(jiffies $(pg_pids))"
 }
-# CPU seconds used by this shell's finished children (wrk, measured around its run).
-child_cpu() { times | awk 'NR == 2 { split($1, u, "m"); split($2, s, "m"); print u[1] * 60 + u[2] + s[1] * 60 + s[2] }'; }
+# CPU seconds used by this shell's finished children (wrk, measured around its run). `times` must run in this
+# shell, not in a $(...) subshell, which has no finished children of its own.
+child_cpu() { times >"$work/times"; awk 'NR == 2 { split($1, u, "m"); split($2, s, "m"); print u[1] * 60 + u[2] + s[1] * 60 + s[2] }' "$work/times"; }
 
 printf 'name\tconnections\trun\trps\tp50_ms\tp99_ms\tnon2xx\tsocket_errors\tcpu_total\tcpu_silo\tcpu_api\tcpu_baseline\tcpu_postgres\tcpu_wrk\twrapped\n' >"$results/runs.tsv"
 
@@ -178,9 +179,10 @@ measure() {
   local out="$results/$name-c$c-r$run.txt" script=()
   [ $# -gt 0 ] && script=(-s "$root/bench/lua/$1" "$url" -- "${@:2}") || script=("$url")
   local before t0 t1 after wrk0 wrk1
-  before="$(cpu_sample)"; wrk0="$(child_cpu)"; t0="$(date +%s.%N)"
+  child_cpu >"$work/wrk0"; before="$(cpu_sample)"; t0="$(date +%s.%N)"
   wrk -t2 -c"$c" -d"${duration}s" --timeout 10s --latency "${script[@]}" >"$out" 2>&1 || fail "wrk failed for $name (see $out)"
-  t1="$(date +%s.%N)"; wrk1="$(child_cpu)"; after="$(cpu_sample)"
+  t1="$(date +%s.%N)"; child_cpu >"$work/wrk1"; after="$(cpu_sample)"
+  wrk0="$(cat "$work/wrk0")"; wrk1="$(cat "$work/wrk1")"
   awk -v name="$name" -v c="$c" -v run="$run" -v tck="$clk_tck" -v t0="$t0" -v t1="$t1" -v before="$before" -v after="$after" \
       -v wrk="$wrk0 $wrk1" -v line="$out.result" '
     function ms(v) { if (v ~ /us$/) return v / 1000; if (v ~ /ms$/) return v + 0; if (v ~ /m$/) return v * 60000; if (v ~ /s$/) return v * 1000; return v }
@@ -240,6 +242,6 @@ elapsed=$(( $(date +%s) - started_at ))
 git_commit="$(git rev-parse --short HEAD)$(git diff --quiet HEAD -- src bench 2>/dev/null || echo '+uncommitted')"
 python3 "$root/bench/report.py" --results "$results" --command "$command_line" --commit "$git_commit" --elapsed "$elapsed" \
   --vehicles "$vehicles" --duration "$duration" --repeat "$repeat" --connections "$connections" \
-  $([ -n "$write_doc" ] && echo "--doc $root/docs/benchmarks.md") | tee "$results/report.txt"
+  ${write_doc:+--doc "$root/docs/benchmarks.md"} | tee "$results/report.txt"
 echo "raw results: $results"
 echo "BENCH DONE in ${elapsed} s"

@@ -51,7 +51,7 @@ using var progress = new Timer(_ =>
 
 await Parallel.ForEachAsync(batches, new ParallelOptions { MaxDegreeOfParallelism = options.Concurrency }, async (batch, ct) =>
 {
-    var refused = await api.PostAsync(batch, ct);
+    var refused = await PostWithRetriesAsync(api, batch, ct);
     if (refused.Count > 0)
     {
         lock (refusals)
@@ -75,6 +75,25 @@ foreach (var refusal in refusals.Take(10))
 Console.WriteLine($"loader: finished in {total.Elapsed.TotalSeconds:0.0} s");
 return refusals.Count == 0 ? 0 : 1;
 
+// A batch that failed as a whole (a timeout under load) is sent again; vehicles the first attempt did register
+// then answer 409 "already registered", which counts as loaded.
+static async Task<IReadOnlyList<string>> PostWithRetriesAsync(BulkApi api, GeneratedVehicle[] batch, CancellationToken ct)
+{
+    for (var attempt = 1; ; attempt++)
+    {
+        try
+        {
+            var refused = await api.PostAsync(batch, ct);
+            return attempt == 1 ? refused : [.. refused.Where(r => !r.Contains(" 409 ", StringComparison.Ordinal))];
+        }
+        catch (HttpRequestException ex) when (attempt < 5)
+        {
+            Console.Error.WriteLine($"loader: batch failed (attempt {attempt}), retrying: {ex.Message[..Math.Min(ex.Message.Length, 200)]}");
+            await Task.Delay(TimeSpan.FromSeconds(attempt), ct);
+        }
+    }
+}
+
 internal sealed record Args(string Api, string Postgres, int Vehicles, string Out, int Seed, int Batch, int Concurrency)
 {
     public static Args Parse(string[] args)
@@ -82,7 +101,7 @@ internal sealed record Args(string Api, string Postgres, int Vehicles, string Ou
         var map = Map(args);
         string Required(string name) => map.TryGetValue(name, out var value) ? value : throw new ArgumentException($"--{name} is required.");
         int Number(string name, int fallback) => map.TryGetValue(name, out var value) ? int.Parse(value, System.Globalization.CultureInfo.InvariantCulture) : fallback;
-        return new Args(Required("api"), Required("postgres"), Number("vehicles", 200_000), Required("out"), Number("seed", 42), Number("batch", 500), Number("concurrency", 4));
+        return new Args(Required("api"), Required("postgres"), Number("vehicles", 200_000), Required("out"), Number("seed", 42), Number("batch", 250), Number("concurrency", 2));
     }
 
     public static Dictionary<string, string> Map(string[] args)
