@@ -32,6 +32,7 @@ public sealed class JsonGrainStateSerializerTests
         Assert.Equal(state.Identity, read.Identity);
         Assert.Equal(state.Visits[0].Visit with { PartsUsed = [] }, read.Visits[0].Visit with { PartsUsed = [] });
         Assert.Equal(state.Visits[0].Visit.PartsUsed, read.Visits[0].Visit.PartsUsed);
+        Assert.Equal(state.OdometerLog.ToArray(), read.OdometerLog.ToArray());
         Assert.Equal(Serializer.Serialize(state).ToString(), Serializer.Serialize(read).ToString());
     }
 
@@ -50,6 +51,8 @@ public sealed class JsonGrainStateSerializerTests
             Lifecycle = VehicleLifecycle.InService,
             Owner = new OwnerView(owner, "13800000000", new DateOnly(2026, 2, 1)),
             DealerCode = "D-ZJ-018",
+            OdometerKm = 8_200,
+            OdometerLog = [new OdometerEntry(agreed.AddDays(-30), 6_100), new OdometerEntry(agreed, 8_200)],
             Visits = [new VisitEntry(visit, 1, null, agreed.AddHours(6))],
         };
     }
