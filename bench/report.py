@@ -25,6 +25,7 @@ LABELS = {
     "constant": "constant JSON (Kestrel ceiling, API host)",
     "warranty": "warranty GET through the system (warm, random VIN)",
     "baseline-warranty": "warranty GET, database-per-request baseline",
+    "vehicle": "vehicle GET through the system (diagnostic: grain call, no rules)",
     "cold-warranty": "warranty GET, cold (first touch after a silo restart)",
     "odometer-system": "odometer POST through the system (durable)",
     "odometer-raw": "odometer upsert, raw Npgsql (durable)",
@@ -195,6 +196,18 @@ def main():
     w(f"growth from before the load to after the warm-up pass ({int(memory.get('heap_before', 0)) / 2**20:,.0f} MiB → "
       f"{int(memory.get('heap_after', 0)) / 2**20:,.0f} MiB) divided by the {int(memory.get('grains', 0)):,} vehicle activations it gained "
       "(`GET /api/system/memory`, enabled by `Diagnostics__MemoryEndpoint=true`).")
+    w("")
+    w("### CPU per request (µs of CPU time per request, by process: where the time goes)")
+    w("")
+    w("| measurement | conns | silo | API host | baseline | PostgreSQL | wrk | all four servers + wrk |")
+    w("|---|---:|---:|---:|---:|---:|---:|---:|")
+    for name in ORDER:
+        for c in connections:
+            r = m.get((name, c))
+            if not r or r["rps"] <= 0:
+                continue
+            us = {k: r["cpu"][k] * 1e4 / r["rps"] for k in ("silo", "api", "baseline", "postgres", "wrk")}
+            w(f"| {LABELS[name]} | {c} | {us['silo']:.0f} | {us['api']:.0f} | {us['baseline']:.0f} | {us['postgres']:.0f} | {us['wrk']:.0f} | {sum(us.values()):.0f} |")
     w("")
     w("## Ratios against the targets")
     w("")
