@@ -161,15 +161,22 @@ PY
 # --- wrk runs -------------------------------------------------------------------------------------------
 clk_tck="$(getconf CLK_TCK)"
 pg_pids() { local main; main="$(head -1 "$pg_dir/postmaster.pid")"; echo "$main" $(ps -o pid= --ppid "$main"); }
-# CPU jiffies (utime + stime) of a group of processes, in one awk call.
-jiffies() {
-  local files=() pid
-  for pid in "$@"; do [ -r "/proc/$pid/stat" ] && files+=("/proc/$pid/stat"); done
-  if [ ${#files[@]} -eq 0 ]; then echo 0; else awk '{ s += $14 + $15 } END { print s + 0 }' "${files[@]}" 2>/dev/null || echo 0; fi
-}
-# "busy_jiffies silo api baseline postgres" right now (busy = all CPUs, all processes).
+# One snapshot, read by a single awk so that every counter is taken at (nearly) the same instant:
+# "uptime_seconds busy_jiffies_all_cpus silo api baseline postgres" (per-process utime + stime jiffies).
+# PostgreSQL's backends are listed beforehand (pg_list), outside the measured window.
+pg_list=""
 cpu_sample() {
-  echo "$(awk '/^cpu /{print $2 + $3 + $4 + $7 + $8 + $9}' /proc/stat) $(jiffies $silo_pid) $(jiffies "$api_pid") $(jiffies "$baseline_pid") $(jiffies $(pg_pids))"
+  local tags="" files=() pid
+  for pid in $silo_pid:silo $api_pid:api $baseline_pid:baseline $(for p in $pg_list; do echo "$p:pg"; done); do
+    [ -r "/proc/${pid%%:*}/stat" ] && { files+=("/proc/${pid%%:*}/stat"); tags+="${pid} "; }
+  done
+  awk -v tags="$tags" '
+    BEGIN { n = split(tags, t, " "); for (i = 1; i <= n; i++) { split(t[i], kv, ":"); group[kv[1]] = kv[2] } }
+    FILENAME == "/proc/uptime" { up = $1; next }
+    FILENAME == "/proc/stat" { if ($1 == "cpu") busy = $2 + $3 + $4 + $7 + $8 + $9; next }
+    { split(FILENAME, parts, "/"); used[group[parts[3]]] += $14 + $15 }
+    END { printf "%s %d %d %d %d %d\n", up, busy, used["silo"], used["api"], used["baseline"], used["pg"] }
+  ' /proc/uptime /proc/stat "${files[@]}" 2>/dev/null
 }
 # CPU seconds used by this shell's finished children (wrk, measured around its run). `times` must run in this
 # shell, not in a $(...) subshell, which has no finished children of its own.
@@ -182,12 +189,13 @@ measure() {
   local name="$1" c="$2" run="$3" url="$4"; shift 4
   local out="$results/$name-c$c-r$run.txt" script=()
   [ $# -gt 0 ] && script=(-s "$root/bench/lua/$1" "$url" -- "${@:2}") || script=("$url")
-  local before t0 t1 after wrk0 wrk1
-  child_cpu >"$work/wrk0"; before="$(cpu_sample)"; t0="$(date +%s.%N)"
+  local before after wrk0 wrk1
+  pg_list="$(pg_pids)"
+  child_cpu >"$work/wrk0"; before="$(cpu_sample)"
   wrk -t2 -c"$c" -d"${duration}s" --timeout 10s --latency "${script[@]}" >"$out" 2>&1 || fail "wrk failed for $name (see $out)"
-  t1="$(date +%s.%N)"; child_cpu >"$work/wrk1"; after="$(cpu_sample)"
+  after="$(cpu_sample)"; child_cpu >"$work/wrk1"
   wrk0="$(cat "$work/wrk0")"; wrk1="$(cat "$work/wrk1")"
-  awk -v name="$name" -v c="$c" -v run="$run" -v tck="$clk_tck" -v t0="$t0" -v t1="$t1" -v before="$before" -v after="$after" \
+  awk -v name="$name" -v c="$c" -v run="$run" -v tck="$clk_tck" -v before="$before" -v after="$after" \
       -v wrk="$wrk0 $wrk1" -v line="$out.result" '
     function ms(v) { if (v ~ /us$/) return v / 1000; if (v ~ /ms$/) return v + 0; if (v ~ /m$/) return v * 60000; if (v ~ /s$/) return v * 1000; return v }
     /^ +50%/ { p50 = ms($2) } /^ +99%/ { p99 = ms($2) } /^Requests\/sec:/ { rps = $2 }
@@ -195,9 +203,9 @@ measure() {
     /Socket errors:/ { gsub(",", ""); errors = $4 + $6 + $8 + $10 }
     /^COLD_WRAPPED/ { wrapped = 1 }
     END {
-      split(before, b, " "); split(after, a, " "); secs = (t1 - t0) * tck / 100
-      for (i = 1; i <= 5; i++) cpu[i] = (a[i] - b[i]) / secs
-      split(wrk, w, " "); cpu[6] = (w[2] - w[1]) * 100 / (t1 - t0)
+      split(before, b, " "); split(after, a, " "); secs = a[1] - b[1]
+      for (i = 1; i <= 5; i++) cpu[i] = (a[i + 1] - b[i + 1]) * 100 / tck / secs
+      split(wrk, w, " "); cpu[6] = (w[2] - w[1]) * 100 / secs
       printf "%s\t%d\t%d\t%.0f\t%.3f\t%.3f\t%d\t%d\t%.0f\t%.0f\t%.0f\t%.0f\t%.0f\t%.0f\t%d\n", name, c, run, rps, p50, p99, non2xx, errors, cpu[1], cpu[2], cpu[3], cpu[4], cpu[5], cpu[6], wrapped
       printf "RESULT %s c=%d run=%d rps=%.0f p50=%.2fms p99=%.2fms non2xx=%d errors=%d cpu%%(of one core): total=%.0f silo=%.0f api=%.0f baseline=%.0f postgres=%.0f wrk=%.0f%s\n", name, c, run, rps, p50, p99, non2xx, errors, cpu[1], cpu[2], cpu[3], cpu[4], cpu[5], cpu[6], wrapped ? " WRAPPED(some reads were warm)" : "" > line
     }' "$out" >>"$results/runs.tsv"
