@@ -52,7 +52,9 @@ def medians(runs):
     out = {}
     for key, rows in groups.items():
         def med(field):
-            return statistics.median(float(x[field]) for x in rows)
+            # A process counter can only be negative when a process it summed exited during the run: not a figure.
+            values = [float(x[field]) for x in rows if float(x[field]) >= 0]
+            return statistics.median(values) if values else float("nan")
         out[key] = {
             "runs": len(rows),
             "rps": med("rps"), "rps_all": [float(x["rps"]) for x in rows],
@@ -236,6 +238,7 @@ def main():
     if os.path.exists(notes):
         w(open(notes).read().rstrip())
         w("")
+    os.makedirs(os.path.dirname(os.path.abspath(a.doc)), exist_ok=True)
     with open(a.doc, "w") as f:
         f.write("\n".join(lines))
     print(f"wrote {a.doc}")

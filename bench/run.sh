@@ -162,7 +162,8 @@ PY
 clk_tck="$(getconf CLK_TCK)"
 pg_pids() { local main; main="$(head -1 "$pg_dir/postmaster.pid")"; echo "$main" $(ps -o pid= --ppid "$main"); }
 # One snapshot, read by a single awk so that every counter is taken at (nearly) the same instant:
-# "uptime_seconds busy_jiffies_all_cpus silo api baseline postgres" (per-process utime + stime jiffies).
+# "uptime_seconds busy_jiffies_all_cpus silo api baseline pid:jiffies..." (utime + stime; PostgreSQL per backend,
+# because backends come and go with the connection pools: only those alive in both snapshots are compared).
 # PostgreSQL's backends are listed beforehand (pg_list), outside the measured window.
 pg_list=""
 cpu_sample() {
@@ -174,8 +175,8 @@ cpu_sample() {
     BEGIN { n = split(tags, t, " "); for (i = 1; i <= n; i++) { split(t[i], kv, ":"); group[kv[1]] = kv[2] } }
     FILENAME == "/proc/uptime" { up = $1; next }
     FILENAME == "/proc/stat" { if ($1 == "cpu") busy = $2 + $3 + $4 + $7 + $8 + $9; next }
-    { split(FILENAME, parts, "/"); used[group[parts[3]]] += $14 + $15 }
-    END { printf "%s %d %d %d %d %d\n", up, busy, used["silo"], used["api"], used["baseline"], used["pg"] }
+    { split(FILENAME, parts, "/"); g = group[parts[3]]; if (g == "pg") pg = pg " " parts[3] ":" ($14 + $15); else used[g] += $14 + $15 }
+    END { printf "%s %d %d %d %d%s\n", up, busy, used["silo"], used["api"], used["baseline"], pg }
   ' /proc/uptime /proc/stat "${files[@]}" 2>/dev/null
 }
 # CPU seconds used by this shell's finished children (wrk, measured around its run). `times` must run in this
@@ -203,8 +204,11 @@ measure() {
     /Socket errors:/ { gsub(",", ""); errors = $4 + $6 + $8 + $10 }
     /^COLD_WRAPPED/ { wrapped = 1 }
     END {
-      split(before, b, " "); split(after, a, " "); secs = a[1] - b[1]
-      for (i = 1; i <= 5; i++) cpu[i] = (a[i + 1] - b[i + 1]) * 100 / tck / secs
+      nb = split(before, b, " "); na = split(after, a, " "); secs = a[1] - b[1]
+      for (i = 1; i <= 4; i++) cpu[i] = (a[i + 1] - b[i + 1]) * 100 / tck / secs
+      for (i = 6; i <= nb; i++) { split(b[i], kv, ":"); pg0[kv[1]] = kv[2] }
+      for (i = 6; i <= na; i++) { split(a[i], kv, ":"); if (kv[1] in pg0) pgd += kv[2] - pg0[kv[1]] }
+      cpu[5] = pgd * 100 / tck / secs
       split(wrk, w, " "); cpu[6] = (w[2] - w[1]) * 100 / secs
       printf "%s\t%d\t%d\t%.0f\t%.3f\t%.3f\t%d\t%d\t%.0f\t%.0f\t%.0f\t%.0f\t%.0f\t%.0f\t%d\n", name, c, run, rps, p50, p99, non2xx, errors, cpu[1], cpu[2], cpu[3], cpu[4], cpu[5], cpu[6], wrapped
       printf "RESULT %s c=%d run=%d rps=%.0f p50=%.2fms p99=%.2fms non2xx=%d errors=%d cpu%%(of one core): total=%.0f silo=%.0f api=%.0f baseline=%.0f postgres=%.0f wrk=%.0f%s\n", name, c, run, rps, p50, p99, non2xx, errors, cpu[1], cpu[2], cpu[3], cpu[4], cpu[5], cpu[6], wrapped ? " WRAPPED(some reads were warm)" : "" > line
