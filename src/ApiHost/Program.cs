@@ -23,7 +23,7 @@ app.UseAfterSalesSecurity();
 app.MapAfterSalesHealth();
 app.MapOperatorTools();
 var api = app.MapGroup("/api").RequireAuthorization(Policies.Read).RequireRateLimiting(SecurityExtensions.RateLimitPolicy);
-api.MapSystemApi();
+api.MapSystemApi(app.Configuration);
 api.MapVehiclesApi();
 api.MapStationsApi();
 api.MapNetworkApi();

@@ -58,7 +58,8 @@ public sealed record VehicleState
 
 public sealed record VehicleIdentity(string Vin, string Model, string Batch, DateOnly ProductionDate, Powertrain Powertrain, decimal Price);
 
-public sealed record OdometerEntry(DateTimeOffset ReadAt, int Km);
+/// <summary>A kept reading. A value type: the log holds a few per vehicle, inline in its array (24 bytes, not a 40-byte object and a reference).</summary>
+public readonly record struct OdometerEntry(DateTimeOffset ReadAt, int Km);
 
 public sealed record VisitEntry(CompletedVisit Visit, int RepairDays, ComebackView? Comeback, DateTimeOffset RecordedAt);
 

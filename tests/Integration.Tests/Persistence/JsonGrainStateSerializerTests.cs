@@ -1,0 +1,59 @@
+using AfterSales.Grains.Vehicles;
+using AfterSales.Interfaces.Vehicles;
+using AfterSales.Silo.Persistence;
+
+namespace AfterSales.Integration.Tests.Persistence;
+
+public sealed class JsonGrainStateSerializerTests
+{
+    private static readonly JsonGrainStateSerializer Serializer = new();
+
+    [Fact]
+    public void RepetitiveTextFields_AreOneInstance_AcrossStatesReadFromStorage()
+    {
+        var first = RoundTrip(Vehicle("LASCA1S40PS000001", "S-ZJ-0012", "王伟"));
+        var second = RoundTrip(Vehicle("LASCA1S40PS000002", "S-ZJ-0012", "李娜"));
+
+        Assert.Same(first.Identity!.Model, second.Identity!.Model);
+        Assert.Same(first.Identity.Batch, second.Identity.Batch);
+        Assert.Same(first.Visits[0].Visit.StationCode, second.Visits[0].Visit.StationCode);
+        Assert.Same(first.Visits[0].Visit.FaultCode, second.Visits[0].Visit.FaultCode);
+        Assert.Same(first.Visits[0].Visit.PartsUsed[0].PartNo, second.Visits[0].Visit.PartsUsed[0].PartNo);
+        Assert.NotSame(first.Owner!.Name, second.Owner!.Name);
+    }
+
+    [Fact]
+    public void SharingStrings_ChangesNeitherTheValuesNorTheStoredJson()
+    {
+        var state = Vehicle("LASCA1S40PS000003", "S-GD-0331", "张敏");
+
+        var read = RoundTrip(state);
+
+        Assert.Equal(state.Identity, read.Identity);
+        Assert.Equal(state.Visits[0].Visit with { PartsUsed = [] }, read.Visits[0].Visit with { PartsUsed = [] });
+        Assert.Equal(state.Visits[0].Visit.PartsUsed, read.Visits[0].Visit.PartsUsed);
+        Assert.Equal(state.OdometerLog.ToArray(), read.OdometerLog.ToArray());
+        Assert.Equal(Serializer.Serialize(state).ToString(), Serializer.Serialize(read).ToString());
+    }
+
+    private static VehicleState RoundTrip(VehicleState state) => Serializer.Deserialize<VehicleState>(Serializer.Serialize(state))!;
+
+    private static VehicleState Vehicle(string vin, string station, string owner)
+    {
+        var agreed = new DateTimeOffset(2026, 3, 2, 9, 0, 0, TimeSpan.FromHours(8));
+        var visit = new CompletedVisit(
+            $"WO-{vin[^6..]}-1", station, VisitKind.Repair, agreed, agreed.AddHours(5), 8_200, "P0301", VehicleSystem.Engine,
+            WorkGrade.Minor, true, false, null, false, SafetyDefect.None, 0, "Diagnosed P0301; repaired",
+            [new PartUsed("AS-ENG-IGN-01", 1)], "A00347", null);
+        return new VehicleState
+        {
+            Identity = new VehicleIdentity(vin, "AS-C11", "AS-C11-2601-B01", new DateOnly(2026, 1, 5), Powertrain.Ice, 119_800m),
+            Lifecycle = VehicleLifecycle.InService,
+            Owner = new OwnerView(owner, "13800000000", new DateOnly(2026, 2, 1)),
+            DealerCode = "D-ZJ-018",
+            OdometerKm = 8_200,
+            OdometerLog = [new OdometerEntry(agreed.AddDays(-30), 6_100), new OdometerEntry(agreed, 8_200)],
+            Visits = [new VisitEntry(visit, 1, null, agreed.AddHours(6))],
+        };
+    }
+}
