@@ -56,7 +56,7 @@ pg_start() {
   data_dir="$(cd "$data_dir" && pwd)"
   if [ "$(id -u)" -eq 0 ]; then
     id postgres >/dev/null 2>&1 || useradd --system --home-dir /var/lib/postgresql --shell /bin/bash postgres
-    if ! runuser -u postgres -- test -x "$data_dir"; then
+    if ! runuser -u postgres -- test -x "$(dirname "$data_dir")"; then
       pg_log "the 'postgres' user cannot reach $data_dir (a parent folder is not traversable); use a data folder elsewhere (AFTERSALES_DATA_DIR) or make its parents world-executable"
       return 1
     fi
