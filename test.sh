@@ -43,6 +43,22 @@ for trx in "$results_dir"/*.trx; do
   e="$(sed -n 's/.* error="\([0-9]*\)".*/\1/p' <<<"$counters")"
   passed=$((passed + ${p:-0})); failed=$((failed + ${f:-0} + ${e:-0}))
 done
+if [ "$failed" -gt 0 ]; then
+  # Name the failures again at the very end: CI logs keep only the tail, and the runner's own report is far above.
+  echo "== failed tests"
+  for trx in "$results_dir"/*.trx; do
+    awk 'BEGIN { RS = "<UnitTestResult " }
+      NR > 1 {
+        head = substr($0, 1, index($0, ">"))
+        if (head !~ /outcome="Failed"/) next
+        match(head, /testName="[^"]*"/); name = substr(head, RSTART + 10, RLENGTH - 11)
+        message = ""
+        if (match($0, /<Message>[^<]*/)) message = substr($0, RSTART + 9, RLENGTH - 9)
+        gsub(/[ \t\r\n]+/, " ", message)
+        print "  " name; if (message != "") print "      " substr(message, 1, 400)
+      }' "$trx"
+  done
+fi
 if [ "$test_exit" -ne 0 ] && [ "$failed" -eq 0 ]; then failed=1; fi  # the runner failed without reporting a test
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ] && [ "$passed" -gt 0 ]
