@@ -1,4 +1,6 @@
+using System.Collections.Immutable;
 using AfterSales.Interfaces.Network;
+using AfterSales.Interfaces.Stations;
 
 namespace AfterSales.ApiHost.Apis;
 
@@ -7,12 +9,26 @@ public static class NetworkApi
     public static RouteGroupBuilder MapNetworkApi(this IEndpointRouteBuilder app)
     {
         var group = app.MapGroup("/network").WithTags("Network");
-        group.MapGet("/summary", async (IClusterClient cluster) => TypedResults.Ok(await cluster.GetGrain<INetworkGrain>("national").GetSummaryAsync()))
-            .WithName("GetNetworkSummary").WithSummary("National roll-up: stations, bays, open work orders, utilisation, per province.")
-            .Produces<RollupView>();
+        group.MapGet("/summary", GetNationalAsync).WithName("GetNetworkSummary")
+            .WithSummary("National roll-up: stations, bays, open work orders, utilisation, open complaints, SLA breaches, parts shortages, recall completion; per province.")
+            .Produces<NetworkView>();
         group.MapGet("/provinces/{province}", GetProvinceAsync).WithName("GetProvinceSummary")
-            .WithSummary("A province's roll-up: stations, bays, open work orders, utilisation.").Produces<RollupView>();
+            .WithSummary("A province's roll-up: stations, bays, open work orders, utilisation, open complaints, SLA breaches, parts shortages, recall completion.")
+            .Produces<NetworkView>();
         return group;
+    }
+
+    private static async Task<IResult> GetNationalAsync(IClusterClient cluster)
+    {
+        var stations = cluster.GetGrain<INetworkGrain>(RollupScopes.National).GetSummaryAsync();
+        var counters = cluster.GetGrain<ICounterRollupGrain>(RollupScopes.National).GetCountersAsync();
+        var (s, c) = (await stations, await counters);
+        var names = (s.Provinces?.Keys ?? []).Union(c.ByProvince?.Keys ?? []).Order(StringComparer.Ordinal);
+        var provinces = names.ToImmutableSortedDictionary(
+            name => name,
+            name => NetworkView.Of(name, s.Provinces?.GetValueOrDefault(name) ?? StationTotals.Zero, c.ByProvince?.GetValueOrDefault(name), null),
+            StringComparer.Ordinal);
+        return TypedResults.Ok(NetworkView.Of(RollupScopes.National, StationTotalsOf(s), c.Counters, provinces));
     }
 
     private static async Task<IResult> GetProvinceAsync(string province, IClusterClient cluster)
@@ -23,9 +39,45 @@ public static class NetworkApi
             return Http.OutcomeResults.Invalid(new() { ["province"] = ["province must be 1–40 characters."] });
         }
 
-        var totals = await cluster.GetGrain<IStationGroupGrain>("province:" + name).GetTotalsAsync();
-        return totals.Totals.Stations == 0
-            ? TypedResults.Problem($"No stations are registered in province {name}.", statusCode: StatusCodes.Status404NotFound, title: "Not found")
-            : TypedResults.Ok(RollupView.Of(name, totals.Totals, null));
+        var stations = cluster.GetGrain<IStationGroupGrain>("province:" + name).GetTotalsAsync();
+        var counters = cluster.GetGrain<ICounterRollupGrain>(RollupScopes.Province(name)).GetCountersAsync();
+        var (s, c) = (await stations, await counters);
+        return s.Totals.Stations == 0 && c.Counters.IsEmpty
+            ? TypedResults.Problem($"Nothing is registered in province {name}: no stations, complaints, depots or recalls.",
+                statusCode: StatusCodes.Status404NotFound, title: "Not found")
+            : TypedResults.Ok(NetworkView.Of(name, s.Totals, c.Counters, null));
+    }
+
+    private static StationTotals StationTotalsOf(RollupView v) =>
+        new(v.Stations, v.ActiveStations, v.AvailableStations, v.Bays, v.OpenWorkOrders, v.WaitingForParts);
+}
+
+/// <summary>Recall progress within a scope.</summary>
+public sealed record RecallProgress(long Affected, long Completed, double CompletionRate);
+
+/// <summary>A roll-up as GET /api/network/summary and …/provinces/{province} show it.</summary>
+public sealed record NetworkView(
+    string Scope,
+    int Stations,
+    int ActiveStations,
+    int AvailableStations,
+    int Bays,
+    int OpenWorkOrders,
+    int WaitingForParts,
+    double Utilisation,
+    long OpenComplaints,
+    long SlaBreaches,
+    long PartsShortages,
+    RecallProgress RecallCompletion,
+    IReadOnlyDictionary<string, NetworkView>? Provinces)
+{
+    public static NetworkView Of(string scope, StationTotals s, IReadOnlyDictionary<string, long>? counters, IReadOnlyDictionary<string, NetworkView>? provinces)
+    {
+        long Counter(string name) => counters?.GetValueOrDefault(name) ?? 0;
+        var (affected, completed) = (Counter(CounterNames.RecallAffected), Counter(CounterNames.RecallCompleted));
+        return new(scope, s.Stations, s.ActiveStations, s.AvailableStations, s.Bays, s.OpenWorkOrders, s.WaitingForParts, s.Utilisation,
+            Counter(CounterNames.OpenComplaints), Counter(CounterNames.SlaBreaches), Counter(CounterNames.PartsShortages),
+            new RecallProgress(affected, completed, affected == 0 ? 0 : Math.Round((double)completed / affected, 4)),
+            provinces);
     }
 }
