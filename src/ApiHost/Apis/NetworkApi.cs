@@ -1,5 +1,6 @@
 using System.Collections.Immutable;
 using AfterSales.Interfaces.Network;
+using AfterSales.Interfaces.Recalls;
 using AfterSales.Interfaces.Stations;
 
 namespace AfterSales.ApiHost.Apis;
@@ -22,13 +23,23 @@ public static class NetworkApi
     {
         var stations = cluster.GetGrain<INetworkGrain>(RollupScopes.National).GetSummaryAsync();
         var counters = cluster.GetGrain<ICounterRollupGrain>(RollupScopes.National).GetCountersAsync();
+        var recalls = RecallProgressAsync(cluster);
         var (s, c) = (await stations, await counters);
         var names = (s.Provinces?.Keys ?? []).Union(c.ByProvince?.Keys ?? []).Order(StringComparer.Ordinal);
         var provinces = names.ToImmutableSortedDictionary(
             name => name,
             name => NetworkView.Of(name, s.Provinces?.GetValueOrDefault(name) ?? StationTotals.Zero, c.ByProvince?.GetValueOrDefault(name), null),
             StringComparer.Ordinal);
-        return TypedResults.Ok(NetworkView.Of(RollupScopes.National, StationTotalsOf(s), c.Counters, provinces));
+        return TypedResults.Ok(NetworkView.Of(RollupScopes.National, StationTotalsOf(s), c.Counters, provinces) with { RecallCompletion = await recalls });
+    }
+
+    /// <summary>Nationally, affected vehicles are known per campaign: the sum over the open campaigns (tens, not vehicles).</summary>
+    private static async Task<RecallProgress> RecallProgressAsync(IClusterClient cluster)
+    {
+        var ids = await cluster.GetGrain<IRecallRegistryGrain>(RecallRegistry.Key).GetCampaignIdsAsync();
+        var views = await Task.WhenAll(ids.Select(id => cluster.GetGrain<IRecallCampaignGrain>(id).GetAsync()));
+        var (affected, completed) = (views.Sum(v => v.Value?.Affected ?? 0), views.Sum(v => v.Value?.Completed ?? 0));
+        return new RecallProgress(affected, completed, affected == 0 ? 0 : Math.Round((double)completed / affected, 4));
     }
 
     private static async Task<IResult> GetProvinceAsync(string province, IClusterClient cluster)
@@ -52,8 +63,11 @@ public static class NetworkApi
         new(v.Stations, v.ActiveStations, v.AvailableStations, v.Bays, v.OpenWorkOrders, v.WaitingForParts);
 }
 
-/// <summary>Recall progress within a scope.</summary>
-public sealed record RecallProgress(long Affected, long Completed, double CompletionRate);
+/// <summary>
+/// Recall progress within a scope. Affected vehicles are counted per campaign, not per province (a vehicle's
+/// province is not known before it visits a station), so a province shows its completions only.
+/// </summary>
+public sealed record RecallProgress(long? Affected, long Completed, double? CompletionRate);
 
 /// <summary>A roll-up as GET /api/network/summary and …/provinces/{province} show it.</summary>
 public sealed record NetworkView(
@@ -74,10 +88,10 @@ public sealed record NetworkView(
     public static NetworkView Of(string scope, StationTotals s, IReadOnlyDictionary<string, long>? counters, IReadOnlyDictionary<string, NetworkView>? provinces)
     {
         long Counter(string name) => counters?.GetValueOrDefault(name) ?? 0;
-        var (affected, completed) = (Counter(CounterNames.RecallAffected), Counter(CounterNames.RecallCompleted));
+        var completed = Counter(CounterNames.RecallCompleted);
         return new(scope, s.Stations, s.ActiveStations, s.AvailableStations, s.Bays, s.OpenWorkOrders, s.WaitingForParts, s.Utilisation,
             Counter(CounterNames.OpenComplaints), Counter(CounterNames.SlaBreaches), Counter(CounterNames.PartsShortages),
-            new RecallProgress(affected, completed, affected == 0 ? 0 : Math.Round((double)completed / affected, 4)),
+            new RecallProgress(null, completed, null),
             provinces);
     }
 }

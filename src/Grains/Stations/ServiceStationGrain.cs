@@ -1,8 +1,10 @@
+using System.Collections.Immutable;
 using AfterSales.Domain.Claims;
 using AfterSales.Grains.Common;
 using AfterSales.Grains.Network;
 using AfterSales.Grains.Vehicles;
 using AfterSales.Interfaces.Network;
+using AfterSales.Interfaces.Recalls;
 using AfterSales.Interfaces.Claims;
 using AfterSales.Interfaces.Common;
 using AfterSales.Interfaces.Stations;
@@ -69,6 +71,11 @@ public sealed partial class ServiceStationGrain(
         if (StationDecisions.CanOpen(state.State, Code, command) is { } refusal)
         {
             return refusal;
+        }
+
+        if (command.Kind == VisitKind.Recall && await RecallNotOpenOnVehicleAsync(command) is { } notOpen)
+        {
+            return notOpen;
         }
 
         // The vehicle judges the reading (never backwards); a refusal leaves no work order behind.
@@ -209,10 +216,44 @@ public sealed partial class ServiceStationGrain(
             };
         }
 
+        if (order.Kind == VisitKind.Recall && order.RecallCampaignId is { } campaignId)
+        {
+            await ReportRecallCompletedAsync(order.Vin, campaignId);
+        }
+
         var archived = order with { ArchivedOnVehicle = true };
         var next = StationDecisions.Replace(state.State, archived);
         await CommitAsync(Remember(next, idempotencyKey, fingerprint, new RememberedStationRequest("", "", Now, false, null, archived, null)));
         return Outcome<WorkOrderView>.Ok(archived);
+    }
+
+    /// <summary>A recall work order needs the campaign open on that vehicle: covering it and not yet completed.</summary>
+    private async Task<Refusal?> RecallNotOpenOnVehicleAsync(OpenWorkOrder command)
+    {
+        var warranty = await GrainFactory.GetGrain<IVehicleGrain>(command.Vin).GetWarrantyAsync(null, null);
+        if (warranty.Refusal is { } refusal)
+        {
+            return refusal with { Detail = $"Vehicle {command.Vin}: {refusal.Detail}" };
+        }
+
+        return warranty.Value!.OpenRecalls.Contains(command.RecallCampaignId)
+            ? null
+            : Refusal.Conflict($"Vehicle {command.Vin} has no open recall {command.RecallCampaignId}: the campaign does not cover it, is not open, or was already completed on it.");
+    }
+
+    /// <summary>
+    /// Tells the campaign and the station's province that the recall was done on the vehicle. Final contributions
+    /// keyed by the VIN, so completing again (a retry) never counts twice.
+    /// </summary>
+    private Task ReportRecallCompletedAsync(string vin, string campaignId)
+    {
+        var province = state.State.Registry!.Province;
+        var one = ImmutableSortedDictionary.CreateRange(StringComparer.Ordinal, [KeyValuePair.Create(CounterNames.RecallCompleted, 1L)]);
+        return Task.WhenAll(
+            GrainFactory.GetGrain<ICounterRollupGrain>(RecallCounters.Scope(campaignId)).ReportAsync(new CounterContribution(
+                vin, 1, one.Add(RecallCounters.CompletedInPrefix + province, 1), Final: true)),
+            GrainFactory.GetGrain<ICounterRollupGrain>(RollupScopes.Province(province)).ReportAsync(new CounterContribution(
+                $"{RecallCounters.Scope(campaignId)}:{vin}", 1, one, Final: true)));
     }
 
     /// <summary>Replay a known key, decide, write once, remember the key, publish.</summary>

@@ -1,6 +1,7 @@
 using AfterSales.Domain.Warranty;
 using AfterSales.Grains.Common;
 using AfterSales.Interfaces.Common;
+using AfterSales.Interfaces.Recalls;
 using AfterSales.Interfaces.Vehicles;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
@@ -27,9 +28,9 @@ public sealed partial class VehicleGrain(
 
     private DateOnly Today => DateOnly.FromDateTime(Now.ToOffset(_options.BusinessUtcOffset).DateTime);
 
-    public Task<Outcome<VehicleView>> RegisterAsync(RegisterVehicle command, string? idempotencyKey) =>
-        ExecuteAsync(nameof(RegisterAsync), command, idempotencyKey, created: true,
-            s => VehicleDecisions.Register(s, command, Vin, Today));
+    public async Task<Outcome<VehicleView>> RegisterAsync(RegisterVehicle command, string? idempotencyKey) =>
+        await IndexAsync(await ExecuteAsync(nameof(RegisterAsync), command, idempotencyKey, created: true,
+            s => VehicleDecisions.Register(s, command, Vin, Today)));
 
     public Task<Outcome<VehicleView>> DeliverAsync(DeliverVehicle command, string? idempotencyKey) =>
         ExecuteAsync(nameof(DeliverAsync), command, idempotencyKey, created: false,
@@ -47,9 +48,9 @@ public sealed partial class VehicleGrain(
         ExecuteAsync(nameof(EndLifeAsync), command, idempotencyKey, created: false,
             s => VehicleDecisions.EndLife(s, command, Now, Today, _options));
 
-    public Task<Outcome<VehicleView>> ImportAsync(VehicleImport import, string? idempotencyKey) =>
-        ExecuteAsync(nameof(ImportAsync), import, idempotencyKey, created: true,
-            s => VehicleDecisions.Import(s, import, Vin, Today, Now, _options));
+    public async Task<Outcome<VehicleView>> ImportAsync(VehicleImport import, string? idempotencyKey) =>
+        await IndexAsync(await ExecuteAsync(nameof(ImportAsync), import, idempotencyKey, created: true,
+            s => VehicleDecisions.Import(s, import, Vin, Today, Now, _options)));
 
     public async Task<Outcome<RepairRecordView>> AppendVisitAsync(CompletedVisit visit, string? idempotencyKey)
     {
@@ -87,19 +88,50 @@ public sealed partial class VehicleGrain(
         return Task.FromResult(Outcome<VehicleView>.Ok(state.State.ToView()));
     }
 
-    public Task<Outcome<WarrantyView>> GetWarrantyAsync(DateOnly? asOf, int? mileageKm)
+    public async Task<Outcome<WarrantyView>> GetWarrantyAsync(DateOnly? asOf, int? mileageKm)
     {
         var current = state.State;
         if (!current.IsRegistered)
         {
             DeactivateIfUnregistered();
-            return Task.FromResult<Outcome<WarrantyView>>(NotRegistered());
+            return NotRegistered();
         }
 
         var date = asOf ?? Today;
         var mileage = mileageKm ?? MileageOn(current, date);
         var assessment = WarrantyRules.Assess(current.ToFacts(), current.Visits.ToArchive(), date, mileage, Now, _options.Warranty);
-        return Task.FromResult(Outcome<WarrantyView>.Ok(assessment.ToView(current, [])));
+        return Outcome<WarrantyView>.Ok(assessment.ToView(current, await OpenRecallsAsync(current)));
+    }
+
+    /// <summary>
+    /// The campaigns covering this vehicle that no recall visit has completed yet. The registry is asked every time
+    /// (one in-memory lookup), so a campaign opened a moment ago shows at once, whenever the vehicle was registered.
+    /// </summary>
+    private async Task<IReadOnlyList<string>> OpenRecallsAsync(VehicleState current)
+    {
+        var identity = current.Identity!;
+        var covering = await GrainFactory.GetGrain<IRecallRegistryGrain>(RecallRegistry.Key).MatchAsync(Vin, identity.Model, identity.Batch);
+        if (covering.IsEmpty)
+        {
+            return [];
+        }
+
+        var completed = current.Visits
+            .Where(v => v.Visit.Kind == VisitKind.Recall && v.Visit.RecallCampaignId is not null)
+            .Select(v => v.Visit.RecallCampaignId!)
+            .ToHashSet(StringComparer.Ordinal);
+        return [.. covering.Where(id => !completed.Contains(id))];
+    }
+
+    /// <summary>Adds a registered vehicle to its batch in the fleet index (idempotent, so replays add it again safely).</summary>
+    private async Task<Outcome<VehicleView>> IndexAsync(Outcome<VehicleView> outcome)
+    {
+        if (outcome.Succeeded && state.State.Identity is { } identity)
+        {
+            await GrainFactory.GetGrain<IFleetBatchGrain>(identity.Batch).AddAsync(Vin, identity.Model);
+        }
+
+        return outcome;
     }
 
     public Task<Outcome<IReadOnlyList<RepairRecordView>>> GetHistoryAsync()

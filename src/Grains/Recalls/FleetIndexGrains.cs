@@ -1,0 +1,161 @@
+using System.Collections.Immutable;
+using AfterSales.Grains.Common;
+using AfterSales.Interfaces.Common;
+using AfterSales.Interfaces.Network;
+using AfterSales.Interfaces.Recalls;
+using Microsoft.Extensions.Logging;
+
+namespace AfterSales.Grains.Recalls;
+
+/// <summary>
+/// The registered vehicles of one batch and the campaigns subscribed to it. A batch is a few hundred to a few
+/// thousand vehicles, so its VIN set is small enough to store whole; adding a VIN is idempotent, and each campaign
+/// hears, as the batch's whole contribution, how many vehicles arrived after it subscribed.
+/// </summary>
+public sealed partial class FleetBatchGrain(
+    [PersistentState("fleetBatch", GrainStorage.Name)] IPersistentState<FleetBatchState> state,
+    ILogger<FleetBatchGrain> logger) : Grain, IFleetBatchGrain
+{
+    private string Batch => this.GetPrimaryKeyString();
+
+    public async Task AddAsync(string vin, string model)
+    {
+        var current = state.State;
+        if (!current.Vins.Contains(vin))
+        {
+            var next = current;
+            if (next.Model is null)
+            {
+                // The first vehicle names the batch's model: campaigns over that model cover this batch from now on.
+                var campaigns = await GrainFactory.GetGrain<IFleetModelGrain>(model).AddBatchAsync(Batch);
+                next = next with { Model = model };
+                foreach (var campaign in campaigns.Where(c => !next.Subscriptions.ContainsKey(c.CampaignId)))
+                {
+                    next = next with { Subscriptions = next.Subscriptions.Add(campaign.CampaignId, new BatchSubscription(0, 0, campaign.Vins)) };
+                }
+            }
+
+            next = next with
+            {
+                Vins = next.Vins.Add(vin),
+                Subscriptions = next.Subscriptions.ToImmutableSortedDictionary(
+                    s => s.Key, s => s.Value.Listed.Contains(vin) ? s.Value : s.Value with { AddedSince = s.Value.AddedSince + 1 }, StringComparer.Ordinal),
+            };
+            await WriteAsync(next);
+        }
+
+        // Reported even when the VIN was known: the caller may be retrying after a report failed.
+        await ReportAsync();
+    }
+
+    public async Task<long> SubscribeAsync(string campaignId, ImmutableSortedSet<string> listedVins)
+    {
+        if (!state.State.Subscriptions.TryGetValue(campaignId, out var subscription))
+        {
+            var coveredNow = state.State.Vins.Count(v => !listedVins.Contains(v));
+            subscription = new BatchSubscription(coveredNow, 0, listedVins);
+            await WriteAsync(state.State with { Subscriptions = state.State.Subscriptions.Add(campaignId, subscription) });
+        }
+
+        return subscription.AtSubscription;
+    }
+
+    private Task ReportAsync() => Task.WhenAll(state.State.Subscriptions.Select(s =>
+        GrainFactory.GetGrain<ICounterRollupGrain>(RecallCounters.Scope(s.Key)).ReportAsync(new CounterContribution(
+            "batch:" + Batch, state.State.Vins.Count,
+            ImmutableSortedDictionary.CreateRange(StringComparer.Ordinal, [KeyValuePair.Create(CounterNames.RecallAffected, s.Value.AddedSince)])))));
+
+    private async Task WriteAsync(FleetBatchState next)
+    {
+        var previous = state.State;
+        state.State = next;
+        try
+        {
+            await state.WriteStateAsync();
+        }
+        catch (Exception ex)
+        {
+            state.State = previous;
+            DeactivateOnIdle();
+            LogWriteFailed(logger, ex, Batch);
+            throw new ServiceUnavailableException($"Fleet batch {Batch}: the change could not be stored; retry.");
+        }
+    }
+
+    [LoggerMessage(EventId = 1500, Level = LogLevel.Warning, Message = "Fleet batch {Batch}: state write failed")]
+    private static partial void LogWriteFailed(ILogger logger, Exception exception, string batch);
+}
+
+/// <summary>The batches of one model and the campaigns covering the model.</summary>
+public sealed partial class FleetModelGrain(
+    [PersistentState("fleetModel", GrainStorage.Name)] IPersistentState<FleetModelState> state,
+    ILogger<FleetModelGrain> logger) : Grain, IFleetModelGrain
+{
+    private string Model => this.GetPrimaryKeyString();
+
+    public async Task<ImmutableArray<RecallDefinition>> AddBatchAsync(string batch)
+    {
+        if (!state.State.Batches.Contains(batch))
+        {
+            await WriteAsync(state.State with { Batches = state.State.Batches.Add(batch) });
+        }
+
+        return state.State.Campaigns;
+    }
+
+    public async Task<ImmutableSortedSet<string>> SubscribeAsync(RecallDefinition campaign)
+    {
+        if (!state.State.Campaigns.Any(c => c.CampaignId == campaign.CampaignId))
+        {
+            await WriteAsync(state.State with { Campaigns = state.State.Campaigns.Add(campaign) });
+        }
+
+        return state.State.Batches;
+    }
+
+    private async Task WriteAsync(FleetModelState next)
+    {
+        var previous = state.State;
+        state.State = next;
+        try
+        {
+            await state.WriteStateAsync();
+        }
+        catch (Exception ex)
+        {
+            state.State = previous;
+            DeactivateOnIdle();
+            LogWriteFailed(logger, ex, Model);
+            throw new ServiceUnavailableException($"Fleet model {Model}: the change could not be stored; retry.");
+        }
+    }
+
+    [LoggerMessage(EventId = 1501, Level = LogLevel.Warning, Message = "Fleet model {Model}: state write failed")]
+    private static partial void LogWriteFailed(ILogger logger, Exception exception, string model);
+}
+
+/// <summary>What a fleet batch persists (state_name 'fleetBatch').</summary>
+public sealed record FleetBatchState
+{
+    public int SchemaVersion { get; init; } = 1;
+
+    public string? Model { get; init; }
+
+    public ImmutableSortedSet<string> Vins { get; init; } = ImmutableSortedSet.Create<string>(StringComparer.Ordinal);
+
+    public ImmutableSortedDictionary<string, BatchSubscription> Subscriptions { get; init; } =
+        ImmutableSortedDictionary.Create<string, BatchSubscription>(StringComparer.Ordinal);
+}
+
+/// <summary>A campaign's view of a batch: vehicles covered when it subscribed, vehicles added since, its listed VINs (counted by the campaign itself).</summary>
+public sealed record BatchSubscription(long AtSubscription, long AddedSince, ImmutableSortedSet<string> Listed);
+
+/// <summary>What a fleet model persists (state_name 'fleetModel').</summary>
+public sealed record FleetModelState
+{
+    public int SchemaVersion { get; init; } = 1;
+
+    public ImmutableSortedSet<string> Batches { get; init; } = ImmutableSortedSet.Create<string>(StringComparer.Ordinal);
+
+    public ImmutableArray<RecallDefinition> Campaigns { get; init; } = [];
+}

@@ -1,0 +1,117 @@
+using System.Collections.Immutable;
+using AfterSales.Interfaces.Common;
+
+namespace AfterSales.Interfaces.Recalls;
+
+/// <summary>
+/// One recall campaign (召回), keyed by its campaign id. Opening it subscribes the fleet index (batches, models)
+/// instead of calling vehicles; vehicles learn of it from <see cref="IRecallRegistryGrain"/>, and completions
+/// arrive as events from the stations that do the recall work.
+/// </summary>
+[Alias("AfterSales.IRecallCampaignGrain")]
+public interface IRecallCampaignGrain : IGrainWithStringKey
+{
+    /// <summary>Opens the campaign; opening it again with the same definition answers as the first time, a different one is a conflict.</summary>
+    [Alias("Open")]
+    Task<Outcome<RecallView>> OpenAsync(OpenRecall command);
+
+    /// <summary>Affected, completed, completion rate and completions by province, live.</summary>
+    [Alias("Get"), Orleans.Concurrency.AlwaysInterleave]
+    Task<Outcome<RecallView>> GetAsync();
+}
+
+/// <summary>The open campaigns and what they cover (key <c>all</c>); vehicles ask it which campaigns apply to them.</summary>
+[Alias("AfterSales.IRecallRegistryGrain")]
+public interface IRecallRegistryGrain : IGrainWithStringKey
+{
+    [Alias("Add")]
+    Task AddAsync(RecallDefinition campaign);
+
+    /// <summary>The ids of the open campaigns that cover this vehicle, in campaign id order.</summary>
+    [Alias("Match"), Orleans.Concurrency.AlwaysInterleave, Orleans.Concurrency.ReadOnly]
+    Task<ImmutableArray<string>> MatchAsync(string vin, string model, string batch);
+
+    [Alias("GetCampaignIds"), Orleans.Concurrency.AlwaysInterleave, Orleans.Concurrency.ReadOnly]
+    Task<ImmutableArray<string>> GetCampaignIdsAsync();
+}
+
+/// <summary>
+/// The registered vehicles of one production batch (key: the batch). Campaigns covering the batch subscribe to it;
+/// it reports every vehicle registered after a subscription to that campaign, so affected counts stay exact
+/// without anyone scanning vehicles.
+/// </summary>
+[Alias("AfterSales.IFleetBatchGrain")]
+public interface IFleetBatchGrain : IGrainWithStringKey
+{
+    /// <summary>Adds a registered vehicle (idempotent).</summary>
+    [Alias("Add")]
+    Task AddAsync(string vin, string model);
+
+    /// <summary>
+    /// Subscribes a campaign (idempotent) and returns how many of the batch's vehicles it covered at subscription,
+    /// leaving out the campaign's listed VINs (already counted by the campaign).
+    /// </summary>
+    [Alias("Subscribe")]
+    Task<long> SubscribeAsync(string campaignId, ImmutableSortedSet<string> listedVins);
+}
+
+/// <summary>The batches of one model (key: the model), so a campaign over a model reaches batches made later too.</summary>
+[Alias("AfterSales.IFleetModelGrain")]
+public interface IFleetModelGrain : IGrainWithStringKey
+{
+    /// <summary>Records a batch of the model (idempotent) and returns the campaigns covering the model, for the batch to subscribe.</summary>
+    [Alias("AddBatch")]
+    Task<ImmutableArray<RecallDefinition>> AddBatchAsync(string batch);
+
+    /// <summary>Subscribes a campaign (idempotent) and returns the model's batches so far.</summary>
+    [Alias("Subscribe")]
+    Task<ImmutableSortedSet<string>> SubscribeAsync(RecallDefinition campaign);
+}
+
+/// <summary>POST /api/recalls.</summary>
+[GenerateSerializer, Immutable, Alias("AfterSales.OpenRecall")]
+public sealed record class OpenRecall(
+    [property: Id(0)] string Description,
+    [property: Id(1)] string Remedy,
+    [property: Id(2)] ImmutableArray<string> Models,
+    [property: Id(3)] ImmutableArray<string> Batches,
+    [property: Id(4)] ImmutableArray<string> Vins);
+
+/// <summary>A campaign's definition as the registry and the fleet index hold it.</summary>
+[GenerateSerializer, Immutable, Alias("AfterSales.RecallDefinition")]
+public sealed record class RecallDefinition(
+    [property: Id(0)] string CampaignId,
+    [property: Id(1)] ImmutableSortedSet<string> Models,
+    [property: Id(2)] ImmutableSortedSet<string> Batches,
+    [property: Id(3)] ImmutableSortedSet<string> Vins);
+
+/// <summary>GET /api/recalls/{campaignId}.</summary>
+[GenerateSerializer, Immutable, Alias("AfterSales.RecallView")]
+public sealed record class RecallView(
+    [property: Id(0)] string CampaignId,
+    [property: Id(1)] string Description,
+    [property: Id(2)] string Remedy,
+    [property: Id(3)] IReadOnlyList<string> Models,
+    [property: Id(4)] IReadOnlyList<string> Batches,
+    [property: Id(5)] int ListedVins,
+    [property: Id(6)] DateTimeOffset OpenedAt,
+    [property: Id(7)] long Affected,
+    [property: Id(8)] long Completed,
+    [property: Id(9)] double CompletionRate,
+    [property: Id(10)] IReadOnlyDictionary<string, long> ByProvince);
+
+/// <summary>The registry's key: one registry for the whole network.</summary>
+public static class RecallRegistry
+{
+    public const string Key = "all";
+}
+
+/// <summary>Scopes and counters the recall events use in the counter roll-ups.</summary>
+public static class RecallCounters
+{
+    /// <summary>The counter roll-up scope of a campaign: <c>recall:{campaignId}</c>.</summary>
+    public static string Scope(string campaignId) => "recall:" + campaignId;
+
+    /// <summary>Completions by the province of the completing station: <c>completed:{province}</c>.</summary>
+    public const string CompletedInPrefix = "completed:";
+}
