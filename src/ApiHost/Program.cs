@@ -28,6 +28,7 @@ api.MapVehiclesApi();
 api.MapStationsApi();
 api.MapNetworkApi();
 api.MapRecallsApi();
+api.MapReportsApi();
 app.Run();
 return 0;
 

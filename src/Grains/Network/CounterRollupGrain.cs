@@ -17,7 +17,7 @@ public sealed partial class CounterRollupGrain(
     [PersistentState("counterRollup", GrainStorage.Name)] IPersistentState<CounterRollupState> state,
     ILogger<CounterRollupGrain> logger) : Grain, ICounterRollupGrain
 {
-    private const int RememberedFinalSources = 4096;
+    private const int RememberedFinalSources = 1024;
 
     private Dictionary<string, long> _totals = new(StringComparer.Ordinal);
     private long _sequence;

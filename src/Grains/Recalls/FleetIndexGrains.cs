@@ -1,9 +1,13 @@
 using System.Collections.Immutable;
+using AfterSales.Domain.Quality;
 using AfterSales.Grains.Common;
+using AfterSales.Grains.Quality;
 using AfterSales.Interfaces.Common;
 using AfterSales.Interfaces.Network;
 using AfterSales.Interfaces.Recalls;
+using AfterSales.Interfaces.Reports;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 
 namespace AfterSales.Grains.Recalls;
 
@@ -14,9 +18,37 @@ namespace AfterSales.Grains.Recalls;
 /// </summary>
 public sealed partial class FleetBatchGrain(
     [PersistentState("fleetBatch", GrainStorage.Name)] IPersistentState<FleetBatchState> state,
+    IOptions<QualityOptions> quality,
     ILogger<FleetBatchGrain> logger) : Grain, IFleetBatchGrain
 {
+    private readonly QualityOptions _quality = quality.Value;
+
     private string Batch => this.GetPrimaryKeyString();
+
+    public async Task RecordRepairAsync(FleetRepair repair)
+    {
+        var current = state.State;
+        if (!current.Faults.Any(f => f.VisitId == repair.VisitId))
+        {
+            var occurrence = new FaultOccurrence(repair.VisitId, repair.Vin, repair.FaultCode, repair.Date);
+            var newest = current.Faults.IsEmpty ? repair.Date : new[] { repair.Date, current.Faults.Max(f => f.Date) }.Max();
+            // Only what the window can still reach is kept, so the batch's state stays small.
+            var kept = current.Faults.Add(occurrence).Where(f => RepeatFaults.StillRelevant(f, newest, _quality.RepeatFaultWindowDays));
+            await WriteAsync(current with { Faults = [.. kept], RepairsRecorded = current.RepairsRecorded + 1 });
+        }
+
+        var signal = RepeatFaults.SignalFor(state.State.Faults, repair.FaultCode, _quality.RepeatFaultWindowDays, _quality.RepeatFaultVehicles);
+        var counters = ImmutableSortedDictionary.Create<string, long>(StringComparer.Ordinal);
+        if (signal is not null)
+        {
+            var name = QualityCounters.SignalPrefix + string.Join(QualityCounters.Separator, Batch, repair.Model, repair.FaultCode);
+            counters = counters.Add(name, signal.Vehicles);
+        }
+
+        // The batch's whole contribution for this fault in the month of the repair; a later, smaller one replaces it.
+        await GrainFactory.GetGrain<ICounterRollupGrain>(QualityCounters.Scope(repair.Date.Year, repair.Date.Month)).ReportAsync(
+            new CounterContribution($"signal:{Batch}:{repair.FaultCode}", state.State.RepairsRecorded, counters));
+    }
 
     public async Task AddAsync(string vin, string model)
     {
@@ -145,6 +177,12 @@ public sealed record FleetBatchState
 
     public ImmutableSortedDictionary<string, BatchSubscription> Subscriptions { get; init; } =
         ImmutableSortedDictionary.Create<string, BatchSubscription>(StringComparer.Ordinal);
+
+    /// <summary>Repairs of the batch's vehicles still inside the repeat-fault window.</summary>
+    public ImmutableArray<FaultOccurrence> Faults { get; init; } = [];
+
+    /// <summary>Repairs recorded so far: the version of the batch's quality reports.</summary>
+    public long RepairsRecorded { get; init; }
 }
 
 /// <summary>A campaign's view of a batch: vehicles covered when it subscribed, vehicles added since, its listed VINs (counted by the campaign itself).</summary>

@@ -1,7 +1,10 @@
+using System.Collections.Immutable;
 using AfterSales.Domain.Warranty;
 using AfterSales.Grains.Common;
 using AfterSales.Interfaces.Common;
+using AfterSales.Interfaces.Network;
 using AfterSales.Interfaces.Recalls;
+using AfterSales.Interfaces.Reports;
 using AfterSales.Interfaces.Vehicles;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
@@ -74,7 +77,35 @@ public sealed partial class VehicleGrain(
             await CommitAsync(Remember(next, idempotencyKey, fingerprint, null, view, created: false));
         }
 
+        await ReportRepairAsync(entry!.Visit);
         return Outcome<RepairRecordView>.Ok(view);
+    }
+
+    /// <summary>
+    /// A completed repair feeds the month's quality report (a final contribution keyed by the visit, so appending
+    /// the same visit again counts nothing twice) and the batch's repeat-fault watch.
+    /// </summary>
+    private async Task ReportRepairAsync(CompletedVisit visit)
+    {
+        if (visit.Kind != VisitKind.Repair || visit.FaultCode is not { } fault || state.State.Identity is not { } identity)
+        {
+            return;
+        }
+
+        var date = Domain.Boundaries.DateOf((visit.CompletedAt ?? visit.AgreedAt).ToOffset(_options.BusinessUtcOffset));
+        var component = System.Text.Json.JsonNamingPolicy.CamelCase.ConvertName(visit.System.ToString());
+        var counters = ImmutableSortedDictionary.CreateRange(StringComparer.Ordinal, new Dictionary<string, long>
+        {
+            [QualityCounters.Repairs] = 1,
+            [QualityCounters.ModelPrefix + identity.Model] = 1,
+            [QualityCounters.ComponentPrefix + component] = 1,
+            [QualityCounters.FaultPrefix + fault] = 1,
+            [QualityCounters.CombinationPrefix + string.Join(QualityCounters.Separator, identity.Model, component, fault)] = 1,
+        });
+        await Task.WhenAll(
+            GrainFactory.GetGrain<ICounterRollupGrain>(QualityCounters.Scope(date.Year, date.Month))
+                .ReportAsync(new CounterContribution("repair:" + visit.VisitId, 1, counters, Final: true)),
+            GrainFactory.GetGrain<IFleetBatchGrain>(identity.Batch).RecordRepairAsync(new FleetRepair(visit.VisitId, Vin, identity.Model, fault, date)));
     }
 
     public Task<Outcome<VehicleView>> GetAsync()

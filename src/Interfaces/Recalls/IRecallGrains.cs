@@ -53,7 +53,23 @@ public interface IFleetBatchGrain : IGrainWithStringKey
     /// </summary>
     [Alias("Subscribe")]
     Task<long> SubscribeAsync(string campaignId, ImmutableSortedSet<string> listedVins);
+
+    /// <summary>
+    /// Records a completed repair of a fault on one of the batch's vehicles (idempotent by visit id) and reports
+    /// the batch's repeat-fault signal for that fault to the month's quality report.
+    /// </summary>
+    [Alias("RecordRepair")]
+    Task RecordRepairAsync(FleetRepair repair);
 }
+
+/// <summary>A completed repair as the fleet index sees it.</summary>
+[GenerateSerializer, Immutable, Alias("AfterSales.FleetRepair")]
+public sealed record class FleetRepair(
+    [property: Id(0)] string VisitId,
+    [property: Id(1)] string Vin,
+    [property: Id(2)] string Model,
+    [property: Id(3)] string FaultCode,
+    [property: Id(4)] DateOnly Date);
 
 /// <summary>The batches of one model (key: the model), so a campaign over a model reaches batches made later too.</summary>
 [Alias("AfterSales.IFleetModelGrain")]

@@ -1,4 +1,5 @@
 using AfterSales.Domain.Warranty;
+using AfterSales.Grains.Quality;
 using AfterSales.Grains.Stations;
 using AfterSales.Grains.Vehicles;
 using Microsoft.Extensions.Configuration;
@@ -15,6 +16,9 @@ public static class PolicyRegistration
     /// <summary>Configuration section of the station policy (idempotency window, bay limit).</summary>
     public const string StationsSection = "Policies:Stations";
 
+    /// <summary>Configuration section of the quality-report policy (repeat-fault signals).</summary>
+    public const string QualitySection = "Policies:Quality";
+
     /// <summary>Business policies from configuration, validated when the silo starts (errors name the setting).</summary>
     public static IServiceCollection AddAfterSalesPolicies(this IServiceCollection services, IConfiguration configuration)
     {
@@ -26,6 +30,11 @@ public static class PolicyRegistration
             .Bind(configuration.GetSection(StationsSection))
             .Validate(o => o.IdempotencyCapacity >= 1 && o.IdempotencyWindow > TimeSpan.Zero && o.MaxBays >= 1,
                 $"{StationsSection}: IdempotencyCapacity and MaxBays must be at least 1 and IdempotencyWindow positive.")
+            .ValidateOnStart();
+        services.AddOptions<QualityOptions>()
+            .Bind(configuration.GetSection(QualitySection))
+            .Validate(o => o.RepeatFaultVehicles >= 2 && o.RepeatFaultWindowDays >= 1,
+                $"{QualitySection}: RepeatFaultVehicles must be at least 2 and RepeatFaultWindowDays at least 1.")
             .ValidateOnStart();
         return services;
     }
