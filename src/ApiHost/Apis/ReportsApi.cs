@@ -13,14 +13,34 @@ public static class ReportsApi
         group.MapGet("/quality/{month}", QualityAsync).WithName("GetQualityReport")
             .WithSummary("Repairs completed in a month (yyyy-MM) by model, component and fault code, and repeat-fault signals per batch.")
             .Produces<QualityReport>();
+        group.MapGet("/stations/{month}", StationsAsync).WithName("GetStationGrades")
+            .WithSummary("Each station's grade A–D for a month (yyyy-MM) with its inputs, each input's score and the configured weights.")
+            .Produces<StationGradesReport>();
         return group;
+    }
+
+    private static async Task<IResult> StationsAsync(string month, IClusterClient cluster)
+    {
+        if (!TryMonth(month, out var first, out var invalid))
+        {
+            return invalid;
+        }
+
+        return TypedResults.Ok(await cluster.GetGrain<IStationGradesGrain>(first.ToString("yyyy-MM", CultureInfo.InvariantCulture)).GetAsync());
+    }
+
+    private static bool TryMonth(string month, out DateOnly first, out IResult invalid)
+    {
+        invalid = OutcomeResults.Invalid(new() { ["month"] = ["month must be yyyy-MM, for example 2026-11."] });
+        first = default;
+        return month.Length == 7 && DateOnly.TryParseExact(month + "-01", "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out first);
     }
 
     private static async Task<IResult> QualityAsync(string month, IClusterClient cluster)
     {
-        if (!DateOnly.TryParseExact(month + "-01", "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var first))
+        if (!TryMonth(month, out var first, out var invalid))
         {
-            return OutcomeResults.Invalid(new() { ["month"] = ["month must be yyyy-MM, for example 2026-11."] });
+            return invalid;
         }
 
         var totals = await cluster.GetGrain<ICounterRollupGrain>(QualityCounters.Scope(first.Year, first.Month)).GetCountersAsync();

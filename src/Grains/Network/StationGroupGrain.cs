@@ -128,6 +128,8 @@ public sealed partial class StationGroupGrain(
         _epochStarted = true;
     }
 
+    public Task<System.Collections.Immutable.ImmutableArray<string>> GetMembersAsync() => Task.FromResult(System.Collections.Immutable.ImmutableArray.CreateRange(state.State.Members));
+
     private async Task PushTotalsAsync()
     {
         if (IsProvince && !_epochStarted)

@@ -5,6 +5,7 @@ using AfterSales.Grains.Network;
 using AfterSales.Grains.Vehicles;
 using AfterSales.Interfaces.Network;
 using AfterSales.Interfaces.Recalls;
+using AfterSales.Interfaces.Reports;
 using AfterSales.Interfaces.Claims;
 using AfterSales.Interfaces.Common;
 using AfterSales.Interfaces.Stations;
@@ -221,6 +222,8 @@ public sealed partial class ServiceStationGrain(
             await ReportRecallCompletedAsync(order.Vin, campaignId);
         }
 
+        await ReportToMonthlyGradeAsync(order, appended.Value!);
+
         var archived = order with { ArchivedOnVehicle = true };
         var next = StationDecisions.Replace(state.State, archived);
         await CommitAsync(Remember(next, idempotencyKey, fingerprint, new RememberedStationRequest("", "", Now, false, null, archived, null)));
@@ -254,6 +257,34 @@ public sealed partial class ServiceStationGrain(
                 vin, 1, one.Add(RecallCounters.CompletedInPrefix + province, 1), Final: true)),
             GrainFactory.GetGrain<ICounterRollupGrain>(RollupScopes.Province(province)).ReportAsync(new CounterContribution(
                 $"{RecallCounters.Scope(campaignId)}:{vin}", 1, one, Final: true)));
+    }
+
+    /// <summary>
+    /// Feeds the monthly grades: the completed order to this station's month, and a comeback to the month of the
+    /// station whose earlier repair did not hold (work-order ids are <c>{code}-{n}</c>). Final, keyed by the order.
+    /// </summary>
+    private Task ReportToMonthlyGradeAsync(WorkOrderView order, RepairRecordView record)
+    {
+        var today = DateOnly.FromDateTime(Now.ToOffset(vehicleOptions.Value.BusinessUtcOffset).DateTime);
+        var completed = ImmutableSortedDictionary.CreateRange(StringComparer.Ordinal, new Dictionary<string, long>
+        {
+            [StationMonthCounters.CompletedWorkOrders] = 1,
+            [StationMonthCounters.RecallsCompleted] = order.Kind == VisitKind.Recall ? 1 : 0,
+        });
+        var reports = new List<Task>
+        {
+            GrainFactory.GetGrain<ICounterRollupGrain>(RollupScopes.StationMonth(Code, today.Year, today.Month))
+                .ReportAsync(new CounterContribution("wo:" + order.Id, 1, completed, Final: true)),
+        };
+        if (record.Comeback is { } comeback && comeback.PreviousVisitId.LastIndexOf('-') is > 0 and var dash)
+        {
+            var responsible = comeback.PreviousVisitId[..dash];
+            reports.Add(GrainFactory.GetGrain<ICounterRollupGrain>(RollupScopes.StationMonth(responsible, today.Year, today.Month)).ReportAsync(
+                new CounterContribution("comeback:" + order.Id, 1,
+                    ImmutableSortedDictionary.CreateRange(StringComparer.Ordinal, [KeyValuePair.Create(StationMonthCounters.Comebacks, 1L)]), Final: true)));
+        }
+
+        return Task.WhenAll(reports);
     }
 
     /// <summary>Replay a known key, decide, write once, remember the key, publish.</summary>

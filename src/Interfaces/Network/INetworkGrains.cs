@@ -27,6 +27,10 @@ public interface IStationGroupGrain : IGrainWithStringKey
     /// <summary>Totals over the members, with the group's sequence number.</summary>
     [Alias("GetTotals"), AlwaysInterleave]
     Task<VersionedTotals> GetTotalsAsync();
+
+    /// <summary>The member station codes, sorted.</summary>
+    [Alias("GetMembers"), AlwaysInterleave]
+    Task<System.Collections.Immutable.ImmutableArray<string>> GetMembersAsync();
 }
 
 /// <summary>The national roll-up (key <c>national</c>): per-province totals pushed by the province groups.</summary>

@@ -1,4 +1,5 @@
 using AfterSales.Domain.Warranty;
+using AfterSales.Domain.Stations;
 using AfterSales.Grains.Quality;
 using AfterSales.Grains.Stations;
 using AfterSales.Grains.Vehicles;
@@ -19,6 +20,9 @@ public static class PolicyRegistration
     /// <summary>Configuration section of the quality-report policy (repeat-fault signals).</summary>
     public const string QualitySection = "Policies:Quality";
 
+    /// <summary>Configuration section of the monthly station grade (weights, targets, thresholds).</summary>
+    public const string GradesSection = "Policies:Grades";
+
     /// <summary>Business policies from configuration, validated when the silo starts (errors name the setting).</summary>
     public static IServiceCollection AddAfterSalesPolicies(this IServiceCollection services, IConfiguration configuration)
     {
@@ -35,6 +39,10 @@ public static class PolicyRegistration
             .Bind(configuration.GetSection(QualitySection))
             .Validate(o => o.RepeatFaultVehicles >= 2 && o.RepeatFaultWindowDays >= 1,
                 $"{QualitySection}: RepeatFaultVehicles must be at least 2 and RepeatFaultWindowDays at least 1.")
+            .ValidateOnStart();
+        services.AddOptions<GradePolicy>()
+            .Bind(configuration.GetSection(GradesSection))
+            .Validate(o => o.Validate().Count == 0, $"{GradesSection}: the weights must be non-negative and sum to 1, targets positive, 1 ≥ GradeA > GradeB > GradeC > 0.")
             .ValidateOnStart();
         return services;
     }

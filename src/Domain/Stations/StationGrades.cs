@@ -1,0 +1,90 @@
+namespace AfterSales.Domain.Stations;
+
+/// <summary>A station's month as the grade sees it (all counts within the month).</summary>
+public sealed record StationMonthInputs(
+    long CompletedWorkOrders,
+    long Comebacks,
+    long Complaints,
+    long SlaBreaches,
+    long SatisfactionSum,
+    long SatisfactionCount,
+    long RecallsCompleted);
+
+/// <summary>The weights and targets of the monthly grade (configuration <c>Policies:Grades</c>).</summary>
+public sealed record GradePolicy
+{
+    public double VolumeWeight { get; set; } = 0.20;
+    public double ComebackWeight { get; set; } = 0.25;
+    public double ComplaintWeight { get; set; } = 0.20;
+    public double SlaWeight { get; set; } = 0.15;
+    public double SatisfactionWeight { get; set; } = 0.15;
+    public double RecallWeight { get; set; } = 0.05;
+
+    /// <summary>Completed work orders in a month that earn the whole volume score.</summary>
+    public int VolumeTarget { get; set; } = 20;
+
+    /// <summary>Comebacks per completed work order at which the comeback score reaches zero.</summary>
+    public double ComebackRateLimit { get; set; } = 0.10;
+
+    /// <summary>Complaints per 100 completed work orders at which the complaint score reaches zero.</summary>
+    public double ComplaintsPer100Limit { get; set; } = 10;
+
+    /// <summary>Recall completions in a month that earn the whole recall score.</summary>
+    public int RecallTarget { get; set; } = 5;
+
+    /// <summary>Lowest scores of grades A, B and C; anything lower is D.</summary>
+    public double GradeA { get; set; } = 0.85;
+    public double GradeB { get; set; } = 0.70;
+    public double GradeC { get; set; } = 0.50;
+
+    public IReadOnlyList<string> Validate()
+    {
+        var problems = new List<string>();
+        var weights = new[] { VolumeWeight, ComebackWeight, ComplaintWeight, SlaWeight, SatisfactionWeight, RecallWeight };
+        if (weights.Any(w => w < 0) || Math.Abs(weights.Sum() - 1) > 1e-6)
+        {
+            problems.Add($"the six weights must be non-negative and sum to 1; they sum to {weights.Sum():0.###}.");
+        }
+
+        if (VolumeTarget < 1 || RecallTarget < 1 || ComebackRateLimit <= 0 || ComplaintsPer100Limit <= 0)
+        {
+            problems.Add("VolumeTarget and RecallTarget must be at least 1, ComebackRateLimit and ComplaintsPer100Limit positive.");
+        }
+
+        if (!(GradeA > GradeB && GradeB > GradeC && GradeC > 0 && GradeA <= 1))
+        {
+            problems.Add("the grade thresholds must satisfy 1 ≥ GradeA > GradeB > GradeC > 0.");
+        }
+
+        return problems;
+    }
+}
+
+/// <summary>Each input's score in [0, 1], the weighted total and the grade.</summary>
+public sealed record StationGrade(
+    string Grade, double Score, double Volume, double Comebacks, double Complaints, double Sla, double Satisfaction, double Recalls);
+
+/// <summary>
+/// The monthly station grade (A–D) from volume, repeat repairs, complaints and their SLA breaches, customer
+/// satisfaction and recall work. Each input scores 0–1 against the policy's target or limit; a month without
+/// complaints or callbacks scores those inputs in full (nothing went wrong).
+/// </summary>
+public static class StationGrades
+{
+    public static StationGrade Grade(StationMonthInputs m, GradePolicy p)
+    {
+        var volume = Math.Min(1, (double)m.CompletedWorkOrders / p.VolumeTarget);
+        var comebacks = m.CompletedWorkOrders == 0 ? 1 : 1 - Math.Min(1, (double)m.Comebacks / m.CompletedWorkOrders / p.ComebackRateLimit);
+        var complaints = 1 - Math.Min(1, m.Complaints * 100.0 / Math.Max(1, m.CompletedWorkOrders) / p.ComplaintsPer100Limit);
+        var sla = m.Complaints == 0 ? 1 : 1 - Math.Min(1, (double)m.SlaBreaches / m.Complaints);
+        var satisfaction = m.SatisfactionCount == 0 ? 1 : ((double)m.SatisfactionSum / m.SatisfactionCount - 1) / 4;
+        var recalls = Math.Min(1, (double)m.RecallsCompleted / p.RecallTarget);
+        var score = Math.Round(
+            (p.VolumeWeight * volume) + (p.ComebackWeight * comebacks) + (p.ComplaintWeight * complaints)
+            + (p.SlaWeight * sla) + (p.SatisfactionWeight * satisfaction) + (p.RecallWeight * recalls), 4);
+        var grade = score >= p.GradeA ? "A" : score >= p.GradeB ? "B" : score >= p.GradeC ? "C" : "D";
+        return new StationGrade(grade, score, R(volume), R(comebacks), R(complaints), R(sla), R(satisfaction), R(recalls));
+    }
+
+    private static double R(double value) => Math.Round(value, 4);
+}
