@@ -16,4 +16,4 @@ public sealed record AppraisedPartRequest(string? PartNo, int? Quantity, bool? U
 
 public sealed record AppraisalRequest(
     bool? Warranty, FailureCause? Cause, IReadOnlyList<AppraisedPartRequest>? Parts, bool? SeriousSafety, string? Appraiser, string? MainPart,
-    SafetyDefect? SafetyDefect, bool? ServicedElsewhere);
+    SafetyDefect? SafetyDefect, bool? ServicedElsewhere, double? ExcludedHours);

@@ -73,6 +73,26 @@ public static class StationsApi
         return outcome.ToHttp();
     }
 
+    /// <summary>
+    /// Hours the Art. 40 repair-time count leaves out (三包 Art. 24 exclusions: waiting for the owner's decision,
+    /// parts the owner supplies, force majeure), as the appraiser records them.
+    /// </summary>
+    private static double ExcludedHours(RequestErrors errors, double? hours)
+    {
+        if (hours is null)
+        {
+            return 0;
+        }
+
+        if (!double.IsFinite(hours.Value) || hours < 0 || hours > 24 * 366)
+        {
+            errors.Add("excludedHours", "excludedHours must be between 0 and 8784 (a year).");
+            return 0;
+        }
+
+        return hours.Value;
+    }
+
     private static async Task<IResult> RegisterAsync(string code, HttpRequest request, IClusterClient cluster)
     {
         if (!TryCode(code, out var normalized, out var invalid))
@@ -269,7 +289,8 @@ public static class StationsApi
             errors.Text("appraiser", body.Appraiser, 64),
             errors.OptionalText("mainPart", body.MainPart, 64),
             body.SafetyDefect ?? SafetyDefect.None,
-            body.ServicedElsewhere ?? false);
+            body.ServicedElsewhere ?? false,
+            ExcludedHours(errors, body.ExcludedHours));
         if (errors.Any)
         {
             return errors.ToResult();

@@ -230,7 +230,7 @@ public static class StationDecisions
             warranty ? mainPart : null,
             warranty && appraisal!.SeriousSafety,
             warranty ? appraisal!.SafetyDefect : SafetyDefect.None,
-            0,
+            appraisal?.ExcludedHours ?? 0,
             order.Description,
             [.. parts.Select(p => new PartUsed(p.PartNo, p.Quantity))],
             appraisal?.Appraiser,

@@ -87,11 +87,12 @@ public sealed partial class VehicleGrain(
     /// </summary>
     private async Task ReportRepairAsync(CompletedVisit visit)
     {
-        if (visit.Kind != VisitKind.Repair || visit.FaultCode is not { } fault || state.State.Identity is not { } identity)
+        if (visit.Kind != VisitKind.Repair || string.IsNullOrEmpty(visit.FaultCode) || state.State.Identity is not { } identity)
         {
             return;
         }
 
+        var fault = visit.FaultCode;
         var date = Domain.Boundaries.DateOf((visit.CompletedAt ?? visit.AgreedAt).ToOffset(_options.BusinessUtcOffset));
         var component = System.Text.Json.JsonNamingPolicy.CamelCase.ConvertName(visit.System.ToString());
         var counters = ImmutableSortedDictionary.CreateRange(StringComparer.Ordinal, new Dictionary<string, long>

@@ -55,7 +55,8 @@ public sealed record class Appraisal(
     [property: Id(4)] string Appraiser,
     [property: Id(5)] string? MainPart,
     [property: Id(6)] SafetyDefect SafetyDefect,
-    [property: Id(7)] bool ServicedElsewhere);
+    [property: Id(7)] bool ServicedElsewhere,
+    [property: Id(8)] double ExcludedHours = 0);
 
 [GenerateSerializer, Immutable, Alias("AfterSales.WorkOrderView")]
 public sealed record class WorkOrderView(

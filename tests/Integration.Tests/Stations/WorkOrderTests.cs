@@ -86,6 +86,48 @@ public sealed class WorkOrderTests(ClusterFixture fixture)
         Assert.Equal(0, (await LoadAsync(Http, b)).GetProperty("openWorkOrders").GetInt32());
     }
 
+    [Theory]
+    [InlineData(null, 3)] // 50 h open: three started days (Art. 40)
+    [InlineData(2.0, 2)] // 48 h counted: exactly two days
+    [InlineData(1.9, 3)] // 48.1 h counted: a third day has started
+    public async Task ExcludedHoursFromTheAppraisal_AreLeftOutOfTheRepairDays(double? excludedHours, int repairDays)
+    {
+        var vin = await DeliveredVehicleAsync(Http);
+        var station = await StationAsync(Http, "JL" + Token(), 43.9, 125.3);
+        var order = await OpenAsync(Http, station, vin, 1500);
+        await MoveAsync(Http, station, order, "start");
+        var appraisal = JsonSerializer.Serialize(new
+        {
+            warranty = true, cause = "defect", parts = new[] { new { partNo = "BRK-CAL-FL", quantity = 1 } }, seriousSafety = false, appraiser = "Wang",
+            excludedHours,
+        });
+        await ExpectAsync(HttpStatusCode.OK, PostAsync(Http, $"/api/stations/{station}/work-orders/{order}/appraisal", appraisal));
+        fixture.Clock.Advance(TimeSpan.FromHours(50));
+        await MoveAsync(Http, station, order, "complete");
+
+        // The archive keeps the hours; the 三包 day count (Art. 24(4)'s cumulative days) leaves them out.
+        var history = await ExpectAsync(HttpStatusCode.OK, GetAsync(Http, $"/api/vehicles/{vin}/history"));
+        Assert.Equal(excludedHours ?? 0, history.EnumerateArray().Single().GetProperty("visit").GetProperty("excludedHours").GetDouble());
+        var warranty = await ExpectAsync(HttpStatusCode.OK, GetAsync(Http, $"/api/vehicles/{vin}/warranty"));
+        Assert.Equal(repairDays, warranty.GetProperty("counters").GetProperty("repairDays").GetInt32());
+    }
+
+    [Theory]
+    [InlineData("-1")]
+    [InlineData("8785")]
+    [InlineData("\"many\"")]
+    public async Task ExcludedHours_OutOfRange_Is400NamingIt(string hours)
+    {
+        var vin = await DeliveredVehicleAsync(Http);
+        var station = await StationAsync(Http, "JL" + Token(), 43.9, 125.3);
+        var order = await OpenAsync(Http, station, vin, 1500);
+        var body = $$"""{"warranty":true,"cause":"defect","parts":[{"partNo":"P-1","quantity":1}],"seriousSafety":false,"appraiser":"Wang","excludedHours":{{hours}}}""";
+        var problem = await ExpectAsync(HttpStatusCode.BadRequest, PostAsync(Http, $"/api/stations/{station}/work-orders/{order}/appraisal", body));
+        Assert.True(problem.GetProperty("errors").TryGetProperty("excludedHours", out _));
+        var unchanged = await ExpectAsync(HttpStatusCode.OK, GetAsync(Http, $"/api/stations/{station}/work-orders/{order}"));
+        Assert.True(!unchanged.TryGetProperty("appraisal", out var kept) || kept.ValueKind == JsonValueKind.Null, $"appraisal stored: {kept}");
+    }
+
     [Fact]
     public async Task IllegalMoves_Are409NamingTheCurrentState_AndChangeNothing()
     {
