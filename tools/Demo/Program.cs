@@ -1,0 +1,207 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text.Json;
+using AfterSales.Bench.Loader;
+using AfterSales.Demo;
+
+// AfterSales.Demo --api URL [--stations N] [--vehicles N] [--work-orders N] [--complaints N] [--depots N] [--seed S]
+//   Builds a nationwide demo network through the public API (token in AFTERSALES_TOKEN): stations around 62 real
+//   cities in all 31 mainland provinces, vehicles with histories (bulk API), open work orders, a recall with
+//   completions, complaints and parts depots. Every create carries an Idempotency-Key derived from the seed, so a
+//   second run with the same seed adds nothing. Prints progress every few seconds and the network view at the end.
+var options = DemoOptions.Parse(args);
+var token = Environment.GetEnvironmentVariable("AFTERSALES_TOKEN");
+if (string.IsNullOrWhiteSpace(token))
+{
+    Console.Error.WriteLine("demo: AFTERSALES_TOKEN is not set: pass an operator token (scripts/dev-token.sh operator).");
+    return 2;
+}
+
+using var http = new HttpClient { BaseAddress = new Uri(options.Api), Timeout = TimeSpan.FromMinutes(2) };
+http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
+var api = new DemoApi(http);
+var total = Stopwatch.StartNew();
+var random = new Random(options.Seed);
+
+// 1. Stations around the cities, weighted by city size.
+var cityPicks = Cities.All.SelectMany(c => Enumerable.Repeat(c, c.Weight)).ToArray();
+var stations = Enumerable.Range(0, options.Stations).Select(i =>
+{
+    var city = cityPicks[random.Next(cityPicks.Length)];
+    var (lat, lon) = (city.Latitude + ((random.NextDouble() - 0.5) * 0.5), city.Longitude + ((random.NextDouble() - 0.5) * 0.6));
+    return new DemoStation($"S-{city.Code}-{i:D5}", city, Math.Round(lat, 5), Math.Round(lon, 5), random.Next(2, 13));
+}).ToList();
+await Step.RunAsync("stations", stations, 16, async s =>
+{
+    var status = await api.SendAsync(HttpMethod.Put, $"/api/stations/{s.Code}", new
+    {
+        name = $"{s.City.Name} service {s.Code[^5..]}", province = s.City.Province, city = s.City.Name, latitude = s.Latitude, longitude = s.Longitude,
+        bays = s.Bays, appraisers = new[] { "Wang Lei", "Li Na" },
+    });
+    return status is HttpStatusCode.OK or HttpStatusCode.Created;
+});
+
+// 2. Vehicles with delivery, readings and repair histories, through the bulk API.
+var now = DateTimeOffset.UtcNow;
+var vehicles = new GeneratedVehicle[options.Vehicles];
+Parallel.For(0, vehicles.Length, i => vehicles[i] = DataSet.Vehicle(options.Seed, i, now));
+var bulk = new BulkApi(http);
+await Step.RunAsync("vehicles (bulk, 500 per request)", vehicles.Chunk(500).ToList(), 4, async chunk =>
+{
+    var refused = await bulk.PostAsync(chunk, CancellationToken.None);
+    // A second run finds them registered already: that is not a failure.
+    return refused.All(r => r.Contains(" 409 ", StringComparison.Ordinal));
+}, itemsPerUnit: 500);
+
+// 3. A recall over one model's batches of one production month.
+var recalled = vehicles.Where(v => v.Model == vehicles[0].Model && v.Batch[..^4] == vehicles[0].Batch[..^4]).ToList();
+var campaignId = $"DEMO-RC-{options.Seed}";
+await Step.RunAsync("recall campaign", [campaignId], 1, async id =>
+    await api.SendAsync(HttpMethod.Post, "/api/recalls", new
+    {
+        campaignId = id, description = "Front brake hose may chafe against the wheel arch liner", models = Array.Empty<string>(),
+        batches = recalled.Select(v => v.Batch).Distinct().ToArray(), vins = Array.Empty<string>(), remedy = "Re-route and clip the front brake hoses",
+    }) == HttpStatusCode.Created);
+
+// 4. Work orders: recall work completed on about a third of the recalled vehicles, and open orders everywhere.
+var recallWork = recalled.Take(Math.Max(1, recalled.Count / 3)).Select((v, i) => (Vehicle: v, Index: i)).ToList();
+await Step.RunAsync("recall work orders (open, start, complete)", recallWork, 8, async w =>
+{
+    var station = stations[w.Index * 7919 % stations.Count];
+    var (status, body) = await api.SendForBodyAsync(HttpMethod.Post, $"/api/stations/{station.Code}/work-orders", new
+    {
+        vin = w.Vehicle.Vin, odometerKm = w.Vehicle.ReadingKm + 40, kind = "recall", faultCode = "RCL-BRK", system = "brakes",
+        description = "recall: brake hose re-routing", recallCampaignId = campaignId,
+    }, $"demo-{options.Seed}-recall-{w.Index}");
+    if (status != HttpStatusCode.Created)
+    {
+        return status == HttpStatusCode.Conflict; // done by an earlier run
+    }
+
+    var id = body.GetProperty("id").GetString();
+    return await api.SendAsync(HttpMethod.Post, $"/api/stations/{station.Code}/work-orders/{id}/start", null, $"demo-{options.Seed}-recall-{w.Index}-start") == HttpStatusCode.OK
+        && await api.SendAsync(HttpMethod.Post, $"/api/stations/{station.Code}/work-orders/{id}/complete", null, $"demo-{options.Seed}-recall-{w.Index}-complete") == HttpStatusCode.OK;
+});
+
+var open = Enumerable.Range(0, options.WorkOrders).Select(i => (Index: i, Vehicle: vehicles[(i * 104_729) % vehicles.Length], Station: stations[random.Next(stations.Count)], Roll: random.Next(10))).ToList();
+await Step.RunAsync("open work orders", open, 8, async w =>
+{
+    var (status, body) = await api.SendForBodyAsync(HttpMethod.Post, $"/api/stations/{w.Station.Code}/work-orders", new
+    {
+        vin = w.Vehicle.Vin, odometerKm = w.Vehicle.ReadingKm + 60, kind = w.Roll < 4 ? "maintenance" : "repair", faultCode = w.Roll < 4 ? "" : "C0035",
+        system = w.Roll < 4 ? "other" : "brakes", description = "demo visit",
+    }, $"demo-{options.Seed}-wo-{w.Index}");
+    if (status != HttpStatusCode.Created)
+    {
+        return status == HttpStatusCode.Conflict; // a full station or an earlier run
+    }
+
+    var id = body.GetProperty("id").GetString();
+    if (w.Roll >= 3 && await api.SendAsync(HttpMethod.Post, $"/api/stations/{w.Station.Code}/work-orders/{id}/start", null, $"demo-{options.Seed}-wo-{w.Index}-start") != HttpStatusCode.OK)
+    {
+        return false;
+    }
+
+    return w.Roll < 8 || await api.SendAsync(HttpMethod.Post, $"/api/stations/{w.Station.Code}/work-orders/{id}/wait-for-parts", null, $"demo-{options.Seed}-wo-{w.Index}-wait") == HttpStatusCode.OK;
+});
+
+await DemoExtras.RunAsync(api, options, stations, vehicles, random);
+
+using var summary = JsonDocument.Parse(await http.GetStringAsync("/api/network/summary"));
+Console.WriteLine($"demo: done in {total.Elapsed.TotalMinutes:0.0} min. The network view (GET /api/network/summary):");
+Console.WriteLine(JsonSerializer.Serialize(summary.RootElement, new JsonSerializerOptions { WriteIndented = true }));
+return Step.Failures == 0 ? 0 : 1;
+
+/// <summary>Command-line options.</summary>
+internal sealed record DemoOptions(string Api, int Stations, int Vehicles, int WorkOrders, int Complaints, int Depots, int Seed)
+{
+    public static DemoOptions Parse(string[] args)
+    {
+        string Value(string name, string fallback)
+        {
+            var i = Array.IndexOf(args, name);
+            return i >= 0 && i + 1 < args.Length ? args[i + 1] : fallback;
+        }
+
+        int Number(string name, int fallback) =>
+            int.TryParse(Value(name, fallback.ToString(CultureInfo.InvariantCulture)), NumberStyles.None, CultureInfo.InvariantCulture, out var n) && n > 0
+                ? n : throw new ArgumentException($"{name} must be a positive whole number.");
+
+        return new DemoOptions(Value("--api", "http://127.0.0.1:8080"), Number("--stations", 3_000), Number("--vehicles", 100_000),
+            Number("--work-orders", 4_000), Number("--complaints", 1_500), Number("--depots", 40), Number("--seed", 2026));
+    }
+}
+
+internal sealed record DemoStation(string Code, City City, double Latitude, double Longitude, int Bays);
+
+/// <summary>HTTP with the retries a client of this API is expected to make (503/429 carry Retry-After).</summary>
+internal sealed class DemoApi(HttpClient http)
+{
+    public async Task<HttpStatusCode> SendAsync(HttpMethod method, string path, object? body, string? idempotencyKey = null) =>
+        (await SendForBodyAsync(method, path, body, idempotencyKey)).Status;
+
+    public async Task<(HttpStatusCode Status, JsonElement Body)> SendForBodyAsync(HttpMethod method, string path, object? body, string? idempotencyKey = null)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            using var request = new HttpRequestMessage(method, path);
+            if (body is not null)
+            {
+                request.Content = JsonContent.Create(body);
+            }
+
+            if (idempotencyKey is not null)
+            {
+                request.Headers.Add("Idempotency-Key", idempotencyKey);
+            }
+
+            try
+            {
+                using var response = await http.SendAsync(request);
+                if (response.StatusCode is HttpStatusCode.ServiceUnavailable or HttpStatusCode.TooManyRequests && attempt < 10)
+                {
+                    await Task.Delay(TimeSpan.FromMilliseconds(200 * attempt));
+                    continue;
+                }
+
+                var text = await response.Content.ReadAsStringAsync();
+                return (response.StatusCode, text.Length == 0 ? default : JsonDocument.Parse(text).RootElement.Clone());
+            }
+            catch (HttpRequestException) when (attempt < 10)
+            {
+                await Task.Delay(TimeSpan.FromMilliseconds(200 * attempt));
+            }
+        }
+    }
+}
+
+/// <summary>Runs one step over its items with bounded concurrency and prints progress every 5 s.</summary>
+internal static class Step
+{
+    public static int Failures { get; private set; }
+
+    public static async Task RunAsync<T>(string name, IReadOnlyList<T> items, int concurrency, Func<T, Task<bool>> work, int itemsPerUnit = 1)
+    {
+        var done = 0;
+        var failed = 0;
+        var watch = Stopwatch.StartNew();
+        var total = items.Count * itemsPerUnit;
+        void Report(string prefix) =>
+            Console.WriteLine($"demo: {prefix}{name}: {Volatile.Read(ref done) * itemsPerUnit:N0}/{total:N0} ({Volatile.Read(ref done) * itemsPerUnit / Math.Max(0.001, watch.Elapsed.TotalSeconds):N0}/s), {Volatile.Read(ref failed)} refused");
+        using var progress = new Timer(_ => Report(""), null, TimeSpan.FromSeconds(5), TimeSpan.FromSeconds(5));
+        await Parallel.ForEachAsync(items, new ParallelOptions { MaxDegreeOfParallelism = concurrency }, async (item, _) =>
+        {
+            if (!await work(item))
+            {
+                Interlocked.Increment(ref failed);
+            }
+
+            Interlocked.Increment(ref done);
+        });
+        Report("done — ");
+        Failures += failed;
+    }
+}
