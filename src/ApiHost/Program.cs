@@ -27,6 +27,7 @@ api.MapSystemApi(app.Configuration);
 api.MapVehiclesApi();
 api.MapStationsApi();
 api.MapNetworkApi();
+api.MapComplaintsApi();
 app.Run();
 return 0;
 

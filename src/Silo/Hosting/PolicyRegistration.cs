@@ -1,4 +1,5 @@
 using AfterSales.Domain.Warranty;
+using AfterSales.Grains.Complaints;
 using AfterSales.Grains.Stations;
 using AfterSales.Grains.Vehicles;
 using Microsoft.Extensions.Configuration;
@@ -15,6 +16,9 @@ public static class PolicyRegistration
     /// <summary>Configuration section of the station policy (idempotency window, bay limit).</summary>
     public const string StationsSection = "Policies:Stations";
 
+    /// <summary>Configuration section of the complaint policy (SLA clocks, station search, reminder period).</summary>
+    public const string ComplaintsSection = "Policies:Complaints";
+
     /// <summary>Business policies from configuration, validated when the silo starts (errors name the setting).</summary>
     public static IServiceCollection AddAfterSalesPolicies(this IServiceCollection services, IConfiguration configuration)
     {
@@ -26,6 +30,14 @@ public static class PolicyRegistration
             .Bind(configuration.GetSection(StationsSection))
             .Validate(o => o.IdempotencyCapacity >= 1 && o.IdempotencyWindow > TimeSpan.Zero && o.MaxBays >= 1,
                 $"{StationsSection}: IdempotencyCapacity and MaxBays must be at least 1 and IdempotencyWindow positive.")
+            .ValidateOnStart();
+        services.AddOptions<ComplaintOptions>()
+            .Bind(configuration.GetSection(ComplaintsSection))
+            .Validate(o => o.Sla.Validate().Count == 0, $"{ComplaintsSection}:Sla is invalid: RespondWithin, OnSiteWithin, ReplyWithin above zero (≤ 30 days), ServiceRadiusKm in (0, 2000].")
+            .Validate(o => o.MaxSearchRadiusKm >= o.Sla.ServiceRadiusKm && o.MaxSearchRadiusKm <= 500,
+                $"{ComplaintsSection}:MaxSearchRadiusKm must be at least Sla:ServiceRadiusKm and at most 500.")
+            .Validate(o => o.ReminderPeriod >= TimeSpan.FromSeconds(1) && o.IdempotencyCapacity >= 1 && o.IdempotencyWindow > TimeSpan.Zero,
+                $"{ComplaintsSection}: ReminderPeriod must be at least 1 second, IdempotencyCapacity at least 1, IdempotencyWindow positive.")
             .ValidateOnStart();
         return services;
     }
