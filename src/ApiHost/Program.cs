@@ -29,6 +29,7 @@ api.MapStationsApi();
 api.MapNetworkApi();
 api.MapRecallsApi();
 api.MapReportsApi();
+api.MapComplaintsApi();
 app.Run();
 return 0;
 

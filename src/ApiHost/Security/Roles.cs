@@ -31,6 +31,9 @@ public static class Policies
     /// <summary>Ownership changes: call centre and operators.</summary>
     public const string CustomerRecords = "customerRecords";
 
+    /// <summary>Complaint intake and escalation: call centre, stations and operators.</summary>
+    public const string ComplaintIntake = "complaintIntake";
+
     /// <summary>Replacement, refund and scrapping: warranty department and operators.</summary>
     public const string WarrantyDecisions = "warrantyDecisions";
 }

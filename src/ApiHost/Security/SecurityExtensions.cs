@@ -38,6 +38,7 @@ public static class SecurityExtensions
             .AddPolicy(Policies.Operate, p => p.RequireRole(Roles.Operator))
             .AddPolicy(Policies.StationWork, p => p.RequireRole(Roles.Station, Roles.Operator))
             .AddPolicy(Policies.CustomerRecords, p => p.RequireRole(Roles.CallCentre, Roles.Operator))
+            .AddPolicy(Policies.ComplaintIntake, p => p.RequireRole(Roles.CallCentre, Roles.Station, Roles.Operator))
             .AddPolicy(Policies.WarrantyDecisions, p => p.RequireRole(Roles.Warranty, Roles.Operator));
 
         builder.Services.AddRateLimiter(options =>

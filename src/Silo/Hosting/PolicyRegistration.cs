@@ -1,5 +1,6 @@
-using AfterSales.Domain.Warranty;
 using AfterSales.Domain.Stations;
+using AfterSales.Domain.Warranty;
+using AfterSales.Grains.Complaints;
 using AfterSales.Grains.Quality;
 using AfterSales.Grains.Stations;
 using AfterSales.Grains.Vehicles;
@@ -23,6 +24,9 @@ public static class PolicyRegistration
     /// <summary>Configuration section of the monthly station grade (weights, targets, thresholds).</summary>
     public const string GradesSection = "Policies:Grades";
 
+    /// <summary>Configuration section of the complaint policy (SLA clocks, station search, reminder period).</summary>
+    public const string ComplaintsSection = "Policies:Complaints";
+
     /// <summary>Business policies from configuration, validated when the silo starts (errors name the setting).</summary>
     public static IServiceCollection AddAfterSalesPolicies(this IServiceCollection services, IConfiguration configuration)
     {
@@ -43,6 +47,14 @@ public static class PolicyRegistration
         services.AddOptions<GradePolicy>()
             .Bind(configuration.GetSection(GradesSection))
             .Validate(o => o.Validate().Count == 0, $"{GradesSection}: the weights must be non-negative and sum to 1, targets positive, 1 ≥ GradeA > GradeB > GradeC > 0.")
+            .ValidateOnStart();
+        services.AddOptions<ComplaintOptions>()
+            .Bind(configuration.GetSection(ComplaintsSection))
+            .Validate(o => o.Sla.Validate().Count == 0, $"{ComplaintsSection}:Sla is invalid: RespondWithin, OnSiteWithin, ReplyWithin above zero (≤ 30 days), ServiceRadiusKm in (0, 2000].")
+            .Validate(o => o.MaxSearchRadiusKm >= o.Sla.ServiceRadiusKm && o.MaxSearchRadiusKm <= 500,
+                $"{ComplaintsSection}:MaxSearchRadiusKm must be at least Sla:ServiceRadiusKm and at most 500.")
+            .Validate(o => o.ReminderPeriod >= TimeSpan.FromSeconds(1) && o.IdempotencyCapacity >= 1 && o.IdempotencyWindow > TimeSpan.Zero,
+                $"{ComplaintsSection}: ReminderPeriod must be at least 1 second, IdempotencyCapacity at least 1, IdempotencyWindow positive.")
             .ValidateOnStart();
         return services;
     }

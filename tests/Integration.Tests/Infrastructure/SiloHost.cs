@@ -29,7 +29,8 @@ public sealed class SiloHost : IAsyncDisposable
 
     public IServiceProvider Services => _host.Services;
 
-    public static async Task<SiloHost> StartAsync(string connectionString, string clusterId, FakeTimeProvider? businessClock = null, bool dashboard = false)
+    public static async Task<SiloHost> StartAsync(
+        string connectionString, string clusterId, FakeTimeProvider? businessClock = null, bool dashboard = false, IReadOnlyDictionary<string, string?>? extraSettings = null)
     {
         var siloPort = FreePorts.Next();
         var gatewayPort = FreePorts.Next();
@@ -43,6 +44,7 @@ public sealed class SiloHost : IAsyncDisposable
             ["Cluster:GatewayPort"] = gatewayPort.ToString(System.Globalization.CultureInfo.InvariantCulture),
             ["Cluster:DashboardEnabled"] = dashboard ? "true" : "false",
         });
+        builder.Configuration.AddInMemoryCollection(extraSettings ?? new Dictionary<string, string?>());
         builder.Logging.ClearProviders();
         builder.Logging.AddSimpleConsole().SetMinimumLevel(LogLevel.Warning);
         var settings = ClusterSettings.Load(builder.Configuration);
@@ -52,6 +54,8 @@ public sealed class SiloHost : IAsyncDisposable
             builder.Services.AddKeyedSingleton<TimeProvider>(BusinessClock.Key, businessClock);
         }
 
+        // Lets a test use reminders with a period of seconds (production keeps Orleans' one-minute minimum).
+        builder.Services.Configure<Orleans.Hosting.ReminderOptions>(options => options.MinimumReminderPeriod = TimeSpan.FromSeconds(1));
         var host = builder.Build();
         await host.StartAsync();
         return new SiloHost(host, siloPort, gatewayPort);

@@ -109,6 +109,12 @@ public sealed class FuzzTests(ClusterFixture fixture)
             (HttpMethod.Get, "/api/stations/nearby?latitude={q}&longitude={q}&radiusKm={q}&available={q}&limit={q}", true),
             (HttpMethod.Get, "/api/network/summary", true),
             (HttpMethod.Get, "/api/network/provinces/{code}", true),
+            (HttpMethod.Post, "/api/complaints", false),
+            (HttpMethod.Get, "/api/complaints/{id}", false),
+            (HttpMethod.Post, "/api/complaints/{id}/respond", false),
+            (HttpMethod.Post, "/api/complaints/{id}/reply", false),
+            (HttpMethod.Post, "/api/complaints/{id}/plan", false),
+            (HttpMethod.Post, "/api/complaints/{id}/callback", false),
         };
 
         var failures = new List<string>();

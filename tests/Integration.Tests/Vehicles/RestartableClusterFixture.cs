@@ -27,7 +27,7 @@ namespace AfterSales.Integration.Tests.Vehicles;
 /// awaits the client's cluster manifest naming the new silo (<see cref="IClusterManifestProvider.Updates"/>).</item>
 /// </list>
 /// </remarks>
-public sealed class RestartableClusterFixture : IAsyncLifetime
+public class RestartableClusterFixture : IAsyncLifetime
 {
     /// <summary>How often the API host's client polls the cluster manifest (production default: 1 minute).</summary>
     public static readonly TimeSpan ManifestRefresh = TimeSpan.FromSeconds(1);
@@ -47,10 +47,13 @@ public sealed class RestartableClusterFixture : IAsyncLifetime
 
     public HttpClient Http { get; private set; } = null!;
 
+    /// <summary>Extra silo settings of a derived fixture (a policy a test needs).</summary>
+    protected virtual IReadOnlyDictionary<string, string?>? SiloSettings => null;
+
     public async Task InitializeAsync()
     {
         ConnectionString = await TestDatabase.CreateAsync("restart");
-        Silo = await SiloHost.StartAsync(ConnectionString, ClusterId, Clock);
+        Silo = await SiloHost.StartAsync(ConnectionString, ClusterId, Clock, extraSettings: SiloSettings);
         Api = new ApiFactory(ConnectionString, ClusterId, services =>
         {
             services.AddSingleton<IClusterConnectionStatusObserver>(Gateways);
@@ -63,11 +66,13 @@ public sealed class RestartableClusterFixture : IAsyncLifetime
     /// Stops the silo (gracefully: its activations go, its state stays in PostgreSQL), starts a new one on the same
     /// database and cluster id, and returns once the API host's client is connected to it and knows its grains.
     /// </summary>
-    public async Task RestartSiloAsync(TimeSpan timeout)
+    /// <param name="whileStopped">Runs while no silo is up (e.g. business time passing).</param>
+    public async Task RestartSiloAsync(TimeSpan timeout, Action? whileStopped = null)
     {
         await Silo.DisposeAsync();
         await WaitAsync(Gateways.ConnectionLost, timeout, "the API host's client to notice that the silo has gone");
-        Silo = await SiloHost.StartAsync(ConnectionString, ClusterId, Clock);
+        whileStopped?.Invoke();
+        Silo = await SiloHost.StartAsync(ConnectionString, ClusterId, Clock, extraSettings: SiloSettings);
         await WaitAsync(Gateways.Reconnected, timeout, "the API host's client to connect to the new silo's gateway");
         var newSilo = Silo.Services.GetRequiredService<ILocalSiloDetails>().SiloAddress;
         using var cancel = new CancellationTokenSource(timeout);

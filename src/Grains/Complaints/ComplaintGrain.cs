@@ -1,0 +1,316 @@
+using AfterSales.Domain.Complaints;
+using AfterSales.Grains.Common;
+using AfterSales.Grains.Vehicles;
+using AfterSales.Interfaces.Common;
+using AfterSales.Interfaces.Complaints;
+using AfterSales.Interfaces.Network;
+using AfterSales.Interfaces.Stations;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace AfterSales.Grains.Complaints;
+
+/// <summary>
+/// One complaint's tracking card. Steps are decided by <see cref="ComplaintDecisions"/>, written once and only then made
+/// current, then reported to the province and station-month roll-ups (awaited). The SLA clocks run on business time:
+/// a timer from the business <see cref="TimeProvider"/> calls the grain through its own reference one tick after the
+/// next due instant, so a breach is recorded when it happens. While a clock runs, a durable reminder (PostgreSQL)
+/// brings the card back after a restart or a move; activation records any breach missed meanwhile, with its true
+/// due instant, and arms the timer again.
+/// </summary>
+public sealed partial class ComplaintGrain(
+    [PersistentState("complaint", GrainStorage.Name)] IPersistentState<ComplaintGrainState> state,
+    IOptions<ComplaintOptions> options,
+    IOptions<VehicleOptions> vehicleOptions,
+    [FromKeyedServices(BusinessClock.Key)] TimeProvider time,
+    ILogger<ComplaintGrain> logger) : Grain, IComplaintGrain, IRemindable
+{
+    private const string ReminderName = "sla";
+    private const int StationCandidates = 20;
+
+    private readonly ComplaintOptions _options = options.Value;
+    private ITimer? _clockTimer;
+    private DateTimeOffset? _timerDue;
+    private bool? _reminderRegistered;
+    private long _publishedVersion;
+
+    private string Id => this.GetPrimaryKeyString();
+
+    private DateTimeOffset Now => time.GetUtcNow();
+
+    public override async Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        if (state.State.IsRegistered)
+        {
+            try
+            {
+                await CheckClocksAsync();
+            }
+            catch (Exception ex)
+            {
+                // The reminder or the next call tries again; the card itself is readable.
+                LogClockCheckFailed(logger, ex, Id);
+            }
+        }
+
+        await base.OnActivateAsync(cancellationToken);
+    }
+
+    public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
+    {
+        _clockTimer?.Dispose();
+        return base.OnDeactivateAsync(reason, cancellationToken);
+    }
+
+    public async Task<Outcome<ComplaintView>> RegisterAsync(ComplaintIntake intake, string actor)
+    {
+        var fingerprint = RequestFingerprint.Of(nameof(RegisterAsync), intake);
+        if (state.State.IsRegistered)
+        {
+            if (state.State.IntakeFingerprint != fingerprint)
+            {
+                return Refusal.Conflict($"Complaint {Id} is already registered with a different intake: this Idempotency-Key was used for another complaint.");
+            }
+
+            await EnsurePublishedAsync();
+            return Outcome<ComplaintView>.Created(ComplaintDecisions.ToView(state.State, Id));
+        }
+
+        var station = await FindStationAsync(intake.Latitude, intake.Longitude);
+        if (station is null)
+        {
+            DeactivateOnIdle();
+            return Refusal.Conflict(
+                $"No active authorised station within {_options.MaxSearchRadiusKm:0} km of ({intake.Latitude}, {intake.Longitude}); the complaint was not registered. "
+                + $"Check the location, or register it with the {ComplaintDecisions.CustomerServiceDepartment} directly.");
+        }
+
+        var next = ComplaintDecisions.Register(intake, fingerprint, station, actor, Now, vehicleOptions.Value.BusinessUtcOffset, _options.Sla);
+        await CommitAsync(next);
+        LogRegistered(logger, Id, station.Code, station.DistanceKm, intake.Severity);
+        await EnsurePublishedAsync();
+        await ArmClocksAsync();
+        return Outcome<ComplaintView>.Created(ComplaintDecisions.ToView(state.State, Id));
+    }
+
+    public async Task<Outcome<ComplaintView>> ActAsync(ComplaintCommand command, string actor, string? idempotencyKey)
+    {
+        if (!state.State.IsRegistered)
+        {
+            DeactivateOnIdle();
+            return NotRegistered();
+        }
+
+        var fingerprint = RequestFingerprint.Of(nameof(ActAsync), command);
+        if (idempotencyKey is not null && state.State.Requests.FirstOrDefault(r => r.Key == idempotencyKey) is { } remembered)
+        {
+            return remembered.Fingerprint == fingerprint
+                ? Outcome<ComplaintView>.Ok(remembered.Reply)
+                : Refusal.Conflict($"Idempotency-Key '{idempotencyKey}' was already used for a different request to this complaint.");
+        }
+
+        await EnsurePublishedAsync();
+        var caughtUp = ComplaintDecisions.CatchUp(state.State, Now);
+        var (refusal, next) = ComplaintDecisions.Act(caughtUp, Id, command, actor, Now);
+        if (refusal is not null)
+        {
+            // Clocks that ran out before this request are recorded even when the step itself is refused.
+            if (!ReferenceEquals(caughtUp, state.State))
+            {
+                await SettleAsync(caughtUp);
+            }
+
+            return refusal;
+        }
+
+        var view = ComplaintDecisions.ToView(next!, Id);
+        await SettleAsync(Remember(next!, idempotencyKey, fingerprint, view));
+        return Outcome<ComplaintView>.Ok(view);
+    }
+
+    public Task<Outcome<ComplaintView>> GetAsync()
+    {
+        if (!state.State.IsRegistered)
+        {
+            DeactivateOnIdle();
+            return Task.FromResult<Outcome<ComplaintView>>(NotRegistered());
+        }
+
+        return Task.FromResult(Outcome<ComplaintView>.Ok(ComplaintDecisions.ToView(state.State, Id)));
+    }
+
+    public async Task CheckClocksAsync()
+    {
+        if (!state.State.IsRegistered)
+        {
+            DeactivateOnIdle();
+            return;
+        }
+
+        var now = Now;
+        var caughtUp = ComplaintDecisions.CatchUp(state.State, now);
+        if (!ReferenceEquals(caughtUp, state.State))
+        {
+            await CommitAsync(caughtUp);
+            foreach (var clock in caughtUp.Clocks.Where(c => c.Status == Domain.Complaints.SlaClockStatus.Breached && c.EndedAt == now))
+            {
+                LogBreach(logger, Id, clock.Kind, clock.DueAt, clock.EndedAt!.Value);
+            }
+        }
+
+        await EnsurePublishedAsync();
+        await ArmClocksAsync();
+    }
+
+    public Task ReceiveReminder(string reminderName, TickStatus status) => CheckClocksAsync();
+
+    /// <summary>Writes, reports to the roll-ups and re-arms the clocks.</summary>
+    private async Task SettleAsync(ComplaintGrainState next)
+    {
+        await CommitAsync(next);
+        await EnsurePublishedAsync();
+        await ArmClocksAsync();
+    }
+
+    /// <summary>The nearest active station, searching from the service radius outwards (doubling) up to the widest search.</summary>
+    private async Task<NearbyStation?> FindStationAsync(double latitude, double longitude)
+    {
+        var nearby = GrainFactory.GetGrain<INearbyStationsGrain>(0);
+        var radius = Math.Min(_options.Sla.ServiceRadiusKm, _options.MaxSearchRadiusKm);
+        while (true)
+        {
+            var found = await nearby.FindAsync(new NearbyQuery(latitude, longitude, radius, false, StationCandidates));
+            if (found.Refusal is { } refusal)
+            {
+                throw new InvalidOperationException($"The nearby index refused a complaint's station search: {refusal.Detail}");
+            }
+
+            if (found.Value!.FirstOrDefault(s => s.Authorisation == StationAuthorisation.Active) is { } station)
+            {
+                return station;
+            }
+
+            if (radius >= _options.MaxSearchRadiusKm)
+            {
+                return null;
+            }
+
+            radius = Math.Min(radius * 2, _options.MaxSearchRadiusKm);
+        }
+    }
+
+    /// <summary>
+    /// Arms the business-time timer for the next due clock (one tick after it: the due instant itself is still in
+    /// time) and keeps the durable reminder registered exactly while a clock runs.
+    /// </summary>
+    private async Task ArmClocksAsync()
+    {
+        var due = SlaRules.NextDue(state.State.Clocks);
+        if (due != _timerDue || _clockTimer is null)
+        {
+            _clockTimer?.Dispose();
+            _clockTimer = null;
+            _timerDue = due;
+            if (due is { } next)
+            {
+                var delay = next - Now + TimeSpan.FromTicks(1);
+                var self = this.AsReference<IComplaintGrain>();
+                var (log, id) = (logger, Id);
+                _clockTimer = time.CreateTimer(_ => OnClockDue(self, log, id), null, delay < TimeSpan.Zero ? TimeSpan.Zero : delay, Timeout.InfiniteTimeSpan);
+            }
+        }
+
+        try
+        {
+            if (due is not null && _reminderRegistered != true)
+            {
+                await this.RegisterOrUpdateReminder(ReminderName, _options.ReminderPeriod, _options.ReminderPeriod);
+                _reminderRegistered = true;
+            }
+            else if (due is null && _reminderRegistered != false)
+            {
+                if (await this.GetReminder(ReminderName) is { } reminder)
+                {
+                    await this.UnregisterReminder(reminder);
+                }
+
+                _reminderRegistered = false;
+            }
+        }
+        catch (Exception ex)
+        {
+            // The business-time timer still runs; the next change or check tries the reminder again.
+            _reminderRegistered = null;
+            LogReminderFailed(logger, ex, Id);
+        }
+    }
+
+    // Runs on the clock's thread, not the grain's: it only sends the grain a message, so the check runs on its scheduler.
+    private static void OnClockDue(IComplaintGrain self, ILogger log, string id) =>
+        self.CheckClocksAsync().ContinueWith(
+            t => LogClockCheckFailed(log, t.Exception!.GetBaseException(), id),
+            CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);
+
+    private async Task EnsurePublishedAsync()
+    {
+        var current = state.State;
+        if (!current.IsRegistered || current.Version == _publishedVersion)
+        {
+            return;
+        }
+
+        await Task.WhenAll(
+            GrainFactory.GetGrain<ICounterRollupGrain>(RollupScopes.Province(current.Province)).ReportAsync(ComplaintDecisions.ProvinceContribution(current, Id)),
+            GrainFactory.GetGrain<ICounterRollupGrain>(ComplaintDecisions.StationMonthScope(current)).ReportAsync(ComplaintDecisions.StationMonthContribution(current, Id)));
+        _publishedVersion = current.Version;
+    }
+
+    private ComplaintGrainState Remember(ComplaintGrainState next, string? key, string fingerprint, ComplaintView reply)
+    {
+        if (key is null)
+        {
+            return next;
+        }
+
+        var cutoff = Now - _options.IdempotencyWindow;
+        var kept = next.Requests.Where(r => r.At >= cutoff && r.Key != key).ToList();
+        kept.Add(new RememberedComplaintRequest(key, fingerprint, Now, reply));
+        return next with { Requests = [.. kept.Skip(Math.Max(0, kept.Count - _options.IdempotencyCapacity))] };
+    }
+
+    /// <summary>Makes <paramref name="next"/> durable, then current. On failure the previous state stays and the grain reloads.</summary>
+    private async Task CommitAsync(ComplaintGrainState next)
+    {
+        var previous = state.State;
+        state.State = next;
+        try
+        {
+            await state.WriteStateAsync();
+        }
+        catch (Exception ex)
+        {
+            state.State = previous;
+            DeactivateOnIdle();
+            LogWriteFailed(logger, ex, Id);
+            throw new ServiceUnavailableException($"Complaint {Id}: the change could not be stored and was not applied; retry.");
+        }
+    }
+
+    private static Refusal NotRegistered() => Refusal.NotFound("No complaint with this id is registered.");
+
+    [LoggerMessage(EventId = 1500, Level = LogLevel.Warning, Message = "Complaint {Id}: state write failed; change not applied")]
+    private static partial void LogWriteFailed(ILogger logger, Exception exception, string id);
+
+    [LoggerMessage(EventId = 1501, Level = LogLevel.Information, Message = "Complaint {Id} registered ({Severity}), assigned to station {Station} at {DistanceKm:0.#} km")]
+    private static partial void LogRegistered(ILogger logger, string id, string station, double distanceKm, ComplaintSeverity severity);
+
+    [LoggerMessage(EventId = 1502, Level = LogLevel.Warning, Message = "Complaint {Id}: SLA clock {Clock} breached (due {DueAt:O}, recorded {BreachedAt:O})")]
+    private static partial void LogBreach(ILogger logger, string id, SlaClockKind clock, DateTimeOffset dueAt, DateTimeOffset breachedAt);
+
+    [LoggerMessage(EventId = 1503, Level = LogLevel.Warning, Message = "Complaint {Id}: checking the SLA clocks failed; the reminder retries")]
+    private static partial void LogClockCheckFailed(ILogger logger, Exception exception, string id);
+
+    [LoggerMessage(EventId = 1504, Level = LogLevel.Warning, Message = "Complaint {Id}: the SLA reminder could not be updated")]
+    private static partial void LogReminderFailed(ILogger logger, Exception exception, string id);
+}

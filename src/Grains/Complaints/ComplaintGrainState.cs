@@ -1,0 +1,71 @@
+using System.Collections.Immutable;
+using System.Text.Json.Serialization;
+using AfterSales.Domain.Complaints;
+using AfterSales.Interfaces.Complaints;
+
+namespace AfterSales.Grains.Complaints;
+
+/// <summary>
+/// What the complaint grain persists (grain_state, state_name 'complaint', JSON). Immutable: a step builds the next
+/// state, which replaces this one only once it is durable.
+/// </summary>
+public sealed record ComplaintGrainState
+{
+    public const int CurrentSchemaVersion = 1;
+
+    public int SchemaVersion { get; init; } = CurrentSchemaVersion;
+
+    /// <summary>Null until the complaint is registered.</summary>
+    public ComplaintIntake? Intake { get; init; }
+
+    /// <summary>Fingerprint of the intake, so a retried intake is recognised and a different one under the same id refused.</summary>
+    public string IntakeFingerprint { get; init; } = "";
+
+    public string StationCode { get; init; } = "";
+
+    public string StationName { get; init; } = "";
+
+    public string Province { get; init; } = "";
+
+    public double DistanceKm { get; init; }
+
+    public DateTimeOffset RegisteredAt { get; init; }
+
+    /// <summary>Business month of the intake (<c>yyyy-MM</c>): the station-month roll-up it counts in.</summary>
+    public string Month { get; init; } = "";
+
+    public ComplaintStage Stage { get; init; }
+
+    public ImmutableArray<SlaClock> Clocks { get; init; } = [];
+
+    public bool Escalated { get; init; }
+
+    public ActionHandling? Handling { get; init; }
+
+    public bool CorrectiveAction { get; init; }
+
+    public DateTimeOffset? AgreedAt { get; init; }
+
+    /// <summary>Satisfaction of the latest callback.</summary>
+    public int? Satisfaction { get; init; }
+
+    /// <summary>Sum and count of the satisfaction of every callback (a reopening callback counts too).</summary>
+    public int SatisfactionSum { get; init; }
+
+    public int SatisfactionCount { get; init; }
+
+    public int Reopened { get; init; }
+
+    public ImmutableArray<ComplaintHistoryEntry> History { get; init; } = [];
+
+    /// <summary>Increases with every change; the roll-ups keep only the newest contribution.</summary>
+    public long Version { get; init; }
+
+    public ImmutableArray<RememberedComplaintRequest> Requests { get; init; } = [];
+
+    [JsonIgnore]
+    public bool IsRegistered => Intake is not null;
+}
+
+/// <summary>An idempotency key, a fingerprint of its request and the card it answered with.</summary>
+public sealed record RememberedComplaintRequest(string Key, string Fingerprint, DateTimeOffset At, ComplaintView Reply);

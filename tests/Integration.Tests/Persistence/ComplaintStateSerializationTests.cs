@@ -1,0 +1,37 @@
+using AfterSales.Domain.Complaints;
+using AfterSales.Grains.Complaints;
+using AfterSales.Interfaces.Complaints;
+using AfterSales.Interfaces.Network;
+using AfterSales.Silo.Persistence;
+
+namespace AfterSales.Integration.Tests.Persistence;
+
+public sealed class ComplaintStateSerializationTests
+{
+    private static readonly JsonGrainStateSerializer Serializer = new();
+
+    [Fact]
+    public void ComplaintState_WithClocksHistoryAndARememberedReply_ReadsBackAsWritten()
+    {
+        var at = new DateTimeOffset(2026, 6, 1, 2, 0, 0, TimeSpan.Zero);
+        var intake = new ComplaintIntake("Li Lei", "13800000000", "LSVAU218XN2183294", ComplaintCategory.ProductQuality, ComplaintSeverity.Major,
+            45.8, 126.6, "Engine light", ComplaintChannel.CallCentre, false);
+        var station = new NearbyStation("S1", "Harbin 1", "Heilongjiang", "Harbin", 45.7, 126.6, 11.1, 4, 0, 4, Interfaces.Stations.StationAuthorisation.Active, true);
+        var state = ComplaintDecisions.Register(intake, "F1", station, "callCentre:desk-7", at, TimeSpan.FromHours(8), new SlaPolicy());
+        state = ComplaintDecisions.CatchUp(state, at.AddMinutes(31));
+        var (_, next) = ComplaintDecisions.Act(state, "C1", new ComplaintCommand(ComplaintAction.Respond, "late"), "station:S1", at.AddMinutes(40));
+        state = next! with { Requests = [new RememberedComplaintRequest("k1", "F2", at.AddMinutes(40), ComplaintDecisions.ToView(next, "C1"))] };
+
+        var json = Serializer.Serialize(state).ToString();
+        var read = Serializer.Deserialize<ComplaintGrainState>(Serializer.Serialize(state))!;
+
+        Assert.Contains("\"status\":\"breached\"", json, StringComparison.Ordinal);
+        Assert.Equal(json, Serializer.Serialize(read).ToString());
+        Assert.Equal(state.Clocks.ToArray(), read.Clocks.ToArray());
+        Assert.Equal(state.History.ToArray(), read.History.ToArray());
+        Assert.Equal(state.Intake, read.Intake);
+        Assert.Equal("2026-06", read.Month);
+        Assert.Equal(ComplaintState.Responded, read.Requests[0].Reply.State);
+        Assert.Equal(["respond"], read.Requests[0].Reply.Sla.Breaches.Select(b => b.Clock.ToString().ToLowerInvariant()));
+    }
+}
