@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Builds and runs AfterSales.Actors: PostgreSQL (a private one unless ConnectionStrings__Postgres is set),
 # migrations, N silos and the API host. Ctrl-C stops everything it started; the data stays for the next run.
-#   ./run.sh [--silos N] [--http-port P]
+#   ./run.sh [--silos N] [--http-port P] [--demo [small|full]]
+#   --demo loads the demo network once the system is ready (tools/Demo; idempotent, so a second run adds nothing):
+#   small = 1,000 stations, 20,000 vehicles (~3 min); full = 3,000 stations, 200,000 vehicles (~25 min on 2 cores)
 set -euo pipefail
 cd "$(dirname "$0")"
 root="$PWD"
@@ -9,11 +11,13 @@ source scripts/postgres.sh
 
 silos=1
 http_port="${AFTERSALES_HTTP_PORT:-8080}"
+demo=""
 while [ $# -gt 0 ]; do
   case "$1" in
     --silos) silos="${2:-}"; shift 2 ;;
     --http-port) http_port="${2:-}"; shift 2 ;;
-    -h|--help) sed -n '2,5p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    --demo) demo="small"; shift; if [ "${1:-}" = "small" ] || [ "${1:-}" = "full" ]; then demo="$1"; shift; fi ;;
+    -h|--help) sed -n '2,7p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "unknown argument: $1 (try --help)" >&2; exit 2 ;;
   esac
 done
@@ -38,7 +42,9 @@ stop_all() {
 trap stop_all INT TERM EXIT
 
 echo "== building (Release)"
-for project in src/Silo/Silo.csproj src/ApiHost/ApiHost.csproj; do
+projects=(src/Silo/Silo.csproj src/ApiHost/ApiHost.csproj)
+[ -z "$demo" ] || projects+=(tools/Demo/Demo.csproj)
+for project in "${projects[@]}"; do
   out="$(dotnet build "$project" -c Release -nologo -v quiet 2>&1)" || { echo "$out" >&2; exit 1; }
 done
 silo_dir="$root/src/Silo/bin/Release/net10.0"
@@ -104,5 +110,12 @@ AfterSales.Actors is running with $silos silo(s).
                other roles: scripts/dev-token.sh ROLE [STATION_CODE]
 Press Ctrl-C to stop (data is kept for the next run).
 MSG
+if [ -n "$demo" ]; then
+  if [ "$demo" = "full" ]; then demo_args=(--stations 3000 --vehicles 200000 --work-orders 6000 --complaints 3000)
+  else demo_args=(--stations 1000 --vehicles 20000 --work-orders 1500 --complaints 800); fi
+  echo "== loading the demo network (${demo}: ${demo_args[*]}); progress below, the dashboard shows it live"
+  AFTERSALES_TOKEN="$token" dotnet "$root/tools/Demo/bin/Release/net10.0/AfterSales.Actors.Demo.dll" --api "$base_url" "${demo_args[@]}" \
+    || echo "demo: some requests were refused (see above); the system keeps running" >&2
+fi
 wait -n "${pids[@]}" || true
 echo "a process exited; see $log_dir" >&2

@@ -1,13 +1,55 @@
+using System.Net;
 using AfterSales.Bench.Loader;
 
 namespace AfterSales.Demo;
 
-/// <summary>Complaints and parts depots, added to the demo as those parts of the API exist.</summary>
+/// <summary>Complaints at customers' locations near the cities, walked part of the way through their tracking card.</summary>
 internal static class DemoExtras
 {
-    public static Task RunAsync(DemoApi api, DemoOptions options, IReadOnlyList<DemoStation> stations, IReadOnlyList<GeneratedVehicle> vehicles, Random random)
+    private static readonly string[] Categories = ["productQuality", "service", "parts", "attitude", "other"];
+
+    public static async Task RunAsync(DemoApi api, DemoOptions options, IReadOnlyList<DemoStation> stations, IReadOnlyList<GeneratedVehicle> vehicles, Random random)
     {
-        _ = (api, options, stations, vehicles, random);
-        return Task.CompletedTask;
+        var complaints = Enumerable.Range(0, options.Complaints).Select(i =>
+        {
+            var near = stations[random.Next(stations.Count)];
+            return (Index: i, Vehicle: vehicles[(i * 7_919) % vehicles.Count], Latitude: Math.Round(near.Latitude + ((random.NextDouble() - 0.5) * 0.4), 5),
+                Longitude: Math.Round(near.Longitude + ((random.NextDouble() - 0.5) * 0.4), 5), Major: random.Next(20) == 0, Progress: random.Next(6));
+        }).ToList();
+        await Step.RunAsync("complaints (intake, then part of the card)", complaints, 8, async c =>
+        {
+            var key = $"demo-{options.Seed}-complaint-{c.Index}";
+            var (status, body) = await api.SendForBodyAsync(HttpMethod.Post, "/api/complaints", new
+            {
+                customerName = c.Vehicle.OwnerName, customerPhone = c.Vehicle.OwnerPhone, vin = c.Vehicle.Vin, category = Categories[c.Index % Categories.Length],
+                severity = c.Major ? "major" : "general", latitude = c.Latitude, longitude = c.Longitude,
+                description = "Warning light on the dashboard after the last visit", channel = "callCentre",
+            }, key);
+            if (status != HttpStatusCode.Created && status != HttpStatusCode.OK)
+            {
+                return false;
+            }
+
+            // Some cards are answered and handled, a few closed after the callback; the rest keep their clocks running.
+            var id = body.GetProperty("id").GetString();
+            string[] steps = ["respond", "arrive", "plan", "resolve", "callback"];
+            foreach (var step in steps.Take(c.Progress))
+            {
+                object payload = step switch
+                {
+                    "plan" => new { note = "Replace the sensor harness", handling = "station" },
+                    "callback" => new { resolved = true, satisfaction = 3 + (c.Index % 3), note = "Customer confirms the fix" },
+                    _ => new { note = "demo" },
+                };
+                var stepStatus = await api.SendAsync(HttpMethod.Post, $"/api/complaints/{id}/{step}", payload, $"{key}-{step}");
+                if (stepStatus != HttpStatusCode.OK)
+                {
+                    // "arrive" is refused for a customer beyond the service radius: that card waits for a reply instead.
+                    return step == "arrive" && stepStatus == HttpStatusCode.Conflict;
+                }
+            }
+
+            return true;
+        });
     }
 }
