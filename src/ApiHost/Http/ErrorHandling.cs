@@ -77,6 +77,8 @@ public static partial class ErrorHandling
             TimeoutException or OrleansMessageRejectionException or ConnectionFailedException or GatewayTooBusyException => true,
             Orleans.Storage.InconsistentStateException => true,
             ServiceUnavailableException => true,
+            // The database behind a grain activation is unreachable (the grain could not load its state).
+            System.Data.Common.DbException or System.Net.Sockets.SocketException => true,
             // GetGrain found no silo that hosts the grain: the client's cluster manifest has no silo in it yet
             // (it dropped a silo that shut down and has not yet heard from the one that replaced it).
             ArgumentException { Message: var message } when message.StartsWith("Could not find an implementation", StringComparison.Ordinal) => true,

@@ -25,6 +25,9 @@ public sealed partial class VehicleGrain(
 {
     private readonly VehicleOptions _options = options.Value;
 
+    // The registry's last answer in this activation, used if the registry cannot be reached.
+    private ImmutableArray<string>? _lastCovering;
+
     private string Vin => this.GetPrimaryKeyString();
 
     private DateTimeOffset Now => time.GetUtcNow();
@@ -142,7 +145,25 @@ public sealed partial class VehicleGrain(
     private async Task<IReadOnlyList<string>> OpenRecallsAsync(VehicleState current)
     {
         var identity = current.Identity!;
-        var covering = await GrainFactory.GetGrain<IRecallRegistryGrain>(RecallRegistry.Key).MatchAsync(Vin, identity.Model, identity.Batch);
+        ImmutableArray<string> covering;
+        try
+        {
+            covering = await GrainFactory.GetGrain<IRecallRegistryGrain>(RecallRegistry.Key).MatchAsync(Vin, identity.Model, identity.Batch);
+            _lastCovering = covering;
+        }
+        catch (Exception ex) when (_lastCovering is { } known)
+        {
+            // The registry is unreachable (say, it must be re-activated while the database is down): an active
+            // vehicle keeps answering with the campaigns it last heard of rather than failing the read.
+            LogRegistryUnavailable(logger, ex, Vin);
+            covering = known;
+        }
+        catch (Exception ex) when (ex is not ServiceUnavailableException)
+        {
+            LogRegistryUnavailable(logger, ex, Vin);
+            throw new ServiceUnavailableException($"Vehicle {Vin}: the recall registry could not be asked; retry.");
+        }
+
         if (covering.IsEmpty)
         {
             return [];
@@ -298,6 +319,9 @@ public sealed partial class VehicleGrain(
             DeactivateOnIdle();
         }
     }
+
+    [LoggerMessage(EventId = 1001, Level = LogLevel.Warning, Message = "Vehicle {Vin}: the recall registry could not be asked")]
+    private static partial void LogRegistryUnavailable(ILogger logger, Exception exception, string vin);
 
     [LoggerMessage(EventId = 1000, Level = LogLevel.Warning, Message = "Vehicle {Vin}: state write failed; change not applied")]
     private static partial void LogWriteFailed(ILogger logger, Exception exception, string vin);
