@@ -30,6 +30,7 @@ api.MapNetworkApi();
 api.MapRecallsApi();
 api.MapReportsApi();
 api.MapComplaintsApi();
+api.MapPartsApi();
 app.Run();
 return 0;
 

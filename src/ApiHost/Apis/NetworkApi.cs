@@ -82,6 +82,7 @@ public sealed record NetworkView(
     long OpenComplaints,
     long SlaBreaches,
     long PartsShortages,
+    long Depots,
     RecallProgress RecallCompletion,
     IReadOnlyDictionary<string, NetworkView>? Provinces)
 {
@@ -90,7 +91,7 @@ public sealed record NetworkView(
         long Counter(string name) => counters?.GetValueOrDefault(name) ?? 0;
         var completed = Counter(CounterNames.RecallCompleted);
         return new(scope, s.Stations, s.ActiveStations, s.AvailableStations, s.Bays, s.OpenWorkOrders, s.WaitingForParts, s.Utilisation,
-            Counter(CounterNames.OpenComplaints), Counter(CounterNames.SlaBreaches), Counter(CounterNames.PartsShortages),
+            Counter(CounterNames.OpenComplaints), Counter(CounterNames.SlaBreaches), Counter(CounterNames.PartsShortages), Counter(CounterNames.Depots),
             new RecallProgress(null, completed, null),
             provinces);
     }

@@ -36,4 +36,10 @@ public static class Policies
 
     /// <summary>Replacement, refund and scrapping: warranty department and operators.</summary>
     public const string WarrantyDecisions = "warrantyDecisions";
+
+    /// <summary>Depot stock, orders and shipments: the parts department and operators.</summary>
+    public const string PartsWork = "partsWork";
+
+    /// <summary>Parts requests and demand plans: stations (for themselves), the parts department and operators.</summary>
+    public const string PartsRequests = "partsRequests";
 }

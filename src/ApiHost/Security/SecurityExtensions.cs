@@ -39,7 +39,9 @@ public static class SecurityExtensions
             .AddPolicy(Policies.StationWork, p => p.RequireRole(Roles.Station, Roles.Operator))
             .AddPolicy(Policies.CustomerRecords, p => p.RequireRole(Roles.CallCentre, Roles.Operator))
             .AddPolicy(Policies.ComplaintIntake, p => p.RequireRole(Roles.CallCentre, Roles.Station, Roles.Operator))
-            .AddPolicy(Policies.WarrantyDecisions, p => p.RequireRole(Roles.Warranty, Roles.Operator));
+            .AddPolicy(Policies.WarrantyDecisions, p => p.RequireRole(Roles.Warranty, Roles.Operator))
+            .AddPolicy(Policies.PartsWork, p => p.RequireRole(Roles.Parts, Roles.Operator))
+            .AddPolicy(Policies.PartsRequests, p => p.RequireRole(Roles.Station, Roles.Parts, Roles.Operator));
 
         builder.Services.AddRateLimiter(options =>
         {

@@ -197,6 +197,28 @@ public sealed partial class ServiceStationGrain(
             ? Outcome<WorkOrderView>.Refused(missing)
             : Outcome<WorkOrderView>.Ok(order));
 
+    public async Task<Outcome<WorkOrderView>> PartsArrivedAsync(string workOrderId, string reservationId)
+    {
+        if (StationDecisions.Find(state.State, Code, workOrderId, out var order) is { } missing)
+        {
+            return missing;
+        }
+
+        if (order.PartsArrived?.Contains(reservationId) == true)
+        {
+            return Outcome<WorkOrderView>.Ok(order);
+        }
+
+        if (order.State is WorkOrderState.Completed or WorkOrderState.Settled or WorkOrderState.Cancelled)
+        {
+            return Refusal.Conflict($"Work order {workOrderId} is {order.State.ToString().ToLowerInvariant()}; it no longer waits for parts.");
+        }
+
+        var told = order with { PartsArrived = [.. order.PartsArrived ?? [], reservationId] };
+        await CommitAsync(StationDecisions.Replace(state.State, told));
+        return Outcome<WorkOrderView>.Ok(told);
+    }
+
     public Task<StationSummary?> GetSummaryAsync(string groupKey)
     {
         var current = state.State;

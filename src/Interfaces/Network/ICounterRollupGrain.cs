@@ -62,6 +62,9 @@ public static class CounterNames
     public const string Complaints = "complaints";
     public const string SlaBreaches = "slaBreaches";
     public const string PartsShortages = "partsShortages";
+
+    /// <summary>Parts depots registered in the scope (each depot reports 1 with its shortages).</summary>
+    public const string Depots = "depots";
     public const string RecallAffected = "recallAffected";
     public const string RecallCompleted = "recallCompleted";
 }

@@ -42,6 +42,10 @@ public interface IServiceStationGrain : IGrainWithStringKey
     [Alias("GetWorkOrder")]
     Task<Outcome<WorkOrderView>> GetWorkOrderAsync(string workOrderId);
 
+    /// <summary>Parts for the work order arrived from a depot (idempotent by reservation); it may now leave waiting for parts.</summary>
+    [Alias("PartsArrived")]
+    Task<Outcome<WorkOrderView>> PartsArrivedAsync(string workOrderId, string reservationId);
+
     /// <summary>
     /// The station's summary for the index or roll-up grain <paramref name="groupKey"/>, or null when the station no
     /// longer belongs there. Interleaves: groups call it while the station awaits them.

@@ -80,7 +80,8 @@ public sealed record class WorkOrderView(
     [property: Id(17)] ClaimState? ClaimState,
     [property: Id(18)] bool ArchivedOnVehicle,
     [property: Id(19)] double WaitingForPartsHours,
-    [property: Id(20)] DateTimeOffset? WaitingSince);
+    [property: Id(20)] DateTimeOffset? WaitingSince,
+    [property: Id(21)] IReadOnlyList<string>? PartsArrived = null);
 
 /// <summary>The work order after an appraisal, with the claim it produced.</summary>
 [GenerateSerializer, Immutable, Alias("AfterSales.AppraisalResult")]

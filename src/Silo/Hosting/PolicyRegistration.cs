@@ -1,6 +1,7 @@
 using AfterSales.Domain.Stations;
 using AfterSales.Domain.Warranty;
 using AfterSales.Grains.Complaints;
+using AfterSales.Grains.Parts;
 using AfterSales.Grains.Quality;
 using AfterSales.Grains.Stations;
 using AfterSales.Grains.Vehicles;
@@ -26,6 +27,9 @@ public static class PolicyRegistration
 
     /// <summary>Configuration section of the complaint policy (SLA clocks, station search, reminder period).</summary>
     public const string ComplaintsSection = "Policies:Complaints";
+
+    /// <summary>Configuration section of the parts policy (reorder points, plan deadline).</summary>
+    public const string PartsSection = "Policies:Parts";
 
     /// <summary>Business policies from configuration, validated when the silo starts (errors name the setting).</summary>
     public static IServiceCollection AddAfterSalesPolicies(this IServiceCollection services, IConfiguration configuration)
@@ -55,6 +59,12 @@ public static class PolicyRegistration
                 $"{ComplaintsSection}:MaxSearchRadiusKm must be at least Sla:ServiceRadiusKm and at most 500.")
             .Validate(o => o.ReminderPeriod >= TimeSpan.FromSeconds(1) && o.IdempotencyCapacity >= 1 && o.IdempotencyWindow > TimeSpan.Zero,
                 $"{ComplaintsSection}: ReminderPeriod must be at least 1 second, IdempotencyCapacity at least 1, IdempotencyWindow positive.")
+            .ValidateOnStart();
+        services.AddOptions<PartsOptions>()
+            .Bind(configuration.GetSection(PartsSection))
+            .Validate(o => o.DefaultReorderPoint >= 0 && o.ReorderPoints.Values.All(v => v >= 0) && o.PlanDeadlineDay is >= 1 and <= 28
+                    && o.FinishedReservationsKept >= 0 && o.IdempotencyCapacity >= 1 && o.IdempotencyWindow > TimeSpan.Zero,
+                $"{PartsSection}: reorder points must be 0 or more, PlanDeadlineDay 1–28, IdempotencyCapacity at least 1, IdempotencyWindow positive.")
             .ValidateOnStart();
         return services;
     }

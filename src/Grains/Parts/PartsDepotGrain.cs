@@ -1,0 +1,329 @@
+using System.Collections.Immutable;
+using AfterSales.Domain.Parts;
+using AfterSales.Grains.Common;
+using AfterSales.Interfaces.Common;
+using AfterSales.Interfaces.Network;
+using AfterSales.Interfaces.Parts;
+using AfterSales.Interfaces.Stations;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Orleans.Storage;
+
+namespace AfterSales.Grains.Parts;
+
+/// <summary>
+/// A parts depot. Stock rules are <see cref="DepotBook"/>'s (pure); the grain validates, writes the new book once and
+/// only then makes it current, then pushes what changed: available stock to each changed part's availability index
+/// and the number of short parts to the province roll-up (both awaited, both idempotent by version).
+/// </summary>
+public sealed partial class PartsDepotGrain(
+    [PersistentState("depot", GrainStorage.Name)] IPersistentState<DepotState> state,
+    IOptions<PartsOptions> options,
+    [Microsoft.Extensions.DependencyInjection.FromKeyedServices(BusinessClock.Key)] TimeProvider time,
+    ILogger<PartsDepotGrain> logger) : Grain, IPartsDepotGrain
+{
+    private readonly PartsOptions _options = options.Value;
+
+    private string Code => this.GetPrimaryKeyString();
+
+    public async Task<Outcome<DepotView>> RegisterAsync(DepotRegistration registration, string? idempotencyKey)
+    {
+        if (Replay(idempotencyKey, (nameof(RegisterAsync), registration)) is { } replay)
+        {
+            return replay.Refusal ?? (replay.Created ? Outcome<DepotView>.Created(replay.Depot!) : Outcome<DepotView>.Ok(replay.Depot!));
+        }
+
+        var created = state.State.Registration is null;
+        var next = state.State with { Registration = registration };
+        var view = View(next);
+        await CommitAsync(Remember(next, idempotencyKey, (nameof(RegisterAsync), registration), new Remembered { Depot = view, Created = created }),
+            [.. next.Book.OnHand.Keys]);
+        return created ? Outcome<DepotView>.Created(view) : Outcome<DepotView>.Ok(view);
+    }
+
+    public Task<Outcome<IReadOnlyList<PartStockView>>> ReceiveAsync(IReadOnlyList<PartQuantity> lines, string? idempotencyKey) =>
+        MoveStockAsync(nameof(ReceiveAsync), lines, idempotencyKey, (book, line) => book.Receive(line.PartNo, line.Quantity, out _));
+
+    public Task<Outcome<IReadOnlyList<PartStockView>>> OrderAsync(IReadOnlyList<PartQuantity> lines, string? idempotencyKey) =>
+        MoveStockAsync(nameof(OrderAsync), lines, idempotencyKey, (book, line) => book.Order(line.PartNo, line.Quantity));
+
+    public async Task<Outcome<ReservationView>> ReserveAsync(ReserveParts command, string? idempotencyKey)
+    {
+        if (Replay(idempotencyKey, (nameof(ReserveAsync), command)) is { } replay)
+        {
+            return replay.Refusal ?? Outcome<ReservationView>.Created(replay.Reservation!);
+        }
+
+        if (NotRegistered() is { } missing)
+        {
+            return missing;
+        }
+
+        if (!state.State.Book.Knows(command.PartNo))
+        {
+            return Refusal.Invalid("partNo", $"Part {command.PartNo} is unknown at depot {Code}: a depot knows the parts it has received or ordered.");
+        }
+
+        var id = $"{Code}-R{state.State.Book.NextSequence}";
+        var book = state.State.Book.Reserve(id, command.PartNo, command.Quantity, command.StationCode, command.WorkOrderId, command.Warranty, command.Urgent, out var reservation);
+        var view = View(reservation, arrived: false);
+        await CommitAsync(Remember(state.State with { Book = book }, idempotencyKey, (nameof(ReserveAsync), command), new Remembered { Reservation = view, Created = true }),
+            [command.PartNo]);
+        return Outcome<ReservationView>.Created(view);
+    }
+
+    public async Task<Outcome<ReservationView>> ShipAsync(string reservationId, int? quantity, string? idempotencyKey)
+    {
+        var fingerprint = (nameof(ShipAsync), reservationId, quantity);
+        if (Replay(idempotencyKey, fingerprint) is { } replay)
+        {
+            return replay.Refusal ?? Outcome<ReservationView>.Ok(replay.Reservation!);
+        }
+
+        if (Find(reservationId, out var reservation) is { } missing)
+        {
+            return missing;
+        }
+
+        if (reservation.State != ReservationState.Allocated)
+        {
+            return Refusal.Conflict($"Reservation {reservationId} is {Describe(reservation.State)}; only an allocated reservation ships.");
+        }
+
+        var units = quantity ?? reservation.Held;
+        if (units > reservation.Held)
+        {
+            return Refusal.Conflict($"Reservation {reservationId} holds {reservation.Held} unit(s); {units} cannot ship.");
+        }
+
+        var book = state.State.Book.Ship(reservation, units, out var shipped);
+        var view = View(shipped, state.State.Arrived.Contains(reservationId));
+        await CommitAsync(Remember(state.State with { Book = book.Compact(_options.FinishedReservationsKept) }, idempotencyKey, fingerprint, new Remembered { Reservation = view }),
+            [reservation.PartNo]);
+        return Outcome<ReservationView>.Ok(view);
+    }
+
+    public async Task<Outcome<ReservationView>> ReleaseAsync(string reservationId, string? idempotencyKey)
+    {
+        var fingerprint = (nameof(ReleaseAsync), reservationId);
+        if (Replay(idempotencyKey, fingerprint) is { } replay)
+        {
+            return replay.Refusal ?? Outcome<ReservationView>.Ok(replay.Reservation!);
+        }
+
+        if (Find(reservationId, out var reservation) is { } missing)
+        {
+            return missing;
+        }
+
+        if (reservation.State is not (ReservationState.Allocated or ReservationState.Queued))
+        {
+            return Refusal.Conflict($"Reservation {reservationId} is {Describe(reservation.State)}; only an allocated or queued reservation can be released.");
+        }
+
+        var book = state.State.Book.Release(reservation, out _);
+        var view = View(reservation with { State = ReservationState.Released }, arrived: false);
+        await CommitAsync(Remember(state.State with { Book = book.Compact(_options.FinishedReservationsKept) }, idempotencyKey, fingerprint, new Remembered { Reservation = view }),
+            [reservation.PartNo]);
+        return Outcome<ReservationView>.Ok(view);
+    }
+
+    public async Task<Outcome<ReservationView>> ConfirmArrivalAsync(string reservationId, string? idempotencyKey)
+    {
+        if (Find(reservationId, out var reservation) is { } missing)
+        {
+            return missing;
+        }
+
+        if (reservation.Shipped == 0)
+        {
+            return Refusal.Conflict($"Reservation {reservationId} is {Describe(reservation.State)} and nothing of it has shipped; nothing can arrive yet.");
+        }
+
+        // The station hears first, so a retry after a failure below tells it again (it ignores a repeat).
+        var told = await GrainFactory.GetGrain<IServiceStationGrain>(reservation.StationCode).PartsArrivedAsync(reservation.WorkOrderId, reservationId);
+        if (told.Refusal is { } refusal)
+        {
+            return refusal with { Detail = $"Station {reservation.StationCode}: {refusal.Detail}" };
+        }
+
+        if (!state.State.Arrived.Contains(reservationId))
+        {
+            await CommitAsync(state.State with { Arrived = state.State.Arrived.Add(reservationId) }, []);
+        }
+
+        _ = idempotencyKey; // arrival is idempotent by reservation, so a key adds nothing
+        return Outcome<ReservationView>.Ok(View(reservation, arrived: true));
+    }
+
+    public Task<Outcome<ReservationView>> GetReservationAsync(string reservationId) =>
+        Task.FromResult(Find(reservationId, out var reservation) is { } missing
+            ? Outcome<ReservationView>.Refused(missing)
+            : Outcome<ReservationView>.Ok(View(reservation, state.State.Arrived.Contains(reservationId))));
+
+    public Task<Outcome<PartStockView>> GetStockAsync(string partNo)
+    {
+        if (NotRegistered() is { } missing)
+        {
+            return Task.FromResult<Outcome<PartStockView>>(missing);
+        }
+
+        return Task.FromResult(state.State.Book.Knows(partNo)
+            ? Outcome<PartStockView>.Ok(Stock(state.State.Book, partNo))
+            : Outcome<PartStockView>.Refused(Refusal.NotFound($"Depot {Code} has never received or ordered part {partNo}.")));
+    }
+
+    public Task<Outcome<DepotView>> GetAsync() =>
+        Task.FromResult(NotRegistered() is { } missing ? Outcome<DepotView>.Refused(missing) : Outcome<DepotView>.Ok(View(state.State)));
+
+    private async Task<Outcome<IReadOnlyList<PartStockView>>> MoveStockAsync(
+        string operation, IReadOnlyList<PartQuantity> lines, string? idempotencyKey, Func<DepotBook, PartQuantity, DepotBook> apply)
+    {
+        var fingerprint = (operation, string.Join(';', lines.Select(l => $"{l.PartNo}:{l.Quantity}")));
+        if (Replay(idempotencyKey, fingerprint) is { } replay)
+        {
+            return replay.Refusal ?? Outcome<IReadOnlyList<PartStockView>>.Ok(replay.Stock!);
+        }
+
+        if (NotRegistered() is { } missing)
+        {
+            return missing;
+        }
+
+        var book = lines.Aggregate(state.State.Book, apply);
+        var parts = lines.Select(l => l.PartNo).Distinct(StringComparer.Ordinal).ToList();
+        IReadOnlyList<PartStockView> stock = [.. parts.Select(p => Stock(book, p))];
+        await CommitAsync(Remember(state.State with { Book = book }, idempotencyKey, fingerprint, new Remembered { Stock = stock }), parts);
+        return Outcome<IReadOnlyList<PartStockView>>.Ok(stock);
+    }
+
+    private Refusal? NotRegistered() =>
+        state.State.Registration is null ? Refusal.NotFound($"No depot {Code} is registered.") : null;
+
+    private Refusal? Find(string reservationId, out Reservation reservation)
+    {
+        reservation = state.State.Book.Reservations.FirstOrDefault(r => r.Id == reservationId)!;
+        return NotRegistered() ?? (reservation is null ? Refusal.NotFound($"Depot {Code} has no reservation {reservationId}.") : null);
+    }
+
+    private PartStockView Stock(DepotBook book, string partNo)
+    {
+        var levels = book.Levels(partNo);
+        var reorderPoint = _options.ReorderPointOf(partNo);
+        return new PartStockView(partNo, levels.OnHand, levels.Reserved, levels.Available, levels.OnOrder, levels.Queued, reorderPoint, levels.Available < reorderPoint);
+    }
+
+    private DepotView View(DepotState s) => new(
+        Code, s.Registration!.Name, s.Registration.Province, s.Registration.Latitude, s.Registration.Longitude,
+        [.. s.Book.OnHand.Keys.Union(s.Book.OnOrder.Keys).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).Select(p => Stock(s.Book, p))],
+        s.Book.Reservations.Count(r => r.State is ReservationState.Allocated or ReservationState.Queued));
+
+    private ReservationView View(Reservation r, bool arrived) => new(
+        r.Id, Code, r.PartNo, r.Quantity, r.StationCode, r.WorkOrderId, r.Warranty, r.Urgent, Describe(r.State), r.Shipped, arrived);
+
+    private static string Describe(ReservationState s) => s.ToString().ToLowerInvariant();
+
+    private (Refusal? Refusal, ReservationView? Reservation, IReadOnlyList<PartStockView>? Stock, DepotView? Depot, bool Created)? Replay(string? key, object request)
+    {
+        if (key is null)
+        {
+            return null;
+        }
+
+        var fingerprint = RequestFingerprint.Of("depot", request);
+        foreach (var remembered in state.State.Requests.Where(r => r.Key == key))
+        {
+            return remembered.Fingerprint != fingerprint
+                ? (Refusal.Conflict($"Idempotency-Key '{key}' was already used for a different request to this depot."), null, null, null, false)
+                : (null, remembered.Reservation, remembered.Stock, remembered.Depot, remembered.Created);
+        }
+
+        return null;
+    }
+
+    private DepotState Remember(DepotState next, string? key, object request, Remembered reply)
+    {
+        if (key is null)
+        {
+            return next;
+        }
+
+        var now = time.GetUtcNow();
+        var kept = next.Requests.Where(r => r.At >= now - _options.IdempotencyWindow).ToList();
+        kept.Add(reply with { Key = key, Fingerprint = RequestFingerprint.Of("depot", request), At = now });
+        return next with { Requests = [.. kept.Skip(Math.Max(0, kept.Count - _options.IdempotencyCapacity))] };
+    }
+
+    /// <summary>Writes <paramref name="next"/>, makes it current, then publishes the changed parts and the shortages.</summary>
+    private async Task CommitAsync(DepotState next, IReadOnlyList<string> changedParts)
+    {
+        var previous = state.State;
+        next = next with { Version = previous.Version + 1 };
+        state.State = next;
+        try
+        {
+            await state.WriteStateAsync();
+        }
+        catch (Exception ex)
+        {
+            state.State = previous;
+            if (ex is InconsistentStateException)
+            {
+                DeactivateOnIdle();
+            }
+
+            LogWriteFailed(logger, ex, Code);
+            throw new ServiceUnavailableException($"Depot {Code}: the change could not be stored and was not applied; retry.");
+        }
+
+        if (next.Registration is not { } registry)
+        {
+            return;
+        }
+
+        var shortages = next.Book.OnHand.Keys.Union(next.Book.OnOrder.Keys).Distinct(StringComparer.Ordinal).Count(p => Stock(next.Book, p).Short);
+        await Task.WhenAll(changedParts.Select(p => GrainFactory.GetGrain<IPartAvailabilityGrain>(p).UpsertAsync(new DepotAvailability(
+                Code, registry.Name, registry.Province, registry.Latitude, registry.Longitude, next.Book.Levels(p).Available, next.Version)))
+            .Append(GrainFactory.GetGrain<ICounterRollupGrain>(RollupScopes.Province(registry.Province)).ReportAsync(new CounterContribution(
+                "depot:" + Code, next.Version, ImmutableSortedDictionary.CreateRange(StringComparer.Ordinal,
+                [KeyValuePair.Create(CounterNames.PartsShortages, (long)shortages), KeyValuePair.Create(CounterNames.Depots, 1L)])))));
+    }
+
+    [LoggerMessage(EventId = 1600, Level = LogLevel.Warning, Message = "Depot {Code}: state write failed; change not applied")]
+    private static partial void LogWriteFailed(ILogger logger, Exception exception, string code);
+}
+
+/// <summary>What a depot persists (state_name 'depot').</summary>
+public sealed record DepotState
+{
+    public int SchemaVersion { get; init; } = 1;
+
+    public long Version { get; init; }
+
+    public DepotRegistration? Registration { get; init; }
+
+    public DepotBook Book { get; init; } = DepotBook.Empty;
+
+    /// <summary>Reservations whose parts the station confirmed as arrived.</summary>
+    public ImmutableSortedSet<string> Arrived { get; init; } = ImmutableSortedSet.Create<string>(StringComparer.Ordinal);
+
+    public ImmutableArray<Remembered> Requests { get; init; } = [];
+}
+
+/// <summary>An idempotency key, the fingerprint of its request and the reply it got.</summary>
+public sealed record Remembered
+{
+    public string Key { get; init; } = "";
+
+    public string Fingerprint { get; init; } = "";
+
+    public DateTimeOffset At { get; init; }
+
+    public ReservationView? Reservation { get; init; }
+
+    public IReadOnlyList<PartStockView>? Stock { get; init; }
+
+    public DepotView? Depot { get; init; }
+
+    public bool Created { get; init; }
+}
