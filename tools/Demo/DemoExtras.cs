@@ -3,13 +3,32 @@ using AfterSales.Bench.Loader;
 
 namespace AfterSales.Demo;
 
-/// <summary>Complaints at customers' locations near the cities, walked part of the way through their tracking card.</summary>
+/// <summary>Parts depots with stock, and complaints at customers' locations walked part of the way through their tracking card.</summary>
 internal static class DemoExtras
 {
     private static readonly string[] Categories = ["productQuality", "service", "parts", "attitude", "other"];
 
+    private static readonly string[] Parts =
+    [
+        "AS-ENG-IGN-01", "AS-GBX-VB-02", "AS-BAT-MOD-03", "AS-MOT-INV-04", "AS-STR-EPS-05",
+        "AS-BRK-ABS-06", "AS-SUS-ARM-07", "AS-ELE-BCM-08", "AS-BDY-SEAL-09", "AS-ELE-CAN-10",
+    ];
+
     public static async Task RunAsync(DemoApi api, DemoOptions options, IReadOnlyList<DemoStation> stations, IReadOnlyList<GeneratedVehicle> vehicles, Random random)
     {
+        // Parts depots in the larger cities, stocked with the fleet's parts; a few parts run short somewhere.
+        var depots = Cities.All.OrderByDescending(c => c.Weight).ThenBy(c => c.Name, StringComparer.Ordinal).Take(options.Depots)
+            .Select((c, i) => (Code: $"D-{c.Code}-{i:D2}", City: c, Stock: Parts.Select(p => (Part: p, Quantity: random.Next(0, 60))).Where(p => p.Quantity > 0).ToList()))
+            .ToList();
+        await Step.RunAsync("parts depots (register, stock)", depots, 4, async d =>
+        {
+            var registered = await api.SendAsync(HttpMethod.Put, $"/api/depots/{d.Code}",
+                new { name = $"{d.City.Name} parts depot", province = d.City.Province, latitude = d.City.Latitude, longitude = d.City.Longitude });
+            return registered is HttpStatusCode.OK or HttpStatusCode.Created
+                && await api.SendAsync(HttpMethod.Post, $"/api/depots/{d.Code}/receipts",
+                    new { lines = d.Stock.Select(s => new { partNo = s.Part, quantity = s.Quantity }) }, $"demo-{options.Seed}-stock-{d.Code}") == HttpStatusCode.OK;
+        });
+
         var complaints = Enumerable.Range(0, options.Complaints).Select(i =>
         {
             var near = stations[random.Next(stations.Count)];
