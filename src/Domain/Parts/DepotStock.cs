@@ -20,7 +20,7 @@ public enum ReservationState
 /// <summary>A request for parts for a station's work order.</summary>
 public sealed record Reservation(
     string Id, string PartNo, int Quantity, string StationCode, string WorkOrderId, bool Warranty, bool Urgent, long Sequence,
-    ReservationState State, int Shipped = 0)
+    ReservationState State, int Shipped = 0, string? RequestKey = null, string? Fingerprint = null)
 {
     /// <summary>Still holding stock (allocated, not yet all shipped).</summary>
     public int Held => State == ReservationState.Allocated ? Quantity - Shipped : 0;
@@ -78,9 +78,11 @@ public sealed record DepotBook(
     /// A new reservation is allocated when the stock is there and nobody queued for the part outranks it;
     /// otherwise it queues (so a warranty repair waiting for stock is never overtaken by a later ordinary one).
     /// </summary>
-    public DepotBook Reserve(string id, string partNo, int quantity, string stationCode, string workOrderId, bool warranty, bool urgent, out Reservation reservation)
+    public DepotBook Reserve(
+        string id, string partNo, int quantity, string stationCode, string workOrderId, bool warranty, bool urgent, out Reservation reservation,
+        string? requestKey = null, string? fingerprint = null)
     {
-        var candidate = new Reservation(id, partNo, quantity, stationCode, workOrderId, warranty, urgent, NextSequence, ReservationState.Queued);
+        var candidate = new Reservation(id, partNo, quantity, stationCode, workOrderId, warranty, urgent, NextSequence, ReservationState.Queued, 0, requestKey, fingerprint);
         var outranked = Reservations.Any(r => r.PartNo == partNo && r.State == ReservationState.Queued && r.Priority.CompareTo(candidate.Priority) < 0);
         if (!outranked && Levels(partNo).Available >= quantity)
         {

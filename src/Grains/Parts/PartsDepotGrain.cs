@@ -30,13 +30,14 @@ public sealed partial class PartsDepotGrain(
     {
         if (Replay(idempotencyKey, (nameof(RegisterAsync), registration)) is { } replay)
         {
-            return replay.Refusal ?? (replay.Created ? Outcome<DepotView>.Created(replay.Depot!) : Outcome<DepotView>.Ok(replay.Depot!));
+            // The depot as it is now: its stock may have moved since, its registration is the one sent.
+            return replay.Refusal ?? (replay.Created ? Outcome<DepotView>.Created(View(state.State)) : Outcome<DepotView>.Ok(View(state.State)));
         }
 
         var created = state.State.Registration is null;
         var next = state.State with { Registration = registration };
         var view = View(next);
-        await CommitAsync(Remember(next, idempotencyKey, (nameof(RegisterAsync), registration), new Remembered { Depot = view, Created = created }),
+        await CommitAsync(Remember(next, idempotencyKey, (nameof(RegisterAsync), registration), new Remembered { Created = created }),
             [.. next.Book.OnHand.Keys]);
         return created ? Outcome<DepotView>.Created(view) : Outcome<DepotView>.Ok(view);
     }
@@ -49,9 +50,19 @@ public sealed partial class PartsDepotGrain(
 
     public async Task<Outcome<ReservationView>> ReserveAsync(ReserveParts command, string? idempotencyKey)
     {
+        // A reservation remembers the key it was made with as long as the depot keeps it, so a retry finds it
+        // however many other requests came in between (a busy depot would soon forget a key list).
+        var fingerprint = RequestFingerprint.Of(nameof(ReserveAsync), command);
+        if (idempotencyKey is not null && state.State.Book.Reservations.FirstOrDefault(r => r.RequestKey == idempotencyKey) is { } made)
+        {
+            return made.Fingerprint == fingerprint
+                ? Outcome<ReservationView>.Created(View(made, state.State.Arrived.Contains(made.Id)))
+                : Refusal.Conflict($"Idempotency-Key '{idempotencyKey}' was already used for a different reservation at this depot.");
+        }
+
         if (Replay(idempotencyKey, (nameof(ReserveAsync), command)) is { } replay)
         {
-            return replay.Refusal ?? Outcome<ReservationView>.Created(replay.Reservation!);
+            return replay.Refusal ?? Refusal.Conflict($"Idempotency-Key '{idempotencyKey}' was already used for a different request to this depot.");
         }
 
         if (NotRegistered() is { } missing)
@@ -65,10 +76,10 @@ public sealed partial class PartsDepotGrain(
         }
 
         var id = $"{Code}-R{state.State.Book.NextSequence}";
-        var book = state.State.Book.Reserve(id, command.PartNo, command.Quantity, command.StationCode, command.WorkOrderId, command.Warranty, command.Urgent, out var reservation);
+        var book = state.State.Book.Reserve(id, command.PartNo, command.Quantity, command.StationCode, command.WorkOrderId, command.Warranty, command.Urgent,
+            out var reservation, idempotencyKey, idempotencyKey is null ? null : fingerprint);
         var view = View(reservation, arrived: false);
-        await CommitAsync(Remember(state.State with { Book = book }, idempotencyKey, (nameof(ReserveAsync), command), new Remembered { Reservation = view, Created = true }),
-            [command.PartNo]);
+        await CommitAsync(state.State with { Book = book }, [command.PartNo]);
         return Outcome<ReservationView>.Created(view);
     }
 
@@ -223,7 +234,7 @@ public sealed partial class PartsDepotGrain(
 
     private static string Describe(ReservationState s) => s.ToString().ToLowerInvariant();
 
-    private (Refusal? Refusal, ReservationView? Reservation, IReadOnlyList<PartStockView>? Stock, DepotView? Depot, bool Created)? Replay(string? key, object request)
+    private (Refusal? Refusal, ReservationView? Reservation, IReadOnlyList<PartStockView>? Stock, bool Created)? Replay(string? key, object request)
     {
         if (key is null)
         {
@@ -234,8 +245,8 @@ public sealed partial class PartsDepotGrain(
         foreach (var remembered in state.State.Requests.Where(r => r.Key == key))
         {
             return remembered.Fingerprint != fingerprint
-                ? (Refusal.Conflict($"Idempotency-Key '{key}' was already used for a different request to this depot."), null, null, null, false)
-                : (null, remembered.Reservation, remembered.Stock, remembered.Depot, remembered.Created);
+                ? (Refusal.Conflict($"Idempotency-Key '{key}' was already used for a different request to this depot."), null, null, false)
+                : (null, remembered.Reservation, remembered.Stock, remembered.Created);
         }
 
         return null;
@@ -322,8 +333,6 @@ public sealed record Remembered
     public ReservationView? Reservation { get; init; }
 
     public IReadOnlyList<PartStockView>? Stock { get; init; }
-
-    public DepotView? Depot { get; init; }
 
     public bool Created { get; init; }
 }

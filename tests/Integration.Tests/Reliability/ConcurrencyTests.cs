@@ -5,7 +5,7 @@ using AfterSales.Integration.Tests.Infrastructure;
 
 namespace AfterSales.Integration.Tests.Reliability;
 
-/// <summary>Many writers on one vehicle at once: each change applied exactly once, in one consistent order.</summary>
+/// <summary>Many writers on one vehicle or one depot at once: each change applied exactly once, in one consistent order.</summary>
 [Collection(ClusterCollection.Name)]
 public sealed class ConcurrencyTests(ClusterFixture fixture)
 {
@@ -75,5 +75,57 @@ public sealed class ConcurrencyTests(ClusterFixture fixture)
             Assert.True(refused.body.Contains("never go backwards", StringComparison.Ordinal)
                 || refused.body.Contains("cannot exceed the later reading", StringComparison.Ordinal), refused.body);
         }
+    }
+
+    [Fact]
+    public async Task HundredsOfParallelReceiptsAndReservationsOnOneDepot_AreEachAppliedExactlyOnce()
+    {
+        var depot = "D-" + Guid.NewGuid().ToString("N")[..8].ToUpperInvariant();
+        var part = "P-CONC";
+        using (var created = await fixture.Http.PutAsJsonAsync($"/api/depots/{depot}", new { name = "Concurrency depot", province = "Shaanxi", latitude = 34.3, longitude = 108.9 }))
+        {
+            Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+        }
+
+        // Half the writers bring stock in, half reserve it; each request is sent twice at once under one key.
+        var operations = Enumerable.Range(0, Writers).Select(i => (Key: $"op-{i:D3}", Receipt: i % 2 == 0, Quantity: 1 + (i % 3), Warranty: i % 5 == 0)).ToList();
+        await SendAsync(operations[0].Key, $"/api/depots/{depot}/receipts", new { lines = new[] { new { partNo = part, quantity = operations[0].Quantity } } });
+        var results = await Task.WhenAll(operations.Skip(1).SelectMany(o => new[] { o, o }).Select(async o => (o, await (o.Receipt
+            ? SendAsync(o.Key, $"/api/depots/{depot}/receipts", new { lines = new[] { new { partNo = part, quantity = o.Quantity } } })
+            : SendAsync(o.Key, $"/api/depots/{depot}/reservations", new { partNo = part, quantity = o.Quantity, stationCode = "S-C", workOrderId = $"S-C-{o.Key}", warranty = o.Warranty, urgent = false })))));
+
+        Assert.All(results, r => Assert.True(r.Item2.Status is HttpStatusCode.OK or HttpStatusCode.Created, $"{r.o.Key}: {r.Item2.Status}"));
+        // The two copies of each request got the same answer (the same reservation id).
+        foreach (var pair in results.Where(r => !r.o.Receipt).GroupBy(r => r.o.Key))
+        {
+            Assert.Single(pair.Select(r => r.Item2.Body.GetProperty("id").GetString()).Distinct());
+        }
+
+        // Brute force: on hand is every receipt once; every reservation exists once, allocated or queued.
+        using var stock = JsonDocument.Parse(await fixture.Http.GetStringAsync($"/api/depots/{depot}/stock/{part}"));
+        var s = stock.RootElement;
+        var received = operations.Where(o => o.Receipt).Sum(o => o.Quantity);
+        var reservations = operations.Where(o => !o.Receipt).ToList();
+        Assert.Equal(received, s.GetProperty("onHand").GetInt32());
+        Assert.Equal(reservations.Sum(o => o.Quantity), s.GetProperty("reserved").GetInt32() + s.GetProperty("queued").GetInt32());
+        Assert.Equal(received - s.GetProperty("reserved").GetInt32(), s.GetProperty("available").GetInt32());
+        using var view = JsonDocument.Parse(await fixture.Http.GetStringAsync($"/api/depots/{depot}"));
+        Assert.Equal(reservations.Count, view.RootElement.GetProperty("openReservations").GetInt32());
+    }
+
+    private async Task<(HttpStatusCode Status, JsonElement Body)> SendAsync(string key, string url, object body)
+    {
+        var status = HttpStatusCode.ServiceUnavailable;
+        var text = "";
+        for (var attempt = 0; attempt < 5 && status == HttpStatusCode.ServiceUnavailable; attempt++)
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Post, url) { Content = JsonContent.Create(body) };
+            request.Headers.Add("Idempotency-Key", key);
+            using var response = await fixture.Http.SendAsync(request);
+            status = response.StatusCode;
+            text = await response.Content.ReadAsStringAsync();
+        }
+
+        return (status, JsonDocument.Parse(text).RootElement.Clone());
     }
 }

@@ -47,7 +47,7 @@ public sealed class StationGradesTests(ClusterFixture fixture)
         Assert.Equal(1.0, report.GetProperty("weights").EnumerateObject().Sum(w => w.Value.GetDouble()), 6);
         var rows = report.GetProperty("stations").EnumerateArray().Where(s => s.GetProperty("province").GetString() == province)
             .ToDictionary(s => s.GetProperty("code").GetString()!);
-        Assert.Equal([first, second], rows.Keys.Order(StringComparer.Ordinal));
+        Assert.Equal(new[] { first, second }.Order(StringComparer.Ordinal), rows.Keys.Order(StringComparer.Ordinal));
 
         var expected = new Dictionary<string, StationMonthInputs>
         {
