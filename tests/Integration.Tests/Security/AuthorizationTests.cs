@@ -4,6 +4,7 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using AfterSales.ApiHost.Security;
 using AfterSales.Integration.Tests.Infrastructure;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace AfterSales.Integration.Tests.Security;
 
@@ -25,6 +26,46 @@ public sealed class AuthorizationTests(ClusterFixture fixture)
         Assert.Contains("bearer token", await api.Content.ReadAsStringAsync(), StringComparison.Ordinal);
         Assert.Equal(HttpStatusCode.OK, live.StatusCode);
         Assert.Equal(HttpStatusCode.OK, ready.StatusCode);
+    }
+
+    /// <summary>Every /api route the host maps, found from its endpoint table, so a route added later is covered too.</summary>
+    [Fact]
+    public async Task EveryApiRoute_Is401WithoutAToken_AndEveryMutatingRouteIs403ForAReader()
+    {
+        var routes = fixture.Api.Services.GetRequiredService<Microsoft.AspNetCore.Routing.EndpointDataSource>().Endpoints
+            .OfType<Microsoft.AspNetCore.Routing.RouteEndpoint>()
+            .Where(e => e.RoutePattern.RawText?.StartsWith("/api", StringComparison.Ordinal) == true)
+            .SelectMany(e => (e.Metadata.GetMetadata<Microsoft.AspNetCore.Routing.IHttpMethodMetadata>()?.HttpMethods ?? ["GET"])
+                .Select(method => (Method: method, Path: System.Text.RegularExpressions.Regex.Replace(e.RoutePattern.RawText!, "{[^}]+}", "X1"))))
+            .Distinct().ToList();
+        Assert.True(routes.Count > 40, $"only {routes.Count} /api routes found");
+
+        using var anonymous = fixture.Api.CreateClient();
+        using var reader = fixture.Api.CreateClient(Roles.Reader);
+        var wrong = new List<string>();
+        foreach (var (method, path) in routes)
+        {
+            using (var request = new HttpRequestMessage(new HttpMethod(method), path) { Content = new StringContent("{}", System.Text.Encoding.UTF8, "application/json") })
+            using (var response = await anonymous.SendAsync(request))
+            {
+                if (response.StatusCode != HttpStatusCode.Unauthorized)
+                {
+                    wrong.Add($"anonymous {method} {path} → {(int)response.StatusCode}");
+                }
+            }
+
+            if (method != "GET")
+            {
+                using var request = new HttpRequestMessage(new HttpMethod(method), path) { Content = new StringContent("{}", System.Text.Encoding.UTF8, "application/json") };
+                using var response = await reader.SendAsync(request);
+                if (response.StatusCode != HttpStatusCode.Forbidden)
+                {
+                    wrong.Add($"reader {method} {path} → {(int)response.StatusCode}");
+                }
+            }
+        }
+
+        Assert.True(wrong.Count == 0, string.Join("\n", wrong));
     }
 
     [Fact]
