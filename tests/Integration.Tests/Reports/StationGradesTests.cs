@@ -43,7 +43,7 @@ public sealed class StationGradesTests(ClusterFixture fixture)
         await MoveAsync(http, second, id, "start");
         await MoveAsync(http, second, id, "complete");
 
-        var report = await ExpectAsync(HttpStatusCode.OK, GetAsync(http, "/api/reports/stations/2026-06"));
+        var report = await ExpectAsync(HttpStatusCode.OK, GetAsync(http, $"/api/reports/stations/{BusinessMonth()}"));
         Assert.Equal(1.0, report.GetProperty("weights").EnumerateObject().Sum(w => w.Value.GetDouble()), 6);
         var rows = report.GetProperty("stations").EnumerateArray().Where(s => s.GetProperty("province").GetString() == province)
             .ToDictionary(s => s.GetProperty("code").GetString()!);
@@ -70,6 +70,110 @@ public sealed class StationGradesTests(ClusterFixture fixture)
         Assert.Equal(0, rows[first].GetProperty("scores").GetProperty("comebacks").GetDouble());
         Assert.Equal(1, rows[second].GetProperty("scores").GetProperty("comebacks").GetDouble());
     }
+
+    /// <summary>
+    /// A random month of work and complaints at six stations, then each station's inputs against a brute-force count
+    /// over the same generated events (comebacks: the same fault again on the same vehicle, charged to the station
+    /// of the latest earlier repair of it).
+    /// </summary>
+    [Fact]
+    public async Task RandomMonth_InputsOfEveryStation_MatchABruteForceCountOverTheGeneratedEvents()
+    {
+        var http = fixture.Http;
+        var random = new Random(5);
+        var tag = Token();
+        var province = $"GradesR{tag}";
+        var stations = new List<(string Code, double Lat, double Lon)>();
+        for (var i = 0; i < 6; i++)
+        {
+            var (lat, lon) = (24.0 + i, 100.0 + i);
+            stations.Add((await StationAsync(http, province, lat, lon, bays: 50), lat, lon));
+        }
+
+        var vehicles = new List<string>();
+        for (var i = 0; i < 5; i++)
+        {
+            vehicles.Add(await DeliveredVehicleAsync(http));
+        }
+
+        var completed = new Dictionary<string, long>();
+        var comebacks = new Dictionary<string, long>();
+        var lastRepair = new Dictionary<(string Vin, string Fault), string>();
+        var km = 1_000;
+        for (var i = 0; i < 30; i++)
+        {
+            var station = stations[random.Next(stations.Count)].Code;
+            var vin = vehicles[random.Next(vehicles.Count)];
+            var repair = random.Next(3) > 0;
+            var fault = repair ? (random.Next(2) == 0 ? "BRK-101" : "EL-7") : "";
+            var id = await OpenAsync(http, station, vin, km += 10, repair ? "repair" : "maintenance", fault, repair ? "brakes" : "other");
+            await MoveAsync(http, station, id, "start");
+            await MoveAsync(http, station, id, "complete");
+            completed[station] = completed.GetValueOrDefault(station) + 1;
+            if (repair)
+            {
+                if (lastRepair.TryGetValue((vin, fault), out var responsible))
+                {
+                    comebacks[responsible] = comebacks.GetValueOrDefault(responsible) + 1;
+                }
+
+                lastRepair[(vin, fault)] = station;
+            }
+        }
+
+        var complaints = new Dictionary<string, long>();
+        var satisfaction = new Dictionary<string, (long Sum, long Count)>();
+        for (var i = 0; i < 12; i++)
+        {
+            var (code, lat, lon) = stations[random.Next(stations.Count)];
+            var card = await ExpectAsync(HttpStatusCode.Created, PostAsync(http, "/api/complaints", JsonSerializer.Serialize(new
+            {
+                customerName = "Zhou Min", customerPhone = "13700000000", category = "service", severity = "general",
+                latitude = lat, longitude = lon, description = "Waited too long", channel = "callCentre",
+            })));
+            Assert.Equal(code, card.GetProperty("stationCode").GetString());
+            complaints[code] = complaints.GetValueOrDefault(code) + 1;
+            if (random.Next(2) == 0)
+            {
+                continue;
+            }
+
+            var id = card.GetProperty("id").GetString()!;
+            foreach (var step in new[] { "respond", "arrive" })
+            {
+                await ExpectAsync(HttpStatusCode.OK, PostAsync(http, $"/api/complaints/{id}/{step}", """{"note":"on it"}"""));
+            }
+
+            await ExpectAsync(HttpStatusCode.OK, PostAsync(http, $"/api/complaints/{id}/plan", """{"note":"apologise and re-train","handling":"station"}"""));
+            await ExpectAsync(HttpStatusCode.OK, PostAsync(http, $"/api/complaints/{id}/resolve", """{"note":"done"}"""));
+            var score = random.Next(1, 6);
+            await ExpectAsync(HttpStatusCode.OK, PostAsync(http, $"/api/complaints/{id}/callback", JsonSerializer.Serialize(new { resolved = true, satisfaction = score, note = "ok" })));
+            var (sum, count) = satisfaction.GetValueOrDefault(code);
+            satisfaction[code] = (sum + score, count + 1);
+        }
+
+        var report = await ExpectAsync(HttpStatusCode.OK, GetAsync(http, $"/api/reports/stations/{BusinessMonth()}"));
+        var rows = report.GetProperty("stations").EnumerateArray().Where(s => s.GetProperty("province").GetString() == province)
+            .ToDictionary(s => s.GetProperty("code").GetString()!);
+        Assert.Equal(stations.Select(s => s.Code).Order(StringComparer.Ordinal), rows.Keys.Order(StringComparer.Ordinal));
+        foreach (var (code, _, _) in stations)
+        {
+            var inputs = rows[code].GetProperty("inputs");
+            var expected = new StationMonthInputs(completed.GetValueOrDefault(code), comebacks.GetValueOrDefault(code), complaints.GetValueOrDefault(code), 0,
+                satisfaction.GetValueOrDefault(code).Sum, satisfaction.GetValueOrDefault(code).Count, 0);
+            Assert.Equal(expected.CompletedWorkOrders, inputs.GetProperty("completedWorkOrders").GetInt64());
+            Assert.Equal(expected.Comebacks, inputs.GetProperty("comebacks").GetInt64());
+            Assert.Equal(expected.Complaints, inputs.GetProperty("complaints").GetInt64());
+            Assert.Equal(expected.SatisfactionSum, inputs.GetProperty("satisfactionSum").GetInt64());
+            Assert.Equal(expected.SatisfactionCount, inputs.GetProperty("satisfactionCount").GetInt64());
+            Assert.Equal(StationGrades.Grade(expected, new GradePolicy()).Grade, rows[code].GetProperty("grade").GetString());
+        }
+
+        Assert.True(comebacks.Values.Sum() > 0, "the random month had no comeback to check");
+    }
+
+    // The month the fixture's business clock is in (UTC+8): other tests of the collection may have moved it.
+    private string BusinessMonth() => fixture.Clock.GetUtcNow().ToOffset(TimeSpan.FromHours(8)).ToString("yyyy-MM", System.Globalization.CultureInfo.InvariantCulture);
 
     [Theory]
     [InlineData("2026-00")]
