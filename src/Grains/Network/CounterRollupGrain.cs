@@ -124,25 +124,8 @@ public sealed partial class CounterRollupGrain(
         return next.Count > RememberedFinalSources ? next.RemoveRange(0, next.Count - RememberedFinalSources) : next;
     }
 
-    private async Task WriteAsync(CounterRollupState next)
-    {
-        var previous = state.State;
-        state.State = next;
-        try
-        {
-            await state.WriteStateAsync();
-        }
-        catch (Exception ex)
-        {
-            state.State = previous;
-            DeactivateOnIdle();
-            LogWriteFailed(logger, ex, Scope);
-            throw new ServiceUnavailableException($"Roll-up {Scope}: the report could not be stored; retry.");
-        }
-    }
-
-    [LoggerMessage(EventId = 1400, Level = LogLevel.Warning, Message = "Counter roll-up {Scope}: state write failed")]
-    private static partial void LogWriteFailed(ILogger logger, Exception exception, string scope);
+    private Task WriteAsync(CounterRollupState next) =>
+        state.WriteOrRestoreAsync(next, this, logger, $"Roll-up {Scope}");
 }
 
 /// <summary>What a counter roll-up persists (state_name 'counterRollup').</summary>

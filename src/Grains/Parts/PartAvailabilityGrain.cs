@@ -23,19 +23,8 @@ public sealed partial class PartAvailabilityGrain(
             return;
         }
 
-        var previous = state.State;
-        state.State = previous with { Depots = previous.Depots.SetItem(availability.DepotCode, availability) };
-        try
-        {
-            await state.WriteStateAsync();
-        }
-        catch (Exception ex)
-        {
-            state.State = previous;
-            DeactivateOnIdle();
-            LogWriteFailed(logger, ex, this.GetPrimaryKeyString());
-            throw new ServiceUnavailableException($"Part {this.GetPrimaryKeyString()}: the availability index could not be updated; retry.");
-        }
+        await state.WriteOrRestoreAsync(state.State with { Depots = state.State.Depots.SetItem(availability.DepotCode, availability) },
+            this, logger, $"Availability of part {this.GetPrimaryKeyString()}");
     }
 
     public Task<IReadOnlyList<PartAvailabilityView>> FindAsync(double latitude, double longitude, int limit)
@@ -49,9 +38,6 @@ public sealed partial class PartAvailabilityGrain(
             .Take(limit)];
         return Task.FromResult(found);
     }
-
-    [LoggerMessage(EventId = 1601, Level = LogLevel.Warning, Message = "Part availability {PartNo}: state write failed")]
-    private static partial void LogWriteFailed(ILogger logger, Exception exception, string partNo);
 }
 
 /// <summary>What a part's availability index persists (state_name 'partAvailability').</summary>

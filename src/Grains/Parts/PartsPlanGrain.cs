@@ -60,18 +60,7 @@ public sealed partial class PartsPlanGrain(
             next = next with { Keys = next.Keys.SetItem(idempotencyKey, new RememberedPlan(fingerprint, now)) };
         }
 
-        state.State = next;
-        try
-        {
-            await state.WriteStateAsync();
-        }
-        catch (Exception ex)
-        {
-            state.State = current;
-            DeactivateOnIdle();
-            LogWriteFailed(logger, ex, this.GetPrimaryKeyString());
-            throw new ServiceUnavailableException($"Parts plan {this.GetPrimaryKeyString()}: the plan could not be stored; retry.");
-        }
+        await state.WriteOrRestoreAsync(next, this, logger, $"Parts plan {this.GetPrimaryKeyString()}");
 
         return Outcome<StationPartsPlan>.Ok(submitted);
     }
@@ -87,9 +76,6 @@ public sealed partial class PartsPlanGrain(
             .ToList();
         return Task.FromResult(new ProcurementList(this.GetPrimaryKeyString(), SubmitBy, state.State.Plans.Count, lines));
     }
-
-    [LoggerMessage(EventId = 1602, Level = LogLevel.Warning, Message = "Parts plan {Month}: state write failed")]
-    private static partial void LogWriteFailed(ILogger logger, Exception exception, string month);
 }
 
 /// <summary>What a month's parts plan persists (state_name 'partsPlan').</summary>

@@ -97,25 +97,8 @@ public sealed partial class FleetBatchGrain(
             "batch:" + Batch, state.State.Vins.Count,
             ImmutableSortedDictionary.CreateRange(StringComparer.Ordinal, [KeyValuePair.Create(CounterNames.RecallAffected, s.Value.AddedSince)])))));
 
-    private async Task WriteAsync(FleetBatchState next)
-    {
-        var previous = state.State;
-        state.State = next;
-        try
-        {
-            await state.WriteStateAsync();
-        }
-        catch (Exception ex)
-        {
-            state.State = previous;
-            DeactivateOnIdle();
-            LogWriteFailed(logger, ex, Batch);
-            throw new ServiceUnavailableException($"Fleet batch {Batch}: the change could not be stored; retry.");
-        }
-    }
-
-    [LoggerMessage(EventId = 1500, Level = LogLevel.Warning, Message = "Fleet batch {Batch}: state write failed")]
-    private static partial void LogWriteFailed(ILogger logger, Exception exception, string batch);
+    private Task WriteAsync(FleetBatchState next) =>
+        state.WriteOrRestoreAsync(next, this, logger, $"Fleet batch {Batch}");
 }
 
 /// <summary>The batches of one model and the campaigns covering the model.</summary>
@@ -145,25 +128,8 @@ public sealed partial class FleetModelGrain(
         return state.State.Batches;
     }
 
-    private async Task WriteAsync(FleetModelState next)
-    {
-        var previous = state.State;
-        state.State = next;
-        try
-        {
-            await state.WriteStateAsync();
-        }
-        catch (Exception ex)
-        {
-            state.State = previous;
-            DeactivateOnIdle();
-            LogWriteFailed(logger, ex, Model);
-            throw new ServiceUnavailableException($"Fleet model {Model}: the change could not be stored; retry.");
-        }
-    }
-
-    [LoggerMessage(EventId = 1501, Level = LogLevel.Warning, Message = "Fleet model {Model}: state write failed")]
-    private static partial void LogWriteFailed(ILogger logger, Exception exception, string model);
+    private Task WriteAsync(FleetModelState next) =>
+        state.WriteOrRestoreAsync(next, this, logger, $"Fleet model {Model}");
 }
 
 /// <summary>What a fleet batch persists (state_name 'fleetBatch').</summary>

@@ -88,25 +88,8 @@ public sealed partial class RecallCampaignGrain(
             s.OpenedAt, affected, completed, affected == 0 ? 0 : Math.Round((double)completed / affected, 4), byProvince);
     }
 
-    private async Task WriteAsync(RecallState next)
-    {
-        var previous = state.State;
-        state.State = next;
-        try
-        {
-            await state.WriteStateAsync();
-        }
-        catch (Exception ex)
-        {
-            state.State = previous;
-            DeactivateOnIdle();
-            LogWriteFailed(logger, ex, CampaignId);
-            throw new ServiceUnavailableException($"Recall campaign {CampaignId}: the change could not be stored; retry.");
-        }
-    }
-
-    [LoggerMessage(EventId = 1503, Level = LogLevel.Warning, Message = "Recall campaign {CampaignId}: state write failed")]
-    private static partial void LogWriteFailed(ILogger logger, Exception exception, string campaignId);
+    private Task WriteAsync(RecallState next) =>
+        state.WriteOrRestoreAsync(next, this, logger, $"Recall campaign {CampaignId}");
 }
 
 /// <summary>What a recall campaign persists (state_name 'recall').</summary>

@@ -31,19 +31,8 @@ public sealed partial class RecallRegistryGrain(
             return;
         }
 
-        var previous = state.State;
-        state.State = previous with { Campaigns = previous.Campaigns.Add(campaign).Sort((a, b) => string.CompareOrdinal(a.CampaignId, b.CampaignId)) };
-        try
-        {
-            await state.WriteStateAsync();
-        }
-        catch (Exception ex)
-        {
-            state.State = previous;
-            DeactivateOnIdle();
-            LogWriteFailed(logger, ex);
-            throw new ServiceUnavailableException("The recall registry could not store the campaign; retry.");
-        }
+        var campaigns = state.State.Campaigns.Add(campaign).Sort((a, b) => string.CompareOrdinal(a.CampaignId, b.CampaignId));
+        await state.WriteOrRestoreAsync(state.State with { Campaigns = campaigns }, this, logger, "Recall registry");
 
         _scopes = [.. state.State.Campaigns.Select(Scoped)];
     }
@@ -67,9 +56,6 @@ public sealed partial class RecallRegistryGrain(
     private static (string, RecallScope) Scoped(RecallDefinition c) =>
         (c.CampaignId, new RecallScope(
             c.Models.WithComparer(StringComparer.Ordinal), c.Batches.WithComparer(StringComparer.Ordinal), c.Vins.WithComparer(StringComparer.Ordinal)));
-
-    [LoggerMessage(EventId = 1502, Level = LogLevel.Warning, Message = "Recall registry: state write failed")]
-    private static partial void LogWriteFailed(ILogger logger, Exception exception);
 }
 
 /// <summary>What the recall registry persists (state_name 'recallRegistry').</summary>
