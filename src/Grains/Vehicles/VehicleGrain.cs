@@ -1,6 +1,7 @@
 using System.Collections.Immutable;
 using AfterSales.Domain.Warranty;
 using AfterSales.Grains.Common;
+using AfterSales.Grains.Recalls;
 using AfterSales.Interfaces.Common;
 using AfterSales.Interfaces.Network;
 using AfterSales.Interfaces.Recalls;
@@ -21,6 +22,7 @@ public sealed partial class VehicleGrain(
     [PersistentState("vehicle", GrainStorage.Name)] IPersistentState<VehicleState> state,
     IOptions<VehicleOptions> options,
     [FromKeyedServices(BusinessClock.Key)] TimeProvider time,
+    RecallCatalog recalls,
     ILogger<VehicleGrain> logger) : Grain, IVehicleGrain
 {
     private readonly VehicleOptions _options = options.Value;
@@ -139,31 +141,15 @@ public sealed partial class VehicleGrain(
     }
 
     /// <summary>
-    /// The campaigns covering this vehicle that no recall visit has completed yet. The registry is asked every time
-    /// (one in-memory lookup), so a campaign opened a moment ago shows at once, whenever the vehicle was registered.
+    /// The campaigns covering this vehicle that no recall visit has completed yet. The silo's recall catalog answers
+    /// in memory; the registry pushes every new campaign to it before the opening is acknowledged, so a campaign
+    /// opened a moment ago shows at once, whenever the vehicle was registered. Only when the catalog cannot be
+    /// trusted (not yet synced, or out of touch with the registry) is the registry asked directly.
     /// </summary>
     private async Task<IReadOnlyList<string>> OpenRecallsAsync(VehicleState current)
     {
         var identity = current.Identity!;
-        ImmutableArray<string> covering;
-        try
-        {
-            covering = await GrainFactory.GetGrain<IRecallRegistryGrain>(RecallRegistry.Key).MatchAsync(Vin, identity.Model, identity.Batch);
-            _lastCovering = covering;
-        }
-        catch (Exception ex) when (_lastCovering is { } known)
-        {
-            // The registry is unreachable (say, it must be re-activated while the database is down): an active
-            // vehicle keeps answering with the campaigns it last heard of rather than failing the read.
-            LogRegistryUnavailable(logger, ex, Vin);
-            covering = known;
-        }
-        catch (Exception ex) when (ex is not ServiceUnavailableException)
-        {
-            LogRegistryUnavailable(logger, ex, Vin);
-            throw new ServiceUnavailableException($"Vehicle {Vin}: the recall registry could not be asked; retry.");
-        }
-
+        var covering = recalls.Match(Vin, identity.Model, identity.Batch) ?? await AskRegistryAsync(identity);
         if (covering.IsEmpty)
         {
             return [];
@@ -174,6 +160,28 @@ public sealed partial class VehicleGrain(
             .Select(v => v.Visit.RecallCampaignId!)
             .ToHashSet(StringComparer.Ordinal);
         return [.. covering.Where(id => !completed.Contains(id))];
+    }
+
+    private async Task<ImmutableArray<string>> AskRegistryAsync(VehicleIdentity identity)
+    {
+        try
+        {
+            var covering = await GrainFactory.GetGrain<IRecallRegistryGrain>(RecallRegistry.Key).MatchAsync(Vin, identity.Model, identity.Batch);
+            _lastCovering = covering;
+            return covering;
+        }
+        catch (Exception ex) when ((recalls.Match(Vin, identity.Model, identity.Batch, evenIfStale: true) ?? _lastCovering) is { } known)
+        {
+            // The registry is unreachable (say, it must be re-activated while the database is down): keep answering
+            // with the campaigns last heard of rather than failing the read.
+            LogRegistryUnavailable(logger, ex, Vin);
+            return known;
+        }
+        catch (Exception ex) when (ex is not ServiceUnavailableException)
+        {
+            LogRegistryUnavailable(logger, ex, Vin);
+            throw new ServiceUnavailableException($"Vehicle {Vin}: the recall registry could not be asked; retry.");
+        }
     }
 
     /// <summary>Adds a registered vehicle to its batch in the fleet index (idempotent, so replays add it again safely).</summary>

@@ -33,7 +33,32 @@ public interface IRecallRegistryGrain : IGrainWithStringKey
 
     [Alias("GetCampaignIds"), Orleans.Concurrency.AlwaysInterleave, Orleans.Concurrency.ReadOnly]
     Task<ImmutableArray<string>> GetCampaignIdsAsync();
+
+    /// <summary>
+    /// Subscribes (or renews) a silo's recall catalog for change notifications and returns the campaigns when the
+    /// catalog's version is behind, or null when it is current. Silos call it every few seconds.
+    /// </summary>
+    [Alias("Sync"), Orleans.Concurrency.AlwaysInterleave]
+    Task<RecallCatalogSnapshot?> SyncAsync(SiloAddress silo, IRecallCatalogObserver catalog, int knownVersion);
 }
+
+/// <summary>
+/// A silo's copy of the open campaigns, so a warranty read matches campaigns in memory instead of calling the one
+/// registry grain (a hot spot every read in the cluster would otherwise go through). The registry pushes each new
+/// campaign to every subscribed catalog before the campaign's opening is acknowledged.
+/// </summary>
+[Alias("AfterSales.IRecallCatalogObserver")]
+public interface IRecallCatalogObserver : IGrainObserver
+{
+    [Alias("Update")]
+    Task UpdateAsync(RecallCatalogSnapshot snapshot);
+}
+
+/// <summary>The open campaigns at a version (campaigns are only ever added, so the version is their count).</summary>
+[GenerateSerializer, Immutable, Alias("AfterSales.RecallCatalogSnapshot")]
+public sealed record class RecallCatalogSnapshot(
+    [property: Id(0)] int Version,
+    [property: Id(1)] ImmutableArray<RecallDefinition> Campaigns);
 
 /// <summary>
 /// The registered vehicles of one production batch (key: the batch). Campaigns covering the batch subscribe to it;

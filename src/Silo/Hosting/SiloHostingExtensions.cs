@@ -1,5 +1,7 @@
+using AfterSales.Grains.Recalls;
 using AfterSales.Silo.Persistence;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Npgsql;
@@ -37,6 +39,10 @@ public static class SiloHostingExtensions
     public static IServiceCollection AddAfterSalesGrainServices(this IServiceCollection services, Microsoft.Extensions.Configuration.IConfiguration configuration)
     {
         services.AddAfterSalesPolicies(configuration);
+        services.TryAddSingleton(TimeProvider.System);
+        services.AddSingleton<RecallCatalog>();
+        services.AddSingleton<RecallCatalogSync>();
+        services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>>(provider => provider.GetRequiredService<RecallCatalogSync>());
         return services;
     }
 

@@ -1,5 +1,8 @@
+using AfterSales.Grains.Recalls;
 using AfterSales.Integration.Tests.Infrastructure;
+using AfterSales.Interfaces.Recalls;
 using AfterSales.Interfaces.Vehicles;
+using Microsoft.Extensions.DependencyInjection;
 using AfterSales.Silo.Hosting;
 using Microsoft.Extensions.Configuration;
 using Orleans.TestingHost;
@@ -50,5 +53,30 @@ public sealed class TestClusterTests : IAsyncLifetime
 
         var rows = await TestDatabase.ScalarAsync<long>(_connectionString, "SELECT count(*) FROM grain_state WHERE state_name = 'vehicle'");
         Assert.Equal(vins.Count, rows);
+    }
+
+    [Fact]
+    public async Task OpeningARecall_ReachesEverySilosCatalogBeforeItIsAcknowledged_SoVehiclesOnBothSilosShowItAtOnce()
+    {
+        var vins = Enumerable.Range(0, 30).Select(_ => TestVins.Next()).ToList();
+        foreach (var vin in vins)
+        {
+            var vehicle = _cluster.Client.GetGrain<IVehicleGrain>(vin);
+            Assert.True((await vehicle.RegisterAsync(new RegisterVehicle(vin, "Q5-catalog", "B7", new DateOnly(2026, 1, 5), Powertrain.Ice, 150_000m), null)).Succeeded);
+            Assert.Empty((await vehicle.GetWarrantyAsync(null, null)).Value!.OpenRecalls);
+        }
+
+        var catalogs = _cluster.Silos.Select(s => s.ServiceProvider.GetRequiredService<RecallCatalog>()).ToList();
+        var opened = await _cluster.Client.GetGrain<IRecallCampaignGrain>("RC-CATALOG-1")
+            .OpenAsync(new OpenRecall("brake hose chafing", "replace hose", ["Q5-catalog"], [], []));
+
+        Assert.True(opened.Succeeded, opened.Refusal?.Detail);
+        // Both silos' copies hold the campaign the moment the opening is acknowledged (no waiting for a renewal).
+        Assert.All(catalogs, catalog => Assert.Equal(["RC-CATALOG-1"], catalog.Match(vins[0], "Q5-catalog", "B7")!.Value.ToArray()));
+        Assert.All(catalogs, catalog => Assert.Empty(catalog.Match(vins[0], "other-model", "other-batch")!.Value));
+        foreach (var vin in vins)
+        {
+            Assert.Equal(["RC-CATALOG-1"], (await _cluster.Client.GetGrain<IVehicleGrain>(vin).GetWarrantyAsync(null, null)).Value!.OpenRecalls);
+        }
     }
 }
