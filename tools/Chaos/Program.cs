@@ -50,6 +50,13 @@ var gaps = times.Zip(times.Skip(1), (a, b) => (Start: a, Length: b - a)).ToList(
 var longest = gaps.MaxBy(g => g.Length);
 var longestGap = longest.Length;
 var gapsOverTarget = gaps.Count(g => g.Length > options.MaxGap);
+// The longest silence that follows each kill (until the next one), to tell one slow failover from a pattern.
+var afterKills = kills.Select((k, i) =>
+{
+    var until = i + 1 < kills.Count ? kills[i + 1].At : loadEnded;
+    return gaps.Where(g => g.Start + g.Length > k.At && g.Start < until).Select(g => g.Length).DefaultIfEmpty(TimeSpan.Zero).Max();
+}).ToList();
+var medianAfterKill = afterKills.Count == 0 ? TimeSpan.Zero : afterKills.Order().ElementAt(afterKills.Count / 2);
 var availability = load.Operations == 0 ? 0 : 100.0 * (load.Operations - load.FailedOperations) / load.Operations;
 var passed = ledger.Lost == 0 && ledger.Doubled == 0 && longestGap <= options.MaxGap && ledger.Acknowledged > 0;
 
@@ -61,6 +68,7 @@ var report = new StringBuilder()
     .AppendLine(CultureInfo.InvariantCulture, $"| acknowledged | {ledger.Acknowledged} |")
     .AppendLine(CultureInfo.InvariantCulture, $"| availability (succeeded within {options.RetryBudget.TotalSeconds:F0} s retry budget) | {availability:F2} % |")
     .AppendLine(CultureInfo.InvariantCulture, $"| longest gap without an acknowledgement | {longestGap.TotalSeconds:F2} s from t = {longest.Start.TotalSeconds:F1} s (target ≤ {options.MaxGap.TotalSeconds:F0} s; {gapsOverTarget} gap(s) over it) |")
+    .AppendLine(CultureInfo.InvariantCulture, $"| longest gap after each kill | {string.Join(", ", afterKills.Select(g => g.TotalSeconds.ToString("F2", CultureInfo.InvariantCulture)))} s (median {medianAfterKill.TotalSeconds:F2} s) |")
     .AppendLine(CultureInfo.InvariantCulture, $"| kills at | {string.Join(", ", kills.Select(k => $"{k.At.TotalSeconds:F1} s (silo {k.Silo + 1})"))} |")
     .AppendLine(CultureInfo.InvariantCulture, $"| acknowledged but lost | {ledger.Lost} |")
     .AppendLine(CultureInfo.InvariantCulture, $"| stored more than once | {ledger.Doubled} |")
