@@ -29,6 +29,7 @@ LABELS = {
     "cold-warranty": "warranty GET, cold (first touch after a silo restart)",
     "odometer-system": "odometer POST through the system (durable)",
     "odometer-raw": "odometer upsert, raw Npgsql (durable)",
+    "nearby": "stations/nearby through the system (50 km, random point)",
 }
 ORDER = list(LABELS)
 
@@ -101,6 +102,7 @@ def main():
     ap.add_argument("--commit", required=True)
     ap.add_argument("--elapsed", type=int, required=True)
     ap.add_argument("--vehicles", type=int, required=True)
+    ap.add_argument("--stations", type=int, default=0)
     ap.add_argument("--duration", type=int, required=True)
     ap.add_argument("--repeat", type=int, required=True)
     ap.add_argument("--connections", required=True)
@@ -159,6 +161,7 @@ def main():
     w(f"| command | `{a.command.strip()}` — took {a.elapsed // 60} min {a.elapsed % 60} s in all |")
     w(f"| load generator | `wrk -t2 -c{{{','.join(map(str, connections))}}} -d{a.duration}s --timeout 10s --latency` (scripts in `bench/lua/`), median of {a.repeat} run(s) per figure (cold reads: 1) |")
     w(f"| data set | {int(load.get('vehicles', 0)):,} vehicles, {int(load.get('visits', 0)):,} visits (1–4 each: first maintenance, maintenance, repairs, some under warranty); loaded through `POST /api/vehicles/bulk` in {load.get('seconds', '?')} s ({int(load.get('rate', 0)):,} vehicles/s) and into the baseline's tables by binary COPY |")
+    w(f"| stations | {a.stations:,} service stations registered through `PUT /api/stations/{{code}}`, scattered over 22–42° N, 103–122° E (about 20 within 50 km of a point) |")
     w(f"| warm-up pass | one warranty GET per vehicle: {int(warm.get('rate', 0)):,} vehicles/s; same answer from system and baseline for {check.get('equal', '?')} of {check.get('compared', '?')} VINs compared |")
     w("")
     w("Everything shares the same 2 cores: PostgreSQL, one silo (**Orleans dashboard off**: `Cluster__DashboardEnabled=false`;")
@@ -174,6 +177,8 @@ def main():
     w("- **odometer (system)**: `POST /api/vehicles/{vin}/odometer`, increasing readings; acknowledged only after the")
     w("  grain state is written to PostgreSQL. **odometer (raw)**: the baseline's single-statement")
     w("  `INSERT … ON CONFLICT DO UPDATE` with the never-backwards check in SQL. Same wrk script, same concurrency.")
+    w("- **nearby**: `GET /api/stations/nearby?latitude=&longitude=&radiusKm=50` around a random point of the station")
+    w("  area (the stations' geo index answers; no target, measured so it cannot regress unseen).")
     w("")
     w("The wrk commands, per connection count C (API = the API host, BASE = the baseline, VINS = the shuffled VIN list):")
     w("")
@@ -186,6 +191,7 @@ def main():
     w(f"{opts} -s bench/lua/odometer.lua API -- VINS 2 KM_BASE       # durable writes, system")
     w(f"{opts} -s bench/lua/odometer.lua BASE -- VINS 2 KM_BASE      # durable writes, raw upsert")
     w(f"{opts} -s bench/lua/cold.lua API -- VINS 2 1 0.9N            # cold reads, after a silo restart")
+    w(f"{opts} -s bench/lua/nearby.lua API -- POINTS                 # stations/nearby, random point, 50 km")
     w("```")
     w("")
     w("## Results")

@@ -2,8 +2,9 @@
 # Benchmarks AfterSales.Actors against what a user would build instead (bench/Baseline: ASP.NET Core reading
 # PostgreSQL per request), in one run on this machine: its own PostgreSQL, one silo and the API host in
 # Release, a generated fleet loaded through the bulk API, then wrk at several concurrencies.
-#   bench/run.sh [--vehicles N] [--duration S] [--connections "16 64 256"] [--repeat R] [--smoke] [--no-doc]
+#   bench/run.sh [--vehicles N] [--stations N] [--duration S] [--connections "16 64 256"] [--repeat R] [--smoke] [--no-doc]
 #     --vehicles N       fleet size (default 200000; smoke 500)
+#     --stations N       service stations for the stations/nearby figure (default 5000; smoke 200)
 #     --duration S       seconds per wrk run (default 15; smoke 1)
 #     --connections L    wrk connection counts (default "16 64 256"; smoke "16")
 #     --repeat R         runs per read/write figure, the median is reported (default 3; smoke 1)
@@ -16,25 +17,27 @@ root="$PWD"
 source scripts/postgres.sh
 
 command_line="bench/run.sh $*"
-vehicles=""; duration=""; connections=""; repeat=""; smoke=""; write_doc=1
+vehicles=""; stations=""; duration=""; connections=""; repeat=""; smoke=""; write_doc=1
 while [ $# -gt 0 ]; do
   case "$1" in
     --vehicles) vehicles="${2:-}"; shift 2 ;;
+    --stations) stations="${2:-}"; shift 2 ;;
     --duration) duration="${2:-}"; shift 2 ;;
     --connections) connections="${2:-}"; shift 2 ;;
     --repeat) repeat="${2:-}"; shift 2 ;;
     --smoke) smoke=1; shift ;;
     --no-doc) write_doc=""; shift ;;
-    -h|--help) sed -n '2,13p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) sed -n '2,14p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "unknown argument: $1 (try --help)" >&2; exit 2 ;;
   esac
 done
 if [ -n "$smoke" ]; then
-  vehicles="${vehicles:-500}"; duration="${duration:-1}"; connections="${connections:-16}"; repeat="${repeat:-1}"; warmup=1
+  vehicles="${vehicles:-500}"; stations="${stations:-200}"; duration="${duration:-1}"; connections="${connections:-16}"; repeat="${repeat:-1}"; warmup=1
 else
-  vehicles="${vehicles:-200000}"; duration="${duration:-15}"; connections="${connections:-16 64 256}"; repeat="${repeat:-3}"; warmup=3
+  vehicles="${vehicles:-200000}"; stations="${stations:-5000}"; duration="${duration:-15}"; connections="${connections:-16 64 256}"; repeat="${repeat:-3}"; warmup=3
 fi
 [[ "$vehicles" =~ ^[1-9][0-9]*$ ]] || { echo "--vehicles must be a positive number (was '$vehicles')" >&2; exit 2; }
+[[ "$stations" =~ ^[1-9][0-9]*$ ]] || { echo "--stations must be a positive number (was '$stations')" >&2; exit 2; }
 [[ "$duration" =~ ^[1-9][0-9]*$ ]] || { echo "--duration must be a positive number of seconds (was '$duration')" >&2; exit 2; }
 [[ "$repeat" =~ ^[1-9]$ ]] || { echo "--repeat must be 1-9 (was '$repeat')" >&2; exit 2; }
 for c in $connections; do [[ "$c" =~ ^[1-9][0-9]*$ ]] || { echo "--connections must be numbers (was '$connections')" >&2; exit 2; }; done
@@ -147,6 +150,10 @@ dotnet "$loader" --api "$api" --postgres "$ConnectionStrings__Postgres" --vehicl
 vins="$work/vins.txt"
 cp "$vins" "$results/vins.txt"
 
+step "registering $stations service stations (PUT /api/stations/{code})"
+dotnet "$loader" stations --api "$api" --stations "$stations" --out "$work" | tee "$results/stations.txt" || fail "registering stations failed"
+points="$work/points.txt"
+
 # Measured on grains activated the way they normally are — from storage — not on the bulk import's activations.
 step "restarting the silo: every vehicle is read from storage on first touch from here on"
 stop_silo; start_silo
@@ -247,6 +254,14 @@ for c in $connections; do
   measure vehicle "$c" 1 "$api" vehicle.lua "$vins"
 done
 
+step "stations/nearby over $stations stations (${repeat} x ${duration} s per figure)"
+warm_up -s "$root/bench/lua/nearby.lua" "$api" -- "$points"
+for run in $(seq 1 "$repeat"); do
+  for c in $connections; do
+    measure nearby "$c" "$run" "$api" nearby.lua "$points"
+  done
+done
+
 step "durable writes: odometer readings through the system vs raw Npgsql upserts (${repeat} x ${duration} s per figure)"
 km_base=1000000
 warm_up -s "$root/bench/lua/odometer.lua" "$api" -- "$vins" 2 "$km_base"
@@ -274,7 +289,7 @@ step "stopping"
 elapsed=$(( $(date +%s) - started_at ))
 git_commit="$(git rev-parse --short HEAD)$(git diff --quiet HEAD -- src bench 2>/dev/null || echo '+uncommitted')"
 python3 "$root/bench/report.py" --results "$results" --command "$command_line" --commit "$git_commit" --elapsed "$elapsed" \
-  --vehicles "$vehicles" --duration "$duration" --repeat "$repeat" --connections "$connections" \
+  --vehicles "$vehicles" --stations "$stations" --duration "$duration" --repeat "$repeat" --connections "$connections" \
   ${write_doc:+--doc "$root/docs/benchmarks.md"} | tee "$results/report.txt"
 echo "raw results: $results"
 echo "BENCH DONE in ${elapsed} s"

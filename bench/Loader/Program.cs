@@ -8,9 +8,16 @@ using Npgsql;
 // AfterSales.Bench.Loader warm --api URL --baseline URL --vins FILE [--concurrency C] [--compare K]
 //   Asks every VIN's warranty once (activates every vehicle grain) and checks that the system and the baseline
 //   give the same answer for the first K VINs.
+// AfterSales.Bench.Loader stations --api URL --stations N --out DIR [--seed S] [--concurrency C]
+//   Registers N service stations and writes DIR/points.txt (query points) for bench/lua/nearby.lua.
 if (args.Length > 0 && args[0] == "warm")
 {
     return await WarmPass.RunAsync(args[1..]);
+}
+
+if (args.Length > 0 && args[0] == "stations")
+{
+    return await StationSet.RunAsync(args[1..]);
 }
 
 var options = Args.Parse(args);

@@ -24,6 +24,7 @@ public sealed class BenchSmokeTests
         "RESULT odometer-system ",
         "RESULT odometer-raw ",
         "RESULT cold-warranty ",
+        "RESULT nearby ",
         "RATIO warranty GET / constant JSON ceiling",
         "RATIO warranty GET / database-per-request baseline",
         "RATIO durable writes: system / raw Npgsql upserts",
