@@ -27,7 +27,7 @@ while [ $# -gt 0 ]; do
     --repeat) repeat="${2:-}"; shift 2 ;;
     --smoke) smoke=1; shift ;;
     --no-doc) write_doc=""; shift ;;
-    -h|--help) sed -n '2,14p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) sed -n '2,13p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "unknown argument: $1 (try --help)" >&2; exit 2 ;;
   esac
 done

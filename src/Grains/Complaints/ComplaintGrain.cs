@@ -280,27 +280,10 @@ public sealed partial class ComplaintGrain(
     }
 
     /// <summary>Makes <paramref name="next"/> durable, then current. On failure the previous state stays and the grain reloads.</summary>
-    private async Task CommitAsync(ComplaintGrainState next)
-    {
-        var previous = state.State;
-        state.State = next;
-        try
-        {
-            await state.WriteStateAsync();
-        }
-        catch (Exception ex)
-        {
-            state.State = previous;
-            DeactivateOnIdle();
-            LogWriteFailed(logger, ex, Id);
-            throw new ServiceUnavailableException($"Complaint {Id}: the change could not be stored and was not applied; retry.");
-        }
-    }
+    private Task CommitAsync(ComplaintGrainState next) =>
+        state.WriteOrRestoreAsync(next, this, logger, $"Complaint {Id}");
 
     private static Refusal NotRegistered() => Refusal.NotFound("No complaint with this id is registered.");
-
-    [LoggerMessage(EventId = 1500, Level = LogLevel.Warning, Message = "Complaint {Id}: state write failed; change not applied")]
-    private static partial void LogWriteFailed(ILogger logger, Exception exception, string id);
 
     [LoggerMessage(EventId = 1501, Level = LogLevel.Information, Message = "Complaint {Id} registered ({Severity}), assigned to station {Station} at {DistanceKm:0.#} km")]
     private static partial void LogRegistered(ILogger logger, string id, string station, double distanceKm, ComplaintSeverity severity);

@@ -144,25 +144,8 @@ public sealed partial class StationGroupGrain(
         }
     }
 
-    private async Task WriteAsync(StationGroupState next)
-    {
-        var previous = state.State;
-        state.State = next;
-        try
-        {
-            await state.WriteStateAsync();
-        }
-        catch (Exception ex)
-        {
-            state.State = previous;
-            DeactivateOnIdle();
-            LogWriteFailed(logger, ex, Key);
-            throw new ServiceUnavailableException($"Station group {Key}: membership could not be stored; retry.");
-        }
-    }
-
-    [LoggerMessage(EventId = 1200, Level = LogLevel.Warning, Message = "Station group {Key}: state write failed")]
-    private static partial void LogWriteFailed(ILogger logger, Exception exception, string key);
+    private Task WriteAsync(StationGroupState next) =>
+        state.WriteOrRestoreAsync(next, this, logger, $"Station group {Key}");
 }
 
 /// <summary>Nearest first; equal distances by code, so every answer is deterministic.</summary>
