@@ -185,17 +185,21 @@ pg_pids() { local main; main="$(head -1 "$pg_dir/postmaster.pid")"; echo "$main"
 # PostgreSQL's backends are listed beforehand (pg_list), outside the measured window.
 pg_list=""
 cpu_sample() {
-  local tags="" files=() pid
-  for pid in $silo_pid:silo $api_pid:api $baseline_pid:baseline $(for p in $pg_list; do echo "$p:pg"; done); do
-    [ -r "/proc/${pid%%:*}/stat" ] && { files+=("/proc/${pid%%:*}/stat"); tags+="${pid} "; }
+  local entry pid stat lines=""
+  for entry in $silo_pid:silo $api_pid:api $baseline_pid:baseline $(for p in $pg_list; do echo "$p:pg"; done); do
+    pid="${entry%%:*}"; [ -n "$pid" ] || continue
+    # A PostgreSQL backend may exit at any moment (its pool closed the connection): read each file once, in this
+    # shell, and skip one that is gone. Handing a vanished file to awk would abort it (mawk exits 2 without output).
+    { read -r stat <"/proc/$pid/stat"; } 2>/dev/null || continue
+    # "tag pid" then the fields after the process name (which may hold spaces): field N of stat stays field N.
+    lines+="${entry#*:} $pid ${stat##*) }"$'\n'
   done
-  awk -v tags="$tags" '
-    BEGIN { n = split(tags, t, " "); for (i = 1; i <= n; i++) { split(t[i], kv, ":"); group[kv[1]] = kv[2] } }
+  printf '%s' "$lines" | awk '
     FILENAME == "/proc/uptime" { up = $1; next }
     FILENAME == "/proc/stat" { if ($1 == "cpu") busy = $2 + $3 + $4 + $7 + $8 + $9; next }
-    { split(FILENAME, parts, "/"); g = group[parts[3]]; if (g == "pg") pg = pg " " parts[3] ":" ($14 + $15); else used[g] += $14 + $15 }
+    { if ($1 == "pg") pg = pg " " $2 ":" ($14 + $15); else used[$1] += $14 + $15 }
     END { printf "%s %d %d %d %d%s\n", up, busy, used["silo"], used["api"], used["baseline"], pg }
-  ' /proc/uptime /proc/stat "${files[@]}" 2>/dev/null
+  ' /proc/uptime /proc/stat -
 }
 # CPU seconds used by this shell's finished children (wrk, measured around its run). `times` must run in this
 # shell, not in a $(...) subshell, which has no finished children of its own.

@@ -17,6 +17,12 @@ public static partial class ErrorHandling
             context.ProblemDetails.Detail ??= FrameworkDetail(context.ProblemDetails.Status, context.HttpContext.Request);
             context.ProblemDetails.Extensions["traceId"] = context.HttpContext.Features.Get<IHttpActivityFeature>()?.Activity?.Id
                 ?? context.HttpContext.TraceIdentifier;
+            // A 500 names its exception in development (and so in the tests' failure messages), never in production.
+            if (context.Exception is { } exception && context.ProblemDetails.Status == StatusCodes.Status500InternalServerError
+                && context.HttpContext.RequestServices.GetRequiredService<IHostEnvironment>().IsDevelopment())
+            {
+                context.ProblemDetails.Extensions["exception"] = $"{exception.GetType().FullName}: {exception.Message}";
+            }
         });
         services.AddExceptionHandler<ClusterUnavailableHandler>();
         return services;
