@@ -47,7 +47,8 @@ await Step.RunAsync("stations", stations, 16, async s =>
 // 2. Vehicles with delivery, readings and repair histories, through the bulk API.
 var now = DateTimeOffset.UtcNow;
 var vehicles = new GeneratedVehicle[options.Vehicles];
-Parallel.For(0, vehicles.Length, i => vehicles[i] = DataSet.Vehicle(options.Seed, i, now));
+// Sold by one of the demo's stations (as dealers), so each vehicle has a region for the recall's progress by province.
+Parallel.For(0, vehicles.Length, i => vehicles[i] = DataSet.Vehicle(options.Seed, i, now) with { DealerCode = stations[i * 7 % stations.Count].Code });
 var bulk = new BulkApi(http);
 await Step.RunAsync("vehicles (bulk, 250 per request)", vehicles.Chunk(250).ToList(), 2, async chunk =>
 {

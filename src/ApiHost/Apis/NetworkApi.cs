@@ -39,7 +39,7 @@ public static class NetworkApi
         var ids = await cluster.GetGrain<IRecallRegistryGrain>(RecallRegistry.Key).GetCampaignIdsAsync();
         var views = await Task.WhenAll(ids.Select(id => cluster.GetGrain<IRecallCampaignGrain>(id).GetAsync()));
         var (affected, completed) = (views.Sum(v => v.Value?.Affected ?? 0), views.Sum(v => v.Value?.Completed ?? 0));
-        return new RecallProgress(affected, completed, affected == 0 ? 0 : Math.Round((double)completed / affected, 4));
+        return RecallProgress.Of(affected, completed);
     }
 
     private static async Task<IResult> GetProvinceAsync(string province, IClusterClient cluster)
@@ -64,10 +64,15 @@ public static class NetworkApi
 }
 
 /// <summary>
-/// Recall progress within a scope. Affected vehicles are counted per campaign, not per province (a vehicle's
-/// province is not known before it visits a station), so a province shows its completions only.
+/// Recall progress within a scope, over the open campaigns. In a province: the covered vehicles sold there (the
+/// selling dealer's province, reported by their batches) and the recalls completed on them. Nationally: every
+/// covered vehicle, including those with no region yet.
 /// </summary>
-public sealed record RecallProgress(long? Affected, long Completed, double? CompletionRate);
+public sealed record RecallProgress(long Affected, long Completed, double CompletionRate)
+{
+    public static RecallProgress Of(long affected, long completed) =>
+        new(affected, completed, affected == 0 ? 0 : Math.Round((double)completed / affected, 4));
+}
 
 /// <summary>A roll-up as GET /api/network/summary and …/provinces/{province} show it.</summary>
 public sealed record NetworkView(
@@ -89,10 +94,10 @@ public sealed record NetworkView(
     public static NetworkView Of(string scope, StationTotals s, IReadOnlyDictionary<string, long>? counters, IReadOnlyDictionary<string, NetworkView>? provinces)
     {
         long Counter(string name) => counters?.GetValueOrDefault(name) ?? 0;
-        var completed = Counter(CounterNames.RecallCompleted);
+
         return new(scope, s.Stations, s.ActiveStations, s.AvailableStations, s.Bays, s.OpenWorkOrders, s.WaitingForParts, s.Utilisation,
             Counter(CounterNames.OpenComplaints), Counter(CounterNames.SlaBreaches), Counter(CounterNames.PartsShortages), Counter(CounterNames.Depots),
-            new RecallProgress(null, completed, null),
+            RecallProgress.Of(Counter(CounterNames.RecallAffected), Counter(CounterNames.RecallCompleted)),
             provinces);
     }
 }

@@ -57,7 +57,7 @@ public static partial class ErrorHandling
     {
         public async ValueTask<bool> TryHandleAsync(HttpContext context, Exception exception, CancellationToken cancellationToken)
         {
-            if (!IsTransient(exception))
+            if (!IsTransient(exception) && !CancelledByCluster(context, exception))
             {
                 return false;
             }
@@ -77,6 +77,13 @@ public static partial class ErrorHandling
                 },
             });
         }
+
+        /// <summary>
+        /// The cluster cancelled the call (say, the target activation was cancelled while it started, and its queued
+        /// requests were rejected with that cancellation). The client did not give up, so it is told to retry.
+        /// </summary>
+        private static bool CancelledByCluster(HttpContext context, Exception exception) =>
+            exception is OperationCanceledException && !context.RequestAborted.IsCancellationRequested;
 
         private static bool IsTransient(Exception exception) => exception switch
         {

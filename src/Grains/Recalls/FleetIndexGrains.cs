@@ -12,9 +12,10 @@ using Microsoft.Extensions.Options;
 namespace AfterSales.Grains.Recalls;
 
 /// <summary>
-/// The registered vehicles of one batch and the campaigns subscribed to it. A batch is a few hundred to a few
-/// thousand vehicles, so its VIN set is small enough to store whole; adding a VIN is idempotent, and each campaign
-/// hears, as the batch's whole contribution, how many vehicles arrived after it subscribed.
+/// The registered vehicles of one batch, their regions, and the campaigns subscribed to it. A batch is a few hundred
+/// to a few thousand vehicles, so its VIN set is small enough to store whole; adding a VIN is idempotent, and each
+/// campaign hears, as the batch's whole contribution, how many vehicles arrived after it subscribed and how many of
+/// its covered vehicles each region holds.
 /// </summary>
 public sealed partial class FleetBatchGrain(
     [PersistentState("fleetBatch", GrainStorage.Name)] IPersistentState<FleetBatchState> state,
@@ -50,17 +51,17 @@ public sealed partial class FleetBatchGrain(
             new CounterContribution($"signal:{Batch}:{repair.FaultCode}", state.State.RepairsRecorded, counters));
     }
 
-    public async Task AddAsync(string vin, string model)
+    public async Task AddAsync(FleetEntry entry)
     {
-        var current = state.State;
-        if (!current.Vins.Contains(vin))
+        var (vin, current) = (entry.Vin, state.State);
+        var next = current;
+        if (!next.Vins.Contains(vin))
         {
-            var next = current;
             if (next.Model is null)
             {
                 // The first vehicle names the batch's model: campaigns over that model cover this batch from now on.
-                var campaigns = await GrainFactory.GetGrain<IFleetModelGrain>(model).AddBatchAsync(Batch);
-                next = next with { Model = model };
+                var campaigns = await GrainFactory.GetGrain<IFleetModelGrain>(entry.Model).AddBatchAsync(Batch);
+                next = next with { Model = entry.Model };
                 foreach (var campaign in campaigns.Where(c => !next.Subscriptions.ContainsKey(c.CampaignId)))
                 {
                     next = next with { Subscriptions = next.Subscriptions.Add(campaign.CampaignId, new BatchSubscription(0, 0, campaign.Vins)) };
@@ -71,31 +72,105 @@ public sealed partial class FleetBatchGrain(
             {
                 Vins = next.Vins.Add(vin),
                 Subscriptions = next.Subscriptions.ToImmutableSortedDictionary(
-                    s => s.Key, s => s.Value.Listed.Contains(vin) ? s.Value : s.Value with { AddedSince = s.Value.AddedSince + 1 }, StringComparer.Ordinal),
+                    s => s.Key,
+                    s => s.Value.ListedOnly || s.Value.Listed.Contains(vin) ? s.Value : s.Value with { AddedSince = s.Value.AddedSince + 1 },
+                    StringComparer.Ordinal),
             };
+        }
+
+        if (entry.Region is { } region && next.Regions.GetValueOrDefault(vin) != region)
+        {
+            next = next with { Regions = next.Regions.SetItem(vin, region), Revision = next.Revision + 1 };
+        }
+
+        // A campaign covering the vehicle that this batch does not follow lists the VIN: follow it for that VIN.
+        foreach (var campaignId in entry.Campaigns)
+        {
+            if (!next.Subscriptions.TryGetValue(campaignId, out var held))
+            {
+                next = next with
+                {
+                    Subscriptions = next.Subscriptions.Add(campaignId, new BatchSubscription(0, 0, ImmutableSortedSet.Create(StringComparer.Ordinal, vin), ListedOnly: true)),
+                    Revision = next.Revision + 1,
+                };
+            }
+            else if (held.ListedOnly && !held.Listed.Contains(vin))
+            {
+                next = next with
+                {
+                    Subscriptions = next.Subscriptions.SetItem(campaignId, held with { Listed = held.Listed.Add(vin) }),
+                    Revision = next.Revision + 1,
+                };
+            }
+        }
+
+        if (!ReferenceEquals(next, current))
+        {
             await WriteAsync(next);
         }
 
-        // Reported even when the VIN was known: the caller may be retrying after a report failed.
+        // Reported even when nothing changed: the caller may be retrying after a report failed.
         await ReportAsync();
     }
 
     public async Task<long> SubscribeAsync(string campaignId, ImmutableSortedSet<string> listedVins)
     {
-        if (!state.State.Subscriptions.TryGetValue(campaignId, out var subscription))
+        if (!state.State.Subscriptions.TryGetValue(campaignId, out var subscription) || subscription.ListedOnly)
         {
+            // A campaign followed so far for its listed VINs only (a vehicle told us first) now covers the whole batch.
             var coveredNow = state.State.Vins.Count(v => !listedVins.Contains(v));
             subscription = new BatchSubscription(coveredNow, 0, listedVins);
-            await WriteAsync(state.State with { Subscriptions = state.State.Subscriptions.Add(campaignId, subscription) });
+            await WriteAsync(state.State with { Subscriptions = state.State.Subscriptions.SetItem(campaignId, subscription), Revision = state.State.Revision + 1 });
+            await ReportAsync();
         }
 
         return subscription.AtSubscription;
     }
 
-    private Task ReportAsync() => Task.WhenAll(state.State.Subscriptions.Select(s =>
-        GrainFactory.GetGrain<ICounterRollupGrain>(RecallCounters.Scope(s.Key)).ReportAsync(new CounterContribution(
-            "batch:" + Batch, state.State.Vins.Count,
-            ImmutableSortedDictionary.CreateRange(StringComparer.Ordinal, [KeyValuePair.Create(CounterNames.RecallAffected, s.Value.AddedSince)])))));
+    /// <summary>
+    /// The batch's whole contribution to each campaign it follows (vehicles registered since the subscription, and the
+    /// covered vehicles by region), and to each province (its covered vehicles there, summed over the campaigns).
+    /// Versions grow with every vehicle added and every region or listing learned.
+    /// </summary>
+    private Task ReportAsync()
+    {
+        var current = state.State;
+        var version = current.Vins.Count + current.Revision;
+        var reports = new List<Task>();
+        var byProvince = new SortedDictionary<string, long>(StringComparer.Ordinal);
+        foreach (var (campaignId, subscription) in current.Subscriptions)
+        {
+            var counters = new SortedDictionary<string, long>(StringComparer.Ordinal) { [CounterNames.RecallAffected] = subscription.AddedSince };
+            foreach (var (province, count) in RegionsOf(current, subscription))
+            {
+                counters[RecallCounters.AffectedInPrefix + province] = count;
+                byProvince[province] = byProvince.GetValueOrDefault(province) + count;
+            }
+
+            reports.Add(GrainFactory.GetGrain<ICounterRollupGrain>(RecallCounters.Scope(campaignId)).ReportAsync(
+                new CounterContribution("batch:" + Batch, version, counters.ToImmutableSortedDictionary(StringComparer.Ordinal))));
+        }
+
+        foreach (var (province, count) in byProvince)
+        {
+            reports.Add(GrainFactory.GetGrain<ICounterRollupGrain>(RollupScopes.Province(province)).ReportAsync(new CounterContribution(
+                "recallBatch:" + Batch, version,
+                ImmutableSortedDictionary.CreateRange(StringComparer.Ordinal, [KeyValuePair.Create(CounterNames.RecallAffected, count)]))));
+        }
+
+        return Task.WhenAll(reports);
+    }
+
+    /// <summary>The campaign's vehicles in this batch with a known region, counted by region.</summary>
+    private static IEnumerable<KeyValuePair<string, long>> RegionsOf(FleetBatchState batch, BatchSubscription subscription)
+    {
+        IEnumerable<string> covered = subscription.ListedOnly ? subscription.Listed.Where(batch.Vins.Contains) : batch.Vins;
+        return covered
+            .Select(vin => batch.Regions.GetValueOrDefault(vin))
+            .OfType<string>()
+            .GroupBy(region => region, StringComparer.Ordinal)
+            .Select(g => KeyValuePair.Create(g.Key, (long)g.Count()));
+    }
 
     private Task WriteAsync(FleetBatchState next) =>
         state.WriteOrRestoreAsync(next, this, logger, $"Fleet batch {Batch}");
@@ -141,6 +216,12 @@ public sealed record FleetBatchState
 
     public ImmutableSortedSet<string> Vins { get; init; } = ImmutableSortedSet.Create<string>(StringComparer.Ordinal);
 
+    /// <summary>The region (selling dealer's province) of each delivered vehicle whose dealer is a registered station.</summary>
+    public ImmutableSortedDictionary<string, string> Regions { get; init; } = ImmutableSortedDictionary.Create<string, string>(StringComparer.Ordinal);
+
+    /// <summary>Changes other than added vehicles (regions, listings): with the vehicle count, the version of the batch's reports.</summary>
+    public long Revision { get; init; }
+
     public ImmutableSortedDictionary<string, BatchSubscription> Subscriptions { get; init; } =
         ImmutableSortedDictionary.Create<string, BatchSubscription>(StringComparer.Ordinal);
 
@@ -151,8 +232,12 @@ public sealed record FleetBatchState
     public long RepairsRecorded { get; init; }
 }
 
-/// <summary>A campaign's view of a batch: vehicles covered when it subscribed, vehicles added since, its listed VINs (counted by the campaign itself).</summary>
-public sealed record BatchSubscription(long AtSubscription, long AddedSince, ImmutableSortedSet<string> Listed);
+/// <summary>
+/// A campaign's view of a batch. Covering the batch: vehicles covered when it subscribed, vehicles added since, and
+/// the campaign's listed VINs (counted by the campaign itself). <paramref name="ListedOnly"/>: the campaign covers only
+/// <paramref name="Listed"/>, the VINs of this batch it lists, followed for their regions.
+/// </summary>
+public sealed record BatchSubscription(long AtSubscription, long AddedSince, ImmutableSortedSet<string> Listed, bool ListedOnly = false);
 
 /// <summary>What a fleet model persists (state_name 'fleetModel').</summary>
 public sealed record FleetModelState

@@ -14,13 +14,37 @@ namespace AfterSales.Grains.Recalls;
 /// the fleet index (which counts the vehicles covered then, and reports those registered later) and adds itself to
 /// the registry the vehicles consult. Completions arrive as events from the completing stations into the
 /// campaign's counter roll-up, so the progress answer is live and costs the same for 10 or 500,000 vehicles.
+/// Listed VINs are not known to any batch the campaign subscribes: after the opening is acknowledged, a timer (kept
+/// going by a reminder across restarts) asks each listed vehicle to tell its batch, so the split by region counts it.
 /// </summary>
 public sealed partial class RecallCampaignGrain(
     [PersistentState("recall", GrainStorage.Name)] IPersistentState<RecallState> state,
     [FromKeyedServices(BusinessClock.Key)] TimeProvider time,
-    ILogger<RecallCampaignGrain> logger) : Grain, IRecallCampaignGrain
+    ILogger<RecallCampaignGrain> logger) : Grain, IRecallCampaignGrain, IRemindable
 {
+    private const string ResolveReminder = "listed-regions";
+
+    /// <summary>Listed vehicles asked at once, and between two writes of the progress.</summary>
+    private const int ResolveChunk = 64;
+
+    private IGrainTimer? _resolveTimer;
+
     private string CampaignId => this.GetPrimaryKeyString();
+
+    public override async Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        await base.OnActivateAsync(cancellationToken);
+        if (!PendingListed(state.State).IsEmpty)
+        {
+            StartResolving();
+        }
+    }
+
+    public Task ReceiveReminder(string reminderName, TickStatus status)
+    {
+        // Activation started the timer when VINs were pending; with none left, the reminder is no longer needed.
+        return PendingListed(state.State).IsEmpty ? StopResolvingAsync() : Task.CompletedTask;
+    }
 
     public async Task<Outcome<RecallView>> OpenAsync(OpenRecall command)
     {
@@ -43,6 +67,7 @@ public sealed partial class RecallCampaignGrain(
 
             if (current.Open)
             {
+                await KeepResolvingAsync();
                 return Outcome<RecallView>.Created(await ViewAsync());
             }
         }
@@ -61,8 +86,68 @@ public sealed partial class RecallCampaignGrain(
 
         var coveredAtOpening = await Task.WhenAll(batches.Select(b => GrainFactory.GetGrain<IFleetBatchGrain>(b).SubscribeAsync(CampaignId, definition.Vins)));
         await GrainFactory.GetGrain<IRecallRegistryGrain>(RecallRegistry.Key).AddAsync(definition);
-        await WriteAsync(state.State with { Open = true, AffectedAtOpening = coveredAtOpening.Sum() + definition.Vins.Count });
+        await WriteAsync(state.State with { Open = true, AffectedAtOpening = coveredAtOpening.Sum() + definition.Vins.Count, PendingListed = definition.Vins });
+        await KeepResolvingAsync();
         return Outcome<RecallView>.Created(await ViewAsync());
+    }
+
+    public async Task<int> ResolveListedRegionsAsync()
+    {
+        var pending = PendingListed(state.State);
+        while (!pending.IsEmpty)
+        {
+            var chunk = pending.Take(ResolveChunk).ToList();
+            await Task.WhenAll(chunk.Select(vin => GrainFactory.GetGrain<Interfaces.Vehicles.IVehicleGrain>(vin).JoinListedRecallAsync(CampaignId)));
+            pending = pending.Except(chunk);
+            await WriteAsync(state.State with { PendingListed = pending });
+        }
+
+        await StopResolvingAsync();
+        return 0;
+    }
+
+    /// <summary>Listed VINs not yet asked to tell their batch (all of them for a campaign opened before this was kept).</summary>
+    private static ImmutableSortedSet<string> PendingListed(RecallState s) =>
+        !s.Open ? ImmutableSortedSet<string>.Empty : s.PendingListed ?? s.Definition!.Vins;
+
+    /// <summary>The reminder outlives this activation; the timer does the work now.</summary>
+    private async Task KeepResolvingAsync()
+    {
+        if (PendingListed(state.State).IsEmpty)
+        {
+            return;
+        }
+
+        await this.RegisterOrUpdateReminder(ResolveReminder, TimeSpan.FromMinutes(1), TimeSpan.FromMinutes(1));
+        StartResolving();
+    }
+
+    /// <summary>Works through the pending VINs now, and every 10 s after a failure, until none is left.</summary>
+    private void StartResolving() => _resolveTimer ??= this.RegisterGrainTimer(
+        static async (grain, _) => await grain.TryResolveAsync(),
+        this,
+        new GrainTimerCreationOptions(TimeSpan.Zero, TimeSpan.FromSeconds(10)) { Interleave = false });
+
+    private async Task TryResolveAsync()
+    {
+        try
+        {
+            await ResolveListedRegionsAsync();
+        }
+        catch (Exception ex)
+        {
+            LogResolveFailed(logger, ex, CampaignId);
+        }
+    }
+
+    private async Task StopResolvingAsync()
+    {
+        _resolveTimer?.Dispose();
+        _resolveTimer = null;
+        if (await this.GetReminder(ResolveReminder) is { } reminder)
+        {
+            await this.UnregisterReminder(reminder);
+        }
     }
 
     public async Task<Outcome<RecallView>> GetAsync()
@@ -81,15 +166,43 @@ public sealed partial class RecallCampaignGrain(
         var s = state.State;
         var affected = s.AffectedAtOpening + counters[CounterNames.RecallAffected];
         var completed = counters[CounterNames.RecallCompleted];
-        var byProvince = counters.Counters
-            .Where(c => c.Key.StartsWith(RecallCounters.CompletedInPrefix, StringComparison.Ordinal))
-            .ToImmutableSortedDictionary(c => c.Key[RecallCounters.CompletedInPrefix.Length..], c => c.Value, StringComparer.Ordinal);
+        var byProvince = RecallProgressByRegion.Of(counters.Counters, affected);
         return new RecallView(CampaignId, s.Description, s.Remedy, [.. s.Definition!.Models], [.. s.Definition.Batches], s.Definition.Vins.Count,
-            s.OpenedAt, affected, completed, affected == 0 ? 0 : Math.Round((double)completed / affected, 4), byProvince);
+            s.OpenedAt, affected, completed, affected == 0 ? 0 : Math.Round((double)completed / affected, 4), byProvince, PendingListed(s).Count);
     }
 
     private Task WriteAsync(RecallState next) =>
         state.WriteOrRestoreAsync(next, this, logger, $"Recall campaign {CampaignId}");
+
+    [LoggerMessage(EventId = 1500, Level = LogLevel.Warning, Message = "Recall campaign {CampaignId}: telling the listed vehicles' batches failed; trying again")]
+    private static partial void LogResolveFailed(ILogger logger, Exception exception, string campaignId);
+}
+
+/// <summary>
+/// A campaign's progress by region from its roll-up's counters: <c>affected:{province}</c> from the batches,
+/// <c>completed:{province}</c> from the vehicles; what no region accounts for is <see cref="RecallCounters.Unassigned"/>.
+/// </summary>
+public static class RecallProgressByRegion
+{
+    public static ImmutableSortedDictionary<string, RecallRegionProgress> Of(IReadOnlyDictionary<string, long> counters, long affected)
+    {
+        var regional = Prefixed(counters, RecallCounters.AffectedInPrefix);
+        var completed = Prefixed(counters, RecallCounters.CompletedInPrefix);
+        var unassigned = affected - regional.Values.Sum();
+        if (unassigned > 0)
+        {
+            regional[RecallCounters.Unassigned] = unassigned;
+        }
+
+        return regional.Keys.Union(completed.Keys).ToImmutableSortedDictionary(
+            region => region,
+            region => RecallRegionProgress.Of(regional.GetValueOrDefault(region), completed.GetValueOrDefault(region)),
+            StringComparer.Ordinal);
+    }
+
+    private static Dictionary<string, long> Prefixed(IReadOnlyDictionary<string, long> counters, string prefix) =>
+        counters.Where(c => c.Key.StartsWith(prefix, StringComparison.Ordinal) && c.Value != 0)
+            .ToDictionary(c => c.Key[prefix.Length..], c => c.Value, StringComparer.Ordinal);
 }
 
 /// <summary>What a recall campaign persists (state_name 'recall').</summary>
@@ -110,4 +223,7 @@ public sealed record RecallState
 
     /// <summary>Vehicles covered when the campaign opened: the listed VINs plus the covered batches' vehicles then.</summary>
     public long AffectedAtOpening { get; init; }
+
+    /// <summary>Listed VINs whose vehicles have not yet been asked to tell their batch; null for a campaign stored before this was kept.</summary>
+    public ImmutableSortedSet<string>? PendingListed { get; init; }
 }

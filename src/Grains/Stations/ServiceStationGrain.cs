@@ -226,7 +226,10 @@ public sealed partial class ServiceStationGrain(
         return Task.FromResult(belongs ? StationDecisions.ToSummary(current, Code) : null);
     }
 
-    /// <summary>Appends the completed work order to the vehicle's archive (idempotent by visit id), then marks it archived.</summary>
+    /// <summary>
+    /// Appends the completed work order to the vehicle's archive (idempotent by visit id), then marks it archived. A recall
+    /// visit completes the campaign on the vehicle, which reports it in its own region.
+    /// </summary>
     private async Task<Outcome<WorkOrderView>> ArchiveAsync(WorkOrderView order, string? idempotencyKey, string fingerprint)
     {
         var appended = await GrainFactory.GetGrain<IVehicleGrain>(order.Vin).AppendVisitAsync(StationDecisions.ToVisit(order), null);
@@ -237,11 +240,6 @@ public sealed partial class ServiceStationGrain(
             {
                 Detail = $"Work order {order.Id} is completed at the station, but vehicle {order.Vin} refused the visit: {refusal.Detail} Complete it again once that is resolved.",
             };
-        }
-
-        if (order.Kind == VisitKind.Recall && order.RecallCampaignId is { } campaignId)
-        {
-            await ReportRecallCompletedAsync(order.Vin, campaignId);
         }
 
         await ReportToMonthlyGradeAsync(order, appended.Value!);
@@ -264,21 +262,6 @@ public sealed partial class ServiceStationGrain(
         return warranty.Value!.OpenRecalls.Contains(command.RecallCampaignId)
             ? null
             : Refusal.Conflict($"Vehicle {command.Vin} has no open recall {command.RecallCampaignId}: the campaign does not cover it, is not open, or was already completed on it.");
-    }
-
-    /// <summary>
-    /// Tells the campaign and the station's province that the recall was done on the vehicle. Final contributions
-    /// keyed by the VIN, so completing again (a retry) never counts twice.
-    /// </summary>
-    private Task ReportRecallCompletedAsync(string vin, string campaignId)
-    {
-        var province = state.State.Registry!.Province;
-        var one = ImmutableSortedDictionary.CreateRange(StringComparer.Ordinal, [KeyValuePair.Create(CounterNames.RecallCompleted, 1L)]);
-        return Task.WhenAll(
-            GrainFactory.GetGrain<ICounterRollupGrain>(RecallCounters.Scope(campaignId)).ReportAsync(new CounterContribution(
-                vin, 1, one.Add(RecallCounters.CompletedInPrefix + province, 1), Final: true)),
-            GrainFactory.GetGrain<ICounterRollupGrain>(RollupScopes.Province(province)).ReportAsync(new CounterContribution(
-                $"{RecallCounters.Scope(campaignId)}:{vin}", 1, one, Final: true)));
     }
 
     /// <summary>

@@ -40,9 +40,12 @@ public sealed partial class VehicleGrain(
         await IndexAsync(await ExecuteAsync(nameof(RegisterAsync), command, idempotencyKey, created: true,
             s => VehicleDecisions.Register(s, command, Vin, Today)));
 
-    public Task<Outcome<VehicleView>> DeliverAsync(DeliverVehicle command, string? idempotencyKey) =>
-        ExecuteAsync(nameof(DeliverAsync), command, idempotencyKey, created: false,
-            s => VehicleDecisions.Deliver(s, command, Today, Now, _options.BusinessUtcOffset));
+    public async Task<Outcome<VehicleView>> DeliverAsync(DeliverVehicle command, string? idempotencyKey)
+    {
+        var region = await RegionOfAsync(command);
+        return await IndexAsync(await ExecuteAsync(nameof(DeliverAsync), command, idempotencyKey, created: false,
+            s => InRegion(VehicleDecisions.Deliver(s, command, Today, Now, _options.BusinessUtcOffset), region)));
+    }
 
     public Task<Outcome<VehicleView>> RecordOdometerAsync(RecordOdometer command, string? idempotencyKey) =>
         ExecuteAsync(nameof(RecordOdometerAsync), command, idempotencyKey, created: false,
@@ -56,9 +59,47 @@ public sealed partial class VehicleGrain(
         ExecuteAsync(nameof(EndLifeAsync), command, idempotencyKey, created: false,
             s => VehicleDecisions.EndLife(s, command, Now, Today, _options));
 
-    public async Task<Outcome<VehicleView>> ImportAsync(VehicleImport import, string? idempotencyKey) =>
-        await IndexAsync(await ExecuteAsync(nameof(ImportAsync), import, idempotencyKey, created: true,
-            s => VehicleDecisions.Import(s, import, Vin, Today, Now, _options)));
+    public async Task<Outcome<VehicleView>> ImportAsync(VehicleImport import, string? idempotencyKey)
+    {
+        var region = import.Delivery is { } delivery ? await RegionOfAsync(delivery) : null;
+        var outcome = await IndexAsync(await ExecuteAsync(nameof(ImportAsync), import, idempotencyKey, created: true,
+            s => InRegion(VehicleDecisions.Import(s, import, Vin, Today, Now, _options), region)));
+        if (outcome.Succeeded)
+        {
+            await Task.WhenAll(import.Visits.Select(ReportRecallDoneAsync));
+        }
+
+        return outcome;
+    }
+
+    public async Task JoinListedRecallAsync(string campaignId)
+    {
+        if (state.State.Identity is not { } identity)
+        {
+            DeactivateIfUnregistered();
+            return;
+        }
+
+        await GrainFactory.GetGrain<IFleetBatchGrain>(identity.Batch).AddAsync(new FleetEntry(Vin, identity.Model, state.State.Region, [campaignId]));
+    }
+
+    /// <summary>
+    /// The selling dealer's province, which is the vehicle's region in recall progress. Asked only when the delivery
+    /// will be decided (registered, not yet delivered); a dealer that is not a registered station gives no region.
+    /// </summary>
+    private async Task<string?> RegionOfAsync(DeliverVehicle delivery)
+    {
+        if (state.State.DealerCode is not null || string.IsNullOrWhiteSpace(delivery.DealerCode))
+        {
+            return state.State.Region;
+        }
+
+        var dealer = await GrainFactory.GetGrain<Interfaces.Stations.IServiceStationGrain>(delivery.DealerCode.Trim().ToUpperInvariant()).GetAsync();
+        return dealer.Value?.Province;
+    }
+
+    private static Decision InRegion(Decision decision, string? region) =>
+        decision.Next is { } next && next.Region is null && region is not null ? decision with { Next = next with { Region = region } } : decision;
 
     public async Task<Outcome<RepairRecordView>> AppendVisitAsync(CompletedVisit visit, string? idempotencyKey)
     {
@@ -82,8 +123,29 @@ public sealed partial class VehicleGrain(
             await CommitAsync(Remember(next, idempotencyKey, fingerprint, null, view, created: false));
         }
 
-        await ReportRepairAsync(entry!.Visit);
+        await Task.WhenAll(ReportRepairAsync(entry!.Visit), ReportRecallDoneAsync(entry.Visit));
         return Outcome<RepairRecordView>.Ok(view);
+    }
+
+    /// <summary>
+    /// A recall visit completes the campaign on this vehicle: a final contribution keyed by the VIN to the campaign
+    /// (counted in the vehicle's region) and to that province, so appending or importing it again counts nothing twice.
+    /// </summary>
+    private Task ReportRecallDoneAsync(CompletedVisit visit)
+    {
+        if (visit.Kind != VisitKind.Recall || visit.RecallCampaignId is not { } campaignId)
+        {
+            return Task.CompletedTask;
+        }
+
+        var region = state.State.Region;
+        var one = ImmutableSortedDictionary.CreateRange(StringComparer.Ordinal, [KeyValuePair.Create(CounterNames.RecallCompleted, 1L)]);
+        var toCampaign = GrainFactory.GetGrain<ICounterRollupGrain>(RecallCounters.Scope(campaignId)).ReportAsync(
+            new CounterContribution(Vin, 1, one.Add(RecallCounters.CompletedInPrefix + (region ?? RecallCounters.Unassigned), 1), Final: true));
+        return region is null
+            ? toCampaign
+            : Task.WhenAll(toCampaign, GrainFactory.GetGrain<ICounterRollupGrain>(RollupScopes.Province(region)).ReportAsync(
+                new CounterContribution($"{RecallCounters.Scope(campaignId)}:{Vin}", 1, one, Final: true)));
     }
 
     /// <summary>
@@ -184,12 +246,16 @@ public sealed partial class VehicleGrain(
         }
     }
 
-    /// <summary>Adds a registered vehicle to its batch in the fleet index (idempotent, so replays add it again safely).</summary>
+    /// <summary>
+    /// Adds a registered vehicle to its batch in the fleet index with its region and the campaigns covering it
+    /// (idempotent, so replays add it again safely).
+    /// </summary>
     private async Task<Outcome<VehicleView>> IndexAsync(Outcome<VehicleView> outcome)
     {
         if (outcome.Succeeded && state.State.Identity is { } identity)
         {
-            await GrainFactory.GetGrain<IFleetBatchGrain>(identity.Batch).AddAsync(Vin, identity.Model);
+            var campaigns = recalls.Match(Vin, identity.Model, identity.Batch) ?? await AskRegistryAsync(identity);
+            await GrainFactory.GetGrain<IFleetBatchGrain>(identity.Batch).AddAsync(new FleetEntry(Vin, identity.Model, state.State.Region, campaigns));
         }
 
         return outcome;

@@ -88,7 +88,8 @@ public static class VehicleMapping
             state.ReplacesVin,
             state.ReplacedByVin,
             state.EndedOn,
-            state.PreviousOwners.Length);
+            state.PreviousOwners.Length,
+            state.Region);
     }
 
     public static WarrantyView ToView(this WarrantyAssessment assessment, VehicleState state, IReadOnlyList<string> openRecalls) => new(

@@ -26,6 +26,9 @@ public sealed record VehicleState
 
     public string? DealerCode { get; init; }
 
+    /// <summary>The selling dealer's province at delivery (null before delivery or when the dealer is not a registered station): recall progress by region counts the vehicle there.</summary>
+    public string? Region { get; init; }
+
     public DateOnly? InvoiceDate { get; init; }
 
     public DateOnly? DeliveryDate { get; init; }

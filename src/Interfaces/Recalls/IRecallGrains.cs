@@ -15,9 +15,16 @@ public interface IRecallCampaignGrain : IGrainWithStringKey
     [Alias("Open")]
     Task<Outcome<RecallView>> OpenAsync(OpenRecall command);
 
-    /// <summary>Affected, completed, completion rate and completions by province, live.</summary>
+    /// <summary>Affected, completed, completion rate and the same by province, live.</summary>
     [Alias("Get"), Orleans.Concurrency.AlwaysInterleave]
     Task<Outcome<RecallView>> GetAsync();
+
+    /// <summary>
+    /// Finishes telling the listed VINs' batches about the campaign (which a timer does in the background after the
+    /// opening) and returns how many listed VINs are still to be told: 0 once every one was reached.
+    /// </summary>
+    [Alias("ResolveListedRegions")]
+    Task<int> ResolveListedRegionsAsync();
 }
 
 /// <summary>The open campaigns and what they cover (key <c>all</c>); vehicles ask it which campaigns apply to them.</summary>
@@ -68,9 +75,11 @@ public sealed record class RecallCatalogSnapshot(
 [Alias("AfterSales.IFleetBatchGrain")]
 public interface IFleetBatchGrain : IGrainWithStringKey
 {
-    /// <summary>Adds a registered vehicle (idempotent).</summary>
+    /// <summary>
+    /// Adds a registered vehicle, or updates it (its region once delivered, campaigns that list it); idempotent.
+    /// </summary>
     [Alias("Add")]
-    Task AddAsync(string vin, string model);
+    Task AddAsync(FleetEntry entry);
 
     /// <summary>
     /// Subscribes a campaign (idempotent) and returns how many of the batch's vehicles it covered at subscription,
@@ -86,6 +95,18 @@ public interface IFleetBatchGrain : IGrainWithStringKey
     [Alias("RecordRepair")]
     Task RecordRepairAsync(FleetRepair repair);
 }
+
+/// <summary>
+/// A vehicle as its batch sees it: its region (the selling dealer's province; null until delivered) and the open
+/// campaigns covering it. A campaign the batch does not follow yet covers the vehicle by listing its VIN: the batch
+/// then follows it for the VINs so listed, to count them in the campaign's split by province.
+/// </summary>
+[GenerateSerializer, Immutable, Alias("AfterSales.FleetEntry")]
+public sealed record class FleetEntry(
+    [property: Id(0)] string Vin,
+    [property: Id(1)] string Model,
+    [property: Id(2)] string? Region,
+    [property: Id(3)] ImmutableArray<string> Campaigns);
 
 /// <summary>A completed repair as the fleet index sees it.</summary>
 [GenerateSerializer, Immutable, Alias("AfterSales.FleetRepair")]
@@ -139,7 +160,22 @@ public sealed record class RecallView(
     [property: Id(7)] long Affected,
     [property: Id(8)] long Completed,
     [property: Id(9)] double CompletionRate,
-    [property: Id(10)] IReadOnlyDictionary<string, long> ByProvince);
+    [property: Id(10)] IReadOnlyDictionary<string, RecallRegionProgress> ByProvince,
+    [property: Id(11)] int RegionsPending);
+
+/// <summary>
+/// A campaign's progress in one region: the covered vehicles sold there (by the selling dealer's province) and those
+/// of them completed. <see cref="RecallCounters.Unassigned"/> holds the vehicles with no region yet.
+/// </summary>
+[GenerateSerializer, Immutable, Alias("AfterSales.RecallRegionProgress")]
+public sealed record class RecallRegionProgress(
+    [property: Id(0)] long Affected,
+    [property: Id(1)] long Completed,
+    [property: Id(2)] double CompletionRate)
+{
+    public static RecallRegionProgress Of(long affected, long completed) =>
+        new(affected, completed, affected == 0 ? 0 : Math.Round((double)completed / affected, 4));
+}
 
 /// <summary>The registry's key: one registry for the whole network.</summary>
 public static class RecallRegistry
@@ -153,6 +189,15 @@ public static class RecallCounters
     /// <summary>The counter roll-up scope of a campaign: <c>recall:{campaignId}</c>.</summary>
     public static string Scope(string campaignId) => "recall:" + campaignId;
 
-    /// <summary>Completions by the province of the completing station: <c>completed:{province}</c>.</summary>
+    /// <summary>Completions by the vehicle's region (its selling dealer's province): <c>completed:{province}</c>.</summary>
     public const string CompletedInPrefix = "completed:";
+
+    /// <summary>Covered vehicles by region, reported by their batches: <c>affected:{province}</c>.</summary>
+    public const string AffectedInPrefix = "affected:";
+
+    /// <summary>
+    /// The region of covered vehicles not yet delivered, sold by a dealer that is not a registered station, or
+    /// listed but not registered (or not yet reached): the campaign's affected count less the regions' sum.
+    /// </summary>
+    public const string Unassigned = "unassigned";
 }

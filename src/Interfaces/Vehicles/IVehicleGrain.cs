@@ -49,4 +49,11 @@ public interface IVehicleGrain : IGrainWithStringKey
     /// <summary>The repair archive, newest first.</summary>
     [Alias("GetHistory")]
     Task<Outcome<IReadOnlyList<RepairRecordView>>> GetHistoryAsync();
+
+    /// <summary>
+    /// A campaign that lists this VIN asks the vehicle to tell its batch (with its region), so the campaign's
+    /// split by province counts it. Idempotent; an unregistered VIN does nothing (it tells its batch on registration).
+    /// </summary>
+    [Alias("JoinListedRecall")]
+    Task JoinListedRecallAsync(string campaignId);
 }

@@ -82,7 +82,8 @@ public sealed record class VehicleView(
     [property: Id(14)] string? ReplacesVin,
     [property: Id(15)] string? ReplacedByVin,
     [property: Id(16)] DateOnly? EndedOn,
-    [property: Id(17)] int PreviousOwners);
+    [property: Id(17)] int PreviousOwners,
+    [property: Id(18)] string? Region = null);
 
 /// <summary>A whole vehicle at once (bulk loads): registration, optional delivery, latest reading and past visits.</summary>
 [GenerateSerializer, Immutable, Alias("AfterSales.VehicleImport")]

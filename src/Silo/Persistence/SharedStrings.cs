@@ -23,7 +23,7 @@ public sealed class SharedStrings : JsonConverter<string>
     public static readonly IReadOnlySet<string> PropertyNames = new HashSet<string>(StringComparer.Ordinal)
     {
         "Model", "Batch", "DealerCode", "StationCode", "FaultCode", "WorkDone", "Appraiser", "PartNo",
-        "MainPartReplaced", "RecallCampaignId",
+        "MainPartReplaced", "RecallCampaignId", "Region",
     };
 
     private readonly ConcurrentDictionary<string, string> _pool = new(StringComparer.Ordinal);
