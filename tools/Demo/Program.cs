@@ -125,6 +125,9 @@ await DemoExtras.RunAsync(api, options, stations, vehicles, random);
 using var summary = JsonDocument.Parse(await http.GetStringAsync("/api/network/summary"));
 Console.WriteLine($"demo: done in {total.Elapsed.TotalMinutes:0.0} min. The network view (GET /api/network/summary):");
 Console.WriteLine(JsonSerializer.Serialize(summary.RootElement, new JsonSerializerOptions { WriteIndented = true }));
+using var recall = JsonDocument.Parse(await http.GetStringAsync($"/api/recalls/{campaignId}"));
+Console.WriteLine($"demo: the recall's progress by the vehicles' regions (GET /api/recalls/{campaignId}):");
+Console.WriteLine(JsonSerializer.Serialize(recall.RootElement, new JsonSerializerOptions { WriteIndented = true }));
 return Step.Failures == 0 ? 0 : 1;
 
 /// <summary>Command-line options.</summary>
