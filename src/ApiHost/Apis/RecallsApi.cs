@@ -18,7 +18,7 @@ public static class RecallsApi
             .WithMetadata(new Microsoft.AspNetCore.Mvc.RequestSizeLimitAttribute(MaxRecallBodyBytes))
             .Accepts<RecallRequest>("application/json").Produces<RecallView>(StatusCodes.Status201Created);
         group.MapGet("/{campaignId}", GetAsync).WithName("GetRecall")
-            .WithSummary("Live progress: affected, completed, completionRate, completions by province.").Produces<RecallView>();
+            .WithSummary("Live progress: affected, completed, completionRate, and the same per region (the selling dealer's province; 'unassigned' for vehicles with none); regionsPending.").Produces<RecallView>();
         return group;
     }
 
