@@ -288,7 +288,10 @@ public sealed partial class ComplaintGrain(
     [LoggerMessage(EventId = 1501, Level = LogLevel.Information, Message = "Complaint {Id} registered ({Severity}), assigned to station {Station} at {DistanceKm:0.#} km")]
     private static partial void LogRegistered(ILogger logger, string id, string station, double distanceKm, ComplaintSeverity severity);
 
-    [LoggerMessage(EventId = 1502, Level = LogLevel.Warning, Message = "Complaint {Id}: SLA clock {Clock} breached (due {DueAt:O}, recorded {BreachedAt:O})")]
+    /// <summary>The event a recorded breach is logged with (after it is durable).</summary>
+    public const int BreachEventId = 1502;
+
+    [LoggerMessage(EventId = BreachEventId, Level = LogLevel.Warning, Message = "Complaint {Id}: SLA clock {Clock} breached (due {DueAt:O}, recorded {BreachedAt:O})")]
     private static partial void LogBreach(ILogger logger, string id, SlaClockKind clock, DateTimeOffset dueAt, DateTimeOffset breachedAt);
 
     [LoggerMessage(EventId = 1503, Level = LogLevel.Warning, Message = "Complaint {Id}: checking the SLA clocks failed; the reminder retries")]

@@ -67,21 +67,19 @@ internal static class Complaints
     public static string[] Breaches(JsonElement card) =>
         [.. card.GetProperty("sla").GetProperty("breaches").EnumerateArray().Select(b => b.GetProperty("clock").GetString()!)];
 
-    /// <summary>Polls the card until it shows <paramref name="count"/> breaches (they are recorded by the grain's own timer, asynchronously).</summary>
-    public static async Task<JsonElement> AwaitBreachesAsync(HttpClient http, string id, int count)
+    /// <summary>
+    /// Awaits the silo's log of the complaint's <paramref name="count"/>-th breach (recorded by the grain's own timer
+    /// or reminder, after it is durable), then reads the card: that read queues behind the turn that recorded the
+    /// breach, so the card and the roll-ups it reports to already show it.
+    /// </summary>
+    public static async Task<JsonElement> AwaitBreachesAsync(LogSignals logs, HttpClient http, string id, int count)
     {
-        var deadline = DateTime.UtcNow.AddSeconds(30);
-        while (true)
-        {
-            var card = await CardAsync(http, id);
-            if (Breaches(card).Length >= count || DateTime.UtcNow > deadline)
-            {
-                return card;
-            }
-
-            await Task.Delay(25);
-        }
+        await logs.WaitForAsync(BreachOf(id), count, TimeSpan.FromSeconds(30), $"breach {count} of complaint {id}");
+        return await CardAsync(http, id);
     }
+
+    public static Func<LogEvent, bool> BreachOf(string id) =>
+        e => e.EventId == AfterSales.Grains.Complaints.ComplaintGrain.BreachEventId && e.Message.StartsWith($"Complaint {id}:", StringComparison.Ordinal);
 
     public static async Task<CounterTotals> CountersAsync(ClusterFixture fixture, string scope) =>
         await fixture.Api.Services.GetRequiredService<IClusterClient>().GetGrain<ICounterRollupGrain>(scope).GetCountersAsync();

@@ -12,6 +12,9 @@ public sealed class ClusterFixture : IAsyncLifetime
 
     public FakeTimeProvider Clock { get; } = new(Start);
 
+    /// <summary>The silo's warnings, for a test to await one.</summary>
+    public LogSignals Logs { get; } = new();
+
     public string ConnectionString { get; private set; } = "";
 
     public string ClusterId { get; } = $"test-{Guid.NewGuid():N}"[..20];
@@ -25,7 +28,7 @@ public sealed class ClusterFixture : IAsyncLifetime
     public async Task InitializeAsync()
     {
         ConnectionString = await TestDatabase.CreateAsync("cluster");
-        Silo = await SiloHost.StartAsync(ConnectionString, ClusterId, Clock, dashboard: true);
+        Silo = await SiloHost.StartAsync(ConnectionString, ClusterId, Clock, dashboard: true, logs: Logs);
         // Tests fire thousands of requests as one caller; the rate limit has a test of its own.
         Api = new ApiFactory(ConnectionString, ClusterId, settings: new Dictionary<string, string> { ["Auth:PermitsPerSecond"] = "1000000" });
         // Operators may call every route; role-specific behaviour is tested with clients of other roles.

@@ -30,7 +30,8 @@ public sealed class SiloHost : IAsyncDisposable
     public IServiceProvider Services => _host.Services;
 
     public static async Task<SiloHost> StartAsync(
-        string connectionString, string clusterId, FakeTimeProvider? businessClock = null, bool dashboard = false, IReadOnlyDictionary<string, string?>? extraSettings = null)
+        string connectionString, string clusterId, FakeTimeProvider? businessClock = null, bool dashboard = false, IReadOnlyDictionary<string, string?>? extraSettings = null,
+        LogSignals? logs = null)
     {
         var siloPort = FreePorts.Next();
         var gatewayPort = FreePorts.Next();
@@ -47,6 +48,10 @@ public sealed class SiloHost : IAsyncDisposable
         builder.Configuration.AddInMemoryCollection(extraSettings ?? new Dictionary<string, string?>());
         builder.Logging.ClearProviders();
         builder.Logging.AddSimpleConsole().SetMinimumLevel(LogLevel.Warning);
+        if (logs is not null)
+        {
+            builder.Logging.AddProvider(logs);
+        }
         var settings = ClusterSettings.Load(builder.Configuration);
         builder.AddAfterSalesSilo(settings);
         if (businessClock is not null)

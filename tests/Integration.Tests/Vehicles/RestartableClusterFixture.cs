@@ -34,6 +34,9 @@ public class RestartableClusterFixture : IAsyncLifetime
 
     public FakeTimeProvider Clock { get; } = new(ClusterFixture.Start);
 
+    /// <summary>The warnings of every silo this fixture started, for a test to await one.</summary>
+    public LogSignals Logs { get; } = new();
+
     public string ConnectionString { get; private set; } = "";
 
     public string ClusterId { get; } = $"restart-{Guid.NewGuid():N}"[..20];
@@ -53,7 +56,7 @@ public class RestartableClusterFixture : IAsyncLifetime
     public async Task InitializeAsync()
     {
         ConnectionString = await TestDatabase.CreateAsync("restart");
-        Silo = await SiloHost.StartAsync(ConnectionString, ClusterId, Clock, extraSettings: SiloSettings);
+        Silo = await SiloHost.StartAsync(ConnectionString, ClusterId, Clock, extraSettings: SiloSettings, logs: Logs);
         Api = new ApiFactory(ConnectionString, ClusterId, services =>
         {
             services.AddSingleton<IClusterConnectionStatusObserver>(Gateways);
@@ -72,7 +75,7 @@ public class RestartableClusterFixture : IAsyncLifetime
         await Silo.DisposeAsync();
         await WaitAsync(Gateways.ConnectionLost, timeout, "the API host's client to notice that the silo has gone");
         whileStopped?.Invoke();
-        Silo = await SiloHost.StartAsync(ConnectionString, ClusterId, Clock, extraSettings: SiloSettings);
+        Silo = await SiloHost.StartAsync(ConnectionString, ClusterId, Clock, extraSettings: SiloSettings, logs: Logs);
         await WaitAsync(Gateways.Reconnected, timeout, "the API host's client to connect to the new silo's gateway");
         var newSilo = Silo.Services.GetRequiredService<ILocalSiloDetails>().SiloAddress;
         using var cancel = new CancellationTokenSource(timeout);
