@@ -80,17 +80,17 @@ public sealed class RecallCampaignTests(ClusterFixture fixture)
         var (north, south) = ($"North{tag}", $"South{tag}");
         var harbin = await StationAsync(Http, north, 45.75, 126.63, bays: 4);
         var guangzhou = await StationAsync(Http, south, 23.13, 113.26, bays: 4);
-        await CompleteRecallAsync(harbin, covered[0], campaign);
-        await CompleteRecallAsync(harbin, covered[^2], campaign);
-        await CompleteRecallAsync(guangzhou, listed, campaign);
+        await RecallWork.CompleteAsync(Http, harbin, covered[0], campaign);
+        await RecallWork.CompleteAsync(Http, harbin, covered[^2], campaign);
+        await RecallWork.CompleteAsync(Http, guangzhou, listed, campaign);
 
         Assert.DoesNotContain(campaign, await OpenRecallsAsync(covered[0]));
         Assert.Contains(campaign, await OpenRecallsAsync(covered[1]));
 
         // The same recall cannot be done twice on a vehicle, nor on a vehicle the campaign does not cover.
-        var again = await ExpectAsync(HttpStatusCode.Conflict, PostAsync(Http, $"/api/stations/{harbin}/work-orders", RecallOrder(covered[0], campaign)));
+        var again = await ExpectAsync(HttpStatusCode.Conflict, PostAsync(Http, $"/api/stations/{harbin}/work-orders", RecallWork.Order(covered[0], campaign)));
         Assert.Contains("no open recall", again.GetProperty("detail").GetString());
-        await ExpectAsync(HttpStatusCode.Conflict, PostAsync(Http, $"/api/stations/{harbin}/work-orders", RecallOrder(notCovered, campaign)));
+        await ExpectAsync(HttpStatusCode.Conflict, PostAsync(Http, $"/api/stations/{harbin}/work-orders", RecallWork.Order(notCovered, campaign)));
 
         Assert.Equal(0, await fixture.Api.Services.GetRequiredService<IClusterClient>().GetGrain<IRecallCampaignGrain>(campaign).ResolveListedRegionsAsync());
         progress = await ExpectAsync(HttpStatusCode.OK, GetAsync(Http, $"/api/recalls/{campaign}"));
@@ -157,19 +157,6 @@ public sealed class RecallCampaignTests(ClusterFixture fixture)
         var warranty = await ExpectAsync(HttpStatusCode.OK, GetAsync(Http, $"/api/vehicles/{vin}/warranty"));
         return [.. warranty.GetProperty("openRecalls").EnumerateArray().Select(e => e.GetString()!)];
     }
-
-    private async Task CompleteRecallAsync(string station, string vin, string campaign)
-    {
-        var order = await ExpectAsync(HttpStatusCode.Created, PostAsync(Http, $"/api/stations/{station}/work-orders", RecallOrder(vin, campaign)));
-        var id = order.GetProperty("id").GetString()!;
-        await MoveAsync(Http, station, id, "start");
-        await MoveAsync(Http, station, id, "complete");
-    }
-
-    private static string RecallOrder(string vin, string campaign) => JsonSerializer.Serialize(new
-    {
-        vin, odometerKm = 1_000, kind = "recall", faultCode = "RCL-1", system = "brakes", description = "recall remedy", recallCampaignId = campaign,
-    });
 
     private static string Registration(string vin, string model, string batch) =>
         JsonSerializer.Serialize(new { vin, model, batch, productionDate = "2026-02-01", powertrain = "ice", price = 300000 });

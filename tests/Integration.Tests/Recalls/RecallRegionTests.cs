@@ -111,7 +111,7 @@ public sealed class RecallRegionTests(ClusterFixture fixture)
         // Only a delivered vehicle takes a visit; a vehicle sold by the unknown dealer is completed with no region.
         foreach (var vehicle in fleet.Where(v => Covered(v) && v.Delivered).Where(_ => random.Next(3) != 0).ToList())
         {
-            await CompleteRecallAsync(workshop, vehicle.Vin, campaign);
+            await RecallWork.CompleteAsync(Http, workshop, vehicle.Vin, campaign);
             vehicle.Completed = true;
         }
 
@@ -152,17 +152,6 @@ public sealed class RecallRegionTests(ClusterFixture fixture)
             Assert.Equal(inProvince.Count, recall.GetProperty("affected").GetInt64());
             Assert.Equal(inProvince.Count(v => v.Completed), recall.GetProperty("completed").GetInt64());
         }
-    }
-
-    private async Task CompleteRecallAsync(string station, string vin, string campaign)
-    {
-        var order = await ExpectAsync(HttpStatusCode.Created, PostAsync(Http, $"/api/stations/{station}/work-orders", JsonSerializer.Serialize(new
-        {
-            vin, odometerKm = 1_000, kind = "recall", faultCode = "RCL-1", system = "body", description = "recall remedy", recallCampaignId = campaign,
-        })));
-        var id = order.GetProperty("id").GetString()!;
-        await MoveAsync(Http, station, id, "start");
-        await MoveAsync(Http, station, id, "complete");
     }
 
     private sealed class Vehicle(string vin, string model, string batch)
