@@ -2,7 +2,8 @@
 # Private PostgreSQL servers for ./run.sh and ./test.sh. Source this file; it defines functions only.
 #   pg_ensure_binaries          find initdb/pg_ctl (install Debian's postgresql package if missing)
 #   pg_start DATA_DIR PORT      initdb on first use, start on 127.0.0.1:PORT, create the database
-#                               (PG_FSYNC=off for throwaway data; PG_SETTINGS adds server options, e.g. "-c shared_buffers=1GB")
+#                               (PG_FSYNC=off for throwaway data; PG_MAX_CONNECTIONS, default 300;
+#                               PG_SETTINGS adds server options, e.g. "-c shared_buffers=1GB")
 #   pg_stop DATA_DIR            stop the server using DATA_DIR
 #   pg_free_port                print a free TCP port on loopback
 # initdb refuses to run as root, so as root the server runs as the 'postgres' system user.
@@ -74,7 +75,7 @@ pg_start() {
     pg_log "already running from $data_dir"
   else
     pg_as_owner "$PG_BIN/pg_ctl" -D "$data_dir" -l "$data_dir/server.log" -w -t 60 \
-      -o "-p $port -k $data_dir/socket -c listen_addresses=127.0.0.1 -c max_connections=300 -c fsync=${PG_FSYNC:-on} ${PG_SETTINGS:-}" \
+      -o "-p $port -k $data_dir/socket -c listen_addresses=127.0.0.1 -c max_connections=${PG_MAX_CONNECTIONS:-300} -c fsync=${PG_FSYNC:-on} ${PG_SETTINGS:-}" \
       start >/dev/null || { pg_log "failed to start; log: $data_dir/server.log"; tail -20 "$data_dir/server.log" >&2; return 1; }
   fi
   local psql=("$PG_BIN/psql" -h 127.0.0.1 -p "$port" -U postgres -d postgres -v ON_ERROR_STOP=1 -qtA)

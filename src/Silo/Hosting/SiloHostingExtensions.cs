@@ -7,6 +7,7 @@ using Microsoft.Extensions.Logging;
 using Npgsql;
 using Orleans.Configuration;
 using Orleans.Dashboard;
+using Orleans.Storage;
 
 namespace AfterSales.Silo.Hosting;
 
@@ -14,6 +15,9 @@ public static class SiloHostingExtensions
 {
     /// <summary>The grain storage provider every grain persists to (<c>[PersistentState(name, StorageName)]</c>).</summary>
     public const string StorageName = AfterSales.Grains.Common.GrainStorage.Name;
+
+    /// <summary>The ADO.NET provider behind <see cref="StorageName"/>; grains use it through <see cref="DatabaseFailureTranslatingStorage"/>.</summary>
+    private const string AdoNetStorageName = StorageName + "-adonet";
 
     /// <summary>Registers a whole production silo: clustering, storage, reminders, dashboard and the grains' services.</summary>
     public static IHostApplicationBuilder AddAfterSalesSilo(this IHostApplicationBuilder builder, ClusterSettings settings)
@@ -75,7 +79,7 @@ public static class SiloHostingExtensions
     /// <summary>Grain state and reminders in PostgreSQL, state stored as readable JSON.</summary>
     public static ISiloBuilder UseAfterSalesPersistence(this ISiloBuilder silo, ClusterSettings settings)
     {
-        silo.AddAdoNetGrainStorage(StorageName, options =>
+        silo.AddAdoNetGrainStorage(AdoNetStorageName, options =>
         {
             options.Invariant = "Npgsql";
             // The provider keeps no session state on its connections, so handing one back to the pool need not
@@ -85,6 +89,9 @@ public static class SiloHostingExtensions
             options.GrainStorageSerializer = new JsonGrainStateSerializer();
             options.DeleteStateOnClear = true;
         });
+        silo.Services.AddKeyedSingleton<IGrainStorage>(StorageName,
+            (services, _) => new DatabaseFailureTranslatingStorage(services.GetRequiredKeyedService<IGrainStorage>(AdoNetStorageName)));
+        silo.AddIncomingGrainCallFilter<DatabaseFailureCallFilter>();
         silo.UseAdoNetReminderService(options =>
         {
             options.Invariant = "Npgsql";
