@@ -106,7 +106,15 @@ public sealed partial class VehicleGrain(
         var fingerprint = RequestFingerprint.Of(nameof(AppendVisitAsync), visit);
         if (Replay(idempotencyKey, fingerprint) is { } replay)
         {
-            return replay.Refusal is { } refused ? refused : Outcome<RepairRecordView>.Ok(replay.Record!);
+            if (replay.Refusal is { } refused)
+            {
+                return refused;
+            }
+
+            // The first attempt may have stored the visit and then failed to report it (the caller got a 503 and
+            // retries): report it again. Reports are final contributions keyed by the visit, so nothing counts twice.
+            await ReportVisitAsync(replay.Record!.Visit);
+            return Outcome<RepairRecordView>.Ok(replay.Record);
         }
 
         var decision = VehicleDecisions.AppendVisit(state.State, visit, Now, _options, out var entry);
@@ -123,9 +131,11 @@ public sealed partial class VehicleGrain(
             await CommitAsync(Remember(next, idempotencyKey, fingerprint, null, view, created: false));
         }
 
-        await Task.WhenAll(ReportRepairAsync(entry!.Visit), ReportRecallDoneAsync(entry.Visit));
+        await ReportVisitAsync(entry!.Visit);
         return Outcome<RepairRecordView>.Ok(view);
     }
+
+    private Task ReportVisitAsync(CompletedVisit visit) => Task.WhenAll(ReportRepairAsync(visit), ReportRecallDoneAsync(visit));
 
     /// <summary>
     /// A recall visit completes the campaign on this vehicle: a final contribution keyed by the VIN to the campaign

@@ -64,4 +64,57 @@ public sealed class DatabaseErrorTests : IAsyncLifetime
         Assert.Equal("5", await TestDatabase.ScalarAsync<string>(_connectionString,
             "SELECT payload->>'odometerKm' FROM grain_state WHERE state_name = 'vehicle' AND grain_key = @vin", ("vin", vin)));
     }
+
+    [Fact]
+    public async Task AVisitStoredWhoseReportFailed_IsReportedByTheRetry_AndCountedOnce()
+    {
+        var vin = await TestFleet.DeliveredVehicleAsync(_http, new DateOnly(2026, 3, 1), model: "QX-RETRY", batch: "B-RETRY");
+        var day = new DateTimeOffset(2026, 4, 10, 9, 0, 0, TimeSpan.FromHours(8));
+        var visit = new
+        {
+            visitId = "RETRY-V1", stationCode = "S-Q", kind = "repair", agreedAt = day, completedAt = day.AddHours(3),
+            mileageKm = 2_000, faultCode = "F-RETRY", system = "brakes", workGrade = "minor", warranty = true,
+        };
+
+        // Roll-ups refuse every write; the vehicle's own row is still written.
+        await TestDatabase.ScalarAsync<object>(_connectionString, """
+            CREATE FUNCTION refuse_rollups() RETURNS trigger LANGUAGE plpgsql AS $$
+            BEGIN
+                IF NEW.state_name = 'counterRollup' THEN RAISE EXCEPTION 'roll-ups are down (test)'; END IF;
+                RETURN NEW;
+            END $$;
+            CREATE TRIGGER refuse_rollups BEFORE INSERT OR UPDATE ON grain_state FOR EACH ROW EXECUTE FUNCTION refuse_rollups();
+            """);
+        try
+        {
+            using var first = await PostVisitAsync(vin, visit, "visit-key-1");
+            Assert.Equal(HttpStatusCode.ServiceUnavailable, first.StatusCode);
+        }
+        finally
+        {
+            await TestDatabase.ScalarAsync<object>(_connectionString, "DROP TRIGGER refuse_rollups ON grain_state; DROP FUNCTION refuse_rollups();");
+        }
+
+        // The visit and its key were stored before the report failed: the retry is a replay of the stored answer.
+        Assert.Equal(1L, await TestDatabase.ScalarAsync<long>(_connectionString,
+            "SELECT jsonb_array_length(payload->'visits')::bigint FROM grain_state WHERE state_name = 'vehicle' AND grain_key = @vin", ("vin", vin)));
+        for (var retry = 0; retry < 2; retry++)
+        {
+            using var again = await PostVisitAsync(vin, visit, "visit-key-1");
+            Assert.Equal(HttpStatusCode.OK, again.StatusCode);
+        }
+
+        using var report = System.Text.Json.JsonDocument.Parse(await _http.GetStringAsync("/api/reports/quality/2026-04"));
+        Assert.Equal(1, report.RootElement.GetProperty("repairs").GetInt64());
+        var byFault = Assert.Single(report.RootElement.GetProperty("byFault").EnumerateArray());
+        Assert.Equal("F-RETRY", byFault.GetProperty("name").GetString());
+        Assert.Equal(1, byFault.GetProperty("repairs").GetInt64());
+    }
+
+    private async Task<HttpResponseMessage> PostVisitAsync(string vin, object visit, string idempotencyKey)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, $"/api/vehicles/{vin}/visits") { Content = JsonContent.Create(visit) };
+        request.Headers.Add("Idempotency-Key", idempotencyKey);
+        return await _http.SendAsync(request);
+    }
 }
