@@ -213,7 +213,7 @@ public static class StationsApi
             errors.Text("vin", body.Vin, 17).ToUpperInvariant(),
             errors.Range("odometerKm", body.OdometerKm, 0, MaxKm),
             kind,
-            errors.Text("faultCode", body.FaultCode, 32, required: kind == VisitKind.Repair),
+            errors.Code("faultCode", body.FaultCode, 32, required: kind == VisitKind.Repair),
             body.System ?? VehicleSystem.Other,
             errors.OptionalText("description", body.Description, 1000),
             errors.Text("recallCampaignId", body.RecallCampaignId, 64, required: kind == VisitKind.Recall),

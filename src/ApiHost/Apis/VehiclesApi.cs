@@ -243,8 +243,8 @@ public static class VehiclesApi
         var vin = errors.Text(prefix + "vin", r.Vin, 17).ToUpperInvariant();
         return new RegisterVehicle(
             vin,
-            errors.Text(prefix + "model", r.Model, 64),
-            errors.Text(prefix + "batch", r.Batch, 64),
+            errors.Code(prefix + "model", r.Model, 64),
+            errors.Code(prefix + "batch", r.Batch, 64),
             errors.Require(prefix + "productionDate", r.ProductionDate),
             errors.Require(prefix + "powertrain", r.Powertrain),
             Price(errors, prefix + "price", r.Price));
@@ -314,7 +314,7 @@ public static class VehiclesApi
             errors.Require(prefix + "agreedAt", r.AgreedAt),
             r.CompletedAt,
             errors.Range(prefix + "mileageKm", r.MileageKm, 0, MaxKm),
-            errors.Text(prefix + "faultCode", r.FaultCode, 32, required: r.Kind == VisitKind.Repair),
+            errors.Code(prefix + "faultCode", r.FaultCode, 32, required: r.Kind == VisitKind.Repair),
             r.System ?? VehicleSystem.Other,
             r.WorkGrade ?? WorkGrade.Minor,
             r.Warranty ?? false,

@@ -43,6 +43,21 @@ public sealed class RequestErrors
         return trimmed;
     }
 
+    /// <summary>
+    /// Text that becomes part of a report's keys (model, batch, fault code): the report joins them with
+    /// <see cref="Interfaces.Reports.QualityCounters.Separator"/>, so a value holding it would land in the wrong rows.
+    /// </summary>
+    public string Code(string field, string? value, int maxLength, bool required = true)
+    {
+        var text = Text(field, value, maxLength, required);
+        if (text.Contains(Interfaces.Reports.QualityCounters.Separator, StringComparison.Ordinal))
+        {
+            Add(field, $"{field} must not contain '{Interfaces.Reports.QualityCounters.Separator}'.");
+        }
+
+        return text;
+    }
+
     public string? OptionalText(string field, string? value, int maxLength) =>
         string.IsNullOrWhiteSpace(value) ? null : Text(field, value, maxLength);
 

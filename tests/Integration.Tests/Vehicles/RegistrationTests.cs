@@ -203,6 +203,9 @@ public sealed class RegistrationTests(ClusterFixture fixture)
     [InlineData("powertrain", "2")]
     [InlineData("model", "42")]
     [InlineData("batch", "\"   \"")]
+    // Model and batch are keys of the quality report, which joins them with '|'.
+    [InlineData("model", "\"ID.4|B2\"")]
+    [InlineData("batch", "\"B2026|01\"")]
     public async Task Register_IllTypedOrOutOfRangeField_Is400NamingTheField(string field, string jsonValue)
     {
         var vin = TestVins.Next();

@@ -149,13 +149,16 @@ public sealed class RepairArchiveTests(ClusterFixture fixture)
         Assert.Empty(await _api.GetHistoryAsync(vin));
     }
 
-    [Fact]
-    public async Task Visit_RepairWithoutFaultCode_Is400NamingFaultCode()
+    [Theory]
+    [InlineData(null)]
+    // Fault codes are keys of the quality report, which joins them with '|'.
+    [InlineData("P0301|P0302")]
+    public async Task Visit_RepairWithoutAUsableFaultCode_Is400NamingFaultCode(string? faultCode)
     {
         var vin = await _api.DeliveredVehicleAsync(_api.Today.AddDays(-20));
         var agreed = VehicleClient.At(_api.Today.AddDays(-2), 10);
 
-        using var response = await _api.PostVisitAsync(vin, VehicleClient.Visit("wo-nofault", agreed, agreed.AddHours(1), 100, faultCode: null));
+        using var response = await _api.PostVisitAsync(vin, VehicleClient.Visit("wo-nofault", agreed, agreed.AddHours(1), 100, faultCode: faultCode));
 
         Assert.Equal(["faultCode"], (await VehicleClient.ReadProblemAsync(response, HttpStatusCode.BadRequest)).Errors.Keys);
         Assert.Empty(await _api.GetHistoryAsync(vin));
