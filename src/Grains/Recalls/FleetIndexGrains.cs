@@ -57,23 +57,25 @@ public sealed partial class FleetBatchGrain(
         var next = current;
         if (!next.Vins.Contains(vin))
         {
-            if (next.Model is null)
+            if (!Holds(next, entry.Model))
             {
-                // The first vehicle names the batch's model: campaigns over that model cover this batch from now on.
+                // The first vehicle of a model in this batch: the model's campaigns cover its vehicles here from now on.
                 var campaigns = await GrainFactory.GetGrain<IFleetModelGrain>(entry.Model).AddBatchAsync(Batch);
-                next = next with { Model = entry.Model };
-                foreach (var campaign in campaigns.Where(c => !next.Subscriptions.ContainsKey(c.CampaignId)))
-                {
-                    next = next with { Subscriptions = next.Subscriptions.Add(campaign.CampaignId, new BatchSubscription(0, 0, campaign.Vins)) };
-                }
+                next = Follow(next, entry.Model, campaigns);
             }
 
             next = next with
             {
+                // The first vehicle names the batch's model; a vehicle of another model is remembered with its model.
+                Model = next.Model ?? entry.Model,
+                OtherModels = next.Model is null || next.Model == entry.Model ? next.OtherModels : next.OtherModels.Add(vin, entry.Model),
                 Vins = next.Vins.Add(vin),
+            };
+            next = next with
+            {
                 Subscriptions = next.Subscriptions.ToImmutableSortedDictionary(
                     s => s.Key,
-                    s => s.Value.ListedOnly || s.Value.Listed.Contains(vin) ? s.Value : s.Value with { AddedSince = s.Value.AddedSince + 1 },
+                    s => Counts(s.Value, vin, entry.Model) ? s.Value with { AddedSince = s.Value.AddedSince + 1 } : s.Value,
                     StringComparer.Ordinal),
             };
         }
@@ -113,18 +115,80 @@ public sealed partial class FleetBatchGrain(
         await ReportAsync();
     }
 
-    public async Task<long> SubscribeAsync(string campaignId, ImmutableSortedSet<string> listedVins)
+    public async Task<long> SubscribeAsync(string campaignId, ImmutableSortedSet<string> listedVins, ImmutableSortedSet<string>? models)
     {
-        if (!state.State.Subscriptions.TryGetValue(campaignId, out var subscription) || subscription.ListedOnly)
+        var current = state.State;
+        if (!current.Subscriptions.TryGetValue(campaignId, out var subscription) || subscription.ListedOnly)
         {
-            // A campaign followed so far for its listed VINs only (a vehicle told us first) now covers the whole batch.
-            var coveredNow = state.State.Vins.Count(v => !listedVins.Contains(v));
-            subscription = new BatchSubscription(coveredNow, 0, listedVins);
-            await WriteAsync(state.State with { Subscriptions = state.State.Subscriptions.SetItem(campaignId, subscription), Revision = state.State.Revision + 1 });
-            await ReportAsync();
+            // A campaign followed so far for its listed VINs only (a vehicle told us first) now covers the batch.
+            subscription = new BatchSubscription(0, 0, listedVins, Models: models);
+            subscription = subscription with { AtSubscription = current.Vins.Count(v => Counts(subscription, v, ModelOf(current, v))) };
+        }
+        else if (TryWiden(subscription.Models, models, out var widened))
+        {
+            // A retried opening that found more of the campaign's models here (or the batch itself named): the vehicles
+            // it covers now and did not before are covered from the opening.
+            var wider = subscription with { Models = widened };
+            var added = current.Vins.Count(v => Counts(wider, v, ModelOf(current, v)) && !Counts(subscription, v, ModelOf(current, v)));
+            subscription = wider with { AtSubscription = subscription.AtSubscription + added };
+        }
+        else
+        {
+            return subscription.AtSubscription;
         }
 
+        await WriteAsync(current with { Subscriptions = current.Subscriptions.SetItem(campaignId, subscription), Revision = current.Revision + 1 });
+        await ReportAsync();
         return subscription.AtSubscription;
+    }
+
+    /// <summary>Whether the batch already holds a vehicle of <paramref name="model"/>.</summary>
+    private static bool Holds(FleetBatchState batch, string model) =>
+        batch.Model == model || batch.OtherModels.ContainsValue(model);
+
+    private static string? ModelOf(FleetBatchState batch, string vin) => batch.OtherModels.GetValueOrDefault(vin) ?? batch.Model;
+
+    /// <summary>Whether a subscription counts the vehicle (listed VINs are counted by the campaign itself).</summary>
+    private static bool Counts(BatchSubscription subscription, string vin, string? model) =>
+        !subscription.ListedOnly && !subscription.Listed.Contains(vin) && (subscription.Models is null || (model is not null && subscription.Models.Contains(model)));
+
+    /// <summary>
+    /// The union of two coverings by model (null: the whole batch); false when <paramref name="requested"/> covers
+    /// nothing that <paramref name="held"/> does not.
+    /// </summary>
+    private static bool TryWiden(ImmutableSortedSet<string>? held, ImmutableSortedSet<string>? requested, out ImmutableSortedSet<string>? widened)
+    {
+        widened = requested is null ? null : held?.Union(requested);
+        return held is not null && (requested is null || !requested.IsSubsetOf(held));
+    }
+
+    /// <summary>
+    /// Follows the campaigns over <paramref name="model"/> for the model's vehicles here; a campaign followed only for
+    /// listed VINs, or for other models, now covers this one too. (A campaign that also names the batch widens its
+    /// subscription to the whole batch when it subscribes, which counts the other models' vehicles already here.)
+    /// </summary>
+    private static FleetBatchState Follow(FleetBatchState batch, string model, ImmutableArray<RecallDefinition> campaigns)
+    {
+        var subscriptions = batch.Subscriptions;
+        var models = ImmutableSortedSet.Create(StringComparer.Ordinal, model);
+        foreach (var campaign in campaigns)
+        {
+            if (!subscriptions.TryGetValue(campaign.CampaignId, out var held))
+            {
+                subscriptions = subscriptions.Add(campaign.CampaignId, new BatchSubscription(0, 0, campaign.Vins, Models: models));
+            }
+            else if (held.ListedOnly)
+            {
+                subscriptions = subscriptions.SetItem(campaign.CampaignId, held with { ListedOnly = false, Listed = held.Listed.Union(campaign.Vins), Models = models });
+            }
+            else if (TryWiden(held.Models, models, out var widened))
+            {
+                // No vehicle of this model is here yet, so widening covers no vehicle from before.
+                subscriptions = subscriptions.SetItem(campaign.CampaignId, held with { Models = widened });
+            }
+        }
+
+        return ReferenceEquals(subscriptions, batch.Subscriptions) ? batch : batch with { Subscriptions = subscriptions, Revision = batch.Revision + 1 };
     }
 
     /// <summary>
@@ -161,10 +225,10 @@ public sealed partial class FleetBatchGrain(
         return Task.WhenAll(reports);
     }
 
-    /// <summary>The campaign's vehicles in this batch with a known region, counted by region.</summary>
+    /// <summary>The campaign's vehicles in this batch (covered or listed) with a known region, counted by region.</summary>
     private static IEnumerable<KeyValuePair<string, long>> RegionsOf(FleetBatchState batch, BatchSubscription subscription)
     {
-        IEnumerable<string> covered = subscription.ListedOnly ? subscription.Listed.Where(batch.Vins.Contains) : batch.Vins;
+        var covered = batch.Vins.Where(v => subscription.Listed.Contains(v) || Counts(subscription, v, ModelOf(batch, v)));
         return covered
             .Select(vin => batch.Regions.GetValueOrDefault(vin))
             .OfType<string>()
@@ -212,7 +276,11 @@ public sealed record FleetBatchState
 {
     public int SchemaVersion { get; init; } = 1;
 
+    /// <summary>The model of the batch's first vehicle.</summary>
     public string? Model { get; init; }
+
+    /// <summary>The vehicles of other models than <see cref="Model"/>, with their model (usually none).</summary>
+    public ImmutableSortedDictionary<string, string> OtherModels { get; init; } = ImmutableSortedDictionary.Create<string, string>(StringComparer.Ordinal);
 
     public ImmutableSortedSet<string> Vins { get; init; } = ImmutableSortedSet.Create<string>(StringComparer.Ordinal);
 
@@ -234,10 +302,12 @@ public sealed record FleetBatchState
 
 /// <summary>
 /// A campaign's view of a batch. Covering the batch: vehicles covered when it subscribed, vehicles added since, and
-/// the campaign's listed VINs (counted by the campaign itself). <paramref name="ListedOnly"/>: the campaign covers only
+/// the campaign's listed VINs (counted by the campaign itself). <paramref name="Models"/>: null when the campaign covers
+/// the whole batch, else only its vehicles of these models. <paramref name="ListedOnly"/>: the campaign covers only
 /// <paramref name="Listed"/>, the VINs of this batch it lists, followed for their regions.
 /// </summary>
-public sealed record BatchSubscription(long AtSubscription, long AddedSince, ImmutableSortedSet<string> Listed, bool ListedOnly = false);
+public sealed record BatchSubscription(
+    long AtSubscription, long AddedSince, ImmutableSortedSet<string> Listed, bool ListedOnly = false, ImmutableSortedSet<string>? Models = null);
 
 /// <summary>What a fleet model persists (state_name 'fleetModel').</summary>
 public sealed record FleetModelState

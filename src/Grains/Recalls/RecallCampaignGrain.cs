@@ -78,13 +78,21 @@ public sealed partial class RecallCampaignGrain(
             await WriteAsync(current with { Definition = definition, Description = command.Description, Remedy = command.Remedy, OpenedAt = time.GetUtcNow() });
         }
 
-        var batches = new SortedSet<string>(definition.Batches, StringComparer.Ordinal);
+        // Each covered batch with what it is covered for: the whole batch when the campaign names it, else the
+        // campaign's models it holds.
+        var batches = definition.Batches.ToDictionary(b => b, ImmutableSortedSet<string>? (_) => null, StringComparer.Ordinal);
         foreach (var model in definition.Models)
         {
-            batches.UnionWith(await GrainFactory.GetGrain<IFleetModelGrain>(model).SubscribeAsync(definition));
+            foreach (var batch in await GrainFactory.GetGrain<IFleetModelGrain>(model).SubscribeAsync(definition))
+            {
+                batches[batch] = batches.TryGetValue(batch, out var models)
+                    ? models?.Add(model)
+                    : ImmutableSortedSet.Create(StringComparer.Ordinal, model);
+            }
         }
 
-        var coveredAtOpening = await Task.WhenAll(batches.Select(b => GrainFactory.GetGrain<IFleetBatchGrain>(b).SubscribeAsync(CampaignId, definition.Vins)));
+        var coveredAtOpening = await Task.WhenAll(batches.Select(b =>
+            GrainFactory.GetGrain<IFleetBatchGrain>(b.Key).SubscribeAsync(CampaignId, definition.Vins, b.Value)));
         await GrainFactory.GetGrain<IRecallRegistryGrain>(RecallRegistry.Key).AddAsync(definition);
         await WriteAsync(state.State with { Open = true, AffectedAtOpening = coveredAtOpening.Sum() + definition.Vins.Count, PendingListed = definition.Vins });
         await KeepResolvingAsync();

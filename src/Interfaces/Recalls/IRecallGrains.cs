@@ -83,10 +83,12 @@ public interface IFleetBatchGrain : IGrainWithStringKey
 
     /// <summary>
     /// Subscribes a campaign (idempotent) and returns how many of the batch's vehicles it covered at subscription,
-    /// leaving out the campaign's listed VINs (already counted by the campaign).
+    /// leaving out the campaign's listed VINs (already counted by the campaign). <paramref name="models"/>: null when
+    /// the campaign names the batch (all its vehicles), else the campaign's models this batch holds (a batch may
+    /// hold several models; only their vehicles are covered).
     /// </summary>
     [Alias("Subscribe")]
-    Task<long> SubscribeAsync(string campaignId, ImmutableSortedSet<string> listedVins);
+    Task<long> SubscribeAsync(string campaignId, ImmutableSortedSet<string> listedVins, ImmutableSortedSet<string>? models);
 
     /// <summary>
     /// Records a completed repair of a fault on one of the batch's vehicles (idempotent by visit id) and reports

@@ -10,7 +10,7 @@ namespace AfterSales.Integration.Tests.Recalls;
 /// <summary>
 /// A campaign's progress by region (the selling dealer's province) and the provinces' recall completion, checked
 /// against a brute-force count over the same generated events: vehicles registered and delivered before and after
-/// the opening, by registered dealers in three provinces or by an unknown one, listed VINs in uncovered batches
+/// the opening, by registered dealers in three provinces or by an unknown one, batches holding both models, listed VINs in uncovered batches
 /// (registered before, after, or never), and recalls completed at stations of other provinces.
 /// </summary>
 [Collection(ClusterCollection.Name)]
@@ -37,6 +37,9 @@ public sealed class RecallRegionTests(ClusterFixture fixture)
         var dealerCodes = dealers.Keys.Append(UnknownDealer).ToArray();
         var (model, otherModel) = ($"M-{tag}", $"N-{tag}");
         var (modelBatch, coveredBatch, uncoveredBatch, laterModelBatch) = ($"{tag}-B1", $"{tag}-B2", $"{tag}-B3", $"{tag}-B4");
+        // Batches that hold both models: named first by the recalled model, named first by the other one, and one
+        // that the recalled model reaches only after the opening. Only their vehicles of the recalled model are covered.
+        var (mixedByModel, mixedByOther, mixedLater) = ($"{tag}-X1", $"{tag}-X2", $"{tag}-X3");
         var fleet = new List<Vehicle>();
 
         async Task<Vehicle> RegisterAsync(string vehicleModel, string batch, string? vin = null)
@@ -77,7 +80,11 @@ public sealed class RecallRegionTests(ClusterFixture fixture)
         // Before the opening: the recalled model's batch, a batch of another model the campaign names, and an
         // uncovered batch; two of its vehicles (one sold by a registered dealer, one not delivered) will be listed by
         // VIN. Only the campaign itself can tell the first one's batch that it is listed.
-        await RegisterSomeAsync(18, (model, modelBatch), (otherModel, coveredBatch), (otherModel, uncoveredBatch));
+        await RegisterAsync(model, mixedByModel);
+        await RegisterAsync(otherModel, mixedByOther);
+        await RegisterAsync(otherModel, mixedLater);
+        await RegisterSomeAsync(24, (model, modelBatch), (otherModel, coveredBatch), (otherModel, uncoveredBatch),
+            (model, mixedByModel), (otherModel, mixedByModel), (model, mixedByOther), (otherModel, mixedByOther), (model, coveredBatch));
         var listedBefore = await RegisterAsync(otherModel, uncoveredBatch);
         await DeliverAsync(listedBefore, soldBy: dealers.Keys.Last());
         var listedUndelivered = await RegisterAsync(otherModel, uncoveredBatch);
@@ -94,7 +101,8 @@ public sealed class RecallRegionTests(ClusterFixture fixture)
 
         // After the opening: more vehicles (a new batch of the model too), deliveries of vehicles registered before,
         // the listed VIN registered and delivered, and recall work at stations whatever their province.
-        await RegisterSomeAsync(14, (model, modelBatch), (model, laterModelBatch), (otherModel, coveredBatch), (otherModel, uncoveredBatch));
+        await RegisterSomeAsync(20, (model, modelBatch), (model, laterModelBatch), (otherModel, coveredBatch), (otherModel, uncoveredBatch),
+            (otherModel, mixedByModel), (model, mixedByOther), (model, mixedLater), (otherModel, mixedLater), (model, coveredBatch));
         foreach (var vehicle in fleet.Where(v => !v.Delivered && v != listedUndelivered).ToList())
         {
             if (random.Next(2) == 0)
