@@ -47,7 +47,7 @@ public static class SecurityExtensions
         {
             options.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
             options.AddPolicy(RateLimitPolicy, context => RateLimitPartition.GetTokenBucketLimiter(
-                context.User.Identity?.Name ?? context.Connection.RemoteIpAddress?.ToString() ?? "anonymous",
+                CallerKey(context),
                 _ => new TokenBucketRateLimiterOptions
                 {
                     TokenLimit = settings.PermitsPerSecond * 2,
@@ -67,6 +67,15 @@ public static class SecurityExtensions
         });
         return builder;
     }
+
+    /// <summary>
+    /// The caller a rate limit applies to: the token's subject, and for a station caller also its station (one
+    /// subject acting for two stations, say a shared integration account, is two callers).
+    /// </summary>
+    private static string CallerKey(HttpContext context) =>
+        context.User.Identity?.Name is { } subject
+            ? context.User.FindFirstValue(Roles.StationClaim) is { } station ? $"{subject}@{station}" : subject
+            : context.Connection.RemoteIpAddress?.ToString() ?? "anonymous";
 
     public static WebApplication UseAfterSalesSecurity(this WebApplication app)
     {

@@ -63,7 +63,7 @@ public static class TokenIssuer
             return 2;
         }
 
-        Console.WriteLine(Issue(settings, Option("--name") ?? $"dev-{role}", role, station, TimeSpan.FromHours(hours), TimeProvider.System.GetUtcNow()));
+        Console.WriteLine(Issue(settings, Option("--name") ?? (station is null ? $"dev-{role}" : $"dev-{role}-{station}"), role, station, TimeSpan.FromHours(hours), TimeProvider.System.GetUtcNow()));
         return 0;
     }
 }

@@ -172,6 +172,11 @@ public sealed class AuthorizationTests(ClusterFixture fixture)
             settings: new Dictionary<string, string> { ["Auth:PermitsPerSecond"] = "5" });
         using var greedy = limited.CreateClient(Roles.Reader);
         using var polite = limited.CreateClient(Roles.CallCentre);
+        // One subject acting for two stations (a shared integration account) is two callers.
+        using var greedyStation = limited.CreateClient();
+        greedyStation.DefaultRequestHeaders.Authorization = new("Bearer", ApiFactory.Token(Roles.Station, "S-RATE-1", subject: "integration"));
+        using var otherStation = limited.CreateClient();
+        otherStation.DefaultRequestHeaders.Authorization = new("Bearer", ApiFactory.Token(Roles.Station, "S-RATE-2", subject: "integration"));
 
         var statuses = new List<HttpStatusCode>();
         HttpResponseMessage? rejected = null;
@@ -186,7 +191,17 @@ public sealed class AuthorizationTests(ClusterFixture fixture)
         }
 
         using var other = await polite.GetAsync("/api/system/constant");
+        var stationStatuses = new List<HttpStatusCode>();
+        for (var i = 0; i < 40; i++)
+        {
+            using var response = await greedyStation.GetAsync("/api/system/constant");
+            stationStatuses.Add(response.StatusCode);
+        }
 
+        using var sameSubjectOtherStation = await otherStation.GetAsync("/api/system/constant");
+
+        Assert.Contains(HttpStatusCode.TooManyRequests, stationStatuses);
+        Assert.Equal(HttpStatusCode.OK, sameSubjectOtherStation.StatusCode);
         Assert.Contains(HttpStatusCode.OK, statuses);
         Assert.NotNull(rejected);
         Assert.NotNull(rejected.Headers.RetryAfter);
