@@ -1,7 +1,12 @@
 using System.Net;
 using System.Net.Http.Json;
+using System.Reflection;
 using System.Text;
+using System.Text.RegularExpressions;
 using AfterSales.Integration.Tests.Infrastructure;
+using Microsoft.AspNetCore.Http.Metadata;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace AfterSales.Integration.Tests.Reliability;
 
@@ -10,7 +15,7 @@ namespace AfterSales.Integration.Tests.Reliability;
 /// problem detail, and nothing stored changes.
 /// </summary>
 [Collection(ClusterCollection.Name)]
-public sealed class FuzzTests(ClusterFixture fixture)
+public sealed partial class FuzzTests(ClusterFixture fixture)
 {
     private const int Seed = 20261123;
     private const int RequestsPerRoute = 250;
@@ -79,75 +84,85 @@ public sealed class FuzzTests(ClusterFixture fixture)
         Assert.Equal(before, await SnapshotAsync());
     }
 
-    [Fact]
-    public async Task HostileRequestsAtEveryStationClaimAndNetworkRoute_NeverFailWith5xx_AlwaysAnswerProblemDetails_AndChangeNothing()
+    /// <summary>
+    /// Mutating routes that act without a body (state transitions, an optional reason or quantity): on a real
+    /// target even a garbage body would be a legitimate request, so they get hostile targets only. Every other
+    /// mutating route reads a JSON body, so on a real target a garbage body must be refused.
+    /// </summary>
+    private static readonly HashSet<string> ActWithoutABody = new(StringComparer.Ordinal)
     {
-        var vin = await TestFleet.DeliveredVehicleAsync(fixture.Http);
-        var station = await Stations.Api.StationAsync(fixture.Http, "Jilin", 43.88, 125.32);
-        var order = await Stations.Api.OpenAsync(fixture.Http, station, vin, 20, kind: "maintenance");
-        var before = await SnapshotAsync();
-        var random = new Random(Seed + 1);
-        // Routes that would legitimately act on an empty or partial body (transitions, suspend, reinstate) get
-        // hostile codes and ids only; the rest also get the real station and work order.
-        var routes = new (HttpMethod Method, string Path, bool KnownTarget)[]
+        "POST /api/stations/{code}/suspend", "POST /api/stations/{code}/reinstate", "POST /api/stations/{code}/revoke",
+        "POST /api/stations/{code}/work-orders/{id}/start", "POST /api/stations/{code}/work-orders/{id}/wait-for-parts",
+        "POST /api/stations/{code}/work-orders/{id}/complete", "POST /api/stations/{code}/work-orders/{id}/settle",
+        "POST /api/stations/{code}/work-orders/{id}/cancel", "POST /api/depots/{code}/reservations/{id}/ship",
+        "POST /api/depots/{code}/reservations/{id}/release", "POST /api/depots/{code}/reservations/{id}/arrived",
+    };
+
+    /// <summary>
+    /// Every /api route outside /api/vehicles (the test above), taken from the host's endpoint table so a route added
+    /// later is fuzzed too. Route values are real (a station, its work order, a depot and reservation, a stocked part,
+    /// a complaint) or hostile; query parameters are the handler's own.
+    /// </summary>
+    [Fact]
+    public async Task HostileRequestsAtEveryOtherRoute_NeverFailWith5xx_AlwaysAnswerProblemDetails_AndChangeNothing()
+    {
+        var http = fixture.Http;
+        var vin = await TestFleet.DeliveredVehicleAsync(http);
+        var (latitude, longitude) = (52.1, 80.3);
+        var station = await Stations.Api.StationAsync(http, "Fuzz" + Stations.Api.Token(), latitude, longitude);
+        var order = await Stations.Api.OpenAsync(http, station, vin, 20, kind: "maintenance");
+        var depot = "D-FUZZ" + Stations.Api.Token();
+        const string Part = "FUZZ-PART-1";
+        await Stations.Api.ExpectAsync(HttpStatusCode.Created, Stations.Api.SendAsync(http, HttpMethod.Put, $"/api/depots/{depot}",
+            System.Text.Json.JsonSerializer.Serialize(new { name = "Fuzz depot", province = "Fuzz", latitude, longitude })));
+        await Stations.Api.ExpectAsync(HttpStatusCode.OK, Stations.Api.PostAsync(http, $"/api/depots/{depot}/receipts",
+            System.Text.Json.JsonSerializer.Serialize(new { lines = new[] { new { partNo = Part, quantity = 5 } } })));
+        var reservation = (await Stations.Api.ExpectAsync(HttpStatusCode.Created, Stations.Api.PostAsync(http, $"/api/depots/{depot}/reservations",
+            System.Text.Json.JsonSerializer.Serialize(new { partNo = Part, quantity = 1, stationCode = station, workOrderId = order, warranty = false, urgent = false }))))
+            .GetProperty("id").GetString()!;
+        var complaint = (await Complaints.Complaints.RegisterAsync(http, latitude, longitude)).GetProperty("id").GetString()!;
+
+        string? Known(string template, string parameter) => (parameter, template.Split('/')[2]) switch
         {
-            (HttpMethod.Put, "/api/stations/{code}", true),
-            (HttpMethod.Post, "/api/stations/{code}/work-orders", true),
-            (HttpMethod.Post, "/api/stations/{code}/work-orders/{id}/appraisal", true),
-            (HttpMethod.Get, "/api/stations/{code}", true),
-            (HttpMethod.Get, "/api/stations/{code}/load", true),
-            (HttpMethod.Get, "/api/stations/{code}/work-orders/{id}", true),
-            (HttpMethod.Post, "/api/stations/{code}/suspend", false),
-            (HttpMethod.Post, "/api/stations/{code}/reinstate", false),
-            (HttpMethod.Post, "/api/stations/{code}/revoke", false),
-            (HttpMethod.Post, "/api/stations/{code}/work-orders/{id}/start", false),
-            (HttpMethod.Post, "/api/stations/{code}/work-orders/{id}/wait-for-parts", false),
-            (HttpMethod.Post, "/api/stations/{code}/work-orders/{id}/complete", false),
-            (HttpMethod.Post, "/api/stations/{code}/work-orders/{id}/settle", false),
-            (HttpMethod.Post, "/api/stations/{code}/work-orders/{id}/cancel", false),
-            (HttpMethod.Get, "/api/claims/{id}", true),
-            (HttpMethod.Get, "/api/stations/nearby?latitude={q}&longitude={q}&radiusKm={q}&available={q}&limit={q}", true),
-            (HttpMethod.Get, "/api/network/summary", true),
-            (HttpMethod.Get, "/api/network/provinces/{code}", true),
-            (HttpMethod.Put, "/api/depots/{code}", false),
-            (HttpMethod.Post, "/api/depots/{code}/receipts", false),
-            (HttpMethod.Post, "/api/depots/{code}/orders", false),
-            (HttpMethod.Post, "/api/depots/{code}/reservations", false),
-            (HttpMethod.Post, "/api/depots/{code}/reservations/{id}/ship", false),
-            (HttpMethod.Post, "/api/depots/{code}/reservations/{id}/release", false),
-            (HttpMethod.Post, "/api/depots/{code}/reservations/{id}/arrived", false),
-            (HttpMethod.Get, "/api/depots/{code}/stock/{id}", false),
-            (HttpMethod.Get, "/api/parts/{code}/availability?latitude={q}&longitude={q}", false),
-            (HttpMethod.Put, "/api/stations/{code}/parts-plans/{id}", false),
-            (HttpMethod.Get, "/api/parts-plans/{code}", false),
-            (HttpMethod.Post, "/api/recalls", false),
-            (HttpMethod.Get, "/api/recalls/{code}", false),
-            (HttpMethod.Get, "/api/reports/quality/{code}", false),
-            (HttpMethod.Get, "/api/reports/stations/{code}", false),
-            (HttpMethod.Post, "/api/complaints", false),
-            (HttpMethod.Get, "/api/complaints/{id}", false),
-            (HttpMethod.Post, "/api/complaints/{id}/respond", false),
-            (HttpMethod.Post, "/api/complaints/{id}/reply", false),
-            (HttpMethod.Post, "/api/complaints/{id}/plan", false),
-            (HttpMethod.Post, "/api/complaints/{id}/callback", false),
+            ("vin", _) => vin,
+            ("code", "stations") => station,
+            ("id", "stations") => order,
+            ("code", "depots") => depot,
+            ("id", "depots") => reservation,
+            ("id", "complaints") => complaint,
+            ("partNo", _) => Part,
+            ("month", _) => "2026-04",
+            ("province", _) => "Fuzz",
+            _ => null,
         };
 
+        var routes = ApiRoutes().Where(r => !r.Template.StartsWith("/api/vehicles", StringComparison.Ordinal)).ToList();
+        Assert.True(routes.Count > 40, $"only {routes.Count} routes found");
+        Assert.Empty(ActWithoutABody.Except(routes.Select(r => $"{r.Method} {r.Template}")));
+        var before = await SnapshotAsync();
+        var random = new Random(Seed + 1);
         var failures = new List<string>();
-        foreach (var (method, template, knownTarget) in routes)
+        foreach (var (method, template, query) in routes)
         {
+            var mutating = method != HttpMethod.Get;
+            var knownTargets = !mutating || !ActWithoutABody.Contains($"{method} {template}");
             for (var i = 0; i < RequestsPerRoute / 2; i++)
             {
                 string Hostile() => Uri.EscapeDataString(Pick(random, HostileStrings).Replace("\u0000", "", StringComparison.Ordinal));
-                var useKnown = knownTarget && random.Next(2) == 0;
-                var path = template
-                    .Replace("{code}", useKnown ? station : Hostile(), StringComparison.Ordinal)
-                    .Replace("{id}", useKnown ? order : Hostile(), StringComparison.Ordinal)
-                    .Replace("{q}", Hostile(), StringComparison.Ordinal);
-                using var request = HostileRequest(random, method, path, vin);
-                using var response = await fixture.Http.SendAsync(request);
+                var useKnown = knownTargets && random.Next(2) == 0;
+                var path = RouteParameter().Replace(template, m => (useKnown ? Known(template, m.Groups[1].Value) : null) ?? Hostile());
+                if (query.Count > 0)
+                {
+                    path += "?" + string.Join("&", query.Where(_ => random.Next(4) != 0).Select(q => $"{q}={Hostile()}"));
+                }
+
+                // On a real target only a body that can never be valid: not JSON, cut off, the wrong type, or not JSON at all.
+                var pathWasReal = useKnown && template.Contains('{', StringComparison.Ordinal);
+                using var request = HostileRequest(random, method, path, vin, garbageBodyOnly: mutating && pathWasReal);
+                using var response = await http.SendAsync(request);
                 var status = (int)response.StatusCode;
                 var mediaType = response.Content.Headers.ContentType?.MediaType;
-                if (status >= 500 || (status >= 400 && mediaType != "application/problem+json"))
+                if (status >= 500 || (status >= 400 && mediaType != "application/problem+json") || (mutating && pathWasReal && status < 400))
                 {
                     failures.Add($"{request.Method} {request.RequestUri} → {status} {mediaType}: {Truncate(await response.Content.ReadAsStringAsync())}");
                 }
@@ -157,6 +172,25 @@ public sealed class FuzzTests(ClusterFixture fixture)
         Assert.True(failures.Count == 0, string.Join("\n", failures.Take(20)));
         Assert.Equal(before, await SnapshotAsync());
     }
+
+    /// <summary>The host's /api routes: method, template, and the query parameters its handler reads.</summary>
+    private List<(HttpMethod Method, string Template, IReadOnlyList<string> Query)> ApiRoutes() =>
+        [.. fixture.Api.Services.GetRequiredService<EndpointDataSource>().Endpoints
+            .OfType<RouteEndpoint>()
+            .Where(e => e.RoutePattern.RawText?.StartsWith("/api", StringComparison.Ordinal) == true)
+            .SelectMany(e =>
+            {
+                var template = e.RoutePattern.RawText!.TrimEnd('/');
+                var routeValues = e.RoutePattern.Parameters.Select(p => p.Name).ToHashSet(StringComparer.OrdinalIgnoreCase);
+                IReadOnlyList<string> query = [.. (e.Metadata.GetMetadata<MethodInfo>()?.GetParameters() ?? [])
+                    .Where(p => p.ParameterType == typeof(string) && p.Name is not null && !routeValues.Contains(p.Name))
+                    .Select(p => p.Name!)];
+                return (e.Metadata.GetMetadata<IHttpMethodMetadata>()?.HttpMethods ?? ["GET"]).Select(m => (new HttpMethod(m), template, query));
+            })
+            .DistinctBy(r => (r.Item1, r.template))];
+
+    [GeneratedRegex("{([^}:]+)[^}]*}")]
+    private static partial Regex RouteParameter();
 
     [Fact]
     public async Task OversizedBody_Is413ProblemDetails_AndChangesNothing()
@@ -172,7 +206,7 @@ public sealed class FuzzTests(ClusterFixture fixture)
         Assert.Equal(before, await SnapshotAsync());
     }
 
-    private static HttpRequestMessage HostileRequest(Random random, HttpMethod method, string template, string knownVin)
+    private static HttpRequestMessage HostileRequest(Random random, HttpMethod method, string template, string knownVin, bool garbageBodyOnly = false)
     {
         var vinSegment = random.Next(4) switch
         {
@@ -199,7 +233,7 @@ public sealed class FuzzTests(ClusterFixture fixture)
             return request;
         }
 
-        var (body, contentType) = random.Next(6) switch
+        var (body, contentType) = random.Next(garbageBodyOnly ? 4 : 6) switch
         {
             0 => (Pick(random, HostileStrings), "application/json"),                       // not JSON at all
             1 => ("{\"" + Pick(random, Fields) + "\":", "application/json"),               // truncated
