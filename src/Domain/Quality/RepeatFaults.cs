@@ -13,12 +13,15 @@ public sealed record RepeatFaultSignal(string FaultCode, int Vehicles, DateOnly 
 public static class RepeatFaults
 {
     /// <summary>
-    /// The signal for <paramref name="faultCode"/> as of its latest occurrence: distinct vehicles repaired for it in
-    /// the <paramref name="windowDays"/> days ending that day (both ends counted), or null below the threshold.
+    /// The signal for <paramref name="faultCode"/> as of its latest occurrence on or before <paramref name="upTo"/>
+    /// (any date when null): distinct vehicles repaired for it in the <paramref name="windowDays"/> days ending that
+    /// day (both ends counted), or null below the threshold. A month's signal is taken up to the month's last day,
+    /// so repairs of later months never change it, whatever order the repairs are recorded in.
     /// </summary>
-    public static RepeatFaultSignal? SignalFor(IEnumerable<FaultOccurrence> occurrences, string faultCode, int windowDays, int minimumVehicles)
+    public static RepeatFaultSignal? SignalFor(
+        IEnumerable<FaultOccurrence> occurrences, string faultCode, int windowDays, int minimumVehicles, DateOnly? upTo = null)
     {
-        var ofFault = occurrences.Where(o => o.FaultCode == faultCode).ToList();
+        var ofFault = occurrences.Where(o => o.FaultCode == faultCode && (upTo is null || o.Date <= upTo)).ToList();
         if (ofFault.Count == 0)
         {
             return null;

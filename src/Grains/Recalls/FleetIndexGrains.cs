@@ -38,7 +38,8 @@ public sealed partial class FleetBatchGrain(
             await WriteAsync(current with { Faults = [.. kept], RepairsRecorded = current.RepairsRecorded + 1 });
         }
 
-        var signal = RepeatFaults.SignalFor(state.State.Faults, repair.FaultCode, _quality.RepeatFaultWindowDays, _quality.RepeatFaultVehicles);
+        var monthEnd = new DateOnly(repair.Date.Year, repair.Date.Month, 1).AddMonths(1).AddDays(-1);
+        var signal = RepeatFaults.SignalFor(state.State.Faults, repair.FaultCode, _quality.RepeatFaultWindowDays, _quality.RepeatFaultVehicles, upTo: monthEnd);
         var counters = ImmutableSortedDictionary.Create<string, long>(StringComparer.Ordinal);
         if (signal is not null)
         {

@@ -43,6 +43,25 @@ public sealed class RepeatFaultsTests
     }
 
     [Theory]
+    [InlineData(30, 3)] // up to March 31: the three March repairs
+    [InlineData(31, 4)] // up to April 1: the April repair too
+    public void UpTo_LeavesOutLaterRepairs(int daysAfterDay0, int vehicles)
+    {
+        var occurrences = new[]
+        {
+            new FaultOccurrence("v1", "VIN1", "F", Day0),
+            new FaultOccurrence("v2", "VIN2", "F", Day0.AddDays(10)),
+            new FaultOccurrence("v3", "VIN3", "F", Day0.AddDays(30)),
+            new FaultOccurrence("v4", "VIN4", "F", Day0.AddDays(31)),
+        };
+
+        var signal = RepeatFaults.SignalFor(occurrences, "F", 90, 3, upTo: Day0.AddDays(daysAfterDay0));
+
+        Assert.Equal(vehicles, signal!.Vehicles);
+        Assert.Equal(Day0.AddDays(daysAfterDay0), signal.To);
+    }
+
+    [Theory]
     [InlineData(89, true)]
     [InlineData(90, false)]
     public void StillRelevant_KeepsWhatTheWindowCanReach(int daysOld, bool kept) =>
