@@ -72,9 +72,9 @@ public sealed class StationGradesTests(ClusterFixture fixture)
     }
 
     /// <summary>
-    /// A random month of work and complaints at six stations, then each station's inputs against a brute-force count
-    /// over the same generated events (comebacks: the same fault again on the same vehicle, charged to the station
-    /// of the latest earlier repair of it).
+    /// A random month of work, recall work and complaints (some answered too late) at six stations, then each
+    /// station's inputs against a brute-force count over the same generated events (comebacks: the same fault again
+    /// on the same vehicle, charged to the station of the latest earlier repair of it).
     /// </summary>
     [Fact]
     public async Task RandomMonth_InputsOfEveryStation_MatchABruteForceCountOverTheGeneratedEvents()
@@ -123,7 +123,31 @@ public sealed class StationGradesTests(ClusterFixture fixture)
             }
         }
 
+        // Recall work at random stations on vehicles a campaign lists (each vehicle once).
+        var campaign = $"RGR-{tag}";
+        await ExpectAsync(HttpStatusCode.Created, PostAsync(http, "/api/recalls", JsonSerializer.Serialize(new
+        {
+            campaignId = campaign, description = "Wiper motor", models = Array.Empty<string>(), batches = Array.Empty<string>(), vins = vehicles, remedy = "Replace the motor",
+        })));
+        var recalls = new Dictionary<string, long>();
+        foreach (var vin in vehicles.Where(_ => random.Next(4) != 0).ToList())
+        {
+            var station = stations[random.Next(stations.Count)].Code;
+            fixture.Clock.Advance(TimeSpan.FromMinutes(1));
+            var recall = await ExpectAsync(HttpStatusCode.Created, PostAsync(http, $"/api/stations/{station}/work-orders", JsonSerializer.Serialize(new
+            {
+                vin, odometerKm = km += 10, kind = "recall", faultCode = "RCL-1", system = "other", description = "recall remedy", recallCampaignId = campaign,
+            })));
+            var recallOrder = recall.GetProperty("id").GetString()!;
+            await MoveAsync(http, station, recallOrder, "start");
+            await MoveAsync(http, station, recallOrder, "complete");
+            completed[station] = completed.GetValueOrDefault(station) + 1;
+            recalls[station] = recalls.GetValueOrDefault(station) + 1;
+        }
+
+        var month = BusinessMonth();
         var complaints = new Dictionary<string, long>();
+        var untouched = new List<(string Id, string Station)>();
         var satisfaction = new Dictionary<string, (long Sum, long Count)>();
         for (var i = 0; i < 12; i++)
         {
@@ -135,12 +159,13 @@ public sealed class StationGradesTests(ClusterFixture fixture)
             })));
             Assert.Equal(code, card.GetProperty("stationCode").GetString());
             complaints[code] = complaints.GetValueOrDefault(code) + 1;
+            var id = card.GetProperty("id").GetString()!;
             if (random.Next(2) == 0)
             {
+                untouched.Add((id, code));
                 continue;
             }
 
-            var id = card.GetProperty("id").GetString()!;
             foreach (var step in new[] { "respond", "arrive" })
             {
                 await ExpectAsync(HttpStatusCode.OK, PostAsync(http, $"/api/complaints/{id}/{step}", """{"note":"on it"}"""));
@@ -154,28 +179,39 @@ public sealed class StationGradesTests(ClusterFixture fixture)
             satisfaction[code] = (sum + score, count + 1);
         }
 
-        var report = await ExpectAsync(HttpStatusCode.OK, GetAsync(http, $"/api/reports/stations/{BusinessMonth()}"));
+        // The complaints nobody answered run out of time: past the 30-minute response and the 4-hour on-site clock,
+        // a late response records both breaches (charged to the month the complaint was registered in).
+        fixture.Clock.Advance(TimeSpan.FromHours(5));
+        var breaches = new Dictionary<string, long>();
+        foreach (var (id, code) in untouched)
+        {
+            await ExpectAsync(HttpStatusCode.OK, PostAsync(http, $"/api/complaints/{id}/respond", """{"note":"sorry, late"}"""));
+            breaches[code] = breaches.GetValueOrDefault(code) + 2;
+        }
+
+        var report = await ExpectAsync(HttpStatusCode.OK, GetAsync(http, $"/api/reports/stations/{month}"));
         var rows = report.GetProperty("stations").EnumerateArray().Where(s => s.GetProperty("province").GetString() == province)
             .ToDictionary(s => s.GetProperty("code").GetString()!);
         Assert.Equal(stations.Select(s => s.Code).Order(StringComparer.Ordinal), rows.Keys.Order(StringComparer.Ordinal));
         foreach (var (code, _, _) in stations)
         {
             var inputs = rows[code].GetProperty("inputs");
-            var expected = new StationMonthInputs(completed.GetValueOrDefault(code), comebacks.GetValueOrDefault(code), complaints.GetValueOrDefault(code), 0,
-                satisfaction.GetValueOrDefault(code).Sum, satisfaction.GetValueOrDefault(code).Count, 0);
-            var actual = expected with
-            {
-                CompletedWorkOrders = inputs.GetProperty("completedWorkOrders").GetInt64(),
-                Comebacks = inputs.GetProperty("comebacks").GetInt64(),
-                Complaints = inputs.GetProperty("complaints").GetInt64(),
-                SatisfactionSum = inputs.GetProperty("satisfactionSum").GetInt64(),
-                SatisfactionCount = inputs.GetProperty("satisfactionCount").GetInt64(),
-            };
+            var expected = new StationMonthInputs(completed.GetValueOrDefault(code), comebacks.GetValueOrDefault(code), complaints.GetValueOrDefault(code),
+                breaches.GetValueOrDefault(code), satisfaction.GetValueOrDefault(code).Sum, satisfaction.GetValueOrDefault(code).Count, recalls.GetValueOrDefault(code));
+            var actual = new StationMonthInputs(
+                inputs.GetProperty("completedWorkOrders").GetInt64(),
+                inputs.GetProperty("comebacks").GetInt64(),
+                inputs.GetProperty("complaints").GetInt64(),
+                inputs.GetProperty("slaBreaches").GetInt64(),
+                inputs.GetProperty("satisfactionSum").GetInt64(),
+                inputs.GetProperty("satisfactionCount").GetInt64(),
+                inputs.GetProperty("recallsCompleted").GetInt64());
             Assert.Equal(expected, actual);
             Assert.Equal(StationGrades.Grade(expected, new GradePolicy()).Grade, rows[code].GetProperty("grade").GetString());
         }
 
         Assert.True(comebacks.Values.Sum() > 0, "the random month had no comeback to check");
+        Assert.True(breaches.Values.Sum() > 0 && recalls.Values.Sum() > 0, "the random month had no SLA breach or no recall work to check");
     }
 
     // The month the fixture's business clock is in (UTC+8): other tests of the collection may have moved it.
