@@ -182,6 +182,71 @@ public sealed class PartsDepotTests(ClusterFixture fixture)
         Assert.Equal(nationalBefore + 1, await ShortagesAsync("/api/network/summary"));
     }
 
+    /// <summary>
+    /// Random receipts, reservations, shipments and releases at six depots in two provinces; afterwards each roll-up's
+    /// shortages equal a brute-force count over every depot's stock as it reports it (available below the reorder
+    /// point, 5 by default).
+    /// </summary>
+    [Fact]
+    public async Task Shortages_AfterRandomStockMovesAtManyDepots_EqualABruteForceCountOfTheDepotsStock()
+    {
+        var random = new Random(8);
+        var provinces = new[] { "Shanxi" + Token(), "Guizhou" + Token() };
+        var depots = new List<(string Code, string Province)>();
+        for (var i = 0; i < 6; i++)
+        {
+            var province = provinces[i % 2];
+            depots.Add((await DepotAsync(province, 30 + i, 105 + i), province));
+        }
+
+        var parts = Enumerable.Range(0, 4).Select(_ => "P-" + Token()).ToArray();
+        var nationalBefore = await ShortagesAsync("/api/network/summary");
+        var received = new HashSet<(string Depot, string Part)>();
+        var reservations = new List<(string Depot, string Id)>();
+        for (var i = 0; i < 80; i++)
+        {
+            var (depot, _) = depots[random.Next(depots.Count)];
+            var part = parts[random.Next(parts.Length)];
+            var move = received.Contains((depot, part)) ? random.Next(4) : 0;
+            if (move == 0)
+            {
+                await ExpectAsync(HttpStatusCode.OK, PostAsync(Http, $"/api/depots/{depot}/receipts", Lines((part, random.Next(1, 8)))));
+                received.Add((depot, part));
+            }
+            else if (move == 1 || reservations.Count == 0)
+            {
+                var body = await ExpectAsync(HttpStatusCode.Created, PostAsync(Http, $"/api/depots/{depot}/reservations",
+                    Reservation(part, random.Next(1, 5), warranty: random.Next(2) == 0)));
+                reservations.Add((depot, body.GetProperty("id").GetString()!));
+            }
+            else
+            {
+                // Shipping or releasing a reservation: refused (409) when it is in the wrong state for it, which changes nothing.
+                var (at, id) = reservations[random.Next(reservations.Count)];
+                var (status, _) = await PostAsync(Http, $"/api/depots/{at}/reservations/{id}/{(move == 2 ? "ship" : "release")}");
+                Assert.True(status is HttpStatusCode.OK or HttpStatusCode.Conflict, $"{move}: {status}");
+            }
+        }
+
+        var shortByProvince = provinces.ToDictionary(p => p, _ => 0L);
+        foreach (var (depot, part) in received)
+        {
+            var (_, _, available, _, _) = await LevelsAsync(depot, part);
+            if (available < 5)
+            {
+                shortByProvince[depots.Single(d => d.Code == depot).Province]++;
+            }
+        }
+
+        foreach (var province in provinces)
+        {
+            Assert.Equal(shortByProvince[province], await ShortagesAsync($"/api/network/provinces/{province}"));
+        }
+
+        Assert.Equal(nationalBefore + shortByProvince.Values.Sum(), await ShortagesAsync("/api/network/summary"));
+        Assert.InRange(shortByProvince.Values.Sum(), 1, received.Count - 1);
+    }
+
     [Fact]
     public async Task MonthlyPlans_AreAggregatedPerPartAndRegion_AndRefusedAfterTheTenth()
     {
