@@ -19,7 +19,8 @@ public static class TestDatabase
     /// <summary>Creates an empty database and returns its connection string; migrated unless asked otherwise.</summary>
     public static async Task<string> CreateAsync(string purpose, bool migrate = true)
     {
-        var name = $"t_{purpose}_{Guid.NewGuid():N}"[..40].ToLowerInvariant();
+        var name = $"t_{purpose}_{Guid.NewGuid():N}";
+        name = name[..Math.Min(name.Length, 40)].ToLowerInvariant();
         await using (var admin = new NpgsqlConnection(ServerConnectionString))
         {
             await admin.OpenAsync();
