@@ -70,10 +70,22 @@ public sealed class ConcurrencyTests(ClusterFixture fixture)
         using var vehicle = JsonDocument.Parse(await fixture.Http.GetStringAsync($"/api/vehicles/{vin}"));
         Assert.NotEmpty(accepted);
         Assert.Equal(accepted.Max(), vehicle.RootElement.GetProperty("odometerKm").GetInt32());
+        // One consistent order: every answer shows a state that existed in it. An accepted reading is the odometer
+        // right after it; a refusal names the odometer it met, which must be a reading accepted before it (or the
+        // delivery's 5 km): above the refused one, or below it but read later.
+        foreach (var (km, _, body) in outcomes.Where(o => o.StatusCode == HttpStatusCode.OK))
+        {
+            Assert.Equal(km, JsonDocument.Parse(body).RootElement.GetProperty("odometerKm").GetInt32());
+        }
+
+        var held = accepted.Append(5).ToHashSet();
         foreach (var refused in outcomes.Where(o => o.StatusCode == HttpStatusCode.Conflict))
         {
-            Assert.True(refused.body.Contains("never go backwards", StringComparison.Ordinal)
-                || refused.body.Contains("cannot exceed the later reading", StringComparison.Ordinal), refused.body);
+            var met = System.Text.RegularExpressions.Regex.Match(refused.body, "(below the recorded|cannot exceed the later reading of) (\\d+) km");
+            Assert.True(met.Success, refused.body);
+            var odometer = int.Parse(met.Groups[2].Value, System.Globalization.CultureInfo.InvariantCulture);
+            Assert.Contains(odometer, held);
+            Assert.True(met.Groups[1].Value.StartsWith("below", StringComparison.Ordinal) ? odometer > refused.km : odometer < refused.km, refused.body);
         }
     }
 
@@ -111,6 +123,24 @@ public sealed class ConcurrencyTests(ClusterFixture fixture)
         Assert.Equal(received - s.GetProperty("reserved").GetInt32(), s.GetProperty("available").GetInt32());
         using var view = JsonDocument.Parse(await fixture.Http.GetStringAsync($"/api/depots/{depot}"));
         Assert.Equal(reservations.Count, view.RootElement.GetProperty("openReservations").GetInt32());
+
+        // One consistent order: the depot serves its queue in priority order (warranty first) while the head fits, so
+        // the stock left over is less than the head of the queue needs; and every reservation is allocated or queued.
+        var ids = results.Where(r => !r.o.Receipt).Select(r => r.Item2.Body.GetProperty("id").GetString()!).Distinct().ToList();
+        var states = await Task.WhenAll(ids.Select(async id =>
+        {
+            using var reservation = JsonDocument.Parse(await fixture.Http.GetStringAsync($"/api/depots/{depot}/reservations/{id}"));
+            var r = reservation.RootElement;
+            return (State: r.GetProperty("state").GetString(), Warranty: r.GetProperty("warranty").GetBoolean(), Quantity: r.GetProperty("quantity").GetInt32());
+        }));
+        Assert.All(states, r => Assert.Contains(r.State, new[] { "allocated", "queued" }));
+        Assert.Equal(s.GetProperty("reserved").GetInt32(), states.Where(r => r.State == "allocated").Sum(r => r.Quantity));
+        var queued = states.Where(r => r.State == "queued").ToList();
+        if (queued.Count > 0)
+        {
+            var first = queued.Any(r => r.Warranty) ? queued.Where(r => r.Warranty).ToList() : queued;
+            Assert.True(s.GetProperty("available").GetInt32() < first.Max(r => r.Quantity), "stock left over while the head of the queue fits");
+        }
     }
 
     private async Task<(HttpStatusCode Status, JsonElement Body)> SendAsync(string key, string url, object body)
