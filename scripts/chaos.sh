@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
 # Chaos run: three silo processes and the API host on loopback over the PostgreSQL membership, a write load
-# with Idempotency-Keys and client retries, one silo killed with SIGKILL and restarted every ~20 s. Afterwards
+# (visits and depot stock receipts) with Idempotency-Keys and client retries, one silo killed with SIGKILL and restarted every ~20 s. Afterwards
 # every acknowledged write must be stored exactly once and no gap without acknowledgements may exceed 3 s.
 #   scripts/chaos.sh            short form (45 s, a kill every 15 s) — run by ./test.sh
 #   scripts/chaos.sh --long     long form (5 min, a kill every 20 s); writes docs/reliability.md's table to stdout
-#   extra arguments go to the runner: --duration S --kill-every S --workers N --vehicles N --max-gap S --report FILE
+#   extra arguments go to the runner: --duration S --kill-every S --workers N --vehicles N --depot-workers N --depots N
+#   --max-gap S --report FILE
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/postgres.sh

@@ -21,6 +21,11 @@ public sealed record ChaosOptions
 
     public int Vehicles { get; init; } = 120;
 
+    /// <summary>Writers posting stock receipts, each to depots of its own.</summary>
+    public int DepotWorkers { get; init; } = 2;
+
+    public int Depots { get; init; } = 4;
+
     /// <summary>How long a client keeps retrying one write before counting it as failed.</summary>
     public TimeSpan RetryBudget { get; init; } = TimeSpan.FromSeconds(15);
 
@@ -50,6 +55,8 @@ public sealed record ChaosOptions
             KillEvery = Seconds("--kill-every", defaults.KillEvery),
             Workers = Int("--workers", defaults.Workers),
             Vehicles = Int("--vehicles", defaults.Vehicles),
+            DepotWorkers = Int("--depot-workers", defaults.DepotWorkers),
+            Depots = Int("--depots", defaults.Depots),
             RetryBudget = Seconds("--retry-budget", defaults.RetryBudget),
             MaxGap = Seconds("--max-gap", defaults.MaxGap),
             ReportFile = Value("--report"),

@@ -8,6 +8,49 @@ public static class LedgerCheck
 {
     public sealed record Result(int Acknowledged, int Lost, int Doubled, int StoredWithoutAcknowledgement, IReadOnlyList<string> Examples);
 
+    /// <summary>
+    /// Receipts per depot against the stock PostgreSQL holds: it must be at least what was acknowledged (else units
+    /// were lost) and at most that plus what the client gave up on (which may or may not have landed); anything more
+    /// was applied twice.
+    /// </summary>
+    public sealed record StockResult(int Acknowledged, long AcknowledgedUnits, long StoredUnits, int DepotsShort, int DepotsOver, IReadOnlyList<string> Examples);
+
+    public static async Task<StockResult> CompareStockAsync(string connectionString, IReadOnlyCollection<Receipt> receipts, IReadOnlyList<string> depots)
+    {
+        var stored = new Dictionary<string, long>(StringComparer.Ordinal);
+        await using var connection = new NpgsqlConnection(connectionString);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand(
+            "SELECT grain_key, coalesce((payload->'book'->'onHand'->>@part)::bigint, 0) FROM grain_state WHERE state_name = 'depot'", connection);
+        command.Parameters.AddWithValue("part", WriteLoad.Part);
+        await using var reader = await command.ExecuteReaderAsync();
+        while (await reader.ReadAsync())
+        {
+            stored[reader.GetString(0)] = reader.GetInt64(1);
+        }
+
+        var (shortDepots, overDepots, examples) = (0, 0, new List<string>());
+        foreach (var depot in depots)
+        {
+            var acknowledged = receipts.Where(r => r.Depot == depot && r.Acknowledged).Sum(r => (long)r.Quantity);
+            var uncertain = receipts.Where(r => r.Depot == depot && !r.Acknowledged).Sum(r => (long)r.Quantity);
+            var held = stored.GetValueOrDefault(depot);
+            if (held < acknowledged)
+            {
+                shortDepots++;
+                examples.Add($"depot {depot}: {held} units stored, {acknowledged} acknowledged (lost)");
+            }
+            else if (held > acknowledged + uncertain)
+            {
+                overDepots++;
+                examples.Add($"depot {depot}: {held} units stored, at most {acknowledged + uncertain} sent (applied twice)");
+            }
+        }
+
+        return new StockResult(receipts.Count(r => r.Acknowledged), receipts.Where(r => r.Acknowledged).Sum(r => (long)r.Quantity),
+            depots.Sum(d => stored.GetValueOrDefault(d)), shortDepots, overDepots, examples);
+    }
+
     public static async Task<Result> CompareAsync(string connectionString, IReadOnlyCollection<Acknowledgement> acknowledged)
     {
         var stored = new Dictionary<string, int>();

@@ -10,7 +10,7 @@ using AfterSales.Domain.Vehicles;
 // --max-gap. Started by scripts/chaos.sh. Exit code 0 = targets met.
 var options = ChaosOptions.Parse(args);
 await using var cluster = new ChaosCluster(options);
-Console.WriteLine($"chaos: {options.Silos} silos, {options.Workers} writers on {options.Vehicles} vehicles, {options.Duration.TotalSeconds:F0} s, SIGKILL every {options.KillEvery.TotalSeconds:F0} s");
+Console.WriteLine($"chaos: {options.Silos} silos, {options.Workers} writers on {options.Vehicles} vehicles and {options.DepotWorkers} on {options.Depots} depots, {options.Duration.TotalSeconds:F0} s, SIGKILL every {options.KillEvery.TotalSeconds:F0} s");
 await cluster.StartAsync();
 
 using var probe = new HttpClient { BaseAddress = new Uri(cluster.BaseUrl), Timeout = TimeSpan.FromSeconds(2) };
@@ -18,9 +18,10 @@ await WaitUntilReadyAsync(probe, TimeSpan.FromSeconds(120));
 var token = await cluster.OperatorTokenAsync();
 using var http = WriteLoad.CreateClient(cluster.BaseUrl, token);
 var vins = await RegisterFleetAsync(http, options.Vehicles);
-Console.WriteLine($"chaos: cluster ready, {vins.Count} vehicles delivered; load starts");
+var depots = await RegisterDepotsAsync(http, options.Depots);
+Console.WriteLine($"chaos: cluster ready, {vins.Count} vehicles delivered, {depots.Count} depots registered; load starts");
 
-var load = new WriteLoad(options, http, vins);
+var load = new WriteLoad(options, http, vins, depots);
 using var stop = new CancellationTokenSource();
 var running = load.RunAsync(stop.Token);
 var kills = new List<(TimeSpan At, int Silo)>();
@@ -45,7 +46,8 @@ stop.Cancel();
 await running;
 
 var ledger = await LedgerCheck.CompareAsync(options.ConnectionString, load.Acknowledged);
-var times = load.Acknowledged.Select(a => a.At).Where(t => t <= loadEnded).Order().Prepend(TimeSpan.Zero).Append(loadEnded).ToList();
+var stock = await LedgerCheck.CompareStockAsync(options.ConnectionString, load.Receipts, depots);
+var times = load.AcknowledgedAt.Where(t => t <= loadEnded).Order().Prepend(TimeSpan.Zero).Append(loadEnded).ToList();
 var gaps = times.Zip(times.Skip(1), (a, b) => (Start: a, Length: b - a)).ToList();
 var longest = gaps.MaxBy(g => g.Length);
 var longestGap = longest.Length;
@@ -58,14 +60,15 @@ var afterKills = kills.Select((k, i) =>
 }).ToList();
 var medianAfterKill = afterKills.Count == 0 ? TimeSpan.Zero : afterKills.Order().ElementAt(afterKills.Count / 2);
 var availability = load.Operations == 0 ? 0 : 100.0 * (load.Operations - load.FailedOperations) / load.Operations;
-var passed = ledger.Lost == 0 && ledger.Doubled == 0 && longestGap <= options.MaxGap && ledger.Acknowledged > 0;
+var passed = ledger.Lost == 0 && ledger.Doubled == 0 && stock.DepotsShort == 0 && stock.DepotsOver == 0
+    && longestGap <= options.MaxGap && ledger.Acknowledged > 0 && (options.DepotWorkers == 0 || stock.Acknowledged > 0);
 
 var report = new StringBuilder()
     .AppendLine(CultureInfo.InvariantCulture, $"| figure | value |")
     .AppendLine("|---|---|")
     .AppendLine(CultureInfo.InvariantCulture, $"| duration / kills | {options.Duration.TotalSeconds:F0} s / {kills.Count} × SIGKILL (every {options.KillEvery.TotalSeconds:F0} s, {options.Silos} silos) |")
     .AppendLine(CultureInfo.InvariantCulture, $"| writes attempted (logical) / HTTP attempts | {load.Operations} / {load.Attempts} |")
-    .AppendLine(CultureInfo.InvariantCulture, $"| acknowledged | {ledger.Acknowledged} |")
+    .AppendLine(CultureInfo.InvariantCulture, $"| acknowledged | {ledger.Acknowledged + stock.Acknowledged} ({ledger.Acknowledged} visits, {stock.Acknowledged} stock receipts) |")
     .AppendLine(CultureInfo.InvariantCulture, $"| availability (succeeded within {options.RetryBudget.TotalSeconds:F0} s retry budget) | {availability:F2} % |")
     .AppendLine(CultureInfo.InvariantCulture, $"| longest gap without an acknowledgement | {longestGap.TotalSeconds:F2} s from t = {longest.Start.TotalSeconds:F1} s (target ≤ {options.MaxGap.TotalSeconds:F0} s; {gapsOverTarget} gap(s) over it) |")
     .AppendLine(CultureInfo.InvariantCulture, $"| longest gap after each kill | {string.Join(", ", afterKills.Select(g => g.TotalSeconds.ToString("F2", CultureInfo.InvariantCulture)))} s (median {medianAfterKill.TotalSeconds:F2} s) |")
@@ -73,11 +76,12 @@ var report = new StringBuilder()
     .AppendLine(CultureInfo.InvariantCulture, $"| acknowledged but lost | {ledger.Lost} |")
     .AppendLine(CultureInfo.InvariantCulture, $"| stored more than once | {ledger.Doubled} |")
     .AppendLine(CultureInfo.InvariantCulture, $"| stored without acknowledgement (client gave up or reply lost) | {ledger.StoredWithoutAcknowledgement} |")
+    .AppendLine(CultureInfo.InvariantCulture, $"| stock receipts: units acknowledged / stored | {stock.AcknowledgedUnits} / {stock.StoredUnits} ({stock.DepotsShort} depot(s) short, {stock.DepotsOver} over: a receipt applied twice) |")
     .AppendLine(CultureInfo.InvariantCulture, $"| HTTP outcomes (0 = timeout/refused) | {string.Join(", ", load.Statuses.OrderBy(s => s.Key).Select(s => $"{s.Key}: {s.Value}"))} |")
     .AppendLine(CultureInfo.InvariantCulture, $"| result | {(passed ? "PASS" : "FAIL")} |")
     .ToString();
 Console.WriteLine(report);
-foreach (var example in ledger.Examples)
+foreach (var example in ledger.Examples.Concat(stock.Examples))
 {
     Console.WriteLine("chaos: " + example);
 }
@@ -112,6 +116,31 @@ static async Task WaitUntilReadyAsync(HttpClient probe, TimeSpan limit)
     }
 
     throw new TimeoutException($"the cluster was not ready within {limit}");
+}
+
+static async Task<List<string>> RegisterDepotsAsync(HttpClient http, int count)
+{
+    var codes = Enumerable.Range(1, count).Select(i => $"D-CHAOS-{i:D2}").ToList();
+    foreach (var code in codes)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            using var response = await http.PutAsJsonAsync($"/api/depots/{code}", new { name = $"Chaos depot {code}", province = "Chaos", latitude = 30.0, longitude = 110.0 });
+            if (response.IsSuccessStatusCode)
+            {
+                break;
+            }
+
+            if (attempt == 20)
+            {
+                throw new InvalidOperationException($"registering depot {code} kept failing: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
+            }
+
+            await Task.Delay(TimeSpan.FromMilliseconds(500));
+        }
+    }
+
+    return codes;
 }
 
 static async Task<List<string>> RegisterFleetAsync(HttpClient http, int count)

@@ -10,13 +10,25 @@ namespace AfterSales.Chaos;
 public sealed record Acknowledgement(string Vin, string VisitId, TimeSpan At);
 
 /// <summary>
-/// Workers append visits (each with a unique visit id, sent as the Idempotency-Key) to the vehicles they own and
-/// retry every failure — timeouts, refused connections, 5xx, 429 — with the same key until the retry budget is
-/// spent. Each vehicle belongs to one worker, so its visits arrive in order.
+/// A stock receipt at a depot: acknowledged (2xx), or given up after the retry budget (it may or may not have been
+/// stored). Unlike a visit, a receipt has no natural identity: only its Idempotency-Key keeps a retry from adding
+/// the stock twice, so the receipts are what proves that keys work under failover.
 /// </summary>
-public sealed class WriteLoad(ChaosOptions options, HttpClient http, IReadOnlyList<string> vins)
+public sealed record Receipt(string Depot, string Key, int Quantity, TimeSpan At, bool Acknowledged);
+
+/// <summary>
+/// Workers append visits (each with a unique visit id, sent as the Idempotency-Key) to the vehicles they own, and
+/// others post stock receipts (each with a unique key) to the depots they own; every failure — timeouts, refused
+/// connections, 5xx, 429 — is retried with the same key until the retry budget is spent. Each vehicle and depot
+/// belongs to one worker, so its writes arrive in order.
+/// </summary>
+public sealed class WriteLoad(ChaosOptions options, HttpClient http, IReadOnlyList<string> vins, IReadOnlyList<string> depots)
 {
+    /// <summary>The part every chaos receipt brings in.</summary>
+    public const string Part = "CHAOS-PART";
+
     private readonly ConcurrentBag<Acknowledgement> _acknowledged = [];
+    private readonly ConcurrentBag<Receipt> _receipts = [];
     private readonly ConcurrentDictionary<int, int> _statuses = new();
     private readonly Stopwatch _clock = Stopwatch.StartNew();
     private int _operations;
@@ -24,6 +36,11 @@ public sealed class WriteLoad(ChaosOptions options, HttpClient http, IReadOnlyLi
     private int _attempts;
 
     public IReadOnlyCollection<Acknowledgement> Acknowledged => _acknowledged;
+
+    public IReadOnlyCollection<Receipt> Receipts => _receipts;
+
+    /// <summary>When each acknowledged write (visit or receipt) was acknowledged.</summary>
+    public IEnumerable<TimeSpan> AcknowledgedAt => _acknowledged.Select(a => a.At).Concat(_receipts.Where(r => r.Acknowledged).Select(r => r.At));
 
     public int Operations => _operations;
 
@@ -36,7 +53,25 @@ public sealed class WriteLoad(ChaosOptions options, HttpClient http, IReadOnlyLi
     public IReadOnlyDictionary<int, int> Statuses => _statuses;
 
     public Task RunAsync(CancellationToken stop) =>
-        Task.WhenAll(Enumerable.Range(0, options.Workers).Select(worker => Task.Run(() => WorkerAsync(worker, stop))));
+        Task.WhenAll(Enumerable.Range(0, options.Workers).Select(worker => Task.Run(() => WorkerAsync(worker, stop)))
+            .Concat(Enumerable.Range(0, options.DepotWorkers).Select(worker => Task.Run(() => DepotWorkerAsync(worker, stop)))));
+
+    private async Task DepotWorkerAsync(int worker, CancellationToken stop)
+    {
+        var mine = depots.Where((_, i) => i % options.DepotWorkers == worker).ToList();
+        var turn = 0;
+        while (!stop.IsCancellationRequested)
+        {
+            var depot = mine[turn % mine.Count];
+            turn++;
+            Interlocked.Increment(ref _operations);
+            var quantity = 1 + (turn % 3);
+            var key = $"{depot}-receipt-{turn:D6}";
+            var body = new { lines = new[] { new { partNo = Part, quantity } } };
+            var at = await SendWithRetriesAsync($"/api/depots/{depot}/receipts", body, key);
+            _receipts.Add(new Receipt(depot, key, quantity, at ?? _clock.Elapsed, at is not null));
+        }
+    }
 
     private async Task WorkerAsync(int worker, CancellationToken stop)
     {
@@ -66,6 +101,15 @@ public sealed class WriteLoad(ChaosOptions options, HttpClient http, IReadOnlyLi
             mileageKm = 100 + (n * 10),
             workDone = "chaos load",
         };
+        if (await SendWithRetriesAsync($"/api/vehicles/{vin}/visits", visit, visitId) is { } at)
+        {
+            _acknowledged.Add(new Acknowledgement(vin, visitId, at));
+        }
+    }
+
+    /// <summary>Sends one write until it is acknowledged (returns when) or the retry budget is spent (null).</summary>
+    private async Task<TimeSpan?> SendWithRetriesAsync(string path, object body, string idempotencyKey)
+    {
         var deadline = _clock.Elapsed + options.RetryBudget;
         while (_clock.Elapsed < deadline)
         {
@@ -73,21 +117,20 @@ public sealed class WriteLoad(ChaosOptions options, HttpClient http, IReadOnlyLi
             using var attempt = new CancellationTokenSource(options.AttemptTimeout);
             try
             {
-                using var request = new HttpRequestMessage(HttpMethod.Post, $"/api/vehicles/{vin}/visits") { Content = JsonContent.Create(visit) };
-                request.Headers.Add("Idempotency-Key", visitId);
+                using var request = new HttpRequestMessage(HttpMethod.Post, path) { Content = JsonContent.Create(body) };
+                request.Headers.Add("Idempotency-Key", idempotencyKey);
                 using var response = await http.SendAsync(request, attempt.Token);
                 _statuses.AddOrUpdate((int)response.StatusCode, 1, (_, c) => c + 1);
                 if (response.IsSuccessStatusCode)
                 {
-                    _acknowledged.Add(new Acknowledgement(vin, visitId, _clock.Elapsed));
-                    return;
+                    return _clock.Elapsed;
                 }
 
                 if (response.StatusCode is not (HttpStatusCode.ServiceUnavailable or HttpStatusCode.TooManyRequests or HttpStatusCode.GatewayTimeout)
                     && (int)response.StatusCode < 500)
                 {
                     // A 4xx other than 429 will not change on retry: the write is refused for good.
-                    Console.Error.WriteLine($"refused {visitId}: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
+                    Console.Error.WriteLine($"refused {idempotencyKey}: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
                     break;
                 }
             }
@@ -101,6 +144,7 @@ public sealed class WriteLoad(ChaosOptions options, HttpClient http, IReadOnlyLi
         }
 
         Interlocked.Increment(ref _failedOperations);
+        return null;
     }
 
     public static HttpClient CreateClient(string baseUrl, string token)

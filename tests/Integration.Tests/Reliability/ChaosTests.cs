@@ -21,6 +21,8 @@ public sealed class ChaosTests
         Assert.True(exitCode == 0, run.Output);
         Assert.Contains("| acknowledged but lost | 0 |", run.Output, StringComparison.Ordinal);
         Assert.Contains("| stored more than once | 0 |", run.Output, StringComparison.Ordinal);
+        // Stock receipts have no identity but their Idempotency-Key: a retry applied twice would show here.
+        Assert.Contains("(0 depot(s) short, 0 over: a receipt applied twice)", run.Output, StringComparison.Ordinal);
         Assert.Contains("chaos: PASS", run.Output, StringComparison.Ordinal);
     }
 }
