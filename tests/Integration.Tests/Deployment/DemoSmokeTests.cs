@@ -10,34 +10,16 @@ namespace AfterSales.Integration.Tests.Deployment;
 /// vehicles' histories are dated from today): everything it sends is accepted, its network and its reports show up,
 /// and a second run adds nothing.
 /// </summary>
-public sealed class DemoSmokeTests : IAsyncLifetime
+public sealed class DemoSmokeTests(RealTimeClusterFixture fixture) : IClassFixture<RealTimeClusterFixture>
 {
     private static readonly DemoOptions Tiny = new("http://localhost", Stations: 40, Vehicles: 500, WorkOrders: 40, Complaints: 20, Depots: 4, Seed: 7);
 
-    private SiloHost _silo = null!;
-    private ApiFactory _api = null!;
-    private HttpClient _http = null!;
-
-    public async Task InitializeAsync()
-    {
-        var connectionString = await TestDatabase.CreateAsync("demo");
-        var clusterId = $"demo-{Guid.NewGuid():N}"[..20];
-        _silo = await SiloHost.StartAsync(connectionString, clusterId);
-        _api = new ApiFactory(connectionString, clusterId, settings: new Dictionary<string, string> { ["Auth:PermitsPerSecond"] = "1000000" });
-        _http = _api.CreateClient(AfterSales.ApiHost.Security.Roles.Operator);
-    }
-
-    public async Task DisposeAsync()
-    {
-        _http.Dispose();
-        await _api.DisposeAsync();
-        await _silo.DisposeAsync();
-    }
+    private HttpClient Http => fixture.Http;
 
     [Fact]
     public async Task TinyDemo_IsAcceptedWhole_ShowsItsNetworkAndReports_AndARerunAddsNothing()
     {
-        Assert.Equal(0, await DemoRun.RunAsync(_http, Tiny));
+        Assert.Equal(0, await DemoRun.RunAsync(Http, Tiny));
 
         var summary = await JsonAsync("/api/network/summary");
         Assert.Equal(Tiny.Stations, summary.GetProperty("stations").GetInt32());
@@ -51,14 +33,14 @@ public sealed class DemoSmokeTests : IAsyncLifetime
         Assert.NotEmpty((await JsonAsync($"/api/reports/stations/{month}")).GetProperty("stations").EnumerateArray());
 
         // Idempotency keys derived from the seed: the same run again is accepted and changes no total.
-        Assert.Equal(0, await DemoRun.RunAsync(_http, Tiny));
+        Assert.Equal(0, await DemoRun.RunAsync(Http, Tiny));
         var again = await JsonAsync("/api/network/summary");
         Assert.Equal(summary.GetRawText(), again.GetRawText());
     }
 
     private async Task<JsonElement> JsonAsync(string path)
     {
-        using var response = await _http.GetAsync(path);
+        using var response = await Http.GetAsync(path);
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         return JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.Clone();
     }

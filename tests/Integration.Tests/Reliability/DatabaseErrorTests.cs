@@ -1,7 +1,6 @@
 using System.Net;
 using System.Net.Http.Json;
 using AfterSales.Integration.Tests.Infrastructure;
-using Microsoft.Extensions.Time.Testing;
 
 namespace AfterSales.Integration.Tests.Reliability;
 
@@ -10,65 +9,48 @@ namespace AfterSales.Integration.Tests.Reliability;
 /// permission or a cancelled statement). Behind a grain activation that is a PostgresException, which Orleans does
 /// not carry to the client unless told to; it must still reach the caller as 503 + Retry-After, never as a 500.
 /// </summary>
-public sealed class DatabaseErrorTests : IAsyncLifetime
+public sealed class DatabaseErrorTests(ClusterFixture fixture) : IClassFixture<ClusterFixture>
 {
-    private string _connectionString = "";
-    private SiloHost _silo = null!;
-    private ApiFactory _api = null!;
-    private HttpClient _http = null!;
+    private string ConnectionString => fixture.ConnectionString;
 
-    public async Task InitializeAsync()
-    {
-        _connectionString = await TestDatabase.CreateAsync("dberror");
-        var clusterId = $"dberror-{Guid.NewGuid():N}"[..20];
-        _silo = await SiloHost.StartAsync(_connectionString, clusterId, new FakeTimeProvider(ClusterFixture.Start));
-        _api = new ApiFactory(_connectionString, clusterId);
-        _http = _api.CreateClient(AfterSales.ApiHost.Security.Roles.Operator);
-    }
-
-    public async Task DisposeAsync()
-    {
-        _http.Dispose();
-        await _api.DisposeAsync();
-        await _silo.DisposeAsync();
-    }
+    private HttpClient Http => fixture.Http;
 
     [Fact]
     public async Task ServerErrorWhileAGrainLoadsItsState_Is503WithRetryAfter_AndTheGrainLoadsOnceTheDatabaseIsWhole()
     {
-        var vin = await TestFleet.DeliveredVehicleAsync(_http);
+        var vin = await TestFleet.DeliveredVehicleAsync(Http);
         var inactive = TestVins.Next();
-        await TestDatabase.ScalarAsync<object>(_connectionString, "ALTER TABLE grain_state RENAME TO grain_state_away");
+        await TestDatabase.ScalarAsync<object>(ConnectionString, "ALTER TABLE grain_state RENAME TO grain_state_away");
         try
         {
             // A vehicle no silo holds must read its row first: the read fails inside the activation.
-            using var read = await _http.GetAsync($"/api/vehicles/{inactive}/warranty");
+            using var read = await Http.GetAsync($"/api/vehicles/{inactive}/warranty");
             Assert.Equal(HttpStatusCode.ServiceUnavailable, read.StatusCode);
             Assert.NotNull(read.Headers.RetryAfter);
             Assert.Equal("application/problem+json", read.Content.Headers.ContentType?.MediaType);
 
             // A write to an active vehicle fails in its state write: refused the same way, nothing applied.
-            using var write = await _http.PostAsJsonAsync($"/api/vehicles/{vin}/odometer", new { readingKm = 900, readAt = ClusterFixture.Start.AddHours(-1) });
+            using var write = await Http.PostAsJsonAsync($"/api/vehicles/{vin}/odometer", new { readingKm = 900, readAt = ClusterFixture.Start.AddHours(-1) });
             Assert.Equal(HttpStatusCode.ServiceUnavailable, write.StatusCode);
             Assert.NotNull(write.Headers.RetryAfter);
         }
         finally
         {
-            await TestDatabase.ScalarAsync<object>(_connectionString, "ALTER TABLE grain_state_away RENAME TO grain_state");
+            await TestDatabase.ScalarAsync<object>(ConnectionString, "ALTER TABLE grain_state_away RENAME TO grain_state");
         }
 
         // The failed activation left nothing behind: the vehicle that was never registered is now simply unknown,
         // and the refused reading was never stored.
-        using var unknown = await _http.GetAsync($"/api/vehicles/{inactive}/warranty");
+        using var unknown = await Http.GetAsync($"/api/vehicles/{inactive}/warranty");
         Assert.Equal(HttpStatusCode.NotFound, unknown.StatusCode);
-        Assert.Equal("5", await TestDatabase.ScalarAsync<string>(_connectionString,
+        Assert.Equal("5", await TestDatabase.ScalarAsync<string>(ConnectionString,
             "SELECT payload->>'odometerKm' FROM grain_state WHERE state_name = 'vehicle' AND grain_key = @vin", ("vin", vin)));
     }
 
     [Fact]
     public async Task AVisitStoredWhoseReportFailed_IsReportedByTheRetry_AndCountedOnce()
     {
-        var vin = await TestFleet.DeliveredVehicleAsync(_http, new DateOnly(2026, 3, 1), model: "QX-RETRY", batch: "B-RETRY");
+        var vin = await TestFleet.DeliveredVehicleAsync(Http, new DateOnly(2026, 3, 1), model: "QX-RETRY", batch: "B-RETRY");
         var day = new DateTimeOffset(2026, 4, 10, 9, 0, 0, TimeSpan.FromHours(8));
         var visit = new
         {
@@ -77,7 +59,7 @@ public sealed class DatabaseErrorTests : IAsyncLifetime
         };
 
         // Roll-ups refuse every write; the vehicle's own row is still written.
-        await TestDatabase.ScalarAsync<object>(_connectionString, """
+        await TestDatabase.ScalarAsync<object>(ConnectionString, """
             CREATE FUNCTION refuse_rollups() RETURNS trigger LANGUAGE plpgsql AS $$
             BEGIN
                 IF NEW.state_name = 'counterRollup' THEN RAISE EXCEPTION 'roll-ups are down (test)'; END IF;
@@ -92,11 +74,11 @@ public sealed class DatabaseErrorTests : IAsyncLifetime
         }
         finally
         {
-            await TestDatabase.ScalarAsync<object>(_connectionString, "DROP TRIGGER refuse_rollups ON grain_state; DROP FUNCTION refuse_rollups();");
+            await TestDatabase.ScalarAsync<object>(ConnectionString, "DROP TRIGGER refuse_rollups ON grain_state; DROP FUNCTION refuse_rollups();");
         }
 
         // The visit and its key were stored before the report failed: the retry is a replay of the stored answer.
-        Assert.Equal(1L, await TestDatabase.ScalarAsync<long>(_connectionString,
+        Assert.Equal(1L, await TestDatabase.ScalarAsync<long>(ConnectionString,
             "SELECT jsonb_array_length(payload->'visits')::bigint FROM grain_state WHERE state_name = 'vehicle' AND grain_key = @vin", ("vin", vin)));
         for (var retry = 0; retry < 2; retry++)
         {
@@ -104,7 +86,7 @@ public sealed class DatabaseErrorTests : IAsyncLifetime
             Assert.Equal(HttpStatusCode.OK, again.StatusCode);
         }
 
-        using var report = System.Text.Json.JsonDocument.Parse(await _http.GetStringAsync("/api/reports/quality/2026-04"));
+        using var report = System.Text.Json.JsonDocument.Parse(await Http.GetStringAsync("/api/reports/quality/2026-04"));
         Assert.Equal(1, report.RootElement.GetProperty("repairs").GetInt64());
         var byFault = Assert.Single(report.RootElement.GetProperty("byFault").EnumerateArray());
         Assert.Equal("F-RETRY", byFault.GetProperty("name").GetString());
@@ -115,6 +97,6 @@ public sealed class DatabaseErrorTests : IAsyncLifetime
     {
         using var request = new HttpRequestMessage(HttpMethod.Post, $"/api/vehicles/{vin}/visits") { Content = JsonContent.Create(visit) };
         request.Headers.Add("Idempotency-Key", idempotencyKey);
-        return await _http.SendAsync(request);
+        return await Http.SendAsync(request);
     }
 }
