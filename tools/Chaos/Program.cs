@@ -123,21 +123,8 @@ static async Task<List<string>> RegisterDepotsAsync(HttpClient http, int count)
     var codes = Enumerable.Range(1, count).Select(i => $"D-CHAOS-{i:D2}").ToList();
     foreach (var code in codes)
     {
-        for (var attempt = 1; ; attempt++)
-        {
-            using var response = await http.PutAsJsonAsync($"/api/depots/{code}", new { name = $"Chaos depot {code}", province = "Chaos", latitude = 30.0, longitude = 110.0 });
-            if (response.IsSuccessStatusCode)
-            {
-                break;
-            }
-
-            if (attempt == 20)
-            {
-                throw new InvalidOperationException($"registering depot {code} kept failing: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
-            }
-
-            await Task.Delay(TimeSpan.FromMilliseconds(500));
-        }
+        await UntilAcceptedAsync($"registering depot {code}",
+            () => http.PutAsJsonAsync($"/api/depots/{code}", new { name = $"Chaos depot {code}", province = "Chaos", latitude = 30.0, longitude = 110.0 }));
     }
 
     return codes;
@@ -163,24 +150,29 @@ static async Task<List<string>> RegisterFleetAsync(HttpClient http, int count)
             }),
         };
 
-        // Silos may still be joining right after the first one answers: retry the chunk (an item that did
-        // land the first time comes back as a 409 "already registered", which is just as good).
-        for (var attempt = 1; ; attempt++)
-        {
-            using var response = await http.PostAsJsonAsync("/api/vehicles/bulk", body);
-            if (response.IsSuccessStatusCode)
-            {
-                break;
-            }
-
-            if (attempt == 20)
-            {
-                throw new InvalidOperationException($"bulk registration kept failing: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
-            }
-
-            await Task.Delay(TimeSpan.FromMilliseconds(500));
-        }
+        // An item that did land on an earlier attempt comes back as a 409 "already registered", which is just as good.
+        await UntilAcceptedAsync("bulk registration", () => http.PostAsJsonAsync("/api/vehicles/bulk", body));
     }
 
     return vins;
+}
+
+// Silos may still be joining right after the first one answers: a set-up request is retried until it is accepted.
+static async Task UntilAcceptedAsync(string what, Func<Task<HttpResponseMessage>> send)
+{
+    for (var attempt = 1; ; attempt++)
+    {
+        using var response = await send();
+        if (response.IsSuccessStatusCode)
+        {
+            return;
+        }
+
+        if (attempt == 20)
+        {
+            throw new InvalidOperationException($"{what} kept failing: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
+        }
+
+        await Task.Delay(TimeSpan.FromMilliseconds(500));
+    }
 }
