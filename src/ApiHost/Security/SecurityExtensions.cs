@@ -19,19 +19,14 @@ public static class SecurityExtensions
             throw new InvalidOperationException("Invalid configuration: " + string.Join(" ", problems));
         }
 
-        builder.Services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme).AddJwtBearer(options =>
+        builder.Services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme).AddJwtBearer();
+        builder.Services.AddOptions<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme).Configure<TimeProvider>((options, time) =>
         {
             options.MapInboundClaims = false;
-            options.TokenValidationParameters = new TokenValidationParameters
-            {
-                ValidIssuer = settings.Issuer,
-                ValidAudience = settings.Audience,
-                IssuerSigningKey = new SymmetricSecurityKey(settings.KeyBytes),
-                ValidAlgorithms = [SecurityAlgorithms.HmacSha256],
-                RoleClaimType = "role",
-                NameClaimType = "sub",
-                ClockSkew = TimeSpan.FromSeconds(30),
-            };
+            options.TimeProvider = time;
+            options.TokenValidationParameters = ValidationParameters(settings, time);
+            options.TokenHandlers.Clear();
+            options.TokenHandlers.Add(new CachingTokenHandler(time));
         });
         builder.Services.AddAuthorizationBuilder()
             .AddPolicy(Policies.Read, p => p.RequireRole(Roles.All))
@@ -66,6 +61,32 @@ public static class SecurityExtensions
             };
         });
         return builder;
+    }
+
+    /// <summary>
+    /// What a bearer token must satisfy: this issuer and audience, an HMAC-SHA256 signature by the configured key,
+    /// and a lifetime (which is required) that includes now on <paramref name="time"/>, the host's clock, give or
+    /// take 30 seconds of skew.
+    /// </summary>
+    public static TokenValidationParameters ValidationParameters(AuthSettings settings, TimeProvider time)
+    {
+        var skew = TimeSpan.FromSeconds(30);
+        return new TokenValidationParameters
+        {
+            ValidIssuer = settings.Issuer,
+            ValidAudience = settings.Audience,
+            IssuerSigningKey = new SymmetricSecurityKey(settings.KeyBytes),
+            ValidAlgorithms = [SecurityAlgorithms.HmacSha256],
+            RoleClaimType = "role",
+            NameClaimType = "sub",
+            ClockSkew = skew,
+            RequireExpirationTime = true,
+            LifetimeValidator = (notBefore, expires, _, _) =>
+            {
+                var now = time.GetUtcNow().UtcDateTime;
+                return expires is { } end && now < end + skew && (notBefore is not { } start || start - skew <= now);
+            },
+        };
     }
 
     /// <summary>
