@@ -259,7 +259,7 @@ public sealed partial class ServiceStationGrain(
             return refusal with { Detail = $"Vehicle {command.Vin}: {refusal.Detail}" };
         }
 
-        return warranty.Value!.OpenRecalls.Contains(command.RecallCampaignId)
+        return command.RecallCampaignId is { } campaign && warranty.Value!.OpenRecalls.Contains(campaign)
             ? null
             : Refusal.Conflict($"Vehicle {command.Vin} has no open recall {command.RecallCampaignId}: the campaign does not cover it, is not open, or was already completed on it.");
     }

@@ -218,7 +218,7 @@ public sealed partial class VehicleGrain(
     /// opened a moment ago shows at once, whenever the vehicle was registered. Only when the catalog cannot be
     /// trusted (not yet synced, or out of touch with the registry) is the registry asked directly.
     /// </summary>
-    private async Task<IReadOnlyList<string>> OpenRecallsAsync(VehicleState current)
+    private async Task<ImmutableArray<string>> OpenRecallsAsync(VehicleState current)
     {
         var identity = current.Identity!;
         var covering = recalls.Match(Vin, identity.Model, identity.Batch) ?? await AskRegistryAsync(identity);

@@ -92,7 +92,7 @@ public static class VehicleMapping
             state.Region);
     }
 
-    public static WarrantyView ToView(this WarrantyAssessment assessment, VehicleState state, IReadOnlyList<string> openRecalls) => new(
+    public static WarrantyView ToView(this WarrantyAssessment assessment, VehicleState state, ImmutableArray<string> openRecalls) => new(
         state.Identity!.Vin,
         assessment.AsOf,
         assessment.MileageKm,
@@ -102,15 +102,21 @@ public static class VehicleMapping
         assessment.FirstMaintenance is { } first
             ? new FirstMaintenanceView((Interfaces.Vehicles.FirstMaintenanceState)(int)first.State, first.DueBy, first.DueAtKm)
             : null,
-        [.. assessment.Entitlements.Select(e => new EntitlementView((Interfaces.Vehicles.Remedy)(int)e.Remedy, e.Article, e.Reason, e.VisitIds))],
+        [.. assessment.Entitlements.Select(e => new EntitlementView((Interfaces.Vehicles.Remedy)(int)e.Remedy, e.Article, e.Reason, [.. e.VisitIds]))],
         new CountersView(
             assessment.Counters.RepairDays,
-            assessment.Counters.RepairsByFault,
+            Ordinal(assessment.Counters.RepairsByFault),
             assessment.Counters.UnitReplacements,
             assessment.Counters.SeriousSafetyRepairs,
-            assessment.Counters.MainPartReplacements),
+            Ordinal(assessment.Counters.MainPartReplacements)),
         openRecalls,
         assessment.Note);
+
+    /// <summary>
+    /// The rules count case-insensitively; the reply needs no comparer (its keys are already distinct), and a
+    /// default-comparer dictionary is cheaper on the wire, where a custom comparer is encoded with every reply.
+    /// </summary>
+    private static Dictionary<string, int> Ordinal(IReadOnlyDictionary<string, int> counts) => new(counts);
 
     public static ContractPowertrain ToContract(this DomainPowertrain powertrain) => (ContractPowertrain)(int)powertrain;
 }

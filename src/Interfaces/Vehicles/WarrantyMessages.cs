@@ -1,3 +1,5 @@
+using System.Collections.Immutable;
+
 namespace AfterSales.Interfaces.Vehicles;
 
 public enum CoverageState
@@ -42,17 +44,23 @@ public sealed record class EntitlementView(
     [property: Id(0)] Remedy Remedy,
     [property: Id(1)] string Article,
     [property: Id(2)] string Reason,
-    [property: Id(3)] IReadOnlyList<string> VisitIds);
+    [property: Id(3)] ImmutableArray<string> VisitIds);
 
 [GenerateSerializer, Immutable, Alias("AfterSales.CountersView")]
 public sealed record class CountersView(
     [property: Id(0)] int RepairDays,
-    [property: Id(1)] IReadOnlyDictionary<string, int> RepairsByFault,
+    [property: Id(1)] Dictionary<string, int> RepairsByFault,
     [property: Id(2)] int UnitReplacements,
     [property: Id(3)] int SeriousSafetyRepairs,
-    [property: Id(4)] IReadOnlyDictionary<string, int> MainPartReplacements);
+    [property: Id(4)] Dictionary<string, int> MainPartReplacements);
 
-/// <summary>What the vehicle is entitled to on a date and mileage: coverages, 首保, 三包 entitlements, recalls.</summary>
+/// <summary>
+/// What the vehicle is entitled to on a date and mileage: coverages, 首保, 三包 entitlements, recalls. The most read
+/// reply of the system, so its collections are declared as the concrete types they are (immutable arrays, plain
+/// ordinal dictionaries): a field typed as an interface makes the serializer write the runtime type's name into every
+/// reply, and a case-insensitive comparer its own. That halved the encoded size (552 to 295 bytes) and cut a third of
+/// the encode-and-decode time (bench/profiling.md).
+/// </summary>
 [GenerateSerializer, Immutable, Alias("AfterSales.WarrantyView")]
 public sealed record class WarrantyView(
     [property: Id(0)] string Vin,
@@ -60,9 +68,9 @@ public sealed record class WarrantyView(
     [property: Id(2)] int MileageKm,
     [property: Id(3)] VehicleLifecycle VehicleState,
     [property: Id(4)] DateOnly? CoverageStart,
-    [property: Id(5)] IReadOnlyList<CoverageView> Coverages,
+    [property: Id(5)] ImmutableArray<CoverageView> Coverages,
     [property: Id(6)] FirstMaintenanceView? FirstMaintenance,
-    [property: Id(7)] IReadOnlyList<EntitlementView> Entitlements,
+    [property: Id(7)] ImmutableArray<EntitlementView> Entitlements,
     [property: Id(8)] CountersView Counters,
-    [property: Id(9)] IReadOnlyList<string> OpenRecalls,
+    [property: Id(9)] ImmutableArray<string> OpenRecalls,
     [property: Id(10)] string? Note);

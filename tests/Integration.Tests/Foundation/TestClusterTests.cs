@@ -76,7 +76,7 @@ public sealed class TestClusterTests : IAsyncLifetime
         Assert.All(catalogs, catalog => Assert.Empty(catalog.Match(vins[0], "other-model", "other-batch")!.Value));
         foreach (var vin in vins)
         {
-            Assert.Equal(["RC-CATALOG-1"], (await _cluster.Client.GetGrain<IVehicleGrain>(vin).GetWarrantyAsync(null, null)).Value!.OpenRecalls);
+            Assert.Equal<string>(["RC-CATALOG-1"], (await _cluster.Client.GetGrain<IVehicleGrain>(vin).GetWarrantyAsync(null, null)).Value!.OpenRecalls);
         }
     }
 }
