@@ -3,6 +3,7 @@ using System.Security.Cryptography;
 using System.Text;
 using AfterSales.ApiHost.Http;
 using AfterSales.ApiHost.Security;
+using AfterSales.Interfaces.Common;
 using AfterSales.Interfaces.Complaints;
 
 namespace AfterSales.ApiHost.Apis;
@@ -78,12 +79,12 @@ public static class ComplaintsApi
             return errors.ToResult();
         }
 
-        var outcome = await cluster.GetGrain<IComplaintGrain>(NewId(request.HttpContext.User, key)).RegisterAsync(intake, Actor(request.HttpContext.User));
+        var outcome = await cluster.Grain<IComplaintGrain>(NewId(request.HttpContext.User, key)).RegisterAsync(intake, Actor(request.HttpContext.User));
         return outcome.ToHttp(c => $"/api/complaints/{c.Id}");
     }
 
     private static async Task<IResult> GetAsync(string id, IClusterClient cluster) =>
-        TryId(id, out var normalized, out var invalid) ? (await cluster.GetGrain<IComplaintGrain>(normalized).GetAsync()).ToHttp() : invalid;
+        TryId(id, out var normalized, out var invalid) ? (await cluster.Grain<IComplaintGrain>(normalized).GetAsync()).ToHttp() : invalid;
 
     private static async Task<IResult> StepAsync(string id, ComplaintAction action, HttpRequest request, IClusterClient cluster)
     {
@@ -123,7 +124,7 @@ public static class ComplaintsApi
             return errors.ToResult();
         }
 
-        var complaint = cluster.GetGrain<IComplaintGrain>(normalized);
+        var complaint = cluster.Grain<IComplaintGrain>(normalized);
         var user = request.HttpContext.User;
         if (user.IsInRole(Roles.Station))
         {

@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using AfterSales.Interfaces.Common;
 using AfterSales.Interfaces.Network;
 using AfterSales.Interfaces.Recalls;
 using AfterSales.Interfaces.Stations;
@@ -21,8 +22,8 @@ public static class NetworkApi
 
     private static async Task<IResult> GetNationalAsync(IClusterClient cluster)
     {
-        var stations = cluster.GetGrain<INetworkGrain>(RollupScopes.National).GetSummaryAsync();
-        var counters = cluster.GetGrain<ICounterRollupGrain>(RollupScopes.National).GetCountersAsync();
+        var stations = cluster.Grain<INetworkGrain>(RollupScopes.National).GetSummaryAsync();
+        var counters = cluster.Grain<ICounterRollupGrain>(RollupScopes.National).GetCountersAsync();
         var recalls = RecallProgressAsync(cluster);
         var (s, c) = (await stations, await counters);
         var names = (s.Provinces?.Keys ?? []).Union(c.ByProvince?.Keys ?? []).Order(StringComparer.Ordinal);
@@ -36,8 +37,8 @@ public static class NetworkApi
     /// <summary>Nationally, affected vehicles are known per campaign: the sum over the open campaigns (tens, not vehicles).</summary>
     private static async Task<RecallProgress> RecallProgressAsync(IClusterClient cluster)
     {
-        var ids = await cluster.GetGrain<IRecallRegistryGrain>(RecallRegistry.Key).GetCampaignIdsAsync();
-        var views = await Task.WhenAll(ids.Select(id => cluster.GetGrain<IRecallCampaignGrain>(id).GetAsync()));
+        var ids = await cluster.Grain<IRecallRegistryGrain>(RecallRegistry.Key).GetCampaignIdsAsync();
+        var views = await Task.WhenAll(ids.Select(id => cluster.Grain<IRecallCampaignGrain>(id).GetAsync()));
         var (affected, completed) = (views.Sum(v => v.Value?.Affected ?? 0), views.Sum(v => v.Value?.Completed ?? 0));
         return RecallProgress.Of(affected, completed);
     }
@@ -50,8 +51,8 @@ public static class NetworkApi
             return Http.OutcomeResults.Invalid(new() { ["province"] = ["province must be 1–40 characters."] });
         }
 
-        var stations = cluster.GetGrain<IStationGroupGrain>("province:" + name).GetTotalsAsync();
-        var counters = cluster.GetGrain<ICounterRollupGrain>(RollupScopes.Province(name)).GetCountersAsync();
+        var stations = cluster.Grain<IStationGroupGrain>("province:" + name).GetTotalsAsync();
+        var counters = cluster.Grain<ICounterRollupGrain>(RollupScopes.Province(name)).GetCountersAsync();
         var (s, c) = (await stations, await counters);
         return s.Totals.Stations == 0 && c.Counters.IsEmpty
             ? TypedResults.Problem($"Nothing is registered in province {name}: no stations, complaints, depots or recalls.",

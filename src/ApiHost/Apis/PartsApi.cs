@@ -1,6 +1,7 @@
 using System.Globalization;
 using AfterSales.ApiHost.Http;
 using AfterSales.ApiHost.Security;
+using AfterSales.Interfaces.Common;
 using AfterSales.Interfaces.Parts;
 
 namespace AfterSales.ApiHost.Apis;
@@ -16,31 +17,31 @@ public static class PartsApi
         depots.MapPut("/{code}", RegisterAsync).RequireAuthorization(Policies.PartsWork).WithName("RegisterDepot")
             .WithSummary("Create a parts depot or update its registry data.").Accepts<DepotRequest>("application/json")
             .Produces<DepotView>().Produces<DepotView>(StatusCodes.Status201Created);
-        depots.MapGet("/{code}", async (string code, IClusterClient cluster) => await WithCodeAsync(code, c => cluster.GetGrain<IPartsDepotGrain>(c).GetAsync()))
+        depots.MapGet("/{code}", async (string code, IClusterClient cluster) => await WithCodeAsync(code, c => cluster.Grain<IPartsDepotGrain>(c).GetAsync()))
             .WithName("GetDepot").WithSummary("A depot with its stock per part.").Produces<DepotView>();
         depots.MapPost("/{code}/receipts", (string code, HttpRequest request, IClusterClient cluster) =>
-                LinesAsync(code, request, (depot, lines, key) => cluster.GetGrain<IPartsDepotGrain>(depot).ReceiveAsync(lines, key)))
+                LinesAsync(code, request, (depot, lines, key) => cluster.Grain<IPartsDepotGrain>(depot).ReceiveAsync(lines, key)))
             .RequireAuthorization(Policies.PartsWork).WithName("ReceiveParts")
             .WithSummary("Goods in: on hand grows, on order shrinks, queued reservations are served (warranty first).").Produces<IReadOnlyList<PartStockView>>();
         depots.MapPost("/{code}/orders", (string code, HttpRequest request, IClusterClient cluster) =>
-                LinesAsync(code, request, (depot, lines, key) => cluster.GetGrain<IPartsDepotGrain>(depot).OrderAsync(lines, key)))
+                LinesAsync(code, request, (depot, lines, key) => cluster.Grain<IPartsDepotGrain>(depot).OrderAsync(lines, key)))
             .RequireAuthorization(Policies.PartsWork).WithName("OrderParts")
             .WithSummary("Supplier or transfer orders placed: counted as on order until received.").Produces<IReadOnlyList<PartStockView>>();
         depots.MapPost("/{code}/reservations", ReserveAsync).RequireAuthorization(Policies.PartsRequests).WithName("ReserveParts")
             .WithSummary("Reserve parts for a work order: allocated from available stock, or queued (warranty first, then urgent, then oldest).")
             .Accepts<ReservationRequest>("application/json").Produces<ReservationView>(StatusCodes.Status201Created);
         depots.MapGet("/{code}/reservations/{id}", async (string code, string id, IClusterClient cluster) =>
-                await WithCodeAsync(code, c => cluster.GetGrain<IPartsDepotGrain>(c).GetReservationAsync(id.Trim().ToUpperInvariant())))
+                await WithCodeAsync(code, c => cluster.Grain<IPartsDepotGrain>(c).GetReservationAsync(id.Trim().ToUpperInvariant())))
             .WithName("GetReservation").WithSummary("One reservation.").Produces<ReservationView>();
         depots.MapPost("/{code}/reservations/{id}/ship", ShipAsync).RequireAuthorization(Policies.PartsWork).WithName("ShipReservation")
             .WithSummary("Ship an allocated reservation (body {quantity} ships part of it); more than it holds is a 409.").Produces<ReservationView>();
         depots.MapPost("/{code}/reservations/{id}/release", (string code, string id, HttpRequest request, IClusterClient cluster) =>
-                ReservationStepAsync(code, id, request, (depot, rid, key) => cluster.GetGrain<IPartsDepotGrain>(depot).ReleaseAsync(rid, key)))
+                ReservationStepAsync(code, id, request, (depot, rid, key) => cluster.Grain<IPartsDepotGrain>(depot).ReleaseAsync(rid, key)))
             .RequireAuthorization(Policies.PartsWork).WithName("ReleaseReservation").WithSummary("Give a reservation up; its stock serves the queue.").Produces<ReservationView>();
         depots.MapPost("/{code}/reservations/{id}/arrived", ArrivedAsync).RequireAuthorization(Policies.PartsRequests).WithName("ReservationArrived")
             .WithSummary("The station confirms the shipped parts arrived; its waiting work order is told.").Produces<ReservationView>();
         depots.MapGet("/{code}/stock/{partNo}", async (string code, string partNo, IClusterClient cluster) =>
-                await WithCodeAsync(code, c => cluster.GetGrain<IPartsDepotGrain>(c).GetStockAsync(partNo.Trim().ToUpperInvariant())))
+                await WithCodeAsync(code, c => cluster.Grain<IPartsDepotGrain>(c).GetStockAsync(partNo.Trim().ToUpperInvariant())))
             .WithName("GetStock").WithSummary("onHand, reserved, available, onOrder, queued of one part.").Produces<PartStockView>();
 
         app.MapGet("/parts/{partNo}/availability", AvailabilityAsync).WithTags("Parts depots").WithName("PartAvailability")
@@ -50,7 +51,7 @@ public static class PartsApi
             .WithTags("Parts depots").WithName("SubmitPartsPlan").WithSummary("A station's parts demand plan for a month (yyyy-MM), accepted until the 10th.")
             .Accepts<LinesRequest>("application/json").Produces<StationPartsPlan>();
         app.MapGet("/parts-plans/{month}", async (string month, IClusterClient cluster) =>
-                TryMonth(month, out var key) ? Results.Ok(await cluster.GetGrain<IPartsPlanGrain>(key).GetAsync()) : MonthInvalid())
+                TryMonth(month, out var key) ? Results.Ok(await cluster.Grain<IPartsPlanGrain>(key).GetAsync()) : MonthInvalid())
             .WithTags("Parts depots").WithName("GetProcurementList").WithSummary("The month's aggregated procurement list: per part, total and per region.")
             .Produces<ProcurementList>();
     }
@@ -73,7 +74,7 @@ public static class PartsApi
             errors.Text("name", body!.Name, 100), errors.Text("province", body.Province, 40),
             Coordinate(errors, "latitude", body.Latitude, 90), Coordinate(errors, "longitude", body.Longitude, 180));
         return errors.Any ? errors.ToResult()
-            : (await cluster.GetGrain<IPartsDepotGrain>(depot).RegisterAsync(registration, key)).ToHttp(d => $"/api/depots/{d.Code}");
+            : (await cluster.Grain<IPartsDepotGrain>(depot).RegisterAsync(registration, key)).ToHttp(d => $"/api/depots/{d.Code}");
     }
 
     private static async Task<IResult> ReserveAsync(string code, HttpRequest request, IClusterClient cluster)
@@ -105,7 +106,7 @@ public static class PartsApi
             return SecurityExtensions.ForbiddenForStation(station);
         }
 
-        var outcome = await cluster.GetGrain<IPartsDepotGrain>(depot).ReserveAsync(new ReserveParts(partNo, quantity, station, workOrder, warranty, body.Urgent ?? false), key);
+        var outcome = await cluster.Grain<IPartsDepotGrain>(depot).ReserveAsync(new ReserveParts(partNo, quantity, station, workOrder, warranty, body.Urgent ?? false), key);
         return outcome.ToHttp(r => $"/api/depots/{r.DepotCode}/reservations/{r.Id}");
     }
 
@@ -128,7 +129,7 @@ public static class PartsApi
             }
         }
 
-        return await ReservationStepAsync(code, id, request, (depot, rid, key) => cluster.GetGrain<IPartsDepotGrain>(depot).ShipAsync(rid, quantity, key));
+        return await ReservationStepAsync(code, id, request, (depot, rid, key) => cluster.Grain<IPartsDepotGrain>(depot).ShipAsync(rid, quantity, key));
     }
 
     private static async Task<IResult> ArrivedAsync(string code, string id, HttpRequest request, IClusterClient cluster)
@@ -138,7 +139,7 @@ public static class PartsApi
             return invalid!;
         }
 
-        var grain = cluster.GetGrain<IPartsDepotGrain>(depot);
+        var grain = cluster.Grain<IPartsDepotGrain>(depot);
         var reservationId = id.Trim().ToUpperInvariant();
         var reservation = await grain.GetReservationAsync(reservationId);
         if (reservation.Value is { } held && !request.HttpContext.User.MayActFor(held.StationCode))
@@ -185,7 +186,7 @@ public static class PartsApi
         }
 
         var (lines, error) = await ReadLinesAsync(request);
-        return error ?? (await cluster.GetGrain<IPartsPlanGrain>(monthKey).SubmitAsync(station, lines!, key)).ToHttp();
+        return error ?? (await cluster.Grain<IPartsPlanGrain>(monthKey).SubmitAsync(station, lines!, key)).ToHttp();
     }
 
     private static async Task<IResult> AvailabilityAsync(string partNo, string? latitude, string? longitude, string? limit, IClusterClient cluster)
@@ -200,7 +201,7 @@ public static class PartsApi
             errors.Add("limit", "limit must be a whole number from 1 to 200.");
         }
 
-        return errors.Any ? errors.ToResult() : Results.Ok(await cluster.GetGrain<IPartAvailabilityGrain>(part).FindAsync(lat, lon, max));
+        return errors.Any ? errors.ToResult() : Results.Ok(await cluster.Grain<IPartAvailabilityGrain>(part).FindAsync(lat, lon, max));
     }
 
     private static async Task<(IReadOnlyList<PartQuantity>? Lines, IResult? Error)> ReadLinesAsync(HttpRequest request)

@@ -1,6 +1,7 @@
 using System.Collections.Immutable;
 using AfterSales.ApiHost.Http;
 using AfterSales.ApiHost.Security;
+using AfterSales.Interfaces.Common;
 using AfterSales.Interfaces.Recalls;
 
 namespace AfterSales.ApiHost.Apis;
@@ -48,7 +49,7 @@ public static class RecallsApi
 
         // Blank entries stay in place (as "") so the grain names them by index.
         var command = new OpenRecall(description, remedy, Entries(body.Models), Entries(body.Batches), Entries(body.Vins));
-        var outcome = await cluster.GetGrain<IRecallCampaignGrain>(campaignId).OpenAsync(command);
+        var outcome = await cluster.Grain<IRecallCampaignGrain>(campaignId).OpenAsync(command);
         return outcome.ToHttp(v => $"/api/recalls/{Uri.EscapeDataString(v.CampaignId)}");
     }
 
@@ -56,7 +57,7 @@ public static class RecallsApi
     {
         var errors = new RequestErrors();
         var id = CampaignId(errors, campaignId);
-        return errors.Any ? errors.ToResult() : (await cluster.GetGrain<IRecallCampaignGrain>(id).GetAsync()).ToHttp();
+        return errors.Any ? errors.ToResult() : (await cluster.Grain<IRecallCampaignGrain>(id).GetAsync()).ToHttp();
     }
 
     private static ImmutableArray<string> Entries(IReadOnlyList<string?>? values) => [.. (values ?? []).Select(v => v ?? "")];

@@ -1,5 +1,6 @@
 using System.Globalization;
 using AfterSales.ApiHost.Http;
+using AfterSales.Interfaces.Common;
 using AfterSales.Interfaces.Network;
 using AfterSales.Interfaces.Reports;
 
@@ -26,7 +27,7 @@ public static class ReportsApi
             return invalid;
         }
 
-        return TypedResults.Ok(await cluster.GetGrain<IStationGradesGrain>(first.ToString("yyyy-MM", CultureInfo.InvariantCulture)).GetAsync());
+        return TypedResults.Ok(await cluster.Grain<IStationGradesGrain>(first.ToString("yyyy-MM", CultureInfo.InvariantCulture)).GetAsync());
     }
 
     private static bool TryMonth(string month, out DateOnly first, out IResult invalid)
@@ -43,7 +44,7 @@ public static class ReportsApi
             return invalid;
         }
 
-        var totals = await cluster.GetGrain<ICounterRollupGrain>(QualityCounters.Scope(first.Year, first.Month)).GetCountersAsync();
+        var totals = await cluster.Grain<ICounterRollupGrain>(QualityCounters.Scope(first.Year, first.Month)).GetCountersAsync();
         return TypedResults.Ok(QualityReport.From(first.ToString("yyyy-MM", CultureInfo.InvariantCulture), totals.Counters));
     }
 }

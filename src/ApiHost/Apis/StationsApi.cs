@@ -2,6 +2,7 @@ using System.Globalization;
 using AfterSales.ApiHost.Http;
 using AfterSales.ApiHost.Security;
 using AfterSales.Interfaces.Claims;
+using AfterSales.Interfaces.Common;
 using AfterSales.Interfaces.Network;
 using AfterSales.Interfaces.Stations;
 using AfterSales.Interfaces.Vehicles;
@@ -69,7 +70,7 @@ public static class StationsApi
             return errors.ToResult();
         }
 
-        var outcome = await cluster.GetGrain<INearbyStationsGrain>(0).FindAsync(new NearbyQuery(lat, lon, radius, availableOnly, max));
+        var outcome = await cluster.Grain<INearbyStationsGrain>(0).FindAsync(new NearbyQuery(lat, lon, radius, availableOnly, max));
         return outcome.ToHttp();
     }
 
@@ -131,7 +132,7 @@ public static class StationsApi
             return errors.ToResult();
         }
 
-        var outcome = await cluster.GetGrain<IServiceStationGrain>(normalized).RegisterAsync(registration, key);
+        var outcome = await cluster.Grain<IServiceStationGrain>(normalized).RegisterAsync(registration, key);
         return outcome.ToHttp(s => $"/api/stations/{s.Code}");
     }
 
@@ -164,18 +165,18 @@ public static class StationsApi
             }
         }
 
-        return (await cluster.GetGrain<IServiceStationGrain>(normalized).SetAuthorisationAsync(target, reason, key)).ToHttp();
+        return (await cluster.Grain<IServiceStationGrain>(normalized).SetAuthorisationAsync(target, reason, key)).ToHttp();
     }
 
     private static async Task<IResult> GetAsync(string code, IClusterClient cluster) =>
-        TryCode(code, out var normalized, out var invalid) ? (await cluster.GetGrain<IServiceStationGrain>(normalized).GetAsync()).ToHttp() : invalid;
+        TryCode(code, out var normalized, out var invalid) ? (await cluster.Grain<IServiceStationGrain>(normalized).GetAsync()).ToHttp() : invalid;
 
     private static async Task<IResult> GetLoadAsync(string code, IClusterClient cluster) =>
-        TryCode(code, out var normalized, out var invalid) ? (await cluster.GetGrain<IServiceStationGrain>(normalized).GetLoadAsync()).ToHttp() : invalid;
+        TryCode(code, out var normalized, out var invalid) ? (await cluster.Grain<IServiceStationGrain>(normalized).GetLoadAsync()).ToHttp() : invalid;
 
     private static async Task<IResult> GetWorkOrderAsync(string code, string id, IClusterClient cluster) =>
         TryCode(code, out var normalized, out var invalid)
-            ? (await cluster.GetGrain<IServiceStationGrain>(normalized).GetWorkOrderAsync(id.Trim().ToUpperInvariant())).ToHttp()
+            ? (await cluster.Grain<IServiceStationGrain>(normalized).GetWorkOrderAsync(id.Trim().ToUpperInvariant())).ToHttp()
             : invalid;
 
     private static async Task<IResult> GetClaimAsync(string claimId, IClusterClient cluster)
@@ -186,7 +187,7 @@ public static class StationsApi
             return OutcomeResults.Invalid(new() { ["claimId"] = ["claimId must be 1–80 letters, digits, '-' or '_'."] });
         }
 
-        return (await cluster.GetGrain<IClaimGrain>(id).GetAsync()).ToHttp();
+        return (await cluster.Grain<IClaimGrain>(id).GetAsync()).ToHttp();
     }
 
     private static async Task<IResult> OpenAsync(string code, HttpRequest request, IClusterClient cluster)
@@ -223,7 +224,7 @@ public static class StationsApi
             return errors.ToResult();
         }
 
-        var outcome = await cluster.GetGrain<IServiceStationGrain>(normalized).OpenWorkOrderAsync(
+        var outcome = await cluster.Grain<IServiceStationGrain>(normalized).OpenWorkOrderAsync(
             command with { FaultCode = NullIfEmpty(command.FaultCode), RecallCampaignId = NullIfEmpty(command.RecallCampaignId) }, key);
         return outcome.ToHttp(w => $"/api/stations/{w.StationCode}/work-orders/{w.Id}");
     }
@@ -240,7 +241,7 @@ public static class StationsApi
             return OutcomeResults.Invalid(keyErrors!);
         }
 
-        return (await cluster.GetGrain<IServiceStationGrain>(normalized).MoveWorkOrderAsync(id.Trim().ToUpperInvariant(), command, key)).ToHttp();
+        return (await cluster.Grain<IServiceStationGrain>(normalized).MoveWorkOrderAsync(id.Trim().ToUpperInvariant(), command, key)).ToHttp();
     }
 
     private static async Task<IResult> AppraiseAsync(string code, string id, HttpRequest request, IClusterClient cluster)
@@ -296,7 +297,7 @@ public static class StationsApi
             return errors.ToResult();
         }
 
-        return (await cluster.GetGrain<IServiceStationGrain>(normalized).AppraiseAsync(id.Trim().ToUpperInvariant(), appraisal, key)).ToHttp();
+        return (await cluster.Grain<IServiceStationGrain>(normalized).AppraiseAsync(id.Trim().ToUpperInvariant(), appraisal, key)).ToHttp();
     }
 
     private static string? NullIfEmpty(string? value) => string.IsNullOrEmpty(value) ? null : value;

@@ -1,4 +1,5 @@
 using AfterSales.Interfaces.Cluster;
+using AfterSales.Interfaces.Common;
 
 namespace AfterSales.ApiHost.Apis;
 
@@ -24,7 +25,7 @@ public static class SystemApi
         if (configuration.GetValue<bool>(MemoryEndpointSetting))
         {
             app.MapGet("/system/memory", async (IClusterClient cluster) =>
-                    TypedResults.Ok(await cluster.GetGrain<IMemoryProbeGrain>(0).CollectAndMeasureAsync()))
+                    TypedResults.Ok(await cluster.Grain<IMemoryProbeGrain>(0).CollectAndMeasureAsync()))
                 .RequireAuthorization(Security.Policies.Operate)
                 .WithName("GetSiloMemory")
                 .WithSummary("Forces a full GC in the gateway silo and reports its heap and activations (diagnostics; off by default).")

@@ -66,7 +66,7 @@ public static class VehiclesApi
             return invalidVin;
         }
 
-        var outcome = await cluster.GetGrain<IVehicleGrain>(command.Vin).RegisterAsync(command, key);
+        var outcome = await cluster.Grain<IVehicleGrain>(command.Vin).RegisterAsync(command, key);
         return outcome.ToHttp(v => $"/api/vehicles/{v.Vin}");
     }
 
@@ -113,7 +113,7 @@ public static class VehiclesApi
                 string.Join(" ", errors.ToDictionary().SelectMany(e => e.Value)));
         }
 
-        var outcome = await cluster.GetGrain<IVehicleGrain>(registration.Vin).ImportAsync(new VehicleImport(registration, delivery, odometer, visits), idempotencyKey);
+        var outcome = await cluster.Grain<IVehicleGrain>(registration.Vin).ImportAsync(new VehicleImport(registration, delivery, odometer, visits), idempotencyKey);
         return outcome.Refusal is { } refusal
             ? new BulkItemResult(index, registration.Vin, OutcomeResults.StatusCode(refusal.Status), refusal.Detail)
             : new BulkItemResult(index, registration.Vin, StatusCodes.Status201Created, null);
@@ -142,7 +142,7 @@ public static class VehiclesApi
             return invalid;
         }
 
-        return (await cluster.GetGrain<IVehicleGrain>(normalized).GetAsync()).ToHttp();
+        return (await cluster.Grain<IVehicleGrain>(normalized).GetAsync()).ToHttp();
     }
 
     private static async Task<IResult> GetWarrantyAsync(string vin, string? asOf, string? mileageKm, IClusterClient cluster)
@@ -184,7 +184,7 @@ public static class VehiclesApi
             return errors.ToResult();
         }
 
-        return (await cluster.GetGrain<IVehicleGrain>(normalized).GetWarrantyAsync(asOfDate, mileage)).ToHttp();
+        return (await cluster.Grain<IVehicleGrain>(normalized).GetWarrantyAsync(asOfDate, mileage)).ToHttp();
     }
 
     private static async Task<IResult> GetHistoryAsync(string vin, IClusterClient cluster)
@@ -194,7 +194,7 @@ public static class VehiclesApi
             return invalid;
         }
 
-        return (await cluster.GetGrain<IVehicleGrain>(normalized).GetHistoryAsync()).ToHttp();
+        return (await cluster.Grain<IVehicleGrain>(normalized).GetHistoryAsync()).ToHttp();
     }
 
     /// <summary>The shape every vehicle command shares: VIN, idempotency key, body, validation, one grain call.</summary>
@@ -235,7 +235,7 @@ public static class VehiclesApi
             return forbidden;
         }
 
-        return (await call(cluster.GetGrain<IVehicleGrain>(normalized), command, key)).ToHttp();
+        return (await call(cluster.Grain<IVehicleGrain>(normalized), command, key)).ToHttp();
     }
 
     private static RegisterVehicle ToCommand(RegisterVehicleRequest r, RequestErrors errors, string prefix)

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using AfterSales.Interfaces.Cluster;
+using AfterSales.Interfaces.Common;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Npgsql;
@@ -64,7 +65,7 @@ public static class HealthEndpoints
         {
             try
             {
-                var reply = await client.GetGrain<IClusterProbeGrain>(0).PingAsync().WaitAsync(cancellationToken);
+                var reply = await client.Grain<IClusterProbeGrain>(0).PingAsync().WaitAsync(cancellationToken);
                 return HealthCheckResult.Healthy($"silo {reply.Silo} answered");
             }
             catch (Exception ex) when (ex is not OutOfMemoryException)

@@ -1,4 +1,5 @@
 using AfterSales.Interfaces.Cluster;
+using AfterSales.Interfaces.Common;
 using Orleans.Concurrency;
 using Orleans.Runtime;
 
@@ -14,7 +15,7 @@ public sealed class MemoryProbeGrain(ILocalSiloDetails silo) : Grain, IMemoryPro
         GC.WaitForPendingFinalizers();
         var heap = GC.GetTotalMemory(forceFullCollection: true);
 
-        var statistics = await GrainFactory.GetGrain<IManagementGrain>(0).GetSimpleGrainStatistics([silo.SiloAddress]);
+        var statistics = await GrainFactory.Grain<IManagementGrain>(0).GetSimpleGrainStatistics([silo.SiloAddress]);
         var byType = statistics
             .GroupBy(s => s.GrainType, StringComparer.Ordinal)
             .ToDictionary(g => g.Key, g => g.Sum(s => s.ActivationCount), StringComparer.Ordinal);

@@ -176,7 +176,7 @@ public sealed partial class ComplaintGrain(
     /// <summary>The nearest active station, searching from the service radius outwards (doubling) up to the widest search.</summary>
     private async Task<NearbyStation?> FindStationAsync(double latitude, double longitude)
     {
-        var nearby = GrainFactory.GetGrain<INearbyStationsGrain>(0);
+        var nearby = GrainFactory.Grain<INearbyStationsGrain>(0);
         var radius = Math.Min(_options.Sla.ServiceRadiusKm, _options.MaxSearchRadiusKm);
         while (true)
         {
@@ -261,8 +261,8 @@ public sealed partial class ComplaintGrain(
         }
 
         await Task.WhenAll(
-            GrainFactory.GetGrain<ICounterRollupGrain>(RollupScopes.Province(current.Province)).ReportAsync(ComplaintDecisions.ProvinceContribution(current, Id)),
-            GrainFactory.GetGrain<ICounterRollupGrain>(ComplaintDecisions.StationMonthScope(current)).ReportAsync(ComplaintDecisions.StationMonthContribution(current, Id)));
+            GrainFactory.Grain<ICounterRollupGrain>(RollupScopes.Province(current.Province)).ReportAsync(ComplaintDecisions.ProvinceContribution(current, Id)),
+            GrainFactory.Grain<ICounterRollupGrain>(ComplaintDecisions.StationMonthScope(current)).ReportAsync(ComplaintDecisions.StationMonthContribution(current, Id)));
         _publishedVersion = current.Version;
     }
 

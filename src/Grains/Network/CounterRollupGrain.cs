@@ -73,7 +73,7 @@ public sealed partial class CounterRollupGrain(
         if (IsProvince)
         {
             // Passed on even for a repeated report: the caller may be retrying after the national call failed.
-            await GrainFactory.GetGrain<ICounterRollupGrain>(RollupScopes.National).ReportAsync(new CounterContribution(Scope, _sequence, Snapshot()));
+            await GrainFactory.Grain<ICounterRollupGrain>(RollupScopes.National).ReportAsync(new CounterContribution(Scope, _sequence, Snapshot()));
         }
     }
 

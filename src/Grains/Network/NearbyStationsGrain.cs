@@ -24,7 +24,7 @@ public sealed class NearbyStationsGrain : Grain, INearbyStationsGrain
 
         var center = new GeoPoint(query.Latitude, query.Longitude);
         var cells = GeoCells.Covering(center, query.RadiusKm);
-        var answers = await Task.WhenAll(cells.Select(c => GrainFactory.GetGrain<IStationGroupGrain>(GroupKeys.Cell(c)).NearbyAsync(query)));
+        var answers = await Task.WhenAll(cells.Select(c => GrainFactory.Grain<IStationGroupGrain>(GroupKeys.Cell(c)).NearbyAsync(query)));
         var merged = answers.SelectMany(a => a).ToList();
         merged.Sort(NearbyOrder.Instance);
         IReadOnlyList<NearbyStation> result = merged.Count > query.Limit ? merged.GetRange(0, query.Limit) : merged;

@@ -19,7 +19,7 @@ public sealed partial class NetworkGrain(
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
         var names = state.State.Provinces.ToList();
-        var totals = await Task.WhenAll(names.Select(p => GrainFactory.GetGrain<IStationGroupGrain>(GroupKeys.Province(p)).GetTotalsAsync()));
+        var totals = await Task.WhenAll(names.Select(p => GrainFactory.Grain<IStationGroupGrain>(GroupKeys.Province(p)).GetTotalsAsync()));
         for (var i = 0; i < names.Count; i++)
         {
             _provinces[names[i]] = totals[i];

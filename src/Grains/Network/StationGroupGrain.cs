@@ -37,7 +37,7 @@ public sealed partial class StationGroupGrain(
 
         // Summaries are not stored: ask the members (GetSummary interleaves, so a member pushing to us answers too).
         var members = state.State.Members.ToList();
-        var summaries = await Task.WhenAll(members.Select(code => GrainFactory.GetGrain<IServiceStationGrain>(code).GetSummaryAsync(Key)));
+        var summaries = await Task.WhenAll(members.Select(code => GrainFactory.Grain<IServiceStationGrain>(code).GetSummaryAsync(Key)));
         foreach (var summary in summaries.OfType<StationSummary>())
         {
             _summaries[summary.Code] = summary;
@@ -140,7 +140,7 @@ public sealed partial class StationGroupGrain(
         _sequence++;
         if (IsProvince)
         {
-            await GrainFactory.GetGrain<INetworkGrain>(GroupKeys.National).ApplyProvinceAsync(Key[GroupKeys.ProvincePrefix.Length..], new VersionedTotals(_totals, _sequence));
+            await GrainFactory.Grain<INetworkGrain>(GroupKeys.National).ApplyProvinceAsync(Key[GroupKeys.ProvincePrefix.Length..], new VersionedTotals(_totals, _sequence));
         }
     }
 

@@ -152,7 +152,7 @@ public sealed partial class PartsDepotGrain(
         }
 
         // The station hears first, so a retry after a failure below tells it again (it ignores a repeat).
-        var told = await GrainFactory.GetGrain<IServiceStationGrain>(reservation.StationCode).PartsArrivedAsync(reservation.WorkOrderId, reservationId);
+        var told = await GrainFactory.Grain<IServiceStationGrain>(reservation.StationCode).PartsArrivedAsync(reservation.WorkOrderId, reservationId);
         if (told.Refusal is { } refusal)
         {
             return refusal with { Detail = $"Station {reservation.StationCode}: {refusal.Detail}" };
@@ -293,9 +293,9 @@ public sealed partial class PartsDepotGrain(
         }
 
         var shortages = next.Book.OnHand.Keys.Union(next.Book.OnOrder.Keys).Distinct(StringComparer.Ordinal).Count(p => Stock(next.Book, p).Short);
-        await Task.WhenAll(changedParts.Select(p => GrainFactory.GetGrain<IPartAvailabilityGrain>(p).UpsertAsync(new DepotAvailability(
+        await Task.WhenAll(changedParts.Select(p => GrainFactory.Grain<IPartAvailabilityGrain>(p).UpsertAsync(new DepotAvailability(
                 Code, registry.Name, registry.Province, registry.Latitude, registry.Longitude, next.Book.Levels(p).Available, next.Version)))
-            .Append(GrainFactory.GetGrain<ICounterRollupGrain>(RollupScopes.Province(registry.Province)).ReportAsync(new CounterContribution(
+            .Append(GrainFactory.Grain<ICounterRollupGrain>(RollupScopes.Province(registry.Province)).ReportAsync(new CounterContribution(
                 "depot:" + Code, next.Version, ImmutableSortedDictionary.CreateRange(StringComparer.Ordinal,
                 [KeyValuePair.Create(CounterNames.PartsShortages, (long)shortages), KeyValuePair.Create(CounterNames.Depots, 1L)])))));
     }

@@ -46,7 +46,7 @@ public sealed partial class PartsPlanGrain(
                 $"Plans for {this.GetPrimaryKeyString()} were accepted until {SubmitBy:yyyy-MM-dd} (day {options.Value.PlanDeadlineDay} of the month); today is {today:yyyy-MM-dd}. Submit it with next month's plan.");
         }
 
-        var station = await GrainFactory.GetGrain<IServiceStationGrain>(stationCode).GetAsync();
+        var station = await GrainFactory.Grain<IServiceStationGrain>(stationCode).GetAsync();
         if (station.Refusal is { } unknown)
         {
             return unknown with { Detail = $"Station {stationCode}: {unknown.Detail}" };

@@ -1,6 +1,7 @@
 using System.Collections.Immutable;
 using System.Globalization;
 using AfterSales.Domain.Stations;
+using AfterSales.Interfaces.Common;
 using AfterSales.Interfaces.Network;
 using AfterSales.Interfaces.Reports;
 using Microsoft.Extensions.Options;
@@ -21,12 +22,12 @@ public sealed class StationGradesGrain(IOptions<GradePolicy> policy) : Grain, IS
     public async Task<StationGradesReport> GetAsync()
     {
         var month = DateOnly.ParseExact(this.GetPrimaryKeyString() + "-01", "yyyy-MM-dd", CultureInfo.InvariantCulture);
-        var provinces = (await GrainFactory.GetGrain<INetworkGrain>(RollupScopes.National).GetSummaryAsync()).Provinces?.Keys ?? [];
+        var provinces = (await GrainFactory.Grain<INetworkGrain>(RollupScopes.National).GetSummaryAsync()).Provinces?.Keys ?? [];
         var members = await Task.WhenAll(provinces.Select(async p =>
-            (Province: p, Codes: await GrainFactory.GetGrain<IStationGroupGrain>("province:" + p).GetMembersAsync())));
+            (Province: p, Codes: await GrainFactory.Grain<IStationGroupGrain>("province:" + p).GetMembersAsync())));
         var stations = members.SelectMany(m => m.Codes.Select(code => (m.Province, Code: code))).OrderBy(s => s.Code, StringComparer.Ordinal).ToList();
         var counters = await Task.WhenAll(stations.Select(s =>
-            GrainFactory.GetGrain<ICounterRollupGrain>(RollupScopes.StationMonth(s.Code, month.Year, month.Month)).GetCountersAsync()));
+            GrainFactory.Grain<ICounterRollupGrain>(RollupScopes.StationMonth(s.Code, month.Year, month.Month)).GetCountersAsync()));
 
         var views = stations.Zip(counters, (s, c) => View(s.Code, s.Province, c.Counters)).ToImmutableArray();
         var weights = ImmutableSortedDictionary.CreateRange(StringComparer.Ordinal, new Dictionary<string, double>

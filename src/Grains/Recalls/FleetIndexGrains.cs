@@ -48,7 +48,7 @@ public sealed partial class FleetBatchGrain(
         }
 
         // The batch's whole contribution for this fault in the month of the repair; a later, smaller one replaces it.
-        await GrainFactory.GetGrain<ICounterRollupGrain>(QualityCounters.Scope(repair.Date.Year, repair.Date.Month)).ReportAsync(
+        await GrainFactory.Grain<ICounterRollupGrain>(QualityCounters.Scope(repair.Date.Year, repair.Date.Month)).ReportAsync(
             new CounterContribution($"signal:{Batch}:{repair.FaultCode}", state.State.RepairsRecorded, counters));
     }
 
@@ -61,7 +61,7 @@ public sealed partial class FleetBatchGrain(
             if (!Holds(next, entry.Model))
             {
                 // The first vehicle of a model in this batch: the model's campaigns cover its vehicles here from now on.
-                var campaigns = await GrainFactory.GetGrain<IFleetModelGrain>(entry.Model).AddBatchAsync(Batch);
+                var campaigns = await GrainFactory.Grain<IFleetModelGrain>(entry.Model).AddBatchAsync(Batch);
                 next = Follow(next, entry.Model, campaigns);
             }
 
@@ -212,13 +212,13 @@ public sealed partial class FleetBatchGrain(
                 byProvince[province] = byProvince.GetValueOrDefault(province) + count;
             }
 
-            reports.Add(GrainFactory.GetGrain<ICounterRollupGrain>(RecallCounters.Scope(campaignId)).ReportAsync(
+            reports.Add(GrainFactory.Grain<ICounterRollupGrain>(RecallCounters.Scope(campaignId)).ReportAsync(
                 new CounterContribution("batch:" + Batch, version, counters.ToImmutableSortedDictionary(StringComparer.Ordinal))));
         }
 
         foreach (var (province, count) in byProvince)
         {
-            reports.Add(GrainFactory.GetGrain<ICounterRollupGrain>(RollupScopes.Province(province)).ReportAsync(new CounterContribution(
+            reports.Add(GrainFactory.Grain<ICounterRollupGrain>(RollupScopes.Province(province)).ReportAsync(new CounterContribution(
                 "recallBatch:" + Batch, version,
                 ImmutableSortedDictionary.CreateRange(StringComparer.Ordinal, [KeyValuePair.Create(CounterNames.RecallAffected, count)]))));
         }

@@ -83,7 +83,7 @@ public sealed partial class RecallCampaignGrain(
         var batches = definition.Batches.ToDictionary(b => b, ImmutableSortedSet<string>? (_) => null, StringComparer.Ordinal);
         foreach (var model in definition.Models)
         {
-            foreach (var batch in await GrainFactory.GetGrain<IFleetModelGrain>(model).SubscribeAsync(definition))
+            foreach (var batch in await GrainFactory.Grain<IFleetModelGrain>(model).SubscribeAsync(definition))
             {
                 batches[batch] = batches.TryGetValue(batch, out var models)
                     ? models?.Add(model)
@@ -92,8 +92,8 @@ public sealed partial class RecallCampaignGrain(
         }
 
         var coveredAtOpening = await Task.WhenAll(batches.Select(b =>
-            GrainFactory.GetGrain<IFleetBatchGrain>(b.Key).SubscribeAsync(CampaignId, definition.Vins, b.Value)));
-        await GrainFactory.GetGrain<IRecallRegistryGrain>(RecallRegistry.Key).AddAsync(definition);
+            GrainFactory.Grain<IFleetBatchGrain>(b.Key).SubscribeAsync(CampaignId, definition.Vins, b.Value)));
+        await GrainFactory.Grain<IRecallRegistryGrain>(RecallRegistry.Key).AddAsync(definition);
         await WriteAsync(state.State with { Open = true, AffectedAtOpening = coveredAtOpening.Sum() + definition.Vins.Count, PendingListed = definition.Vins });
         await KeepResolvingAsync();
         return Outcome<RecallView>.Created(await ViewAsync());
@@ -105,7 +105,7 @@ public sealed partial class RecallCampaignGrain(
         while (!pending.IsEmpty)
         {
             var chunk = pending.Take(ResolveChunk).ToList();
-            await Task.WhenAll(chunk.Select(vin => GrainFactory.GetGrain<Interfaces.Vehicles.IVehicleGrain>(vin).JoinListedRecallAsync(CampaignId)));
+            await Task.WhenAll(chunk.Select(vin => GrainFactory.Grain<Interfaces.Vehicles.IVehicleGrain>(vin).JoinListedRecallAsync(CampaignId)));
             pending = pending.Except(chunk);
             await WriteAsync(state.State with { PendingListed = pending });
         }
@@ -170,7 +170,7 @@ public sealed partial class RecallCampaignGrain(
 
     private async Task<RecallView> ViewAsync()
     {
-        var counters = await GrainFactory.GetGrain<ICounterRollupGrain>(RecallCounters.Scope(CampaignId)).GetCountersAsync();
+        var counters = await GrainFactory.Grain<ICounterRollupGrain>(RecallCounters.Scope(CampaignId)).GetCountersAsync();
         var s = state.State;
         var affected = s.AffectedAtOpening + counters[CounterNames.RecallAffected];
         var completed = counters[CounterNames.RecallCompleted];

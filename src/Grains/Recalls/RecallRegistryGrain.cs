@@ -96,7 +96,7 @@ public sealed partial class RecallRegistryGrain(
     }
 
     private async Task<HashSet<SiloAddress>> ActiveSilosAsync() =>
-        [.. (await GrainFactory.GetGrain<IManagementGrain>(0).GetHosts(onlyActive: true)).Keys];
+        [.. (await GrainFactory.Grain<IManagementGrain>(0).GetHosts(onlyActive: true)).Keys];
 
     public Task<ImmutableArray<string>> MatchAsync(string vin, string model, string batch)
     {

@@ -80,7 +80,7 @@ public sealed partial class ServiceStationGrain(
         }
 
         // The vehicle judges the reading (never backwards); a refusal leaves no work order behind.
-        var reading = await GrainFactory.GetGrain<IVehicleGrain>(command.Vin).RecordOdometerAsync(new RecordOdometer(command.OdometerKm, Now), null);
+        var reading = await GrainFactory.Grain<IVehicleGrain>(command.Vin).RecordOdometerAsync(new RecordOdometer(command.OdometerKm, Now), null);
         if (reading.Refusal is { } vehicleRefusal)
         {
             return vehicleRefusal with { Detail = $"Vehicle {command.Vin}: {vehicleRefusal.Detail}" };
@@ -120,7 +120,7 @@ public sealed partial class ServiceStationGrain(
 
         if (command == WorkOrderCommand.Settle && moved.ClaimState == ClaimState.Settled && moved.ClaimId is { } claimId)
         {
-            var settled = await GrainFactory.GetGrain<IClaimGrain>(claimId).SettleAsync(Now);
+            var settled = await GrainFactory.Grain<IClaimGrain>(claimId).SettleAsync(Now);
             if (settled.Refusal is { } claimRefusal)
             {
                 return claimRefusal;
@@ -153,7 +153,7 @@ public sealed partial class ServiceStationGrain(
 
         // Coverage on the repair date at the repair's odometer, from the vehicle that owns the answer.
         var repairDate = DateOnly.FromDateTime(order.OpenedAt.ToOffset(vehicleOptions.Value.BusinessUtcOffset).DateTime);
-        var warranty = await GrainFactory.GetGrain<IVehicleGrain>(order.Vin).GetWarrantyAsync(repairDate, order.OdometerKm);
+        var warranty = await GrainFactory.Grain<IVehicleGrain>(order.Vin).GetWarrantyAsync(repairDate, order.OdometerKm);
         if (warranty.Refusal is { } vehicleRefusal)
         {
             return vehicleRefusal with { Detail = $"Vehicle {order.Vin}: {vehicleRefusal.Detail}" };
@@ -178,7 +178,7 @@ public sealed partial class ServiceStationGrain(
             _ => ClaimState.NeedsInformation,
         };
         var claimId = StationDecisions.NextClaimId(order);
-        var filed = await GrainFactory.GetGrain<IClaimGrain>(claimId).FileAsync(new ClaimFiling(
+        var filed = await GrainFactory.Grain<IClaimGrain>(claimId).FileAsync(new ClaimFiling(
             Code, order.Id, order.Vin, appraisal.Appraiser, repairDate, order.OdometerKm, claimState, decision.Reasons, Now));
         if (filed.Refusal is { } claimRefusal)
         {
@@ -232,7 +232,7 @@ public sealed partial class ServiceStationGrain(
     /// </summary>
     private async Task<Outcome<WorkOrderView>> ArchiveAsync(WorkOrderView order, string? idempotencyKey, string fingerprint)
     {
-        var appended = await GrainFactory.GetGrain<IVehicleGrain>(order.Vin).AppendVisitAsync(StationDecisions.ToVisit(order), null);
+        var appended = await GrainFactory.Grain<IVehicleGrain>(order.Vin).AppendVisitAsync(StationDecisions.ToVisit(order), null);
         if (appended.Refusal is { } refusal)
         {
             LogArchiveRefused(logger, order.Id, refusal.Detail);
@@ -253,7 +253,7 @@ public sealed partial class ServiceStationGrain(
     /// <summary>A recall work order needs the campaign open on that vehicle: covering it and not yet completed.</summary>
     private async Task<Refusal?> RecallNotOpenOnVehicleAsync(OpenWorkOrder command)
     {
-        var warranty = await GrainFactory.GetGrain<IVehicleGrain>(command.Vin).GetWarrantyAsync(null, null);
+        var warranty = await GrainFactory.Grain<IVehicleGrain>(command.Vin).GetWarrantyAsync(null, null);
         if (warranty.Refusal is { } refusal)
         {
             return refusal with { Detail = $"Vehicle {command.Vin}: {refusal.Detail}" };
@@ -278,13 +278,13 @@ public sealed partial class ServiceStationGrain(
         });
         var reports = new List<Task>
         {
-            GrainFactory.GetGrain<ICounterRollupGrain>(RollupScopes.StationMonth(Code, today.Year, today.Month))
+            GrainFactory.Grain<ICounterRollupGrain>(RollupScopes.StationMonth(Code, today.Year, today.Month))
                 .ReportAsync(new CounterContribution("wo:" + order.Id, 1, completed, Final: true)),
         };
         if (record.Comeback is { } comeback && comeback.PreviousVisitId.LastIndexOf('-') is > 0 and var dash)
         {
             var responsible = comeback.PreviousVisitId[..dash];
-            reports.Add(GrainFactory.GetGrain<ICounterRollupGrain>(RollupScopes.StationMonth(responsible, today.Year, today.Month)).ReportAsync(
+            reports.Add(GrainFactory.Grain<ICounterRollupGrain>(RollupScopes.StationMonth(responsible, today.Year, today.Month)).ReportAsync(
                 new CounterContribution("comeback:" + order.Id, 1,
                     ImmutableSortedDictionary.CreateRange(StringComparer.Ordinal, [KeyValuePair.Create(StationMonthCounters.Comebacks, 1L)]), Final: true)));
         }
@@ -375,14 +375,14 @@ public sealed partial class ServiceStationGrain(
         var summary = StationDecisions.ToSummary(current, Code);
         var pushes = new List<Task>
         {
-            GrainFactory.GetGrain<IStationGroupGrain>(GroupKeys.Cell(registry)).UpsertAsync(summary),
-            GrainFactory.GetGrain<IStationGroupGrain>(GroupKeys.Province(registry)).UpsertAsync(summary),
+            GrainFactory.Grain<IStationGroupGrain>(GroupKeys.Cell(registry)).UpsertAsync(summary),
+            GrainFactory.Grain<IStationGroupGrain>(GroupKeys.Province(registry)).UpsertAsync(summary),
         };
         if (_publishedRegistry is { } previous)
         {
             foreach (var left in new[] { GroupKeys.Cell(previous), GroupKeys.Province(previous) }.Except([GroupKeys.Cell(registry), GroupKeys.Province(registry)]))
             {
-                pushes.Add(GrainFactory.GetGrain<IStationGroupGrain>(left).RemoveAsync(Code, current.Version));
+                pushes.Add(GrainFactory.Grain<IStationGroupGrain>(left).RemoveAsync(Code, current.Version));
             }
         }
 

@@ -80,7 +80,7 @@ public sealed partial class VehicleGrain(
             return;
         }
 
-        await GrainFactory.GetGrain<IFleetBatchGrain>(identity.Batch).AddAsync(new FleetEntry(Vin, identity.Model, state.State.Region, [campaignId]));
+        await GrainFactory.Grain<IFleetBatchGrain>(identity.Batch).AddAsync(new FleetEntry(Vin, identity.Model, state.State.Region, [campaignId]));
     }
 
     /// <summary>
@@ -94,7 +94,7 @@ public sealed partial class VehicleGrain(
             return state.State.Region;
         }
 
-        var dealer = await GrainFactory.GetGrain<Interfaces.Stations.IServiceStationGrain>(delivery.DealerCode.Trim().ToUpperInvariant()).GetAsync();
+        var dealer = await GrainFactory.Grain<Interfaces.Stations.IServiceStationGrain>(delivery.DealerCode.Trim().ToUpperInvariant()).GetAsync();
         return dealer.Value?.Province;
     }
 
@@ -150,11 +150,11 @@ public sealed partial class VehicleGrain(
 
         var region = state.State.Region;
         var one = ImmutableSortedDictionary.CreateRange(StringComparer.Ordinal, [KeyValuePair.Create(CounterNames.RecallCompleted, 1L)]);
-        var toCampaign = GrainFactory.GetGrain<ICounterRollupGrain>(RecallCounters.Scope(campaignId)).ReportAsync(
+        var toCampaign = GrainFactory.Grain<ICounterRollupGrain>(RecallCounters.Scope(campaignId)).ReportAsync(
             new CounterContribution(Vin, 1, one.Add(RecallCounters.CompletedInPrefix + (region ?? RecallCounters.Unassigned), 1), Final: true));
         return region is null
             ? toCampaign
-            : Task.WhenAll(toCampaign, GrainFactory.GetGrain<ICounterRollupGrain>(RollupScopes.Province(region)).ReportAsync(
+            : Task.WhenAll(toCampaign, GrainFactory.Grain<ICounterRollupGrain>(RollupScopes.Province(region)).ReportAsync(
                 new CounterContribution($"{RecallCounters.Scope(campaignId)}:{Vin}", 1, one, Final: true)));
     }
 
@@ -181,9 +181,9 @@ public sealed partial class VehicleGrain(
             [QualityCounters.CombinationPrefix + string.Join(QualityCounters.Separator, identity.Model, component, fault)] = 1,
         });
         await Task.WhenAll(
-            GrainFactory.GetGrain<ICounterRollupGrain>(QualityCounters.Scope(date.Year, date.Month))
+            GrainFactory.Grain<ICounterRollupGrain>(QualityCounters.Scope(date.Year, date.Month))
                 .ReportAsync(new CounterContribution("repair:" + visit.VisitId, 1, counters, Final: true)),
-            GrainFactory.GetGrain<IFleetBatchGrain>(identity.Batch).RecordRepairAsync(new FleetRepair(visit.VisitId, Vin, identity.Model, fault, date)));
+            GrainFactory.Grain<IFleetBatchGrain>(identity.Batch).RecordRepairAsync(new FleetRepair(visit.VisitId, Vin, identity.Model, fault, date)));
     }
 
     public Task<Outcome<VehicleView>> GetAsync()
@@ -238,7 +238,7 @@ public sealed partial class VehicleGrain(
     {
         try
         {
-            var covering = await GrainFactory.GetGrain<IRecallRegistryGrain>(RecallRegistry.Key).MatchAsync(Vin, identity.Model, identity.Batch);
+            var covering = await GrainFactory.Grain<IRecallRegistryGrain>(RecallRegistry.Key).MatchAsync(Vin, identity.Model, identity.Batch);
             _lastCovering = covering;
             return covering;
         }
@@ -265,7 +265,7 @@ public sealed partial class VehicleGrain(
         if (outcome.Succeeded && state.State.Identity is { } identity)
         {
             var campaigns = recalls.Match(Vin, identity.Model, identity.Batch) ?? await AskRegistryAsync(identity);
-            await GrainFactory.GetGrain<IFleetBatchGrain>(identity.Batch).AddAsync(new FleetEntry(Vin, identity.Model, state.State.Region, campaigns));
+            await GrainFactory.Grain<IFleetBatchGrain>(identity.Batch).AddAsync(new FleetEntry(Vin, identity.Model, state.State.Region, campaigns));
         }
 
         return outcome;

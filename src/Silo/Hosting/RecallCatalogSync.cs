@@ -1,4 +1,5 @@
 using AfterSales.Grains.Recalls;
+using AfterSales.Interfaces.Common;
 using AfterSales.Interfaces.Recalls;
 using Microsoft.Extensions.Logging;
 using Orleans.Runtime;
@@ -40,7 +41,7 @@ public sealed partial class RecallCatalogSync(
     private async Task RunAsync(CancellationToken stopping)
     {
         var reference = grains.CreateObjectReference<IRecallCatalogObserver>(catalog);
-        var registry = grains.GetGrain<IRecallRegistryGrain>(RecallRegistry.Key);
+        var registry = grains.Grain<IRecallRegistryGrain>(RecallRegistry.Key);
         try
         {
             while (!stopping.IsCancellationRequested)
