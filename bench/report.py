@@ -21,6 +21,13 @@ TARGETS = [
     ("warranty GET p99 / p50", "warranty", "warranty", "p99/p50", 5.0, False),
 ]
 
+# Not targets: the same ratios for the bare grain-call path (GET /api/vehicles/{vin}: no rules, a small reply),
+# which bound what the warranty GET can reach through the API host's process hop.
+DIAGNOSTICS = [
+    ("diagnostic: vehicle GET (grain call, no rules) / constant JSON ceiling", "vehicle", "constant", "rps", 0.6, True),
+    ("diagnostic: vehicle GET (grain call, no rules) / database-per-request baseline", "vehicle", "baseline-warranty", "rps", 5.0, True),
+]
+
 LABELS = {
     "constant": "constant JSON (Kestrel ceiling, API host)",
     "warranty": "warranty GET through the system (warm, random VIN)",
@@ -77,9 +84,9 @@ def grep(path, pattern):
     return {}
 
 
-def ratio_rows(m, connections):
+def ratio_rows(m, connections, table=None):
     rows = []
-    for label, num, den, kind, target, higher in TARGETS:
+    for label, num, den, kind, target, higher in (TARGETS if table is None else table):
         values = {}
         for c in connections:
             a, b = m.get((num, c)), m.get((den, c))
@@ -239,6 +246,9 @@ def main():
         verdict = "yes" if met and all(met.values()) else ("at " + ", ".join(f"c={c}" for c, ok in met.items() if ok) if any(met.values()) else "no")
         w(f"| {label} | {cells} | {'≥' if higher else '≤'} {target} | {verdict} |")
     w(f"| bytes per active vehicle grain | {bpg:,.0f} |" + " |" * (len(connections) - 1) + f" ≤ 4,096 | {'yes' if bpg <= 4096 else 'no'} |")
+    for label, values, target, higher, met in ratio_rows(m, connections, DIAGNOSTICS):
+        cells = " | ".join(f"{values[c]:.2f}" if c in values else "–" for c in connections)
+        w(f"| {label} | {cells} | (no target; {'≥' if higher else '≤'} {target} for the warranty GET) | – |")
     w("")
     w("## What limits each number (from this run's CPU split)")
     w("")
