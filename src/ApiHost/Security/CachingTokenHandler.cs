@@ -8,17 +8,22 @@ namespace AfterSales.ApiHost.Security;
 /// JWT validation that remembers each token it found valid until that token expires. Every API request carries
 /// its caller's token, and checking the same signature and claims again on every request cost an eighth of the API
 /// host's CPU (bench/profiling.md). Only successes are kept, keyed by the whole token text, so a token that differs
-/// in any character, a forged signature included, is validated afresh. The signing settings are read once at
-/// start-up, so a kept result cannot outlive the key that proved it. Each caller gets its own copy of the identity:
-/// nothing one request does to its principal reaches another.
+/// in any character, a forged signature included, is validated afresh. A kept result is used only with the
+/// issuer, audience and signing keys it was proved against: validation parameters that differ (another scheme, a
+/// rotated key) validate afresh. Each caller gets its own copy of the identity: nothing one request does to its
+/// principal reaches another.
 /// </summary>
 public sealed class CachingTokenHandler : JsonWebTokenHandler
 {
-    /// <summary>Most tokens kept at once; beyond it the cache compacts (oldest first) and validates the newcomer each time.</summary>
-    public const int DefaultCapacity = 20_000;
+    /// <summary>
+    /// Most tokens kept at once (about 4.6 KB each, so about 46 MB when full); beyond it the cache compacts and
+    /// a token not kept is simply validated each time.
+    /// </summary>
+    public const int DefaultCapacity = 10_000;
 
     private readonly TimeProvider _time;
     private readonly MemoryCache _validated;
+    private long _reused;
 
     public CachingTokenHandler(TimeProvider time, int capacity = DefaultCapacity)
     {
@@ -27,17 +32,23 @@ public sealed class CachingTokenHandler : JsonWebTokenHandler
         MapInboundClaims = false;
     }
 
+    /// <summary>How many validations were answered from a kept result (a diagnostic, and how a test sees the cache work).</summary>
+    public long Reused => Interlocked.Read(ref _reused);
+
     public override async Task<TokenValidationResult> ValidateTokenAsync(string token, TokenValidationParameters validationParameters)
     {
         var now = _time.GetUtcNow();
         if (_validated.TryGetValue(token, out ValidatedToken? kept) && kept is not null)
         {
-            if (now < kept.ValidUntil)
+            if (now >= kept.ValidUntil)
             {
+                _validated.Remove(token);
+            }
+            else if (kept.ProvedBy(validationParameters))
+            {
+                Interlocked.Increment(ref _reused);
                 return kept.Copy();
             }
-
-            _validated.Remove(token);
         }
 
         var result = await base.ValidateTokenAsync(token, validationParameters);
@@ -47,7 +58,7 @@ public sealed class CachingTokenHandler : JsonWebTokenHandler
             var validUntil = new DateTimeOffset(DateTime.SpecifyKind(expires, DateTimeKind.Utc)) + validationParameters.ClockSkew;
             if (validUntil > now)
             {
-                var entry = new ValidatedToken(result.ClaimsIdentity.Clone(), securityToken, result.TokenType, result.Issuer, validUntil);
+                var entry = new ValidatedToken(result.ClaimsIdentity.Clone(), securityToken, result.TokenType, result.Issuer, validUntil, validationParameters);
                 _validated.Set(token, entry, new MemoryCacheEntryOptions { Size = 1, AbsoluteExpirationRelativeToNow = validUntil - now });
             }
         }
@@ -60,8 +71,19 @@ public sealed class CachingTokenHandler : JsonWebTokenHandler
         SecurityToken SecurityToken,
         string TokenType,
         string Issuer,
-        DateTimeOffset ValidUntil)
+        DateTimeOffset ValidUntil,
+        TokenValidationParameters Parameters)
     {
+        /// <summary>The same issuer, audience and signing keys (the key objects themselves) as the validation that kept it.</summary>
+        public bool ProvedBy(TokenValidationParameters parameters) =>
+            ReferenceEquals(parameters, Parameters)
+            || (parameters.ValidIssuer == Parameters.ValidIssuer
+                && parameters.ValidAudience == Parameters.ValidAudience
+                && ReferenceEquals(parameters.IssuerSigningKey, Parameters.IssuerSigningKey)
+                && ReferenceEquals(parameters.IssuerSigningKeys, Parameters.IssuerSigningKeys)
+                && ReferenceEquals(parameters.ValidIssuers, Parameters.ValidIssuers)
+                && ReferenceEquals(parameters.ValidAudiences, Parameters.ValidAudiences));
+
         public TokenValidationResult Copy() => new()
         {
             IsValid = true,

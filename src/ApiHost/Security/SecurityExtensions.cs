@@ -65,8 +65,8 @@ public static class SecurityExtensions
 
     /// <summary>
     /// What a bearer token must satisfy: this issuer and audience, an HMAC-SHA256 signature by the configured key,
-    /// and a lifetime (which is required) that includes now on <paramref name="time"/>, the host's clock, give or
-    /// take 30 seconds of skew.
+    /// and a lifetime (an expiry is required; a not-before, if any, no later than it) that includes now on
+    /// <paramref name="time"/>, the host's clock, give or take 30 seconds of skew.
     /// </summary>
     public static TokenValidationParameters ValidationParameters(AuthSettings settings, TimeProvider time)
     {
@@ -84,7 +84,7 @@ public static class SecurityExtensions
             LifetimeValidator = (notBefore, expires, _, _) =>
             {
                 var now = time.GetUtcNow().UtcDateTime;
-                return expires is { } end && now < end + skew && (notBefore is not { } start || start - skew <= now);
+                return expires is { } end && now < end + skew && (notBefore is not { } start || (start <= end && start - skew <= now));
             },
         };
     }

@@ -32,7 +32,8 @@ public static class GrainReferences
     private static class Kind<T>
         where T : IAddressable
     {
-        // A reference, so publishing it is atomic; two threads racing both compute the same value.
+        // A reference, so publishing it is atomic; two threads racing both compute the same value. Kept for the
+        // process's life: a deployment that adds a grain class for an interface restarts its clients anyway.
         private static GrainKind? resolved;
 
         public static GrainKind Of(IGrainFactory factory) => resolved ??= Resolve(factory);

@@ -59,7 +59,7 @@ public sealed record class CountersView(
 /// reply of the system, so its collections are declared as the concrete types they are (immutable arrays, plain
 /// ordinal dictionaries): a field typed as an interface makes the serializer write the runtime type's name into every
 /// reply, and a case-insensitive comparer its own. That halved the encoded size (552 to 295 bytes) and cut a third of
-/// the encode-and-decode time (bench/profiling.md).
+/// the encode-and-decode time (bench/profiling.md). The dictionaries are built for each reply and never changed after.
 /// </summary>
 [GenerateSerializer, Immutable, Alias("AfterSales.WarrantyView")]
 public sealed record class WarrantyView(

@@ -3,7 +3,9 @@ using System.Net.Http.Headers;
 using System.Security.Claims;
 using AfterSales.ApiHost.Security;
 using AfterSales.Integration.Tests.Infrastructure;
+using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
 
 namespace AfterSales.Integration.Tests.Security;
@@ -78,6 +80,42 @@ public sealed class TokenCacheTests(ClusterFixture fixture)
     }
 
     [Fact]
+    public async Task AKeptToken_IsValidatedAfresh_AgainstOtherValidationSettings()
+    {
+        var (handler, clock, parameters) = NewHandler();
+        var token = TokenIssuer.Issue(Settings, "desk-7", Roles.CallCentre, null, TimeSpan.FromMinutes(5), IssuedAt);
+        Assert.True((await handler.ValidateTokenAsync(token, parameters)).IsValid);
+
+        var otherAudience = SecurityExtensions.ValidationParameters(new AuthSettings { SigningKey = ApiFactory.SigningKey, Audience = "another-api" }, clock);
+        var otherKey = SecurityExtensions.ValidationParameters(new AuthSettings { SigningKey = "a-rotated-signing-key-0123456789abcdefgh" }, clock);
+
+        Assert.False((await handler.ValidateTokenAsync(token, otherAudience)).IsValid);
+        Assert.False((await handler.ValidateTokenAsync(token, otherKey)).IsValid);
+        // The same settings in a copy (as the bearer handler may pass them) still find the kept result.
+        Assert.True((await handler.ValidateTokenAsync(token, parameters.Clone())).IsValid);
+        Assert.Equal(1, handler.Reused);
+    }
+
+    [Theory]
+    [InlineData(-10, 10, 0, true)]
+    [InlineData(null, 10, 0, true)]
+    [InlineData(-10, null, 0, false)]    // an expiry is required
+    [InlineData(-10, 10, 39, true)]      // 30 s of skew after the expiry
+    [InlineData(-10, 10, 40, false)]
+    [InlineData(29, 60, 0, true)]        // 30 s of skew before the not-before
+    [InlineData(31, 60, 0, false)]
+    [InlineData(20, 10, 15, false)]      // a not-before after the expiry is never valid
+    public void TheLifetimeRule_OnTheHostsClock(int? notBeforeSeconds, int? expiresSeconds, int nowSeconds, bool valid)
+    {
+        var clock = new FakeTimeProvider(IssuedAt);
+        var parameters = SecurityExtensions.ValidationParameters(Settings, clock);
+        clock.Advance(TimeSpan.FromSeconds(nowSeconds));
+        DateTime? At(int? seconds) => seconds is { } s ? IssuedAt.UtcDateTime.AddSeconds(s) : null;
+
+        Assert.Equal(valid, parameters.LifetimeValidator(At(notBeforeSeconds), At(expiresSeconds), null, parameters));
+    }
+
+    [Fact]
     public async Task ATokenRefusedOnce_IsRefusedAgain()
     {
         var (handler, _, parameters) = NewHandler();
@@ -101,8 +139,11 @@ public sealed class TokenCacheTests(ClusterFixture fixture)
         clock.Advance(TimeSpan.FromMinutes(11));
         using var expired = await client.GetAsync("/api/system/constant");
 
+        var handler = api.Services.GetRequiredService<IOptionsMonitor<JwtBearerOptions>>()
+            .Get(JwtBearerDefaults.AuthenticationScheme).TokenHandlers.OfType<CachingTokenHandler>().Single();
         Assert.Equal(HttpStatusCode.OK, fresh.StatusCode);
         Assert.Equal(HttpStatusCode.OK, kept.StatusCode);
+        Assert.Equal(1, handler.Reused);   // the second request was answered from the kept validation
         Assert.Equal(HttpStatusCode.Unauthorized, expired.StatusCode);
     }
 }
