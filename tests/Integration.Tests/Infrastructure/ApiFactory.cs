@@ -19,7 +19,8 @@ public sealed class ApiFactory(
     /// <summary>The signing key of test tokens (tests only; real keys come from the environment).</summary>
     public const string SigningKey = "integration-tests-signing-key-0123456789abcdef";
 
-    private static readonly AuthSettings Auth = new() { SigningKey = SigningKey };
+    /// <summary>The auth settings the test hosts run with (the default issuer and audience, <see cref="SigningKey"/>).</summary>
+    public static readonly AuthSettings Auth = new() { SigningKey = SigningKey };
 
     /// <summary>A bearer token for <paramref name="role"/> (and, for stations, <paramref name="station"/>).</summary>
     public static string Token(string role, string? station = null, TimeSpan? lifetime = null, string? subject = null) =>

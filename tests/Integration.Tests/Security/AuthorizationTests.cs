@@ -83,7 +83,7 @@ public sealed class AuthorizationTests(ClusterFixture fixture)
     [Fact]
     public async Task ExpiredToken_Is401()
     {
-        var expired = TokenIssuer.Issue(new AuthSettings { SigningKey = ApiFactory.SigningKey }, "late", Roles.Operator, null, TimeSpan.FromMinutes(5), DateTimeOffset.UtcNow.AddHours(-2));
+        var expired = TokenIssuer.Issue(ApiFactory.Auth, "late", Roles.Operator, null, TimeSpan.FromMinutes(5), DateTimeOffset.UtcNow.AddHours(-2));
         using var client = fixture.Api.CreateClient();
         client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", expired);
 

@@ -17,7 +17,7 @@ namespace AfterSales.Integration.Tests.Security;
 [Collection(ClusterCollection.Name)]
 public sealed class TokenCacheTests(ClusterFixture fixture)
 {
-    private static readonly AuthSettings Settings = new() { SigningKey = ApiFactory.SigningKey };
+    private static readonly AuthSettings Settings = ApiFactory.Auth;
     private static readonly DateTimeOffset IssuedAt = new(2026, 12, 1, 9, 0, 0, TimeSpan.Zero);
 
     private static (CachingTokenHandler Handler, FakeTimeProvider Clock, Microsoft.IdentityModel.Tokens.TokenValidationParameters Parameters) NewHandler()
