@@ -5,8 +5,9 @@ namespace AfterSales.Domain;
 /// </summary>
 /// <remarks>
 /// <list type="bullet">
-/// <item><b>Calendar dates.</b> An instant's date is its date in its own offset (a visit agreed at
-/// 2025-03-01T23:30+08:00 happened on 1 March).</item>
+/// <item><b>Calendar dates.</b> An instant's date is its date in the business calendar's offset (China
+/// Standard Time, UTC+08:00, by policy): a repair agreed at 01:30 Beijing time, 17:30 UTC the day before,
+/// happened on the Beijing date, whatever offset the instant was recorded with.</item>
 /// <item><b>Days.</b> Elapsed days = (date − start date) in whole calendar days; the start date is
 /// day 0 (PRC Civil Code Art. 201: the first day is not counted). "Within N days" holds while
 /// elapsed ≤ N, so day 7 is inside a 7-day window and day 8 outside.</item>
@@ -19,8 +20,9 @@ namespace AfterSales.Domain;
 /// </remarks>
 public static class Boundaries
 {
-    /// <summary>The calendar date of an instant, in the instant's own offset.</summary>
-    public static DateOnly DateOf(DateTimeOffset instant) => DateOnly.FromDateTime(instant.DateTime);
+    /// <summary>The calendar date of <paramref name="instant"/> in the business calendar at <paramref name="businessUtcOffset"/>.</summary>
+    public static DateOnly DateOf(DateTimeOffset instant, TimeSpan businessUtcOffset) =>
+        DateOnly.FromDateTime(instant.ToOffset(businessUtcOffset).DateTime);
 
     /// <summary>Whole calendar days from <paramref name="start"/> (day 0) to <paramref name="date"/>; negative before the start.</summary>
     public static int ElapsedDays(DateOnly start, DateOnly date) => date.DayNumber - start.DayNumber;

@@ -16,13 +16,14 @@ public sealed class BoundariesTests
     public void IsBelowKm_TheLimitIsReachedAtTheLimit(int km, bool below) =>
         Assert.Equal(below, Boundaries.IsBelowKm(km, 3_000));
 
-    [Fact]
-    public void DateOf_TakesTheDateInTheInstantsOwnOffset()
-    {
-        var earlyMorningInBeijing = new DateTimeOffset(2025, 3, 2, 1, 0, 0, TimeSpan.FromHours(8));
-        Assert.Equal(new DateOnly(2025, 3, 2), Boundaries.DateOf(earlyMorningInBeijing));
-        Assert.Equal(new DateOnly(2025, 3, 1), Boundaries.DateOf(earlyMorningInBeijing.ToUniversalTime()));
-    }
+    [Theory]
+    [InlineData("2025-03-01T17:30:00+00:00", "2025-03-02")] // 01:30 in Beijing, recorded in UTC
+    [InlineData("2025-03-02T01:30:00+08:00", "2025-03-02")] // the same instant in Beijing time
+    [InlineData("2025-03-01T15:59:59+00:00", "2025-03-01")] // 23:59:59 in Beijing
+    [InlineData("2025-03-01T16:00:00+00:00", "2025-03-02")] // midnight in Beijing
+    [InlineData("2025-03-01T20:00:00-05:00", "2025-03-02")] // any offset: 09:00 the next day in Beijing
+    public void DateOf_TakesTheDateInTheBusinessCalendar_WhateverOffsetTheInstantCarries(string instant, string date) =>
+        Assert.Equal(Build.D(date), Boundaries.DateOf(DateTimeOffset.Parse(instant, System.Globalization.CultureInfo.InvariantCulture), Build.China));
 
     [Theory]
     [InlineData("2025-03-01", "2025-03-01", 0)]

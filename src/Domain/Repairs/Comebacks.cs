@@ -3,15 +3,16 @@ using AfterSales.Domain.Warranty;
 namespace AfterSales.Domain.Repairs;
 
 /// <summary>
-/// Repair-quality guarantee (维修质量保证期, seed 002): a vehicle that comes back with the same fault
-/// inside the guarantee of earlier work is repaired free; if the same fault fails twice inside it,
-/// the station that did the work must arrange another station and pay for the repair.
+/// Repair-quality guarantee (维修质量保证期, seed 002): a vehicle that comes back for the same fault or the same
+/// repair item (同一故障或维修项目) inside the guarantee of earlier work is repaired free; if it fails twice inside
+/// it, the station that did the work must arrange another station and pay for the repair.
 /// </summary>
 /// <remarks>
-/// The guarantee of a completed visit runs from the date it was completed (day 0) for the days and
-/// km of its <see cref="WorkGrade"/>, whichever comes first: a later visit is covered when it is
-/// agreed on day ≤ Days and its odometer is less than Km above the earlier visit's. Same fault =
-/// same <see cref="RepairVisit.FaultCode"/>, case-insensitive; visits with no fault code never match.
+/// The guarantee of a completed visit runs from the date it was completed (day 0, business calendar) for the days
+/// and km of its <see cref="WorkGrade"/>, whichever comes first: a later visit is covered when it is agreed on
+/// day ≤ Days and its odometer is less than Km above the earlier visit's. Same fault = same
+/// <see cref="RepairVisit.FaultCode"/>; same repair item = same <see cref="RepairItemOf"/>; both case-insensitive,
+/// and an absent code or item never matches. A cancelled work order did no work and guarantees nothing.
 /// </remarks>
 public static class Comebacks
 {
@@ -27,19 +28,19 @@ public static class Comebacks
         ArgumentNullException.ThrowIfNull(archive);
         ArgumentNullException.ThrowIfNull(newVisit);
         ArgumentNullException.ThrowIfNull(policy);
-        if (string.IsNullOrWhiteSpace(newVisit.FaultCode))
+        if (string.IsNullOrWhiteSpace(newVisit.FaultCode) && RepairItemOf(newVisit) is null)
         {
             return null;
         }
 
         var guarantee = policy.RepairQualityGuarantee;
         var earlier = archive
-            .Where(v => v.Id != newVisit.Id && v.CompletedAt is { } done && done <= newVisit.AgreedAt && SameFault(v, newVisit))
+            .Where(v => v.Id != newVisit.Id && !v.Cancelled && v.CompletedAt is { } done && done <= newVisit.AgreedAt && SameWork(v, newVisit))
             .OrderBy(v => v.CompletedAt)
             .ThenBy(v => v.Id, StringComparer.Ordinal)
             .ToList();
 
-        var previous = earlier.LastOrDefault(v => Covers(guarantee, v, newVisit));
+        var previous = earlier.LastOrDefault(v => Covers(policy, v, newVisit));
         if (previous is null)
         {
             return null;
@@ -49,8 +50,9 @@ public static class Comebacks
             from first in earlier
             from second in earlier
             where second.AgreedAt >= first.CompletedAt && second.Id != first.Id
-                && Covers(guarantee, first, second)
-                && (Covers(guarantee, first, newVisit) || Covers(guarantee, second, newVisit))
+                && SameWork(first, second)
+                && Covers(policy, first, second)
+                && (Covers(policy, first, newVisit) || Covers(policy, second, newVisit))
             select (First: first, Second: second)).FirstOrDefault();
 
         var window = guarantee.For(previous.WorkGrade);
@@ -58,7 +60,7 @@ public static class Comebacks
             previous.Id,
             previous.StationCode,
             previous.WorkGrade,
-            DaysSince(previous, newVisit),
+            DaysSince(policy, previous, newVisit),
             newVisit.MileageKm - previous.MileageKm,
             window.Days,
             window.Km,
@@ -67,12 +69,34 @@ public static class Comebacks
     }
 
     /// <summary>
-    /// True when <paramref name="later"/> is agreed inside the guarantee of <paramref name="earlier"/>:
-    /// on day 0..Days after its completion date and less than Km further on the odometer.
+    /// The repair item of a visit: the one the station named, or for maintenance (首保 included) the maintenance of its
+    /// work grade — a secondary maintenance redone is the same item. Null for a repair or recall with no item named.
     /// </summary>
-    public static bool Covers(RepairQualityGuarantee guarantee, RepairVisit earlier, RepairVisit later)
+    public static string? RepairItemOf(RepairVisit visit)
     {
-        ArgumentNullException.ThrowIfNull(guarantee);
+        ArgumentNullException.ThrowIfNull(visit);
+        if (!string.IsNullOrWhiteSpace(visit.RepairItem))
+        {
+            return visit.RepairItem.Trim();
+        }
+
+        return visit.Kind is VisitKind.Maintenance or VisitKind.FirstMaintenance
+            ? visit.WorkGrade switch
+            {
+                WorkGrade.Overhaul => "maintenance:overhaul",
+                WorkGrade.Secondary => "maintenance:secondary",
+                _ => "maintenance:primary",
+            }
+            : null;
+    }
+
+    /// <summary>
+    /// True when <paramref name="later"/> is agreed inside the guarantee of <paramref name="earlier"/>:
+    /// on day 0..Days after its completion date (business calendar) and less than Km further on the odometer.
+    /// </summary>
+    public static bool Covers(WarrantyPolicy policy, RepairVisit earlier, RepairVisit later)
+    {
+        ArgumentNullException.ThrowIfNull(policy);
         ArgumentNullException.ThrowIfNull(earlier);
         ArgumentNullException.ThrowIfNull(later);
         if (earlier.CompletedAt is not { } done || later.AgreedAt < done)
@@ -80,17 +104,18 @@ public static class Comebacks
             return false;
         }
 
-        var window = guarantee.For(earlier.WorkGrade);
-        return Boundaries.IsWithinDays(Boundaries.DateOf(done), Boundaries.DateOf(later.AgreedAt), window.Days)
+        var window = policy.RepairQualityGuarantee.For(earlier.WorkGrade);
+        return Boundaries.IsWithinDays(policy.DateOf(done), policy.DateOf(later.AgreedAt), window.Days)
             && Boundaries.IsBelowKm(later.MileageKm - earlier.MileageKm, window.Km);
     }
 
-    private static int DaysSince(RepairVisit previous, RepairVisit newVisit) =>
-        Boundaries.ElapsedDays(Boundaries.DateOf(previous.CompletedAt!.Value), Boundaries.DateOf(newVisit.AgreedAt));
+    private static int DaysSince(WarrantyPolicy policy, RepairVisit previous, RepairVisit newVisit) =>
+        Boundaries.ElapsedDays(policy.DateOf(previous.CompletedAt!.Value), policy.DateOf(newVisit.AgreedAt));
 
-    private static bool SameFault(RepairVisit a, RepairVisit b) =>
-        !string.IsNullOrWhiteSpace(a.FaultCode)
-        && string.Equals(a.FaultCode.Trim(), b.FaultCode?.Trim(), StringComparison.OrdinalIgnoreCase);
+    /// <summary>The same fault or the same repair item (同一故障或维修项目).</summary>
+    private static bool SameWork(RepairVisit a, RepairVisit b) =>
+        (!string.IsNullOrWhiteSpace(a.FaultCode) && string.Equals(a.FaultCode.Trim(), b.FaultCode?.Trim(), StringComparison.OrdinalIgnoreCase))
+        || (RepairItemOf(a) is { } item && string.Equals(item, RepairItemOf(b), StringComparison.OrdinalIgnoreCase));
 }
 
 /// <summary>A new visit is a comeback of earlier work still under its repair-quality guarantee: the repair is free.</summary>

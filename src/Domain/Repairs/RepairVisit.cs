@@ -24,6 +24,12 @@ public sealed record RepairVisit
     /// <summary>Fault code; two repairs with the same code are the same quality problem.</summary>
     public string? FaultCode { get; init; }
 
+    /// <summary>
+    /// The repair item (维修项目, an operation code) when the station names one; two visits with the same item are the
+    /// same work for the repair-quality guarantee even without a fault code. See <see cref="Comebacks.RepairItemOf"/>.
+    /// </summary>
+    public string? RepairItem { get; init; }
+
     /// <summary>The system worked on.</summary>
     public VehicleSystem System { get; init; } = VehicleSystem.Other;
 
@@ -36,8 +42,11 @@ public sealed record RepairVisit
     /// <summary>The whole engine, gearbox, traction battery or drive motor was replaced.</summary>
     public bool UnitReplaced { get; init; }
 
-    /// <summary>Name or number of a main part replaced (Art. 24(3)); null when none was.</summary>
-    public string? MainPartReplaced { get; init; }
+    /// <summary>
+    /// The catalogue main parts (主要零件, Art. 20, 22, 24(3)) the appraisal replaced or found failing; empty when
+    /// none was. Only parts the manufacturer's catalogue lists as main parts of the visit's system get here.
+    /// </summary>
+    public IReadOnlyList<string> MainPartsReplaced { get; init; } = [];
 
     /// <summary>A serious safety fault was repaired (Art. 24(1)).</summary>
     public bool SeriousSafety { get; init; }
@@ -62,6 +71,13 @@ public sealed record RepairVisit
 
     /// <summary>The appraiser (鉴定员) who judged the warranty case.</summary>
     public string? Appraiser { get; init; }
+
+    /// <summary>
+    /// The work order was cancelled after its appraisal (say, the owner chose a replacement instead): what the
+    /// appraisal found still counts as a finding (Art. 20, 22, 23, and a fault persisting under Art. 24), but no repair
+    /// was carried out, so it counts as no repair, replacement or repair day.
+    /// </summary>
+    public bool Cancelled { get; init; }
 
     /// <summary>A warranty repair: the only kind of visit that counts toward 三包.</summary>
     public bool IsWarrantyRepair => Kind == VisitKind.Repair && Warranty;

@@ -9,6 +9,7 @@ namespace AfterSales.Domain.Warranty;
 /// <param name="FirstMaintenance">首保 state; null before the vehicle is sold.</param>
 /// <param name="Entitlements">三包 entitlements, in article order.</param>
 /// <param name="Counters">三包 counters over the warranty repairs inside the 三包有效期.</param>
+/// <param name="WearParts">Each wear part's own coverage (its <see cref="CoverageStatus.Name"/> is the part number).</param>
 public sealed record WarrantyAssessment(
     DateOnly AsOf,
     int MileageKm,
@@ -17,7 +18,8 @@ public sealed record WarrantyAssessment(
     IReadOnlyList<CoverageStatus> Coverages,
     FirstMaintenanceStatus? FirstMaintenance,
     IReadOnlyList<Entitlement> Entitlements,
-    SanbaoCounters Counters);
+    SanbaoCounters Counters,
+    IReadOnlyList<CoverageStatus> WearParts);
 
 /// <summary>One coverage, whichever of time and mileage comes first.</summary>
 /// <param name="Name">e.g. <c>warranty</c>, <c>sanbao</c>, <c>tractionBattery</c>.</param>
@@ -66,7 +68,26 @@ public enum FirstMaintenanceState
 /// <param name="Article">The article, e.g. <c>Art. 24(4)</c>.</param>
 /// <param name="Reason">A sentence a call-centre agent can read to the owner, with the numbers.</param>
 /// <param name="VisitIds">The repairs that gave rise to it.</param>
-public sealed record Entitlement(Remedy Remedy, string Article, string Reason, IReadOnlyList<string> VisitIds);
+/// <param name="Status">Granted, or on watch: the counts are there but the condition is not (yet) met.</param>
+/// <param name="UsageCompensation">
+/// The Art. 27 usage compensation (CNY) the owner pays on a replacement or refund under Art. 24; null where the remedy
+/// is free (Art. 20, 21, 22, 23).
+/// </param>
+public sealed record Entitlement(
+    Remedy Remedy, string Article, string Reason, IReadOnlyList<string> VisitIds, EntitlementStatus Status = EntitlementStatus.Granted, decimal? UsageCompensation = null);
+
+/// <summary>Whether an entitlement holds or is being watched.</summary>
+public enum EntitlementStatus
+{
+    /// <summary>The owner is entitled now.</summary>
+    Granted,
+
+    /// <summary>
+    /// Not yet: Art. 24(1)–(3) counts reached but no later appraisal has shown the fault persisting, or an Art. 24(4)
+    /// early warning. Shown so the warranty department sees it coming.
+    /// </summary>
+    Watch,
+}
 
 /// <summary>三包 remedies.</summary>
 public enum Remedy

@@ -57,6 +57,15 @@ public sealed record WarrantyPolicy
     /// <summary>Repair-quality guarantee (维修质量保证期, seed 002) per work grade.</summary>
     public RepairQualityGuarantee RepairQualityGuarantee { get; init; } = new();
 
+    /// <summary>
+    /// Offset of the business calendar from UTC: every rule that counts dates takes an instant's date in this offset
+    /// (a repair agreed at 01:30 Beijing time happened on the Beijing date). Default +08:00, China Standard Time.
+    /// </summary>
+    public TimeSpan BusinessUtcOffset { get; init; } = TimeSpan.FromHours(8);
+
+    /// <summary>The business-calendar date of <paramref name="instant"/>.</summary>
+    public DateOnly DateOf(DateTimeOffset instant) => Boundaries.DateOf(instant, BusinessUtcOffset);
+
     /// <summary>Every problem with the numbers, each naming its field; empty when the policy is usable.</summary>
     public IReadOnlyList<string> Validate()
     {
@@ -89,6 +98,20 @@ public sealed record WarrantyPolicy
         CheckPositive(errors, $"{nameof(ReplaceOrRefund)}:{nameof(ReplaceOrRefundThresholds.SameMainPartReplacements)}", ReplaceOrRefund.SameMainPartReplacements);
         CheckPositive(errors, $"{nameof(ReplaceOrRefund)}:{nameof(ReplaceOrRefundThresholds.MaxCumulativeRepairDays)}", ReplaceOrRefund.MaxCumulativeRepairDays);
         CheckPositive(errors, $"{nameof(ReplaceOrRefund)}:{nameof(ReplaceOrRefundThresholds.MaxSameProblemRepairs)}", ReplaceOrRefund.MaxSameProblemRepairs);
+        if (ReplaceOrRefund.MaxCumulativeRepairDays > 0 && (ReplaceOrRefund.WatchRepairDays < 1 || ReplaceOrRefund.WatchRepairDays > ReplaceOrRefund.MaxCumulativeRepairDays))
+        {
+            errors.Add($"{nameof(ReplaceOrRefund)}:{nameof(ReplaceOrRefundThresholds.WatchRepairDays)} must be 1–{ReplaceOrRefund.MaxCumulativeRepairDays} (at most {nameof(ReplaceOrRefundThresholds.MaxCumulativeRepairDays)}); it is {ReplaceOrRefund.WatchRepairDays}.");
+        }
+
+        if (ReplaceOrRefund.MaxSameProblemRepairs > 0 && (ReplaceOrRefund.WatchSameProblemRepairs < 1 || ReplaceOrRefund.WatchSameProblemRepairs > ReplaceOrRefund.MaxSameProblemRepairs))
+        {
+            errors.Add($"{nameof(ReplaceOrRefund)}:{nameof(ReplaceOrRefundThresholds.WatchSameProblemRepairs)} must be 1–{ReplaceOrRefund.MaxSameProblemRepairs} (at most {nameof(ReplaceOrRefundThresholds.MaxSameProblemRepairs)}); it is {ReplaceOrRefund.WatchSameProblemRepairs}.");
+        }
+
+        if (BusinessUtcOffset < TimeSpan.FromHours(-14) || BusinessUtcOffset > TimeSpan.FromHours(14))
+        {
+            errors.Add($"{nameof(BusinessUtcOffset)} must be between -14:00 and +14:00; it is {BusinessUtcOffset}.");
+        }
         if (UsageCompensationRate is <= 0m or > MaxUsageCompensationRate)
         {
             errors.Add($"{nameof(UsageCompensationRate)} must be above 0 and at most {MaxUsageCompensationRate} (Art. 27); it is {UsageCompensationRate}.");
@@ -121,16 +144,21 @@ public sealed record WarrantyPolicy
     }
 }
 
-/// <summary>Art. 24 replace-or-refund thresholds, counted over warranty repairs inside the 三包有效期.</summary>
+/// <summary>
+/// Art. 24 replace-or-refund thresholds, counted over warranty repairs inside the 三包有效期. For (1)–(3) reaching the
+/// count puts the vehicle on watch; the right is granted when a later appraisal shows the fault persisting. (4) is
+/// granted on its numbers, with an early warning (watch) at <see cref="WatchRepairDays"/> and
+/// <see cref="WatchSameProblemRepairs"/>.
+/// </summary>
 public sealed record ReplaceOrRefundThresholds
 {
-    /// <summary>Art. 24(1): this many serious-safety repairs give the right. Default 2.</summary>
+    /// <summary>Art. 24(1): after this many serious-safety repairs a fault still not eliminated, or a new one, gives the right. Default 2.</summary>
     public int SeriousSafetyRepairs { get; init; } = 2;
 
-    /// <summary>Art. 24(2): this many engine/gearbox/battery/motor replacements give the right. Default 2.</summary>
+    /// <summary>Art. 24(2): after this many engine/gearbox/battery/motor replacements a unit still not usable gives the right. Default 2.</summary>
     public int UnitReplacements { get; init; } = 2;
 
-    /// <summary>Art. 24(3): this many replacements of the same main part give the right. Default 2.</summary>
+    /// <summary>Art. 24(3): after this many replacements of the same main part, still not usable gives the right. Default 2.</summary>
     public int SameMainPartReplacements { get; init; } = 2;
 
     /// <summary>Art. 24(4): cumulative Art. 40 repair days above this give the right. Default 30.</summary>
@@ -138,6 +166,12 @@ public sealed record ReplaceOrRefundThresholds
 
     /// <summary>Art. 24(4): repairs of the same quality problem above this give the right. Default 4.</summary>
     public int MaxSameProblemRepairs { get; init; } = 4;
+
+    /// <summary>Art. 24(4) early warning: cumulative repair days at or above this put the vehicle on watch. Default 25.</summary>
+    public int WatchRepairDays { get; init; } = 25;
+
+    /// <summary>Art. 24(4) early warning: this many repairs of one quality problem put the vehicle on watch. Default 4 (the 4th repair).</summary>
+    public int WatchSameProblemRepairs { get; init; } = 4;
 }
 
 /// <summary>Repair-quality guarantee (维修质量保证期, seed 002), counted from the day the work was completed.</summary>

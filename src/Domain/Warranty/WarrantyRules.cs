@@ -1,26 +1,28 @@
 using System.Globalization;
+using AfterSales.Domain.Catalogue;
 using AfterSales.Domain.Repairs;
 using AfterSales.Domain.Vehicles;
 
 namespace AfterSales.Domain.Warranty;
 
 /// <summary>
-/// Warranty coverage, first maintenance and the 三包 entitlements of SAMR Order No. 43, as one pure
-/// function of the vehicle, its repair archive and the date, mileage and instant evaluated.
+/// Warranty coverage, first maintenance, wear parts and the 三包 entitlements of SAMR Order No. 43, as one pure
+/// function of the vehicle, its repair archive, the parts catalogue and the date, mileage and instant evaluated.
 /// </summary>
 /// <remarks>
-/// Conventions (see <see cref="Boundaries"/>): the coverage start is day 0; a month-based coverage is
-/// active through <c>start.AddMonths(M)</c>; a km limit L is reached at odometer L (km are odometer
-/// readings: the car is delivered at about 0 km; after an Art. 29 restart they count from the
-/// reading on the restart date). When both limits have passed, the state names the one that passed
-/// first: mileage if the first recorded reading at or over the limit is dated on or before the last
-/// covered day, else time.
-/// <para>Only warranty repairs (<see cref="VisitKind.Repair"/> judged warranty) agreed on or after the
-/// coverage start and on or before <c>asOf</c> count; a repair still open at <c>evaluatedAt</c> is
-/// counted up to that instant. Art. 20, 22 and 23 look at repairs agreed inside their windows and
-/// stay listed once they arose; Art. 21 at repairs agreed inside the 包修期 (Art. 40 days with no
-/// exclusions: waiting for parts counts); Art. 24 applies only while <c>asOf</c> and the mileage are
-/// inside the 三包有效期, and counts only repairs agreed inside it (Art. 24 exclusions subtracted).</para>
+/// Conventions (see <see cref="Boundaries"/>): instants are dated in the business calendar
+/// (<see cref="WarrantyPolicy.BusinessUtcOffset"/>, UTC+08:00); the coverage start is day 0; a month-based coverage
+/// is active through <c>start.AddMonths(M)</c>; a km limit L is reached at odometer L (km are odometer readings: the car
+/// is delivered at about 0 km; after an Art. 29 restart they count from the reading on the restart date). When both
+/// limits have passed, the state names the one that passed first: mileage if the first recorded reading at or over
+/// the limit is dated on or before the last covered day, else time.
+/// <para>Only warranty repairs (<see cref="VisitKind.Repair"/> whose claim was approved) agreed on or after the coverage
+/// start and on or before <c>asOf</c> count; a repair still open at <c>evaluatedAt</c> is counted up to that instant.
+/// A cancelled work order's appraisal is a finding only: it shows what failed (Art. 20, 22, 23, a fault persisting
+/// under Art. 24) but counts as no repair. Art. 20, 22 and 23 look at findings inside their windows and stay listed
+/// once they arose; Art. 21 at repairs agreed inside the 包修期 (Art. 40 days with no exclusions: waiting for parts
+/// counts); Art. 24 counts repairs agreed inside the 三包有效期 (Art. 24 exclusions subtracted) and keeps an entitlement
+/// that arose inside it after the period ends, while a watch is shown only while the period runs.</para>
 /// </remarks>
 public static class WarrantyRules
 {
@@ -35,7 +37,8 @@ public static class WarrantyRules
     /// <summary>
     /// Assesses <paramref name="vehicle"/> on <paramref name="asOf"/> (through the end of that day) at
     /// odometer <paramref name="mileageKm"/>; open repairs are counted up to <paramref name="evaluatedAt"/>.
-    /// Before the vehicle is sold the assessment says so: no start, no coverages, no entitlements.
+    /// Wear parts are the ones of the <paramref name="catalogue"/> version in force on the coverage start (the 三包凭证
+    /// handed over at the sale). Before the vehicle is sold the assessment says so: no start, no coverages, no entitlements.
     /// </summary>
     public static WarrantyAssessment Assess(
         VehicleFacts vehicle,
@@ -43,14 +46,15 @@ public static class WarrantyRules
         DateOnly asOf,
         int mileageKm,
         DateTimeOffset evaluatedAt,
-        WarrantyPolicy policy)
+        WarrantyPolicy policy,
+        PartsCatalogue? catalogue = null)
     {
         ArgumentNullException.ThrowIfNull(vehicle);
         ArgumentNullException.ThrowIfNull(archive);
         ArgumentNullException.ThrowIfNull(policy);
         ArgumentOutOfRangeException.ThrowIfNegative(mileageKm);
 
-        var mileage = Math.Max(mileageKm, OdometerOn(vehicle, asOf));
+        var mileage = Math.Max(mileageKm, OdometerOn(vehicle, asOf, policy));
         if (vehicle.CoverageStart is not { } start)
         {
             return new WarrantyAssessment(
@@ -61,7 +65,8 @@ public static class WarrantyRules
                 [],
                 null,
                 [],
-                SanbaoCounters.Empty);
+                SanbaoCounters.Empty,
+                []);
         }
 
         var ctx = new Context(vehicle, policy, start, asOf, mileage, evaluatedAt, archive);
@@ -73,7 +78,12 @@ public static class WarrantyRules
             .Where(c => c.AppliesTo(vehicle.Model, vehicle.Powertrain))
             .Select(c => ctx.Coverage(c.Name, c.Months, c.Km)));
 
-        var sanbaoRepairs = ctx.Counted.Where(v => ctx.IsInside(v, sanbao)).ToList();
+        var wearParts = catalogue?.VersionOn(start)?.WearPartsFor(vehicle.Model) is { Count: > 0 } terms
+            ? terms.Select(t => ctx.Coverage(t.PartNo, t.Months, t.Km)).ToList()
+            : [];
+
+        var sanbaoFindings = ctx.Counted.Where(v => ctx.IsInside(v, sanbao)).ToList();
+        var sanbaoRepairs = sanbaoFindings.Where(v => !v.Cancelled).ToList();
         var counters = Count(sanbaoRepairs, evaluatedAt);
 
         var entitlements = new List<Entitlement>();
@@ -81,12 +91,9 @@ public static class WarrantyRules
         entitlements.AddRange(Article21(ctx, warranty));
         entitlements.AddRange(Article22(ctx));
         entitlements.AddRange(Article23(ctx));
-        if (sanbao.State == CoverageState.Active)
-        {
-            entitlements.AddRange(Article24(ctx, sanbaoRepairs, counters));
-        }
+        entitlements.AddRange(Article24(ctx, sanbaoRepairs, sanbaoFindings, counters, sanbao.State == CoverageState.Active));
 
-        return new WarrantyAssessment(asOf, mileage, start, null, coverages, FirstMaintenance(ctx), entitlements, counters);
+        return new WarrantyAssessment(asOf, mileage, start, null, coverages, FirstMaintenance(ctx), entitlements, counters, wearParts);
     }
 
     /// <summary>True for the engine, gearbox, traction battery and drive motor (Art. 20, 22, 24(2)).</summary>
@@ -96,6 +103,13 @@ public static class WarrantyRules
     /// <summary>True for the systems whose main parts Art. 24(3) counts (everything but electrical and other).</summary>
     public static bool HasArticle24MainParts(VehicleSystem system) =>
         system is not (VehicleSystem.Electrical or VehicleSystem.Other);
+
+    /// <summary>
+    /// The main parts a visit counts as replacing. A replacement of the whole engine, gearbox, battery or motor counts
+    /// as a unit replacement only: unit and main-part replacements are counted separately, never twice (Art. 24).
+    /// </summary>
+    public static IReadOnlyList<string> MainPartsOf(RepairVisit visit) =>
+        IsUnitReplacement(visit) || !HasArticle24MainParts(visit.System) ? [] : visit.MainPartsReplaced;
 
     private static SanbaoCounters Count(List<RepairVisit> repairs, DateTimeOffset evaluatedAt)
     {
@@ -108,7 +122,7 @@ public static class WarrantyRules
                 byFault[fault] = byFault.GetValueOrDefault(fault) + 1;
             }
 
-            if (MainPartOf(visit) is { } part)
+            foreach (var part in MainPartsOf(visit))
             {
                 byPart[part] = byPart.GetValueOrDefault(part) + 1;
             }
@@ -125,7 +139,7 @@ public static class WarrantyRules
     private static IEnumerable<Entitlement> Article20(Context ctx)
     {
         var window = ctx.Policy.EarlyFailureWindow;
-        foreach (var visit in ctx.Counted.Where(v => IsMajorUnit(v.System) && (v.UnitReplaced || MainPartOf(v) is not null) && ctx.IsInsideEarlyFailureWindow(v)))
+        foreach (var visit in ctx.Counted.Where(v => IsMajorUnit(v.System) && (v.UnitReplaced || v.MainPartsReplaced.Count > 0) && ctx.IsInsideEarlyFailureWindow(v)))
         {
             var unit = SystemName(visit.System);
             yield return new Entitlement(
@@ -139,7 +153,7 @@ public static class WarrantyRules
     private static IEnumerable<Entitlement> Article21(Context ctx, CoverageStatus warranty)
     {
         var limit = ctx.Policy.LoanerAfterRepairDays;
-        foreach (var visit in ctx.Counted.Where(v => ctx.IsInside(v, warranty)))
+        foreach (var visit in ctx.Counted.Where(v => !v.Cancelled && ctx.IsInside(v, warranty)))
         {
             var days = RepairTime.Days(visit, ctx.EvaluatedAt, subtractExclusions: false);
             if (days <= limit)
@@ -159,7 +173,7 @@ public static class WarrantyRules
     {
         var days = ctx.Policy.EarlyReplacementDays;
         var visits = ctx.Counted
-            .Where(v => IsMajorUnit(v.System) && (v.UnitReplaced || MainPartOf(v) is not null) && Boundaries.IsWithinDays(ctx.Start, Boundaries.DateOf(v.AgreedAt), days))
+            .Where(v => IsMajorUnit(v.System) && (v.UnitReplaced || v.MainPartsReplaced.Count > 0) && Boundaries.IsWithinDays(ctx.Start, ctx.DateOf(v.AgreedAt), days))
             .ToList();
         if (visits.Count == 0)
         {
@@ -170,7 +184,7 @@ public static class WarrantyRules
         yield return new Entitlement(
             Remedy.ReplaceOrRefund,
             "Art. 22",
-            Text($"Within {days} days of the start date the engine, gearbox, traction battery or drive motor needed replacing ({what}): the owner may choose a replacement vehicle or a refund.{ctx.RefundSentence()}"),
+            Text($"Within {days} days of the start date the engine, gearbox, traction battery or drive motor or a main part of it needed replacing ({what}): the owner may choose a replacement vehicle or a refund, free of charge (no usage compensation)."),
             visits.Select(v => v.Id).ToList());
     }
 
@@ -187,70 +201,122 @@ public static class WarrantyRules
         yield return new Entitlement(
             Remedy.ReplaceOrRefund,
             "Art. 23",
-            Text($"Within {window.Days} days and {Km(window.Km)} of the start date the vehicle had a safety defect ({what}): the owner may choose a replacement vehicle or a refund.{ctx.RefundSentence()}"),
+            Text($"Within {window.Days} days and {Km(window.Km)} of the start date the vehicle had a safety defect ({what}): the owner may choose a replacement vehicle or a refund, free of charge (no usage compensation)."),
             visits.Select(v => v.Id).ToList());
     }
 
-    private static IEnumerable<Entitlement> Article24(Context ctx, List<RepairVisit> repairs, SanbaoCounters counters)
+    /// <summary>
+    /// Art. 24 over the repairs (carried out) and findings (every approved appraisal, cancelled ones included) inside
+    /// the 三包有效期. (1)–(3): reaching the count is a watch; a later appraisal showing the fault persisting grants it.
+    /// (4) is granted on its numbers, with early warnings. A grant stays after the period; a watch only while it runs.
+    /// </summary>
+    private static IEnumerable<Entitlement> Article24(
+        Context ctx, List<RepairVisit> repairs, List<RepairVisit> findings, SanbaoCounters counters, bool sanbaoActive)
     {
         var thresholds = ctx.Policy.ReplaceOrRefund;
-        var refund = ctx.RefundSentence();
+        var compensation = ctx.UsageCompensation();
+        var payable = ctx.CompensationSentence(compensation);
+        Entitlement Entitle(string article, string reason, IEnumerable<RepairVisit> visits, EntitlementStatus status) =>
+            new(Remedy.ReplaceOrRefund, article, reason, [.. visits.Select(v => v.Id).Distinct()], status, compensation);
 
+        // (1) serious safety faults repaired twice, then the fault still there or a new serious safety fault.
         var safety = repairs.Where(v => v.SeriousSafety).ToList();
         if (safety.Count >= thresholds.SeriousSafetyRepairs)
         {
-            yield return new Entitlement(
-                Remedy.ReplaceOrRefund,
-                "Art. 24(1)",
-                Text($"Serious safety faults have been repaired {Times(safety.Count)} inside the 三包 validity period (repairs {Ids(safety)}): if the fault is still present or a new serious safety fault appears, the owner may choose a replacement vehicle or a refund.{refund}"),
-                IdList(safety));
+            var counted = safety.Take(thresholds.SeriousSafetyRepairs).ToList();
+            var evidence = LaterThan(findings, counted[^1]).FirstOrDefault(v => v.SeriousSafety);
+            if (evidence is not null)
+            {
+                var persisting = counted.Any(v => SameFault(v, evidence))
+                    ? Text($"appraisal {evidence.Id} found the fault still not eliminated (fault code {FaultOf(evidence)})")
+                    : Text($"appraisal {evidence.Id} found a new serious safety fault ({FaultOf(evidence) ?? "no fault code"})");
+                yield return Entitle("Art. 24(1)", Text($"Serious safety faults were repaired {Times(counted.Count)} inside the 三包 validity period (repairs {Ids(counted)}) and {persisting}: the owner may choose a replacement vehicle or a refund.{payable}"),
+                    [.. counted, evidence], EntitlementStatus.Granted);
+            }
+            else if (sanbaoActive)
+            {
+                yield return Entitle("Art. 24(1)", Text($"Serious safety faults have been repaired {Times(counted.Count)} inside the 三包 validity period (repairs {Ids(counted)}): if an appraisal finds the fault still not eliminated, or a new serious safety fault, within the period, the owner may choose a replacement vehicle or a refund.{payable}"),
+                    counted, EntitlementStatus.Watch);
+            }
         }
 
+        // (2) engine, gearbox, battery or motor replaced twice, then still not usable.
         var units = repairs.Where(IsUnitReplacement).ToList();
         if (units.Count >= thresholds.UnitReplacements)
         {
-            var which = string.Join(", ", units.Select(v => Text($"{v.Id}: {SystemName(v.System)}")));
-            yield return new Entitlement(
-                Remedy.ReplaceOrRefund,
-                "Art. 24(2)",
-                Text($"The engine, gearbox, traction battery or drive motor has been replaced {Times(units.Count)} inside the 三包 validity period ({which}): if it still cannot be used normally, the owner may choose a replacement vehicle or a refund.{refund}"),
-                IdList(units));
+            var counted = units.Take(thresholds.UnitReplacements).ToList();
+            var which = string.Join(", ", counted.Select(v => Text($"{v.Id}: {SystemName(v.System)}")));
+            var evidence = LaterThan(findings, counted[^1]).FirstOrDefault(v => counted.Any(u => u.System == v.System));
+            if (evidence is not null)
+            {
+                yield return Entitle("Art. 24(2)", Text($"The engine, gearbox, traction battery or drive motor was replaced {Times(counted.Count)} inside the 三包 validity period ({which}) and appraisal {evidence.Id} found the {SystemName(evidence.System)} still not usable: the owner may choose a replacement vehicle or a refund.{payable}"),
+                    [.. counted, evidence], EntitlementStatus.Granted);
+            }
+            else if (sanbaoActive)
+            {
+                yield return Entitle("Art. 24(2)", Text($"The engine, gearbox, traction battery or drive motor has been replaced {Times(counted.Count)} inside the 三包 validity period ({which}): if an appraisal finds it still not usable within the period, the owner may choose a replacement vehicle or a refund.{payable}"),
+                    counted, EntitlementStatus.Watch);
+            }
         }
 
+        // (3) the same main part replaced twice, then still not usable (the part failing again, or the same fault).
         foreach (var (part, count) in counters.MainPartReplacements.Where(p => p.Value >= thresholds.SameMainPartReplacements))
         {
-            var visits = repairs.Where(v => string.Equals(MainPartOf(v), part, StringComparison.OrdinalIgnoreCase)).ToList();
-            yield return new Entitlement(
-                Remedy.ReplaceOrRefund,
-                "Art. 24(3)",
-                Text($"Main part '{part}' of the {SystemName(visits[0].System)} has been replaced {Times(count)} inside the 三包 validity period (repairs {Ids(visits)}): the owner may choose a replacement vehicle or a refund.{refund}"),
-                IdList(visits));
+            var counted = repairs.Where(v => MainPartsOf(v).Contains(part, StringComparer.OrdinalIgnoreCase)).Take(thresholds.SameMainPartReplacements).ToList();
+            var system = counted[0].System;
+            var evidence = LaterThan(findings, counted[^1]).FirstOrDefault(v =>
+                v.System == system && (v.MainPartsReplaced.Contains(part, StringComparer.OrdinalIgnoreCase) || counted.Any(c => SameFault(c, v))));
+            if (evidence is not null)
+            {
+                yield return Entitle("Art. 24(3)", Text($"Main part {part} of the {SystemName(system)} was replaced {Times(counted.Count)} inside the 三包 validity period (repairs {Ids(counted)}) and appraisal {evidence.Id} found it still not usable: the owner may choose a replacement vehicle or a refund.{payable}"),
+                    [.. counted, evidence], EntitlementStatus.Granted);
+            }
+            else if (sanbaoActive)
+            {
+                yield return Entitle("Art. 24(3)", Text($"Main part {part} of the {SystemName(system)} has been replaced {Times(counted.Count)} inside the 三包 validity period (repairs {Ids(counted)}): if an appraisal finds it still not usable within the period, the owner may choose a replacement vehicle or a refund.{payable}"),
+                    counted, EntitlementStatus.Watch);
+            }
         }
 
-        if (counters.RepairDays > thresholds.MaxCumulativeRepairDays)
+        // (4) more than 30 repair days, or the same quality problem repaired more than 4 times: granted on the numbers.
+        var daysGranted = counters.RepairDays > thresholds.MaxCumulativeRepairDays;
+        if (daysGranted || (sanbaoActive && counters.RepairDays >= thresholds.WatchRepairDays))
         {
             var perVisit = repairs
                 .Select(v => (Visit: v, Days: RepairTime.Days(v, ctx.EvaluatedAt, subtractExclusions: true)))
                 .Where(x => x.Days > 0)
                 .ToList();
             var which = string.Join(", ", perVisit.Select(x => Text($"{x.Visit.Id}: {Days(x.Days)}")));
-            yield return new Entitlement(
-                Remedy.ReplaceOrRefund,
-                "Art. 24(4)",
-                Text($"Warranty repairs inside the 三包 validity period have taken {Days(counters.RepairDays)} in total ({which}), more than {thresholds.MaxCumulativeRepairDays}: the owner may choose a replacement vehicle or a refund.{refund}"),
-                perVisit.Select(x => x.Visit.Id).ToList());
+            yield return daysGranted
+                ? Entitle("Art. 24(4)", Text($"Warranty repairs inside the 三包 validity period have taken {Days(counters.RepairDays)} in total ({which}), more than {thresholds.MaxCumulativeRepairDays}: the owner may choose a replacement vehicle or a refund.{payable}"),
+                    perVisit.Select(x => x.Visit), EntitlementStatus.Granted)
+                : Entitle("Art. 24(4)", Text($"Warranty repairs inside the 三包 validity period have taken {Days(counters.RepairDays)} in total ({which}); more than {thresholds.MaxCumulativeRepairDays} would entitle the owner to a replacement vehicle or a refund.{payable}"),
+                    perVisit.Select(x => x.Visit), EntitlementStatus.Watch);
         }
 
-        foreach (var (fault, count) in counters.RepairsByFault.Where(f => f.Value > thresholds.MaxSameProblemRepairs))
+        foreach (var (fault, count) in counters.RepairsByFault.Where(f => f.Value >= thresholds.WatchSameProblemRepairs))
         {
+            var granted = count > thresholds.MaxSameProblemRepairs;
+            if (!granted && !sanbaoActive)
+            {
+                continue;
+            }
+
             var visits = repairs.Where(v => string.Equals(FaultOf(v), fault, StringComparison.OrdinalIgnoreCase)).ToList();
-            yield return new Entitlement(
-                Remedy.ReplaceOrRefund,
-                "Art. 24(4)",
-                Text($"The same problem (fault code {fault}) has been repaired {Times(count)} inside the 三包 validity period (repairs {Ids(visits)}), more than {thresholds.MaxSameProblemRepairs}: the owner may choose a replacement vehicle or a refund.{refund}"),
-                IdList(visits));
+            yield return granted
+                ? Entitle("Art. 24(4)", Text($"The same problem (fault code {fault}) has been repaired {Times(count)} inside the 三包 validity period (repairs {Ids(visits)}), more than {thresholds.MaxSameProblemRepairs}: the owner may choose a replacement vehicle or a refund.{payable}"),
+                    visits, EntitlementStatus.Granted)
+                : Entitle("Art. 24(4)", Text($"The same problem (fault code {fault}) has been repaired {Times(count)} inside the 三包 validity period (repairs {Ids(visits)}); more than {thresholds.MaxSameProblemRepairs} would entitle the owner to a replacement vehicle or a refund.{payable}"),
+                    visits, EntitlementStatus.Watch);
         }
     }
+
+    /// <summary>The findings after <paramref name="visit"/> (agreed later; the same instant is ordered by id).</summary>
+    private static IEnumerable<RepairVisit> LaterThan(List<RepairVisit> findings, RepairVisit visit) =>
+        findings.Where(v => v.Id != visit.Id && (v.AgreedAt > visit.AgreedAt || (v.AgreedAt == visit.AgreedAt && string.CompareOrdinal(v.Id, visit.Id) > 0)));
+
+    private static bool SameFault(RepairVisit a, RepairVisit b) =>
+        FaultOf(a) is { } fault && string.Equals(fault, FaultOf(b), StringComparison.OrdinalIgnoreCase);
 
     private static FirstMaintenanceStatus FirstMaintenance(Context ctx)
     {
@@ -259,7 +325,7 @@ public static class WarrantyRules
         var dueAtKm = ctx.BaseKm + window.Km;
         var done = ctx.Archive
             .Where(v => v.Kind == VisitKind.FirstMaintenance)
-            .Where(v => Boundaries.DateOf(v.AgreedAt) is var date && date >= ctx.Start && date <= ctx.AsOf && date <= dueBy)
+            .Where(v => ctx.DateOf(v.AgreedAt) is var date && date >= ctx.Start && date <= ctx.AsOf && date <= dueBy)
             .Where(v => Boundaries.IsBelowKm(v.MileageKm, dueAtKm))
             .OrderBy(v => v.AgreedAt)
             .FirstOrDefault();
@@ -277,15 +343,16 @@ public static class WarrantyRules
     private static string? FaultOf(RepairVisit visit) =>
         string.IsNullOrWhiteSpace(visit.FaultCode) ? null : visit.FaultCode.Trim();
 
-    private static string? MainPartOf(RepairVisit visit) =>
-        string.IsNullOrWhiteSpace(visit.MainPartReplaced) || !HasArticle24MainParts(visit.System) ? null : visit.MainPartReplaced.Trim();
-
-    /// <summary>The highest odometer reading dated on or before <paramref name="date"/>; 0 when there is none.</summary>
-    private static int OdometerOn(VehicleFacts vehicle, DateOnly date) =>
-        vehicle.OdometerReadings.Where(r => Boundaries.DateOf(r.ReadAt) <= date).Select(r => r.Km).DefaultIfEmpty(0).Max();
+    /// <summary>The highest odometer reading dated (business calendar) on or before <paramref name="date"/>; 0 when there is none.</summary>
+    private static int OdometerOn(VehicleFacts vehicle, DateOnly date, WarrantyPolicy policy) =>
+        vehicle.OdometerReadings.Where(r => policy.DateOf(r.ReadAt) <= date).Select(r => r.Km).DefaultIfEmpty(0).Max();
 
     private static string Failure(RepairVisit visit) =>
-        visit.UnitReplaced ? "the whole unit was replaced" : Text($"main part '{MainPartOf(visit)}' replaced");
+        visit.UnitReplaced
+            ? "the whole unit was replaced"
+            : visit.MainPartsReplaced.Count == 1
+                ? Text($"main part {visit.MainPartsReplaced[0]} replaced")
+                : Text($"main parts {string.Join(", ", visit.MainPartsReplaced)} replaced");
 
     private static string SystemName(VehicleSystem system) => system switch
     {
@@ -307,8 +374,6 @@ public static class WarrantyRules
 
     private static string Ids(List<RepairVisit> visits) => string.Join(", ", visits.Select(v => v.Id));
 
-    private static List<string> IdList(List<RepairVisit> visits) => visits.Select(v => v.Id).ToList();
-
     private static string Km(int km) => Text($"{km:N0} km");
 
     private static string Days(int days) => days == 1 ? "1 day" : Text($"{days} days");
@@ -329,11 +394,11 @@ public static class WarrantyRules
             MileageKm = mileageKm;
             EvaluatedAt = evaluatedAt;
             Archive = archive;
-            BaseKm = vehicle.CoverageRestartedOn is { } restarted ? OdometerOn(vehicle, restarted) : 0;
-            StartOdometerKm = OdometerOn(vehicle, start);
+            BaseKm = vehicle.CoverageRestartedOn is { } restarted ? OdometerOn(vehicle, restarted, policy) : 0;
+            StartOdometerKm = OdometerOn(vehicle, start, policy);
             Counted = archive
                 .Where(v => v.IsWarrantyRepair)
-                .Where(v => Boundaries.DateOf(v.AgreedAt) is var date && date >= start && date <= asOf)
+                .Where(v => DateOf(v.AgreedAt) is var date && date >= start && date <= asOf)
                 .OrderBy(v => v.AgreedAt)
                 .ThenBy(v => v.Id, StringComparer.Ordinal)
                 .ToList();
@@ -359,16 +424,18 @@ public static class WarrantyRules
         /// <summary>The odometer on the start date: km driven for Art. 27 count from here.</summary>
         public int StartOdometerKm { get; }
 
-        /// <summary>Warranty repairs agreed from the start date to <see cref="AsOf"/>, in order.</summary>
+        /// <summary>Warranty repairs (and cancelled repairs' findings) agreed from the start date to <see cref="AsOf"/>, in order.</summary>
         public List<RepairVisit> Counted { get; }
 
-        public int Day(RepairVisit visit) => Boundaries.ElapsedDays(Start, Boundaries.DateOf(visit.AgreedAt));
+        public DateOnly DateOf(DateTimeOffset instant) => Policy.DateOf(instant);
+
+        public int Day(RepairVisit visit) => Boundaries.ElapsedDays(Start, DateOf(visit.AgreedAt));
 
         public bool IsInside(RepairVisit visit, CoverageStatus coverage) =>
-            Boundaries.DateOf(visit.AgreedAt) <= coverage.EndsOn && Boundaries.IsBelowKm(visit.MileageKm, coverage.EndsAtKm);
+            DateOf(visit.AgreedAt) <= coverage.EndsOn && Boundaries.IsBelowKm(visit.MileageKm, coverage.EndsAtKm);
 
         public bool IsInsideEarlyFailureWindow(RepairVisit visit) =>
-            Boundaries.IsWithinDays(Start, Boundaries.DateOf(visit.AgreedAt), Policy.EarlyFailureWindow.Days)
+            Boundaries.IsWithinDays(Start, DateOf(visit.AgreedAt), Policy.EarlyFailureWindow.Days)
             && Boundaries.IsBelowKm(visit.MileageKm, BaseKm + Policy.EarlyFailureWindow.Km);
 
         public CoverageStatus Coverage(string name, int months, int km)
@@ -392,19 +459,20 @@ public static class WarrantyRules
                 : new CoverageStatus(name, state, endsOn, endsAtKm, 0, 0);
         }
 
-        public string RefundSentence()
-        {
-            var driven = Math.Max(0, MileageKm - StartOdometerKm);
-            var rate = Policy.UsageCompensationRate;
-            var amount = UsageCompensation.Compute(Vehicle.Price, driven, rate);
-            return Text($" If the owner chooses a refund, the usage compensation at {Km(driven)} driven is ¥{amount:N2} (price ¥{Vehicle.Price:N2} × {driven:N0} km ÷ 1000 × {rate * 100m:0.###} %).");
-        }
+        /// <summary>Km driven since the start date, for Art. 27.</summary>
+        public int KmDriven => Math.Max(0, MileageKm - StartOdometerKm);
+
+        /// <summary>Art. 27: what the owner pays for the use had on a replacement or refund under Art. 24.</summary>
+        public decimal UsageCompensation() => Warranty.UsageCompensation.Compute(Vehicle.Price, KmDriven, Policy.UsageCompensationRate);
+
+        public string CompensationSentence(decimal amount) =>
+            Text($" On a replacement or refund the owner pays a usage compensation of ¥{amount:N2} at {Km(KmDriven)} driven (Art. 27: price ¥{Vehicle.Price:N2} × {KmDriven:N0} km ÷ 1000 × {Policy.UsageCompensationRate * 100m:0.###} %).");
 
         /// <summary>The date of the first recorded reading at or over <paramref name="limitKm"/>, up to <see cref="AsOf"/>.</summary>
         private DateOnly? MileageReachedOn(int limitKm) =>
             Vehicle.OdometerReadings
                 .Where(r => r.Km >= limitKm)
-                .Select(r => Boundaries.DateOf(r.ReadAt))
+                .Select(r => DateOf(r.ReadAt))
                 .Where(d => d <= AsOf)
                 .Order()
                 .Cast<DateOnly?>()

@@ -206,4 +206,72 @@ public sealed class ComebacksTests
         Assert.Equal("V1", finding.PreviousVisitId);
         Assert.False(finding.MustTransferToAnotherStation);
     }
+
+    /// <summary>A maintenance of <paramref name="grade"/> with no fault code, completed at 17:00 on <paramref name="day"/>.</summary>
+    private static RepairVisit Maintenance(string id, int day, int km, WorkGrade grade = WorkGrade.Secondary) =>
+        Repair(id, day, km) with { Kind = VisitKind.Maintenance, Warranty = false, FaultCode = null, WorkGrade = grade, CompletedAt = Day(day, 17) };
+
+    [Theory]
+    [InlineData(30, 4_999, true)] // seed 002: a secondary maintenance redone inside 30 days and 5,000 km
+    [InlineData(31, 100, false)]
+    [InlineData(5, 5_000, false)]
+    public void TheSameRepairItem_ASecondaryMaintenanceRedone_IsAComeback(int daysSince, int kmSince, bool comeback)
+    {
+        var first = Maintenance("M1", day: 20, BaseKm);
+        var again = Maintenance("M2", day: 20 + daysSince, BaseKm + kmSince) with { AgreedAt = Day(20 + daysSince, 18), CompletedAt = null };
+
+        var finding = Find(again, first);
+
+        Assert.Equal(comeback, finding is not null);
+        if (finding is not null)
+        {
+            Assert.Equal("M1", finding.PreviousVisitId);
+            Assert.Equal(WorkGrade.Secondary, finding.PreviousWorkGrade);
+        }
+    }
+
+    [Fact]
+    public void MaintenanceOfAnotherGrade_IsAnotherRepairItem()
+    {
+        var primary = Maintenance("M1", day: 20, BaseKm, WorkGrade.Minor);
+
+        Assert.Null(Find(Maintenance("M2", day: 22, BaseKm + 100) with { AgreedAt = Day(22, 18) }, primary));
+    }
+
+    [Fact]
+    public void ANamedRepairItem_MatchesWithoutAFaultCode_WhateverTheCase()
+    {
+        var first = Work("V1", day: 20, BaseKm) with { FaultCode = null, RepairItem = "WHEEL-ALIGN" };
+        var again = Returning("V2", 25, BaseKm + 300) with { FaultCode = null, RepairItem = "wheel-align" };
+
+        Assert.Equal("V1", Find(again, first)!.PreviousVisitId);
+    }
+
+    [Fact]
+    public void TheSameRepairItemTwice_InsideTheGuarantee_MeansATransfer()
+    {
+        var first = Maintenance("M1", day: 0, BaseKm);
+        var redone = Maintenance("M2", day: 5, BaseKm + 100);
+
+        var finding = Find(Maintenance("M3", day: 9, BaseKm + 200) with { AgreedAt = Day(9, 18), CompletedAt = null }, first, redone)!;
+
+        Assert.True(finding.MustTransferToAnotherStation);
+        Assert.Equal("M2", finding.EarlierComebackVisitId);
+    }
+
+    [Fact]
+    public void ACancelledWorkOrder_GuaranteesNothing()
+    {
+        var cancelled = Work("V1", day: 20, BaseKm) with { Cancelled = true };
+
+        Assert.Null(Find(Returning("V2", 22, BaseKm + 100), cancelled));
+    }
+
+    [Theory]
+    [InlineData(VisitKind.Maintenance, WorkGrade.Secondary, "maintenance:secondary")]
+    [InlineData(VisitKind.FirstMaintenance, WorkGrade.Minor, "maintenance:primary")]
+    [InlineData(VisitKind.Repair, WorkGrade.Minor, null)]
+    [InlineData(VisitKind.Recall, WorkGrade.Overhaul, null)]
+    public void RepairItemOf_Maintenance_IsTheMaintenanceOfItsGrade(VisitKind kind, WorkGrade grade, string? item) =>
+        Assert.Equal(item, Comebacks.RepairItemOf(Repair("V1", 1) with { Kind = kind, WorkGrade = grade }));
 }

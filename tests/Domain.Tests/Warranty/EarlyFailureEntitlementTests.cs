@@ -4,11 +4,17 @@ using static AfterSales.Domain.Tests.Build;
 
 namespace AfterSales.Domain.Tests.Warranty;
 
-/// <summary>Art. 20, 22 and 23: failures soon after the start date.</summary>
+/// <summary>
+/// Art. 20, 22 and 23 of SAMR Order No. 43: failures soon after the start date. Art. 20 (a main part of the engine,
+/// gearbox, traction battery or drive motor failing within 60 days / 3,000 km) gives a free replacement of that unit;
+/// Art. 22 (the unit or a main part of it needing replacement within 7 days) and Art. 23 (steering failure, brake
+/// failure, body cracking, fuel leak or traction-battery fire within 60 days / 3,000 km) give a replacement or refund
+/// that the seller makes free of charge (销售者应当免费更换、退货): no Art. 27 usage compensation.
+/// </summary>
 public sealed class EarlyFailureEntitlementTests
 {
     private static RepairVisit MainPart(int day, int km = 1_000, VehicleSystem system = VehicleSystem.Engine) =>
-        Repair("R1", day, km) with { System = system, MainPartReplaced = "crankshaft" };
+        Repair("R1", day, km) with { System = system, MainPartsReplaced = ["ENG-CRANK"] };
 
     [Theory]
     [InlineData(0, true)]
@@ -24,7 +30,7 @@ public sealed class EarlyFailureEntitlementTests
         {
             Assert.Equal(Remedy.ReplaceOrRefund, art22[0].Remedy);
             Assert.Equal(["R1"], art22[0].VisitIds);
-            Assert.Contains(FormattableString.Invariant($"repair R1 on day {day}: engine, main part 'crankshaft' replaced"), art22[0].Reason, StringComparison.Ordinal);
+            Assert.Contains(FormattableString.Invariant($"repair R1 on day {day}: engine, main part ENG-CRANK replaced"), art22[0].Reason, StringComparison.Ordinal);
         }
     }
 
@@ -59,12 +65,52 @@ public sealed class EarlyFailureEntitlementTests
     }
 
     [Fact]
-    public void Article22_QuotesTheRefundUsageCompensationAtTheCurrentMileage()
+    public void Article22_IsFreeOfCharge_NoUsageCompensation()
     {
-        // ¥150,000 × 2,000 km ÷ 1000 × 0.5 % = ¥1,500.00
-        var reason = Assess(30, 2_000, MainPart(3)).ByArticle("Art. 22")[0].Reason;
+        var art22 = Assess(30, 2_000, MainPart(3)).ByArticle("Art. 22")[0];
 
-        Assert.Contains("usage compensation at 2,000 km driven is ¥1,500.00", reason, StringComparison.Ordinal);
+        Assert.Null(art22.UsageCompensation);
+        Assert.Equal(EntitlementStatus.Granted, art22.Status);
+        Assert.Contains("free of charge (no usage compensation)", art22.Reason, StringComparison.Ordinal);
+        Assert.DoesNotContain("¥", art22.Reason, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Article23_BrakeFailureOnDay2_IsFreeOfCharge_NoUsageCompensation()
+    {
+        var art23 = Assess(30, 2_000, Repair("R1", day: 2, km: 150) with { SafetyDefect = SafetyDefect.BrakeFailure }).ByArticle("Art. 23")[0];
+
+        Assert.Null(art23.UsageCompensation);
+        Assert.Contains("free of charge (no usage compensation)", art23.Reason, StringComparison.Ordinal);
+        Assert.DoesNotContain("¥", art23.Reason, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Article20_UnitReplacementIsFree()
+    {
+        Assert.Null(Assess(30, 2_000, MainPart(3)).ByArticle("Art. 20")[0].UsageCompensation);
+    }
+
+    [Fact]
+    public void Article20And22_APartThatIsNotACatalogueMainPart_GivesNothing()
+    {
+        // A valve-cover gasket is no main part of the engine: the appraisal records no main part, so nothing arises.
+        var gasket = Repair("R1", day: 3) with { System = VehicleSystem.Engine, PartsUsed = [new PartLine("ENG-GASKET-VC", 1)] };
+
+        var assessment = Assess(30, 2_000, gasket);
+
+        Assert.Empty(assessment.ByArticle("Art. 20"));
+        Assert.Empty(assessment.ByArticle("Art. 22"));
+    }
+
+    [Fact]
+    public void Article20And22_AFindingWhoseWorkOrderWasCancelled_StillCounts()
+    {
+        // The owner chose a refund under Art. 22 instead of having the engine repaired: the appraisal's finding stands.
+        var cancelled = MainPart(3) with { Cancelled = true };
+
+        Assert.Single(Assess(30, 2_000, cancelled).ByArticle("Art. 22"));
+        Assert.Single(Assess(30, 2_000, cancelled).ByArticle("Art. 20"));
     }
 
     [Theory]

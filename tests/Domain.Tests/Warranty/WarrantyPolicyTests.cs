@@ -23,6 +23,9 @@ public sealed class WarrantyPolicyTests
         Assert.Equal(2, Defaults.ReplaceOrRefund.SameMainPartReplacements);
         Assert.Equal(30, Defaults.ReplaceOrRefund.MaxCumulativeRepairDays);
         Assert.Equal(4, Defaults.ReplaceOrRefund.MaxSameProblemRepairs);
+        Assert.Equal(25, Defaults.ReplaceOrRefund.WatchRepairDays);
+        Assert.Equal(4, Defaults.ReplaceOrRefund.WatchSameProblemRepairs);
+        Assert.Equal(TimeSpan.FromHours(8), Defaults.BusinessUtcOffset);
         Assert.Equal(0.005m, Defaults.UsageCompensationRate);
     }
 
@@ -56,6 +59,9 @@ public sealed class WarrantyPolicyTests
         { new WarrantyPolicy { Sanbao = new MonthsOrKm(24, -1) }, "Sanbao:Km must be positive; it is -1." },
         { new WarrantyPolicy { EarlyFailureWindow = new DaysOrKm(0, 3_000) }, "EarlyFailureWindow:Days must be positive" },
         { new WarrantyPolicy { ReplaceOrRefund = new ReplaceOrRefundThresholds { MaxSameProblemRepairs = 0 } }, "ReplaceOrRefund:MaxSameProblemRepairs must be positive" },
+        { new WarrantyPolicy { ReplaceOrRefund = new ReplaceOrRefundThresholds { WatchRepairDays = 31 } }, "ReplaceOrRefund:WatchRepairDays must be 1–30" },
+        { new WarrantyPolicy { ReplaceOrRefund = new ReplaceOrRefundThresholds { WatchSameProblemRepairs = 0 } }, "ReplaceOrRefund:WatchSameProblemRepairs must be 1–4" },
+        { new WarrantyPolicy { BusinessUtcOffset = TimeSpan.FromHours(15) }, "BusinessUtcOffset must be between -14:00 and +14:00" },
         { new WarrantyPolicy { RepairQualityGuarantee = new RepairQualityGuarantee { Minor = new DaysOrKm(10, 0) } }, "RepairQualityGuarantee:Minor:Km must be positive" },
         { new WarrantyPolicy { Components = [new ComponentCoverage { Name = "", Powertrains = [Powertrain.Bev], Months = 96, Km = 150_000 }] }, "Components[0]:Name is required." },
         { new WarrantyPolicy { Components = [new ComponentCoverage { Name = "x", Months = 96, Km = 150_000 }] }, "Components[0]:Powertrains must name at least one powertrain." },
