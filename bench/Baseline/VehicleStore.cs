@@ -1,5 +1,6 @@
 using AfterSales.Domain.Repairs;
 using AfterSales.Domain.Vehicles;
+using AfterSales.Domain.Warranty;
 using Npgsql;
 using NpgsqlTypes;
 
@@ -8,19 +9,22 @@ namespace AfterSales.Bench.Baseline;
 /// <summary>A vehicle as the baseline reads it per request: the rule inputs plus its lifecycle code.</summary>
 public sealed record StoredVehicle(VehicleFacts Facts, IReadOnlyList<RepairVisit> Archive, short Lifecycle, DateTimeOffset? LastReadAt, int OdometerKm)
 {
-    /// <summary>The reading the system uses when no mileage is asked: the current one from its date on, else the highest reading by then.</summary>
+    /// <summary>
+    /// The reading the system uses when no mileage is asked: the current one from its date on, else the highest reading
+    /// by then (dates in the business calendar, UTC+08:00).
+    /// </summary>
     public int MileageOn(DateOnly date)
     {
         var latest = 0;
         foreach (var reading in Facts.OdometerReadings)
         {
-            if (DateOnly.FromDateTime(reading.ReadAt.UtcDateTime) <= date)
+            if (WarrantyPolicy.Default.DateOf(reading.ReadAt) <= date)
             {
                 latest = Math.Max(latest, reading.Km);
             }
         }
 
-        return date >= DateOnly.FromDateTime((LastReadAt ?? DateTimeOffset.MinValue).UtcDateTime) ? OdometerKm : latest;
+        return LastReadAt is not { } last || date >= WarrantyPolicy.Default.DateOf(last) ? OdometerKm : latest;
     }
 }
 
@@ -78,7 +82,7 @@ public sealed class VehicleStore(NpgsqlDataSource db)
                 WorkGrade = (WorkGrade)reader.GetInt16(8),
                 Warranty = reader.GetBoolean(9),
                 UnitReplaced = reader.GetBoolean(10),
-                MainPartReplaced = reader.IsDBNull(11) ? null : reader.GetString(11),
+                MainPartsReplaced = reader.IsDBNull(11) ? [] : [reader.GetString(11)],
                 SeriousSafety = reader.GetBoolean(12),
                 SafetyDefect = (SafetyDefect)reader.GetInt16(13),
                 ExcludedTime = TimeSpan.FromHours(reader.GetDouble(14)),

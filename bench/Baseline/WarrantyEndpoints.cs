@@ -8,7 +8,7 @@ public static class WarrantyEndpoints
 {
     private static readonly TimeSpan BusinessOffset = TimeSpan.FromHours(8);
 
-    public static async Task<IResult> GetWarrantyAsync(string vin, string? asOf, string? mileageKm, VehicleStore store, CancellationToken cancellationToken)
+    public static async Task<IResult> GetWarrantyAsync(string vin, string? asOf, string? mileageKm, VehicleStore store, CatalogueStore catalogue, CancellationToken cancellationToken)
     {
         vin = vin.Trim().ToUpperInvariant();
         DateOnly? date = null;
@@ -41,7 +41,7 @@ public static class WarrantyEndpoints
 
         var now = DateTimeOffset.UtcNow;
         var evaluatedOn = date ?? DateOnly.FromDateTime(now.ToOffset(BusinessOffset).DateTime);
-        var assessment = WarrantyRules.Assess(vehicle.Facts, vehicle.Archive, evaluatedOn, mileage ?? vehicle.MileageOn(evaluatedOn), now, WarrantyPolicy.Default);
+        var assessment = WarrantyRules.Assess(vehicle.Facts, vehicle.Archive, evaluatedOn, mileage ?? vehicle.MileageOn(evaluatedOn), now, WarrantyPolicy.Default, await catalogue.GetAsync());
         return TypedResults.Ok(WarrantyReply.From(assessment, vehicle));
     }
 

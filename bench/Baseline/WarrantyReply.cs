@@ -14,7 +14,8 @@ public sealed record WarrantyReply(
     IReadOnlyList<EntitlementReply> Entitlements,
     CountersReply Counters,
     IReadOnlyList<string> OpenRecalls,
-    string? Note)
+    string? Note,
+    IReadOnlyList<WearPartReply> WearParts)
 {
     public static WarrantyReply From(WarrantyAssessment a, StoredVehicle vehicle) => new(
         vehicle.Facts.Vin,
@@ -24,10 +25,11 @@ public sealed record WarrantyReply(
         a.CoverageStart,
         [.. a.Coverages.Select(c => new CoverageReply(c.Name, c.State, c.EndsOn, c.EndsAtKm, c.RemainingDays, c.RemainingKm))],
         a.FirstMaintenance is { } first ? new FirstMaintenanceReply(first.State, first.DueBy, first.DueAtKm) : null,
-        [.. a.Entitlements.Select(e => new EntitlementReply(e.Remedy, e.Article, e.Reason, e.VisitIds))],
+        [.. a.Entitlements.Select(e => new EntitlementReply(e.Remedy, e.Article, e.Reason, e.VisitIds, e.Status, e.UsageCompensation))],
         new CountersReply(a.Counters.RepairDays, a.Counters.RepairsByFault, a.Counters.UnitReplacements, a.Counters.SeriousSafetyRepairs, a.Counters.MainPartReplacements),
         [],
-        a.Note);
+        a.Note,
+        [.. a.WearParts.Select(w => new WearPartReply(w.Name, w.State, w.EndsOn, w.EndsAtKm, w.RemainingDays, w.RemainingKm))]);
 }
 
 public enum VehicleLifecycle
@@ -44,7 +46,9 @@ public sealed record CoverageReply(string Name, CoverageState State, DateOnly En
 
 public sealed record FirstMaintenanceReply(FirstMaintenanceState State, DateOnly DueBy, int DueAtKm);
 
-public sealed record EntitlementReply(Remedy Remedy, string Article, string Reason, IReadOnlyList<string> VisitIds);
+public sealed record EntitlementReply(Remedy Remedy, string Article, string Reason, IReadOnlyList<string> VisitIds, EntitlementStatus Status, decimal? UsageCompensation);
+
+public sealed record WearPartReply(string PartNo, CoverageState State, DateOnly EndsOn, int EndsAtKm, int RemainingDays, int RemainingKm);
 
 public sealed record CountersReply(
     int RepairDays,

@@ -23,6 +23,7 @@ public static class BaselineTables
             main_part_replaced text, serious_safety boolean NOT NULL, safety_defect smallint NOT NULL,
             excluded_hours double precision NOT NULL, recall_campaign_id text, work_done text, appraiser text,
             PRIMARY KEY (vin, visit_id));
+        CREATE TABLE baseline.catalogue (effective_from date PRIMARY KEY, document jsonb NOT NULL);
         CREATE TABLE baseline.odometer (
             vin text NOT NULL, read_at timestamptz NOT NULL, km integer NOT NULL,
             PRIMARY KEY (vin, read_at));
@@ -106,6 +107,13 @@ public static class BaselineTables
             }
 
             await copy.CompleteAsync(cancellationToken);
+        }
+
+        await using (var catalogue = new NpgsqlCommand("INSERT INTO baseline.catalogue (effective_from, document) VALUES ($1, $2)", connection))
+        {
+            catalogue.Parameters.Add(new NpgsqlParameter { Value = DateOnly.Parse(DataSet.CatalogueEffectiveFrom, System.Globalization.CultureInfo.InvariantCulture), NpgsqlDbType = NpgsqlDbType.Date });
+            catalogue.Parameters.Add(new NpgsqlParameter { Value = System.Text.Json.JsonSerializer.Serialize(DataSet.Catalogue, System.Text.Json.JsonSerializerOptions.Web), NpgsqlDbType = NpgsqlDbType.Jsonb });
+            await catalogue.ExecuteNonQueryAsync(cancellationToken);
         }
 
         await using var analyze = new NpgsqlCommand("ANALYZE baseline.vehicles; ANALYZE baseline.visits; ANALYZE baseline.odometer;", connection);

@@ -38,7 +38,7 @@ public sealed class BulkApi(HttpClient http)
             visitId = visit.VisitId, stationCode = visit.StationCode, kind = visit.Kind, agreedAt = visit.AgreedAt,
             completedAt = visit.CompletedAt, mileageKm = visit.MileageKm, faultCode = visit.FaultCode, system = visit.System,
             workGrade = visit.WorkGrade, warranty = visit.Warranty, unitReplaced = visit.UnitReplaced,
-            mainPartReplaced = visit.MainPartReplaced, seriousSafety = visit.SeriousSafety, safetyDefect = visit.SafetyDefect,
+            mainPartsReplaced = visit.MainPartReplaced is { } part ? new[] { part } : null, seriousSafety = visit.SeriousSafety, safetyDefect = visit.SafetyDefect,
             workDone = visit.WorkDone, partsUsed = visit.Parts.Select(p => new { partNo = p.PartNo, quantity = p.Quantity }),
             appraiser = visit.Appraiser,
         }),

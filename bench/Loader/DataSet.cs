@@ -81,6 +81,32 @@ public static class DataSet
         ("U0100", VehicleSystem.Electrical, "AS-ELE-CAN-10", false),
     ];
 
+    /// <summary>
+    /// The parts catalogue the fleet is loaded under (PUT /api/catalogue/versions/2000-01-01, and the baseline's
+    /// <c>baseline.catalogue</c> row): every fault's part, main parts for the systems that have them, four wear parts.
+    /// </summary>
+    public static readonly BenchCatalogue Catalogue = new(
+        [
+            .. Faults.Select(f => new BenchCataloguePart(f.Part, $"Part for {f.Code}", SystemKey(f.System))),
+            new("AS-WIPER-F", "Front wiper blade", "body"),
+            new("AS-BRK-PAD-F", "Front brake pads", "brakes"),
+            new("AS-BULB-H7", "Headlamp bulb", "electrical"),
+            new("AS-12V-BAT", "12 V battery", "electrical"),
+        ],
+        Faults.Where(f => f.System is not (VehicleSystem.Electrical or VehicleSystem.Other))
+            .GroupBy(f => SystemKey(f.System))
+            .ToDictionary(g => g.Key, g => g.Select(f => f.Part).ToArray()),
+        [
+            new("AS-WIPER-F", 6, 10_000),
+            new("AS-BRK-PAD-F", 12, 20_000),
+            new("AS-BULB-H7", 12, 30_000),
+            new("AS-12V-BAT", 24, 50_000),
+        ]);
+
+    public const string CatalogueEffectiveFrom = "2000-01-01";
+
+    private static string SystemKey(VehicleSystem system) => System.Text.Json.JsonNamingPolicy.CamelCase.ConvertName(system.ToString());
+
     /// <summary>Generates vehicle <paramref name="index"/> of the fleet; the same seed and index give the same vehicle.</summary>
     public static GeneratedVehicle Vehicle(int seed, int index, DateTimeOffset now)
     {
@@ -185,7 +211,8 @@ public static class DataSet
         var warranty = random.Next(100) < 60;
         var roll = random.Next(1000);
         var unitReplaced = warranty && fault.MajorUnit && roll < 8;
-        var mainPart = warranty && roll < 150 ? fault.Part : null;
+        // Only catalogue main parts are main parts (electrical parts are none): the import is refused otherwise.
+        var mainPart = warranty && roll < 150 && Catalogue.MainParts.ContainsKey(SystemKey(fault.System)) ? fault.Part : null;
         var safety = fault.System is VehicleSystem.Brakes or VehicleSystem.Steering && roll < 40;
         var defect = safety ? (fault.System == VehicleSystem.Brakes ? SafetyDefect.BrakeFailure : SafetyDefect.SteeringFailure) : SafetyDefect.None;
         var grade = unitReplaced ? WorkGrade.Overhaul : mainPart is not null ? WorkGrade.Secondary : WorkGrade.Minor;
@@ -233,3 +260,10 @@ public static class DataSet
         return [.. log.Where((_, i) => keep[i])];
     }
 }
+
+/// <summary>The catalogue document as the API takes it.</summary>
+public sealed record BenchCatalogue(IReadOnlyList<BenchCataloguePart> Parts, IReadOnlyDictionary<string, string[]> MainParts, IReadOnlyList<BenchWearPart> WearParts);
+
+public sealed record BenchCataloguePart(string PartNo, string Name, string System);
+
+public sealed record BenchWearPart(string PartNo, int Months, int Km);

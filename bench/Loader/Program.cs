@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Net.Http.Json;
 using AfterSales.Bench.Loader;
 using Npgsql;
 
@@ -43,9 +44,23 @@ Directory.CreateDirectory(options.Out);
 var shuffled = vehicles.Select(v => v.Vin).ToArray();
 new Random(options.Seed).Shuffle(shuffled);
 await File.WriteAllLinesAsync(Path.Combine(options.Out, "vins.txt"), shuffled);
+// Each VIN with its latest reading: the write benchmark records readings a few km above it (plausible ones).
+var readings = vehicles.ToDictionary(v => v.Vin, v => v.ReadingKm, StringComparer.Ordinal);
+await File.WriteAllLinesAsync(Path.Combine(options.Out, "odometers.txt"), shuffled.Select(vin => FormattableString.Invariant($"{vin} {readings[vin]}")));
 
 using var http = new HttpClient { BaseAddress = new Uri(options.Api), Timeout = TimeSpan.FromMinutes(5) };
 Auth.Apply(http);
+using (var catalogue = await http.PutAsJsonAsync($"/api/catalogue/versions/{DataSet.CatalogueEffectiveFrom}", DataSet.Catalogue))
+{
+    if (!catalogue.IsSuccessStatusCode)
+    {
+        Console.Error.WriteLine($"loader: the parts catalogue was refused: {(int)catalogue.StatusCode} {await catalogue.Content.ReadAsStringAsync()}");
+        return 1;
+    }
+
+    Console.WriteLine("loader: parts catalogue loaded (main parts of the fault parts' systems, four wear parts)");
+}
+
 var api = new BulkApi(http);
 var batches = vehicles.Chunk(options.Batch).ToList();
 var loaded = 0;

@@ -1,9 +1,11 @@
--- POST /api/vehicles/{vin}/odometer with a reading that only ever grows: thread i of STEP owns the VINs at
--- positions i, i+STEP, ... and numbers its readings BASE+1, BASE+2, ..., so every VIN sees increasing km.
--- readAt is the current second (UTC). Two readings of one VIN in flight on two connections at once may
--- still arrive out of order (a 409): wrk counts those as non-2xx responses.
---   wrk -tSTEP ... -s odometer.lua URL -- VINS_FILE STEP BASE
-local threads, vins = {}, {}
+-- POST /api/vehicles/{vin}/odometer with readings that only ever grow, and plausibly: thread i of STEP owns the
+-- VINs at positions i, i+STEP, ... of ODOMETERS_FILE ("VIN KM" per line, KM the VIN's latest reading) and sends
+-- each of its VINs KM+OFFSET+1, KM+OFFSET+2, ... (the system refuses a reading more than 2,000 km a day ahead of
+-- the last one, so each run adds a small OFFSET rather than jumping far). readAt is the current second (UTC). Two
+-- readings of one VIN in flight on two connections at once may still arrive out of order (a 409): wrk counts those
+-- as non-2xx responses.
+--   wrk -tSTEP ... -s odometer.lua URL -- ODOMETERS_FILE STEP OFFSET
+local threads, vins, km = {}, {}, {}
 
 function setup(thread)
   thread:set("id", #threads)
@@ -13,11 +15,15 @@ end
 function init(args)
   local step = tonumber(args[2])
   local position = 0
+  local offset = tonumber(args[3])
   for line in io.lines(args[1]) do
-    if position % step == id then vins[#vins + 1] = line end
+    if position % step == id then
+      local vin, reading = line:match("^(%S+)%s+(%d+)")
+      vins[#vins + 1] = vin
+      km[vin] = tonumber(reading) + offset
+    end
     position = position + 1
   end
-  km = tonumber(args[3])
   math.randomseed(os.time() * 1000 + id)
   second, stamp = -1, ""
   -- Keep the command line's -H headers (the bearer token) and add the body's type.
@@ -25,11 +31,12 @@ function init(args)
 end
 
 function request()
-  km = km + 1
+  local vin = vins[math.random(#vins)]
+  km[vin] = km[vin] + 1
   local now = os.time()
   if now ~= second then
     second, stamp = now, os.date("!%Y-%m-%dT%H:%M:%SZ", now)
   end
-  local body = string.format('{"readingKm":%d,"readAt":"%s"}', km, stamp)
-  return wrk.format("POST", "/api/vehicles/" .. vins[math.random(#vins)] .. "/odometer", nil, body)
+  local body = string.format('{"readingKm":%d,"readAt":"%s"}', km[vin], stamp)
+  return wrk.format("POST", "/api/vehicles/" .. vin .. "/odometer", nil, body)
 end

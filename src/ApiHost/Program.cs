@@ -31,6 +31,7 @@ api.MapRecallsApi();
 api.MapReportsApi();
 api.MapComplaintsApi();
 api.MapPartsApi();
+api.MapCatalogueApi();
 app.Run();
 return 0;
 

@@ -44,6 +44,14 @@ public static class DemoRun
             return status is HttpStatusCode.OK or HttpStatusCode.Created;
         });
 
+        // The parts catalogue first: an imported history's main parts must be catalogue main parts, and the warranty
+        // answers show the wear parts' own coverages.
+        var catalogued = await api.SendAsync(HttpMethod.Put, $"/api/catalogue/versions/{DataSet.CatalogueEffectiveFrom}", DataSet.Catalogue);
+        if (catalogued is not (HttpStatusCode.OK or HttpStatusCode.Created))
+        {
+            throw new InvalidOperationException($"The parts catalogue was refused ({(int)catalogued}).");
+        }
+
         // 2. Vehicles with delivery, readings and repair histories, through the bulk API.
         var now = DateTimeOffset.UtcNow;
         var vehicles = new GeneratedVehicle[options.Vehicles];

@@ -79,7 +79,7 @@ public static class ComplaintsApi
             return errors.ToResult();
         }
 
-        var outcome = await cluster.Grain<IComplaintGrain>(NewId(request.HttpContext.User, key)).RegisterAsync(intake, Actor(request.HttpContext.User));
+        var outcome = await cluster.Grain<IComplaintGrain>(NewId(request.HttpContext.User, key)).RegisterAsync(intake, request.HttpContext.User.Actor());
         return outcome.ToHttp(c => $"/api/complaints/{c.Id}");
     }
 
@@ -143,7 +143,7 @@ public static class ComplaintsApi
             }
         }
 
-        return (await complaint.ActAsync(command, Actor(user), key)).ToHttp();
+        return (await complaint.ActAsync(command, user.Actor(), key)).ToHttp();
     }
 
     /// <summary>
@@ -159,13 +159,6 @@ public static class ComplaintsApi
 
         var hash = SHA256.HashData(Encoding.UTF8.GetBytes($"{user.FindFirstValue("sub")}\n{key}"));
         return "C" + Convert.ToHexString(hash)[..20];
-    }
-
-    /// <summary>Who acted, for the card's history: <c>station:{code}</c>, else <c>{role}:{subject}</c>.</summary>
-    private static string Actor(ClaimsPrincipal user)
-    {
-        var role = user.FindFirstValue("role") ?? "unknown";
-        return role == Roles.Station ? $"station:{user.FindFirstValue(Roles.StationClaim)}" : $"{role}:{user.FindFirstValue("sub")}";
     }
 
     private static double Coordinate(RequestErrors errors, string field, double? value, double bound)

@@ -28,7 +28,7 @@ public static class PartsApi
             .RequireAuthorization(Policies.PartsWork).WithName("OrderParts")
             .WithSummary("Supplier or transfer orders placed: counted as on order until received.").Produces<IReadOnlyList<PartStockView>>();
         depots.MapPost("/{code}/reservations", ReserveAsync).RequireAuthorization(Policies.PartsRequests).WithName("ReserveParts")
-            .WithSummary("Reserve parts for a work order: allocated from available stock, or queued (warranty first, then urgent, then oldest).")
+            .WithSummary("Reserve parts for an open work order: allocated from available stock, or queued (warranty first, then urgent, then oldest); the priority is the work order's (approved claim; waiting for parts), never the caller's say.")
             .Accepts<ReservationRequest>("application/json").Produces<ReservationView>(StatusCodes.Status201Created);
         depots.MapGet("/{code}/reservations/{id}", async (string code, string id, IClusterClient cluster) =>
                 await WithCodeAsync(code, c => cluster.Grain<IPartsDepotGrain>(c).GetReservationAsync(id.Trim().ToUpperInvariant())))
@@ -95,7 +95,8 @@ public static class PartsApi
         var quantity = errors.Range("quantity", body.Quantity, 1, MaxQuantity);
         var station = errors.Text("stationCode", body.StationCode, 32).ToUpperInvariant();
         var workOrder = errors.Text("workOrderId", body.WorkOrderId, 48).ToUpperInvariant();
-        var warranty = errors.Require("warranty", body.Warranty);
+        // Priority comes from the work order (its approved claim, waiting for parts); the flags are optional claims of it.
+        var warranty = body.Warranty ?? false;
         if (errors.Any)
         {
             return errors.ToResult();

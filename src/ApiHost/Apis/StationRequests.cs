@@ -10,10 +10,11 @@ public sealed record StationRequest(string? Name, string? Province, string? City
 public sealed record AuthorisationRequest(string? Reason);
 
 public sealed record WorkOrderRequest(
-    string? Vin, int? OdometerKm, VisitKind? Kind, string? FaultCode, VehicleSystem? System, string? Description, string? RecallCampaignId, WorkGrade? WorkGrade);
+    string? Vin, int? OdometerKm, VisitKind? Kind, string? FaultCode, VehicleSystem? System, string? Description, string? RecallCampaignId, WorkGrade? WorkGrade,
+    string? RepairItem);
 
 public sealed record AppraisedPartRequest(string? PartNo, int? Quantity, bool? UnitReplaced);
 
 public sealed record AppraisalRequest(
-    bool? Warranty, FailureCause? Cause, IReadOnlyList<AppraisedPartRequest>? Parts, bool? SeriousSafety, string? Appraiser, string? MainPart,
+    bool? Warranty, FailureCause? Cause, IReadOnlyList<AppraisedPartRequest>? Parts, bool? SeriousSafety, string? Appraiser,
     SafetyDefect? SafetyDefect, bool? ServicedElsewhere, double? ExcludedHours);

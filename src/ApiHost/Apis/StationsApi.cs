@@ -218,7 +218,8 @@ public static class StationsApi
             body.System ?? VehicleSystem.Other,
             errors.OptionalText("description", body.Description, 1000),
             errors.Text("recallCampaignId", body.RecallCampaignId, 64, required: kind == VisitKind.Recall),
-            body.WorkGrade ?? WorkGrade.Minor);
+            body.WorkGrade ?? WorkGrade.Minor,
+            errors.OptionalText("repairItem", body.RepairItem, 64));
         if (errors.Any)
         {
             return errors.ToResult();
@@ -288,7 +289,6 @@ public static class StationsApi
             lines,
             body.SeriousSafety ?? false,
             errors.Text("appraiser", body.Appraiser, 64),
-            errors.OptionalText("mainPart", body.MainPart, 64),
             body.SafetyDefect ?? SafetyDefect.None,
             body.ServicedElsewhere ?? false,
             ExcludedHours(errors, body.ExcludedHours));

@@ -11,16 +11,21 @@ public sealed record DeliveryRequest(string? OwnerName, string? OwnerPhone, stri
 
 public sealed record OdometerRequest(int? ReadingKm, DateTimeOffset? ReadAt);
 
+public sealed record OdometerCorrectionRequest(int? ReadingKm, string? Reason);
+
 public sealed record OwnershipRequest(string? OwnerName, string? OwnerPhone, DateOnly? TransferDate);
 
 public sealed record LifecycleRequest(VehicleLifecycle? State, DateOnly? EffectiveDate, int? OdometerKm, string? ReplacementVin, string? Note);
 
-/// <summary>A visit appended to the repair archive (operators and the station workflow; see the station API for work orders).</summary>
+/// <summary>
+/// A visit appended to the repair archive: an operator's import of history (marked imported), or a station's report of
+/// its own plain work (no approved facts). Warranty repairs are recorded through work orders (see the station API).
+/// </summary>
 public sealed record VisitRequest(
     string? VisitId, string? StationCode, VisitKind? Kind, DateTimeOffset? AgreedAt, DateTimeOffset? CompletedAt, int? MileageKm,
-    string? FaultCode, VehicleSystem? System, WorkGrade? WorkGrade, bool? Warranty, bool? UnitReplaced, string? MainPartReplaced,
+    string? FaultCode, VehicleSystem? System, WorkGrade? WorkGrade, bool? Warranty, bool? UnitReplaced, IReadOnlyList<string>? MainPartsReplaced,
     bool? SeriousSafety, SafetyDefect? SafetyDefect, double? ExcludedHours, string? WorkDone, IReadOnlyList<PartUsed>? PartsUsed,
-    string? Appraiser, string? RecallCampaignId);
+    string? Appraiser, string? RecallCampaignId, string? RepairItem);
 
 public sealed record BulkVehicle(RegisterVehicleRequest? Vehicle, DeliveryRequest? Delivery, OdometerRequest? Odometer, IReadOnlyList<VisitRequest>? Visits);
 

@@ -21,15 +21,21 @@ public static class VehiclesApi
             .WithSummary($"Register up to {MaxBulkItems} vehicles, each with optional delivery, reading and past visits, in one request.")
             .Accepts<BulkVehiclesRequest>("application/json").Produces<BulkVehiclesResult>()
             .WithMetadata(new Microsoft.AspNetCore.Mvc.RequestSizeLimitAttribute(MaxBulkBodyBytes));
-        group.MapPost("/{vin}/delivery", DeliverAsync).RequireAuthorization(Policies.StationWork).WithName("DeliverVehicle").WithSummary("Record delivery to the first owner; starts the warranty clocks.")
+        group.MapPost("/{vin}/delivery", DeliverAsync).RequireAuthorization(Policies.StationWork).WithName("DeliverVehicle")
+            .WithSummary("Record delivery to the first owner; starts the warranty clocks. A station delivers only in its own name (dealerCode).")
             .Accepts<DeliveryRequest>("application/json").Produces<VehicleView>();
-        group.MapPost("/{vin}/odometer", RecordOdometerAsync).RequireAuthorization(Policies.StationWork).WithName("RecordOdometer").WithSummary("Record an odometer reading (never backwards).")
+        group.MapPost("/{vin}/odometer", RecordOdometerAsync).RequireAuthorization(Policies.Operate).WithName("RecordOdometer")
+            .WithSummary("Record an odometer reading (never backwards; stations record readings through their work orders).")
             .Accepts<OdometerRequest>("application/json").Produces<VehicleView>();
+        group.MapPost("/{vin}/odometer-corrections", CorrectOdometerAsync).RequireAuthorization(Policies.Operate).WithName("CorrectOdometer")
+            .WithSummary("Lower a wrong odometer reading, with the reason; the correction is kept with the vehicle.")
+            .Accepts<OdometerCorrectionRequest>("application/json").Produces<VehicleView>();
         group.MapPost("/{vin}/ownership", TransferOwnershipAsync).RequireAuthorization(Policies.CustomerRecords).WithName("TransferOwnership").WithSummary("Transfer ownership; entitlements stay with the VIN.")
             .Accepts<OwnershipRequest>("application/json").Produces<VehicleView>();
         group.MapPost("/{vin}/lifecycle", EndLifeAsync).RequireAuthorization(Policies.WarrantyDecisions).WithName("EndVehicleLife").WithSummary("Mark the vehicle replaced, refunded or scrapped.")
             .Accepts<LifecycleRequest>("application/json").Produces<VehicleView>();
-        group.MapPost("/{vin}/visits", AppendVisitAsync).RequireAuthorization(Policies.StationWork).WithName("AppendVisit").WithSummary("Append a visit to the repair archive.")
+        group.MapPost("/{vin}/visits", AppendVisitAsync).RequireAuthorization(Policies.StationWork).WithName("AppendVisit")
+            .WithSummary("Append a visit to the repair archive: an operator's import of history, or a station's report of its own plain work (no warranty, safety, replacement or recall facts).")
             .Accepts<VisitRequest>("application/json").Produces<RepairRecordView>();
         group.MapGet("/{vin}", GetAsync).WithName("GetVehicle").WithSummary("Identity, owner, state and odometer.")
             .Produces<VehicleView>();
@@ -106,7 +112,8 @@ public static class VehiclesApi
         var registration = ToCommand(item.Vehicle, errors, "vehicle.");
         var delivery = item.Delivery is null ? null : ToCommand(item.Delivery, errors, "delivery.");
         var odometer = item.Odometer is null ? null : ToCommand(item.Odometer, errors, "odometer.");
-        var visits = (item.Visits ?? []).Select((v, i) => ToCommand(v, errors, $"visits[{i}].")).ToList();
+        // Bulk loads are operators' imports of history: their visits are marked as imported.
+        var visits = (item.Visits ?? []).Select((v, i) => ToCommand(v, errors, $"visits[{i}].") with { Source = VisitSource.Imported }).ToList();
         if (errors.Any)
         {
             return new BulkItemResult(index, registration.Vin, StatusCodes.Status400BadRequest,
@@ -120,7 +127,18 @@ public static class VehiclesApi
     }
 
     private static Task<IResult> DeliverAsync(string vin, HttpRequest request, IClusterClient cluster) =>
-        CommandAsync<DeliveryRequest, DeliverVehicle, VehicleView>(vin, request, cluster, ToCommand, (grain, c, key) => grain.DeliverAsync(c, key));
+        CommandAsync<DeliveryRequest, DeliverVehicle, VehicleView>(vin, request, cluster, ToCommand, (grain, c, key) => grain.DeliverAsync(c, key),
+            delivery => request.HttpContext.User.MayActFor(delivery.DealerCode)
+                ? null
+                : SecurityExtensions.Forbidden($"A station delivers vehicles only in its own name: dealerCode must be its own station code, not {delivery.DealerCode}."));
+
+    private static Task<IResult> CorrectOdometerAsync(string vin, HttpRequest request, IClusterClient cluster) =>
+        CommandAsync<OdometerCorrectionRequest, CorrectOdometer, VehicleView>(vin, request, cluster,
+            (r, errors, prefix) => new CorrectOdometer(
+                errors.Range(prefix + "readingKm", r.ReadingKm, 0, MaxKm),
+                errors.Text(prefix + "reason", r.Reason, 500),
+                request.HttpContext.User.Actor()),
+            (grain, c, key) => grain.CorrectOdometerAsync(c, key));
 
     private static Task<IResult> RecordOdometerAsync(string vin, HttpRequest request, IClusterClient cluster) =>
         CommandAsync<OdometerRequest, RecordOdometer, VehicleView>(vin, request, cluster, ToCommand, (grain, c, key) => grain.RecordOdometerAsync(c, key));
@@ -131,9 +149,66 @@ public static class VehiclesApi
     private static Task<IResult> EndLifeAsync(string vin, HttpRequest request, IClusterClient cluster) =>
         CommandAsync<LifecycleRequest, EndVehicleLife, VehicleView>(vin, request, cluster, ToCommand, (grain, c, key) => grain.EndLifeAsync(c, key));
 
-    private static Task<IResult> AppendVisitAsync(string vin, HttpRequest request, IClusterClient cluster) =>
-        CommandAsync<VisitRequest, CompletedVisit, RepairRecordView>(vin, request, cluster, ToCommand, (grain, c, key) => grain.AppendVisitAsync(c, key),
-            visit => request.HttpContext.User.MayActFor(visit.StationCode) ? null : SecurityExtensions.ForbiddenForStation(visit.StationCode));
+    /// <summary>
+    /// An operator's visit is imported history. A station reports only its own plain work: warranty, serious safety,
+    /// safety defects, unit or main-part replacement, excluded repair time and recall completion are facts an approved
+    /// claim establishes (the work-order flow), never a station's say, so a station asserting any of them is refused.
+    /// </summary>
+    private static Task<IResult> AppendVisitAsync(string vin, HttpRequest request, IClusterClient cluster)
+    {
+        var user = request.HttpContext.User;
+        var isStation = user.IsInRole(Roles.Station);
+        return CommandAsync<VisitRequest, CompletedVisit, RepairRecordView>(vin, request, cluster,
+            (r, errors, prefix) => ToCommand(r, errors, prefix) with { Source = isStation ? VisitSource.StationReport : VisitSource.Imported },
+            (grain, c, key) => grain.AppendVisitAsync(c, key),
+            visit => !user.MayActFor(visit.StationCode) ? SecurityExtensions.ForbiddenForStation(visit.StationCode)
+                : isStation && ApprovedFactsIn(visit) is { Count: > 0 } asserted
+                    ? SecurityExtensions.Forbidden(
+                        $"A station may not state {string.Join(", ", asserted)} on a visit: these come only from an appraisal whose claim was approved (open a work order and appraise it) or an operator's import.")
+                    : null);
+    }
+
+    /// <summary>The approved facts a visit asserts, by their field names.</summary>
+    private static List<string> ApprovedFactsIn(CompletedVisit visit)
+    {
+        var asserted = new List<string>();
+        if (visit.Warranty)
+        {
+            asserted.Add("warranty");
+        }
+
+        if (visit.SeriousSafety)
+        {
+            asserted.Add("seriousSafety");
+        }
+
+        if (visit.SafetyDefect != SafetyDefect.None)
+        {
+            asserted.Add("safetyDefect");
+        }
+
+        if (visit.UnitReplaced)
+        {
+            asserted.Add("unitReplaced");
+        }
+
+        if (visit.MainPartsReplaced.Count > 0)
+        {
+            asserted.Add("mainPartsReplaced");
+        }
+
+        if (visit.ExcludedHours > 0)
+        {
+            asserted.Add("excludedHours");
+        }
+
+        if (visit.Kind == VisitKind.Recall || visit.RecallCampaignId is not null)
+        {
+            asserted.Add(visit.RecallCampaignId is not null ? "recallCampaignId" : "kind: recall");
+        }
+
+        return asserted;
+    }
 
     private static async Task<IResult> GetAsync(string vin, IClusterClient cluster)
     {
@@ -307,6 +382,12 @@ public static class VehiclesApi
             errors.Add(prefix + "excludedHours", "excludedHours must be between 0 and 87600.");
         }
 
+        var mainParts = r.MainPartsReplaced ?? [];
+        if (mainParts.Count > 20 || mainParts.Any(p => string.IsNullOrWhiteSpace(p) || p.Trim().Length > 40))
+        {
+            errors.Add(prefix + "mainPartsReplaced", "mainPartsReplaced must list at most 20 part numbers of 1–40 characters.");
+        }
+
         return new CompletedVisit(
             errors.Text(prefix + "visitId", r.VisitId, 64),
             errors.Text(prefix + "stationCode", r.StationCode, 32),
@@ -319,14 +400,15 @@ public static class VehiclesApi
             r.WorkGrade ?? WorkGrade.Minor,
             r.Warranty ?? false,
             r.UnitReplaced ?? false,
-            errors.OptionalText(prefix + "mainPartReplaced", r.MainPartReplaced, 64),
+            [.. mainParts.Where(p => !string.IsNullOrWhiteSpace(p)).Select(p => p.Trim().ToUpperInvariant()).Distinct(StringComparer.Ordinal)],
             r.SeriousSafety ?? false,
             r.SafetyDefect ?? SafetyDefect.None,
             excluded,
             errors.OptionalText(prefix + "workDone", r.WorkDone, 1000),
             parts.Where(p => p is not null).Select(p => p with { PartNo = p.PartNo.Trim() }).ToList(),
             errors.OptionalText(prefix + "appraiser", r.Appraiser, 64),
-            errors.OptionalText(prefix + "recallCampaignId", r.RecallCampaignId, 64));
+            errors.OptionalText(prefix + "recallCampaignId", r.RecallCampaignId, 64),
+            errors.OptionalText(prefix + "repairItem", r.RepairItem, 64));
     }
 
     private static decimal Price(RequestErrors errors, string field, decimal? price)

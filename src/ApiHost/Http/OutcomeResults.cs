@@ -37,6 +37,7 @@ public static class OutcomeResults
         OutcomeStatus.Invalid => StatusCodes.Status400BadRequest,
         OutcomeStatus.NotFound => StatusCodes.Status404NotFound,
         OutcomeStatus.Conflict => StatusCodes.Status409Conflict,
+        OutcomeStatus.Forbidden => StatusCodes.Status403Forbidden,
         _ => StatusCodes.Status500InternalServerError,
     };
 }

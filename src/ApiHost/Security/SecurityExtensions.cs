@@ -120,8 +120,16 @@ public static class SecurityExtensions
         });
 
     /// <summary>403 problem detail for a station acting for another station.</summary>
-    public static IResult ForbiddenForStation(string stationCode) => TypedResults.Problem(
-        $"A station caller may act only for its own station, not for {stationCode}.",
-        statusCode: StatusCodes.Status403Forbidden,
-        title: "Forbidden");
+    public static IResult ForbiddenForStation(string stationCode) =>
+        Forbidden($"A station caller may act only for its own station, not for {stationCode}.");
+
+    /// <summary>403 problem detail: the caller may use the route but may not assert what it asserted.</summary>
+    public static IResult Forbidden(string detail) => TypedResults.Problem(detail, statusCode: StatusCodes.Status403Forbidden, title: "Forbidden");
+
+    /// <summary>Who acted, for histories: <c>station:{code}</c>, else <c>{role}:{subject}</c>.</summary>
+    public static string Actor(this ClaimsPrincipal user)
+    {
+        var role = user.FindFirstValue("role") ?? "unknown";
+        return role == Roles.Station ? $"station:{user.FindFirstValue(Roles.StationClaim)}" : $"{role}:{user.FindFirstValue("sub")}";
+    }
 }

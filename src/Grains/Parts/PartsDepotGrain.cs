@@ -75,12 +75,52 @@ public sealed partial class PartsDepotGrain(
             return Refusal.Invalid("partNo", $"Part {command.PartNo} is unknown at depot {Code}: a depot knows the parts it has received or ordered.");
         }
 
+        var (warranty, urgent, refusal) = await PriorityOfAsync(command);
+        if (refusal is not null)
+        {
+            return refusal;
+        }
+
         var id = $"{Code}-R{state.State.Book.NextSequence}";
-        var book = state.State.Book.Reserve(id, command.PartNo, command.Quantity, command.StationCode, command.WorkOrderId, command.Warranty, command.Urgent,
+        var book = state.State.Book.Reserve(id, command.PartNo, command.Quantity, command.StationCode, command.WorkOrderId, warranty, urgent,
             out var reservation, idempotencyKey, idempotencyKey is null ? null : fingerprint);
         var view = View(reservation, arrived: false);
         await CommitAsync(state.State with { Book = book }, [command.PartNo]);
         return Outcome<ReservationView>.Created(view);
+    }
+
+    /// <summary>
+    /// A reservation's priority is its work order's, never the caller's say: a 三包 (warranty) repair is a repair whose
+    /// claim was approved, and an urgent order (急件) is one whose vehicle waits for parts. A request may leave both out;
+    /// asserting one the work order does not hold is refused.
+    /// </summary>
+    private async Task<(bool Warranty, bool Urgent, Refusal? Refusal)> PriorityOfAsync(ReserveParts command)
+    {
+        var found = await GrainFactory.Grain<IServiceStationGrain>(command.StationCode).GetWorkOrderAsync(command.WorkOrderId);
+        if (found.Refusal is { } missing)
+        {
+            return (false, false, Refusal.Invalid("workOrderId", $"workOrderId: {missing.Detail} A reservation is made for an open work order of its station."));
+        }
+
+        var order = found.Value!;
+        if (order.State is not (WorkOrderState.Open or WorkOrderState.InRepair or WorkOrderState.WaitingForParts))
+        {
+            return (false, false, Refusal.Conflict($"Work order {order.Id} is {order.State.ToString().ToLowerInvariant()}; it needs no more parts."));
+        }
+
+        var warranty = order.Kind == Interfaces.Vehicles.VisitKind.Repair && order.ClaimState is Interfaces.Claims.ClaimState.Approved or Interfaces.Claims.ClaimState.Settled;
+        var urgent = order.State == WorkOrderState.WaitingForParts;
+        if (command.Warranty && !warranty)
+        {
+            return (false, false, Refusal.Forbidden($"warranty: work order {order.Id} has no approved warranty claim, so its parts are not for a 三包 repair; leave warranty out (priority comes from the work order)."));
+        }
+
+        if (command.Urgent && !urgent)
+        {
+            return (false, false, Refusal.Forbidden($"urgent: work order {order.Id} is not waiting for parts, so this is no urgent order (急件); move it to wait-for-parts first, or leave urgent out."));
+        }
+
+        return (warranty, urgent, null);
     }
 
     public async Task<Outcome<ReservationView>> ShipAsync(string reservationId, int? quantity, string? idempotencyKey)

@@ -1,5 +1,7 @@
 using System.Collections.Immutable;
 using AfterSales.Domain.Recalls;
+using AfterSales.Grains.Common;
+using AfterSales.Interfaces.Common;
 using AfterSales.Interfaces.Recalls;
 
 namespace AfterSales.Grains.Recalls;
@@ -8,17 +10,16 @@ namespace AfterSales.Grains.Recalls;
 /// This silo's copy of the open recall campaigns (one per silo, shared by its vehicle grains). A warranty read
 /// matches the vehicle against it in memory instead of calling the registry grain, which would otherwise take
 /// every warranty read of the cluster. The registry pushes each new campaign here before the campaign's opening is
-/// acknowledged, and the silo renews its subscription every <see cref="RenewEvery"/>; a copy that has not been
-/// confirmed for <see cref="TrustedFor"/> is not used (callers then ask the registry).
+/// acknowledged, and the silo renews its subscription every <see cref="SiloCopies.RenewEvery"/>; a copy that has not
+/// been confirmed for <see cref="SiloCopies.TrustedFor"/> is not used (callers then ask the registry).
 /// </summary>
-public sealed class RecallCatalog(TimeProvider time) : IRecallCatalogObserver
+public sealed class RecallCatalog(TimeProvider time) : IRecallCatalogObserver, ISiloCopy
 {
-    public static readonly TimeSpan RenewEvery = TimeSpan.FromSeconds(5);
-
-    public static readonly TimeSpan TrustedFor = RenewEvery * 3;
-
     private readonly Lock _gate = new();
     private Copy? _copy;
+    private IRecallCatalogObserver? _reference;
+
+    public string Name => "recall catalog";
 
     /// <summary>The version this copy holds, or -1 before the first sync.</summary>
     public int KnownVersion => Volatile.Read(ref _copy)?.Version ?? -1;
@@ -27,6 +28,29 @@ public sealed class RecallCatalog(TimeProvider time) : IRecallCatalogObserver
     {
         Apply(snapshot);
         return Task.CompletedTask;
+    }
+
+    public async Task SyncAsync(IGrainFactory grains, SiloAddress silo)
+    {
+        _reference ??= grains.CreateObjectReference<IRecallCatalogObserver>(this);
+        var known = KnownVersion;
+        if (await grains.Grain<IRecallRegistryGrain>(RecallRegistry.Key).SyncAsync(silo, _reference, known) is { } snapshot)
+        {
+            Apply(snapshot);
+        }
+        else
+        {
+            Confirm(known);
+        }
+    }
+
+    public void Release(IGrainFactory grains)
+    {
+        if (_reference is not null)
+        {
+            grains.DeleteObjectReference<IRecallCatalogObserver>(_reference);
+            _reference = null;
+        }
     }
 
     /// <summary>Takes a snapshot unless a newer one already arrived (a push and a sync reply can cross).</summary>
@@ -63,7 +87,7 @@ public sealed class RecallCatalog(TimeProvider time) : IRecallCatalogObserver
     public ImmutableArray<string>? Match(string vin, string model, string batch, bool evenIfStale = false)
     {
         var copy = Volatile.Read(ref _copy);
-        if (copy is null || (!evenIfStale && time.GetUtcNow() - copy.ConfirmedAt > TrustedFor))
+        if (copy is null || (!evenIfStale && time.GetUtcNow() - copy.ConfirmedAt > SiloCopies.TrustedFor))
         {
             return null;
         }

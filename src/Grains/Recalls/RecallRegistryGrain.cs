@@ -12,23 +12,20 @@ namespace AfterSales.Grains.Recalls;
 /// so a campaign opened a moment ago shows on every covered vehicle — active or not, registered before or after.
 /// Campaigns are few (tens to hundreds), so a match is a short loop of set lookups.
 /// </summary>
-public sealed partial class RecallRegistryGrain(
+public sealed class RecallRegistryGrain(
     [PersistentState("recallRegistry", GrainStorage.Name)] IPersistentState<RecallRegistryState> state,
     TimeProvider time,
     ILogger<RecallRegistryGrain> logger) : Grain, IRecallRegistryGrain
 {
-    private static readonly TimeSpan NotifyTimeout = TimeSpan.FromSeconds(3);
-
-    private readonly Dictionary<SiloAddress, (IRecallCatalogObserver Catalog, DateTimeOffset RenewedAt)> _catalogs = [];
     private ImmutableArray<(string Id, RecallScope Scope)> _scopes = [];
-    private DateTimeOffset _activatedAt;
+    private SiloSubscribers<IRecallCatalogObserver> _catalogs = null!;
 
     private int Version => state.State.Campaigns.Length;
 
     public override Task OnActivateAsync(CancellationToken cancellationToken)
     {
         _scopes = [.. state.State.Campaigns.Select(Scoped)];
-        _activatedAt = time.GetUtcNow();
+        _catalogs = new(GrainFactory, time, logger, "recall campaigns");
         return base.OnActivateAsync(cancellationToken);
     }
 
@@ -46,57 +43,15 @@ public sealed partial class RecallRegistryGrain(
             _scopes = [.. state.State.Campaigns.Select(Scoped)];
         }
 
-        await PushToCatalogsAsync();
+        var snapshot = new RecallCatalogSnapshot(Version, state.State.Campaigns);
+        await _catalogs.PushAsync(catalog => catalog.UpdateAsync(snapshot));
     }
 
     public Task<RecallCatalogSnapshot?> SyncAsync(SiloAddress silo, IRecallCatalogObserver catalog, int knownVersion)
     {
-        _catalogs[silo] = (catalog, time.GetUtcNow());
+        _catalogs.Renew(silo, catalog);
         return Task.FromResult(knownVersion == Version ? null : new RecallCatalogSnapshot(Version, state.State.Campaigns));
     }
-
-    private async Task PushToCatalogsAsync()
-    {
-        var active = await ActiveSilosAsync();
-
-        // A fresh activation knows no catalogs yet. Every live silo renews within one period, so wait for each
-        // active silo to subscribe (or for two periods, after which a silo that has not is not really alive).
-        var waitUntil = _activatedAt + RecallCatalog.RenewEvery * 2;
-        while (active.Any(silo => !_catalogs.ContainsKey(silo)) && time.GetUtcNow() < waitUntil)
-        {
-            await Task.Delay(TimeSpan.FromMilliseconds(200), time);
-            active = await ActiveSilosAsync();
-        }
-
-        foreach (var gone in _catalogs.Keys.Where(silo => !active.Contains(silo)).ToList())
-        {
-            _catalogs.Remove(gone);
-        }
-
-        var snapshot = new RecallCatalogSnapshot(Version, state.State.Campaigns);
-        var pushes = _catalogs.Select(async entry =>
-        {
-            try
-            {
-                await entry.Value.Catalog.UpdateAsync(snapshot).WaitAsync(NotifyTimeout, time);
-                return null;
-            }
-            catch (Exception ex)
-            {
-                LogPushFailed(logger, ex, entry.Key.ToString());
-                return entry.Key.ToString();
-            }
-        });
-        var failed = (await Task.WhenAll(pushes)).OfType<string>().ToList();
-        if (failed.Count > 0)
-        {
-            throw new ServiceUnavailableException(
-                $"The recall campaigns are stored, but silo(s) {string.Join(", ", failed)} could not be told yet; retry to finish opening.");
-        }
-    }
-
-    private async Task<HashSet<SiloAddress>> ActiveSilosAsync() =>
-        [.. (await GrainFactory.Grain<IManagementGrain>(0).GetHosts(onlyActive: true)).Keys];
 
     public Task<ImmutableArray<string>> MatchAsync(string vin, string model, string batch)
     {
@@ -113,9 +68,6 @@ public sealed partial class RecallRegistryGrain(
     }
 
     public Task<ImmutableArray<string>> GetCampaignIdsAsync() => Task.FromResult(state.State.Campaigns.Select(c => c.CampaignId).ToImmutableArray());
-
-    [LoggerMessage(EventId = 1200, Level = LogLevel.Warning, Message = "Recall registry: the catalog of silo {Silo} could not be updated")]
-    private static partial void LogPushFailed(ILogger logger, Exception exception, string silo);
 
     private static (string, RecallScope) Scoped(RecallDefinition c) =>
         (c.CampaignId, new RecallScope(

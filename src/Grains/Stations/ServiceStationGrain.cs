@@ -1,5 +1,6 @@
 using System.Collections.Immutable;
 using AfterSales.Domain.Claims;
+using AfterSales.Grains.Catalogue;
 using AfterSales.Grains.Common;
 using AfterSales.Grains.Network;
 using AfterSales.Grains.Vehicles;
@@ -26,6 +27,7 @@ public sealed partial class ServiceStationGrain(
     IOptions<StationOptions> options,
     IOptions<VehicleOptions> vehicleOptions,
     [FromKeyedServices(BusinessClock.Key)] TimeProvider time,
+    PartsCatalogueCopy catalogue,
     ILogger<ServiceStationGrain> logger) : Grain, IServiceStationGrain
 {
     private readonly StationOptions _options = options.Value;
@@ -118,6 +120,12 @@ public sealed partial class ServiceStationGrain(
             return refusal;
         }
 
+        // An approved appraisal is already on the vehicle as a running repair: tell it the work order was cancelled.
+        if (command == WorkOrderCommand.Cancel && StationDecisions.HasApprovedClaim(moved))
+        {
+            await TellVehicleAsync(moved);
+        }
+
         if (command == WorkOrderCommand.Settle && moved.ClaimState == ClaimState.Settled && moved.ClaimId is { } claimId)
         {
             var settled = await GrainFactory.Grain<IClaimGrain>(claimId).SettleAsync(Now);
@@ -152,7 +160,7 @@ public sealed partial class ServiceStationGrain(
         }
 
         // Coverage on the repair date at the repair's odometer, from the vehicle that owns the answer.
-        var repairDate = DateOnly.FromDateTime(order.OpenedAt.ToOffset(vehicleOptions.Value.BusinessUtcOffset).DateTime);
+        var repairDate = vehicleOptions.Value.Warranty.DateOf(order.OpenedAt);
         var warranty = await GrainFactory.Grain<IVehicleGrain>(order.Vin).GetWarrantyAsync(repairDate, order.OdometerKm);
         if (warranty.Refusal is { } vehicleRefusal)
         {
@@ -185,7 +193,18 @@ public sealed partial class ServiceStationGrain(
             return claimRefusal;
         }
 
-        var appraised = order with { Appraisal = appraisal, ClaimId = claimId, ClaimState = claimState };
+        // Which parts are main parts is the catalogue's to say (the version in force on the repair date); a whole unit
+        // replaced counts as that, not as its main parts.
+        var mainParts = (await catalogue.GetAsync(GrainFactory)).VersionOn(repairDate)?.MainPartsAmong(
+            (Domain.Repairs.VehicleSystem)(int)order.System, appraisal.Parts.Where(p => !p.UnitReplaced).Select(p => p.PartNo)) ?? [];
+        var appraised = order with { Appraisal = appraisal, ClaimId = claimId, ClaimState = claimState, MainParts = [.. mainParts] };
+        if (StationDecisions.HasApprovedClaim(appraised))
+        {
+            // What the approved appraisal found counts from now (a repair running since it was agreed), not only once the
+            // work is done: a fault found persisting, a unit failing in the first week, days in the workshop.
+            await TellVehicleAsync(appraised);
+        }
+
         var result = new AppraisalResult(appraised, filed.Value!);
         var next = StationDecisions.Replace(state.State, appraised) with { Version = state.State.Version + 1 };
         await CommitAsync(Remember(next, idempotencyKey, fingerprint, new RememberedStationRequest("", "", Now, false, null, null, result)));
@@ -248,6 +267,19 @@ public sealed partial class ServiceStationGrain(
         var next = StationDecisions.Replace(state.State, archived);
         await CommitAsync(Remember(next, idempotencyKey, fingerprint, new RememberedStationRequest("", "", Now, false, null, archived, null)));
         return Outcome<WorkOrderView>.Ok(archived);
+    }
+
+    /// <summary>
+    /// Sends the vehicle the running or cancelled state of an appraised work order (idempotent by visit id). A refusal is
+    /// logged, not returned: the station's own step stands, and completing the order sends the visit again.
+    /// </summary>
+    private async Task TellVehicleAsync(WorkOrderView order)
+    {
+        var told = await GrainFactory.Grain<IVehicleGrain>(order.Vin).AppendVisitAsync(StationDecisions.ToVisit(order), null);
+        if (told.Refusal is { } refusal)
+        {
+            LogArchiveRefused(logger, order.Id, refusal.Detail);
+        }
     }
 
     /// <summary>A recall work order needs the campaign open on that vehicle: covering it and not yet completed.</summary>

@@ -115,7 +115,7 @@ public static class StationDecisions
         order = new WorkOrderView(
             $"{code}-{state.WorkOrders.Length + 1}", code, command.Vin, command.Kind, command.OdometerKm, command.FaultCode, command.System,
             command.WorkGrade, command.Description, command.RecallCampaignId, WorkOrderState.Open, now, null, null, null, null, null, null,
-            ArchivedOnVehicle: false, WaitingForPartsHours: 0, WaitingSince: null);
+            ArchivedOnVehicle: false, WaitingForPartsHours: 0, WaitingSince: null, RepairItem: command.RepairItem);
         return StationDecision.Change(state with { WorkOrders = state.WorkOrders.Add(order) });
     }
 
@@ -208,33 +208,44 @@ public static class StationDecisions
         return state with { WorkOrders = state.WorkOrders.SetItem(n - 1, order) };
     }
 
-    /// <summary>The visit the vehicle's repair archive receives when <paramref name="order"/> completes.</summary>
+    /// <summary>True when the work order's claim was approved: its appraisal's findings are facts the vehicle counts.</summary>
+    public static bool HasApprovedClaim(WorkOrderView order) =>
+        order.Kind == VisitKind.Repair && order.Appraisal is not null && order.ClaimState is ClaimState.Approved or ClaimState.Settled;
+
+    /// <summary>
+    /// The visit the vehicle's repair archive receives for <paramref name="order"/>: running (no completion) once its
+    /// claim is approved, then completed, or cancelled (the appraisal's findings stand, no repair was done). Warranty,
+    /// serious safety, safety defect, unit and main-part replacement come only from an approved claim; main parts are
+    /// the ones the catalogue named at the appraisal.
+    /// </summary>
     public static CompletedVisit ToVisit(WorkOrderView order)
     {
         var appraisal = order.Appraisal;
-        var warranty = order.Kind == VisitKind.Repair && appraisal is not null && order.ClaimState is ClaimState.Approved or ClaimState.Settled;
+        var warranty = HasApprovedClaim(order);
         var parts = appraisal?.Parts ?? [];
-        var mainPart = appraisal?.MainPart ?? parts.FirstOrDefault(p => !p.UnitReplaced)?.PartNo;
+        var cancelled = order.State == WorkOrderState.Cancelled;
         return new CompletedVisit(
             order.Id,
             order.StationCode,
             order.Kind,
             order.OpenedAt,
-            order.CompletedAt,
+            cancelled ? order.ClosedAt : order.CompletedAt,
             order.OdometerKm,
             order.FaultCode ?? "",
             order.System,
             order.WorkGrade,
             warranty,
             warranty && parts.Any(p => p.UnitReplaced),
-            warranty ? mainPart : null,
+            warranty ? order.MainParts ?? [] : [],
             warranty && appraisal!.SeriousSafety,
             warranty ? appraisal!.SafetyDefect : SafetyDefect.None,
             appraisal?.ExcludedHours ?? 0,
             order.Description,
             [.. parts.Select(p => new PartUsed(p.PartNo, p.Quantity))],
             appraisal?.Appraiser,
-            order.RecallCampaignId);
+            order.RecallCampaignId,
+            order.RepairItem,
+            cancelled);
     }
 
     public static StationLoadView Load(StationState state)

@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using AfterSales.Domain.Catalogue;
 using AfterSales.Domain.Repairs;
 using AfterSales.Domain.Vehicles;
 using AfterSales.Interfaces.Common;
@@ -143,7 +144,45 @@ public static class VehicleDecisions
             return Decision.Unchanged;
         }
 
+        if (Implausible(state, command.ReadAt, command.ReadingKm, options) is { } implausible)
+        {
+            return implausible;
+        }
+
         return Decision.Change(WithReading(state, command.ReadAt, command.ReadingKm, options) with { Lifecycle = VehicleLifecycle.InService });
+    }
+
+    /// <summary>
+    /// An operator lowers a wrong reading: the odometer becomes <see cref="CorrectOdometer.ReadingKm"/>, the kept
+    /// readings above it are dropped (they were wrong), and the correction is kept with its reason. Visits keep the
+    /// mileage their stations recorded.
+    /// </summary>
+    public static Decision CorrectOdometer(VehicleState state, CorrectOdometer command, DateTimeOffset now)
+    {
+        if (InService(state, "correct the odometer of") is { } refused)
+        {
+            return refused;
+        }
+
+        if (string.IsNullOrWhiteSpace(command.Reason))
+        {
+            return Refusal.Invalid("reason", "reason is required: say why the recorded reading was wrong.");
+        }
+
+        if (command.ReadingKm < 0 || command.ReadingKm >= state.OdometerKm)
+        {
+            return Refusal.Invalid("readingKm", $"readingKm {command.ReadingKm} km must be below the current reading of {state.OdometerKm} km: a correction only lowers a wrong reading.");
+        }
+
+        var kept = state.OdometerLog.Where(r => r.Km <= command.ReadingKm && r.ReadAt <= now).Append(new OdometerEntry(now, command.ReadingKm));
+        return Decision.Change(state with
+        {
+            OdometerKm = command.ReadingKm,
+            OdometerReadAt = now,
+            OdometerLog = [.. kept.OrderBy(r => r.ReadAt)],
+            OdometerCorrections = state.OdometerCorrections.Add(
+                new OdometerCorrectionView(now, state.OdometerKm, command.ReadingKm, command.Reason.Trim(), command.CorrectedBy)),
+        });
     }
 
     public static Decision TransferOwnership(VehicleState state, TransferOwnership command, DateOnly today)
@@ -213,7 +252,15 @@ public static class VehicleDecisions
         });
     }
 
-    public static Decision AppendVisit(VehicleState state, CompletedVisit visit, DateTimeOffset now, VehicleOptions options, out VisitEntry? entry)
+    /// <summary>
+    /// Appends a visit, or moves one still running to its later state. A visit id is its own idempotency key: the
+    /// same visit again changes nothing. A running visit (appended when its claim was approved) may come again from its
+    /// station completed or cancelled; a completed visit is final, so an older running state arriving late changes
+    /// nothing, and other details are a conflict. An imported visit's main parts must be main parts of its system in
+    /// the catalogue version in force on its date.
+    /// </summary>
+    public static Decision AppendVisit(
+        VehicleState state, CompletedVisit visit, DateTimeOffset now, VehicleOptions options, PartsCatalogue catalogue, out VisitEntry? entry)
     {
         entry = null;
         if (InService(state, "record a visit for") is { } refused)
@@ -221,17 +268,34 @@ public static class VehicleDecisions
             return refused;
         }
 
-        var existing = state.Visits.FirstOrDefault(v => v.Visit.VisitId == visit.VisitId);
-        if (existing is not null)
+        var index = state.Visits.IndexOf(state.Visits.FirstOrDefault(v => v.Visit.VisitId == visit.VisitId)!);
+        if (index >= 0)
         {
-            // A visit id is its own idempotency key: the same visit again is a no-op, a different one a conflict.
+            var existing = state.Visits[index];
             if (SameVisit(existing.Visit, visit))
             {
                 entry = existing;
                 return Decision.Unchanged;
             }
 
+            var runningOrCancelled = existing.Visit.CompletedAt is null || existing.Visit.Cancelled;
+            if (runningOrCancelled && existing.Visit.StationCode == visit.StationCode && visit.CompletedAt is not null)
+            {
+                return Revise(state, index, visit, now, options, out entry);
+            }
+
+            if (existing.Visit.CompletedAt is not null && visit.CompletedAt is null && existing.Visit.StationCode == visit.StationCode)
+            {
+                entry = existing;
+                return Decision.Unchanged;
+            }
+
             return Refusal.Conflict($"Visit {visit.VisitId} is already in the archive with different details.");
+        }
+
+        if (visit.Source == VisitSource.Imported && ImportedMainPartsRefused(visit, catalogue, options) is { } notMainParts)
+        {
+            return notMainParts;
         }
 
         if (visit.CompletedAt is { } completed && completed < visit.AgreedAt)
@@ -258,19 +322,76 @@ public static class VehicleDecisions
                 return Refusal.Conflict($"mileageKm {visit.MileageKm} km is below the recorded {state.OdometerKm} km (read {lastRead:yyyy-MM-dd}); readings never go backwards.");
             }
 
+            if (Implausible(state, visit.AgreedAt, visit.MileageKm, options) is { } implausible)
+            {
+                return implausible;
+            }
+
             next = WithReading(next, visit.AgreedAt, visit.MileageKm, options);
         }
 
-        var repairVisit = visit.ToRepairVisit();
-        var archive = state.Visits.ToArchive();
-        var comeback = Comebacks.Find(archive, repairVisit, options.Warranty)?.ToView();
-        var days = visit.CompletedAt is { } done ? RepairTime.Days(visit.AgreedAt, done, TimeSpan.Zero) : 0;
-        entry = new VisitEntry(visit, days, comeback, now);
+        entry = Entry(state.Visits, visit, now, options);
         return Decision.Change(next with { Visits = next.Visits.Add(entry), Lifecycle = VehicleLifecycle.InService });
     }
 
+    /// <summary>A running visit's later state (completed or cancelled) replaces it where it stands in the archive.</summary>
+    private static Decision Revise(VehicleState state, int index, CompletedVisit visit, DateTimeOffset now, VehicleOptions options, out VisitEntry? entry)
+    {
+        if (visit.CompletedAt is { } completed && (completed < visit.AgreedAt || completed > now.AddMinutes(5)))
+        {
+            entry = null;
+            return Refusal.Invalid("completedAt", "completedAt must be between agreedAt and now.");
+        }
+
+        entry = Entry(state.Visits.RemoveAt(index), visit, now, options);
+        return Decision.Change(state with { Visits = state.Visits.SetItem(index, entry) });
+    }
+
+    private static VisitEntry Entry(ImmutableArray<VisitEntry> others, CompletedVisit visit, DateTimeOffset now, VehicleOptions options)
+    {
+        var comeback = Comebacks.Find(others.ToArchive(), visit.ToRepairVisit(), options.Warranty)?.ToView();
+        var days = visit.CompletedAt is { } done && !visit.Cancelled ? RepairTime.Days(visit.AgreedAt, done, TimeSpan.Zero) : 0;
+        return new VisitEntry(visit, days, comeback, now);
+    }
+
+    private static Refusal? ImportedMainPartsRefused(CompletedVisit visit, PartsCatalogue catalogue, VehicleOptions options)
+    {
+        if (visit.MainPartsReplaced.Count == 0)
+        {
+            return null;
+        }
+
+        var date = options.Warranty.DateOf(visit.AgreedAt);
+        var system = (Domain.Repairs.VehicleSystem)(int)visit.System;
+        var version = catalogue.VersionOn(date);
+        var unknown = visit.MainPartsReplaced.Where(p => version is null || !version.IsMainPart(system, p)).ToList();
+        return unknown.Count == 0
+            ? null
+            : Refusal.Invalid("mainPartsReplaced", version is null
+                ? $"No parts catalogue is in force on {date:yyyy-MM-dd}, so no part is a main part; load the catalogue (PUT /api/catalogue/versions/{{effectiveFrom}}) first."
+                : $"{string.Join(", ", unknown)} {(unknown.Count == 1 ? "is not a main part" : "are not main parts")} of the {Domain.Catalogue.CatalogueVersion.SystemKey(system)} in the catalogue in force on {date:yyyy-MM-dd}.");
+    }
+
+    /// <summary>
+    /// A reading more than <see cref="VehicleOptions.MaxKmPerDay"/> a day ahead of the last one (counting at least one
+    /// day) is refused: no reading can be taken back but by an operator's correction.
+    /// </summary>
+    private static Refusal? Implausible(VehicleState state, DateTimeOffset readAt, int km, VehicleOptions options)
+    {
+        if (state.OdometerReadAt is not { } last || km <= state.OdometerKm)
+        {
+            return null;
+        }
+
+        var days = Math.Max(1, (long)Math.Ceiling((readAt - last).TotalDays));
+        var allowed = days * options.MaxKmPerDay;
+        return km - state.OdometerKm <= allowed
+            ? null
+            : Refusal.Conflict($"Odometer reading {km} km is {km - state.OdometerKm} km ahead of the reading of {state.OdometerKm} km taken {last:yyyy-MM-dd HH:mm}Z; more than {options.MaxKmPerDay} km a day ({allowed} km over {days} day(s)) is not plausible. Check the reading.");
+    }
+
     /// <summary>A whole vehicle in one decision: registration, then delivery, past visits and the latest reading.</summary>
-    public static Decision Import(VehicleState state, VehicleImport import, string grainKey, DateOnly today, DateTimeOffset now, VehicleOptions options)
+    public static Decision Import(VehicleState state, VehicleImport import, string grainKey, DateOnly today, DateTimeOffset now, VehicleOptions options, PartsCatalogue catalogue)
     {
         var decision = Register(state, import.Registration, grainKey, today);
         if (decision.Refusal is not null)
@@ -289,7 +410,7 @@ public static class VehicleDecisions
 
         foreach (var visit in import.Visits.OrderBy(v => v.AgreedAt))
         {
-            if (Apply(ref next, AppendVisit(next, visit, now, options, out _)) is { } refusal)
+            if (Apply(ref next, AppendVisit(next, visit, now, options, catalogue, out _)) is { } refusal)
             {
                 return refusal with { Detail = $"visit {visit.VisitId}: {refusal.Detail}" };
             }
@@ -389,7 +510,9 @@ public static class VehicleDecisions
     }
 
     private static bool SameVisit(CompletedVisit a, CompletedVisit b) =>
-        a with { PartsUsed = [] } == b with { PartsUsed = [] } && a.PartsUsed.SequenceEqual(b.PartsUsed);
+        a with { PartsUsed = [], MainPartsReplaced = [] } == b with { PartsUsed = [], MainPartsReplaced = [] }
+        && a.PartsUsed.SequenceEqual(b.PartsUsed)
+        && a.MainPartsReplaced.SequenceEqual(b.MainPartsReplaced, StringComparer.Ordinal);
 
     private static IEnumerable<int> MileageLimits(VehicleOptions options)
     {

@@ -1,5 +1,6 @@
 using System.Collections.Immutable;
 using AfterSales.Domain.Warranty;
+using AfterSales.Grains.Catalogue;
 using AfterSales.Grains.Common;
 using AfterSales.Grains.Recalls;
 using AfterSales.Interfaces.Common;
@@ -23,6 +24,7 @@ public sealed partial class VehicleGrain(
     IOptions<VehicleOptions> options,
     [FromKeyedServices(BusinessClock.Key)] TimeProvider time,
     RecallCatalog recalls,
+    PartsCatalogueCopy catalogue,
     ILogger<VehicleGrain> logger) : Grain, IVehicleGrain
 {
     private readonly VehicleOptions _options = options.Value;
@@ -51,6 +53,10 @@ public sealed partial class VehicleGrain(
         ExecuteAsync(nameof(RecordOdometerAsync), command, idempotencyKey, created: false,
             s => VehicleDecisions.RecordOdometer(s, command, Now, _options));
 
+    public Task<Outcome<VehicleView>> CorrectOdometerAsync(CorrectOdometer command, string? idempotencyKey) =>
+        ExecuteAsync(nameof(CorrectOdometerAsync), command, idempotencyKey, created: false,
+            s => VehicleDecisions.CorrectOdometer(s, command, Now));
+
     public Task<Outcome<VehicleView>> TransferOwnershipAsync(TransferOwnership command, string? idempotencyKey) =>
         ExecuteAsync(nameof(TransferOwnershipAsync), command, idempotencyKey, created: false,
             s => VehicleDecisions.TransferOwnership(s, command, Today));
@@ -62,8 +68,9 @@ public sealed partial class VehicleGrain(
     public async Task<Outcome<VehicleView>> ImportAsync(VehicleImport import, string? idempotencyKey)
     {
         var region = import.Delivery is { } delivery ? await RegionOfAsync(delivery) : null;
+        var parts = await catalogue.GetAsync(GrainFactory);
         var outcome = await IndexAsync(await ExecuteAsync(nameof(ImportAsync), import, idempotencyKey, created: true,
-            s => InRegion(VehicleDecisions.Import(s, import, Vin, Today, Now, _options), region)));
+            s => InRegion(VehicleDecisions.Import(s, import, Vin, Today, Now, _options, parts), region)));
         if (outcome.Succeeded)
         {
             await Task.WhenAll(import.Visits.Select(ReportRecallDoneAsync));
@@ -117,7 +124,7 @@ public sealed partial class VehicleGrain(
             return Outcome<RepairRecordView>.Ok(replay.Record);
         }
 
-        var decision = VehicleDecisions.AppendVisit(state.State, visit, Now, _options, out var entry);
+        var decision = VehicleDecisions.AppendVisit(state.State, visit, Now, _options, await catalogue.GetAsync(GrainFactory), out var entry);
         if (decision.Refusal is { } refusal)
         {
             DeactivateIfUnregistered();
@@ -143,7 +150,7 @@ public sealed partial class VehicleGrain(
     /// </summary>
     private Task ReportRecallDoneAsync(CompletedVisit visit)
     {
-        if (visit.Kind != VisitKind.Recall || visit.RecallCampaignId is not { } campaignId)
+        if (visit.Kind != VisitKind.Recall || visit.RecallCampaignId is not { } campaignId || visit.CompletedAt is null || visit.Cancelled)
         {
             return Task.CompletedTask;
         }
@@ -164,13 +171,15 @@ public sealed partial class VehicleGrain(
     /// </summary>
     private async Task ReportRepairAsync(CompletedVisit visit)
     {
-        if (visit.Kind != VisitKind.Repair || string.IsNullOrEmpty(visit.FaultCode) || state.State.Identity is not { } identity)
+        // Only repairs carried out count: a running one reports when it completes, a cancelled one never.
+        if (visit.Kind != VisitKind.Repair || string.IsNullOrEmpty(visit.FaultCode) || visit.CompletedAt is not { } completed || visit.Cancelled
+            || state.State.Identity is not { } identity)
         {
             return;
         }
 
         var fault = visit.FaultCode;
-        var date = Domain.Boundaries.DateOf((visit.CompletedAt ?? visit.AgreedAt).ToOffset(_options.BusinessUtcOffset));
+        var date = _options.Warranty.DateOf(completed);
         var component = System.Text.Json.JsonNamingPolicy.CamelCase.ConvertName(visit.System.ToString());
         var counters = ImmutableSortedDictionary.CreateRange(StringComparer.Ordinal, new Dictionary<string, long>
         {
@@ -207,8 +216,8 @@ public sealed partial class VehicleGrain(
         }
 
         var date = asOf ?? Today;
-        var mileage = mileageKm ?? MileageOn(current, date);
-        var assessment = WarrantyRules.Assess(current.ToFacts(), current.Visits.ToArchive(), date, mileage, Now, _options.Warranty);
+        var mileage = mileageKm ?? MileageOn(current, date, _options.Warranty);
+        var assessment = WarrantyRules.Assess(current.ToFacts(), current.Visits.ToArchive(), date, mileage, Now, _options.Warranty, await catalogue.GetAsync(GrainFactory));
         return Outcome<WarrantyView>.Ok(assessment.ToView(current, await OpenRecallsAsync(current)));
     }
 
@@ -376,18 +385,18 @@ public sealed partial class VehicleGrain(
         }
     }
 
-    private static int MileageOn(VehicleState vehicle, DateOnly date)
+    private static int MileageOn(VehicleState vehicle, DateOnly date, WarrantyPolicy policy)
     {
         var latest = 0;
         foreach (var reading in vehicle.OdometerLog)
         {
-            if (Domain.Boundaries.DateOf(reading.ReadAt) <= date)
+            if (policy.DateOf(reading.ReadAt) <= date)
             {
                 latest = Math.Max(latest, reading.Km);
             }
         }
 
-        return date >= Domain.Boundaries.DateOf(vehicle.OdometerReadAt ?? DateTimeOffset.MinValue) ? vehicle.OdometerKm : latest;
+        return vehicle.OdometerReadAt is not { } last || date >= policy.DateOf(last) ? vehicle.OdometerKm : latest;
     }
 
     // A key that is not a VIN at all (wrong check digit, I/O/Q) is bad input, not an unknown vehicle.

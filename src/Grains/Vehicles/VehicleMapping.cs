@@ -48,7 +48,9 @@ public static class VehicleMapping
         WorkGrade = (Domain.Repairs.WorkGrade)(int)visit.WorkGrade,
         Warranty = visit.Warranty,
         UnitReplaced = visit.UnitReplaced,
-        MainPartReplaced = visit.MainPartReplaced,
+        MainPartsReplaced = visit.MainPartsReplaced,
+        RepairItem = visit.RepairItem,
+        Cancelled = visit.Cancelled,
         SeriousSafety = visit.SeriousSafety,
         SafetyDefect = (Domain.Repairs.SafetyDefect)(int)visit.SafetyDefect,
         ExcludedTime = TimeSpan.FromHours(visit.ExcludedHours),
@@ -89,7 +91,8 @@ public static class VehicleMapping
             state.ReplacedByVin,
             state.EndedOn,
             state.PreviousOwners.Length,
-            state.Region);
+            state.Region,
+            state.OdometerCorrections.IsEmpty ? null : state.OdometerCorrections);
     }
 
     public static WarrantyView ToView(this WarrantyAssessment assessment, VehicleState state, ImmutableArray<string> openRecalls) => new(
@@ -102,7 +105,8 @@ public static class VehicleMapping
         assessment.FirstMaintenance is { } first
             ? new FirstMaintenanceView((Interfaces.Vehicles.FirstMaintenanceState)(int)first.State, first.DueBy, first.DueAtKm)
             : null,
-        [.. assessment.Entitlements.Select(e => new EntitlementView((Interfaces.Vehicles.Remedy)(int)e.Remedy, e.Article, e.Reason, [.. e.VisitIds]))],
+        [.. assessment.Entitlements.Select(e => new EntitlementView(
+            (Interfaces.Vehicles.Remedy)(int)e.Remedy, e.Article, e.Reason, [.. e.VisitIds], (Interfaces.Vehicles.EntitlementStatus)(int)e.Status, e.UsageCompensation))],
         new CountersView(
             assessment.Counters.RepairDays,
             Ordinal(assessment.Counters.RepairsByFault),
@@ -110,7 +114,8 @@ public static class VehicleMapping
             assessment.Counters.SeriousSafetyRepairs,
             Ordinal(assessment.Counters.MainPartReplacements)),
         openRecalls,
-        assessment.Note);
+        assessment.Note,
+        [.. assessment.WearParts.Select(w => new WearPartView(w.Name, (Interfaces.Vehicles.CoverageState)(int)w.State, w.EndsOn, w.EndsAtKm, w.RemainingDays, w.RemainingKm))]);
 
     /// <summary>
     /// The rules count case-insensitively; the reply needs no comparer (its keys are already distinct), and a

@@ -49,6 +49,9 @@ public sealed record VehicleState
     /// <summary>Readings kept to tell when a mileage limit was reached (see <see cref="OdometerLog"/>).</summary>
     public ImmutableArray<OdometerEntry> OdometerLog { get; init; } = [];
 
+    /// <summary>Operators' corrections of wrong readings, oldest first (kept for good: they explain the odometer).</summary>
+    public ImmutableArray<OdometerCorrectionView> OdometerCorrections { get; init; } = [];
+
     /// <summary>The repair archive, oldest first.</summary>
     public ImmutableArray<VisitEntry> Visits { get; init; } = [];
 

@@ -8,6 +8,7 @@ public enum OutcomeStatus
     Invalid = 2,
     NotFound = 3,
     Conflict = 4,
+    Forbidden = 5,
 }
 
 /// <summary>Why a request was refused, in words a caller can act on; <see cref="Errors"/> is keyed by field name.</summary>
@@ -27,6 +28,9 @@ public sealed record class Refusal(
     public static Refusal NotFound(string detail) => new(OutcomeStatus.NotFound, "Not found", detail);
 
     public static Refusal Conflict(string detail) => new(OutcomeStatus.Conflict, "Conflict", detail);
+
+    /// <summary>The caller asserted something it may not (a priority its work order does not hold, say).</summary>
+    public static Refusal Forbidden(string detail) => new(OutcomeStatus.Forbidden, "Forbidden", detail);
 }
 
 /// <summary>

@@ -34,7 +34,8 @@ public sealed record class OpenWorkOrder(
     [property: Id(4)] VehicleSystem System,
     [property: Id(5)] string? Description,
     [property: Id(6)] string? RecallCampaignId,
-    [property: Id(7)] WorkGrade WorkGrade);
+    [property: Id(7)] WorkGrade WorkGrade,
+    [property: Id(8)] string? RepairItem = null);
 
 [GenerateSerializer, Immutable, Alias("AfterSales.AppraisedPart")]
 public sealed record class AppraisedPart(
@@ -43,8 +44,8 @@ public sealed record class AppraisedPart(
     [property: Id(2)] bool UnitReplaced);
 
 /// <summary>
-/// The appraiser's judgement (质量保修鉴定单). <see cref="MainPart"/> names the Art. 24(3) main part replaced; when
-/// absent, the first part line that is not a whole unit is taken as the main part.
+/// The appraiser's judgement (质量保修鉴定单). Which of the parts are main parts (Art. 20, 22, 24(3)) is the
+/// catalogue's to say, not the appraisal's: a part the catalogue does not list as a main part of the system is none.
 /// </summary>
 [GenerateSerializer, Immutable, Alias("AfterSales.Appraisal")]
 public sealed record class Appraisal(
@@ -53,7 +54,6 @@ public sealed record class Appraisal(
     [property: Id(2)] IReadOnlyList<AppraisedPart> Parts,
     [property: Id(3)] bool SeriousSafety,
     [property: Id(4)] string Appraiser,
-    [property: Id(5)] string? MainPart,
     [property: Id(6)] SafetyDefect SafetyDefect,
     [property: Id(7)] bool ServicedElsewhere,
     [property: Id(8)] double ExcludedHours = 0);
@@ -81,7 +81,9 @@ public sealed record class WorkOrderView(
     [property: Id(18)] bool ArchivedOnVehicle,
     [property: Id(19)] double WaitingForPartsHours,
     [property: Id(20)] DateTimeOffset? WaitingSince,
-    [property: Id(21)] IReadOnlyList<string>? PartsArrived = null);
+    [property: Id(21)] IReadOnlyList<string>? PartsArrived = null,
+    [property: Id(22)] string? RepairItem = null,
+    [property: Id(23)] IReadOnlyList<string>? MainParts = null);
 
 /// <summary>The work order after an appraisal, with the claim it produced.</summary>
 [GenerateSerializer, Immutable, Alias("AfterSales.AppraisalResult")]

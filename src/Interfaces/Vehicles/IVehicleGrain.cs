@@ -22,6 +22,10 @@ public interface IVehicleGrain : IGrainWithStringKey
     [Alias("RecordOdometer")]
     Task<Outcome<VehicleView>> RecordOdometerAsync(RecordOdometer command, string? idempotencyKey);
 
+    /// <summary>Lowers a wrong odometer reading (operators only, with a reason); the correction is kept with the vehicle.</summary>
+    [Alias("CorrectOdometer")]
+    Task<Outcome<VehicleView>> CorrectOdometerAsync(CorrectOdometer command, string? idempotencyKey);
+
     /// <summary>Changes the owner; every entitlement stays with the VIN.</summary>
     [Alias("TransferOwnership")]
     Task<Outcome<VehicleView>> TransferOwnershipAsync(TransferOwnership command, string? idempotencyKey);

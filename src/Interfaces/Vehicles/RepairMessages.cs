@@ -44,12 +44,25 @@ public enum SafetyDefect
     BatteryFire = 5,
 }
 
+/// <summary>Who stated a visit: the station workflow (work order, appraisal, approved claim), an operator's import of history, or a station's own report of plain work.</summary>
+public enum VisitSource
+{
+    WorkOrder = 0,
+    Imported = 1,
+    StationReport = 2,
+}
+
 [GenerateSerializer, Immutable, Alias("AfterSales.PartUsed")]
 public sealed record class PartUsed(
     [property: Id(0)] string PartNo,
     [property: Id(1)] int Quantity);
 
-/// <summary>A finished (or, with no <see cref="CompletedAt"/>, still running) visit, appended to the repair archive.</summary>
+/// <summary>
+/// A finished (or, with no <see cref="CompletedAt"/>, still running) visit, appended to the repair archive. Warranty,
+/// serious-safety, safety-defect, unit and main-part replacement and recall completion are approved facts: they come
+/// from a work order whose claim was approved, or from an operator's import (<see cref="Source"/>). A visit still
+/// running may be appended again with its later state (completed, or <see cref="Cancelled"/>); a completed one is final.
+/// </summary>
 [GenerateSerializer, Immutable, Alias("AfterSales.CompletedVisit")]
 public sealed record class CompletedVisit(
     [property: Id(0)] string VisitId,
@@ -63,14 +76,17 @@ public sealed record class CompletedVisit(
     [property: Id(8)] WorkGrade WorkGrade,
     [property: Id(9)] bool Warranty,
     [property: Id(10)] bool UnitReplaced,
-    [property: Id(11)] string? MainPartReplaced,
+    [property: Id(19)] IReadOnlyList<string> MainPartsReplaced,
     [property: Id(12)] bool SeriousSafety,
     [property: Id(13)] SafetyDefect SafetyDefect,
     [property: Id(14)] double ExcludedHours,
     [property: Id(15)] string? WorkDone,
     [property: Id(16)] IReadOnlyList<PartUsed> PartsUsed,
     [property: Id(17)] string? Appraiser,
-    [property: Id(18)] string? RecallCampaignId);
+    [property: Id(18)] string? RecallCampaignId,
+    [property: Id(20)] string? RepairItem = null,
+    [property: Id(21)] bool Cancelled = false,
+    [property: Id(22)] VisitSource Source = VisitSource.WorkOrder);
 
 [GenerateSerializer, Immutable, Alias("AfterSales.ComebackView")]
 public sealed record class ComebackView(

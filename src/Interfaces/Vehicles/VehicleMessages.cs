@@ -42,6 +42,22 @@ public sealed record class RecordOdometer(
     [property: Id(0)] int ReadingKm,
     [property: Id(1)] DateTimeOffset ReadAt);
 
+/// <summary>An operator lowers a wrong odometer reading, with the reason; the correction is kept.</summary>
+[GenerateSerializer, Immutable, Alias("AfterSales.CorrectOdometer")]
+public sealed record class CorrectOdometer(
+    [property: Id(0)] int ReadingKm,
+    [property: Id(1)] string Reason,
+    [property: Id(2)] string CorrectedBy);
+
+/// <summary>A kept odometer correction: when, from which reading to which, why and by whom.</summary>
+[GenerateSerializer, Immutable, Alias("AfterSales.OdometerCorrectionView")]
+public sealed record class OdometerCorrectionView(
+    [property: Id(0)] DateTimeOffset At,
+    [property: Id(1)] int FromKm,
+    [property: Id(2)] int ToKm,
+    [property: Id(3)] string Reason,
+    [property: Id(4)] string By);
+
 [GenerateSerializer, Immutable, Alias("AfterSales.TransferOwnership")]
 public sealed record class TransferOwnership(
     [property: Id(0)] string OwnerName,
@@ -83,7 +99,8 @@ public sealed record class VehicleView(
     [property: Id(15)] string? ReplacedByVin,
     [property: Id(16)] DateOnly? EndedOn,
     [property: Id(17)] int PreviousOwners,
-    [property: Id(18)] string? Region = null);
+    [property: Id(18)] string? Region = null,
+    [property: Id(19)] IReadOnlyList<OdometerCorrectionView>? OdometerCorrections = null);
 
 /// <summary>A whole vehicle at once (bulk loads): registration, optional delivery, latest reading and past visits.</summary>
 [GenerateSerializer, Immutable, Alias("AfterSales.VehicleImport")]

@@ -16,6 +16,12 @@ public enum FirstMaintenanceState
     Missed = 2,
 }
 
+public enum EntitlementStatus
+{
+    Granted = 0,
+    Watch = 1,
+}
+
 public enum Remedy
 {
     ReplaceOrRefund = 0,
@@ -44,7 +50,19 @@ public sealed record class EntitlementView(
     [property: Id(0)] Remedy Remedy,
     [property: Id(1)] string Article,
     [property: Id(2)] string Reason,
-    [property: Id(3)] ImmutableArray<string> VisitIds);
+    [property: Id(3)] ImmutableArray<string> VisitIds,
+    [property: Id(4)] EntitlementStatus Status,
+    [property: Id(5)] decimal? UsageCompensation);
+
+/// <summary>A wear part's own coverage (易损耗零部件, from the catalogue version the vehicle was sold under).</summary>
+[GenerateSerializer, Immutable, Alias("AfterSales.WearPartView")]
+public sealed record class WearPartView(
+    [property: Id(0)] string PartNo,
+    [property: Id(1)] CoverageState State,
+    [property: Id(2)] DateOnly EndsOn,
+    [property: Id(3)] int EndsAtKm,
+    [property: Id(4)] int RemainingDays,
+    [property: Id(5)] int RemainingKm);
 
 [GenerateSerializer, Immutable, Alias("AfterSales.CountersView")]
 public sealed record class CountersView(
@@ -73,4 +91,5 @@ public sealed record class WarrantyView(
     [property: Id(7)] ImmutableArray<EntitlementView> Entitlements,
     [property: Id(8)] CountersView Counters,
     [property: Id(9)] ImmutableArray<string> OpenRecalls,
-    [property: Id(10)] string? Note);
+    [property: Id(10)] string? Note,
+    [property: Id(11)] ImmutableArray<WearPartView> WearParts);

@@ -72,6 +72,12 @@ public static class PolicyRegistration
     private static void BindVehicleOptions(IConfigurationSection section, VehicleOptions options)
     {
         section.Bind(options);
+        // The offset lives in the warranty policy; binding Warranty after it could have put the default back.
+        if (section.GetValue<TimeSpan?>(nameof(VehicleOptions.BusinessUtcOffset)) is { } offset)
+        {
+            options.BusinessUtcOffset = offset;
+        }
+
         // The binder appends configured list items to the defaults; a configured component list replaces them.
         var components = section.GetSection("Warranty:Components");
         if (components.Exists())
@@ -95,9 +101,9 @@ public static class PolicyRegistration
                 problems.Add($"{VehiclesSection}:IdempotencyWindow must be positive; it is {options.IdempotencyWindow}.");
             }
 
-            if (options.BusinessUtcOffset < TimeSpan.FromHours(-14) || options.BusinessUtcOffset > TimeSpan.FromHours(14))
+            if (options.MaxKmPerDay is < 100 or > 10_000)
             {
-                problems.Add($"{VehiclesSection}:BusinessUtcOffset must be between -14:00 and +14:00; it is {options.BusinessUtcOffset}.");
+                problems.Add($"{VehiclesSection}:MaxKmPerDay must be 100–10000; it is {options.MaxKmPerDay}.");
             }
 
             return problems.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(problems);

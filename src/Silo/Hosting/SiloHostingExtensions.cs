@@ -1,3 +1,5 @@
+using AfterSales.Grains.Catalogue;
+using AfterSales.Grains.Common;
 using AfterSales.Grains.Recalls;
 using AfterSales.Silo.Persistence;
 using Microsoft.Extensions.DependencyInjection;
@@ -45,8 +47,11 @@ public static class SiloHostingExtensions
         services.AddAfterSalesPolicies(configuration);
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton<RecallCatalog>();
-        services.AddSingleton<RecallCatalogSync>();
-        services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>>(provider => provider.GetRequiredService<RecallCatalogSync>());
+        services.AddSingleton<PartsCatalogueCopy>();
+        services.AddSingleton<ISiloCopy>(provider => provider.GetRequiredService<RecallCatalog>());
+        services.AddSingleton<ISiloCopy>(provider => provider.GetRequiredService<PartsCatalogueCopy>());
+        services.AddSingleton<SiloCopySync>();
+        services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>>(provider => provider.GetRequiredService<SiloCopySync>());
         return services;
     }
 

@@ -16,6 +16,9 @@ public sealed class PartsCollection : ICollectionFixture<ClusterFixture>
 [Collection(PartsCollection.Name)]
 public sealed class PartsDepotTests(ClusterFixture fixture)
 {
+    private readonly Dictionary<(bool Warranty, bool Urgent), (string Station, string Order)> _orders = [];
+    private readonly SemaphoreSlim _ordersGate = new(1, 1);
+
     private HttpClient Http => fixture.Http;
 
     [Fact]
@@ -33,9 +36,9 @@ public sealed class PartsDepotTests(ClusterFixture fixture)
         // Refusals: more than held, a quantity of 0, an unknown part, an unknown depot — nothing changes.
         var tooMany = await ExpectAsync(HttpStatusCode.Conflict, PostAsync(Http, $"/api/depots/{depot}/reservations/{a}/ship", """{"quantity":4}"""));
         Assert.Contains("holds 3", tooMany.GetProperty("detail").GetString());
-        var zero = await ExpectAsync(HttpStatusCode.BadRequest, PostAsync(Http, $"/api/depots/{depot}/reservations", Reservation(part, 0, false)));
+        var zero = await ExpectAsync(HttpStatusCode.BadRequest, PostAsync(Http, $"/api/depots/{depot}/reservations", await Reservation(part, 0, false)));
         Assert.True(zero.GetProperty("errors").TryGetProperty("quantity", out _));
-        var unknown = await ExpectAsync(HttpStatusCode.BadRequest, PostAsync(Http, $"/api/depots/{depot}/reservations", Reservation("NEVER-SEEN", 1, false)));
+        var unknown = await ExpectAsync(HttpStatusCode.BadRequest, PostAsync(Http, $"/api/depots/{depot}/reservations", await Reservation("NEVER-SEEN", 1, false)));
         Assert.True(unknown.GetProperty("errors").TryGetProperty("partNo", out _));
         await ExpectAsync(HttpStatusCode.BadRequest, PostAsync(Http, $"/api/depots/{depot}/receipts", Lines((part, -2))));
         await ExpectAsync(HttpStatusCode.NotFound, GetAsync(Http, $"/api/depots/NO-{Token()}/stock/{part}"));
@@ -68,7 +71,7 @@ public sealed class PartsDepotTests(ClusterFixture fixture)
         var requests = Enumerable.Range(0, 40).Select(i => (Warranty: i % 4 == 0, Urgent: i % 3 == 0)).ToList();
         var reserved = await Task.WhenAll(requests.Select(async r =>
         {
-            var body = await ExpectAsync(HttpStatusCode.Created, PostAsync(Http, $"/api/depots/{depot}/reservations", Reservation(part, 1, r.Warranty, r.Urgent)));
+            var body = await ExpectAsync(HttpStatusCode.Created, PostAsync(Http, $"/api/depots/{depot}/reservations", await Reservation(part, 1, r.Warranty, r.Urgent)));
             return (Id: body.GetProperty("id").GetString()!, r.Warranty, r.Urgent, State: body.GetProperty("state").GetString());
         }));
         Assert.All(reserved, r => Assert.Equal("queued", r.State));
@@ -132,6 +135,7 @@ public sealed class PartsDepotTests(ClusterFixture fixture)
         var vin = await DeliveredVehicleAsync(Http);
         var order = await OpenAsync(Http, station, vin, 1_200);
         await MoveAsync(Http, station, order, "start");
+        await ExpectAsync(HttpStatusCode.OK, PostAsync(Http, $"/api/stations/{station}/work-orders/{order}/appraisal", Appraisal())); // an approved 三包 claim
         await MoveAsync(Http, station, order, "wait-for-parts");
 
         var part = "P-" + Token();
@@ -216,7 +220,7 @@ public sealed class PartsDepotTests(ClusterFixture fixture)
             else if (move == 1 || reservations.Count == 0)
             {
                 var body = await ExpectAsync(HttpStatusCode.Created, PostAsync(Http, $"/api/depots/{depot}/reservations",
-                    Reservation(part, random.Next(1, 5), warranty: random.Next(2) == 0)));
+                    await Reservation(part, random.Next(1, 5), warranty: random.Next(2) == 0)));
                 reservations.Add((depot, body.GetProperty("id").GetString()!));
             }
             else
@@ -300,7 +304,7 @@ public sealed class PartsDepotTests(ClusterFixture fixture)
 
     private async Task<string> ReserveAsync(string depot, string part, int quantity, bool warranty, string expectedState)
     {
-        var body = await ExpectAsync(HttpStatusCode.Created, PostAsync(Http, $"/api/depots/{depot}/reservations", Reservation(part, quantity, warranty)));
+        var body = await ExpectAsync(HttpStatusCode.Created, PostAsync(Http, $"/api/depots/{depot}/reservations", await Reservation(part, quantity, warranty)));
         Assert.Equal(expectedState, body.GetProperty("state").GetString());
         return body.GetProperty("id").GetString()!;
     }
@@ -314,8 +318,47 @@ public sealed class PartsDepotTests(ClusterFixture fixture)
 
     private async Task<long> ShortagesAsync(string url) => (await ExpectAsync(HttpStatusCode.OK, GetAsync(Http, url))).GetProperty("partsShortages").GetInt64();
 
-    private static string Reservation(string part, int quantity, bool warranty, bool urgent = false) =>
-        JsonSerializer.Serialize(new { partNo = part, quantity, stationCode = "S-ANY", workOrderId = "S-ANY-1", warranty, urgent });
+    /// <summary>
+    /// A reservation for a work order that holds the priority asked for: a repair whose warranty claim was approved,
+    /// waiting for parts when urgent (the depot takes the priority from the work order, never from the request).
+    /// </summary>
+    private async Task<string> Reservation(string part, int quantity, bool warranty, bool urgent = false)
+    {
+        var (station, order) = await OrderAsync(warranty, urgent);
+        return JsonSerializer.Serialize(new { partNo = part, quantity, stationCode = station, workOrderId = order, warranty, urgent });
+    }
+
+    private async Task<(string Station, string Order)> OrderAsync(bool warranty, bool urgent)
+    {
+        await _ordersGate.WaitAsync();
+        try
+        {
+            if (_orders.TryGetValue((warranty, urgent), out var known))
+            {
+                return known;
+            }
+
+            var station = await StationAsync(Http, "Parts" + Token(), 30.0, 114.0);
+            var order = await OpenAsync(Http, station, await DeliveredVehicleAsync(Http), 1_200);
+            await MoveAsync(Http, station, order, "start");
+            if (warranty)
+            {
+                var appraised = await ExpectAsync(HttpStatusCode.OK, PostAsync(Http, $"/api/stations/{station}/work-orders/{order}/appraisal", Appraisal()));
+                Assert.Equal("approved", appraised.GetProperty("claim").GetProperty("state").GetString());
+            }
+
+            if (urgent)
+            {
+                await MoveAsync(Http, station, order, "wait-for-parts");
+            }
+
+            return _orders[(warranty, urgent)] = (station, order);
+        }
+        finally
+        {
+            _ordersGate.Release();
+        }
+    }
 
     private static string Lines(params (string Part, int Quantity)[] lines) =>
         JsonSerializer.Serialize(new { lines = lines.Select(l => new { partNo = l.Part, quantity = l.Quantity }) });

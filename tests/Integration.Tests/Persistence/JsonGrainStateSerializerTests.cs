@@ -30,8 +30,9 @@ public sealed class JsonGrainStateSerializerTests
         var read = RoundTrip(state);
 
         Assert.Equal(state.Identity, read.Identity);
-        Assert.Equal(state.Visits[0].Visit with { PartsUsed = [] }, read.Visits[0].Visit with { PartsUsed = [] });
+        Assert.Equal(state.Visits[0].Visit with { PartsUsed = [], MainPartsReplaced = [] }, read.Visits[0].Visit with { PartsUsed = [], MainPartsReplaced = [] });
         Assert.Equal(state.Visits[0].Visit.PartsUsed, read.Visits[0].Visit.PartsUsed);
+        Assert.Equal(state.Visits[0].Visit.MainPartsReplaced, read.Visits[0].Visit.MainPartsReplaced);
         Assert.Equal(state.OdometerLog.ToArray(), read.OdometerLog.ToArray());
         Assert.Equal(Serializer.Serialize(state).ToString(), Serializer.Serialize(read).ToString());
     }
@@ -43,7 +44,7 @@ public sealed class JsonGrainStateSerializerTests
         var agreed = new DateTimeOffset(2026, 3, 2, 9, 0, 0, TimeSpan.FromHours(8));
         var visit = new CompletedVisit(
             $"WO-{vin[^6..]}-1", station, VisitKind.Repair, agreed, agreed.AddHours(5), 8_200, "P0301", VehicleSystem.Engine,
-            WorkGrade.Minor, true, false, null, false, SafetyDefect.None, 0, "Diagnosed P0301; repaired",
+            WorkGrade.Minor, true, false, ["AS-ENG-CRANK"], false, SafetyDefect.None, 0, "Diagnosed P0301; repaired",
             [new PartUsed("AS-ENG-IGN-01", 1)], "A00347", null);
         return new VehicleState
         {

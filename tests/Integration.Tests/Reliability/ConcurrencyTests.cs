@@ -99,12 +99,21 @@ public sealed class ConcurrencyTests(ClusterFixture fixture)
             Assert.Equal(HttpStatusCode.Created, created.StatusCode);
         }
 
+        // Reservations are for real work orders, whose priority the depot takes: one with an approved warranty claim.
+        var station = await Stations.Api.StationAsync(fixture.Http, "Shaanxi", 34.3, 108.9);
+        var vin = await TestFleet.DeliveredVehicleAsync(fixture.Http);
+        var plain = await Stations.Api.OpenAsync(fixture.Http, station, vin, 900);
+        var warrantyRepair = await Stations.Api.OpenAsync(fixture.Http, station, vin, 900);
+        await Stations.Api.MoveAsync(fixture.Http, station, warrantyRepair, "start");
+        await Stations.Api.ExpectAsync(HttpStatusCode.OK,
+            Stations.Api.PostAsync(fixture.Http, $"/api/stations/{station}/work-orders/{warrantyRepair}/appraisal", Stations.Api.Appraisal()));
+
         // Half the writers bring stock in, half reserve it; each request is sent twice at once under one key.
         var operations = Enumerable.Range(0, Writers).Select(i => (Key: $"op-{i:D3}", Receipt: i % 2 == 0, Quantity: 1 + (i % 3), Warranty: i % 5 == 0)).ToList();
         await SendAsync(operations[0].Key, $"/api/depots/{depot}/receipts", new { lines = new[] { new { partNo = part, quantity = operations[0].Quantity } } });
         var results = await Task.WhenAll(operations.Skip(1).SelectMany(o => new[] { o, o }).Select(async o => (o, await (o.Receipt
             ? SendAsync(o.Key, $"/api/depots/{depot}/receipts", new { lines = new[] { new { partNo = part, quantity = o.Quantity } } })
-            : SendAsync(o.Key, $"/api/depots/{depot}/reservations", new { partNo = part, quantity = o.Quantity, stationCode = "S-C", workOrderId = $"S-C-{o.Key}", warranty = o.Warranty, urgent = false })))));
+            : SendAsync(o.Key, $"/api/depots/{depot}/reservations", new { partNo = part, quantity = o.Quantity, stationCode = station, workOrderId = o.Warranty ? warrantyRepair : plain, warranty = o.Warranty, urgent = false })))));
 
         Assert.All(results, r => Assert.True(r.Item2.Status is HttpStatusCode.OK or HttpStatusCode.Created, $"{r.o.Key}: {r.Item2.Status}"));
         // The two copies of each request got the same answer (the same reservation id).

@@ -40,7 +40,7 @@ public sealed partial class FuzzTests(ClusterFixture fixture)
         "deliveryDate", "odometerKm", "readingKm", "readAt", "transferDate", "state", "effectiveDate", "visitId", "stationCode",
         "kind", "agreedAt", "completedAt", "mileageKm", "faultCode", "system", "partsUsed", "excludedHours", "vehicles", "unknownField",
         "name", "province", "city", "latitude", "longitude", "bays", "appraisers", "reason", "warranty", "cause", "parts", "seriousSafety",
-        "appraiser", "description", "recallCampaignId",
+        "appraiser", "description", "recallCampaignId", "mainPartsReplaced", "repairItem", "mainParts", "wearParts",
     ];
 
     [Fact]
@@ -55,6 +55,7 @@ public sealed partial class FuzzTests(ClusterFixture fixture)
             (HttpMethod.Post, "/api/vehicles/bulk"),
             (HttpMethod.Post, "/api/vehicles/{vin}/delivery"),
             (HttpMethod.Post, "/api/vehicles/{vin}/odometer"),
+            (HttpMethod.Post, "/api/vehicles/{vin}/odometer-corrections"),
             (HttpMethod.Post, "/api/vehicles/{vin}/ownership"),
             (HttpMethod.Post, "/api/vehicles/{vin}/lifecycle"),
             (HttpMethod.Post, "/api/vehicles/{vin}/visits"),
@@ -133,6 +134,7 @@ public sealed partial class FuzzTests(ClusterFixture fixture)
             ("partNo", _) => Part,
             ("month", _) => "2026-04",
             ("province", _) => "Fuzz",
+            ("effectiveFrom", _) => "2000-01-01",
             _ => null,
         };
 

@@ -97,7 +97,8 @@ public sealed class AuthorizationTests(ClusterFixture fixture)
     [InlineData(Roles.CallCentre, "register", HttpStatusCode.Forbidden)]
     [InlineData(Roles.Reader, "odometer", HttpStatusCode.Forbidden)]
     [InlineData(Roles.Parts, "odometer", HttpStatusCode.Forbidden)]
-    [InlineData(Roles.Station, "odometer", HttpStatusCode.OK)]
+    [InlineData(Roles.Station, "odometer", HttpStatusCode.Forbidden)] // stations record readings through their own work orders
+    [InlineData(Roles.Operator, "odometer", HttpStatusCode.OK)]
     [InlineData(Roles.Warranty, "ownership", HttpStatusCode.Forbidden)]
     [InlineData(Roles.CallCentre, "ownership", HttpStatusCode.OK)]
     [InlineData(Roles.CallCentre, "lifecycle", HttpStatusCode.Forbidden)]

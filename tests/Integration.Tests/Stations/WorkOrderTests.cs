@@ -10,9 +10,16 @@ public sealed class WorkOrderTests(ClusterFixture fixture)
 {
     private HttpClient Http => fixture.Http;
 
+    /// <summary>
+    /// 三包 Art. 24(1) and (3) through the station workflow: two approved serious-safety repairs replacing the same
+    /// brake caliper (a catalogue main part) put the vehicle on watch; the fault was fixed each time, so nothing is
+    /// granted. A third appraisal finding the fault still there (仍未排除) grants both the moment its claim is approved,
+    /// before that repair is done, with the Art. 27 usage compensation as a number.
+    /// </summary>
     [Fact]
-    public async Task Vehicle_ThroughFirstMaintenanceAndThreeWarrantyRepairsAtTwoStations_GainsArt24Entitlements()
+    public async Task Vehicle_TwoApprovedSafetyRepairsAreAWatch_AThirdAppraisalOfTheFaultGrantsArt24()
     {
+        await TestCatalogue.EnsureLoadedAsync(Http);
         var province = "HLJ" + Token();
         var vin = await DeliveredVehicleAsync(Http);
         var a = await StationAsync(Http, province, 45.75, 126.60);
@@ -75,16 +82,32 @@ public sealed class WorkOrderTests(ClusterFixture fixture)
         var counters = warranty.GetProperty("counters");
         Assert.Equal(2, counters.GetProperty("seriousSafetyRepairs").GetInt32());
         Assert.Equal(2, counters.GetProperty("mainPartReplacements").GetProperty("BRK-CAL-FL").GetInt32());
-        var articles = warranty.GetProperty("entitlements").EnumerateArray().Select(e => e.GetProperty("article").GetString()).ToList();
-        Assert.Contains("Art. 24(1)", articles);
-        Assert.Contains("Art. 24(3)", articles);
+        Assert.Equal(["Art. 24(1): watch", "Art. 24(3): watch"], Entitlements(warranty));
         var art243 = warranty.GetProperty("entitlements").EnumerateArray().Single(e => e.GetProperty("article").GetString() == "Art. 24(3)");
         Assert.Equal([r1, r2], art243.GetProperty("visitIds").EnumerateArray().Select(v => v.GetString()!).ToArray());
+
+        // Repair 4 at A: the appraisal finds the brake fault still there. Granted as soon as the claim is approved.
+        fixture.Clock.Advance(TimeSpan.FromDays(1));
+        var r4 = await OpenAsync(Http, a, vin, 2300);
+        await MoveAsync(Http, a, r4, "start");
+        await ExpectAsync(HttpStatusCode.OK, PostAsync(Http, $"/api/stations/{a}/work-orders/{r4}/appraisal", Appraisal(seriousSafety: true)));
+        warranty = await ExpectAsync(HttpStatusCode.OK, GetAsync(Http, $"/api/vehicles/{vin}/warranty"));
+        Assert.Equal(["Art. 24(1): granted", "Art. 24(3): granted"], Entitlements(warranty));
+        foreach (var entitlement in warranty.GetProperty("entitlements").EnumerateArray())
+        {
+            Assert.Equal([r1, r2, r4], entitlement.GetProperty("visitIds").EnumerateArray().Select(v => v.GetString()!).ToArray());
+            Assert.Equal(JsonValueKind.Number, entitlement.GetProperty("usageCompensation").ValueKind);
+        }
+
+        await MoveAsync(Http, a, r4, "complete");
 
         // Loads are exact: A has nothing open, B nothing open, both settled or completed.
         Assert.Equal(0, (await LoadAsync(Http, a)).GetProperty("openWorkOrders").GetInt32());
         Assert.Equal(0, (await LoadAsync(Http, b)).GetProperty("openWorkOrders").GetInt32());
     }
+
+    private static List<string> Entitlements(JsonElement warranty) =>
+        [.. warranty.GetProperty("entitlements").EnumerateArray().Select(e => $"{e.GetProperty("article").GetString()}: {e.GetProperty("status").GetString()}")];
 
     [Theory]
     [InlineData(null, 3)] // 50 h open: three started days (Art. 40)

@@ -187,7 +187,7 @@ public sealed class VehicleClient(HttpClient http, TimeProvider clock)
         string stationCode = "ST-BJ-001",
         string? workDone = "Replaced connector") =>
         new(visitId, stationCode, kind, agreedAt, completedAt, mileageKm, kind == VisitKind.Repair ? faultCode : null, system, workGrade,
-            warranty, false, null, false, SafetyDefect.None, null, workDone, [new PartUsed("CN-2291", 1)], "Zhang Wei", null);
+            warranty, false, null, false, SafetyDefect.None, null, workDone, [new PartUsed("CN-2291", 1)], "Zhang Wei", null, null);
 
     // ---- reading replies ----
 

@@ -181,8 +181,10 @@ public sealed class WarrantyTests(ClusterFixture fixture)
             await AppendRepairAsync(vin, ids[i], deliveredOn.AddDays(10 + (i * 12)), 500 + (i * 300));
         }
 
+        // The 4th repair of one fault is the warranty department's early warning; Art. 24(4) needs more than 4.
         var afterFour = await _api.GetWarrantyAsync(vin);
-        Assert.Empty(afterFour.Entitlements);
+        var warning = Assert.Single(afterFour.Entitlements);
+        Assert.Equal(("Art. 24(4)", EntitlementStatus.Watch), (warning.Article, warning.Status));
         Assert.Equal(4, afterFour.Counters.RepairsByFault["B1A2C"]);
 
         await AppendRepairAsync(vin, ids[4], deliveredOn.AddDays(10 + (4 * 12)), 500 + (4 * 300));
@@ -191,6 +193,8 @@ public sealed class WarrantyTests(ClusterFixture fixture)
         var entitlement = Assert.Single(json["entitlements"]!.AsArray())!;
         Assert.Equal("Art. 24(4)", (string?)entitlement["article"]);
         Assert.Equal("replaceOrRefund", (string?)entitlement["remedy"]);
+        Assert.Equal("granted", (string?)entitlement["status"]);
+        Assert.True((decimal?)entitlement["usageCompensation"] > 0); // Art. 27: a number, in CNY
         Assert.Contains("B1A2C", (string?)entitlement["reason"], StringComparison.Ordinal);
         Assert.Equal(ids, entitlement["visitIds"]!.AsArray().Select(v => (string?)v));
         Assert.Equal(5, (int?)json["counters"]!["repairsByFault"]!["B1A2C"]);
