@@ -2,13 +2,25 @@
 # Runs every test against a throwaway PostgreSQL on a free loopback port, then removes it.
 # Ends with the line "N passed, N failed" counted from the test results (TRX files).
 #   ./test.sh                      all tests
-#   ./test.sh --filter EXPRESSION  a subset (dotnet test --filter syntax)
+#   ./test.sh --fast               the edit-test loop (about two minutes): all but the tests marked Category=Slow
+#                                  (the chaos run, the benchmark smoke run, the demo smoke run)
+#   ./test.sh --filter EXPRESSION  a subset (dotnet test --filter syntax); combines with --fast
 set -uo pipefail
 cd "$(dirname "$0")"
 source scripts/postgres.sh
 
+expression=""; fast=""
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --fast) fast=1; shift ;;
+    --filter) [ -n "${2:-}" ] || { echo "--filter needs an expression" >&2; exit 2; }; expression="$2"; shift 2 ;;
+    -h|--help) sed -n '2,7p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    *) echo "unknown argument: $1 (try --help)" >&2; exit 2 ;;
+  esac
+done
+if [ -n "$fast" ]; then expression="${expression:+($expression)&}Category!=Slow"; fi
 filter=()
-if [ "${1:-}" = "--filter" ] && [ -n "${2:-}" ]; then filter=(--filter "$2"); fi
+if [ -n "$expression" ]; then filter=(--filter "$expression"); fi
 
 results_dir="$PWD/TestResults"
 rm -rf "$results_dir"

@@ -46,7 +46,9 @@ public sealed record CoverageReply(string Name, CoverageState State, DateOnly En
 
 public sealed record FirstMaintenanceReply(FirstMaintenanceState State, DateOnly DueBy, int DueAtKm);
 
-public sealed record EntitlementReply(Remedy Remedy, string Article, string Reason, IReadOnlyList<string> VisitIds, EntitlementStatus Status, decimal? UsageCompensation);
+public sealed record EntitlementReply(
+    Remedy Remedy, string Article, string Reason, IReadOnlyList<string> VisitIds, EntitlementStatus Status,
+    [property: System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.Never)] decimal? UsageCompensation);
 
 public sealed record WearPartReply(string PartNo, CoverageState State, DateOnly EndsOn, int EndsAtKm, int RemainingDays, int RemainingKm);
 

@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using System.Text.Json.Serialization;
 
 namespace AfterSales.Interfaces.Vehicles;
 
@@ -52,7 +53,8 @@ public sealed record class EntitlementView(
     [property: Id(2)] string Reason,
     [property: Id(3)] ImmutableArray<string> VisitIds,
     [property: Id(4)] EntitlementStatus Status,
-    [property: Id(5)] decimal? UsageCompensation);
+    // Written even when null: null is the answer (the remedy is free), not a missing value.
+    [property: Id(5), JsonIgnore(Condition = JsonIgnoreCondition.Never)] decimal? UsageCompensation);
 
 /// <summary>A wear part's own coverage (易损耗零部件, from the catalogue version the vehicle was sold under).</summary>
 [GenerateSerializer, Immutable, Alias("AfterSales.WearPartView")]

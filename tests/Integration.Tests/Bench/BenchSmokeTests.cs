@@ -7,6 +7,7 @@ namespace AfterSales.Integration.Tests.Bench;
 /// bench/run.sh, its loader, baseline and wrk scripts cannot rot. The figures are not asserted: only that every
 /// step ran and printed its measurement.
 /// </summary>
+[Trait("Category", "Slow")] // left out of ./test.sh --fast: builds and runs whole processes for a minute
 public sealed class BenchSmokeTests
 {
     private const string SolutionFileName = "AfterSales.Actors.sln";

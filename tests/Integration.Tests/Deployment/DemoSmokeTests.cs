@@ -10,6 +10,7 @@ namespace AfterSales.Integration.Tests.Deployment;
 /// vehicles' histories are dated from today): everything it sends is accepted, its network and its reports show up,
 /// and a second run adds nothing.
 /// </summary>
+[Trait("Category", "Slow")] // left out of ./test.sh --fast: builds and runs whole processes for a minute
 public sealed class DemoSmokeTests(RealTimeClusterFixture fixture) : IClassFixture<RealTimeClusterFixture>
 {
     private static readonly DemoOptions Tiny = new("http://localhost", Stations: 40, Vehicles: 500, WorkOrders: 40, Complaints: 20, Depots: 4, Seed: 7);

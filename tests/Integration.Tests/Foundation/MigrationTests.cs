@@ -1,4 +1,6 @@
+using AfterSales.Grains.Vehicles;
 using AfterSales.Integration.Tests.Infrastructure;
+using AfterSales.Interfaces.Vehicles;
 using AfterSales.Silo.Persistence;
 using Microsoft.Extensions.Logging.Abstractions;
 
@@ -67,5 +69,49 @@ public sealed class MigrationTests
         Assert.Equal(runs.Max(r => r.Count), runs.Sum(r => r.Count));
         Assert.Equal(distinct, journaled);
         Assert.Equal(runs.Sum(r => r.Count), journaled);
+    }
+
+    /// <summary>
+    /// Migration 0006: stored vehicle documents written before main parts became a catalogue list name one
+    /// <c>mainPartReplaced</c> per visit (or none); they are rewritten to <c>mainPartsReplaced</c>, in the archive and in
+    /// remembered replies, and read back by the current state types.
+    /// </summary>
+    [Fact]
+    public async Task Migration0006_RewritesStoredVisitsToTheListOfMainParts()
+    {
+        var connectionString = await TestDatabase.CreateAsync("mainparts");
+        var agreed = new DateTimeOffset(2026, 3, 2, 9, 0, 0, TimeSpan.FromHours(8));
+        CompletedVisit Visit(string id) => new(
+            id, "S-1", VisitKind.Repair, agreed, agreed.AddHours(2), 8_000, "P0301", VehicleSystem.Engine, WorkGrade.Minor, true, false,
+            [], false, SafetyDefect.None, 0, null, [], null, null);
+        var state = new VehicleState
+        {
+            Identity = new VehicleIdentity("LASCA1S40PS000009", "AS-C11", "B1", new DateOnly(2026, 1, 5), Powertrain.Ice, 119_800m),
+            Visits = [new VisitEntry(Visit("WO-1"), 1, null, agreed), new VisitEntry(Visit("WO-2"), 1, null, agreed)],
+            Requests = [new RememberedRequest("k", "f", agreed, null, new RepairRecordView(Visit("WO-1"), 1, null, agreed), false)],
+        };
+        // The old shape: the first visit (and its remembered reply) named one main part, the second none.
+        var old = System.Text.Json.Nodes.JsonNode.Parse(new JsonGrainStateSerializer().Serialize(state).ToString())!;
+        foreach (var visit in new[] { old["visits"]![0]!["visit"]!, old["visits"]![1]!["visit"]!, old["requests"]![0]!["record"]!["visit"]! })
+        {
+            visit.AsObject().Remove("mainPartsReplaced");
+        }
+
+        old["visits"]![0]!["visit"]!["mainPartReplaced"] = "ENG-CRANK";
+        old["requests"]![0]!["record"]!["visit"]!["mainPartReplaced"] = "ENG-CRANK";
+        await TestDatabase.ScalarAsync<int>(connectionString,
+            "INSERT INTO grain_state (service_id, state_name, grain_key, grain_id_n0, grain_id_n1, version, payload) VALUES ('s', 'vehicle', 'LASCA1S40PS000009', 0, 0, 1, @payload::jsonb)",
+            ("payload", old.ToJsonString()));
+        await TestDatabase.ScalarAsync<int>(connectionString, "DELETE FROM schema_migrations WHERE scriptname LIKE '%0006_visit_main_parts.sql'");
+
+        var applied = await new DatabaseMigrator(connectionString, NullLogger<DatabaseMigrator>.Instance).MigrateAsync(CancellationToken.None);
+
+        Assert.Single(applied);
+        var payload = await TestDatabase.ScalarAsync<string>(connectionString, "SELECT payload::text FROM grain_state WHERE grain_key = 'LASCA1S40PS000009'");
+        Assert.DoesNotContain("mainPartReplaced\"", payload, StringComparison.Ordinal);
+        var read = new JsonGrainStateSerializer().Deserialize<VehicleState>(new BinaryData(System.Text.Encoding.UTF8.GetBytes(payload!)))!;
+        Assert.Equal(["ENG-CRANK"], read.Visits[0].Visit.MainPartsReplaced);
+        Assert.Empty(read.Visits[1].Visit.MainPartsReplaced);
+        Assert.Equal(["ENG-CRANK"], read.Requests[0].Record!.Visit.MainPartsReplaced);
     }
 }

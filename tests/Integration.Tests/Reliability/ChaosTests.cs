@@ -6,6 +6,7 @@ namespace AfterSales.Integration.Tests.Reliability;
 /// The short form of scripts/chaos.sh: three silo processes, SIGKILL twice under a retried write load. The
 /// long form (5 minutes) is run on demand and recorded in docs/reliability.md.
 /// </summary>
+[Trait("Category", "Slow")] // left out of ./test.sh --fast: builds and runs whole processes for a minute
 public sealed class ChaosTests
 {
     [Fact]
