@@ -219,24 +219,25 @@ public static class WarrantyRules
         Entitlement Entitle(string article, string reason, IEnumerable<RepairVisit> visits, EntitlementStatus status) =>
             new(Remedy.ReplaceOrRefund, article, reason, [.. visits.Select(v => v.Id).Distinct()], status, compensation);
 
+        // (1)–(3): the counted repairs alone are a watch (while the period runs); a later finding of the fault persisting grants.
+        Entitlement? WatchOrGrant(string article, List<RepairVisit> counted, RepairVisit? evidence, Func<RepairVisit, string> granted, string watched) =>
+            evidence is { } found ? Entitle(article, granted(found) + ": the owner may choose a replacement vehicle or a refund." + payable, [.. counted, found], EntitlementStatus.Granted)
+            : sanbaoActive ? Entitle(article, watched + ", the owner may choose a replacement vehicle or a refund." + payable, counted, EntitlementStatus.Watch)
+            : null;
+
         // (1) serious safety faults repaired twice, then the fault still there or a new serious safety fault.
         var safety = repairs.Where(v => v.SeriousSafety).ToList();
         if (safety.Count >= thresholds.SeriousSafetyRepairs)
         {
             var counted = safety.Take(thresholds.SeriousSafetyRepairs).ToList();
             var evidence = LaterThan(findings, counted[^1]).FirstOrDefault(v => v.SeriousSafety);
-            if (evidence is not null)
+            if (WatchOrGrant("Art. 24(1)", counted, evidence,
+                found => Text($"Serious safety faults were repaired {Times(counted.Count)} inside the 三包 validity period (repairs {Ids(counted)}) and ") + (counted.Any(v => SameFault(v, found))
+                    ? Text($"appraisal {found.Id} found the fault still not eliminated (fault code {FaultOf(found)})")
+                    : Text($"appraisal {found.Id} found a new serious safety fault ({FaultOf(found) ?? "no fault code"})")),
+                Text($"Serious safety faults have been repaired {Times(counted.Count)} inside the 三包 validity period (repairs {Ids(counted)}): if an appraisal finds the fault still not eliminated, or a new serious safety fault, within the period")) is { } art1)
             {
-                var persisting = counted.Any(v => SameFault(v, evidence))
-                    ? Text($"appraisal {evidence.Id} found the fault still not eliminated (fault code {FaultOf(evidence)})")
-                    : Text($"appraisal {evidence.Id} found a new serious safety fault ({FaultOf(evidence) ?? "no fault code"})");
-                yield return Entitle("Art. 24(1)", Text($"Serious safety faults were repaired {Times(counted.Count)} inside the 三包 validity period (repairs {Ids(counted)}) and {persisting}: the owner may choose a replacement vehicle or a refund.{payable}"),
-                    [.. counted, evidence], EntitlementStatus.Granted);
-            }
-            else if (sanbaoActive)
-            {
-                yield return Entitle("Art. 24(1)", Text($"Serious safety faults have been repaired {Times(counted.Count)} inside the 三包 validity period (repairs {Ids(counted)}): if an appraisal finds the fault still not eliminated, or a new serious safety fault, within the period, the owner may choose a replacement vehicle or a refund.{payable}"),
-                    counted, EntitlementStatus.Watch);
+                yield return art1;
             }
         }
 
@@ -247,34 +248,26 @@ public static class WarrantyRules
             var counted = units.Take(thresholds.UnitReplacements).ToList();
             var which = string.Join(", ", counted.Select(v => Text($"{v.Id}: {SystemName(v.System)}")));
             var evidence = LaterThan(findings, counted[^1]).FirstOrDefault(v => counted.Any(u => u.System == v.System));
-            if (evidence is not null)
+            if (WatchOrGrant("Art. 24(2)", counted, evidence,
+                found => Text($"The engine, gearbox, traction battery or drive motor was replaced {Times(counted.Count)} inside the 三包 validity period ({which}) and appraisal {found.Id} found the {SystemName(found.System)} still not usable"),
+                Text($"The engine, gearbox, traction battery or drive motor has been replaced {Times(counted.Count)} inside the 三包 validity period ({which}): if an appraisal finds it still not usable within the period")) is { } art2)
             {
-                yield return Entitle("Art. 24(2)", Text($"The engine, gearbox, traction battery or drive motor was replaced {Times(counted.Count)} inside the 三包 validity period ({which}) and appraisal {evidence.Id} found the {SystemName(evidence.System)} still not usable: the owner may choose a replacement vehicle or a refund.{payable}"),
-                    [.. counted, evidence], EntitlementStatus.Granted);
-            }
-            else if (sanbaoActive)
-            {
-                yield return Entitle("Art. 24(2)", Text($"The engine, gearbox, traction battery or drive motor has been replaced {Times(counted.Count)} inside the 三包 validity period ({which}): if an appraisal finds it still not usable within the period, the owner may choose a replacement vehicle or a refund.{payable}"),
-                    counted, EntitlementStatus.Watch);
+                yield return art2;
             }
         }
 
         // (3) the same main part replaced twice, then still not usable (the part failing again, or the same fault).
-        foreach (var (part, count) in counters.MainPartReplacements.Where(p => p.Value >= thresholds.SameMainPartReplacements))
+        foreach (var (part, _) in counters.MainPartReplacements.Where(p => p.Value >= thresholds.SameMainPartReplacements))
         {
             var counted = repairs.Where(v => MainPartsOf(v).Contains(part, StringComparer.OrdinalIgnoreCase)).Take(thresholds.SameMainPartReplacements).ToList();
             var system = counted[0].System;
             var evidence = LaterThan(findings, counted[^1]).FirstOrDefault(v =>
                 v.System == system && (v.MainPartsReplaced.Contains(part, StringComparer.OrdinalIgnoreCase) || counted.Any(c => SameFault(c, v))));
-            if (evidence is not null)
+            if (WatchOrGrant("Art. 24(3)", counted, evidence,
+                found => Text($"Main part {part} of the {SystemName(system)} was replaced {Times(counted.Count)} inside the 三包 validity period (repairs {Ids(counted)}) and appraisal {found.Id} found it still not usable"),
+                Text($"Main part {part} of the {SystemName(system)} has been replaced {Times(counted.Count)} inside the 三包 validity period (repairs {Ids(counted)}): if an appraisal finds it still not usable within the period")) is { } art3)
             {
-                yield return Entitle("Art. 24(3)", Text($"Main part {part} of the {SystemName(system)} was replaced {Times(counted.Count)} inside the 三包 validity period (repairs {Ids(counted)}) and appraisal {evidence.Id} found it still not usable: the owner may choose a replacement vehicle or a refund.{payable}"),
-                    [.. counted, evidence], EntitlementStatus.Granted);
-            }
-            else if (sanbaoActive)
-            {
-                yield return Entitle("Art. 24(3)", Text($"Main part {part} of the {SystemName(system)} has been replaced {Times(counted.Count)} inside the 三包 validity period (repairs {Ids(counted)}): if an appraisal finds it still not usable within the period, the owner may choose a replacement vehicle or a refund.{payable}"),
-                    counted, EntitlementStatus.Watch);
+                yield return art3;
             }
         }
 

@@ -10,13 +10,12 @@ namespace AfterSales.Grains.Catalogue;
 /// answer's wear parts and an appraisal's main parts are read from it in memory. The catalogue grain pushes every
 /// change here before acknowledging it; the silo renews its subscription with the other silo copies.
 /// </summary>
-public sealed class PartsCatalogueCopy : IPartsCatalogueObserver, ISiloCopy
+public sealed class PartsCatalogueCopy : SiloCopy<IPartsCatalogueObserver>, IPartsCatalogueObserver
 {
     private readonly Lock _gate = new();
     private Copy? _copy;
-    private IPartsCatalogueObserver? _reference;
 
-    public string Name => "parts catalogue";
+    public override string Name => "parts catalogue";
 
     /// <summary>The revision this copy holds, or -1 before the first sync.</summary>
     public int KnownRevision => Volatile.Read(ref _copy)?.Revision ?? -1;
@@ -39,21 +38,11 @@ public sealed class PartsCatalogueCopy : IPartsCatalogueObserver, ISiloCopy
         return Task.CompletedTask;
     }
 
-    public async Task SyncAsync(IGrainFactory grains, SiloAddress silo)
+    public override async Task SyncAsync(IGrainFactory grains, SiloAddress silo)
     {
-        _reference ??= grains.CreateObjectReference<IPartsCatalogueObserver>(this);
-        if (await grains.Grain<IPartsCatalogueGrain>(PartsCatalogueKeys.National).SyncAsync(silo, _reference, KnownRevision) is { } snapshot)
+        if (await grains.Grain<IPartsCatalogueGrain>(PartsCatalogueKeys.National).SyncAsync(silo, Reference(grains), KnownRevision) is { } snapshot)
         {
             Apply(snapshot);
-        }
-    }
-
-    public void Release(IGrainFactory grains)
-    {
-        if (_reference is not null)
-        {
-            grains.DeleteObjectReference<IPartsCatalogueObserver>(_reference);
-            _reference = null;
         }
     }
 

@@ -22,6 +22,33 @@ public interface ISiloCopy
     void Release(IGrainFactory grains);
 }
 
+/// <summary>
+/// What every silo copy does alike: it is its own observer, and the object reference that lets the registry call it is
+/// made at the first sync and deleted when the silo stops.
+/// </summary>
+public abstract class SiloCopy<TObserver> : ISiloCopy
+    where TObserver : class, IGrainObserver
+{
+    private TObserver? _reference;
+
+    public abstract string Name { get; }
+
+    public abstract Task SyncAsync(IGrainFactory grains, SiloAddress silo);
+
+    public void Release(IGrainFactory grains)
+    {
+        if (_reference is not null)
+        {
+            grains.DeleteObjectReference<TObserver>(_reference);
+            _reference = null;
+        }
+    }
+
+    /// <summary>The reference the registry calls this copy through.</summary>
+    protected TObserver Reference(IGrainFactory grains) =>
+        _reference ??= grains.CreateObjectReference<TObserver>(this as TObserver ?? throw new InvalidOperationException($"{GetType().Name} must implement {typeof(TObserver).Name}."));
+}
+
 /// <summary>The timing every silo copy shares.</summary>
 public static class SiloCopies
 {

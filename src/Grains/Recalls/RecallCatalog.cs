@@ -13,13 +13,12 @@ namespace AfterSales.Grains.Recalls;
 /// acknowledged, and the silo renews its subscription every <see cref="SiloCopies.RenewEvery"/>; a copy that has not
 /// been confirmed for <see cref="SiloCopies.TrustedFor"/> is not used (callers then ask the registry).
 /// </summary>
-public sealed class RecallCatalog(TimeProvider time) : IRecallCatalogObserver, ISiloCopy
+public sealed class RecallCatalog(TimeProvider time) : SiloCopy<IRecallCatalogObserver>, IRecallCatalogObserver
 {
     private readonly Lock _gate = new();
     private Copy? _copy;
-    private IRecallCatalogObserver? _reference;
 
-    public string Name => "recall catalog";
+    public override string Name => "recall catalog";
 
     /// <summary>The version this copy holds, or -1 before the first sync.</summary>
     public int KnownVersion => Volatile.Read(ref _copy)?.Version ?? -1;
@@ -30,26 +29,16 @@ public sealed class RecallCatalog(TimeProvider time) : IRecallCatalogObserver, I
         return Task.CompletedTask;
     }
 
-    public async Task SyncAsync(IGrainFactory grains, SiloAddress silo)
+    public override async Task SyncAsync(IGrainFactory grains, SiloAddress silo)
     {
-        _reference ??= grains.CreateObjectReference<IRecallCatalogObserver>(this);
         var known = KnownVersion;
-        if (await grains.Grain<IRecallRegistryGrain>(RecallRegistry.Key).SyncAsync(silo, _reference, known) is { } snapshot)
+        if (await grains.Grain<IRecallRegistryGrain>(RecallRegistry.Key).SyncAsync(silo, Reference(grains), known) is { } snapshot)
         {
             Apply(snapshot);
         }
         else
         {
             Confirm(known);
-        }
-    }
-
-    public void Release(IGrainFactory grains)
-    {
-        if (_reference is not null)
-        {
-            grains.DeleteObjectReference<IRecallCatalogObserver>(_reference);
-            _reference = null;
         }
     }
 
