@@ -241,6 +241,11 @@ public static class VehicleDecisions
                 return Refusal.Conflict($"odometerKm {km} km is below the recorded {state.OdometerKm} km; readings never go backwards.");
             }
 
+            if (Implausible(state, now, km, options) is { } implausible)
+            {
+                return implausible;
+            }
+
             next = WithReading(next, now, km, options);
         }
 
