@@ -273,7 +273,7 @@ public static class VehicleDecisions
             return refused;
         }
 
-        var index = state.Visits.IndexOf(state.Visits.FirstOrDefault(v => v.Visit.VisitId == visit.VisitId)!);
+        var index = IndexOfVisit(state.Visits, visit.VisitId);
         if (index >= 0)
         {
             var existing = state.Visits[index];
@@ -499,6 +499,19 @@ public static class VehicleDecisions
         return state.Lifecycle is VehicleLifecycle.Delivered or VehicleLifecycle.InService
             ? null
             : Refusal.Conflict($"Cannot {action} vehicle {state.Identity!.Vin}: it is {Describe(state.Lifecycle)}.");
+    }
+
+    private static int IndexOfVisit(ImmutableArray<VisitEntry> visits, string visitId)
+    {
+        for (var i = 0; i < visits.Length; i++)
+        {
+            if (visits[i].Visit.VisitId == visitId)
+            {
+                return i;
+            }
+        }
+
+        return -1;
     }
 
     private static int IndexOfFirst(this ReadOnlySpan<OdometerEntry> log, int limit)
