@@ -18,9 +18,11 @@ using Microsoft.Extensions.Options;
 namespace AfterSales.Grains.Stations;
 
 /// <summary>
-/// One authorised station per code, with its work orders. Commands are decided by <see cref="StationDecisions"/>,
-/// written once and only then made current; after every change the station pushes its summary to its geo cell and
-/// its province (awaited), so the nearby index and the roll-ups are current when the command returns.
+/// One authorised station per code, with its work orders. Commands are decided by <see cref="StationDecisions"/> and
+/// written once together with the messages they owe (<see cref="DurableState{TState}"/>): a work order's visit for
+/// the vehicle's archive, and once the vehicle has it, the grade roll-ups. After every change the station pushes its
+/// summary to its geo cell and its province (awaited), so the nearby index and the roll-ups are current when the
+/// command returns.
 /// </summary>
 public sealed partial class ServiceStationGrain(
     [PersistentState("station", GrainStorage.Name)] IPersistentState<StationState> state,
@@ -28,13 +30,26 @@ public sealed partial class ServiceStationGrain(
     IOptions<VehicleOptions> vehicleOptions,
     [FromKeyedServices(BusinessClock.Key)] TimeProvider time,
     PartsCatalogueCopy catalogue,
-    ILogger<ServiceStationGrain> logger) : Grain, IServiceStationGrain
+    ILogger<ServiceStationGrain> logger) : Grain, IServiceStationGrain, IOutboxOwner
 {
     private readonly StationOptions _options = options.Value;
     private long _publishedVersion = -1;
     private StationRegistration? _publishedRegistry;
+    private DurableState<StationState>? _durable;
 
     private string Code => this.GetPrimaryKeyString();
+
+    private DurableState<StationState> Durable => _durable ??= new(state, this, GrainFactory, logger, $"Station {Code}", FoldAnswer);
+
+    public override Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        Durable.ResumePending();
+        return base.OnActivateAsync(cancellationToken);
+    }
+
+    public Task FlushOutboxAsync() => Durable.DeliverAsync();
+
+    public Task<string?> GetProvinceAsync() => Task.FromResult(state.State.Registry?.Province);
 
     private DateTimeOffset Now => time.GetUtcNow();
 
@@ -108,10 +123,10 @@ public sealed partial class ServiceStationGrain(
             return missing;
         }
 
-        // A completion whose archive entry did not reach the vehicle is finished by completing again.
+        // A completion whose visit has not reached the vehicle yet is sent again now by completing again.
         if (command == WorkOrderCommand.Complete && order.State == WorkOrderState.Completed && !order.ArchivedOnVehicle)
         {
-            return await ArchiveAsync(order, idempotencyKey, fingerprint);
+            return await ArchiveAsync(WithVisit(state.State, order), order, idempotencyKey, fingerprint);
         }
 
         var decision = StationDecisions.Move(state.State, order, command, Now, out var moved);
@@ -120,10 +135,12 @@ public sealed partial class ServiceStationGrain(
             return refusal;
         }
 
-        // An approved appraisal is already on the vehicle as a running repair: tell it the work order was cancelled.
-        if (command == WorkOrderCommand.Cancel && StationDecisions.HasApprovedClaim(moved))
+        var next = decision.Next!;
+        // An approved appraisal is already on the vehicle as a running repair: it is told the work order was
+        // cancelled. A completed order goes to the vehicle's archive.
+        if ((command == WorkOrderCommand.Cancel && StationDecisions.HasApprovedClaim(moved)) || command == WorkOrderCommand.Complete)
         {
-            await TellVehicleAsync(moved);
+            next = WithVisit(next, moved);
         }
 
         if (command == WorkOrderCommand.Settle && moved.ClaimState == ClaimState.Settled && moved.ClaimId is { } claimId)
@@ -135,10 +152,15 @@ public sealed partial class ServiceStationGrain(
             }
         }
 
-        var remembered = new RememberedStationRequest("", "", Now, false, null, moved, null);
-        await CommitAsync(command == WorkOrderCommand.Complete ? decision.Next! : Remember(decision.Next!, idempotencyKey, fingerprint, remembered));
+        if (command == WorkOrderCommand.Complete)
+        {
+            return await ArchiveAsync(next, moved, idempotencyKey, fingerprint);
+        }
+
+        await CommitAsync(Remember(next, idempotencyKey, fingerprint, new RememberedStationRequest("", "", Now, false, null, moved, null)));
         await EnsurePublishedAsync();
-        return command == WorkOrderCommand.Complete ? await ArchiveAsync(moved, idempotencyKey, fingerprint) : Outcome<WorkOrderView>.Ok(moved);
+        await Durable.DeliverAsync();
+        return Outcome<WorkOrderView>.Ok(moved);
     }
 
     public async Task<Outcome<AppraisalResult>> AppraiseAsync(string workOrderId, Appraisal appraisal, string? idempotencyKey)
@@ -198,16 +220,17 @@ public sealed partial class ServiceStationGrain(
         var mainParts = (await catalogue.GetAsync(GrainFactory)).VersionOn(repairDate)?.MainPartsAmong(
             (Domain.Repairs.VehicleSystem)(int)order.System, appraisal.Parts.Where(p => !p.UnitReplaced).Select(p => p.PartNo)) ?? [];
         var appraised = order with { Appraisal = appraisal, ClaimId = claimId, ClaimState = claimState, MainParts = [.. mainParts] };
+        var result = new AppraisalResult(appraised, filed.Value!);
+        var next = StationDecisions.Replace(state.State, appraised) with { Version = state.State.Version + 1 };
         if (StationDecisions.HasApprovedClaim(appraised))
         {
             // What the approved appraisal found counts from now (a repair running since it was agreed), not only once the
             // work is done: a fault found persisting, a unit failing in the first week, days in the workshop.
-            await TellVehicleAsync(appraised);
+            next = WithVisit(next, appraised);
         }
 
-        var result = new AppraisalResult(appraised, filed.Value!);
-        var next = StationDecisions.Replace(state.State, appraised) with { Version = state.State.Version + 1 };
         await CommitAsync(Remember(next, idempotencyKey, fingerprint, new RememberedStationRequest("", "", Now, false, null, null, result)));
+        await Durable.DeliverAsync();
         return Outcome<AppraisalResult>.Ok(result);
     }
 
@@ -246,13 +269,16 @@ public sealed partial class ServiceStationGrain(
     }
 
     /// <summary>
-    /// Appends the completed work order to the vehicle's archive (idempotent by visit id), then marks it archived. A recall
-    /// visit completes the campaign on the vehicle, which reports it in its own region.
+    /// Writes the completed order with its visit in the outbox (and the key), then delivers it: the vehicle appends it
+    /// (idempotent by visit id) and the station marks the order archived and owes the grade roll-ups. A refusal from
+    /// the vehicle is the caller's answer; a vehicle that cannot be reached gets the visit later, from the outbox.
     /// </summary>
-    private async Task<Outcome<WorkOrderView>> ArchiveAsync(WorkOrderView order, string? idempotencyKey, string fingerprint)
+    private async Task<Outcome<WorkOrderView>> ArchiveAsync(StationState next, WorkOrderView order, string? idempotencyKey, string fingerprint)
     {
-        var appended = await GrainFactory.Grain<IVehicleGrain>(order.Vin).AppendVisitAsync(StationDecisions.ToVisit(order), null);
-        if (appended.Refusal is { } refusal)
+        await CommitAsync(Remember(next, idempotencyKey, fingerprint, new RememberedStationRequest("", "", Now, false, null, order with { ArchivedOnVehicle = true }, null)));
+        await EnsurePublishedAsync();
+        var answers = await Durable.DeliverAsync();
+        if (answers.GetValueOrDefault(VisitMessageId(order)) is { Refusal: { } refusal })
         {
             LogArchiveRefused(logger, order.Id, refusal.Detail);
             return refusal with
@@ -261,25 +287,64 @@ public sealed partial class ServiceStationGrain(
             };
         }
 
-        await ReportToMonthlyGradeAsync(order, appended.Value!);
+        StationDecisions.Find(state.State, Code, order.Id, out var current);
+        return Outcome<WorkOrderView>.Ok(current);
+    }
 
-        var archived = order with { ArchivedOnVehicle = true };
-        var next = StationDecisions.Replace(state.State, archived);
-        await CommitAsync(Remember(next, idempotencyKey, fingerprint, new RememberedStationRequest("", "", Now, false, null, archived, null)));
-        return Outcome<WorkOrderView>.Ok(archived);
+    private static string VisitMessageId(WorkOrderView order) => "visit:" + order.Id + ":" + order.State.ToString().ToLowerInvariant();
+
+    /// <summary>
+    /// The order's visit as the vehicle should now hold it (running, completed or cancelled), replacing a pending
+    /// older one: the newer carries everything, and the vehicle must not get them out of order.
+    /// </summary>
+    private static StationState WithVisit(StationState state, WorkOrderView order)
+    {
+        foreach (var stale in state.Outbox.Where(m => m is VisitToVehicle v && v.Visit.VisitId == order.Id).Select(m => m.Id).ToList())
+        {
+            state = state.Acknowledge(stale);
+        }
+
+        return state.Send(new VisitToVehicle(order.Vin, StationDecisions.ToVisit(order)) { Id = VisitMessageId(order) });
     }
 
     /// <summary>
-    /// Sends the vehicle the running or cancelled state of an appraised work order (idempotent by visit id). A refusal is
-    /// logged, not returned: the station's own step stands, and completing the order sends the visit again.
+    /// Takes a vehicle's answer to a completed order's visit into the state: the order is archived, and the station
+    /// now owes the monthly grades the completion (in the month of its business date) and, for a comeback, the
+    /// month of the station whose earlier repair did not hold (work-order ids are <c>{code}-{n}</c>). Final
+    /// contributions keyed by the order, so a second delivery counts nothing twice.
     /// </summary>
-    private async Task TellVehicleAsync(WorkOrderView order)
+    private StationState FoldAnswer(StationState current, OutboxMessage message, DeliveryAnswer answer)
     {
-        var told = await GrainFactory.Grain<IVehicleGrain>(order.Vin).AppendVisitAsync(StationDecisions.ToVisit(order), null);
-        if (told.Refusal is { } refusal)
+        if (message is not VisitToVehicle { Visit.CompletedAt: not null, Visit.Cancelled: false } visit || answer.Refusal is not null
+            || StationDecisions.Find(current, Code, visit.Visit.VisitId, out var order) is not null || order.ArchivedOnVehicle)
         {
-            LogArchiveRefused(logger, order.Id, refusal.Detail);
+            return current;
         }
+
+        var completedOn = vehicleOptions.Value.Warranty.DateOf(order.CompletedAt ?? Now);
+        var counters = ImmutableSortedDictionary.CreateRange(StringComparer.Ordinal, new Dictionary<string, long>
+        {
+            [StationMonthCounters.CompletedWorkOrders] = 1,
+            [StationMonthCounters.RecallsCompleted] = order.Kind == VisitKind.Recall ? 1 : 0,
+        });
+        var owed = new List<OutboxMessage>
+        {
+            new RollupReport(RollupScopes.StationMonth(Code, completedOn.Year, completedOn.Month), new CounterContribution("wo:" + order.Id, 1, counters, Final: true))
+            {
+                Id = "grade:" + order.Id,
+            },
+        };
+        if (answer.Reply is RepairRecordView { Comeback: { } comeback } && comeback.PreviousVisitId.LastIndexOf('-') is > 0 and var dash)
+        {
+            var responsible = comeback.PreviousVisitId[..dash];
+            owed.Add(new RollupReport(RollupScopes.StationMonth(responsible, completedOn.Year, completedOn.Month), new CounterContribution("comeback:" + order.Id, 1,
+                ImmutableSortedDictionary.CreateRange(StringComparer.Ordinal, [KeyValuePair.Create(StationMonthCounters.Comebacks, 1L)]), Final: true))
+            {
+                Id = "comeback:" + order.Id,
+            });
+        }
+
+        return StationDecisions.Replace(current, order with { ArchivedOnVehicle = true }).Send(owed);
     }
 
     /// <summary>A recall work order needs the campaign open on that vehicle: covering it and not yet completed.</summary>
@@ -294,34 +359,6 @@ public sealed partial class ServiceStationGrain(
         return command.RecallCampaignId is { } campaign && warranty.Value!.OpenRecalls.Contains(campaign)
             ? null
             : Refusal.Conflict($"Vehicle {command.Vin} has no open recall {command.RecallCampaignId}: the campaign does not cover it, is not open, or was already completed on it.");
-    }
-
-    /// <summary>
-    /// Feeds the monthly grades: the completed order to this station's month, and a comeback to the month of the
-    /// station whose earlier repair did not hold (work-order ids are <c>{code}-{n}</c>). Final, keyed by the order.
-    /// </summary>
-    private Task ReportToMonthlyGradeAsync(WorkOrderView order, RepairRecordView record)
-    {
-        var today = DateOnly.FromDateTime(Now.ToOffset(vehicleOptions.Value.BusinessUtcOffset).DateTime);
-        var completed = ImmutableSortedDictionary.CreateRange(StringComparer.Ordinal, new Dictionary<string, long>
-        {
-            [StationMonthCounters.CompletedWorkOrders] = 1,
-            [StationMonthCounters.RecallsCompleted] = order.Kind == VisitKind.Recall ? 1 : 0,
-        });
-        var reports = new List<Task>
-        {
-            GrainFactory.Grain<ICounterRollupGrain>(RollupScopes.StationMonth(Code, today.Year, today.Month))
-                .ReportAsync(new CounterContribution("wo:" + order.Id, 1, completed, Final: true)),
-        };
-        if (record.Comeback is { } comeback && comeback.PreviousVisitId.LastIndexOf('-') is > 0 and var dash)
-        {
-            var responsible = comeback.PreviousVisitId[..dash];
-            reports.Add(GrainFactory.Grain<ICounterRollupGrain>(RollupScopes.StationMonth(responsible, today.Year, today.Month)).ReportAsync(
-                new CounterContribution("comeback:" + order.Id, 1,
-                    ImmutableSortedDictionary.CreateRange(StringComparer.Ordinal, [KeyValuePair.Create(StationMonthCounters.Comebacks, 1L)]), Final: true)));
-        }
-
-        return Task.WhenAll(reports);
     }
 
     /// <summary>Replay a known key, decide, write once, remember the key, publish.</summary>
@@ -423,29 +460,14 @@ public sealed partial class ServiceStationGrain(
         _publishedRegistry = registry;
     }
 
-    /// <summary>Makes <paramref name="next"/> durable, then current. On failure the previous state stays and the grain reloads.</summary>
-    private async Task CommitAsync(StationState next)
+    /// <summary>Makes <paramref name="next"/> and its outbox durable, then current (the shared failure policy).</summary>
+    private Task CommitAsync(StationState next)
     {
-        var previous = state.State;
-        _publishedRegistry ??= previous.Registry;
-        state.State = next;
-        try
-        {
-            await state.WriteStateAsync();
-        }
-        catch (Exception ex)
-        {
-            state.State = previous;
-            DeactivateOnIdle();
-            LogWriteFailed(logger, ex, Code);
-            throw new ServiceUnavailableException($"Station {Code}: the change could not be stored and was not applied; retry.");
-        }
+        _publishedRegistry ??= state.State.Registry;
+        return Durable.CommitAsync(next);
     }
 
     private static Refusal NotRegistered() => Refusal.NotFound("No station with this code is registered.");
-
-    [LoggerMessage(EventId = 1100, Level = LogLevel.Warning, Message = "Station {Code}: state write failed; change not applied")]
-    private static partial void LogWriteFailed(ILogger logger, Exception exception, string code);
 
     [LoggerMessage(EventId = 1101, Level = LogLevel.Warning, Message = "Work order {WorkOrderId}: the vehicle refused the visit: {Detail}")]
     private static partial void LogArchiveRefused(ILogger logger, string workOrderId, string detail);

@@ -152,6 +152,12 @@ public static class StationDecisions
             return Refusal.Conflict($"Work order {order.Id} is {Describe(order.State)}; it cannot {Describe(command)} ({hint}).");
         }
 
+        // Settling closes the order for good; the repair must be in the vehicle's 三包 history first.
+        if (command == WorkOrderCommand.Settle && !order.ArchivedOnVehicle)
+        {
+            return Refusal.Conflict($"Work order {order.Id} is completed but its visit has not reached vehicle {order.Vin}'s archive yet; settle it once it has (the station keeps sending it; completing again sends it now).");
+        }
+
         if (command == WorkOrderCommand.Complete && order.ClaimState is ClaimState.NeedsInformation)
         {
             return Refusal.Conflict($"Work order {order.Id}: claim {order.ClaimId} needs information; appraise again before completing.");

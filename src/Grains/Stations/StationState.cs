@@ -1,5 +1,6 @@
 using System.Collections.Immutable;
 using System.Text.Json.Serialization;
+using AfterSales.Grains.Common;
 using AfterSales.Interfaces.Stations;
 
 namespace AfterSales.Grains.Stations;
@@ -9,7 +10,7 @@ namespace AfterSales.Grains.Stations;
 /// state, which replaces this one only once it is durable. Work order n has id <c>{code}-{n}</c> and sits at index
 /// n − 1 of <see cref="WorkOrders"/>.
 /// </summary>
-public sealed record StationState
+public sealed record StationState : IOutboxState<StationState>
 {
     public const int CurrentSchemaVersion = 1;
 
@@ -29,6 +30,11 @@ public sealed record StationState
 
     /// <summary>Recent idempotency keys and the outcomes they produced.</summary>
     public ImmutableArray<RememberedStationRequest> Requests { get; init; } = [];
+
+    /// <summary>Messages owed to other grains (visits for vehicles' archives, grade roll-ups), written with the change that owes them.</summary>
+    public ImmutableArray<OutboxMessage> Outbox { get; init; } = [];
+
+    public StationState WithOutbox(ImmutableArray<OutboxMessage> outbox) => this with { Outbox = outbox };
 
     [JsonIgnore]
     public bool IsRegistered => Registry is not null;

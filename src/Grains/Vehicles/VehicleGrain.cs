@@ -101,8 +101,8 @@ public sealed partial class VehicleGrain(
             return state.State.Region;
         }
 
-        var dealer = await GrainFactory.Grain<Interfaces.Stations.IServiceStationGrain>(delivery.DealerCode.Trim().ToUpperInvariant()).GetAsync();
-        return dealer.Value?.Province;
+        // An interleaving query: the station may be awaiting this vehicle right now (a work order's reading).
+        return await GrainFactory.Grain<Interfaces.Stations.IServiceStationGrain>(delivery.DealerCode.Trim().ToUpperInvariant()).GetProvinceAsync();
     }
 
     private static Decision InRegion(Decision decision, string? region) =>

@@ -22,6 +22,14 @@ public interface IServiceStationGrain : IGrainWithStringKey
     [Alias("Get")]
     Task<Outcome<StationView>> GetAsync();
 
+    /// <summary>
+    /// The registered station's province, or null. Interleaves: a vehicle asks it during a delivery naming this
+    /// station as dealer while the station may be awaiting that vehicle (a work order's reading), so the two never wait
+    /// on each other.
+    /// </summary>
+    [Alias("GetProvince"), AlwaysInterleave]
+    Task<string?> GetProvinceAsync();
+
     /// <summary>The live load, exact at this moment.</summary>
     [Alias("GetLoad")]
     Task<Outcome<StationLoadView>> GetLoadAsync();
