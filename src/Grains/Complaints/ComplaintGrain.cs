@@ -12,8 +12,9 @@ using Microsoft.Extensions.Options;
 namespace AfterSales.Grains.Complaints;
 
 /// <summary>
-/// One complaint's tracking card. Steps are decided by <see cref="ComplaintDecisions"/>, written once and only then made
-/// current, then reported to the province and station-month roll-ups (awaited). The SLA clocks run on business time:
+/// One complaint's tracking card. Steps are decided by <see cref="ComplaintDecisions"/> and written once together with
+/// the reports they owe the province and station-month roll-ups (<see cref="DurableState{TState}"/>), then delivered.
+/// The SLA reminder is registered before an intake is written, so no acknowledged complaint runs without it. The SLA clocks run on business time:
 /// a timer from the business <see cref="TimeProvider"/> calls the grain through its own reference one tick after the
 /// next due instant, so a breach is recorded when it happens. While a clock runs, a durable reminder (PostgreSQL)
 /// brings the card back after a restart or a move; activation records any breach missed meanwhile, with its true
@@ -24,7 +25,7 @@ public sealed partial class ComplaintGrain(
     IOptions<ComplaintOptions> options,
     IOptions<VehicleOptions> vehicleOptions,
     [FromKeyedServices(BusinessClock.Key)] TimeProvider time,
-    ILogger<ComplaintGrain> logger) : Grain, IComplaintGrain, IRemindable
+    ILogger<ComplaintGrain> logger) : Grain, IComplaintGrain, IRemindable, IOutboxOwner
 {
     private const string ReminderName = "sla";
     private const int StationCandidates = 20;
@@ -33,14 +34,19 @@ public sealed partial class ComplaintGrain(
     private ITimer? _clockTimer;
     private DateTimeOffset? _timerDue;
     private bool? _reminderRegistered;
-    private long _publishedVersion;
+    private DurableState<ComplaintGrainState>? _durable;
 
     private string Id => this.GetPrimaryKeyString();
+
+    private DurableState<ComplaintGrainState> Durable => _durable ??= new(state, this, GrainFactory, logger, $"Complaint {Id}");
+
+    public Task FlushOutboxAsync() => Durable.DeliverAsync();
 
     private DateTimeOffset Now => time.GetUtcNow();
 
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
+        Durable.ResumePending();
         if (state.State.IsRegistered)
         {
             try
@@ -73,7 +79,6 @@ public sealed partial class ComplaintGrain(
                 return Refusal.Conflict($"Complaint {Id} is already registered with a different intake: this Idempotency-Key was used for another complaint.");
             }
 
-            await EnsurePublishedAsync();
             return Outcome<ComplaintView>.Created(ComplaintDecisions.ToView(state.State, Id));
         }
 
@@ -87,9 +92,22 @@ public sealed partial class ComplaintGrain(
         }
 
         var next = ComplaintDecisions.Register(intake, fingerprint, station, actor, Now, vehicleOptions.Value.BusinessUtcOffset, _options.Sla);
+        // The reminder first: a complaint acknowledged without it could miss its SLA clocks after a crash. A reminder
+        // left behind by an intake that was then not written finds no clocks and unregisters itself.
+        try
+        {
+            await this.RegisterOrUpdateReminder(ReminderName, _options.ReminderPeriod, _options.ReminderPeriod);
+            _reminderRegistered = true;
+        }
+        catch (Exception ex)
+        {
+            LogReminderFailed(logger, ex, Id);
+            throw new ServiceUnavailableException($"Complaint {Id}: its SLA reminder could not be registered; nothing was registered; retry.");
+        }
+
         await CommitAsync(next);
         LogRegistered(logger, Id, station.Code, station.DistanceKm, intake.Severity);
-        await EnsurePublishedAsync();
+        await Durable.DeliverAsync();
         await ArmClocksAsync();
         return Outcome<ComplaintView>.Created(ComplaintDecisions.ToView(state.State, Id));
     }
@@ -110,7 +128,6 @@ public sealed partial class ComplaintGrain(
                 : Refusal.Conflict($"Idempotency-Key '{idempotencyKey}' was already used for a different request to this complaint.");
         }
 
-        await EnsurePublishedAsync();
         var caughtUp = ComplaintDecisions.CatchUp(state.State, Now);
         var (refusal, next) = ComplaintDecisions.Act(caughtUp, Id, command, actor, Now);
         if (refusal is not null)
@@ -159,7 +176,11 @@ public sealed partial class ComplaintGrain(
             }
         }
 
-        await EnsurePublishedAsync();
+        if (Durable.HasPending)
+        {
+            await Durable.DeliverAsync();
+        }
+
         await ArmClocksAsync();
     }
 
@@ -169,7 +190,7 @@ public sealed partial class ComplaintGrain(
     private async Task SettleAsync(ComplaintGrainState next)
     {
         await CommitAsync(next);
-        await EnsurePublishedAsync();
+        await Durable.DeliverAsync();
         await ArmClocksAsync();
     }
 
@@ -252,20 +273,6 @@ public sealed partial class ComplaintGrain(
             t => LogClockCheckFailed(log, t.Exception!.GetBaseException(), id),
             CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);
 
-    private async Task EnsurePublishedAsync()
-    {
-        var current = state.State;
-        if (!current.IsRegistered || current.Version == _publishedVersion)
-        {
-            return;
-        }
-
-        await Task.WhenAll(
-            GrainFactory.Grain<ICounterRollupGrain>(RollupScopes.Province(current.Province)).ReportAsync(ComplaintDecisions.ProvinceContribution(current, Id)),
-            GrainFactory.Grain<ICounterRollupGrain>(ComplaintDecisions.StationMonthScope(current)).ReportAsync(ComplaintDecisions.StationMonthContribution(current, Id)));
-        _publishedVersion = current.Version;
-    }
-
     private ComplaintGrainState Remember(ComplaintGrainState next, string? key, string fingerprint, ComplaintView reply)
     {
         if (key is null)
@@ -279,9 +286,19 @@ public sealed partial class ComplaintGrain(
         return next with { Requests = [.. kept.Skip(Math.Max(0, kept.Count - _options.IdempotencyCapacity))] };
     }
 
-    /// <summary>Makes <paramref name="next"/> durable, then current. On failure the previous state stays and the grain reloads.</summary>
-    private Task CommitAsync(ComplaintGrainState next) =>
-        state.WriteOrRestoreAsync(next, this, logger, $"Complaint {Id}");
+    /// <summary>
+    /// Writes <paramref name="next"/> with the roll-up reports it owes (its whole current contribution to the province
+    /// and to its station-month, versioned; a newer report replaces a pending older one), under the shared failure policy.
+    /// </summary>
+    private Task CommitAsync(ComplaintGrainState next)
+    {
+        OutboxMessage[] owed =
+        [
+            new RollupReport(RollupScopes.Province(next.Province), ComplaintDecisions.ProvinceContribution(next, Id)) { Id = "province" },
+            new RollupReport(ComplaintDecisions.StationMonthScope(next), ComplaintDecisions.StationMonthContribution(next, Id)) { Id = "station-month" },
+        ];
+        return Durable.CommitAsync(next.WithOutbox(next.Outbox.RemoveAll(m => m.Id is "province" or "station-month")).Send(owed));
+    }
 
     private static Refusal NotRegistered() => Refusal.NotFound("No complaint with this id is registered.");
 

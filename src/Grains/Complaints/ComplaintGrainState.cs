@@ -9,7 +9,7 @@ namespace AfterSales.Grains.Complaints;
 /// What the complaint grain persists (grain_state, state_name 'complaint', JSON). Immutable: a step builds the next
 /// state, which replaces this one only once it is durable.
 /// </summary>
-public sealed record ComplaintGrainState
+public sealed record ComplaintGrainState : AfterSales.Grains.Common.IOutboxState<ComplaintGrainState>
 {
     public const int CurrentSchemaVersion = 1;
 
@@ -62,6 +62,11 @@ public sealed record ComplaintGrainState
     public long Version { get; init; }
 
     public ImmutableArray<RememberedComplaintRequest> Requests { get; init; } = [];
+
+    /// <summary>Roll-up reports written with the step that owes them, until acknowledged.</summary>
+    public ImmutableArray<AfterSales.Grains.Common.OutboxMessage> Outbox { get; init; } = [];
+
+    public ComplaintGrainState WithOutbox(ImmutableArray<AfterSales.Grains.Common.OutboxMessage> outbox) => this with { Outbox = outbox };
 
     [JsonIgnore]
     public bool IsRegistered => Intake is not null;

@@ -8,8 +8,9 @@ namespace AfterSales.Grains.Network;
 
 /// <summary>
 /// Counters of one scope summed over their sources. The newest contribution of every open source is stored (so the
-/// totals survive restarts and retries never double count); final contributions are folded into a base and the
-/// source is remembered for a while, so a late retry of the final report is recognised. Every accepted report is
+/// totals survive restarts and a report of a version already held counts nothing); final contributions are folded
+/// into a base and the source is recorded for good in an append-only row written with that fold (grain_rows, kind
+/// 'final'), so a retried final report is recognised however late it comes, without the document growing. Every accepted report is
 /// written before it is acknowledged; a province then passes its totals on to the national scope, whose answer
 /// therefore costs one pass over the provinces.
 /// </summary>
@@ -17,7 +18,7 @@ public sealed partial class CounterRollupGrain(
     [PersistentState("counterRollup", GrainStorage.Name)] IPersistentState<CounterRollupState> state,
     ILogger<CounterRollupGrain> logger) : Grain, ICounterRollupGrain
 {
-    private const int RememberedFinalSources = 1024;
+    private const string FinalSource = "final";
 
     private Dictionary<string, long> _totals = new(StringComparer.Ordinal);
     private long _sequence;
@@ -39,7 +40,7 @@ public sealed partial class CounterRollupGrain(
         ArgumentException.ThrowIfNullOrWhiteSpace(contribution.Source);
         var current = state.State;
         var held = current.Sources.GetValueOrDefault(contribution.Source);
-        var stale = (held is not null && held.Version >= contribution.Version) || current.FinalSources.Contains(contribution.Source);
+        var stale = held is not null && held.Version >= contribution.Version;
         if (!stale)
         {
             var counters = contribution.Counters.Where(c => c.Value != 0).ToImmutableSortedDictionary(StringComparer.Ordinal);
@@ -48,9 +49,16 @@ public sealed partial class CounterRollupGrain(
                 {
                     Sources = current.Sources.Remove(contribution.Source),
                     Base = Add(current.Base, counters),
-                    FinalSources = Remember(current.FinalSources, contribution.Source),
+                    NewRows = [new GrainRow(FinalSource, contribution.Source)],
+                    AbsentRows = null,
                 }
-                : current with { Sources = current.Sources.SetItem(contribution.Source, new SourceCounters(contribution.Version, counters)) };
+                : current with
+                {
+                    Sources = current.Sources.SetItem(contribution.Source, new SourceCounters(contribution.Version, counters)),
+                    NewRows = null,
+                    // A source not held now is new, or was folded in by a final report: the write checks which.
+                    AbsentRows = held is null ? [new GrainRow(FinalSource, contribution.Source)] : null,
+                };
 
             // The first write of an activation starts a new epoch, so the sequence numbers a province passes on to
             // the national scope keep growing across activations.
@@ -59,15 +67,22 @@ public sealed partial class CounterRollupGrain(
                 next = next with { Epoch = current.Epoch + 1 };
             }
 
-            await WriteAsync(next);
-            if (!_epochStarted)
+            if (await state.TryWriteNewRowsAsync(next, this, logger, $"Roll-up {Scope}"))
             {
-                _sequence = next.Epoch << 32;
-                _epochStarted = true;
-            }
+                if (!_epochStarted)
+                {
+                    _sequence = next.Epoch << 32;
+                    _epochStarted = true;
+                }
 
-            _totals = Sum(next);
-            _sequence++;
+                _totals = Sum(next);
+                _sequence++;
+            }
+            else
+            {
+                // The source's final report was folded in already (this is a retry, or an older report late): nothing to count.
+                LogRepeatedFinal(logger, Scope, contribution.Source);
+            }
         }
 
         if (IsProvince)
@@ -118,14 +133,8 @@ public sealed partial class CounterRollupGrain(
         return builder.ToImmutable();
     }
 
-    private static ImmutableList<string> Remember(ImmutableList<string> sources, string source)
-    {
-        var next = sources.Add(source);
-        return next.Count > RememberedFinalSources ? next.RemoveRange(0, next.Count - RememberedFinalSources) : next;
-    }
-
-    private Task WriteAsync(CounterRollupState next) =>
-        state.WriteOrRestoreAsync(next, this, logger, $"Roll-up {Scope}");
+    [LoggerMessage(EventId = 1300, Level = LogLevel.Debug, Message = "Roll-up {Scope}: final report of {Source} was already counted")]
+    private static partial void LogRepeatedFinal(ILogger logger, string scope, string source);
 }
 
 /// <summary>What a counter roll-up persists (state_name 'counterRollup').</summary>
@@ -140,8 +149,11 @@ public sealed record CounterRollupState
     /// <summary>The sum of the final contributions folded in so far.</summary>
     public ImmutableSortedDictionary<string, long> Base { get; init; } = ImmutableSortedDictionary.Create<string, long>(StringComparer.Ordinal);
 
-    /// <summary>The most recent sources folded in, oldest first, so a retried final report is not counted twice.</summary>
-    public ImmutableList<string> FinalSources { get; init; } = [];
+    /// <summary>Rows to append with this write (the final source just folded in); null once written.</summary>
+    public ImmutableArray<GrainRow>? NewRows { get; init; }
+
+    /// <summary>Rows that must not exist for this write to land (a first report's source must not be final already); null once written.</summary>
+    public ImmutableArray<GrainRow>? AbsentRows { get; init; }
 
     /// <summary>Activations that wrote; the high half of the sequence numbers a province passes on.</summary>
     public long Epoch { get; init; }

@@ -7,24 +7,36 @@ using AfterSales.Interfaces.Parts;
 using AfterSales.Interfaces.Stations;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
-using Orleans.Storage;
 
 namespace AfterSales.Grains.Parts;
 
 /// <summary>
-/// A parts depot. Stock rules are <see cref="DepotBook"/>'s (pure); the grain validates, writes the new book once and
-/// only then makes it current, then pushes what changed: available stock to each changed part's availability index
-/// and the number of short parts to the province roll-up (both awaited, both idempotent by version).
+/// A parts depot. Stock rules are <see cref="DepotBook"/>'s (pure); the grain validates, writes the new book once
+/// together with what it owes (available stock for each changed part's availability index, the number of short parts
+/// for the province roll-up, both idempotent by version) and only then makes it current, then delivers those until
+/// acknowledged (<see cref="DurableState{TState}"/>): a failed push is retried, not lost.
 /// </summary>
 public sealed partial class PartsDepotGrain(
     [PersistentState("depot", GrainStorage.Name)] IPersistentState<DepotState> state,
     IOptions<PartsOptions> options,
     [Microsoft.Extensions.DependencyInjection.FromKeyedServices(BusinessClock.Key)] TimeProvider time,
-    ILogger<PartsDepotGrain> logger) : Grain, IPartsDepotGrain
+    ILogger<PartsDepotGrain> logger) : Grain, IPartsDepotGrain, IOutboxOwner
 {
     private readonly PartsOptions _options = options.Value;
 
+    private DurableState<DepotState>? _durable;
+
     private string Code => this.GetPrimaryKeyString();
+
+    private DurableState<DepotState> Durable => _durable ??= new(state, this, GrainFactory, logger, $"Depot {Code}");
+
+    public override Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        Durable.ResumePending();
+        return base.OnActivateAsync(cancellationToken);
+    }
+
+    public Task FlushOutboxAsync() => Durable.DeliverAsync();
 
     public async Task<Outcome<DepotView>> RegisterAsync(DepotRegistration registration, string? idempotencyKey)
     {
@@ -305,47 +317,39 @@ public sealed partial class PartsDepotGrain(
         return next with { Requests = [.. kept.Skip(Math.Max(0, kept.Count - _options.IdempotencyCapacity))] };
     }
 
-    /// <summary>Writes <paramref name="next"/>, makes it current, then publishes the changed parts and the shortages.</summary>
+    /// <summary>
+    /// Writes <paramref name="next"/> with the updates it owes (the changed parts' availability and the province's
+    /// shortage count; a newer update replaces a pending older one of the same part), then delivers them.
+    /// </summary>
     private async Task CommitAsync(DepotState next, IReadOnlyList<string> changedParts)
     {
-        var previous = state.State;
-        next = next with { Version = previous.Version + 1 };
-        state.State = next;
-        try
+        next = next with { Version = state.State.Version + 1 };
+        if (next.Registration is { } registry)
         {
-            await state.WriteStateAsync();
-        }
-        catch (Exception ex)
-        {
-            state.State = previous;
-            if (ex is InconsistentStateException)
-            {
-                DeactivateOnIdle();
-            }
-
-            LogWriteFailed(logger, ex, Code);
-            throw new ServiceUnavailableException($"Depot {Code}: the change could not be stored and was not applied; retry.");
-        }
-
-        if (next.Registration is not { } registry)
-        {
-            return;
+            var shortages = next.Book.OnHand.Keys.Union(next.Book.OnOrder.Keys).Distinct(StringComparer.Ordinal).Count(p => Stock(next.Book, p).Short);
+            var owed = changedParts.Select(p => (OutboxMessage)new AvailabilityUpdate(p, new DepotAvailability(
+                    Code, registry.Name, registry.Province, registry.Latitude, registry.Longitude, next.Book.Levels(p).Available, next.Version))
+                {
+                    Id = "availability:" + p,
+                })
+                .Append(new RollupReport(RollupScopes.Province(registry.Province), new CounterContribution(
+                    "depot:" + Code, next.Version, ImmutableSortedDictionary.CreateRange(StringComparer.Ordinal,
+                    [KeyValuePair.Create(CounterNames.PartsShortages, (long)shortages), KeyValuePair.Create(CounterNames.Depots, 1L)])))
+                {
+                    Id = "shortages",
+                })
+                .ToList();
+            var superseded = owed.Select(m => m.Id).ToHashSet(StringComparer.Ordinal);
+            next = next.WithOutbox(next.Outbox.RemoveAll(m => superseded.Contains(m.Id))).Send(owed);
         }
 
-        var shortages = next.Book.OnHand.Keys.Union(next.Book.OnOrder.Keys).Distinct(StringComparer.Ordinal).Count(p => Stock(next.Book, p).Short);
-        await Task.WhenAll(changedParts.Select(p => GrainFactory.Grain<IPartAvailabilityGrain>(p).UpsertAsync(new DepotAvailability(
-                Code, registry.Name, registry.Province, registry.Latitude, registry.Longitude, next.Book.Levels(p).Available, next.Version)))
-            .Append(GrainFactory.Grain<ICounterRollupGrain>(RollupScopes.Province(registry.Province)).ReportAsync(new CounterContribution(
-                "depot:" + Code, next.Version, ImmutableSortedDictionary.CreateRange(StringComparer.Ordinal,
-                [KeyValuePair.Create(CounterNames.PartsShortages, (long)shortages), KeyValuePair.Create(CounterNames.Depots, 1L)])))));
+        await Durable.CommitAsync(next);
+        await Durable.DeliverAsync();
     }
-
-    [LoggerMessage(EventId = 1600, Level = LogLevel.Warning, Message = "Depot {Code}: state write failed; change not applied")]
-    private static partial void LogWriteFailed(ILogger logger, Exception exception, string code);
 }
 
 /// <summary>What a depot persists (state_name 'depot').</summary>
-public sealed record DepotState
+public sealed record DepotState : IOutboxState<DepotState>
 {
     public int SchemaVersion { get; init; } = 1;
 
@@ -359,6 +363,11 @@ public sealed record DepotState
     public ImmutableSortedSet<string> Arrived { get; init; } = ImmutableSortedSet.Create<string>(StringComparer.Ordinal);
 
     public ImmutableArray<Remembered> Requests { get; init; } = [];
+
+    /// <summary>Index and roll-up updates written with the change that owes them, until acknowledged.</summary>
+    public ImmutableArray<OutboxMessage> Outbox { get; init; } = [];
+
+    public DepotState WithOutbox(ImmutableArray<OutboxMessage> outbox) => this with { Outbox = outbox };
 }
 
 /// <summary>An idempotency key, the fingerprint of its request and the reply it got.</summary>

@@ -11,7 +11,6 @@ using AfterSales.Interfaces.Vehicles;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
-using Orleans.Storage;
 
 namespace AfterSales.Grains.Vehicles;
 
@@ -25,14 +24,26 @@ public sealed partial class VehicleGrain(
     [FromKeyedServices(BusinessClock.Key)] TimeProvider time,
     RecallCatalog recalls,
     PartsCatalogueCopy catalogue,
-    ILogger<VehicleGrain> logger) : Grain, IVehicleGrain
+    ILogger<VehicleGrain> logger) : Grain, IVehicleGrain, IOutboxOwner
 {
     private readonly VehicleOptions _options = options.Value;
 
     // The registry's last answer in this activation, used if the registry cannot be reached.
     private ImmutableArray<string>? _lastCovering;
 
+    private DurableState<VehicleState>? _durable;
+
     private string Vin => this.GetPrimaryKeyString();
+
+    private DurableState<VehicleState> Durable => _durable ??= new(state, this, GrainFactory, logger, $"Vehicle {Vin}");
+
+    public override Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        Durable.ResumePending();
+        return base.OnActivateAsync(cancellationToken);
+    }
+
+    public Task FlushOutboxAsync() => Durable.DeliverAsync();
 
     private DateTimeOffset Now => time.GetUtcNow();
 
@@ -69,14 +80,9 @@ public sealed partial class VehicleGrain(
     {
         var region = import.Delivery is { } delivery ? await RegionOfAsync(delivery) : null;
         var parts = await catalogue.GetAsync(GrainFactory);
-        var outcome = await IndexAsync(await ExecuteAsync(nameof(ImportAsync), import, idempotencyKey, created: true,
-            s => InRegion(VehicleDecisions.Import(s, import, Vin, Today, Now, _options, parts), region)));
-        if (outcome.Succeeded)
-        {
-            await Task.WhenAll(import.Visits.Select(ReportRecallDoneAsync));
-        }
-
-        return outcome;
+        return await IndexAsync(await ExecuteAsync(nameof(ImportAsync), import, idempotencyKey, created: true,
+            s => InRegion(VehicleDecisions.Import(s, import, Vin, Today, Now, _options, parts), region),
+            next => import.Visits.SelectMany(v => RecallDone(next, v))));
     }
 
     public async Task JoinListedRecallAsync(string campaignId)
@@ -113,15 +119,13 @@ public sealed partial class VehicleGrain(
         var fingerprint = RequestFingerprint.Of(nameof(AppendVisitAsync), visit);
         if (Replay(idempotencyKey, fingerprint) is { } replay)
         {
-            if (replay.Refusal is { } refused)
+            // What the first attempt owed is in the outbox with it, delivered then or since; a retry pushes it again.
+            if (Durable.HasPending)
             {
-                return refused;
+                await Durable.DeliverAsync();
             }
 
-            // The first attempt may have stored the visit and then failed to report it (the caller got a 503 and
-            // retries): report it again. Reports are final contributions keyed by the visit, so nothing counts twice.
-            await ReportVisitAsync(replay.Record!.Visit);
-            return Outcome<RepairRecordView>.Ok(replay.Record);
+            return replay.Refusal is { } refused ? refused : Outcome<RepairRecordView>.Ok(replay.Record!);
         }
 
         var decision = VehicleDecisions.AppendVisit(state.State, visit, Now, _options, await catalogue.GetAsync(GrainFactory), out var entry);
@@ -133,49 +137,63 @@ public sealed partial class VehicleGrain(
 
         var view = entry!.ToView();
         var next = decision.Next ?? state.State;
+        if (decision.Next is not null)
+        {
+            // A changed visit owes the roll-ups what it now counts for, in the same write.
+            next = next.Send(RepairDone(next, entry!.Visit).Concat(RecallDone(next, entry!.Visit)));
+        }
+
         if (decision.Next is not null || idempotencyKey is not null)
         {
             await CommitAsync(Remember(next, idempotencyKey, fingerprint, null, view, created: false));
         }
 
-        await ReportVisitAsync(entry!.Visit);
+        if (Durable.HasPending)
+        {
+            await Durable.DeliverAsync();
+        }
+
         return Outcome<RepairRecordView>.Ok(view);
     }
-
-    private Task ReportVisitAsync(CompletedVisit visit) => Task.WhenAll(ReportRepairAsync(visit), ReportRecallDoneAsync(visit));
 
     /// <summary>
     /// A recall visit completes the campaign on this vehicle: a final contribution keyed by the VIN to the campaign
     /// (counted in the vehicle's region) and to that province, so appending or importing it again counts nothing twice.
     /// </summary>
-    private Task ReportRecallDoneAsync(CompletedVisit visit)
+    private IEnumerable<OutboxMessage> RecallDone(VehicleState vehicle, CompletedVisit visit)
     {
         if (visit.Kind != VisitKind.Recall || visit.RecallCampaignId is not { } campaignId || visit.CompletedAt is null || visit.Cancelled)
         {
-            return Task.CompletedTask;
+            yield break;
         }
 
-        var region = state.State.Region;
+        var region = vehicle.Region;
         var one = ImmutableSortedDictionary.CreateRange(StringComparer.Ordinal, [KeyValuePair.Create(CounterNames.RecallCompleted, 1L)]);
-        var toCampaign = GrainFactory.Grain<ICounterRollupGrain>(RecallCounters.Scope(campaignId)).ReportAsync(
-            new CounterContribution(Vin, 1, one.Add(RecallCounters.CompletedInPrefix + (region ?? RecallCounters.Unassigned), 1), Final: true));
-        return region is null
-            ? toCampaign
-            : Task.WhenAll(toCampaign, GrainFactory.Grain<ICounterRollupGrain>(RollupScopes.Province(region)).ReportAsync(
-                new CounterContribution($"{RecallCounters.Scope(campaignId)}:{Vin}", 1, one, Final: true)));
+        yield return new RollupReport(RecallCounters.Scope(campaignId),
+            new CounterContribution(Vin, 1, one.Add(RecallCounters.CompletedInPrefix + (region ?? RecallCounters.Unassigned), 1), Final: true))
+        {
+            Id = "recall:" + campaignId,
+        };
+        if (region is not null)
+        {
+            yield return new RollupReport(RollupScopes.Province(region), new CounterContribution($"{RecallCounters.Scope(campaignId)}:{Vin}", 1, one, Final: true))
+            {
+                Id = "recall-region:" + campaignId,
+            };
+        }
     }
 
     /// <summary>
-    /// A completed repair feeds the month's quality report (a final contribution keyed by the visit, so appending
-    /// the same visit again counts nothing twice) and the batch's repeat-fault watch.
+    /// A completed repair feeds the quality report of the month of its business date (a final contribution keyed by
+    /// the visit, so delivering it again counts nothing twice) and the batch's repeat-fault watch (idempotent by visit).
     /// </summary>
-    private async Task ReportRepairAsync(CompletedVisit visit)
+    private IEnumerable<OutboxMessage> RepairDone(VehicleState vehicle, CompletedVisit visit)
     {
         // Only repairs carried out count: a running one reports when it completes, a cancelled one never.
         if (visit.Kind != VisitKind.Repair || string.IsNullOrEmpty(visit.FaultCode) || visit.CompletedAt is not { } completed || visit.Cancelled
-            || state.State.Identity is not { } identity)
+            || vehicle.Identity is not { } identity)
         {
-            return;
+            yield break;
         }
 
         var fault = visit.FaultCode;
@@ -189,10 +207,11 @@ public sealed partial class VehicleGrain(
             [QualityCounters.FaultPrefix + fault] = 1,
             [QualityCounters.CombinationPrefix + string.Join(QualityCounters.Separator, identity.Model, component, fault)] = 1,
         });
-        await Task.WhenAll(
-            GrainFactory.Grain<ICounterRollupGrain>(QualityCounters.Scope(date.Year, date.Month))
-                .ReportAsync(new CounterContribution("repair:" + visit.VisitId, 1, counters, Final: true)),
-            GrainFactory.Grain<IFleetBatchGrain>(identity.Batch).RecordRepairAsync(new FleetRepair(visit.VisitId, Vin, identity.Model, fault, date)));
+        yield return new RollupReport(QualityCounters.Scope(date.Year, date.Month), new CounterContribution("repair:" + visit.VisitId, 1, counters, Final: true))
+        {
+            Id = "repair:" + visit.VisitId,
+        };
+        yield return new FleetRepairReport(identity.Batch, new FleetRepair(visit.VisitId, Vin, identity.Model, fault, date)) { Id = "fleet:" + visit.VisitId };
     }
 
     public Task<Outcome<VehicleView>> GetAsync()
@@ -296,7 +315,8 @@ public sealed partial class VehicleGrain(
 
     /// <summary>The common path of the vehicle commands: replay a known key, decide, write once, remember the key.</summary>
     private async Task<Outcome<VehicleView>> ExecuteAsync<TCommand>(
-        string operation, TCommand command, string? idempotencyKey, bool created, Func<VehicleState, Decision> decide)
+        string operation, TCommand command, string? idempotencyKey, bool created, Func<VehicleState, Decision> decide,
+        Func<VehicleState, IEnumerable<OutboxMessage>>? owes = null)
     {
         var fingerprint = RequestFingerprint.Of(operation, command);
         if (Replay(idempotencyKey, fingerprint) is { } replay)
@@ -313,10 +333,20 @@ public sealed partial class VehicleGrain(
         }
 
         var next = decision.Next ?? state.State;
+        if (decision.Next is not null && owes is not null)
+        {
+            next = next.Send(owes(next));
+        }
+
         var view = next.ToView();
         if (decision.Next is not null || idempotencyKey is not null)
         {
             await CommitAsync(Remember(next, idempotencyKey, fingerprint, view, null, created));
+        }
+
+        if (Durable.HasPending)
+        {
+            await Durable.DeliverAsync();
         }
 
         return created ? Outcome<VehicleView>.Created(view) : Outcome<VehicleView>.Ok(view);
@@ -360,30 +390,8 @@ public sealed partial class VehicleGrain(
         return next with { Requests = [.. kept.Skip(Math.Max(0, kept.Count - _options.IdempotencyCapacity))] };
     }
 
-    /// <summary>Makes <paramref name="next"/> durable, then current. On failure the previous state stays and the grain reloads.</summary>
-    private async Task CommitAsync(VehicleState next)
-    {
-        var previous = state.State;
-        state.State = next;
-        try
-        {
-            await state.WriteStateAsync();
-        }
-        catch (Exception ex)
-        {
-            state.State = previous;
-            // The grain keeps serving reads from the last durable state. If the failed write landed after all
-            // (a lost reply), the stored version is ahead of our ETag and the next write fails with an
-            // InconsistentStateException: only then is the activation dropped so the truth is reloaded.
-            if (ex is InconsistentStateException)
-            {
-                DeactivateOnIdle();
-            }
-
-            LogWriteFailed(logger, ex, Vin);
-            throw new ServiceUnavailableException($"Vehicle {Vin}: the change could not be stored and was not applied; retry.");
-        }
-    }
+    /// <summary>Makes <paramref name="next"/> and its outbox durable, then current (the shared failure policy).</summary>
+    private Task CommitAsync(VehicleState next) => Durable.CommitAsync(next);
 
     private static int MileageOn(VehicleState vehicle, DateOnly date, WarrantyPolicy policy)
     {
@@ -416,6 +424,4 @@ public sealed partial class VehicleGrain(
     [LoggerMessage(EventId = 1001, Level = LogLevel.Warning, Message = "Vehicle {Vin}: the recall registry could not be asked")]
     private static partial void LogRegistryUnavailable(ILogger logger, Exception exception, string vin);
 
-    [LoggerMessage(EventId = 1000, Level = LogLevel.Warning, Message = "Vehicle {Vin}: state write failed; change not applied")]
-    private static partial void LogWriteFailed(ILogger logger, Exception exception, string vin);
 }

@@ -1,5 +1,6 @@
 using System.Collections.Immutable;
 using System.Text.Json.Serialization;
+using AfterSales.Grains.Common;
 using AfterSales.Interfaces.Vehicles;
 
 namespace AfterSales.Grains.Vehicles;
@@ -9,7 +10,7 @@ namespace AfterSales.Grains.Vehicles;
 /// the next state and it replaces this one only once it is durable. Rows outlive the code, so fields are only
 /// ever added; <see cref="SchemaVersion"/> says which shape a row has.
 /// </summary>
-public sealed record VehicleState
+public sealed record VehicleState : IOutboxState<VehicleState>
 {
     public const int CurrentSchemaVersion = 1;
 
@@ -57,6 +58,11 @@ public sealed record VehicleState
 
     /// <summary>Recent idempotency keys and the outcomes they produced.</summary>
     public ImmutableArray<RememberedRequest> Requests { get; init; } = [];
+
+    /// <summary>Messages owed to other grains (quality and recall roll-ups, the batch's repeat-fault watch), written with the visit that owes them.</summary>
+    public ImmutableArray<OutboxMessage> Outbox { get; init; } = [];
+
+    public VehicleState WithOutbox(ImmutableArray<OutboxMessage> outbox) => this with { Outbox = outbox };
 
     [JsonIgnore]
     public bool IsRegistered => Identity is not null;

@@ -97,6 +97,9 @@ public static class SiloHostingExtensions
         silo.Services.AddKeyedSingleton<IGrainStorage>(StorageName,
             (services, _) => new DatabaseFailureTranslatingStorage(services.GetRequiredKeyedService<IGrainStorage>(AdoNetStorageName)));
         silo.AddIncomingGrainCallFilter<DatabaseFailureCallFilter>();
+        silo.Services.AddSingleton(services => new OutboxSweeper(
+            settings.ConnectionString, settings.ServiceId, services.GetRequiredService<IGrainFactory>(), services.GetRequiredService<ILogger<OutboxSweeper>>()));
+        silo.Services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>>(services => services.GetRequiredService<OutboxSweeper>());
         silo.UseAdoNetReminderService(options =>
         {
             options.Invariant = "Npgsql";

@@ -76,6 +76,11 @@ public sealed class DatabaseFailureTranslatingStorage(IGrainStorage inner) : IGr
         {
             await operation();
         }
+        catch (Exception ex) when (AfterSales.Grains.Common.GrainRows.IsDuplicateRow(ex))
+        {
+            // Not a failure of the database: the grain learns that a fact it appends was already recorded.
+            throw new AfterSales.Grains.Common.DuplicateRowException($"{what}: {ex.GetBaseException().Message}");
+        }
         catch (Exception ex) when (DatabaseFailures.IsDatabaseFailure(ex))
         {
             throw DatabaseFailures.Translate(ex, what);

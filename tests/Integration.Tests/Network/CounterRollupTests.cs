@@ -17,6 +17,30 @@ public sealed class CounterRollupTests(ClusterFixture fixture)
     private IClusterClient Cluster => fixture.Api.Services.GetRequiredService<IClusterClient>();
 
     [Fact]
+    public async Task AFinalReportRetried_AfterMoreThanAThousandOthers_CountsOnce_AndTheDocumentStaysSmall()
+    {
+        var scope = RollupScopes.StationMonth("SRETRY" + Guid.NewGuid().ToString("N")[..6], 2026, 11);
+        var one = ImmutableSortedDictionary.CreateRange(StringComparer.Ordinal, [KeyValuePair.Create("completedWorkOrders", 1L)]);
+        var rollup = Cluster.GetGrain<ICounterRollupGrain>(scope);
+        await rollup.ReportAsync(new CounterContribution("wo:first", 1, one, Final: true));
+        // More final sources than the old fixed window of 1,024 remembered ones.
+        for (var i = 0; i < 1_100; i++)
+        {
+            await rollup.ReportAsync(new CounterContribution($"wo:{i}", 1, one, Final: true));
+        }
+
+        await rollup.ReportAsync(new CounterContribution("wo:first", 1, one, Final: true));
+        Assert.Equal(1_101, (await rollup.GetCountersAsync())["completedWorkOrders"]);
+
+        // The sources are rows in PostgreSQL written with each fold, not a list in the document.
+        Assert.Equal(1_101, await TestDatabase.ScalarAsync<long>(fixture.ConnectionString,
+            $"SELECT count(*) FROM grain_rows WHERE state_name = 'counterRollup' AND grain_key = '{scope}' AND kind = 'final'"));
+        var stored = await TestDatabase.ScalarAsync<string>(fixture.ConnectionString,
+            $"SELECT payload::text FROM grain_state WHERE state_name = 'counterRollup' AND grain_key = '{scope}'");
+        Assert.True(stored!.Length < 2_000, $"the document stays small: {stored.Length} characters");
+    }
+
+    [Fact]
     public async Task RandomReports_RetriedAndReordered_MatchABruteForceSumPerProvinceAndNationally()
     {
         var random = new Random(7);

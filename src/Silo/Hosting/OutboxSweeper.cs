@@ -1,0 +1,134 @@
+using AfterSales.Grains.Common;
+using Microsoft.Extensions.Logging;
+using Npgsql;
+using Orleans.Runtime;
+
+namespace AfterSales.Silo.Hosting;
+
+/// <summary>
+/// Wakes grains whose stored outbox has waited longer than <see cref="MinimumAge"/>: a grain that wrote messages and
+/// then lost its silo before delivering them is not active anywhere, and nothing else would call it. Calling
+/// <see cref="IOutboxOwner.FlushOutboxAsync"/> activates it (on any silo) and delivers what is pending. An active
+/// grain retries on its own timer, so this only matters after a crash; every silo sweeps (a grain woken twice
+/// delivers once: recipients are idempotent).
+/// </summary>
+public sealed partial class OutboxSweeper(string connectionString, string serviceId, IGrainFactory grains, ILogger<OutboxSweeper> logger)
+    : ILifecycleParticipant<ISiloLifecycle>
+{
+    /// <summary>How often a silo looks.</summary>
+    public static readonly TimeSpan Interval = TimeSpan.FromSeconds(15);
+
+    /// <summary>Younger outboxes are still being delivered by their active grain.</summary>
+    public static readonly TimeSpan MinimumAge = TimeSpan.FromSeconds(20);
+
+    private const int Batch = 500;
+
+    /// <summary>The grain type of each state that carries an outbox (state name → grain type).</summary>
+    public static readonly IReadOnlyDictionary<string, GrainType> Owners = new Dictionary<string, GrainType>(StringComparer.Ordinal)
+    {
+        ["vehicle"] = GrainType.Create("vehicle"),
+        ["station"] = GrainType.Create("servicestation"),
+        ["complaint"] = GrainType.Create("complaint"),
+        ["depot"] = GrainType.Create("partsdepot"),
+    };
+
+    private readonly CancellationTokenSource _stopping = new();
+    private Task _loop = Task.CompletedTask;
+
+    public void Participate(ISiloLifecycle lifecycle) =>
+        lifecycle.Subscribe(nameof(OutboxSweeper), ServiceLifecycleStage.Active, _ =>
+        {
+            _loop = Task.Run(() => RunAsync(_stopping.Token), CancellationToken.None);
+            return Task.CompletedTask;
+        }, async cancellationToken =>
+        {
+            await _stopping.CancelAsync();
+            await _loop.WaitAsync(cancellationToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        });
+
+    /// <summary>One pass: wakes every grain whose outbox is older than <paramref name="minimumAge"/>. Returns how many it woke.</summary>
+    public async Task<int> SweepOnceAsync(TimeSpan minimumAge, CancellationToken cancellationToken = default)
+    {
+        var pending = new List<(string State, string Key)>();
+        await using (var connection = new NpgsqlConnection(connectionString))
+        {
+            await connection.OpenAsync(cancellationToken);
+            await using var command = new NpgsqlCommand("""
+                SELECT state_name, grain_key FROM grain_state
+                WHERE service_id = @service AND payload ? 'outbox' AND payload->'outbox' <> '[]'::jsonb
+                  AND modified_on < now() - @age
+                ORDER BY modified_on LIMIT @batch
+                """, connection);
+            command.Parameters.AddWithValue("service", serviceId);
+            command.Parameters.AddWithValue("age", minimumAge);
+            command.Parameters.AddWithValue("batch", Batch);
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                pending.Add((reader.GetString(0), reader.GetString(1)));
+            }
+        }
+
+        var woken = 0;
+        foreach (var (state, key) in pending)
+        {
+            if (!Owners.TryGetValue(state, out var type))
+            {
+                continue;
+            }
+
+            try
+            {
+                await grains.GetGrain<IOutboxOwner>(GrainId.Create(type, key)).FlushOutboxAsync();
+                woken++;
+            }
+            catch (Exception ex)
+            {
+                LogWakeFailed(logger, ex, state, key);
+            }
+        }
+
+        if (woken > 0)
+        {
+            LogSwept(logger, woken);
+        }
+
+        return woken;
+    }
+
+    private async Task RunAsync(CancellationToken stopping)
+    {
+        // Silos started together should not all sweep in the same second.
+        var jitter = TimeSpan.FromMilliseconds(Random.Shared.Next((int)Interval.TotalMilliseconds));
+        try
+        {
+            await Task.Delay(jitter, stopping);
+            while (!stopping.IsCancellationRequested)
+            {
+                try
+                {
+                    await SweepOnceAsync(MinimumAge, stopping);
+                }
+                catch (Exception ex) when (ex is not OperationCanceledException)
+                {
+                    LogSweepFailed(logger, ex);
+                }
+
+                await Task.Delay(Interval, stopping);
+            }
+        }
+        catch (OperationCanceledException)
+        {
+            // Stopping.
+        }
+    }
+
+    [LoggerMessage(EventId = 1970, Level = LogLevel.Information, Message = "Outbox sweep: woke {Count} grains with pending messages")]
+    private static partial void LogSwept(ILogger logger, int count);
+
+    [LoggerMessage(EventId = 1971, Level = LogLevel.Warning, Message = "Outbox sweep: waking {State} {Key} failed; the next sweep tries again")]
+    private static partial void LogWakeFailed(ILogger logger, Exception exception, string state, string key);
+
+    [LoggerMessage(EventId = 1972, Level = LogLevel.Warning, Message = "Outbox sweep failed; the next sweep tries again")]
+    private static partial void LogSweepFailed(ILogger logger, Exception exception);
+}
