@@ -80,6 +80,7 @@ public sealed partial class DurableState<TState> where TState : class, IOutboxSt
         try
         {
             await _storage.WriteStateAsync();
+            _storage.State = next.Written();
         }
         catch (Exception ex)
         {

@@ -81,6 +81,9 @@ public interface IOutboxState<TState> where TState : IOutboxState<TState>
     ImmutableArray<OutboxMessage> Outbox { get; }
 
     TState WithOutbox(ImmutableArray<OutboxMessage> outbox);
+
+    /// <summary>The state as it stands once written: rows appended with the write (keys, history) are no longer carried.</summary>
+    TState Written();
 }
 
 /// <summary>Outbox arithmetic, shared by the states.</summary>

@@ -25,6 +25,7 @@ public sealed partial class ComplaintGrain(
     IOptions<ComplaintOptions> options,
     IOptions<VehicleOptions> vehicleOptions,
     [FromKeyedServices(BusinessClock.Key)] TimeProvider time,
+    IGrainRowReader rows,
     ILogger<ComplaintGrain> logger) : Grain, IComplaintGrain, IRemindable, IOutboxOwner
 {
     private const string ReminderName = "sla";
@@ -35,8 +36,11 @@ public sealed partial class ComplaintGrain(
     private DateTimeOffset? _timerDue;
     private bool? _reminderRegistered;
     private DurableState<ComplaintGrainState>? _durable;
+    private IdempotencyKeys<RememberedComplaintRequest>? _keys;
 
     private string Id => this.GetPrimaryKeyString();
+
+    private IdempotencyKeys<RememberedComplaintRequest> Keys => _keys ??= new(rows, "complaint", Id, _options.IdempotencyWindow, time);
 
     private DurableState<ComplaintGrainState> Durable => _durable ??= new(state, this, GrainFactory, logger, $"Complaint {Id}");
 
@@ -121,7 +125,7 @@ public sealed partial class ComplaintGrain(
         }
 
         var fingerprint = RequestFingerprint.Of(nameof(ActAsync), command);
-        if (idempotencyKey is not null && state.State.Requests.FirstOrDefault(r => r.Key == idempotencyKey) is { } remembered)
+        if (idempotencyKey is not null && await Keys.FindAsync(idempotencyKey) is { } remembered)
         {
             return remembered.Fingerprint == fingerprint
                 ? Outcome<ComplaintView>.Ok(remembered.Reply)
@@ -273,31 +277,23 @@ public sealed partial class ComplaintGrain(
             t => LogClockCheckFailed(log, t.Exception!.GetBaseException(), id),
             CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);
 
-    private ComplaintGrainState Remember(ComplaintGrainState next, string? key, string fingerprint, ComplaintView reply)
-    {
-        if (key is null)
-        {
-            return next;
-        }
-
-        var cutoff = Now - _options.IdempotencyWindow;
-        var kept = next.Requests.Where(r => r.At >= cutoff && r.Key != key).ToList();
-        kept.Add(new RememberedComplaintRequest(key, fingerprint, Now, reply));
-        return next with { Requests = [.. kept.Skip(Math.Max(0, kept.Count - _options.IdempotencyCapacity))] };
-    }
+    /// <summary>The key and its reply go with the change, as a row of their own (kept for the window, whatever their number).</summary>
+    private ComplaintGrainState Remember(ComplaintGrainState next, string? key, string fingerprint, ComplaintView reply) =>
+        key is null ? next : next with { NewRows = [IdempotencyKeys<RememberedComplaintRequest>.Row(new RememberedComplaintRequest(key, fingerprint, Now, reply))] };
 
     /// <summary>
     /// Writes <paramref name="next"/> with the roll-up reports it owes (its whole current contribution to the province
     /// and to its station-month, versioned; a newer report replaces a pending older one), under the shared failure policy.
     /// </summary>
-    private Task CommitAsync(ComplaintGrainState next)
+    private async Task CommitAsync(ComplaintGrainState next)
     {
         OutboxMessage[] owed =
         [
             new RollupReport(RollupScopes.Province(next.Province), ComplaintDecisions.ProvinceContribution(next, Id)) { Id = "province" },
             new RollupReport(ComplaintDecisions.StationMonthScope(next), ComplaintDecisions.StationMonthContribution(next, Id)) { Id = "station-month" },
         ];
-        return Durable.CommitAsync(next.WithOutbox(next.Outbox.RemoveAll(m => m.Id is "province" or "station-month")).Send(owed));
+        await Durable.CommitAsync(next.WithOutbox(next.Outbox.RemoveAll(m => m.Id is "province" or "station-month")).Send(owed));
+        Keys.Written(next.NewRows);
     }
 
     private static Refusal NotRegistered() => Refusal.NotFound("No complaint with this id is registered.");

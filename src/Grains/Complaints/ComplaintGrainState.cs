@@ -61,16 +61,19 @@ public sealed record ComplaintGrainState : AfterSales.Grains.Common.IOutboxState
     /// <summary>Increases with every change; the roll-ups keep only the newest contribution.</summary>
     public long Version { get; init; }
 
-    public ImmutableArray<RememberedComplaintRequest> Requests { get; init; } = [];
+    /// <summary>The idempotency key written with this change (grain_rows, not the document); null once written.</summary>
+    public ImmutableArray<AfterSales.Grains.Common.KeyRow<RememberedComplaintRequest>>? NewRows { get; init; }
 
     /// <summary>Roll-up reports written with the step that owes them, until acknowledged.</summary>
     public ImmutableArray<AfterSales.Grains.Common.OutboxMessage> Outbox { get; init; } = [];
 
     public ComplaintGrainState WithOutbox(ImmutableArray<AfterSales.Grains.Common.OutboxMessage> outbox) => this with { Outbox = outbox };
 
+    public ComplaintGrainState Written() => NewRows is null ? this : this with { NewRows = null };
+
     [JsonIgnore]
     public bool IsRegistered => Intake is not null;
 }
 
 /// <summary>An idempotency key, a fingerprint of its request and the card it answered with.</summary>
-public sealed record RememberedComplaintRequest(string Key, string Fingerprint, DateTimeOffset At, ComplaintView Reply);
+public sealed record RememberedComplaintRequest(string Key, string Fingerprint, DateTimeOffset At, ComplaintView Reply) : AfterSales.Grains.Common.IRememberedReply;

@@ -21,6 +21,4 @@ public sealed class ComplaintOptions
     /// <summary>How long an idempotency key is remembered per complaint. Default 24 h.</summary>
     public TimeSpan IdempotencyWindow { get; set; } = TimeSpan.FromHours(24);
 
-    /// <summary>How many idempotency keys a complaint remembers at most. Default 10.</summary>
-    public int IdempotencyCapacity { get; set; } = 10;
 }

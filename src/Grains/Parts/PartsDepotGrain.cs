@@ -20,13 +20,17 @@ public sealed partial class PartsDepotGrain(
     [PersistentState("depot", GrainStorage.Name)] IPersistentState<DepotState> state,
     IOptions<PartsOptions> options,
     [Microsoft.Extensions.DependencyInjection.FromKeyedServices(BusinessClock.Key)] TimeProvider time,
+    IGrainRowReader rows,
     ILogger<PartsDepotGrain> logger) : Grain, IPartsDepotGrain, IOutboxOwner
 {
     private readonly PartsOptions _options = options.Value;
 
     private DurableState<DepotState>? _durable;
+    private IdempotencyKeys<Remembered>? _keys;
 
     private string Code => this.GetPrimaryKeyString();
+
+    private IdempotencyKeys<Remembered> Keys => _keys ??= new(rows, "depot", Code, _options.IdempotencyWindow, time);
 
     private DurableState<DepotState> Durable => _durable ??= new(state, this, GrainFactory, logger, $"Depot {Code}");
 
@@ -40,7 +44,7 @@ public sealed partial class PartsDepotGrain(
 
     public async Task<Outcome<DepotView>> RegisterAsync(DepotRegistration registration, string? idempotencyKey)
     {
-        if (Replay(idempotencyKey, (nameof(RegisterAsync), registration)) is { } replay)
+        if (await ReplayAsync(idempotencyKey, (nameof(RegisterAsync), registration)) is { } replay)
         {
             // The depot as it is now: its stock may have moved since, its registration is the one sent.
             return replay.Refusal ?? (replay.Created ? Outcome<DepotView>.Created(View(state.State)) : Outcome<DepotView>.Ok(View(state.State)));
@@ -72,7 +76,7 @@ public sealed partial class PartsDepotGrain(
                 : Refusal.Conflict($"Idempotency-Key '{idempotencyKey}' was already used for a different reservation at this depot.");
         }
 
-        if (Replay(idempotencyKey, (nameof(ReserveAsync), command)) is { } replay)
+        if (await ReplayAsync(idempotencyKey, (nameof(ReserveAsync), command)) is { } replay)
         {
             return replay.Refusal ?? Refusal.Conflict($"Idempotency-Key '{idempotencyKey}' was already used for a different request to this depot.");
         }
@@ -138,7 +142,7 @@ public sealed partial class PartsDepotGrain(
     public async Task<Outcome<ReservationView>> ShipAsync(string reservationId, int? quantity, string? idempotencyKey)
     {
         var fingerprint = (nameof(ShipAsync), reservationId, quantity);
-        if (Replay(idempotencyKey, fingerprint) is { } replay)
+        if (await ReplayAsync(idempotencyKey, fingerprint) is { } replay)
         {
             return replay.Refusal ?? Outcome<ReservationView>.Ok(replay.Reservation!);
         }
@@ -169,7 +173,7 @@ public sealed partial class PartsDepotGrain(
     public async Task<Outcome<ReservationView>> ReleaseAsync(string reservationId, string? idempotencyKey)
     {
         var fingerprint = (nameof(ReleaseAsync), reservationId);
-        if (Replay(idempotencyKey, fingerprint) is { } replay)
+        if (await ReplayAsync(idempotencyKey, fingerprint) is { } replay)
         {
             return replay.Refusal ?? Outcome<ReservationView>.Ok(replay.Reservation!);
         }
@@ -243,7 +247,7 @@ public sealed partial class PartsDepotGrain(
         string operation, IReadOnlyList<PartQuantity> lines, string? idempotencyKey, Func<DepotBook, PartQuantity, DepotBook> apply)
     {
         var fingerprint = (operation, string.Join(';', lines.Select(l => $"{l.PartNo}:{l.Quantity}")));
-        if (Replay(idempotencyKey, fingerprint) is { } replay)
+        if (await ReplayAsync(idempotencyKey, fingerprint) is { } replay)
         {
             return replay.Refusal ?? Outcome<IReadOnlyList<PartStockView>>.Ok(replay.Stock!);
         }
@@ -286,36 +290,24 @@ public sealed partial class PartsDepotGrain(
 
     private static string Describe(ReservationState s) => s.ToString().ToLowerInvariant();
 
-    private (Refusal? Refusal, ReservationView? Reservation, IReadOnlyList<PartStockView>? Stock, bool Created)? Replay(string? key, object request)
+    private async ValueTask<(Refusal? Refusal, ReservationView? Reservation, IReadOnlyList<PartStockView>? Stock, bool Created)?> ReplayAsync(string? key, object request)
     {
-        if (key is null)
+        if (key is null || await Keys.FindAsync(key) is not { } remembered)
         {
             return null;
         }
 
-        var fingerprint = RequestFingerprint.Of("depot", request);
-        foreach (var remembered in state.State.Requests.Where(r => r.Key == key))
-        {
-            return remembered.Fingerprint != fingerprint
-                ? (Refusal.Conflict($"Idempotency-Key '{key}' was already used for a different request to this depot."), null, null, false)
-                : (null, remembered.Reservation, remembered.Stock, remembered.Created);
-        }
-
-        return null;
+        return remembered.Fingerprint != RequestFingerprint.Of("depot", request)
+            ? (Refusal.Conflict($"Idempotency-Key '{key}' was already used for a different request to this depot."), null, null, false)
+            : (null, remembered.Reservation, remembered.Stock, remembered.Created);
     }
 
-    private DepotState Remember(DepotState next, string? key, object request, Remembered reply)
-    {
-        if (key is null)
+    /// <summary>The key and its reply go with the change, as a row of their own (kept for the window, whatever their number).</summary>
+    private DepotState Remember(DepotState next, string? key, object request, Remembered reply) =>
+        key is null ? next : next with
         {
-            return next;
-        }
-
-        var now = time.GetUtcNow();
-        var kept = next.Requests.Where(r => r.At >= now - _options.IdempotencyWindow).ToList();
-        kept.Add(reply with { Key = key, Fingerprint = RequestFingerprint.Of("depot", request), At = now });
-        return next with { Requests = [.. kept.Skip(Math.Max(0, kept.Count - _options.IdempotencyCapacity))] };
-    }
+            NewRows = [IdempotencyKeys<Remembered>.Row(reply with { Key = key, Fingerprint = RequestFingerprint.Of("depot", request), At = time.GetUtcNow() })],
+        };
 
     /// <summary>
     /// Writes <paramref name="next"/> with the updates it owes (the changed parts' availability and the province's
@@ -344,6 +336,7 @@ public sealed partial class PartsDepotGrain(
         }
 
         await Durable.CommitAsync(next);
+        Keys.Written(next.NewRows);
         await Durable.DeliverAsync();
     }
 }
@@ -362,16 +355,19 @@ public sealed record DepotState : IOutboxState<DepotState>
     /// <summary>Reservations whose parts the station confirmed as arrived.</summary>
     public ImmutableSortedSet<string> Arrived { get; init; } = ImmutableSortedSet.Create<string>(StringComparer.Ordinal);
 
-    public ImmutableArray<Remembered> Requests { get; init; } = [];
+    /// <summary>The idempotency key written with this change (grain_rows, not the document); null once written.</summary>
+    public ImmutableArray<KeyRow<Remembered>>? NewRows { get; init; }
 
     /// <summary>Index and roll-up updates written with the change that owes them, until acknowledged.</summary>
     public ImmutableArray<OutboxMessage> Outbox { get; init; } = [];
 
     public DepotState WithOutbox(ImmutableArray<OutboxMessage> outbox) => this with { Outbox = outbox };
+
+    public DepotState Written() => NewRows is null ? this : this with { NewRows = null };
 }
 
 /// <summary>An idempotency key, the fingerprint of its request and the reply it got.</summary>
-public sealed record Remembered
+public sealed record Remembered : IRememberedReply
 {
     public string Key { get; init; } = "";
 

@@ -15,9 +15,6 @@ public sealed class PartsOptions
     /// <summary>Finished (shipped or released) reservations a depot keeps for lookups. Default 200.</summary>
     public int FinishedReservationsKept { get; set; } = 200;
 
-    /// <summary>How many idempotency keys a depot remembers (oldest forgotten first). Default 500: a depot is busy (reservations also remember their own key).</summary>
-    public int IdempotencyCapacity { get; set; } = 500;
-
     /// <summary>How long a depot remembers an idempotency key. Default 24 h.</summary>
     public TimeSpan IdempotencyWindow { get; set; } = TimeSpan.FromHours(24);
 

@@ -30,14 +30,18 @@ public sealed partial class ServiceStationGrain(
     IOptions<VehicleOptions> vehicleOptions,
     [FromKeyedServices(BusinessClock.Key)] TimeProvider time,
     PartsCatalogueCopy catalogue,
+    IGrainRowReader rows,
     ILogger<ServiceStationGrain> logger) : Grain, IServiceStationGrain, IOutboxOwner
 {
     private readonly StationOptions _options = options.Value;
     private long _publishedVersion = -1;
     private StationRegistration? _publishedRegistry;
     private DurableState<StationState>? _durable;
+    private IdempotencyKeys<RememberedStationRequest>? _keys;
 
     private string Code => this.GetPrimaryKeyString();
+
+    private IdempotencyKeys<RememberedStationRequest> Keys => _keys ??= new(rows, "station", Code, _options.IdempotencyWindow, time);
 
     private DurableState<StationState> Durable => _durable ??= new(state, this, GrainFactory, logger, $"Station {Code}", FoldAnswer);
 
@@ -80,7 +84,7 @@ public sealed partial class ServiceStationGrain(
     public async Task<Outcome<WorkOrderView>> OpenWorkOrderAsync(OpenWorkOrder command, string? idempotencyKey)
     {
         var fingerprint = RequestFingerprint.Of(nameof(OpenWorkOrderAsync), command);
-        if (Replay(idempotencyKey, fingerprint) is { } replay)
+        if (await ReplayAsync(idempotencyKey, fingerprint) is { } replay)
         {
             return replay.Refusal is { } refused ? refused : Outcome<WorkOrderView>.Created(replay.Remembered!.WorkOrder!);
         }
@@ -112,7 +116,7 @@ public sealed partial class ServiceStationGrain(
     public async Task<Outcome<WorkOrderView>> MoveWorkOrderAsync(string workOrderId, WorkOrderCommand command, string? idempotencyKey)
     {
         var fingerprint = RequestFingerprint.Of(nameof(MoveWorkOrderAsync), (workOrderId, command));
-        if (Replay(idempotencyKey, fingerprint) is { } replay)
+        if (await ReplayAsync(idempotencyKey, fingerprint) is { } replay)
         {
             return replay.Refusal is { } refused ? refused : Outcome<WorkOrderView>.Ok(replay.Remembered!.WorkOrder!);
         }
@@ -166,7 +170,7 @@ public sealed partial class ServiceStationGrain(
     public async Task<Outcome<AppraisalResult>> AppraiseAsync(string workOrderId, Appraisal appraisal, string? idempotencyKey)
     {
         var fingerprint = RequestFingerprint.Of(nameof(AppraiseAsync), (workOrderId, appraisal));
-        if (Replay(idempotencyKey, fingerprint) is { } replay)
+        if (await ReplayAsync(idempotencyKey, fingerprint) is { } replay)
         {
             return replay.Refusal is { } refused ? refused : Outcome<AppraisalResult>.Ok(replay.Remembered!.Appraisal!);
         }
@@ -367,7 +371,7 @@ public sealed partial class ServiceStationGrain(
         Func<StationState, RememberedStationRequest> reply)
     {
         var fingerprint = RequestFingerprint.Of(operation, command);
-        if (Replay(idempotencyKey, fingerprint) is { } replay)
+        if (await ReplayAsync(idempotencyKey, fingerprint) is { } replay)
         {
             return (replay.Refusal, replay.Remembered!);
         }
@@ -395,38 +399,21 @@ public sealed partial class ServiceStationGrain(
         return (null, remembered);
     }
 
-    private (Refusal? Refusal, RememberedStationRequest? Remembered)? Replay(string? key, string fingerprint)
+    private async ValueTask<(Refusal? Refusal, RememberedStationRequest? Remembered)?> ReplayAsync(string? key, string fingerprint)
     {
-        if (key is null)
+        if (key is null || await Keys.FindAsync(key) is not { } remembered)
         {
             return null;
         }
 
-        foreach (var remembered in state.State.Requests)
-        {
-            if (remembered.Key == key)
-            {
-                return remembered.Fingerprint == fingerprint
-                    ? (null, remembered)
-                    : (Refusal.Conflict($"Idempotency-Key '{key}' was already used for a different request to this station."), null);
-            }
-        }
-
-        return null;
+        return remembered.Fingerprint == fingerprint
+            ? (null, remembered)
+            : (Refusal.Conflict($"Idempotency-Key '{key}' was already used for a different request to this station."), null);
     }
 
-    private StationState Remember(StationState next, string? key, string fingerprint, RememberedStationRequest reply)
-    {
-        if (key is null)
-        {
-            return next;
-        }
-
-        var cutoff = Now - _options.IdempotencyWindow;
-        var kept = next.Requests.Where(r => r.At >= cutoff && r.Key != key).ToList();
-        kept.Add(reply with { Key = key, Fingerprint = fingerprint, At = Now });
-        return next with { Requests = [.. kept.Skip(Math.Max(0, kept.Count - _options.IdempotencyCapacity))] };
-    }
+    /// <summary>The key and its reply go with the change, as a row of their own (kept for the window, whatever their number).</summary>
+    private StationState Remember(StationState next, string? key, string fingerprint, RememberedStationRequest reply) =>
+        key is null ? next : next with { NewRows = [IdempotencyKeys<RememberedStationRequest>.Row(reply with { Key = key, Fingerprint = fingerprint, At = Now })] };
 
     /// <summary>
     /// Pushes the station's summary to its geo cell and province (and takes it out of the ones it left) unless the
@@ -461,10 +448,11 @@ public sealed partial class ServiceStationGrain(
     }
 
     /// <summary>Makes <paramref name="next"/> and its outbox durable, then current (the shared failure policy).</summary>
-    private Task CommitAsync(StationState next)
+    private async Task CommitAsync(StationState next)
     {
         _publishedRegistry ??= state.State.Registry;
-        return Durable.CommitAsync(next);
+        await Durable.CommitAsync(next);
+        Keys.Written(next.NewRows);
     }
 
     private static Refusal NotRegistered() => Refusal.NotFound("No station with this code is registered.");

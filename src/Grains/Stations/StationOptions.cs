@@ -6,9 +6,6 @@ public sealed class StationOptions
     /// <summary>How long an idempotency key is remembered per station. Default 24 h.</summary>
     public TimeSpan IdempotencyWindow { get; set; } = TimeSpan.FromHours(24);
 
-    /// <summary>How many idempotency keys a station remembers at most (oldest forgotten first). Default 50.</summary>
-    public int IdempotencyCapacity { get; set; } = 50;
-
     /// <summary>Most service bays a station may register. Default 500.</summary>
     public int MaxBays { get; set; } = 500;
 }

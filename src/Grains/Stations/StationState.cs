@@ -28,13 +28,15 @@ public sealed record StationState : IOutboxState<StationState>
 
     public ImmutableArray<WorkOrderView> WorkOrders { get; init; } = [];
 
-    /// <summary>Recent idempotency keys and the outcomes they produced.</summary>
-    public ImmutableArray<RememberedStationRequest> Requests { get; init; } = [];
+    /// <summary>The idempotency key written with this change (grain_rows, not the document); null once written.</summary>
+    public ImmutableArray<KeyRow<RememberedStationRequest>>? NewRows { get; init; }
 
     /// <summary>Messages owed to other grains (visits for vehicles' archives, grade roll-ups), written with the change that owes them.</summary>
     public ImmutableArray<OutboxMessage> Outbox { get; init; } = [];
 
     public StationState WithOutbox(ImmutableArray<OutboxMessage> outbox) => this with { Outbox = outbox };
+
+    public StationState Written() => NewRows is null ? this : this with { NewRows = null };
 
     [JsonIgnore]
     public bool IsRegistered => Registry is not null;
@@ -42,4 +44,4 @@ public sealed record StationState : IOutboxState<StationState>
 
 /// <summary>An idempotency key, a fingerprint of its request and the reply it got.</summary>
 public sealed record RememberedStationRequest(
-    string Key, string Fingerprint, DateTimeOffset At, bool Created, StationView? Station, WorkOrderView? WorkOrder, AppraisalResult? Appraisal);
+    string Key, string Fingerprint, DateTimeOffset At, bool Created, StationView? Station, WorkOrderView? WorkOrder, AppraisalResult? Appraisal) : IRememberedReply;

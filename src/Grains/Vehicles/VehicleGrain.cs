@@ -24,6 +24,7 @@ public sealed partial class VehicleGrain(
     [FromKeyedServices(BusinessClock.Key)] TimeProvider time,
     RecallCatalog recalls,
     PartsCatalogueCopy catalogue,
+    IGrainRowReader rows,
     ILogger<VehicleGrain> logger) : Grain, IVehicleGrain, IOutboxOwner
 {
     private readonly VehicleOptions _options = options.Value;
@@ -32,8 +33,11 @@ public sealed partial class VehicleGrain(
     private ImmutableArray<string>? _lastCovering;
 
     private DurableState<VehicleState>? _durable;
+    private IdempotencyKeys<RememberedRequest>? _keys;
 
     private string Vin => this.GetPrimaryKeyString();
+
+    private IdempotencyKeys<RememberedRequest> Keys => _keys ??= new(rows, "vehicle", Vin, _options.IdempotencyWindow, time);
 
     private DurableState<VehicleState> Durable => _durable ??= new(state, this, GrainFactory, logger, $"Vehicle {Vin}");
 
@@ -117,7 +121,7 @@ public sealed partial class VehicleGrain(
     public async Task<Outcome<RepairRecordView>> AppendVisitAsync(CompletedVisit visit, string? idempotencyKey)
     {
         var fingerprint = RequestFingerprint.Of(nameof(AppendVisitAsync), visit);
-        if (Replay(idempotencyKey, fingerprint) is { } replay)
+        if (await ReplayAsync(idempotencyKey, fingerprint) is { } replay)
         {
             // What the first attempt owed is in the outbox with it, delivered then or since; a retry pushes it again.
             if (Durable.HasPending)
@@ -319,7 +323,7 @@ public sealed partial class VehicleGrain(
         Func<VehicleState, IEnumerable<OutboxMessage>>? owes = null)
     {
         var fingerprint = RequestFingerprint.Of(operation, command);
-        if (Replay(idempotencyKey, fingerprint) is { } replay)
+        if (await ReplayAsync(idempotencyKey, fingerprint) is { } replay)
         {
             return replay.Refusal is { } refused ? refused
                 : replay.Created ? Outcome<VehicleView>.Created(replay.Vehicle!) : Outcome<VehicleView>.Ok(replay.Vehicle!);
@@ -352,46 +356,28 @@ public sealed partial class VehicleGrain(
         return created ? Outcome<VehicleView>.Created(view) : Outcome<VehicleView>.Ok(view);
     }
 
-    private (Refusal? Refusal, VehicleView? Vehicle, RepairRecordView? Record, bool Created)? Replay(string? key, string fingerprint)
+    private async ValueTask<(Refusal? Refusal, VehicleView? Vehicle, RepairRecordView? Record, bool Created)?> ReplayAsync(string? key, string fingerprint)
     {
-        if (key is null)
+        if (key is null || await Keys.FindAsync(key) is not { } remembered)
         {
             return null;
         }
 
-        foreach (var remembered in state.State.Requests)
-        {
-            if (remembered.Key != key)
-            {
-                continue;
-            }
-
-            if (remembered.Fingerprint != fingerprint)
-            {
-                return (Refusal.Conflict($"Idempotency-Key '{key}' was already used for a different request to this vehicle."), null, null, false);
-            }
-
-            return (null, remembered.Vehicle, remembered.Record, remembered.Created);
-        }
-
-        return null;
+        return remembered.Fingerprint != fingerprint
+            ? (Refusal.Conflict($"Idempotency-Key '{key}' was already used for a different request to this vehicle."), null, null, false)
+            : (null, remembered.Vehicle, remembered.Record, remembered.Created);
     }
 
-    private VehicleState Remember(VehicleState next, string? key, string fingerprint, VehicleView? vehicle, RepairRecordView? record, bool created)
-    {
-        if (key is null)
-        {
-            return next;
-        }
-
-        var cutoff = Now - _options.IdempotencyWindow;
-        var kept = next.Requests.Where(r => r.At >= cutoff).ToList();
-        kept.Add(new RememberedRequest(key, fingerprint, Now, vehicle, record, created));
-        return next with { Requests = [.. kept.Skip(Math.Max(0, kept.Count - _options.IdempotencyCapacity))] };
-    }
+    /// <summary>The key and its reply go with the change, as a row of their own (kept for the window, whatever their number).</summary>
+    private VehicleState Remember(VehicleState next, string? key, string fingerprint, VehicleView? vehicle, RepairRecordView? record, bool created) =>
+        key is null ? next : next with { NewRows = [IdempotencyKeys<RememberedRequest>.Row(new RememberedRequest(key, fingerprint, Now, vehicle, record, created))] };
 
     /// <summary>Makes <paramref name="next"/> and its outbox durable, then current (the shared failure policy).</summary>
-    private Task CommitAsync(VehicleState next) => Durable.CommitAsync(next);
+    private async Task CommitAsync(VehicleState next)
+    {
+        await Durable.CommitAsync(next);
+        Keys.Written(next.NewRows);
+    }
 
     private static int MileageOn(VehicleState vehicle, DateOnly date, WarrantyPolicy policy)
     {

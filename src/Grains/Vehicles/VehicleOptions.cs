@@ -28,9 +28,6 @@ public sealed class VehicleOptions
     /// <summary>How long an idempotency key is remembered per vehicle. Default 24 h.</summary>
     public TimeSpan IdempotencyWindow { get; set; } = TimeSpan.FromHours(24);
 
-    /// <summary>How many idempotency keys a vehicle remembers at most (oldest forgotten first). Default 10.</summary>
-    public int IdempotencyCapacity { get; set; } = 10;
-
     /// <summary>Most recent odometer readings kept besides the ones that first reached a policy limit. Default 4.</summary>
     public int RecentReadingsKept { get; set; } = 4;
 }

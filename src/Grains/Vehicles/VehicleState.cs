@@ -56,13 +56,15 @@ public sealed record VehicleState : IOutboxState<VehicleState>
     /// <summary>The repair archive, oldest first.</summary>
     public ImmutableArray<VisitEntry> Visits { get; init; } = [];
 
-    /// <summary>Recent idempotency keys and the outcomes they produced.</summary>
-    public ImmutableArray<RememberedRequest> Requests { get; init; } = [];
+    /// <summary>The idempotency key written with this change (grain_rows, not the document); null once written.</summary>
+    public ImmutableArray<KeyRow<RememberedRequest>>? NewRows { get; init; }
 
     /// <summary>Messages owed to other grains (quality and recall roll-ups, the batch's repeat-fault watch), written with the visit that owes them.</summary>
     public ImmutableArray<OutboxMessage> Outbox { get; init; } = [];
 
     public VehicleState WithOutbox(ImmutableArray<OutboxMessage> outbox) => this with { Outbox = outbox };
+
+    public VehicleState Written() => NewRows is null ? this : this with { NewRows = null };
 
     [JsonIgnore]
     public bool IsRegistered => Identity is not null;
@@ -76,4 +78,4 @@ public readonly record struct OdometerEntry(DateTimeOffset ReadAt, int Km);
 public sealed record VisitEntry(CompletedVisit Visit, int RepairDays, ComebackView? Comeback, DateTimeOffset RecordedAt);
 
 /// <summary>An idempotency key, a fingerprint of the request it came with, and the reply it got.</summary>
-public sealed record RememberedRequest(string Key, string Fingerprint, DateTimeOffset At, VehicleView? Vehicle, RepairRecordView? Record, bool Created);
+public sealed record RememberedRequest(string Key, string Fingerprint, DateTimeOffset At, VehicleView? Vehicle, RepairRecordView? Record, bool Created) : IRememberedReply;

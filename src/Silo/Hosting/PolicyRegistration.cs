@@ -40,8 +40,8 @@ public static class PolicyRegistration
         services.AddSingleton<IValidateOptions<VehicleOptions>, VehicleOptionsValidator>();
         services.AddOptions<StationOptions>()
             .Bind(configuration.GetSection(StationsSection))
-            .Validate(o => o.IdempotencyCapacity >= 1 && o.IdempotencyWindow > TimeSpan.Zero && o.MaxBays >= 1,
-                $"{StationsSection}: IdempotencyCapacity and MaxBays must be at least 1 and IdempotencyWindow positive.")
+            .Validate(o => o.IdempotencyWindow > TimeSpan.Zero && o.MaxBays >= 1,
+                $"{StationsSection}: MaxBays must be at least 1 and IdempotencyWindow positive.")
             .ValidateOnStart();
         services.AddOptions<QualityOptions>()
             .Bind(configuration.GetSection(QualitySection))
@@ -57,14 +57,14 @@ public static class PolicyRegistration
             .Validate(o => o.Sla.Validate().Count == 0, $"{ComplaintsSection}:Sla is invalid: RespondWithin, OnSiteWithin, ReplyWithin above zero (≤ 30 days), ServiceRadiusKm in (0, 2000].")
             .Validate(o => o.MaxSearchRadiusKm >= o.Sla.ServiceRadiusKm && o.MaxSearchRadiusKm <= 500,
                 $"{ComplaintsSection}:MaxSearchRadiusKm must be at least Sla:ServiceRadiusKm and at most 500.")
-            .Validate(o => o.ReminderPeriod >= TimeSpan.FromSeconds(1) && o.IdempotencyCapacity >= 1 && o.IdempotencyWindow > TimeSpan.Zero,
-                $"{ComplaintsSection}: ReminderPeriod must be at least 1 second, IdempotencyCapacity at least 1, IdempotencyWindow positive.")
+            .Validate(o => o.ReminderPeriod >= TimeSpan.FromSeconds(1) && o.IdempotencyWindow > TimeSpan.Zero,
+                $"{ComplaintsSection}: ReminderPeriod must be at least 1 second, IdempotencyWindow positive.")
             .ValidateOnStart();
         services.AddOptions<PartsOptions>()
             .Bind(configuration.GetSection(PartsSection))
             .Validate(o => o.DefaultReorderPoint >= 0 && o.ReorderPoints.Values.All(v => v >= 0) && o.PlanDeadlineDay is >= 1 and <= 28
-                    && o.FinishedReservationsKept >= 0 && o.IdempotencyCapacity >= 1 && o.IdempotencyWindow > TimeSpan.Zero,
-                $"{PartsSection}: reorder points must be 0 or more, PlanDeadlineDay 1–28, IdempotencyCapacity at least 1, IdempotencyWindow positive.")
+                    && o.FinishedReservationsKept >= 0 && o.IdempotencyWindow > TimeSpan.Zero,
+                $"{PartsSection}: reorder points must be 0 or more, PlanDeadlineDay 1–28, IdempotencyWindow positive.")
             .ValidateOnStart();
         return services;
     }
@@ -91,11 +91,6 @@ public static class PolicyRegistration
         public ValidateOptionsResult Validate(string? name, VehicleOptions options)
         {
             var problems = options.Warranty.Validate().Select(p => $"{VehiclesSection}:Warranty:{p}").ToList();
-            if (options.IdempotencyCapacity < 1)
-            {
-                problems.Add($"{VehiclesSection}:IdempotencyCapacity must be at least 1; it is {options.IdempotencyCapacity}.");
-            }
-
             if (options.IdempotencyWindow <= TimeSpan.Zero)
             {
                 problems.Add($"{VehiclesSection}:IdempotencyWindow must be positive; it is {options.IdempotencyWindow}.");

@@ -97,6 +97,8 @@ public static class SiloHostingExtensions
         silo.Services.AddKeyedSingleton<IGrainStorage>(StorageName,
             (services, _) => new DatabaseFailureTranslatingStorage(services.GetRequiredKeyedService<IGrainStorage>(AdoNetStorageName)));
         silo.AddIncomingGrainCallFilter<DatabaseFailureCallFilter>();
+        silo.Services.AddSingleton(_ => NpgsqlDataSource.Create(settings.ConnectionString));
+        silo.Services.AddSingleton<IGrainRowReader>(services => new PostgresGrainRowReader(services.GetRequiredService<NpgsqlDataSource>(), settings.ServiceId));
         silo.Services.AddSingleton(services => new OutboxSweeper(
             settings.ConnectionString, settings.ServiceId, services.GetRequiredService<IGrainFactory>(), services.GetRequiredService<ILogger<OutboxSweeper>>()));
         silo.Services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>>(services => services.GetRequiredService<OutboxSweeper>());

@@ -88,10 +88,11 @@ public sealed class MigrationTests
         {
             Identity = new VehicleIdentity("LASCA1S40PS000009", "AS-C11", "B1", new DateOnly(2026, 1, 5), Powertrain.Ice, 119_800m),
             Visits = [new VisitEntry(Visit("WO-1"), 1, null, agreed), new VisitEntry(Visit("WO-2"), 1, null, agreed)],
-            Requests = [new RememberedRequest("k", "f", agreed, null, new RepairRecordView(Visit("WO-1"), 1, null, agreed), false)],
         };
-        // The old shape: the first visit (and its remembered reply) named one main part, the second none.
+        // The old shape: the first visit (and its remembered reply, then kept in the document) named one main part, the second none.
         var old = System.Text.Json.Nodes.JsonNode.Parse(new JsonGrainStateSerializer().Serialize(state).ToString())!;
+        old["requests"] = System.Text.Json.JsonSerializer.SerializeToNode(
+            new[] { new RememberedRequest("k", "f", agreed, null, new RepairRecordView(Visit("WO-1"), 1, null, agreed), false) }, JsonGrainStateSerializer.Options);
         foreach (var visit in new[] { old["visits"]![0]!["visit"]!, old["visits"]![1]!["visit"]!, old["requests"]![0]!["record"]!["visit"]! })
         {
             visit.AsObject().Remove("mainPartsReplaced");
@@ -112,6 +113,36 @@ public sealed class MigrationTests
         var read = new JsonGrainStateSerializer().Deserialize<VehicleState>(new BinaryData(System.Text.Encoding.UTF8.GetBytes(payload!)))!;
         Assert.Equal(["ENG-CRANK"], read.Visits[0].Visit.MainPartsReplaced);
         Assert.Empty(read.Visits[1].Visit.MainPartsReplaced);
-        Assert.Equal(["ENG-CRANK"], read.Requests[0].Record!.Visit.MainPartsReplaced);
+        var remembered = System.Text.Json.JsonSerializer.Deserialize<RememberedRequest>(
+            System.Text.Json.Nodes.JsonNode.Parse(payload!)!["requests"]![0]!.ToJsonString(), JsonGrainStateSerializer.Options)!;
+        Assert.Equal(["ENG-CRANK"], remembered.Record!.Visit.MainPartsReplaced);
+    }
+
+    /// <summary>
+    /// Migration 0007: idempotency keys kept in the documents ("requests") and the final sources a roll-up remembered
+    /// ("finalSources") move to grain_rows, out of the documents; the keys keep the instant they were written.
+    /// </summary>
+    [Fact]
+    public async Task Migration0007_MovesKeysAndFinalSourcesOutOfTheDocuments()
+    {
+        var connectionString = await TestDatabase.CreateAsync("rows");
+        await TestDatabase.ScalarAsync<int>(connectionString, """
+            INSERT INTO grain_state (service_id, state_name, grain_key, grain_id_n0, grain_id_n1, version, payload) VALUES
+            ('s', 'station', 'S1', 0, 0, 3, '{"version":3,"requests":[{"key":"k1","fingerprint":"F1","at":"2026-11-30T08:00:00+00:00","created":true},{"key":"k2","fingerprint":"F2","at":"2026-11-30T09:00:00+00:00","created":false}]}'),
+            ('s', 'counterRollup', 'station:S1:2026-11', 0, 0, 5, '{"base":{"completedWorkOrders":2},"finalSources":["wo:S1-1","wo:S1-2"]}')
+            """);
+        await TestDatabase.ScalarAsync<int>(connectionString, "DELETE FROM schema_migrations WHERE scriptname LIKE '%0007_grain_rows.sql'");
+
+        var applied = await new DatabaseMigrator(connectionString, NullLogger<DatabaseMigrator>.Instance).MigrateAsync(CancellationToken.None);
+
+        Assert.Single(applied);
+        Assert.Equal("k1 2026-11-30T08:00:00 F1,k2 2026-11-30T09:00:00 F2", await TestDatabase.ScalarAsync<string>(connectionString, """
+            SELECT string_agg(row_key || ' ' || to_char(written_on AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS') || ' ' || (body->>'fingerprint'), ',' ORDER BY row_key)
+            FROM grain_rows WHERE state_name = 'station' AND grain_key = 'S1' AND kind = 'key'
+            """));
+        Assert.Equal("wo:S1-1,wo:S1-2", await TestDatabase.ScalarAsync<string>(connectionString,
+            "SELECT string_agg(row_key, ',' ORDER BY row_key) FROM grain_rows WHERE state_name = 'counterRollup' AND kind = 'final'"));
+        Assert.Equal(0L, await TestDatabase.ScalarAsync<long>(connectionString,
+            "SELECT count(*) FROM grain_state WHERE payload ? 'requests' OR payload ? 'finalSources'"));
     }
 }

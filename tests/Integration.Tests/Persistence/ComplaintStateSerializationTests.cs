@@ -20,7 +20,11 @@ public sealed class ComplaintStateSerializationTests
         var state = ComplaintDecisions.Register(intake, "F1", station, "callCentre:desk-7", at, TimeSpan.FromHours(8), new SlaPolicy());
         state = ComplaintDecisions.CatchUp(state, at.AddMinutes(31));
         var (_, next) = ComplaintDecisions.Act(state, "C1", new ComplaintCommand(ComplaintAction.Respond, "late"), "station:S1", at.AddMinutes(40));
-        state = next! with { Requests = [new RememberedComplaintRequest("k1", "F2", at.AddMinutes(40), ComplaintDecisions.ToView(next, "C1"))] };
+        // The key row written with the step (it leaves the document in SQL, migration 0007) is plain JSON too.
+        state = next! with
+        {
+            NewRows = [new Grains.Common.KeyRow<RememberedComplaintRequest>("key", "k1", new RememberedComplaintRequest("k1", "F2", at.AddMinutes(40), ComplaintDecisions.ToView(next, "C1")))],
+        };
 
         var json = Serializer.Serialize(state).ToString();
         var read = Serializer.Deserialize<ComplaintGrainState>(Serializer.Serialize(state))!;
@@ -31,7 +35,8 @@ public sealed class ComplaintStateSerializationTests
         Assert.Equal(state.History.ToArray(), read.History.ToArray());
         Assert.Equal(state.Intake, read.Intake);
         Assert.Equal("2026-06", read.Month);
-        Assert.Equal(ComplaintState.Responded, read.Requests[0].Reply.State);
-        Assert.Equal(["respond"], read.Requests[0].Reply.Sla.Breaches.Select(b => b.Clock.ToString().ToLowerInvariant()));
+        Assert.Contains("\"newRows\":[{\"kind\":\"key\",\"key\":\"k1\"", json, StringComparison.Ordinal);
+        Assert.Equal(ComplaintState.Responded, read.NewRows!.Value[0].Body.Reply.State);
+        Assert.Equal(["respond"], read.NewRows!.Value[0].Body.Reply.Sla.Breaches.Select(b => b.Clock.ToString().ToLowerInvariant()));
     }
 }

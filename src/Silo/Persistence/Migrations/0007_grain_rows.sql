@@ -67,7 +67,15 @@ BEGIN
     IF new_version IS NOT NULL AND jsonb_typeof(new_rows) = 'array' AND jsonb_array_length(new_rows) > 0 THEN
         INSERT INTO grain_rows (service_id, state_name, grain_key, kind, row_key, body)
         SELECT p_service_id, p_state_name, coalesce(p_grain_key, ''), r->>'kind', r->>'key', r->'body'
-        FROM jsonb_array_elements(new_rows) AS r;
+        FROM jsonb_array_elements(new_rows) AS r
+        WHERE r->>'kind' <> 'key';
+
+        -- Idempotency keys: a key reused once its window has passed (the grain no longer knows it) starts again.
+        INSERT INTO grain_rows (service_id, state_name, grain_key, kind, row_key, body)
+        SELECT p_service_id, p_state_name, coalesce(p_grain_key, ''), r->>'kind', r->>'key', r->'body'
+        FROM jsonb_array_elements(new_rows) AS r
+        WHERE r->>'kind' = 'key'
+        ON CONFLICT ON CONSTRAINT grain_rows_pkey DO UPDATE SET body = EXCLUDED.body, written_on = now();
     END IF;
 
     IF new_version IS NOT NULL AND jsonb_typeof(absent_rows) = 'array' AND EXISTS (
@@ -81,6 +89,18 @@ BEGIN
     RETURN new_version;
 END
 $fn$;
+
+-- Idempotency keys move out of the documents into grain_rows (kind 'key'), each kept for the policy's window
+-- (24 h) however many there are; the grains read their keys of the window when they first need them.
+INSERT INTO grain_rows (service_id, state_name, grain_key, kind, row_key, body, written_on)
+SELECT g.service_id, g.state_name, g.grain_key, 'key', r->>'key', r, coalesce((r->>'at')::timestamptz, now())
+FROM grain_state g, jsonb_array_elements(g.payload->'requests') AS r
+WHERE g.state_name IN ('vehicle', 'station', 'complaint', 'depot') AND jsonb_typeof(g.payload->'requests') = 'array'
+  AND r ? 'key'
+ON CONFLICT DO NOTHING;
+
+UPDATE grain_state SET payload = payload - 'requests'
+WHERE state_name IN ('vehicle', 'station', 'complaint', 'depot') AND payload ? 'requests';
 
 -- Roll-ups used to remember their last 1,024 final sources in the document; they now remember every one in
 -- grain_rows (kind 'final'), so a retried final report is recognised however late it comes.

@@ -1,0 +1,76 @@
+namespace AfterSales.Grains.Common;
+
+/// <summary>What a grain remembers of a keyed request: the key, a fingerprint of the request, when, and the reply (in the record).</summary>
+public interface IRememberedReply
+{
+    string Key { get; }
+
+    string Fingerprint { get; }
+
+    DateTimeOffset At { get; }
+}
+
+/// <summary>
+/// A row for grain_rows written with the state (kind <see cref="IdempotencyKeys.Kind"/>): the remembered reply of a
+/// keyed request. Its body is the reply record as JSON, in the same shape the state uses.
+/// </summary>
+public sealed record KeyRow<TReply>(string Kind, string Key, TReply Body);
+
+/// <summary>Reads a grain's append-only rows (grain_rows) written at or after a given instant.</summary>
+public interface IGrainRowReader
+{
+    Task<IReadOnlyList<TBody>> ReadAsync<TBody>(string stateName, string grainKey, string kind, TimeSpan maxAge, CancellationToken cancellationToken = default);
+}
+
+/// <summary>
+/// The idempotency keys of one grain: every key is kept for the window (24 h by policy) however many there are, as a
+/// row written in the same statement as the change it produced, so "applied" and "remembered" are one atomic fact and
+/// the grain's document does not grow with its traffic. An activation reads its grain's keys of the window once, at
+/// its first keyed request, and adds each key it writes.
+/// </summary>
+public sealed class IdempotencyKeys<TReply>(IGrainRowReader reader, string stateName, string grainKey, TimeSpan window, TimeProvider time)
+    where TReply : class, IRememberedReply
+{
+    public const string Kind = IdempotencyKeys.Kind;
+
+    private Dictionary<string, TReply>? _known;
+
+    /// <summary>The reply remembered for <paramref name="key"/> within the window, or null.</summary>
+    public async ValueTask<TReply?> FindAsync(string key)
+    {
+        if (_known is null)
+        {
+            var stored = await reader.ReadAsync<TReply>(stateName, grainKey, Kind, window);
+            _known = new Dictionary<string, TReply>(StringComparer.Ordinal);
+            foreach (var reply in stored)
+            {
+                _known[reply.Key] = reply;
+            }
+        }
+
+        return _known.TryGetValue(key, out var found) && found.At >= time.GetUtcNow() - window ? found : null;
+    }
+
+    /// <summary>The row to write with the change (the reply stamped with its key and fingerprint by the caller).</summary>
+    public static KeyRow<TReply> Row(TReply reply) => new(Kind, reply.Key, reply);
+
+    /// <summary>After the write that carried <paramref name="rows"/> landed.</summary>
+    public void Written(IEnumerable<KeyRow<TReply>>? rows)
+    {
+        if (rows is null || _known is null)
+        {
+            return;
+        }
+
+        foreach (var row in rows)
+        {
+            _known[row.Key] = row.Body;
+        }
+    }
+}
+
+public static class IdempotencyKeys
+{
+    /// <summary>The grain_rows kind of idempotency keys (written with ON CONFLICT … DO UPDATE: a key reused after its window starts again).</summary>
+    public const string Kind = "key";
+}

@@ -1,0 +1,33 @@
+using System.Text.Json;
+using AfterSales.Grains.Common;
+using Npgsql;
+
+namespace AfterSales.Silo.Persistence;
+
+/// <summary>Reads grain_rows (migration 0007) with the grain-state JSON options, so a row's body reads as it was written.</summary>
+public sealed class PostgresGrainRowReader(NpgsqlDataSource database, string serviceId) : IGrainRowReader
+{
+    public async Task<IReadOnlyList<TBody>> ReadAsync<TBody>(string stateName, string grainKey, string kind, TimeSpan maxAge, CancellationToken cancellationToken = default)
+    {
+        await using var command = database.CreateCommand("""
+            SELECT body::text FROM grain_rows
+            WHERE service_id = $1 AND state_name = $2 AND grain_key = $3 AND kind = $4 AND written_on >= now() - $5
+            """);
+        command.Parameters.AddWithValue(serviceId);
+        command.Parameters.AddWithValue(stateName);
+        command.Parameters.AddWithValue(grainKey);
+        command.Parameters.AddWithValue(kind);
+        command.Parameters.AddWithValue(maxAge);
+        var rows = new List<TBody>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            if (!reader.IsDBNull(0) && JsonSerializer.Deserialize<TBody>(reader.GetString(0), JsonGrainStateSerializer.Options) is { } body)
+            {
+                rows.Add(body);
+            }
+        }
+
+        return rows;
+    }
+}

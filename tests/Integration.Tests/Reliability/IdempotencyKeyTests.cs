@@ -1,0 +1,77 @@
+using System.Net;
+using System.Text.Json;
+using AfterSales.Integration.Tests.Infrastructure;
+using static AfterSales.Integration.Tests.Stations.Api;
+
+namespace AfterSales.Integration.Tests.Reliability;
+
+/// <summary>
+/// Idempotency keys are kept for the policy's window (24 h) whatever their number: as rows written with the change
+/// they produced (grain_rows), not a list in the grain's document that forgets its oldest entries. The old lists held
+/// 10 keys per vehicle and 500 per depot; a retry after more than that used to apply twice.
+/// </summary>
+[Collection(ClusterCollection.Name)]
+public sealed class IdempotencyKeyTests(ClusterFixture fixture)
+{
+    private HttpClient Http => fixture.Http;
+
+    [Fact]
+    public async Task AnOwnershipTransfer_RetriedAfterMoreKeyedRequestsThanTheOldList_IsReplayed_NotAppliedTwice()
+    {
+        var vin = await TestFleet.DeliveredVehicleAsync(Http, new DateOnly(2026, 3, 1));
+        const string transfer = """{"ownerName":"Zhao Min","ownerPhone":"13700000000","transferDate":"2026-05-20"}""";
+        var first = await ExpectAsync(HttpStatusCode.OK, SendKeyedAsync($"/api/vehicles/{vin}/ownership", transfer, "transfer-1"));
+        for (var i = 1; i <= 12; i++)
+        {
+            await ExpectAsync(HttpStatusCode.OK, SendKeyedAsync($"/api/vehicles/{vin}/odometer",
+                $$"""{"readingKm":{{100 + i}},"readAt":"{{fixture.Clock.GetUtcNow().AddMinutes(-60 + i):O}}"}""", $"reading-{i}"));
+        }
+
+        var retried = await ExpectAsync(HttpStatusCode.OK, SendKeyedAsync($"/api/vehicles/{vin}/ownership", transfer, "transfer-1"));
+
+        Assert.Equal(first.GetProperty("previousOwners").GetInt32(), retried.GetProperty("previousOwners").GetInt32());
+        var now = await ExpectAsync(HttpStatusCode.OK, GetAsync(Http, $"/api/vehicles/{vin}"));
+        Assert.Equal(1, now.GetProperty("previousOwners").GetInt32());
+        Assert.Equal(112, now.GetProperty("odometerKm").GetInt32());
+
+        // The same key with another body is a conflict, however old the key.
+        var reused = await ExpectAsync(HttpStatusCode.Conflict, SendKeyedAsync($"/api/vehicles/{vin}/ownership",
+            """{"ownerName":"Qian Li","ownerPhone":"13600000000","transferDate":"2026-05-21"}""", "transfer-1"));
+        Assert.Contains("transfer-1", reused.GetProperty("detail").GetString(), StringComparison.Ordinal);
+
+        // Thirteen keys as rows of their own; the document holds none.
+        Assert.Equal(13L, await TestDatabase.ScalarAsync<long>(fixture.ConnectionString,
+            "SELECT count(*) FROM grain_rows WHERE state_name = 'vehicle' AND grain_key = @vin AND kind = 'key'", ("vin", vin)));
+        Assert.False(await TestDatabase.ScalarAsync<bool>(fixture.ConnectionString,
+            "SELECT payload ? 'requests' OR payload ? 'newRows' FROM grain_state WHERE state_name = 'vehicle' AND grain_key = @vin", ("vin", vin)));
+    }
+
+    [Fact]
+    public async Task AStockReceipt_RetriedAfterSixHundredOtherReceipts_IsCountedOnce()
+    {
+        var depot = "D-" + Token();
+        await ExpectAsync(HttpStatusCode.Created, SendAsync(Http, HttpMethod.Put, $"/api/depots/{depot}",
+            JsonSerializer.Serialize(new { name = $"Depot {depot}", province = "Keys" + Token(), latitude = 30.5, longitude = 114.3 })));
+        const string receipt = """{"lines":[{"partNo":"P-KEY","quantity":7}]}""";
+        await ExpectAsync(HttpStatusCode.OK, SendKeyedAsync($"/api/depots/{depot}/receipts", receipt, "receipt-first"));
+        for (var i = 0; i < 600; i++)
+        {
+            await ExpectAsync(HttpStatusCode.OK, SendKeyedAsync($"/api/depots/{depot}/receipts", """{"lines":[{"partNo":"P-KEY","quantity":1}]}""", $"receipt-{i}"));
+        }
+
+        await ExpectAsync(HttpStatusCode.OK, SendKeyedAsync($"/api/depots/{depot}/receipts", receipt, "receipt-first"));
+
+        var view = await ExpectAsync(HttpStatusCode.OK, GetAsync(Http, $"/api/depots/{depot}"));
+        var stock = view.GetProperty("stock").EnumerateArray().Single(p => p.GetProperty("partNo").GetString() == "P-KEY");
+        Assert.Equal(607, stock.GetProperty("onHand").GetInt32());
+    }
+
+    private async Task<(HttpStatusCode Status, JsonElement Body)> SendKeyedAsync(string url, string json, string key)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, url) { Content = new StringContent(json, System.Text.Encoding.UTF8, "application/json") };
+        request.Headers.Add("Idempotency-Key", key);
+        using var response = await Http.SendAsync(request);
+        var text = await response.Content.ReadAsStringAsync();
+        return (response.StatusCode, text.Length == 0 ? default : JsonDocument.Parse(text).RootElement.Clone());
+    }
+}
