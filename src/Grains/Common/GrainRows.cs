@@ -7,10 +7,10 @@ namespace AfterSales.Grains.Common;
 
 /// <summary>
 /// An append-only row written in the same statement as the grain's state (table grain_rows, migration 0007): a fact
-/// that grows with history, kept out of the grain's document. (kind, key) is unique per grain; writing one that exists
-/// fails the whole write, state included.
+/// that grows with history, kept out of the grain's document. (kind, key) is unique per grain: writing a
+/// <see cref="Unique"/> row that exists fails the whole write, state included; another row replaces it.
 /// </summary>
-public sealed record GrainRow(string Kind, string Key, string? Body = null);
+public sealed record GrainRow(string Kind, string Key, string? Body = null, bool Unique = false);
 
 /// <summary>A write was refused because one of its rows was already recorded; nothing of it was applied.</summary>
 public sealed class DuplicateRowException(string message) : Exception(message);

@@ -11,15 +11,21 @@ public interface IRememberedReply
 }
 
 /// <summary>
-/// A row for grain_rows written with the state (kind <see cref="IdempotencyKeys.Kind"/>): the remembered reply of a
-/// keyed request. Its body is the reply record as JSON, in the same shape the state uses.
+/// A row for grain_rows written with the state (under a "newRows…" property, which the write takes out of the
+/// document): the remembered reply of a keyed request, a closed work order. Its body is the record as JSON, in the
+/// same shape the state uses.
 /// </summary>
-public sealed record KeyRow<TReply>(string Kind, string Key, TReply Body);
+public sealed record TypedRow<TBody>(string Kind, string Key, TBody Body);
 
-/// <summary>Reads a grain's append-only rows (grain_rows) written at or after a given instant.</summary>
+/// <summary>Reads a grain's rows in grain_rows.</summary>
 public interface IGrainRowReader
 {
+    /// <summary>The bodies of the rows of <paramref name="kind"/> written within <paramref name="maxAge"/>.</summary>
     Task<IReadOnlyList<TBody>> ReadAsync<TBody>(string stateName, string grainKey, string kind, TimeSpan maxAge, CancellationToken cancellationToken = default);
+
+    /// <summary>The body of one row, or null.</summary>
+    Task<TBody?> ReadOneAsync<TBody>(string stateName, string grainKey, string kind, string key, CancellationToken cancellationToken = default)
+        where TBody : class;
 }
 
 /// <summary>
@@ -52,10 +58,10 @@ public sealed class IdempotencyKeys<TReply>(IGrainRowReader reader, string state
     }
 
     /// <summary>The row to write with the change (the reply stamped with its key and fingerprint by the caller).</summary>
-    public static KeyRow<TReply> Row(TReply reply) => new(Kind, reply.Key, reply);
+    public static TypedRow<TReply> Row(TReply reply) => new(Kind, reply.Key, reply);
 
     /// <summary>After the write that carried <paramref name="rows"/> landed.</summary>
-    public void Written(IEnumerable<KeyRow<TReply>>? rows)
+    public void Written(IEnumerable<TypedRow<TReply>>? rows)
     {
         if (rows is null || _known is null)
         {

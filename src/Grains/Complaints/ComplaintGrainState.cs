@@ -62,7 +62,7 @@ public sealed record ComplaintGrainState : AfterSales.Grains.Common.IOutboxState
     public long Version { get; init; }
 
     /// <summary>The idempotency key written with this change (grain_rows, not the document); null once written.</summary>
-    public ImmutableArray<AfterSales.Grains.Common.KeyRow<RememberedComplaintRequest>>? NewRows { get; init; }
+    public ImmutableArray<AfterSales.Grains.Common.TypedRow<RememberedComplaintRequest>>? NewRows { get; init; }
 
     /// <summary>Roll-up reports written with the step that owes them, until acknowledged.</summary>
     public ImmutableArray<AfterSales.Grains.Common.OutboxMessage> Outbox { get; init; } = [];

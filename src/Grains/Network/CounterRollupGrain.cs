@@ -49,7 +49,7 @@ public sealed partial class CounterRollupGrain(
                 {
                     Sources = current.Sources.Remove(contribution.Source),
                     Base = Add(current.Base, counters),
-                    NewRows = [new GrainRow(FinalSource, contribution.Source)],
+                    NewRows = [new GrainRow(FinalSource, contribution.Source, Unique: true)],
                     AbsentRows = null,
                 }
                 : current with

@@ -356,7 +356,7 @@ public sealed record DepotState : IOutboxState<DepotState>
     public ImmutableSortedSet<string> Arrived { get; init; } = ImmutableSortedSet.Create<string>(StringComparer.Ordinal);
 
     /// <summary>The idempotency key written with this change (grain_rows, not the document); null once written.</summary>
-    public ImmutableArray<KeyRow<Remembered>>? NewRows { get; init; }
+    public ImmutableArray<TypedRow<Remembered>>? NewRows { get; init; }
 
     /// <summary>Index and roll-up updates written with the change that owes them, until acknowledged.</summary>
     public ImmutableArray<OutboxMessage> Outbox { get; init; } = [];

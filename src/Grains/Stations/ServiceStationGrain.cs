@@ -122,10 +122,13 @@ public sealed partial class ServiceStationGrain(
         }
 
         await EnsurePublishedAsync();
-        if (StationDecisions.Find(state.State, Code, workOrderId, out var order) is { } missing)
+        var (missing, found) = await FindAsync(workOrderId);
+        if (missing is not null)
         {
             return missing;
         }
+
+        var order = found!;
 
         // A completion whose visit has not reached the vehicle yet is sent again now by completing again.
         if (command == WorkOrderCommand.Complete && order.State == WorkOrderState.Completed && !order.ArchivedOnVehicle)
@@ -175,10 +178,13 @@ public sealed partial class ServiceStationGrain(
             return replay.Refusal is { } refused ? refused : Outcome<AppraisalResult>.Ok(replay.Remembered!.Appraisal!);
         }
 
-        if (StationDecisions.Find(state.State, Code, workOrderId, out var order) is { } missing)
+        var (missing, found) = await FindAsync(workOrderId);
+        if (missing is not null)
         {
             return missing;
         }
+
+        var order = found!;
 
         if (StationDecisions.CanAppraise(state.State, order, appraisal) is { } refusal)
         {
@@ -238,17 +244,35 @@ public sealed partial class ServiceStationGrain(
         return Outcome<AppraisalResult>.Ok(result);
     }
 
-    public Task<Outcome<WorkOrderView>> GetWorkOrderAsync(string workOrderId) =>
-        Task.FromResult(StationDecisions.Find(state.State, Code, workOrderId, out var order) is { } missing
-            ? Outcome<WorkOrderView>.Refused(missing)
-            : Outcome<WorkOrderView>.Ok(order));
+    public async Task<Outcome<WorkOrderView>> GetWorkOrderAsync(string workOrderId)
+    {
+        var (missing, order) = await FindAsync(workOrderId);
+        return missing is not null ? Outcome<WorkOrderView>.Refused(missing) : Outcome<WorkOrderView>.Ok(order!);
+    }
+
+    /// <summary>A live work order from the document, a closed one from its row (read on demand), or why there is none.</summary>
+    private async Task<(Refusal? Missing, WorkOrderView? Order)> FindAsync(string workOrderId)
+    {
+        if (StationDecisions.Find(state.State, Code, workOrderId, out var live) is not { } missing)
+        {
+            return (null, live);
+        }
+
+        return StationDecisions.IsClosed(state.State, Code, workOrderId)
+            && await rows.ReadOneAsync<WorkOrderView>("station", Code, StationState.ClosedWorkOrderKind, workOrderId) is { } closed
+            ? (null, closed)
+            : (missing, null);
+    }
 
     public async Task<Outcome<WorkOrderView>> PartsArrivedAsync(string workOrderId, string reservationId)
     {
-        if (StationDecisions.Find(state.State, Code, workOrderId, out var order) is { } missing)
+        var (missing, found) = await FindAsync(workOrderId);
+        if (missing is not null)
         {
             return missing;
         }
+
+        var order = found!;
 
         if (order.PartsArrived?.Contains(reservationId) == true)
         {

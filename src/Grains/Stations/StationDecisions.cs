@@ -1,5 +1,6 @@
 using AfterSales.Domain.Geo;
 using AfterSales.Domain.Stations;
+using AfterSales.Grains.Common;
 using AfterSales.Interfaces.Claims;
 using AfterSales.Interfaces.Common;
 using AfterSales.Interfaces.Stations;
@@ -113,13 +114,13 @@ public static class StationDecisions
     public static StationDecision Open(StationState state, string code, OpenWorkOrder command, DateTimeOffset now, out WorkOrderView order)
     {
         order = new WorkOrderView(
-            $"{code}-{state.WorkOrders.Length + 1}", code, command.Vin, command.Kind, command.OdometerKm, command.FaultCode, command.System,
+            $"{code}-{state.WorkOrdersOpened + 1}", code, command.Vin, command.Kind, command.OdometerKm, command.FaultCode, command.System,
             command.WorkGrade, command.Description, command.RecallCampaignId, WorkOrderState.Open, now, null, null, null, null, null, null,
             ArchivedOnVehicle: false, WaitingForPartsHours: 0, WaitingSince: null, RepairItem: command.RepairItem);
-        return StationDecision.Change(state with { WorkOrders = state.WorkOrders.Add(order) });
+        return StationDecision.Change(state with { WorkOrders = state.WorkOrders.Add(order), WorkOrdersOpened = state.WorkOrdersOpened + 1 });
     }
 
-    /// <summary>Finds work order <paramref name="id"/> of station <paramref name="code"/>, or says why not.</summary>
+    /// <summary>Finds live work order <paramref name="id"/> of station <paramref name="code"/>, or says why not (see <see cref="IsClosed"/>).</summary>
     public static Refusal? Find(StationState state, string code, string id, out WorkOrderView order)
     {
         order = null!;
@@ -128,17 +129,29 @@ public static class StationDecisions
             return NotFound(code);
         }
 
-        var prefix = code + "-";
-        if (!id.StartsWith(prefix, StringComparison.Ordinal)
-            || !int.TryParse(id.AsSpan(prefix.Length), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var n)
-            || n < 1 || n > state.WorkOrders.Length)
+        foreach (var live in state.WorkOrders)
         {
-            return Refusal.NotFound($"Station {code} has no work order {id}.");
+            if (live.Id == id)
+            {
+                order = live;
+                return null;
+            }
         }
 
-        order = state.WorkOrders[n - 1];
-        return null;
+        return Refusal.NotFound($"Station {code} has no work order {id}.");
     }
+
+    /// <summary>Whether <paramref name="id"/> names an order this station opened that is no longer live (its row holds it).</summary>
+    public static bool IsClosed(StationState state, string code, string id)
+    {
+        var prefix = code + "-";
+        return state.IsRegistered && id.StartsWith(prefix, StringComparison.Ordinal)
+            && int.TryParse(id.AsSpan(prefix.Length), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var n)
+            && n >= 1 && n <= state.WorkOrdersOpened && !state.WorkOrders.Any(o => o.Id == id);
+    }
+
+    /// <summary>Settled and cancelled orders are final: they leave the document for their row.</summary>
+    public static bool IsFinal(WorkOrderView order) => order.State is WorkOrderState.Settled or WorkOrderState.Cancelled;
 
     public static StationDecision Move(StationState state, WorkOrderView order, WorkOrderCommand command, DateTimeOffset now, out WorkOrderView moved)
     {
@@ -208,10 +221,31 @@ public static class StationDecisions
         return string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{order.Id}-C{n}");
     }
 
+    /// <summary>The state with <paramref name="order"/> as it now stands: in place while live, out to its row once final.</summary>
     public static StationState Replace(StationState state, WorkOrderView order)
     {
-        var n = int.Parse(order.Id.AsSpan(order.Id.LastIndexOf('-') + 1), System.Globalization.CultureInfo.InvariantCulture);
-        return state with { WorkOrders = state.WorkOrders.SetItem(n - 1, order) };
+        var index = -1;
+        for (var i = 0; i < state.WorkOrders.Length && index < 0; i++)
+        {
+            index = state.WorkOrders[i].Id == order.Id ? i : -1;
+        }
+
+        if (index < 0)
+        {
+            return state;
+        }
+
+        if (!IsFinal(order))
+        {
+            return state with { WorkOrders = state.WorkOrders.SetItem(index, order) };
+        }
+
+        var closed = new TypedRow<WorkOrderView>(StationState.ClosedWorkOrderKind, order.Id, order);
+        return state with
+        {
+            WorkOrders = state.WorkOrders.RemoveAt(index),
+            NewRowsWorkOrders = state.NewRowsWorkOrders is { } pending ? pending.Add(closed) : [closed],
+        };
     }
 
     /// <summary>True when the work order's claim was approved: its appraisal's findings are facts the vehicle counts.</summary>
@@ -279,7 +313,7 @@ public static class StationDecisions
     {
         var r = state.Registry!;
         return new StationView(code, r.Name, r.Province, r.City, r.Latitude, r.Longitude, r.Bays, r.Appraisers, state.Authorisation,
-            state.AuthorisationReason, Load(state), state.WorkOrders.Length);
+            state.AuthorisationReason, Load(state), state.WorkOrdersOpened);
     }
 
     public static StationSummary ToSummary(StationState state, string code)

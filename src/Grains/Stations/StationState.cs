@@ -7,8 +7,10 @@ namespace AfterSales.Grains.Stations;
 
 /// <summary>
 /// What the station grain persists (grain_state, state_name 'station', JSON). Immutable: a command builds the next
-/// state, which replaces this one only once it is durable. Work order n has id <c>{code}-{n}</c> and sits at index
-/// n − 1 of <see cref="WorkOrders"/>.
+/// state, which replaces this one only once it is durable. Work order n has id <c>{code}-{n}</c>. Only live orders
+/// (not settled, not cancelled) are in the document; a closed order leaves it, as a row of grain_rows (kind
+/// <see cref="ClosedWorkOrderKind"/>) written with the change that closed it, so the document stays the size of the
+/// station's current work, not of its history.
 /// </summary>
 public sealed record StationState : IOutboxState<StationState>
 {
@@ -26,17 +28,26 @@ public sealed record StationState : IOutboxState<StationState>
     /// <summary>Increases with every change; the index and roll-up grains keep only the newest summary.</summary>
     public long Version { get; init; }
 
+    public const string ClosedWorkOrderKind = "workOrder";
+
+    /// <summary>The live work orders, oldest first.</summary>
     public ImmutableArray<WorkOrderView> WorkOrders { get; init; } = [];
 
+    /// <summary>How many work orders the station has opened (the number of the last one).</summary>
+    public int WorkOrdersOpened { get; init; }
+
+    /// <summary>Work orders that closed with this change (grain_rows, not the document); null once written.</summary>
+    public ImmutableArray<TypedRow<WorkOrderView>>? NewRowsWorkOrders { get; init; }
+
     /// <summary>The idempotency key written with this change (grain_rows, not the document); null once written.</summary>
-    public ImmutableArray<KeyRow<RememberedStationRequest>>? NewRows { get; init; }
+    public ImmutableArray<TypedRow<RememberedStationRequest>>? NewRows { get; init; }
 
     /// <summary>Messages owed to other grains (visits for vehicles' archives, grade roll-ups), written with the change that owes them.</summary>
     public ImmutableArray<OutboxMessage> Outbox { get; init; } = [];
 
     public StationState WithOutbox(ImmutableArray<OutboxMessage> outbox) => this with { Outbox = outbox };
 
-    public StationState Written() => NewRows is null ? this : this with { NewRows = null };
+    public StationState Written() => NewRows is null && NewRowsWorkOrders is null ? this : this with { NewRows = null, NewRowsWorkOrders = null };
 
     [JsonIgnore]
     public bool IsRegistered => Registry is not null;

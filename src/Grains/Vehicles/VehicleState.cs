@@ -57,7 +57,7 @@ public sealed record VehicleState : IOutboxState<VehicleState>
     public ImmutableArray<VisitEntry> Visits { get; init; } = [];
 
     /// <summary>The idempotency key written with this change (grain_rows, not the document); null once written.</summary>
-    public ImmutableArray<KeyRow<RememberedRequest>>? NewRows { get; init; }
+    public ImmutableArray<TypedRow<RememberedRequest>>? NewRows { get; init; }
 
     /// <summary>Messages owed to other grains (quality and recall roll-ups, the batch's repeat-fault watch), written with the visit that owes them.</summary>
     public ImmutableArray<OutboxMessage> Outbox { get; init; } = [];

@@ -30,4 +30,21 @@ public sealed class PostgresGrainRowReader(NpgsqlDataSource database, string ser
 
         return rows;
     }
+
+    public async Task<TBody?> ReadOneAsync<TBody>(string stateName, string grainKey, string kind, string key, CancellationToken cancellationToken = default)
+        where TBody : class
+    {
+        await using var command = database.CreateCommand("""
+            SELECT body::text FROM grain_rows
+            WHERE service_id = $1 AND state_name = $2 AND grain_key = $3 AND kind = $4 AND row_key = $5
+            """);
+        command.Parameters.AddWithValue(serviceId);
+        command.Parameters.AddWithValue(stateName);
+        command.Parameters.AddWithValue(grainKey);
+        command.Parameters.AddWithValue(kind);
+        command.Parameters.AddWithValue(key);
+        return await command.ExecuteScalarAsync(cancellationToken) is string json
+            ? JsonSerializer.Deserialize<TBody>(json, JsonGrainStateSerializer.Options)
+            : null;
+    }
 }

@@ -119,6 +119,31 @@ public sealed class MigrationTests
     }
 
     /// <summary>
+    /// Migration 0008: a station document written when it held every work order keeps its live ones; settled and
+    /// cancelled ones move to grain_rows, and the count of orders opened is kept (ids go on from it).
+    /// </summary>
+    [Fact]
+    public async Task Migration0008_MovesClosedWorkOrdersOutOfTheStationDocument()
+    {
+        var connectionString = await TestDatabase.CreateAsync("closedorders");
+        await TestDatabase.ScalarAsync<int>(connectionString, """
+            INSERT INTO grain_state (service_id, state_name, grain_key, grain_id_n0, grain_id_n1, version, payload) VALUES
+            ('s', 'station', 'S9', 0, 0, 7, '{"version":7,"workOrders":[{"id":"S9-1","state":"settled"},{"id":"S9-2","state":"inRepair"},{"id":"S9-3","state":"cancelled"},{"id":"S9-4","state":"completed"}]}')
+            """);
+        await TestDatabase.ScalarAsync<int>(connectionString, "DELETE FROM schema_migrations WHERE scriptname LIKE '%0008_closed_work_orders.sql'");
+
+        var applied = await new DatabaseMigrator(connectionString, NullLogger<DatabaseMigrator>.Instance).MigrateAsync(CancellationToken.None);
+
+        Assert.Single(applied);
+        Assert.Equal("S9-2,S9-4 4", await TestDatabase.ScalarAsync<string>(connectionString, """
+            SELECT (SELECT string_agg(o->>'id', ',') FROM jsonb_array_elements(payload->'workOrders') AS o) || ' ' || (payload->>'workOrdersOpened')
+            FROM grain_state WHERE grain_key = 'S9'
+            """));
+        Assert.Equal("S9-1 settled,S9-3 cancelled", await TestDatabase.ScalarAsync<string>(connectionString,
+            "SELECT string_agg(row_key || ' ' || (body->>'state'), ',' ORDER BY row_key) FROM grain_rows WHERE grain_key = 'S9' AND kind = 'workOrder'"));
+    }
+
+    /// <summary>
     /// Migration 0007: idempotency keys kept in the documents ("requests") and the final sources a roll-up remembered
     /// ("finalSources") move to grain_rows, out of the documents; the keys keep the instant they were written.
     /// </summary>

@@ -23,7 +23,7 @@ public sealed class ComplaintStateSerializationTests
         // The key row written with the step (it leaves the document in SQL, migration 0007) is plain JSON too.
         state = next! with
         {
-            NewRows = [new Grains.Common.KeyRow<RememberedComplaintRequest>("key", "k1", new RememberedComplaintRequest("k1", "F2", at.AddMinutes(40), ComplaintDecisions.ToView(next, "C1")))],
+            NewRows = [new Grains.Common.TypedRow<RememberedComplaintRequest>("key", "k1", new RememberedComplaintRequest("k1", "F2", at.AddMinutes(40), ComplaintDecisions.ToView(next, "C1")))],
         };
 
         var json = Serializer.Serialize(state).ToString();

@@ -14,8 +14,10 @@ CREATE TABLE IF NOT EXISTS grain_rows
     CONSTRAINT grain_rows_pkey PRIMARY KEY (service_id, state_name, grain_key, kind, row_key)
 );
 
--- The state document may carry "newRows": [{"kind", "key", "body"}]. They go to grain_rows and are left out of the
--- stored document; the version check and the insert are one statement, so both land or neither does. It may also
+-- The state document may carry "newRows…" arrays ("newRows", "newRowsWorkOrders", …) of {"kind", "key", "body",
+-- "unique"}. They go to grain_rows and are left out of the stored document; the version check and the insert are
+-- one statement, so both land or neither does. A row marked unique must be new (else the write fails, see above);
+-- any other row replaces one with its kind and key (a key reused after its window, a work order that closed). It may also
 -- carry "absentRows": [{"kind", "key"}], rows that must not exist for the write to land (a roll-up taking a first
 -- report from a source checks that the source was not folded in already); one that exists fails the write the same
 -- way a duplicate does.
@@ -39,11 +41,14 @@ DECLARE
     doc         jsonb := convert_from(p_payload, 'UTF8')::jsonb;
     new_rows    jsonb;
     absent_rows jsonb;
+    row_set     text;
 BEGIN
-    IF doc ? 'newRows' THEN
-        new_rows := doc->'newRows';
-        doc := doc - 'newRows';
-    END IF;
+    FOR row_set IN SELECT k FROM jsonb_object_keys(doc) AS k WHERE k LIKE 'newRows%' LOOP
+        IF jsonb_typeof(doc->row_set) = 'array' THEN
+            new_rows := coalesce(new_rows, '[]'::jsonb) || (doc->row_set);
+        END IF;
+        doc := doc - row_set;
+    END LOOP;
 
     IF doc ? 'absentRows' THEN
         absent_rows := doc->'absentRows';
@@ -68,13 +73,12 @@ BEGIN
         INSERT INTO grain_rows (service_id, state_name, grain_key, kind, row_key, body)
         SELECT p_service_id, p_state_name, coalesce(p_grain_key, ''), r->>'kind', r->>'key', r->'body'
         FROM jsonb_array_elements(new_rows) AS r
-        WHERE r->>'kind' <> 'key';
+        WHERE (r->>'unique')::boolean IS TRUE;
 
-        -- Idempotency keys: a key reused once its window has passed (the grain no longer knows it) starts again.
         INSERT INTO grain_rows (service_id, state_name, grain_key, kind, row_key, body)
         SELECT p_service_id, p_state_name, coalesce(p_grain_key, ''), r->>'kind', r->>'key', r->'body'
         FROM jsonb_array_elements(new_rows) AS r
-        WHERE r->>'kind' = 'key'
+        WHERE (r->>'unique')::boolean IS NOT TRUE
         ON CONFLICT ON CONSTRAINT grain_rows_pkey DO UPDATE SET body = EXCLUDED.body, written_on = now();
     END IF;
 
