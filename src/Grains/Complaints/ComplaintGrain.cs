@@ -188,7 +188,22 @@ public sealed partial class ComplaintGrain(
         await ArmClocksAsync();
     }
 
-    public Task ReceiveReminder(string reminderName, TickStatus status) => CheckClocksAsync();
+    public async Task ReceiveReminder(string reminderName, TickStatus status)
+    {
+        if (!state.State.IsRegistered)
+        {
+            // Left by an intake whose write failed after the reminder was registered: nothing to watch.
+            if (await this.GetReminder(reminderName) is { } leftover)
+            {
+                await this.UnregisterReminder(leftover);
+            }
+
+            DeactivateOnIdle();
+            return;
+        }
+
+        await CheckClocksAsync();
+    }
 
     /// <summary>Writes, reports to the roll-ups and re-arms the clocks.</summary>
     private async Task SettleAsync(ComplaintGrainState next)

@@ -17,6 +17,52 @@ public sealed class ComplaintRestartTests(ComplaintRestartFixture fixture) : ICl
 {
     private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(60);
 
+    /// <summary>
+    /// The SLA reminder is registered before the intake is written: when the reminder table refuses it, the intake is
+    /// a 503 and no card exists; the retry with the same key registers both.
+    /// </summary>
+    [Fact]
+    public async Task AnIntakeWhoseReminderCannotBeRegistered_Is503_AndNoCardExistsWithoutItsReminder()
+    {
+        var province = "CMP" + Token();
+        var (lat, lon) = NewArea();
+        await StationAsync(fixture.Http, province, lat, lon);
+        await TestDatabase.ScalarAsync<object>(fixture.ConnectionString, """
+            CREATE FUNCTION refuse_reminders() RETURNS trigger LANGUAGE plpgsql AS $$
+            BEGIN RAISE EXCEPTION 'reminders are down (test)'; END $$;
+            CREATE TRIGGER refuse_reminders BEFORE INSERT OR UPDATE ON reminder FOR EACH ROW EXECUTE FUNCTION refuse_reminders();
+            """);
+        var body = Body(lat, lon);
+        const string Cards = "SELECT count(*) FROM grain_state WHERE state_name = 'complaint' AND payload ? 'intake'";
+        var before = await TestDatabase.ScalarAsync<long>(fixture.ConnectionString, Cards);
+        try
+        {
+            var (status, _) = await SendIntakeAsync(body);
+            Assert.Equal(System.Net.HttpStatusCode.ServiceUnavailable, status);
+            Assert.Equal(before, await TestDatabase.ScalarAsync<long>(fixture.ConnectionString, Cards));
+        }
+        finally
+        {
+            await TestDatabase.ScalarAsync<object>(fixture.ConnectionString, "DROP TRIGGER refuse_reminders ON reminder; DROP FUNCTION refuse_reminders();");
+        }
+
+        var (retried, card) = await SendIntakeAsync(body);
+        Assert.Equal(System.Net.HttpStatusCode.Created, retried);
+        var id = card.GetProperty("id").GetString()!;
+        Assert.Equal(1L, await TestDatabase.ScalarAsync<long>(fixture.ConnectionString,
+            "SELECT count(*) FROM reminder WHERE grain_id LIKE @key AND reminder_name = 'sla'", ("key", $"%{id}%")));
+    }
+
+    private async Task<(System.Net.HttpStatusCode Status, System.Text.Json.JsonElement Body)> SendIntakeAsync(string body)
+    {
+        using var callCentre = fixture.Api.CreateClient(AfterSales.ApiHost.Security.Roles.CallCentre);
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/api/complaints") { Content = new StringContent(body, System.Text.Encoding.UTF8, "application/json") };
+        request.Headers.Add("Idempotency-Key", "intake-reminder-first");
+        using var response = await callCentre.SendAsync(request);
+        var text = await response.Content.ReadAsStringAsync();
+        return (response.StatusCode, text.Length == 0 ? default : System.Text.Json.JsonDocument.Parse(text).RootElement.Clone());
+    }
+
     [Fact]
     public async Task Breach_WhileTheSiloIsDown_IsRecordedAfterTheRestart_WithoutAnyoneReadingTheCard()
     {
