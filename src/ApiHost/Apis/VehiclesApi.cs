@@ -42,7 +42,7 @@ public static class VehiclesApi
         group.MapGet("/{vin}/warranty", GetWarrantyAsync).WithName("GetWarranty")
             .WithSummary("Coverages, first maintenance, 三包 entitlements and open recalls, now or as of a date and mileage.")
             .Produces<WarrantyView>();
-        group.MapGet("/{vin}/history", GetHistoryAsync).WithName("GetRepairHistory").WithSummary("The repair archive, newest first.")
+        group.MapGet("/{vin}/history", GetHistoryAsync).WithName("GetRepairHistory").WithSummary("The repair archive, newest first, one page (limit 1–500, default 50; cursor from the previous page's nextCursor).")
             .Produces<IReadOnlyList<RepairRecordView>>();
         return group;
     }
@@ -262,14 +262,26 @@ public static class VehiclesApi
         return (await cluster.Grain<IVehicleGrain>(normalized).GetWarrantyAsync(asOfDate, mileage)).ToHttp();
     }
 
-    private static async Task<IResult> GetHistoryAsync(string vin, IClusterClient cluster)
+    private static async Task<IResult> GetHistoryAsync(string vin, string? limit, string? cursor, IClusterClient cluster)
     {
         if (!TryNormalizeVin(vin, out var normalized, out var invalid))
         {
             return invalid;
         }
 
-        return (await cluster.Grain<IVehicleGrain>(normalized).GetHistoryAsync()).ToHttp();
+        var errors = new RequestErrors();
+        var size = limit is null ? 50 : int.TryParse(limit, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var n) && n is >= 1 and <= 500 ? n : -1;
+        if (size < 0)
+        {
+            errors.Add("limit", "limit must be a whole number from 1 to 500.");
+        }
+
+        if (cursor is { Length: 0 or > 200 })
+        {
+            errors.Add("cursor", "cursor must be the nextCursor of a previous page.");
+        }
+
+        return errors.Any ? errors.ToResult() : (await cluster.Grain<IVehicleGrain>(normalized).GetHistoryAsync(size, cursor)).ToHttp();
     }
 
     /// <summary>The shape every vehicle command shares: VIN, idempotency key, body, validation, one grain call.</summary>

@@ -20,8 +20,8 @@ public sealed record TypedRow<TBody>(string Kind, string Key, TBody Body);
 /// <summary>Reads a grain's rows in grain_rows.</summary>
 public interface IGrainRowReader
 {
-    /// <summary>The bodies of the rows of <paramref name="kind"/> written within <paramref name="maxAge"/>.</summary>
-    Task<IReadOnlyList<TBody>> ReadAsync<TBody>(string stateName, string grainKey, string kind, TimeSpan maxAge, CancellationToken cancellationToken = default);
+    /// <summary>The bodies of the rows of <paramref name="kind"/> written within <paramref name="maxAge"/> (null: all of them).</summary>
+    Task<IReadOnlyList<TBody>> ReadAsync<TBody>(string stateName, string grainKey, string kind, TimeSpan? maxAge, CancellationToken cancellationToken = default);
 
     /// <summary>The body of one row, or null.</summary>
     Task<TBody?> ReadOneAsync<TBody>(string stateName, string grainKey, string kind, string key, CancellationToken cancellationToken = default)

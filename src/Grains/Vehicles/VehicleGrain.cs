@@ -41,10 +41,17 @@ public sealed partial class VehicleGrain(
 
     private DurableState<VehicleState> Durable => _durable ??= new(state, this, GrainFactory, logger, $"Vehicle {Vin}");
 
-    public override Task OnActivateAsync(CancellationToken cancellationToken)
+    public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
+        if (state.State.VisitCount > 0)
+        {
+            // The archive lives in rows beside the document; every 三包 answer needs it, so it is read once here.
+            var stored = await rows.ReadAsync<StoredVisit>("vehicle", Vin, VehicleState.ArchiveRowKind, maxAge: null, cancellationToken);
+            state.State = state.State with { Visits = [.. stored.OrderBy(v => v.Seq).Select(v => v.Entry)] };
+        }
+
         Durable.ResumePending();
-        return base.OnActivateAsync(cancellationToken);
+        await base.OnActivateAsync(cancellationToken);
     }
 
     public Task FlushOutboxAsync() => Durable.DeliverAsync();
@@ -303,18 +310,33 @@ public sealed partial class VehicleGrain(
         return outcome;
     }
 
-    public Task<Outcome<IReadOnlyList<RepairRecordView>>> GetHistoryAsync()
+    public Task<Outcome<RepairHistoryPage>> GetHistoryAsync(int limit, string? cursor)
     {
         if (!state.State.IsRegistered)
         {
             DeactivateIfUnregistered();
-            return Task.FromResult<Outcome<IReadOnlyList<RepairRecordView>>>(NotRegistered());
+            return Task.FromResult<Outcome<RepairHistoryPage>>(NotRegistered());
         }
 
-        // Visits are kept in the order they were recorded; a late-entered older visit still sorts by its date.
-        IReadOnlyList<RepairRecordView> newestFirst =
-            [.. state.State.Visits.Reverse().OrderByDescending(v => v.Visit.AgreedAt).Select(v => v.ToView())];
-        return Task.FromResult(Outcome<IReadOnlyList<RepairRecordView>>.Ok(newestFirst));
+        // Visits are kept in the order they were recorded; a late-entered older visit still sorts by its date. The
+        // cursor names the last visit of the previous page (visits are never removed), so a visit recorded between
+        // two pages does not shift the next one.
+        var newestFirst = state.State.Visits.Reverse().OrderByDescending(v => v.Visit.AgreedAt).ToList();
+        var start = 0;
+        if (cursor is not null)
+        {
+            var after = HistoryCursor.Decode(cursor) is { } visitId ? newestFirst.FindIndex(v => v.Visit.VisitId == visitId) : -1;
+            if (after < 0)
+            {
+                return Task.FromResult<Outcome<RepairHistoryPage>>(Refusal.Invalid("cursor", "cursor is not one this vehicle's history gave; start again without it."));
+            }
+
+            start = after + 1;
+        }
+
+        var page = newestFirst.Skip(start).Take(Math.Clamp(limit, 1, 500)).ToList();
+        var next = start + page.Count < newestFirst.Count ? HistoryCursor.Encode(page[^1].Visit.VisitId) : null;
+        return Task.FromResult(Outcome<RepairHistoryPage>.Ok(new RepairHistoryPage([.. page.Select(v => v.ToView())], next)));
     }
 
     /// <summary>The common path of the vehicle commands: replay a known key, decide, write once, remember the key.</summary>
@@ -375,8 +397,32 @@ public sealed partial class VehicleGrain(
     /// <summary>Makes <paramref name="next"/> and its outbox durable, then current (the shared failure policy).</summary>
     private async Task CommitAsync(VehicleState next)
     {
-        await Durable.CommitAsync(next);
+        await Durable.CommitAsync(WithArchiveRows(state.State, next));
         Keys.Written(next.NewRows);
+    }
+
+    /// <summary>
+    /// The archive entries <paramref name="next"/> added or changed against <paramref name="current"/> (entries are
+    /// immutable and only appended or replaced in place, so a changed one is a different object), as rows to write.
+    /// </summary>
+    private static VehicleState WithArchiveRows(VehicleState current, VehicleState next)
+    {
+        var (before, after) = (current.Visits, next.Visits);
+        if (after == before)
+        {
+            return next.VisitCount == after.Length ? next : next with { VisitCount = after.Length };
+        }
+
+        var rows = ImmutableArray.CreateBuilder<TypedRow<StoredVisit>>();
+        for (var i = 0; i < after.Length; i++)
+        {
+            if (i >= before.Length || !ReferenceEquals(before[i], after[i]))
+            {
+                rows.Add(new TypedRow<StoredVisit>(VehicleState.ArchiveRowKind, after[i].Visit.VisitId, new StoredVisit(i, after[i])));
+            }
+        }
+
+        return next with { VisitCount = after.Length, NewRowsVisits = rows.Count == 0 ? null : rows.ToImmutable() };
     }
 
     private static int MileageOn(VehicleState vehicle, DateOnly date, WarrantyPolicy policy)

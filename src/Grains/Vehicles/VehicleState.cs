@@ -53,8 +53,21 @@ public sealed record VehicleState : IOutboxState<VehicleState>
     /// <summary>Operators' corrections of wrong readings, oldest first (kept for good: they explain the odometer).</summary>
     public ImmutableArray<OdometerCorrectionView> OdometerCorrections { get; init; } = [];
 
-    /// <summary>The repair archive, oldest first.</summary>
+    /// <summary>
+    /// The repair archive, oldest first. Held in memory (every 三包 answer reads it) but not in the document: each
+    /// entry is a row of grain_rows (kind <see cref="ArchiveRowKind"/>) written with the change that added or changed it,
+    /// and read when the vehicle activates, so a reading or a transfer does not rewrite the archive.
+    /// </summary>
+    [JsonIgnore]
     public ImmutableArray<VisitEntry> Visits { get; init; } = [];
+
+    public const string ArchiveRowKind = "visit";
+
+    /// <summary>How many archive rows the vehicle has (none to read when 0).</summary>
+    public int VisitCount { get; init; }
+
+    /// <summary>Archive entries added or changed by this change (grain_rows, not the document); null once written.</summary>
+    public ImmutableArray<TypedRow<StoredVisit>>? NewRowsVisits { get; init; }
 
     /// <summary>The idempotency key written with this change (grain_rows, not the document); null once written.</summary>
     public ImmutableArray<TypedRow<RememberedRequest>>? NewRows { get; init; }
@@ -64,7 +77,7 @@ public sealed record VehicleState : IOutboxState<VehicleState>
 
     public VehicleState WithOutbox(ImmutableArray<OutboxMessage> outbox) => this with { Outbox = outbox };
 
-    public VehicleState Written() => NewRows is null ? this : this with { NewRows = null };
+    public VehicleState Written() => NewRows is null && NewRowsVisits is null ? this : this with { NewRows = null, NewRowsVisits = null };
 
     [JsonIgnore]
     public bool IsRegistered => Identity is not null;
@@ -76,6 +89,9 @@ public sealed record VehicleIdentity(string Vin, string Model, string Batch, Dat
 public readonly record struct OdometerEntry(DateTimeOffset ReadAt, int Km);
 
 public sealed record VisitEntry(CompletedVisit Visit, int RepairDays, ComebackView? Comeback, DateTimeOffset RecordedAt);
+
+/// <summary>An archive row: the entry and its place in the archive (the order visits were recorded in).</summary>
+public sealed record StoredVisit(int Seq, VisitEntry Entry);
 
 /// <summary>An idempotency key, a fingerprint of the request it came with, and the reply it got.</summary>
 public sealed record RememberedRequest(string Key, string Fingerprint, DateTimeOffset At, VehicleView? Vehicle, RepairRecordView? Record, bool Created) : IRememberedReply;

@@ -50,9 +50,12 @@ public interface IVehicleGrain : IGrainWithStringKey
     [Alias("GetWarranty")]
     Task<Outcome<WarrantyView>> GetWarrantyAsync(DateOnly? asOf, int? mileageKm);
 
-    /// <summary>The repair archive, newest first.</summary>
-    [Alias("GetHistory")]
-    Task<Outcome<IReadOnlyList<RepairRecordView>>> GetHistoryAsync();
+    /// <summary>
+    /// One page of the repair archive, newest first: <paramref name="limit"/> entries after <paramref name="cursor"/>
+    /// (null: from the newest). An unknown cursor is a 400 naming it.
+    /// </summary>
+    [Alias("GetHistoryPage")]
+    Task<Outcome<RepairHistoryPage>> GetHistoryAsync(int limit, string? cursor);
 
     /// <summary>
     /// A campaign that lists this VIN asks the vehicle to tell its batch (with its region), so the campaign's

@@ -103,3 +103,9 @@ public sealed record class RepairRecordView(
     [property: Id(1)] int RepairDays,
     [property: Id(2)] ComebackView? Comeback,
     [property: Id(3)] DateTimeOffset RecordedAt);
+
+/// <summary>One page of the repair archive, newest first; <see cref="NextCursor"/> (opaque) asks for the next, null on the last.</summary>
+[GenerateSerializer, Immutable, Alias("AfterSales.RepairHistoryPage")]
+public sealed record class RepairHistoryPage(
+    [property: Id(0)] IReadOnlyList<RepairRecordView> Items,
+    [property: Id(1)] string? NextCursor);

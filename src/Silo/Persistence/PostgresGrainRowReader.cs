@@ -7,17 +7,17 @@ namespace AfterSales.Silo.Persistence;
 /// <summary>Reads grain_rows (migration 0007) with the grain-state JSON options, so a row's body reads as it was written.</summary>
 public sealed class PostgresGrainRowReader(NpgsqlDataSource database, string serviceId) : IGrainRowReader
 {
-    public async Task<IReadOnlyList<TBody>> ReadAsync<TBody>(string stateName, string grainKey, string kind, TimeSpan maxAge, CancellationToken cancellationToken = default)
+    public async Task<IReadOnlyList<TBody>> ReadAsync<TBody>(string stateName, string grainKey, string kind, TimeSpan? maxAge, CancellationToken cancellationToken = default)
     {
         await using var command = database.CreateCommand("""
             SELECT body::text FROM grain_rows
-            WHERE service_id = $1 AND state_name = $2 AND grain_key = $3 AND kind = $4 AND written_on >= now() - $5
+            WHERE service_id = $1 AND state_name = $2 AND grain_key = $3 AND kind = $4 AND ($5::interval IS NULL OR written_on >= now() - $5::interval)
             """);
         command.Parameters.AddWithValue(serviceId);
         command.Parameters.AddWithValue(stateName);
         command.Parameters.AddWithValue(grainKey);
         command.Parameters.AddWithValue(kind);
-        command.Parameters.AddWithValue(maxAge);
+        command.Parameters.Add(new NpgsqlParameter { Value = maxAge is { } age ? age : DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Interval });
         var rows = new List<TBody>();
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))

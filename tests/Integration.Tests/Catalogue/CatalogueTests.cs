@@ -99,7 +99,7 @@ public sealed class CatalogueTests(ClusterFixture fixture)
 
         var refused = await ExpectAsync(HttpStatusCode.BadRequest, PostAsync(Http, $"/api/vehicles/{vin}/visits", Visit("ENG-GASKET-VC")));
         Assert.Contains("ENG-GASKET-VC is not a main part of the engine", refused.GetProperty("errors").GetProperty("mainPartsReplaced")[0].GetString(), StringComparison.Ordinal);
-        Assert.Equal(0, (await ExpectAsync(HttpStatusCode.OK, GetAsync(Http, $"/api/vehicles/{vin}/history"))).GetArrayLength());
+        Assert.Equal(0, (await ExpectAsync(HttpStatusCode.OK, GetAsync(Http, $"/api/vehicles/{vin}/history"))).GetProperty("items").GetArrayLength());
 
         await ExpectAsync(HttpStatusCode.OK, PostAsync(Http, $"/api/vehicles/{vin}/visits", Visit("ENG-CRANK")));
         var counters = (await ExpectAsync(HttpStatusCode.OK, GetAsync(Http, $"/api/vehicles/{vin}/warranty"))).GetProperty("counters");

@@ -91,6 +91,7 @@ public sealed class MigrationTests
         };
         // The old shape: the first visit (and its remembered reply, then kept in the document) named one main part, the second none.
         var old = System.Text.Json.Nodes.JsonNode.Parse(new JsonGrainStateSerializer().Serialize(state).ToString())!;
+        old["visits"] = System.Text.Json.JsonSerializer.SerializeToNode(state.Visits, JsonGrainStateSerializer.Options);
         old["requests"] = System.Text.Json.JsonSerializer.SerializeToNode(
             new[] { new RememberedRequest("k", "f", agreed, null, new RepairRecordView(Visit("WO-1"), 1, null, agreed), false) }, JsonGrainStateSerializer.Options);
         foreach (var visit in new[] { old["visits"]![0]!["visit"]!, old["visits"]![1]!["visit"]!, old["requests"]![0]!["record"]!["visit"]! })
@@ -103,16 +104,22 @@ public sealed class MigrationTests
         await TestDatabase.ScalarAsync<int>(connectionString,
             "INSERT INTO grain_state (service_id, state_name, grain_key, grain_id_n0, grain_id_n1, version, payload) VALUES ('s', 'vehicle', 'LASCA1S40PS000009', 0, 0, 1, @payload::jsonb)",
             ("payload", old.ToJsonString()));
-        await TestDatabase.ScalarAsync<int>(connectionString, "DELETE FROM schema_migrations WHERE scriptname LIKE '%0006_visit_main_parts.sql'");
+        await TestDatabase.ScalarAsync<int>(connectionString,
+            "DELETE FROM schema_migrations WHERE scriptname LIKE '%0006_visit_main_parts.sql' OR scriptname LIKE '%0009_vehicle_archive_rows.sql'");
 
         var applied = await new DatabaseMigrator(connectionString, NullLogger<DatabaseMigrator>.Instance).MigrateAsync(CancellationToken.None);
 
-        Assert.Single(applied);
+        // 0006 rewrites the visits, then 0009 moves them to their rows (in archive order) and counts them.
+        Assert.Equal(2, applied.Count);
         var payload = await TestDatabase.ScalarAsync<string>(connectionString, "SELECT payload::text FROM grain_state WHERE grain_key = 'LASCA1S40PS000009'");
         Assert.DoesNotContain("mainPartReplaced\"", payload, StringComparison.Ordinal);
-        var read = new JsonGrainStateSerializer().Deserialize<VehicleState>(new BinaryData(System.Text.Encoding.UTF8.GetBytes(payload!)))!;
-        Assert.Equal(["ENG-CRANK"], read.Visits[0].Visit.MainPartsReplaced);
-        Assert.Empty(read.Visits[1].Visit.MainPartsReplaced);
+        Assert.Equal(2, new JsonGrainStateSerializer().Deserialize<VehicleState>(new BinaryData(System.Text.Encoding.UTF8.GetBytes(payload!)))!.VisitCount);
+        var rows = await TestDatabase.ScalarAsync<string>(connectionString,
+            "SELECT json_agg(body ORDER BY (body->>'seq')::int)::text FROM grain_rows WHERE grain_key = 'LASCA1S40PS000009' AND kind = 'visit'");
+        var stored = System.Text.Json.JsonSerializer.Deserialize<StoredVisit[]>(rows!, JsonGrainStateSerializer.Options)!;
+        Assert.Equal(["WO-1", "WO-2"], stored.Select(v => v.Entry.Visit.VisitId));
+        Assert.Equal(["ENG-CRANK"], stored[0].Entry.Visit.MainPartsReplaced);
+        Assert.Empty(stored[1].Entry.Visit.MainPartsReplaced);
         var remembered = System.Text.Json.JsonSerializer.Deserialize<RememberedRequest>(
             System.Text.Json.Nodes.JsonNode.Parse(payload!)!["requests"]![0]!.ToJsonString(), JsonGrainStateSerializer.Options)!;
         Assert.Equal(["ENG-CRANK"], remembered.Record!.Visit.MainPartsReplaced);

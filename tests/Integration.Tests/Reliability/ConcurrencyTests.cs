@@ -43,8 +43,8 @@ public sealed class ConcurrencyTests(ClusterFixture fixture)
         }));
 
         Assert.All(responses, status => Assert.Equal(HttpStatusCode.OK, status));
-        using var history = JsonDocument.Parse(await fixture.Http.GetStringAsync($"/api/vehicles/{vin}/history"));
-        var recorded = history.RootElement.EnumerateArray().Select(r => r.GetProperty("visit").GetProperty("visitId").GetString()).ToList();
+        using var history = JsonDocument.Parse(await fixture.Http.GetStringAsync($"/api/vehicles/{vin}/history?limit=500"));
+        var recorded = history.RootElement.GetProperty("items").EnumerateArray().Select(r => r.GetProperty("visit").GetProperty("visitId").GetString()).ToList();
         Assert.Equal(visits.Select(v => v.visitId).Order(), recorded.Order());
         Assert.Equal(recorded.Count, recorded.Distinct().Count());
     }

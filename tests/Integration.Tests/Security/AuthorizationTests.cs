@@ -143,7 +143,7 @@ public sealed class AuthorizationTests(ClusterFixture fixture)
         Assert.Equal(HttpStatusCode.OK, own.StatusCode);
         Assert.Equal(HttpStatusCode.Forbidden, other.StatusCode);
         using var history = JsonDocument.Parse(await fixture.Http.GetStringAsync($"/api/vehicles/{vin}/history"));
-        Assert.Equal(["own-1"], history.RootElement.EnumerateArray().Select(v => v.GetProperty("visit").GetProperty("visitId").GetString()));
+        Assert.Equal(["own-1"], history.RootElement.GetProperty("items").EnumerateArray().Select(v => v.GetProperty("visit").GetProperty("visitId").GetString()));
     }
 
     [Fact]

@@ -45,7 +45,7 @@ public sealed class TrustRulesTests(ClusterFixture fixture)
         var problem = await ExpectAsync(HttpStatusCode.Forbidden, PostAsync(client, $"/api/vehicles/{vin}/visits", body));
 
         Assert.Contains(field, problem.GetProperty("detail").GetString(), StringComparison.Ordinal);
-        Assert.Equal(0, (await ExpectAsync(HttpStatusCode.OK, GetAsync(Http, $"/api/vehicles/{vin}/history"))).GetArrayLength());
+        Assert.Equal(0, (await ExpectAsync(HttpStatusCode.OK, GetAsync(Http, $"/api/vehicles/{vin}/history"))).GetProperty("items").GetArrayLength());
         var warranty = await ExpectAsync(HttpStatusCode.OK, GetAsync(Http, $"/api/vehicles/{vin}/warranty"));
         Assert.Equal(0, warranty.GetProperty("entitlements").GetArrayLength());
     }
@@ -61,7 +61,7 @@ public sealed class TrustRulesTests(ClusterFixture fixture)
         await ExpectAsync(HttpStatusCode.OK, PostAsync(client, $"/api/vehicles/{vin}/visits", plain));
         await ExpectAsync(HttpStatusCode.OK, PostAsync(Http, $"/api/vehicles/{vin}/visits", imported));
 
-        var history = await ExpectAsync(HttpStatusCode.OK, GetAsync(Http, $"/api/vehicles/{vin}/history"));
+        var history = (await ExpectAsync(HttpStatusCode.OK, GetAsync(Http, $"/api/vehicles/{vin}/history"))).GetProperty("items");
         var sources = history.EnumerateArray().ToDictionary(v => v.GetProperty("visit").GetProperty("visitId").GetString()!, v => v.GetProperty("visit").GetProperty("source").GetString());
         Assert.Equal("stationReport", sources["V-PLAIN"]);
         Assert.Equal("imported", sources["V-IMPORT"]);
@@ -182,7 +182,7 @@ public sealed class TrustRulesTests(ClusterFixture fixture)
         Assert.Equal("rejected", appraised.GetProperty("claim").GetProperty("state").GetString());
         await MoveAsync(client, station, order, "complete");
 
-        var visit = Assert.Single((await ExpectAsync(HttpStatusCode.OK, GetAsync(Http, $"/api/vehicles/{vin}/history"))).EnumerateArray()).GetProperty("visit");
+        var visit = Assert.Single((await ExpectAsync(HttpStatusCode.OK, GetAsync(Http, $"/api/vehicles/{vin}/history"))).GetProperty("items").EnumerateArray()).GetProperty("visit");
         Assert.False(visit.GetProperty("warranty").GetBoolean());
         Assert.False(visit.GetProperty("seriousSafety").GetBoolean());
         Assert.Equal("none", visit.GetProperty("safetyDefect").GetString());
@@ -213,7 +213,7 @@ public sealed class TrustRulesTests(ClusterFixture fixture)
 
         await MoveAsync(client, station, order, "cancel");
 
-        var visit = Assert.Single((await ExpectAsync(HttpStatusCode.OK, GetAsync(Http, $"/api/vehicles/{vin}/history"))).EnumerateArray()).GetProperty("visit");
+        var visit = Assert.Single((await ExpectAsync(HttpStatusCode.OK, GetAsync(Http, $"/api/vehicles/{vin}/history"))).GetProperty("items").EnumerateArray()).GetProperty("visit");
         Assert.True(visit.GetProperty("cancelled").GetBoolean());
         var after = await ExpectAsync(HttpStatusCode.OK, GetAsync(Http, $"/api/vehicles/{vin}/warranty"));
         Assert.Contains(after.GetProperty("entitlements").EnumerateArray(), e => e.GetProperty("article").GetString() == "Art. 23");

@@ -73,7 +73,7 @@ public sealed class WorkOrderTests(ClusterFixture fixture)
 
         var vehicle = await ExpectAsync(HttpStatusCode.OK, GetAsync(Http, $"/api/vehicles/{vin}"));
         Assert.Equal(2100, vehicle.GetProperty("odometerKm").GetInt32());
-        var history = await ExpectAsync(HttpStatusCode.OK, GetAsync(Http, $"/api/vehicles/{vin}/history"));
+        var history = (await ExpectAsync(HttpStatusCode.OK, GetAsync(Http, $"/api/vehicles/{vin}/history"))).GetProperty("items");
         Assert.Equal([r3, r2, r1, first], history.EnumerateArray().Select(v => v.GetProperty("visit").GetProperty("visitId").GetString()!).ToArray());
         Assert.Equal([true, true, true, false], history.EnumerateArray().Select(v => v.GetProperty("visit").GetProperty("warranty").GetBoolean()).ToArray());
 
@@ -129,7 +129,7 @@ public sealed class WorkOrderTests(ClusterFixture fixture)
         await MoveAsync(Http, station, order, "complete");
 
         // The archive keeps the hours; the 三包 day count (Art. 24(4)'s cumulative days) leaves them out.
-        var history = await ExpectAsync(HttpStatusCode.OK, GetAsync(Http, $"/api/vehicles/{vin}/history"));
+        var history = (await ExpectAsync(HttpStatusCode.OK, GetAsync(Http, $"/api/vehicles/{vin}/history"))).GetProperty("items");
         Assert.Equal(excludedHours ?? 0, history.EnumerateArray().Single().GetProperty("visit").GetProperty("excludedHours").GetDouble());
         var warranty = await ExpectAsync(HttpStatusCode.OK, GetAsync(Http, $"/api/vehicles/{vin}/warranty"));
         Assert.Equal(repairDays, warranty.GetProperty("counters").GetProperty("repairDays").GetInt32());
@@ -242,7 +242,7 @@ public sealed class WorkOrderTests(ClusterFixture fixture)
         Assert.Contains("accident", claim.GetProperty("reasons")[0].GetString(), StringComparison.Ordinal);
         await MoveAsync(Http, s, accident, "start");
         await MoveAsync(Http, s, accident, "complete");
-        var history = await ExpectAsync(HttpStatusCode.OK, GetAsync(Http, $"/api/vehicles/{vin}/history"));
+        var history = (await ExpectAsync(HttpStatusCode.OK, GetAsync(Http, $"/api/vehicles/{vin}/history"))).GetProperty("items");
         Assert.False(history[0].GetProperty("visit").GetProperty("warranty").GetBoolean());
 
         var unclear = await OpenAsync(Http, s, vin, 400);

@@ -61,7 +61,7 @@ public sealed class RepairArchiveTests(ClusterFixture fixture)
     {
         var vin = await _api.DeliveredVehicleAsync(_api.Today.AddDays(-3));
 
-        Assert.Equal("[]", await _api.GetBodyAsync($"{VehicleClient.VehiclePath(vin)}/history"));
+        Assert.Empty(await _api.GetHistoryAsync(vin));
     }
 
     [Fact]

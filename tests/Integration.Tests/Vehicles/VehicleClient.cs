@@ -142,8 +142,8 @@ public sealed class VehicleClient(HttpClient http, TimeProvider clock)
 
     public async Task<IReadOnlyList<RepairRecordView>> GetHistoryAsync(string vin)
     {
-        using var response = await GetAsync($"{VehiclePath(vin)}/history");
-        return await ReadAsync<List<RepairRecordView>>(response, HttpStatusCode.OK);
+        using var response = await GetAsync($"{VehiclePath(vin)}/history?limit=500");
+        return (await ReadAsync<RepairHistoryPage>(response, HttpStatusCode.OK)).Items;
     }
 
     /// <summary>The body of a successful GET exactly as sent, for byte-for-byte comparisons.</summary>
