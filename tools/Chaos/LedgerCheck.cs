@@ -56,16 +56,19 @@ public static class LedgerCheck
         var stored = new Dictionary<string, int>();
         await using var connection = new NpgsqlConnection(connectionString);
         await connection.OpenAsync();
-        await using var command = new NpgsqlCommand(
-            "SELECT payload->'visits' FROM grain_state WHERE state_name = 'vehicle' AND payload ? 'visits'", connection);
-        await using var reader = await command.ExecuteReaderAsync();
-        while (await reader.ReadAsync())
+        // The archive is rows beside each vehicle's document (grain_rows, kind 'visit'); the document counts them.
+        // A vehicle whose count differs from its rows has an entry written twice or lost: its rows count as doubled.
+        await using (var command = new NpgsqlCommand("""
+            SELECT r.row_key, (g.payload->>'visitCount')::int <> count(*) OVER (PARTITION BY r.grain_key)
+            FROM grain_rows r JOIN grain_state g ON g.state_name = r.state_name AND g.grain_key = r.grain_key AND g.service_id = r.service_id
+            WHERE r.state_name = 'vehicle' AND r.kind = 'visit'
+            """, connection))
+        await using (var reader = await command.ExecuteReaderAsync())
         {
-            using var visits = JsonDocument.Parse(reader.GetString(0));
-            foreach (var entry in visits.RootElement.EnumerateArray())
+            while (await reader.ReadAsync())
             {
-                var id = entry.GetProperty("visit").GetProperty("visitId").GetString()!;
-                stored[id] = stored.GetValueOrDefault(id) + 1;
+                var id = reader.GetString(0);
+                stored[id] = stored.GetValueOrDefault(id) + (reader.GetBoolean(1) ? 2 : 1);
             }
         }
 
