@@ -123,6 +123,9 @@ def main():
     warm = grep(os.path.join(a.results, "warm.txt"), "WARM")
     check = grep(os.path.join(a.results, "warm.txt"), "CHECK")
     memory = grep(os.path.join(a.results, "memory.txt"), "RESULT memory")
+    growth_station = grep(os.path.join(a.results, "growth.txt"), "RESULT growth-station ")
+    growth_odometer = grep(os.path.join(a.results, "growth.txt"), "RESULT growth-odometer ")
+    growth_rounds = grep(os.path.join(a.results, "growth.txt"), "RESULT growth-odometer-rounds")
     ratios = ratio_rows(m, connections)
 
     # --- the summary printed on every run ---------------------------------------------------------------
@@ -139,6 +142,12 @@ def main():
         shown = ", ".join(f"c={c}: {v:.2f}{'' if met[c] else ' (missed)'}" for c, v in values.items())
         print(f"RATIO {label}: {shown}  target {'>=' if higher else '<='} {target}")
     print(f"RATIO bytes per grain: {bpg:.0f}{'' if bpg <= 4096 else ' (missed)'}  target <= 4096")
+    station_ratio = float(growth_station.get("ratio", "nan"))
+    odometer_ratio = float(growth_odometer.get("ratio", "nan"))
+    if growth_station:
+        print(f"RATIO station document, {growth_station['orders_large']} vs 10 settled orders: {station_ratio:.2f}{'' if station_ratio <= 2 else ' (missed)'}  target <= 2")
+    if growth_odometer:
+        print(f"RATIO odometer writes, {growth_odometer['visits_large']} vs 2 visits: {odometer_ratio:.2f}{'' if odometer_ratio >= 0.9 else ' (missed)'}  target >= 0.9")
 
     if not a.doc:
         return
@@ -246,6 +255,12 @@ def main():
         verdict = "yes" if met and all(met.values()) else ("at " + ", ".join(f"c={c}" for c, ok in met.items() if ok) if any(met.values()) else "no")
         w(f"| {label} | {cells} | {'≥' if higher else '≤'} {target} | {verdict} |")
     w(f"| bytes per active vehicle grain | {bpg:,.0f} |" + " |" * (len(connections) - 1) + f" ≤ 4,096 | {'yes' if bpg <= 4096 else 'no'} |")
+    if growth_station:
+        w(f"| station's stored document, {int(growth_station['orders_large']):,} vs 10 settled work orders ({int(growth_station['bytes_large']):,} vs {int(growth_station['bytes_small']):,} bytes) | {station_ratio:.2f} |"
+          + " |" * (len(connections) - 1) + f" ≤ 2 | {'yes' if station_ratio <= 2 else 'no'} |")
+    if growth_odometer:
+        w(f"| odometer writes/s, vehicles with {growth_odometer['visits_large']} vs 2 visits ({float(growth_odometer['rps_large']):,.0f} vs {float(growth_odometer['rps_small']):,.0f}/s, 16 writers; rounds {growth_rounds.get('large', '?')} vs {growth_rounds.get('small', '?')}) | {odometer_ratio:.2f} |"
+          + " |" * (len(connections) - 1) + f" ≥ 0.9 | {'yes' if odometer_ratio >= 0.9 else 'no'} |")
     for label, values, target, higher, met in ratio_rows(m, connections, DIAGNOSTICS):
         cells = " | ".join(f"{values[c]:.2f}" if c in values else "–" for c in connections)
         w(f"| {label} | {cells} | (no target; {'≥' if higher else '≤'} {target} for the warranty GET) | – |")

@@ -11,9 +11,17 @@ using Npgsql;
 //   give the same answer for the first K VINs.
 // AfterSales.Bench.Loader stations --api URL --stations N --out DIR [--seed S] [--concurrency C]
 //   Registers N service stations and writes DIR/points.txt (query points) for bench/lua/nearby.lua.
+// AfterSales.Bench.Loader growth --api URL --postgres CONNSTR --orders N --visits M [--seconds S] [--rounds R]
+//   A station's stored document after 10 and N settled work orders; odometer readings per second on vehicles with
+//   2 and with M visits (see StateGrowth).
 if (args.Length > 0 && args[0] == "warm")
 {
     return await WarmPass.RunAsync(args[1..]);
+}
+
+if (args.Length > 0 && args[0] == "growth")
+{
+    return await StateGrowth.RunAsync(args[1..]);
 }
 
 if (args.Length > 0 && args[0] == "stations")

@@ -31,6 +31,10 @@ public sealed class BenchSmokeTests
         "RATIO durable writes: system / raw Npgsql upserts",
         "RATIO warranty GET p99 / p50",
         "RATIO bytes per grain",
+        "RESULT growth-station ",
+        "RESULT growth-odometer ",
+        "RATIO station document, 100 vs 10 settled orders",
+        "RATIO odometer writes, 20 vs 2 visits",
         "BENCH DONE",
     ];
 

@@ -1,0 +1,206 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Net.Http.Json;
+using Npgsql;
+
+namespace AfterSales.Bench.Loader;
+
+/// <summary>
+/// <c>growth --api URL --postgres CONNSTR --orders N --visits M [--seconds S] [--rounds R]</c>: does state stay small as
+/// history grows?
+/// <list type="bullet">
+/// <item>A station's stored document after 10 completed and settled work orders, and after N: the bytes of its
+/// grain_state row (closed orders are rows of grain_rows, not the document).</item>
+/// <item>Odometer readings written to vehicles with 2 visits and to vehicles with M: readings per second, 16 writers,
+/// each on its own vehicle, R alternating rounds of S seconds (the median of each is reported).</item>
+/// </list>
+/// Prints <c>RESULT growth …</c> lines with the ratios (bench/report.py puts them in docs/benchmarks.md).
+/// </summary>
+internal static class StateGrowth
+{
+    private const int Writers = 16;
+
+    public static async Task<int> RunAsync(string[] args)
+    {
+        string? api = null, postgres = null;
+        int orders = 10_000, visits = 200, rounds = 3;
+        double seconds = 5;
+        for (var i = 0; i + 1 < args.Length; i += 2)
+        {
+            switch (args[i])
+            {
+                case "--api": api = args[i + 1]; break;
+                case "--postgres": postgres = args[i + 1]; break;
+                case "--orders": orders = int.Parse(args[i + 1], CultureInfo.InvariantCulture); break;
+                case "--visits": visits = int.Parse(args[i + 1], CultureInfo.InvariantCulture); break;
+                case "--seconds": seconds = double.Parse(args[i + 1], CultureInfo.InvariantCulture); break;
+                case "--rounds": rounds = int.Parse(args[i + 1], CultureInfo.InvariantCulture); break;
+                default: throw new ArgumentException($"unknown argument {args[i]}");
+            }
+        }
+
+        if (api is null || postgres is null || orders <= 10 || visits <= 2 || rounds < 1 || seconds <= 0)
+        {
+            Console.Error.WriteLine("usage: growth --api URL --postgres CONNSTR --orders N(>10) --visits M(>2) [--seconds S] [--rounds R]");
+            return 2;
+        }
+
+        using var http = new HttpClient { BaseAddress = new Uri(api), Timeout = TimeSpan.FromMinutes(1) };
+        Auth.Apply(http);
+        await using var db = NpgsqlDataSource.Create(postgres);
+        var today = DateOnly.FromDateTime(DateTime.UtcNow);
+
+        // --- the station's document after 10 and after N closed work orders ---
+        const string station = "GROWTH-S1";
+        await SendAsync(http, HttpMethod.Put, $"/api/stations/{station}", new
+        {
+            name = "Growth station", province = "Growth", city = "Growth", latitude = 30.0, longitude = 114.0, bays = 50, appraisers = new[] { "Wang" },
+        });
+        var vins = new List<string>();
+        for (var i = 0; i < Writers * 2; i++)
+        {
+            vins.Add(await NewVehicleAsync(http, "GROWTH-V", "V", i, today));
+        }
+
+        var watch = Stopwatch.StartNew();
+        await CloseOrdersAsync(http, station, vins, 0, 10);
+        var sizeAt10 = await DocumentBytesAsync(db, "station", station);
+        var next = 10;
+        while (next < orders)
+        {
+            var batch = Math.Min(500, orders - next);
+            await CloseOrdersAsync(http, station, vins, next, batch);
+            next += batch;
+            Console.WriteLine(FormattableString.Invariant($"growth: {next:N0}/{orders:N0} work orders settled ({next / watch.Elapsed.TotalSeconds:0} /s)"));
+        }
+
+        var sizeAtN = await DocumentBytesAsync(db, "station", station);
+        Console.WriteLine(FormattableString.Invariant(
+            $"RESULT growth-station orders_small=10 bytes_small={sizeAt10} orders_large={orders} bytes_large={sizeAtN} ratio={sizeAtN / (double)sizeAt10:0.00}"));
+
+        // --- odometer readings on vehicles with 2 and with M visits ---
+        var small = new List<string>();
+        var large = new List<string>();
+        for (var i = 0; i < Writers; i++)
+        {
+            small.Add(await NewVehicleAsync(http, "GROWTH-A", "A", i, today));
+            large.Add(await NewVehicleAsync(http, "GROWTH-B", "B", i, today));
+        }
+
+        await Parallel.ForEachAsync(small.Select(v => (Vin: v, Count: 2)).Concat(large.Select(v => (Vin: v, Count: visits))),
+            new ParallelOptions { MaxDegreeOfParallelism = Writers }, async (vehicle, cancel) =>
+            {
+                var start = DateTimeOffset.UtcNow.AddDays(-30);
+                for (var n = 0; n < vehicle.Count; n++)
+                {
+                    await SendAsync(http, HttpMethod.Post, $"/api/vehicles/{vehicle.Vin}/visits", new
+                    {
+                        visitId = $"G-{n:D4}", stationCode = "S-GROWTH", kind = "maintenance",
+                        agreedAt = start.AddMinutes(n * 5), completedAt = start.AddMinutes(n * 5 + 2), mileageKm = 5,
+                    });
+                }
+            });
+        Console.WriteLine($"growth: {Writers} vehicles with 2 visits, {Writers} with {visits}");
+
+        var km = new Dictionary<string, int>(StringComparer.Ordinal);
+        foreach (var vin in small.Concat(large))
+        {
+            km[vin] = 5;
+        }
+
+        var smallRates = new List<double>();
+        var largeRates = new List<double>();
+        await ReadingsAsync(http, small, km, 1); // JIT and connection warm-up, not measured
+        for (var round = 0; round < rounds; round++)
+        {
+            smallRates.Add(await ReadingsAsync(http, small, km, seconds));
+            largeRates.Add(await ReadingsAsync(http, large, km, seconds));
+        }
+
+        var (rateSmall, rateLarge) = (Median(smallRates), Median(largeRates));
+        Console.WriteLine(FormattableString.Invariant(
+            $"RESULT growth-odometer visits_small=2 rps_small={rateSmall:0} visits_large={visits} rps_large={rateLarge:0} ratio={rateLarge / rateSmall:0.00}"));
+        Console.WriteLine(FormattableString.Invariant(
+            $"RESULT growth-odometer-rounds small={string.Join(",", smallRates.Select(r => r.ToString("0", CultureInfo.InvariantCulture)))} large={string.Join(",", largeRates.Select(r => r.ToString("0", CultureInfo.InvariantCulture)))}"));
+        return 0;
+    }
+
+    /// <summary>Opens, starts, completes and settles <paramref name="count"/> orders, spread over the vehicles (equal readings: no plausibility limit).</summary>
+    private static Task CloseOrdersAsync(HttpClient http, string station, IReadOnlyList<string> vins, int first, int count) =>
+        Parallel.ForEachAsync(Enumerable.Range(first, count), new ParallelOptions { MaxDegreeOfParallelism = 8 }, async (n, cancel) =>
+        {
+            using var opened = await SendAsync(http, HttpMethod.Post, $"/api/stations/{station}/work-orders",
+                new { vin = vins[n % vins.Count], odometerKm = 5, kind = "maintenance", faultCode = "", system = "other" });
+            var id = (await opened.Content.ReadFromJsonAsync<IdOnly>())!.Id;
+            foreach (var step in new[] { "start", "complete", "settle" })
+            {
+                using var _ = await SendAsync(http, HttpMethod.Post, $"/api/stations/{station}/work-orders/{id}/{step}", null);
+            }
+        });
+
+    /// <summary>Readings per second over <paramref name="seconds"/>: one writer per vehicle, each reading 1 km above the last.</summary>
+    private static async Task<double> ReadingsAsync(HttpClient http, IReadOnlyList<string> vins, Dictionary<string, int> km, double seconds)
+    {
+        var until = Stopwatch.GetTimestamp() + (long)(seconds * Stopwatch.Frequency);
+        var watch = Stopwatch.StartNew();
+        var counts = await Task.WhenAll(vins.Select(async vin =>
+        {
+            var written = 0;
+            var reading = km[vin];
+            while (Stopwatch.GetTimestamp() < until)
+            {
+                reading++;
+                using var _ = await SendAsync(http, HttpMethod.Post, $"/api/vehicles/{vin}/odometer", new { readingKm = reading, readAt = DateTimeOffset.UtcNow });
+                written++;
+            }
+
+            lock (km)
+            {
+                km[vin] = reading;
+            }
+
+            return written;
+        }));
+        return counts.Sum() / watch.Elapsed.TotalSeconds;
+    }
+
+    private static async Task<string> NewVehicleAsync(HttpClient http, string batch, string group, int n, DateOnly today)
+    {
+        var vin = AfterSales.Domain.Vehicles.Vin.WithCheckDigit(FormattableString.Invariant($"LGRGW{group}100S{"HSW"[n % 3]}{n:D6}"));
+        using var _ = await SendAsync(http, HttpMethod.Post, "/api/vehicles",
+            new { vin, model = "GROWTH", batch, productionDate = today.AddMonths(-2), powertrain = "ice", price = 150000 });
+        using var __ = await SendAsync(http, HttpMethod.Post, $"/api/vehicles/{vin}/delivery",
+            new { ownerName = "Growth", ownerPhone = "13900000000", dealerCode = "GROWTH-S1", invoiceDate = today.AddDays(-40), deliveryDate = today.AddDays(-40), odometerKm = 5 });
+        return vin;
+    }
+
+    private static async Task<HttpResponseMessage> SendAsync(HttpClient http, HttpMethod method, string url, object? body)
+    {
+        using var request = new HttpRequestMessage(method, url) { Content = body is null ? null : JsonContent.Create(body) };
+        var response = await http.SendAsync(request);
+        if (!response.IsSuccessStatusCode)
+        {
+            var text = await response.Content.ReadAsStringAsync();
+            response.Dispose();
+            throw new InvalidOperationException($"{method} {url}: {(int)response.StatusCode} {text}");
+        }
+
+        return response;
+    }
+
+    private static async Task<int> DocumentBytesAsync(NpgsqlDataSource db, string stateName, string key)
+    {
+        await using var command = db.CreateCommand("SELECT octet_length(payload::text) FROM grain_state WHERE state_name = $1 AND grain_key = $2");
+        command.Parameters.AddWithValue(stateName);
+        command.Parameters.AddWithValue(key);
+        return (int)(await command.ExecuteScalarAsync() ?? 0);
+    }
+
+    private static double Median(List<double> values)
+    {
+        var sorted = values.Order().ToList();
+        return sorted.Count % 2 == 1 ? sorted[sorted.Count / 2] : (sorted[sorted.Count / 2 - 1] + sorted[sorted.Count / 2]) / 2;
+    }
+
+    private sealed record IdOnly(string Id);
+}
