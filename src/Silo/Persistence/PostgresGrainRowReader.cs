@@ -4,10 +4,39 @@ using Npgsql;
 
 namespace AfterSales.Silo.Persistence;
 
-/// <summary>Reads grain_rows (migration 0007) with the grain-state JSON options, so a row's body reads as it was written.</summary>
+/// <summary>
+/// Reads grain_rows (migration 0007) with the grain-state JSON options, so a row's body reads as it was written. A
+/// database failure becomes a <see cref="AfterSales.Interfaces.Common.ServiceUnavailableException"/> (503, retry), as
+/// for state reads: Npgsql's exceptions cannot travel to the client.
+/// </summary>
 public sealed class PostgresGrainRowReader(NpgsqlDataSource database, string serviceId) : IGrainRowReader
 {
     public async Task<IReadOnlyList<TBody>> ReadAsync<TBody>(string stateName, string grainKey, string kind, TimeSpan? maxAge, CancellationToken cancellationToken = default)
+    {
+        try
+        {
+            return await ReadAllAsync<TBody>(stateName, grainKey, kind, maxAge, cancellationToken);
+        }
+        catch (Exception ex) when (DatabaseFailures.IsDatabaseFailure(ex))
+        {
+            throw DatabaseFailures.Translate(ex, "Reading a grain's rows");
+        }
+    }
+
+    public async Task<TBody?> ReadOneAsync<TBody>(string stateName, string grainKey, string kind, string key, CancellationToken cancellationToken = default)
+        where TBody : class
+    {
+        try
+        {
+            return await ReadRowAsync<TBody>(stateName, grainKey, kind, key, cancellationToken);
+        }
+        catch (Exception ex) when (DatabaseFailures.IsDatabaseFailure(ex))
+        {
+            throw DatabaseFailures.Translate(ex, "Reading a grain's row");
+        }
+    }
+
+    private async Task<IReadOnlyList<TBody>> ReadAllAsync<TBody>(string stateName, string grainKey, string kind, TimeSpan? maxAge, CancellationToken cancellationToken)
     {
         await using var command = database.CreateCommand("""
             SELECT body::text FROM grain_rows
@@ -31,7 +60,7 @@ public sealed class PostgresGrainRowReader(NpgsqlDataSource database, string ser
         return rows;
     }
 
-    public async Task<TBody?> ReadOneAsync<TBody>(string stateName, string grainKey, string kind, string key, CancellationToken cancellationToken = default)
+    private async Task<TBody?> ReadRowAsync<TBody>(string stateName, string grainKey, string kind, string key, CancellationToken cancellationToken)
         where TBody : class
     {
         await using var command = database.CreateCommand("""
