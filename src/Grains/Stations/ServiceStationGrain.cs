@@ -118,7 +118,15 @@ public sealed partial class ServiceStationGrain(
         var fingerprint = RequestFingerprint.Of(nameof(MoveWorkOrderAsync), (workOrderId, command));
         if (await ReplayAsync(idempotencyKey, fingerprint) is { } replay)
         {
-            return replay.Refusal is { } refused ? refused : Outcome<WorkOrderView>.Ok(replay.Remembered!.WorkOrder!);
+            if (replay.Refusal is { } refused)
+            {
+                return refused;
+            }
+
+            // A completion is remembered as written, before its visit reached the vehicle: say where it stands now.
+            var first = replay.Remembered!.WorkOrder!;
+            return Outcome<WorkOrderView>.Ok(first is { State: WorkOrderState.Completed, ArchivedOnVehicle: false }
+                && StationDecisions.Find(state.State, Code, first.Id, out var current) is null ? current : first);
         }
 
         await EnsurePublishedAsync();
@@ -303,7 +311,7 @@ public sealed partial class ServiceStationGrain(
     /// </summary>
     private async Task<Outcome<WorkOrderView>> ArchiveAsync(StationState next, WorkOrderView order, string? idempotencyKey, string fingerprint)
     {
-        await CommitAsync(Remember(next, idempotencyKey, fingerprint, new RememberedStationRequest("", "", Now, false, null, order with { ArchivedOnVehicle = true }, null)));
+        await CommitAsync(Remember(next, idempotencyKey, fingerprint, new RememberedStationRequest("", "", Now, false, null, order, null)));
         await EnsurePublishedAsync();
         var answers = await Durable.DeliverAsync();
         if (answers.GetValueOrDefault(VisitMessageId(order)) is { Refusal: { } refusal })
