@@ -1,11 +1,14 @@
 #!/usr/bin/env bash
 # Chaos run: three silo processes and the API host on loopback over the PostgreSQL membership, a write load
-# (visits and depot stock receipts) with Idempotency-Keys and client retries, one silo killed with SIGKILL and restarted every ~20 s. Afterwards
-# every acknowledged write must be stored exactly once and no gap without acknowledgements may exceed 3 s.
+# (visits, depot stock receipts, and work orders opened, started, completed and settled at stations) with
+# Idempotency-Keys and client retries, one silo killed with SIGKILL and restarted every ~20 s. Afterwards (once the
+# outboxes have drained, at most 60 s) every acknowledged write must be stored exactly once — a completed work order's
+# visit once in its vehicle's archive and once in its station's grade roll-up, a settled one stored settled and
+# archived — and no gap without acknowledgements may exceed 3 s.
 #   scripts/chaos.sh            short form (45 s, a kill every 15 s) — run by ./test.sh
 #   scripts/chaos.sh --long     long form (5 min, a kill every 20 s); writes docs/reliability.md's table to stdout
 #   extra arguments go to the runner: --duration S --kill-every S --workers N --vehicles N --depot-workers N --depots N
-#   --max-gap S --report FILE
+#   --work-order-workers N --stations N --work-order-vehicles N --settle-wait S --drain-limit S --max-gap S --report FILE
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/postgres.sh

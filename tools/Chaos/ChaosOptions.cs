@@ -26,6 +26,21 @@ public sealed record ChaosOptions
 
     public int Depots { get; init; } = 4;
 
+    /// <summary>Writers taking work orders from open to settled, each on vehicles of its own.</summary>
+    public int WorkOrderWorkers { get; init; } = 2;
+
+    /// <summary>Stations the work orders are spread over.</summary>
+    public int Stations { get; init; } = 4;
+
+    /// <summary>Vehicles registered for the work-order writers only (the visit writers' odometer readings never meet theirs).</summary>
+    public int WorkOrderVehicles { get; init; } = 8;
+
+    /// <summary>How long a settle refused with 409 (the visit has not reached the vehicle's archive yet) is asked again.</summary>
+    public TimeSpan SettleWait { get; init; } = TimeSpan.FromSeconds(60);
+
+    /// <summary>How long the check waits after the load for every stored outbox to be delivered.</summary>
+    public TimeSpan DrainLimit { get; init; } = TimeSpan.FromSeconds(60);
+
     /// <summary>How long a client keeps retrying one write before counting it as failed.</summary>
     public TimeSpan RetryBudget { get; init; } = TimeSpan.FromSeconds(15);
 
@@ -57,6 +72,11 @@ public sealed record ChaosOptions
             Vehicles = Int("--vehicles", defaults.Vehicles),
             DepotWorkers = Int("--depot-workers", defaults.DepotWorkers),
             Depots = Int("--depots", defaults.Depots),
+            WorkOrderWorkers = Int("--work-order-workers", defaults.WorkOrderWorkers),
+            Stations = Int("--stations", defaults.Stations),
+            WorkOrderVehicles = Int("--work-order-vehicles", defaults.WorkOrderVehicles),
+            SettleWait = Seconds("--settle-wait", defaults.SettleWait),
+            DrainLimit = Seconds("--drain-limit", defaults.DrainLimit),
             RetryBudget = Seconds("--retry-budget", defaults.RetryBudget),
             MaxGap = Seconds("--max-gap", defaults.MaxGap),
             ReportFile = Value("--report"),

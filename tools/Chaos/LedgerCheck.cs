@@ -51,7 +51,8 @@ public static class LedgerCheck
             depots.Sum(d => stored.GetValueOrDefault(d)), shortDepots, overDepots, examples);
     }
 
-    public static async Task<Result> CompareAsync(string connectionString, IReadOnlyCollection<Acknowledgement> acknowledged)
+    /// <summary>The visit writers' ledger against the archives of their vehicles (<paramref name="fleet"/>; the work-order fleet is checked apart).</summary>
+    public static async Task<Result> CompareAsync(string connectionString, IReadOnlyCollection<Acknowledgement> acknowledged, IReadOnlyList<string> fleet)
     {
         var stored = new Dictionary<string, int>();
         await using var connection = new NpgsqlConnection(connectionString);
@@ -61,10 +62,11 @@ public static class LedgerCheck
         await using (var command = new NpgsqlCommand("""
             SELECT r.row_key, (g.payload->>'visitCount')::int <> count(*) OVER (PARTITION BY r.grain_key)
             FROM grain_rows r JOIN grain_state g ON g.state_name = r.state_name AND g.grain_key = r.grain_key AND g.service_id = r.service_id
-            WHERE r.state_name = 'vehicle' AND r.kind = 'visit'
+            WHERE r.state_name = 'vehicle' AND r.kind = 'visit' AND r.grain_key = ANY(@fleet)
             """, connection))
-        await using (var reader = await command.ExecuteReaderAsync())
         {
+            command.Parameters.AddWithValue("fleet", fleet.ToArray());
+            await using var reader = await command.ExecuteReaderAsync();
             while (await reader.ReadAsync())
             {
                 var id = reader.GetString(0);

@@ -5,25 +5,31 @@ using AfterSales.Chaos;
 using AfterSales.Domain.Vehicles;
 
 // Chaos run: N silo processes and the API host over the PostgreSQL membership, a write load with retries
-// and idempotency keys, one silo killed with SIGKILL every --kill-every seconds and restarted; afterwards
-// every acknowledged write must be stored exactly once and no stretch without acknowledgements may exceed
+// and idempotency keys (visits, stock receipts, work orders from open to settled), one silo killed with SIGKILL
+// every --kill-every seconds and restarted; afterwards (once the outboxes have drained) every acknowledged write
+// must be stored exactly once — a completed work order's visit in its vehicle's archive and its contribution in its
+// station's grade roll-up included — and no stretch without acknowledgements (visits, receipts) may exceed
 // --max-gap. Started by scripts/chaos.sh. Exit code 0 = targets met.
 var options = ChaosOptions.Parse(args);
 await using var cluster = new ChaosCluster(options);
-Console.WriteLine($"chaos: {options.Silos} silos, {options.Workers} writers on {options.Vehicles} vehicles and {options.DepotWorkers} on {options.Depots} depots, {options.Duration.TotalSeconds:F0} s, SIGKILL every {options.KillEvery.TotalSeconds:F0} s");
+Console.WriteLine($"chaos: {options.Silos} silos, {options.Workers} writers on {options.Vehicles} vehicles, {options.DepotWorkers} on {options.Depots} depots and {options.WorkOrderWorkers} work-order writers on {options.Stations} stations ({options.WorkOrderVehicles} vehicles of their own), {options.Duration.TotalSeconds:F0} s, SIGKILL every {options.KillEvery.TotalSeconds:F0} s");
 await cluster.StartAsync();
 
 using var probe = new HttpClient { BaseAddress = new Uri(cluster.BaseUrl), Timeout = TimeSpan.FromSeconds(2) };
 await WaitUntilReadyAsync(probe, TimeSpan.FromSeconds(120));
 var token = await cluster.OperatorTokenAsync();
 using var http = WriteLoad.CreateClient(cluster.BaseUrl, token);
-var vins = await RegisterFleetAsync(http, options.Vehicles);
+var vins = await RegisterFleetAsync(http, options.Vehicles, seed: 42, []);
 var depots = await RegisterDepotsAsync(http, options.Depots);
-Console.WriteLine($"chaos: cluster ready, {vins.Count} vehicles delivered, {depots.Count} depots registered; load starts");
+// The work orders get vehicles of their own: their odometer readings only go up, whatever the visit writers send.
+var workOrderVins = options.WorkOrderWorkers == 0 ? [] : await RegisterFleetAsync(http, options.WorkOrderVehicles, seed: 4242, [.. vins]);
+var stations = options.WorkOrderWorkers == 0 ? [] : await RegisterStationsAsync(http, options.Stations);
+Console.WriteLine($"chaos: cluster ready, {vins.Count} + {workOrderVins.Count} vehicles delivered, {depots.Count} depots and {stations.Count} stations registered; load starts");
 
 var load = new WriteLoad(options, http, vins, depots);
+var workOrders = new WorkOrderLoad(options, http, workOrderVins, stations);
 using var stop = new CancellationTokenSource();
-var running = load.RunAsync(stop.Token);
+var running = Task.WhenAll(load.RunAsync(stop.Token), workOrders.RunAsync(stop.Token));
 var kills = new List<(TimeSpan At, int Silo)>();
 var started = DateTimeOffset.UtcNow;
 while (DateTimeOffset.UtcNow - started + options.KillEvery <= options.Duration)
@@ -31,7 +37,7 @@ while (DateTimeOffset.UtcNow - started + options.KillEvery <= options.Duration)
     await Task.Delay(options.KillEvery);
     var silo = kills.Count % options.Silos;
     kills.Add((load.Elapsed, silo));
-    Console.WriteLine($"chaos: {load.Elapsed.TotalSeconds,6:F1} s  kill -9 silo {silo + 1}, restarting it  ({load.Acknowledged.Count} writes acknowledged so far)");
+    Console.WriteLine($"chaos: {load.Elapsed.TotalSeconds,6:F1} s  kill -9 silo {silo + 1}, restarting it  ({load.Acknowledged.Count} writes, {workOrders.Completions.Count} work-order completions acknowledged so far)");
     await cluster.KillAndRestartAsync(silo);
 }
 
@@ -45,8 +51,12 @@ var loadEnded = load.Elapsed;
 stop.Cancel();
 await running;
 
-var ledger = await LedgerCheck.CompareAsync(options.ConnectionString, load.Acknowledged);
+// Completions owe messages through the outboxes (a visit to the vehicle, then a grade contribution): the check
+// reads the database once every stored outbox is empty, or after the drain limit.
+var drain = await WorkOrderCheck.DrainOutboxesAsync(options.ConnectionString, options.DrainLimit);
+var ledger = await LedgerCheck.CompareAsync(options.ConnectionString, load.Acknowledged, vins);
 var stock = await LedgerCheck.CompareStockAsync(options.ConnectionString, load.Receipts, depots);
+var orders = await WorkOrderCheck.CompareAsync(options.ConnectionString, workOrders.Completions, workOrders.Settlements, stations, workOrderVins);
 var times = load.AcknowledgedAt.Where(t => t <= loadEnded).Order().Prepend(TimeSpan.Zero).Append(loadEnded).ToList();
 var gaps = times.Zip(times.Skip(1), (a, b) => (Start: a, Length: b - a)).ToList();
 var longest = gaps.MaxBy(g => g.Length);
@@ -61,7 +71,10 @@ var afterKills = kills.Select((k, i) =>
 var medianAfterKill = afterKills.Count == 0 ? TimeSpan.Zero : afterKills.Order().ElementAt(afterKills.Count / 2);
 var availability = load.Operations == 0 ? 0 : 100.0 * (load.Operations - load.FailedOperations) / load.Operations;
 var passed = ledger.Lost == 0 && ledger.Doubled == 0 && stock.DepotsShort == 0 && stock.DepotsOver == 0
-    && longestGap <= options.MaxGap && ledger.Acknowledged > 0 && (options.DepotWorkers == 0 || stock.Acknowledged > 0);
+    && longestGap <= options.MaxGap && ledger.Acknowledged > 0 && (options.DepotWorkers == 0 || stock.Acknowledged > 0)
+    && orders.Lost == 0 && orders.Doubled == 0 && orders.StationsOff == 0 && !orders.ComebacksOff
+    && (options.WorkOrderWorkers == 0 || (orders.Completions > 0 && orders.Settles > 0));
+var workOrderStations = string.Join(", ", orders.Stations.Select(s => $"{s.Code} {s.RolledUp}/{s.BaseCompleted}/{s.Stored}"));
 
 var report = new StringBuilder()
     .AppendLine(CultureInfo.InvariantCulture, $"| figure | value |")
@@ -78,10 +91,19 @@ var report = new StringBuilder()
     .AppendLine(CultureInfo.InvariantCulture, $"| stored without acknowledgement (client gave up or reply lost) | {ledger.StoredWithoutAcknowledgement} |")
     .AppendLine(CultureInfo.InvariantCulture, $"| stock receipts: units acknowledged / stored | {stock.AcknowledgedUnits} / {stock.StoredUnits} ({stock.DepotsShort} depot(s) short, {stock.DepotsOver} over: a receipt applied twice) |")
     .AppendLine(CultureInfo.InvariantCulture, $"| HTTP outcomes (0 = timeout/refused) | {string.Join(", ", load.Statuses.OrderBy(s => s.Key).Select(s => $"{s.Key}: {s.Value}"))} |")
+    .AppendLine(CultureInfo.InvariantCulture, $"| work orders: flows / HTTP attempts / steps given up (retry budget spent / refused) | {workOrders.Flows} / {workOrders.Attempts} / {workOrders.StepsOutOfBudget} / {workOrders.StepsRefused} |")
+    .AppendLine(CultureInfo.InvariantCulture, $"| work orders: acknowledged | {orders.Completions} completions ({workOrders.Completions.Count(c => !c.ArchivedWhenAnswered)} answered before the visit reached the archive, {workOrders.Completions.Count(c => c.AnsweredState != "completed")} answered with the order not completed), {orders.Settles} settles |")
+    .AppendLine(CultureInfo.InvariantCulture, $"| work orders: settle refused until the visit reached the archive (409, retried) | {workOrders.SettleRefusals} answer(s) for {workOrders.SettlesThatWaited} settle(s), longest wait {workOrders.LongestSettleWait.TotalSeconds:F1} s; {workOrders.SettlesGivenUp} given up after {options.SettleWait.TotalSeconds:F0} s |")
+    .AppendLine(CultureInfo.InvariantCulture, $"| outboxes drained after the load | {(drain.Drained ? $"yes, after {drain.Took.TotalSeconds:F1} s" : $"no: {drain.PendingGrains} grain(s) still owe {drain.PendingMessages} message(s) after {drain.Took.TotalSeconds:F0} s")} |")
+    .AppendLine(CultureInfo.InvariantCulture, $"| work orders: acknowledged but lost | {orders.Lost} ({orders.MissingFromArchive} completion(s) not in the vehicle's archive, {orders.NotCompletedAtStation} not completed at the station, {orders.NotRolledUp} not rolled up; {orders.SettlesNotStored} settle(s) not stored settled and archived) |")
+    .AppendLine(CultureInfo.InvariantCulture, $"| work orders: stored more than once | {orders.Doubled} ({orders.ArchivedTwice} visit(s) archived twice, {orders.RolledUpTwice} order(s) rolled up twice) |")
+    .AppendLine(CultureInfo.InvariantCulture, $"| work orders: grade roll-up 'wo:' finals / base completedWorkOrders / completed orders stored | {orders.RolledUp} / {orders.BaseCompleted} / {orders.Stored} ({orders.StoredWithoutAcknowledgement} stored without acknowledgement; {orders.StationsOff} station(s) off: {workOrderStations}) |")
+    .AppendLine(CultureInfo.InvariantCulture, $"| work orders: comebacks (a maintenance redone inside the guarantee): 'comeback:' finals / base comebacks / folded in twice | {orders.ComebacksRolledUp} / {orders.ComebacksBase} / {orders.ComebacksRolledUpTwice} |")
+    .AppendLine(CultureInfo.InvariantCulture, $"| work-order HTTP outcomes (0 = timeout/refused) | {string.Join(", ", workOrders.Statuses.OrderBy(s => s.Key).Select(s => $"{s.Key}: {s.Value}"))} |")
     .AppendLine(CultureInfo.InvariantCulture, $"| result | {(passed ? "PASS" : "FAIL")} |")
     .ToString();
 Console.WriteLine(report);
-foreach (var example in ledger.Examples.Concat(stock.Examples))
+foreach (var example in ledger.Examples.Concat(stock.Examples).Concat(orders.Examples.Take(20)))
 {
     Console.WriteLine("chaos: " + example);
 }
@@ -130,13 +152,30 @@ static async Task<List<string>> RegisterDepotsAsync(HttpClient http, int count)
     return codes;
 }
 
-static async Task<List<string>> RegisterFleetAsync(HttpClient http, int count)
+static async Task<List<string>> RegisterStationsAsync(HttpClient http, int count)
+{
+    var codes = Enumerable.Range(1, count).Select(i => $"S-CHAOS-{i:D2}").ToList();
+    foreach (var (code, i) in codes.Select((c, i) => (c, i)))
+    {
+        await UntilAcceptedAsync($"registering station {code}",
+            () => http.PutAsJsonAsync($"/api/stations/{code}", new
+            {
+                name = $"Chaos station {code}", province = "Chaos", city = "Chaos", latitude = 30.0 + (i * 0.5), longitude = 110.0, bays = 50,
+                appraisers = new[] { "Wang", "Zhao" },
+            }));
+    }
+
+    return codes;
+}
+
+static async Task<List<string>> RegisterFleetAsync(HttpClient http, int count, int seed, HashSet<string> taken)
 {
     const string alphabet = "ABCDEFGHJKLMNPRSTUVWXYZ0123456789";
-    var random = new Random(42);
+    var random = new Random(seed);
     var vins = Enumerable.Range(0, count)
         .Select(_ => Vin.WithCheckDigit(new string(Enumerable.Range(0, 17).Select(_ => alphabet[random.Next(alphabet.Length)]).ToArray())))
         .Distinct()
+        .Where(vin => !taken.Contains(vin))
         .ToList();
     var today = DateOnly.FromDateTime(DateTime.UtcNow);
     foreach (var chunk in vins.Chunk(20))

@@ -39,21 +39,25 @@ public sealed partial class DurableState<TState> where TState : class, IOutboxSt
     private readonly IGrainBase _grain;
     private readonly IGrainFactory _grains;
     private readonly ILogger _logger;
-    private readonly string _what;
+    private readonly string _kind;
     private readonly Func<TState, OutboxMessage, DeliveryAnswer, TState> _fold;
     private IGrainTimer? _retry;
 
+    /// <param name="kind">What the grain is ("Vehicle"), for messages; its key is added when one is written.</param>
     /// <param name="fold">How the grain takes a recipient's answer into its state (besides removing the message).</param>
-    public DurableState(IPersistentState<TState> storage, IGrainBase grain, IGrainFactory grains, ILogger logger, string what,
+    public DurableState(IPersistentState<TState> storage, IGrainBase grain, IGrainFactory grains, ILogger logger, string kind,
         Func<TState, OutboxMessage, DeliveryAnswer, TState>? fold = null)
     {
         _storage = storage;
         _grain = grain;
         _grains = grains;
         _logger = logger;
-        _what = what;
+        _kind = kind;
         _fold = fold ?? ((state, _, _) => state);
     }
+
+    // Built only when a message is written: a per-activation string would cost every vehicle grain its bytes.
+    private string What => $"{_kind} {_grain.GrainContext.GrainId.Key}";
 
     /// <summary>The last durable state.</summary>
     public TState Current => _storage.State;
@@ -92,8 +96,8 @@ public sealed partial class DurableState<TState> where TState : class, IOutboxSt
                 _grain.DeactivateOnIdle();
             }
 
-            LogWriteFailed(_logger, ex, _what);
-            throw new ServiceUnavailableException($"{_what}: the change could not be stored and was not applied; retry.");
+            LogWriteFailed(_logger, ex, What);
+            throw new ServiceUnavailableException($"{What}: the change could not be stored and was not applied; retry.");
         }
     }
 
@@ -122,7 +126,7 @@ public sealed partial class DurableState<TState> where TState : class, IOutboxSt
 
                 if (answer.Refusal is { } refusal)
                 {
-                    LogRefused(_logger, _what, message.GetType().Name, message.Id, refusal.Detail);
+                    LogRefused(_logger, What, message.GetType().Name, message.Id, refusal.Detail);
                 }
 
                 answers[message.Id] = answer;
@@ -166,7 +170,7 @@ public sealed partial class DurableState<TState> where TState : class, IOutboxSt
         }
         catch (Exception ex)
         {
-            LogUnreached(_logger, ex, _what, message.GetType().Name, message.Id);
+            LogUnreached(_logger, ex, What, message.GetType().Name, message.Id);
             return (message, null);
         }
     }

@@ -42,7 +42,7 @@ public sealed partial class ComplaintGrain(
 
     private IdempotencyKeys<RememberedComplaintRequest> Keys => _keys ??= new(rows, "complaint", Id, _options.IdempotencyWindow, time);
 
-    private DurableState<ComplaintGrainState> Durable => _durable ??= new(state, this, GrainFactory, logger, $"Complaint {Id}");
+    private DurableState<ComplaintGrainState> Durable => _durable ??= new(state, this, GrainFactory, logger, "Complaint");
 
     public Task FlushOutboxAsync() => Durable.DeliverAsync();
 
@@ -50,7 +50,11 @@ public sealed partial class ComplaintGrain(
 
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
-        Durable.ResumePending();
+        if (!state.State.Outbox.IsDefaultOrEmpty)
+        {
+            Durable.ResumePending();
+        }
+
         if (state.State.IsRegistered)
         {
             try

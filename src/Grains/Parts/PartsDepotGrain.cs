@@ -32,11 +32,15 @@ public sealed partial class PartsDepotGrain(
 
     private IdempotencyKeys<Remembered> Keys => _keys ??= new(rows, "depot", Code, _options.IdempotencyWindow, time);
 
-    private DurableState<DepotState> Durable => _durable ??= new(state, this, GrainFactory, logger, $"Depot {Code}");
+    private DurableState<DepotState> Durable => _durable ??= new(state, this, GrainFactory, logger, "Depot");
 
     public override Task OnActivateAsync(CancellationToken cancellationToken)
     {
-        Durable.ResumePending();
+        if (!state.State.Outbox.IsDefaultOrEmpty)
+        {
+            Durable.ResumePending();
+        }
+
         return base.OnActivateAsync(cancellationToken);
     }
 

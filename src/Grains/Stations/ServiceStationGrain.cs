@@ -43,11 +43,15 @@ public sealed partial class ServiceStationGrain(
 
     private IdempotencyKeys<RememberedStationRequest> Keys => _keys ??= new(rows, "station", Code, _options.IdempotencyWindow, time);
 
-    private DurableState<StationState> Durable => _durable ??= new(state, this, GrainFactory, logger, $"Station {Code}", FoldAnswer);
+    private DurableState<StationState> Durable => _durable ??= new(state, this, GrainFactory, logger, "Station", FoldAnswer);
 
     public override Task OnActivateAsync(CancellationToken cancellationToken)
     {
-        Durable.ResumePending();
+        if (!state.State.Outbox.IsDefaultOrEmpty)
+        {
+            Durable.ResumePending();
+        }
+
         return base.OnActivateAsync(cancellationToken);
     }
 

@@ -39,19 +39,16 @@ public sealed partial class VehicleGrain(
 
     private IdempotencyKeys<RememberedRequest> Keys => _keys ??= new(rows, "vehicle", Vin, _options.IdempotencyWindow, time);
 
-    private DurableState<VehicleState> Durable => _durable ??= new(state, this, GrainFactory, logger, $"Vehicle {Vin}");
+    private DurableState<VehicleState> Durable => _durable ??= new(state, this, GrainFactory, logger, "Vehicle");
 
-    public override async Task OnActivateAsync(CancellationToken cancellationToken)
+    public override Task OnActivateAsync(CancellationToken cancellationToken)
     {
-        if (state.State.VisitCount > 0)
+        if (!state.State.Outbox.IsDefaultOrEmpty)
         {
-            // The archive lives in rows beside the document; every 三包 answer needs it, so it is read once here.
-            var stored = await rows.ReadAsync<StoredVisit>("vehicle", Vin, VehicleState.ArchiveRowKind, maxAge: null, cancellationToken);
-            state.State = state.State with { Visits = [.. stored.OrderBy(v => v.Seq).Select(v => v.Entry)] };
+            Durable.ResumePending();
         }
 
-        Durable.ResumePending();
-        await base.OnActivateAsync(cancellationToken);
+        return base.OnActivateAsync(cancellationToken);
     }
 
     public Task FlushOutboxAsync() => Durable.DeliverAsync();

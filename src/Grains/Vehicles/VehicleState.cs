@@ -56,10 +56,19 @@ public sealed record VehicleState : IOutboxState<VehicleState>
     /// <summary>
     /// The repair archive, oldest first. Held in memory (every 三包 answer reads it) but not in the document: each
     /// entry is a row of grain_rows (kind <see cref="ArchiveRowKind"/>) written with the change that added or changed it,
-    /// and read when the vehicle activates, so a reading or a transfer does not rewrite the archive.
+    /// so a reading or a transfer does not rewrite the archive. The state read attaches the rows (migration 0009:
+    /// one round trip), which arrive through <see cref="ArchiveAsRead"/>.
     /// </summary>
     [JsonIgnore]
     public ImmutableArray<VisitEntry> Visits { get; init; } = [];
+
+    /// <summary>The archive as the state read attaches it ("visits"); read, never written.</summary>
+    [JsonPropertyName("visits"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)]
+    public ImmutableArray<VisitEntry> ArchiveAsRead
+    {
+        get => default;
+        init => Visits = value.IsDefault ? [] : value;
+    }
 
     public const string ArchiveRowKind = "visit";
 

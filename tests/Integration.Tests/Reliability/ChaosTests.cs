@@ -3,7 +3,8 @@ using AfterSales.Integration.Tests.Infrastructure;
 namespace AfterSales.Integration.Tests.Reliability;
 
 /// <summary>
-/// The short form of scripts/chaos.sh: three silo processes, SIGKILL twice under a retried write load. The
+/// The short form of scripts/chaos.sh: three silo processes, SIGKILL twice under a retried write load (visits, stock
+/// receipts, work orders from open to settled). The
 /// long form (5 minutes) is run on demand and recorded in docs/reliability.md.
 /// </summary>
 [Trait("Category", "Slow")] // left out of ./test.sh --fast: builds and runs whole processes for a minute
@@ -24,6 +25,11 @@ public sealed class ChaosTests
         Assert.Contains("| stored more than once | 0 |", run.Output, StringComparison.Ordinal);
         // Stock receipts have no identity but their Idempotency-Key: a retry applied twice would show here.
         Assert.Contains("(0 depot(s) short, 0 over: a receipt applied twice)", run.Output, StringComparison.Ordinal);
+        // Work orders through the outbox: each acknowledged completion once in its vehicle's archive and once in its
+        // station's grade roll-up, each acknowledged settle stored settled and archived.
+        Assert.Contains("| work orders: acknowledged but lost | 0 (", run.Output, StringComparison.Ordinal);
+        Assert.Contains("| work orders: stored more than once | 0 (", run.Output, StringComparison.Ordinal);
+        Assert.Contains("; 0 station(s) off:", run.Output, StringComparison.Ordinal);
         Assert.Contains("chaos: PASS", run.Output, StringComparison.Ordinal);
     }
 }
