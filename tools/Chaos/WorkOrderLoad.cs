@@ -28,10 +28,9 @@ public sealed class WorkOrderLoad(ChaosOptions options, HttpClient http, IReadOn
 
     private readonly ConcurrentBag<WorkOrderCompletion> _completions = [];
     private readonly ConcurrentBag<WorkOrderSettlement> _settlements = [];
-    private readonly ConcurrentDictionary<int, int> _statuses = new();
     private readonly Stopwatch _clock = Stopwatch.StartNew();
+    private RetryingSender? _senderInstance;
     private int _flows;
-    private int _attempts;
     private int _stepsOutOfBudget;
     private int _stepsRefused;
     private int _settleRefusals;
@@ -43,12 +42,14 @@ public sealed class WorkOrderLoad(ChaosOptions options, HttpClient http, IReadOn
 
     public IReadOnlyCollection<WorkOrderSettlement> Settlements => _settlements;
 
-    public IReadOnlyDictionary<int, int> Statuses => _statuses;
+    public IReadOnlyDictionary<int, int> Statuses => Sender.Statuses;
+
+    private RetryingSender Sender => _senderInstance ??= new(options, http, _clock);
 
     /// <summary>Flows begun (an open was sent).</summary>
     public int Flows => _flows;
 
-    public int Attempts => _attempts;
+    public int Attempts => Sender.Attempts;
 
     /// <summary>Steps given up because the retry budget was spent.</summary>
     public int StepsOutOfBudget => _stepsOutOfBudget;
@@ -199,66 +200,18 @@ public sealed class WorkOrderLoad(ChaosOptions options, HttpClient http, IReadOn
 
     /// <summary>
     /// Sends one step until it is acknowledged (At and the reply) or refused for good (a 4xx other than 429: its status
-    /// and body, At null) or the retry budget is spent (all null) — the policy of <see cref="WriteLoad"/>.
+    /// and body, At null) or the retry budget is spent (all null) — the policy every chaos load shares.
     /// </summary>
     private async Task<(TimeSpan? At, HttpStatusCode? Status, JsonElement Body)> SendWithRetriesAsync(string path, object body, string idempotencyKey)
     {
-        var deadline = _clock.Elapsed + options.RetryBudget;
-        while (_clock.Elapsed < deadline)
+        var sent = await Sender.PostAsync(path, body, idempotencyKey);
+        // The settle's 409 before the archive has the visit is the caller's to retry, not a refusal worth a line.
+        if (sent is { At: null, Status: { } status }
+            && !(status == HttpStatusCode.Conflict && Detail(sent.Body).Contains(NotArchivedYet, StringComparison.Ordinal)))
         {
-            Interlocked.Increment(ref _attempts);
-            using var attempt = new CancellationTokenSource(options.AttemptTimeout);
-            try
-            {
-                using var request = new HttpRequestMessage(HttpMethod.Post, path) { Content = JsonContent.Create(body) };
-                request.Headers.Add("Idempotency-Key", idempotencyKey);
-                using var response = await http.SendAsync(request, attempt.Token);
-                _statuses.AddOrUpdate((int)response.StatusCode, 1, (_, c) => c + 1);
-                var text = await response.Content.ReadAsStringAsync(attempt.Token);
-                var reply = Parse(text);
-                if (response.IsSuccessStatusCode)
-                {
-                    return (_clock.Elapsed, response.StatusCode, reply);
-                }
-
-                if (response.StatusCode is not (HttpStatusCode.ServiceUnavailable or HttpStatusCode.TooManyRequests or HttpStatusCode.GatewayTimeout)
-                    && (int)response.StatusCode < 500)
-                {
-                    // A 4xx other than 429 will not change on retry (but for the settle's 409, which the caller handles).
-                    if (!(response.StatusCode == HttpStatusCode.Conflict && Detail(reply).Contains(NotArchivedYet, StringComparison.Ordinal)))
-                    {
-                        Console.Error.WriteLine($"refused {idempotencyKey} at {_clock.Elapsed.TotalSeconds:F1} s: {(int)response.StatusCode} {text}");
-                    }
-
-                    return (null, response.StatusCode, reply);
-                }
-            }
-            catch (Exception ex) when (ex is HttpRequestException or OperationCanceledException)
-            {
-                _statuses.AddOrUpdate(0, 1, (_, c) => c + 1);
-            }
-
-            // Back off briefly so a dead gateway is not hammered in a tight loop.
-            await Task.Delay(TimeSpan.FromMilliseconds(100));
+            Console.Error.WriteLine($"refused {idempotencyKey} at {_clock.Elapsed.TotalSeconds:F1} s: {(int)status} {sent.Text}");
         }
 
-        return (null, null, default);
-    }
-
-    private static JsonElement Parse(string text)
-    {
-        if (text.Length == 0)
-        {
-            return default;
-        }
-
-        try
-        {
-            return JsonDocument.Parse(text).RootElement.Clone();
-        }
-        catch (JsonException)
-        {
-            return default;
-        }
+        return (sent.At, sent.Status, sent.Body);
     }
 }

@@ -29,11 +29,10 @@ public sealed class WriteLoad(ChaosOptions options, HttpClient http, IReadOnlyLi
 
     private readonly ConcurrentBag<Acknowledgement> _acknowledged = [];
     private readonly ConcurrentBag<Receipt> _receipts = [];
-    private readonly ConcurrentDictionary<int, int> _statuses = new();
     private readonly Stopwatch _clock = Stopwatch.StartNew();
+    private RetryingSender? _senderInstance;
     private int _operations;
     private int _failedOperations;
-    private int _attempts;
 
     public IReadOnlyCollection<Acknowledgement> Acknowledged => _acknowledged;
 
@@ -46,11 +45,13 @@ public sealed class WriteLoad(ChaosOptions options, HttpClient http, IReadOnlyLi
 
     public int FailedOperations => _failedOperations;
 
-    public int Attempts => _attempts;
+    public int Attempts => Sender.Attempts;
 
     public TimeSpan Elapsed => _clock.Elapsed;
 
-    public IReadOnlyDictionary<int, int> Statuses => _statuses;
+    public IReadOnlyDictionary<int, int> Statuses => Sender.Statuses;
+
+    private RetryingSender Sender => _senderInstance ??= new(options, http, _clock);
 
     public Task RunAsync(CancellationToken stop) =>
         Task.WhenAll(Enumerable.Range(0, options.Workers).Select(worker => Task.Run(() => WorkerAsync(worker, stop)))
@@ -110,41 +111,18 @@ public sealed class WriteLoad(ChaosOptions options, HttpClient http, IReadOnlyLi
     /// <summary>Sends one write until it is acknowledged (returns when) or the retry budget is spent (null).</summary>
     private async Task<TimeSpan?> SendWithRetriesAsync(string path, object body, string idempotencyKey)
     {
-        var deadline = _clock.Elapsed + options.RetryBudget;
-        while (_clock.Elapsed < deadline)
+        var sent = await Sender.PostAsync(path, body, idempotencyKey);
+        if (sent.At is null)
         {
-            Interlocked.Increment(ref _attempts);
-            using var attempt = new CancellationTokenSource(options.AttemptTimeout);
-            try
+            if (sent.Status is { } status)
             {
-                using var request = new HttpRequestMessage(HttpMethod.Post, path) { Content = JsonContent.Create(body) };
-                request.Headers.Add("Idempotency-Key", idempotencyKey);
-                using var response = await http.SendAsync(request, attempt.Token);
-                _statuses.AddOrUpdate((int)response.StatusCode, 1, (_, c) => c + 1);
-                if (response.IsSuccessStatusCode)
-                {
-                    return _clock.Elapsed;
-                }
-
-                if (response.StatusCode is not (HttpStatusCode.ServiceUnavailable or HttpStatusCode.TooManyRequests or HttpStatusCode.GatewayTimeout)
-                    && (int)response.StatusCode < 500)
-                {
-                    // A 4xx other than 429 will not change on retry: the write is refused for good.
-                    Console.Error.WriteLine($"refused {idempotencyKey}: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
-                    break;
-                }
-            }
-            catch (Exception ex) when (ex is HttpRequestException or OperationCanceledException)
-            {
-                _statuses.AddOrUpdate(0, 1, (_, c) => c + 1);
+                Console.Error.WriteLine($"refused {idempotencyKey}: {(int)status} {sent.Text}");
             }
 
-            // Back off briefly so a dead gateway is not hammered in a tight loop.
-            await Task.Delay(TimeSpan.FromMilliseconds(100));
+            Interlocked.Increment(ref _failedOperations);
         }
 
-        Interlocked.Increment(ref _failedOperations);
-        return null;
+        return sent.At;
     }
 
     public static HttpClient CreateClient(string baseUrl, string token)
