@@ -126,6 +126,8 @@ def main():
     growth_station = grep(os.path.join(a.results, "growth.txt"), "RESULT growth-station ")
     growth_odometer = grep(os.path.join(a.results, "growth.txt"), "RESULT growth-odometer ")
     growth_rounds = grep(os.path.join(a.results, "growth.txt"), "RESULT growth-odometer-rounds")
+    growth_batch = grep(os.path.join(a.results, "growth.txt"), "RESULT growth-batch ")
+    batch_rounds = grep(os.path.join(a.results, "growth.txt"), "RESULT growth-batch-rounds")
     ratios = ratio_rows(m, connections)
 
     # --- the summary printed on every run ---------------------------------------------------------------
@@ -146,6 +148,9 @@ def main():
     odometer_ratio = float(growth_odometer.get("ratio", "nan"))
     if growth_station:
         print(f"RATIO station document, {growth_station['orders_large']} vs 10 settled orders: {station_ratio:.2f}{'' if station_ratio <= 2 else ' (missed)'}  target <= 2")
+    batch_ratio = float(growth_batch.get("ratio", "nan"))
+    if growth_batch:
+        print(f"RATIO registrations into a batch of {growth_batch['vehicles_large']} vs a new batch: {batch_ratio:.2f}{'' if batch_ratio >= 0.9 else ' (missed)'}  target >= 0.9")
     if growth_odometer:
         print(f"RATIO odometer writes, {growth_odometer['visits_large']} vs 2 visits: {odometer_ratio:.2f}{'' if odometer_ratio >= 0.9 else ' (missed)'}  target >= 0.9")
 
@@ -261,6 +266,9 @@ def main():
     if growth_odometer:
         w(f"| odometer writes/s, vehicles with {growth_odometer['visits_large']} vs 2 visits ({float(growth_odometer['rps_large']):,.0f} vs {float(growth_odometer['rps_small']):,.0f}/s, 16 writers; rounds {growth_rounds.get('large', '?')} vs {growth_rounds.get('small', '?')}) | {odometer_ratio:.2f} |"
           + " |" * (len(connections) - 1) + f" ≥ 0.9 | {'yes' if odometer_ratio >= 0.9 else 'no'} |")
+    if growth_batch:
+        w(f"| registrations/s into a batch of {int(growth_batch['vehicles_large']):,} vs a new batch ({float(growth_batch['rps_large']):,.0f} vs {float(growth_batch['rps_new']):,.0f}/s, 16 writers; rounds {batch_rounds.get('large', '?')} vs {batch_rounds.get('new', '?')}; the batch's document {int(growth_batch['stored_bytes_large']):,} bytes) | {batch_ratio:.2f} |"
+          + " |" * (len(connections) - 1) + f" ≥ 0.9 | {'yes' if batch_ratio >= 0.9 else 'no'} |")
     for label, values, target, higher, met in ratio_rows(m, connections, DIAGNOSTICS):
         cells = " | ".join(f"{values[c]:.2f}" if c in values else "–" for c in connections)
         w(f"| {label} | {cells} | (no target; {'≥' if higher else '≤'} {target} for the warranty GET) | – |")

@@ -2,7 +2,7 @@
 # Benchmarks AfterSales.Actors against what a user would build instead (bench/Baseline: ASP.NET Core reading
 # PostgreSQL per request), in one run on this machine: its own PostgreSQL, one silo and the API host in
 # Release, a generated fleet loaded through the bulk API, then wrk at several concurrencies.
-#   bench/run.sh [--vehicles N] [--stations N] [--duration S] [--connections "16 64 256"] [--repeat R] [--smoke] [--no-doc] [--growth-orders N]
+#   bench/run.sh [--vehicles N] [--stations N] [--duration S] [--connections "16 64 256"] [--repeat R] [--smoke] [--no-doc] [--growth-orders N] [--growth-batch N]
 #     --vehicles N       fleet size (default 200000; smoke 500)
 #     --stations N       service stations for the stations/nearby figure (default 5000; smoke 200)
 #     --duration S       seconds per wrk run (default 15; smoke 1)
@@ -11,8 +11,10 @@
 #     --smoke            tiny and quick: proves every step works (the test suite runs it)
 #     --no-doc           do not rewrite docs/benchmarks.md (raw results still go to bench/results/)
 #     --growth-orders N  settled work orders for the station-document figure (default 10000, about 6 min; smoke 100)
+#     --growth-batch N   vehicles loaded into one production batch for the registration figure (default 50000; smoke 500)
 # It ends with the state-growth figures (a station's document after 10 and 10,000 settled work orders; odometer
-# readings on vehicles with 2 and 200 visits; smoke: 100 and 20).
+# readings on vehicles with 2 and 200 visits; registrations into a batch of 50,000 and into a new one; smoke: 100,
+# 20 and 500).
 # Everything it starts is stopped on exit; the PostgreSQL data lives in a temporary folder that is removed.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -20,7 +22,7 @@ root="$PWD"
 source scripts/postgres.sh
 
 command_line="bench/run.sh $*"
-vehicles=""; stations=""; duration=""; connections=""; repeat=""; smoke=""; write_doc=1; growth_orders_arg=""
+vehicles=""; stations=""; duration=""; connections=""; repeat=""; smoke=""; write_doc=1; growth_orders_arg=""; growth_batch_arg=""
 while [ $# -gt 0 ]; do
   case "$1" in
     --vehicles) vehicles="${2:-}"; shift 2 ;;
@@ -31,18 +33,21 @@ while [ $# -gt 0 ]; do
     --smoke) smoke=1; shift ;;
     --no-doc) write_doc=""; shift ;;
     --growth-orders) growth_orders_arg="${2:-}"; shift 2 ;;
-    -h|--help) sed -n '2,16p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    --growth-batch) growth_batch_arg="${2:-}"; shift 2 ;;
+    -h|--help) sed -n '2,19p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "unknown argument: $1 (try --help)" >&2; exit 2 ;;
   esac
 done
 if [ -n "$smoke" ]; then
   vehicles="${vehicles:-500}"; stations="${stations:-200}"; duration="${duration:-1}"; connections="${connections:-16}"; repeat="${repeat:-1}"; warmup=1
-  growth_orders=100; growth_visits=20; growth_seconds=1
+  growth_orders=100; growth_visits=20; growth_seconds=1; growth_batch=500
 else
   vehicles="${vehicles:-200000}"; stations="${stations:-5000}"; duration="${duration:-15}"; connections="${connections:-16 64 256}"; repeat="${repeat:-3}"; warmup=3
-  growth_orders=10000; growth_visits=200; growth_seconds=5
+  growth_orders=10000; growth_visits=200; growth_seconds=5; growth_batch=50000
 fi
 growth_orders="${growth_orders_arg:-$growth_orders}"
+growth_batch="${growth_batch_arg:-$growth_batch}"
+[[ "$growth_batch" =~ ^[1-9][0-9]*$ ]] && [ "$growth_batch" -le 900000 ] || { echo "--growth-batch must be a number from 1 to 900000 (was '$growth_batch')" >&2; exit 2; }
 [[ "$growth_orders" =~ ^[1-9][0-9]+$ ]] && [ "$growth_orders" -gt 10 ] || { echo "--growth-orders must be a number above 10 (was '$growth_orders')" >&2; exit 2; }
 [[ "$vehicles" =~ ^[1-9][0-9]*$ ]] || { echo "--vehicles must be a positive number (was '$vehicles')" >&2; exit 2; }
 [[ "$stations" =~ ^[1-9][0-9]*$ ]] || { echo "--stations must be a positive number (was '$stations')" >&2; exit 2; }
@@ -300,9 +305,9 @@ for c in $connections; do
   measure cold-warranty "$c" 1 "$api" cold.lua "$vins" 2 1 "$measured_last"
 done
 
-step "state growth: a station's document after 10 and after $growth_orders settled work orders; odometer readings on vehicles with 2 and with $growth_visits visits"
+step "state growth: a station's document after 10 and after $growth_orders settled work orders; odometer readings on vehicles with 2 and with $growth_visits visits; registrations into a batch of $growth_batch and a new one"
 dotnet "$loader" growth --api "$api" --postgres "$ConnectionStrings__Postgres" --orders "$growth_orders" --visits "$growth_visits" \
-  --seconds "$growth_seconds" --rounds "$repeat" | tee "$results/growth.txt" || fail "state growth step failed"
+  --batch-vehicles "$growth_batch" --seconds "$growth_seconds" --rounds "$repeat" | tee "$results/growth.txt" || fail "state growth step failed"
 
 step "stopping"
 elapsed=$(( $(date +%s) - started_at ))

@@ -6,13 +6,15 @@ using Npgsql;
 namespace AfterSales.Bench.Loader;
 
 /// <summary>
-/// <c>growth --api URL --postgres CONNSTR --orders N --visits M [--seconds S] [--rounds R]</c>: does state stay small as
-/// history grows?
+/// <c>growth --api URL --postgres CONNSTR --orders N --visits M [--batch-vehicles B] [--seconds S] [--rounds R]</c>: does
+/// state stay small as history grows?
 /// <list type="bullet">
 /// <item>A station's stored document after 10 completed and settled work orders, and after N: the bytes of its
 /// grain_state row (closed orders are rows of grain_rows, not the document).</item>
 /// <item>Odometer readings written to vehicles with 2 visits and to vehicles with M: readings per second, 16 writers,
 /// each on its own vehicle, R alternating rounds of S seconds (the median of each is reported).</item>
+/// <item>Single-request registrations (POST /api/vehicles, 16 writers) into a production batch already holding B
+/// vehicles (loaded through the bulk API first) and into a new batch, R alternating rounds of S seconds.</item>
 /// </list>
 /// Prints <c>RESULT growth …</c> lines with the ratios (bench/report.py puts them in docs/benchmarks.md).
 /// </summary>
@@ -23,7 +25,7 @@ internal static class StateGrowth
     public static async Task<int> RunAsync(string[] args)
     {
         string? api = null, postgres = null;
-        int orders = 10_000, visits = 200, rounds = 3;
+        int orders = 10_000, visits = 200, rounds = 3, batchVehicles = 50_000;
         double seconds = 5;
         for (var i = 0; i + 1 < args.Length; i += 2)
         {
@@ -35,13 +37,14 @@ internal static class StateGrowth
                 case "--visits": visits = int.Parse(args[i + 1], CultureInfo.InvariantCulture); break;
                 case "--seconds": seconds = double.Parse(args[i + 1], CultureInfo.InvariantCulture); break;
                 case "--rounds": rounds = int.Parse(args[i + 1], CultureInfo.InvariantCulture); break;
+                case "--batch-vehicles": batchVehicles = int.Parse(args[i + 1], CultureInfo.InvariantCulture); break;
                 default: throw new ArgumentException($"unknown argument {args[i]}");
             }
         }
 
-        if (api is null || postgres is null || orders <= 10 || visits <= 2 || rounds < 1 || seconds <= 0)
+        if (api is null || postgres is null || orders <= 10 || visits <= 2 || rounds < 1 || seconds <= 0 || batchVehicles < 1 || batchVehicles > 900_000)
         {
-            Console.Error.WriteLine("usage: growth --api URL --postgres CONNSTR --orders N(>10) --visits M(>2) [--seconds S] [--rounds R]");
+            Console.Error.WriteLine("usage: growth --api URL --postgres CONNSTR --orders N(>10) --visits M(>2) [--batch-vehicles B(1-900000)] [--seconds S] [--rounds R]");
             return 2;
         }
 
@@ -121,9 +124,96 @@ internal static class StateGrowth
         Console.WriteLine(FormattableString.Invariant(
             $"RESULT growth-odometer visits_small=2 rps_small={rateSmall:0} visits_large={visits} rps_large={rateLarge:0} ratio={rateLarge / rateSmall:0.00}"));
         Console.WriteLine(FormattableString.Invariant(
-            $"RESULT growth-odometer-rounds small={string.Join(",", smallRates.Select(r => r.ToString("0", CultureInfo.InvariantCulture)))} large={string.Join(",", largeRates.Select(r => r.ToString("0", CultureInfo.InvariantCulture)))}"));
+            $"RESULT growth-odometer-rounds small={Joined(smallRates)} large={Joined(largeRates)}"));
+
+        await BatchRegistrationAsync(http, db, batchVehicles, seconds, rounds, today);
         return 0;
     }
+
+    /// <summary>
+    /// Registrations per second into a batch of <paramref name="batchVehicles"/> and into a new batch: the batch keeps
+    /// counts, so adding a vehicle must cost the same however many it holds.
+    /// </summary>
+    private static async Task BatchRegistrationAsync(HttpClient http, NpgsqlDataSource db, int batchVehicles, double seconds, int rounds, DateOnly today)
+    {
+        const string big = "GROWTH-BIG";
+        var bulk = new BulkApi(http);
+        var watch = Stopwatch.StartNew();
+        const int chunk = 500;
+        for (var first = 0; first < batchVehicles; first += chunk)
+        {
+            var vehicles = Enumerable.Range(first, Math.Min(chunk, batchVehicles - first)).Select(n => new
+            {
+                vehicle = new { vin = GrowthVin("C", n), model = "GROWTH", batch = big, productionDate = today.AddMonths(-2), powertrain = "ice", price = 150000 },
+            });
+            using var loaded = await SendAsync(http, HttpMethod.Post, "/api/vehicles/bulk", new { vehicles });
+            var result = await loaded.Content.ReadFromJsonAsync<BulkCounts>();
+            if (result is null || result.Refused > 0)
+            {
+                throw new InvalidOperationException($"bulk load into {big} refused {result?.Refused} vehicles");
+            }
+
+            var done = first + vehicles.Count();
+            if (done % 10_000 == 0 || done == batchVehicles)
+            {
+                Console.WriteLine(FormattableString.Invariant($"growth: {done:N0}/{batchVehicles:N0} vehicles in batch {big} ({done / watch.Elapsed.TotalSeconds:0} /s)"));
+            }
+        }
+
+        var held = await BatchVehiclesAsync(db, big);
+        if (held != batchVehicles)
+        {
+            throw new InvalidOperationException($"batch {big} counts {held} vehicles after loading {batchVehicles}");
+        }
+
+        var next = new[] { 0 };
+        var bigRates = new List<double>();
+        var newRates = new List<double>();
+        await RegistrationsAsync(http, "GROWTH-WARM", "E", next, today, 1); // JIT and connection warm-up, not measured
+        for (var round = 0; round < rounds; round++)
+        {
+            newRates.Add(await RegistrationsAsync(http, $"GROWTH-NEW-{round}", "D", next, today, seconds));
+            bigRates.Add(await RegistrationsAsync(http, big, "E", next, today, seconds));
+        }
+
+        var (rateNew, rateBig) = (Median(newRates), Median(bigRates));
+        Console.WriteLine(FormattableString.Invariant(
+            $"RESULT growth-batch vehicles_large={batchVehicles} rps_new={rateNew:0} rps_large={rateBig:0} ratio={rateBig / rateNew:0.00} stored_bytes_large={await DocumentBytesAsync(db, "fleetBatch", big)}"));
+        Console.WriteLine(FormattableString.Invariant($"RESULT growth-batch-rounds new={Joined(newRates)} large={Joined(bigRates)}"));
+    }
+
+    /// <summary>Registrations per second over <paramref name="seconds"/> into <paramref name="batch"/>, 16 writers, each VIN new.</summary>
+    private static async Task<double> RegistrationsAsync(HttpClient http, string batch, string group, int[] next, DateOnly today, double seconds)
+    {
+        var until = Stopwatch.GetTimestamp() + (long)(seconds * Stopwatch.Frequency);
+        var watch = Stopwatch.StartNew();
+        var counts = await Task.WhenAll(Enumerable.Range(0, Writers).Select(async _ =>
+        {
+            var written = 0;
+            while (Stopwatch.GetTimestamp() < until)
+            {
+                var vin = GrowthVin(group, Interlocked.Increment(ref next[0]));
+                using var __ = await SendAsync(http, HttpMethod.Post, "/api/vehicles",
+                    new { vin, model = "GROWTH", batch, productionDate = today.AddMonths(-2), powertrain = "ice", price = 150000 });
+                written++;
+            }
+
+            return written;
+        }));
+        return counts.Sum() / watch.Elapsed.TotalSeconds;
+    }
+
+    private static string GrowthVin(string group, int n) =>
+        AfterSales.Domain.Vehicles.Vin.WithCheckDigit(FormattableString.Invariant($"LGRGW{group}100S{"HSW"[n % 3]}{n:D6}"));
+
+    private static async Task<long> BatchVehiclesAsync(NpgsqlDataSource db, string batch)
+    {
+        await using var command = db.CreateCommand("SELECT count(*) FROM grain_rows WHERE state_name = 'fleetBatch' AND grain_key = $1 AND kind = 'vin'");
+        command.Parameters.AddWithValue(batch);
+        return (long)(await command.ExecuteScalarAsync() ?? 0L);
+    }
+
+    private static string Joined(IEnumerable<double> rates) => string.Join(",", rates.Select(r => r.ToString("0", CultureInfo.InvariantCulture)));
 
     /// <summary>Opens, starts, completes and settles <paramref name="count"/> orders, spread over the vehicles (equal readings: no plausibility limit).</summary>
     private static Task CloseOrdersAsync(HttpClient http, string station, IReadOnlyList<string> vins, int first, int count) =>
@@ -166,7 +256,7 @@ internal static class StateGrowth
 
     private static async Task<string> NewVehicleAsync(HttpClient http, string batch, string group, int n, DateOnly today)
     {
-        var vin = AfterSales.Domain.Vehicles.Vin.WithCheckDigit(FormattableString.Invariant($"LGRGW{group}100S{"HSW"[n % 3]}{n:D6}"));
+        var vin = GrowthVin(group, n);
         using var _ = await SendAsync(http, HttpMethod.Post, "/api/vehicles",
             new { vin, model = "GROWTH", batch, productionDate = today.AddMonths(-2), powertrain = "ice", price = 150000 });
         using var __ = await SendAsync(http, HttpMethod.Post, $"/api/vehicles/{vin}/delivery",
@@ -203,4 +293,6 @@ internal static class StateGrowth
     }
 
     private sealed record IdOnly(string Id);
+
+    private sealed record BulkCounts(int Accepted, int Refused);
 }

@@ -26,6 +26,10 @@ public interface IGrainRowReader
     /// <summary>The body of one row, or null.</summary>
     Task<TBody?> ReadOneAsync<TBody>(string stateName, string grainKey, string kind, string key, CancellationToken cancellationToken = default)
         where TBody : class;
+
+    /// <summary>The bodies of those of <paramref name="keys"/> that have a row, by key (one round trip).</summary>
+    Task<IReadOnlyDictionary<string, TBody>> ReadManyAsync<TBody>(string stateName, string grainKey, string kind, IReadOnlyCollection<string> keys, CancellationToken cancellationToken = default)
+        where TBody : class;
 }
 
 /// <summary>

@@ -19,6 +19,7 @@ namespace AfterSales.Grains.Common;
 [JsonDerivedType(typeof(RollupReport), "rollup")]
 [JsonDerivedType(typeof(FleetRepairReport), "fleetRepair")]
 [JsonDerivedType(typeof(AvailabilityUpdate), "availability")]
+[JsonDerivedType(typeof(FleetIndexEntry), "fleetIndex")]
 public abstract record OutboxMessage
 {
     /// <summary>Unique among the messages the grain ever owes, so an acknowledgement removes exactly this one.</summary>
@@ -60,6 +61,19 @@ public sealed record FleetRepairReport(string Batch, FleetRepair Repair) : Outbo
     public override async Task<DeliveryAnswer> DeliverAsync(IGrainFactory grains)
     {
         await grains.Grain<IFleetBatchGrain>(Batch).RecordRepairAsync(Repair);
+        return DeliveryAnswer.Accepted;
+    }
+}
+
+/// <summary>
+/// A vehicle registered, imported or delivered, for its batch in the fleet index: the batch adds it once (by VIN) and
+/// learns its region once.
+/// </summary>
+public sealed record FleetIndexEntry(string Batch, FleetEntry Entry) : OutboxMessage
+{
+    public override async Task<DeliveryAnswer> DeliverAsync(IGrainFactory grains)
+    {
+        await grains.Grain<IFleetBatchGrain>(Batch).AddAsync(Entry);
         return DeliveryAnswer.Accepted;
     }
 }

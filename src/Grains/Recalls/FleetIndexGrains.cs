@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using System.Text.Json.Serialization;
 using AfterSales.Domain.Quality;
 using AfterSales.Grains.Common;
 using AfterSales.Grains.Quality;
@@ -12,16 +13,21 @@ using Microsoft.Extensions.Options;
 namespace AfterSales.Grains.Recalls;
 
 /// <summary>
-/// The registered vehicles of one batch, their regions, and the campaigns subscribed to it. A batch is a few hundred
-/// to a few thousand vehicles, so its VIN set is small enough to store whole; adding a VIN is idempotent, and each
-/// campaign hears, as the batch's whole contribution, how many vehicles arrived after it subscribed and how many of
-/// its covered vehicles each region holds.
+/// The registered vehicles of one batch, counted by model and by region, and the campaigns subscribed to it. The
+/// batch keeps counts, not its VINs: each vehicle is a row of grain_rows (kind <see cref="FleetBatchState.MemberKind"/>,
+/// written with the change that added or moved it), read by key when that vehicle is heard of again, so adding a
+/// vehicle costs the same in a batch of 50,000 as in a new one. Adding a VIN is idempotent; each campaign hears, as the
+/// batch's whole contribution, how many vehicles arrived after it subscribed and how many of its covered vehicles each
+/// region holds.
 /// </summary>
 public sealed partial class FleetBatchGrain(
     [PersistentState("fleetBatch", GrainStorage.Name)] IPersistentState<FleetBatchState> state,
+    IGrainRowReader rows,
     IOptions<QualityOptions> quality,
     ILogger<FleetBatchGrain> logger) : Grain, IFleetBatchGrain
 {
+    private const string StateName = "fleetBatch";
+
     private readonly QualityOptions _quality = quality.Value;
 
     private string Batch => this.GetPrimaryKeyString();
@@ -55,35 +61,30 @@ public sealed partial class FleetBatchGrain(
     public async Task AddAsync(FleetEntry entry)
     {
         var (vin, current) = (entry.Vin, state.State);
+        var known = await rows.ReadOneAsync<FleetMember>(StateName, Batch, FleetBatchState.MemberKind, vin);
         var next = current;
-        if (!next.Vins.Contains(vin))
+        FleetMember member;
+        if (known is null)
         {
-            if (!Holds(next, entry.Model))
+            if (!next.Models.ContainsKey(entry.Model))
             {
                 // The first vehicle of a model in this batch: the model's campaigns cover its vehicles here from now on.
                 var campaigns = await GrainFactory.Grain<IFleetModelGrain>(entry.Model).AddBatchAsync(Batch);
-                next = Follow(next, entry.Model, campaigns);
+                next = await FollowAsync(next, entry.Model, campaigns);
             }
 
-            next = next with
-            {
-                // The first vehicle names the batch's model; a vehicle of another model is remembered with its model.
-                Model = next.Model ?? entry.Model,
-                OtherModels = next.Model is null || next.Model == entry.Model ? next.OtherModels : next.OtherModels.Add(vin, entry.Model),
-                Vins = next.Vins.Add(vin),
-            };
-            next = next with
-            {
-                Subscriptions = next.Subscriptions.ToImmutableSortedDictionary(
-                    s => s.Key,
-                    s => Counts(s.Value, vin, entry.Model) ? s.Value with { AddedSince = s.Value.AddedSince + 1 } : s.Value,
-                    StringComparer.Ordinal),
-            };
+            member = new FleetMember(entry.Model, entry.Region);
+            next = FleetCounts.Add(next, vin, member);
         }
-
-        if (entry.Region is { } region && next.Regions.GetValueOrDefault(vin) != region)
+        else
         {
-            next = next with { Regions = next.Regions.SetItem(vin, region), Revision = next.Revision + 1 };
+            // A vehicle's model never changes; its region is learned once it is delivered.
+            member = known;
+            if (entry.Region is { } region && known.Region != region)
+            {
+                member = known with { Region = region };
+                next = FleetCounts.Move(next, vin, known, member);
+            }
         }
 
         // A campaign covering the vehicle that this batch does not follow lists the VIN: follow it for that VIN.
@@ -91,25 +92,22 @@ public sealed partial class FleetBatchGrain(
         {
             if (!next.Subscriptions.TryGetValue(campaignId, out var held))
             {
-                next = next with
+                var listed = new BatchSubscription(0, 0, ImmutableSortedSet.Create(StringComparer.Ordinal, vin), ListedOnly: true)
                 {
-                    Subscriptions = next.Subscriptions.Add(campaignId, new BatchSubscription(0, 0, ImmutableSortedSet.Create(StringComparer.Ordinal, vin), ListedOnly: true)),
-                    Revision = next.Revision + 1,
+                    ListedHere = FleetCounts.NoMembers.Add(vin, member),
                 };
+                next = next with { Subscriptions = next.Subscriptions.Add(campaignId, listed), Revision = next.Revision + 1 };
             }
             else if (held.ListedOnly && !held.Listed.Contains(vin))
             {
-                next = next with
-                {
-                    Subscriptions = next.Subscriptions.SetItem(campaignId, held with { Listed = held.Listed.Add(vin) }),
-                    Revision = next.Revision + 1,
-                };
+                var listed = held with { Listed = held.Listed.Add(vin), ListedHere = held.ListedHere.SetItem(vin, member) };
+                next = next with { Subscriptions = next.Subscriptions.SetItem(campaignId, listed), Revision = next.Revision + 1 };
             }
         }
 
         if (!ReferenceEquals(next, current))
         {
-            await WriteAsync(next);
+            await WriteAsync(next with { NewRowsMembers = [new TypedRow<FleetMember>(FleetBatchState.MemberKind, vin, member)] });
         }
 
         // Reported even when nothing changed: the caller may be retrying after a report failed.
@@ -119,23 +117,24 @@ public sealed partial class FleetBatchGrain(
     public async Task<long> SubscribeAsync(string campaignId, ImmutableSortedSet<string> listedVins, ImmutableSortedSet<string>? models)
     {
         var current = state.State;
-        if (!current.Subscriptions.TryGetValue(campaignId, out var subscription) || subscription.ListedOnly)
+        BatchSubscription subscription;
+        if (!current.Subscriptions.TryGetValue(campaignId, out var held) || held.ListedOnly)
         {
             // A campaign followed so far for its listed VINs only (a vehicle told us first) now covers the batch.
-            subscription = new BatchSubscription(0, 0, listedVins, Models: models);
-            subscription = subscription with { AtSubscription = current.Vins.Count(v => Counts(subscription, v, ModelOf(current, v))) };
+            var listedHere = await MembersAsync(listedVins);
+            subscription = new BatchSubscription(0, 0, listedVins, Models: models) { ListedHere = listedHere };
+            subscription = subscription with { AtSubscription = FleetCounts.CountedByModel(current, subscription, models) };
         }
-        else if (TryWiden(subscription.Models, models, out var widened))
+        else if (TryWiden(held.Models, models, out var widened))
         {
             // A retried opening that found more of the campaign's models here (or the batch itself named): the vehicles
             // it covers now and did not before are covered from the opening.
-            var wider = subscription with { Models = widened };
-            var added = current.Vins.Count(v => Counts(wider, v, ModelOf(current, v)) && !Counts(subscription, v, ModelOf(current, v)));
-            subscription = wider with { AtSubscription = subscription.AtSubscription + added };
+            var added = FleetCounts.CountedByModel(current, held, widened) - FleetCounts.CountedByModel(current, held, held.Models);
+            subscription = held with { Models = widened, AtSubscription = held.AtSubscription + added };
         }
         else
         {
-            return subscription.AtSubscription;
+            return held.AtSubscription;
         }
 
         await WriteAsync(current with { Subscriptions = current.Subscriptions.SetItem(campaignId, subscription), Revision = current.Revision + 1 });
@@ -143,15 +142,10 @@ public sealed partial class FleetBatchGrain(
         return subscription.AtSubscription;
     }
 
-    /// <summary>Whether the batch already holds a vehicle of <paramref name="model"/>.</summary>
-    private static bool Holds(FleetBatchState batch, string model) =>
-        batch.Model == model || batch.OtherModels.ContainsValue(model);
-
-    private static string? ModelOf(FleetBatchState batch, string vin) => batch.OtherModels.GetValueOrDefault(vin) ?? batch.Model;
-
-    /// <summary>Whether a subscription counts the vehicle (listed VINs are counted by the campaign itself).</summary>
-    private static bool Counts(BatchSubscription subscription, string vin, string? model) =>
-        !subscription.ListedOnly && !subscription.Listed.Contains(vin) && (subscription.Models is null || (model is not null && subscription.Models.Contains(model)));
+    /// <summary>Those of <paramref name="vins"/> that are vehicles of this batch, with their model and region.</summary>
+    private async Task<ImmutableSortedDictionary<string, FleetMember>> MembersAsync(IReadOnlyCollection<string> vins) =>
+        vins.Count == 0 ? FleetCounts.NoMembers
+            : (await rows.ReadManyAsync<FleetMember>(StateName, Batch, FleetBatchState.MemberKind, vins)).ToImmutableSortedDictionary(StringComparer.Ordinal);
 
     /// <summary>
     /// The union of two coverings by model (null: the whole batch); false when <paramref name="requested"/> covers
@@ -168,7 +162,7 @@ public sealed partial class FleetBatchGrain(
     /// listed VINs, or for other models, now covers this one too. (A campaign that also names the batch widens its
     /// subscription to the whole batch when it subscribes, which counts the other models' vehicles already here.)
     /// </summary>
-    private static FleetBatchState Follow(FleetBatchState batch, string model, ImmutableArray<RecallDefinition> campaigns)
+    private async Task<FleetBatchState> FollowAsync(FleetBatchState batch, string model, ImmutableArray<RecallDefinition> campaigns)
     {
         var subscriptions = batch.Subscriptions;
         var models = ImmutableSortedSet.Create(StringComparer.Ordinal, model);
@@ -176,11 +170,20 @@ public sealed partial class FleetBatchGrain(
         {
             if (!subscriptions.TryGetValue(campaign.CampaignId, out var held))
             {
-                subscriptions = subscriptions.Add(campaign.CampaignId, new BatchSubscription(0, 0, campaign.Vins, Models: models));
+                subscriptions = subscriptions.Add(campaign.CampaignId,
+                    new BatchSubscription(0, 0, campaign.Vins, Models: models) { ListedHere = await MembersAsync(campaign.Vins) });
             }
             else if (held.ListedOnly)
             {
-                subscriptions = subscriptions.SetItem(campaign.CampaignId, held with { ListedOnly = false, Listed = held.Listed.Union(campaign.Vins), Models = models });
+                // The newly listed VINs that are already here are covered as listed from now on.
+                var newlyListed = await MembersAsync(campaign.Vins.Except(held.Listed));
+                subscriptions = subscriptions.SetItem(campaign.CampaignId, held with
+                {
+                    ListedOnly = false,
+                    Listed = held.Listed.Union(campaign.Vins),
+                    Models = models,
+                    ListedHere = held.ListedHere.SetItems(newlyListed),
+                });
             }
             else if (TryWiden(held.Models, models, out var widened))
             {
@@ -200,13 +203,13 @@ public sealed partial class FleetBatchGrain(
     private Task ReportAsync()
     {
         var current = state.State;
-        var version = current.Vins.Count + current.Revision;
+        var version = current.VehicleCount + current.Revision;
         var reports = new List<Task>();
         var byProvince = new SortedDictionary<string, long>(StringComparer.Ordinal);
         foreach (var (campaignId, subscription) in current.Subscriptions)
         {
             var counters = new SortedDictionary<string, long>(StringComparer.Ordinal) { [CounterNames.RecallAffected] = subscription.AddedSince };
-            foreach (var (province, count) in RegionsOf(current, subscription))
+            foreach (var (province, count) in FleetCounts.ByRegion(current, subscription))
             {
                 counters[RecallCounters.AffectedInPrefix + province] = count;
                 byProvince[province] = byProvince.GetValueOrDefault(province) + count;
@@ -226,19 +229,102 @@ public sealed partial class FleetBatchGrain(
         return Task.WhenAll(reports);
     }
 
-    /// <summary>The campaign's vehicles in this batch (covered or listed) with a known region, counted by region.</summary>
-    private static IEnumerable<KeyValuePair<string, long>> RegionsOf(FleetBatchState batch, BatchSubscription subscription)
+    private async Task WriteAsync(FleetBatchState next)
     {
-        var covered = batch.Vins.Where(v => subscription.Listed.Contains(v) || Counts(subscription, v, ModelOf(batch, v)));
-        return covered
-            .Select(vin => batch.Regions.GetValueOrDefault(vin))
-            .OfType<string>()
-            .GroupBy(region => region, StringComparer.Ordinal)
-            .Select(g => KeyValuePair.Create(g.Key, (long)g.Count()));
+        await state.WriteOrRestoreAsync(next, this, logger, $"Fleet batch {Batch}");
+        state.State = state.State.Written();
+    }
+}
+
+/// <summary>
+/// The batch's counting, a pure function of its state: what adding or moving one vehicle changes, and what a
+/// subscription covers, from the counts by model and region and the subscription's listed vehicles here.
+/// </summary>
+public static class FleetCounts
+{
+    public static readonly ImmutableSortedDictionary<string, FleetMember> NoMembers = ImmutableSortedDictionary.Create<string, FleetMember>(StringComparer.Ordinal);
+
+    /// <summary>A vehicle new to the batch: counted by model (and region), after each subscription that counts it.</summary>
+    public static FleetBatchState Add(FleetBatchState batch, string vin, FleetMember member)
+    {
+        var subscriptions = batch.Subscriptions.ToImmutableSortedDictionary(
+            s => s.Key,
+            s => s.Value.Listed.Contains(vin)
+                ? s.Value with { ListedHere = s.Value.ListedHere.SetItem(vin, member) }
+                : Counts(s.Value, member.Model) ? s.Value with { AddedSince = s.Value.AddedSince + 1 } : s.Value,
+            StringComparer.Ordinal);
+        return batch with
+        {
+            Models = batch.Models.SetItem(member.Model, batch.Models.GetValueOrDefault(member.Model) + 1),
+            Regions = member.Region is { } region ? Bump(batch.Regions, member.Model, region, +1) : batch.Regions,
+            Subscriptions = subscriptions,
+        };
     }
 
-    private Task WriteAsync(FleetBatchState next) =>
-        state.WriteOrRestoreAsync(next, this, logger, $"Fleet batch {Batch}");
+    /// <summary>A vehicle of the batch whose region was learned (or changed).</summary>
+    public static FleetBatchState Move(FleetBatchState batch, string vin, FleetMember from, FleetMember to)
+    {
+        var regions = from.Region is { } old ? Bump(batch.Regions, from.Model, old, -1) : batch.Regions;
+        regions = to.Region is { } region ? Bump(regions, to.Model, region, +1) : regions;
+        var subscriptions = batch.Subscriptions.ToImmutableSortedDictionary(
+            s => s.Key,
+            s => s.Value.ListedHere.ContainsKey(vin) ? s.Value with { ListedHere = s.Value.ListedHere.SetItem(vin, to) } : s.Value,
+            StringComparer.Ordinal);
+        return batch with { Regions = regions, Subscriptions = subscriptions, Revision = batch.Revision + 1 };
+    }
+
+    /// <summary>
+    /// The vehicles of the batch a subscription counts itself when it covers <paramref name="models"/> (null: every
+    /// model): those of the covered models, less its listed vehicles among them (the campaign counts those).
+    /// </summary>
+    public static long CountedByModel(FleetBatchState batch, BatchSubscription subscription, ImmutableSortedSet<string>? models) =>
+        batch.Models.Where(m => models is null || models.Contains(m.Key)).Sum(m => m.Value)
+        - subscription.ListedHere.Values.Count(m => models is null || models.Contains(m.Model));
+
+    /// <summary>The campaign's vehicles in this batch (covered by model or listed) with a known region, counted by region.</summary>
+    public static IEnumerable<KeyValuePair<string, long>> ByRegion(FleetBatchState batch, BatchSubscription subscription)
+    {
+        var byRegion = new SortedDictionary<string, long>(StringComparer.Ordinal);
+        if (!subscription.ListedOnly)
+        {
+            foreach (var (model, regions) in batch.Regions)
+            {
+                if (subscription.Models is null || subscription.Models.Contains(model))
+                {
+                    foreach (var (region, count) in regions)
+                    {
+                        byRegion[region] = byRegion.GetValueOrDefault(region) + count;
+                    }
+                }
+            }
+        }
+
+        // Listed vehicles of a model the subscription does not cover are covered for being listed.
+        foreach (var member in subscription.ListedHere.Values)
+        {
+            if (member.Region is { } region && (subscription.ListedOnly || !CoversModel(subscription, member.Model)))
+            {
+                byRegion[region] = byRegion.GetValueOrDefault(region) + 1;
+            }
+        }
+
+        return byRegion.Where(r => r.Value > 0);
+    }
+
+    private static bool CoversModel(BatchSubscription subscription, string model) =>
+        !subscription.ListedOnly && (subscription.Models is null || subscription.Models.Contains(model));
+
+    /// <summary>Whether a subscription counts a vehicle of <paramref name="model"/> that it does not list.</summary>
+    private static bool Counts(BatchSubscription subscription, string model) => CoversModel(subscription, model);
+
+    private static ImmutableSortedDictionary<string, ImmutableSortedDictionary<string, long>> Bump(
+        ImmutableSortedDictionary<string, ImmutableSortedDictionary<string, long>> regions, string model, string region, long by)
+    {
+        var ofModel = regions.GetValueOrDefault(model) ?? ImmutableSortedDictionary.Create<string, long>(StringComparer.Ordinal);
+        var count = ofModel.GetValueOrDefault(region) + by;
+        ofModel = count == 0 ? ofModel.Remove(region) : ofModel.SetItem(region, count);
+        return ofModel.IsEmpty ? regions.Remove(model) : regions.SetItem(model, ofModel);
+    }
 }
 
 /// <summary>The batches of one model and the campaigns covering the model.</summary>
@@ -272,21 +358,20 @@ public sealed partial class FleetModelGrain(
         state.WriteOrRestoreAsync(next, this, logger, $"Fleet model {Model}");
 }
 
-/// <summary>What a fleet batch persists (state_name 'fleetBatch').</summary>
+/// <summary>What a fleet batch persists (state_name 'fleetBatch'): counts, not VINs (those are rows, see <see cref="MemberKind"/>).</summary>
 public sealed record FleetBatchState
 {
-    public int SchemaVersion { get; init; } = 1;
+    /// <summary>The grain_rows kind of the batch's vehicles: key the VIN, body its <see cref="FleetMember"/>.</summary>
+    public const string MemberKind = "vin";
 
-    /// <summary>The model of the batch's first vehicle.</summary>
-    public string? Model { get; init; }
+    public int SchemaVersion { get; init; } = 2;
 
-    /// <summary>The vehicles of other models than <see cref="Model"/>, with their model (usually none).</summary>
-    public ImmutableSortedDictionary<string, string> OtherModels { get; init; } = ImmutableSortedDictionary.Create<string, string>(StringComparer.Ordinal);
+    /// <summary>The batch's vehicles by model.</summary>
+    public ImmutableSortedDictionary<string, long> Models { get; init; } = ImmutableSortedDictionary.Create<string, long>(StringComparer.Ordinal);
 
-    public ImmutableSortedSet<string> Vins { get; init; } = ImmutableSortedSet.Create<string>(StringComparer.Ordinal);
-
-    /// <summary>The region (selling dealer's province) of each delivered vehicle whose dealer is a registered station.</summary>
-    public ImmutableSortedDictionary<string, string> Regions { get; init; } = ImmutableSortedDictionary.Create<string, string>(StringComparer.Ordinal);
+    /// <summary>The delivered vehicles whose selling dealer is a registered station, by model, then by that dealer's province.</summary>
+    public ImmutableSortedDictionary<string, ImmutableSortedDictionary<string, long>> Regions { get; init; } =
+        ImmutableSortedDictionary.Create<string, ImmutableSortedDictionary<string, long>>(StringComparer.Ordinal);
 
     /// <summary>Changes other than added vehicles (regions, listings): with the vehicle count, the version of the batch's reports.</summary>
     public long Revision { get; init; }
@@ -299,7 +384,18 @@ public sealed record FleetBatchState
 
     /// <summary>Repairs recorded so far: the version of the batch's quality reports.</summary>
     public long RepairsRecorded { get; init; }
+
+    /// <summary>The vehicle rows this write adds or changes (taken out of the stored document by the write).</summary>
+    public ImmutableArray<TypedRow<FleetMember>>? NewRowsMembers { get; init; }
+
+    [JsonIgnore]
+    public long VehicleCount => Models.Values.Sum();
+
+    public FleetBatchState Written() => NewRowsMembers is null ? this : this with { NewRowsMembers = null };
 }
+
+/// <summary>A vehicle of a batch, as its row holds it: its model, and its region once delivered.</summary>
+public sealed record FleetMember(string Model, string? Region);
 
 /// <summary>
 /// A campaign's view of a batch. Covering the batch: vehicles covered when it subscribed, vehicles added since, and
@@ -308,7 +404,11 @@ public sealed record FleetBatchState
 /// <paramref name="Listed"/>, the VINs of this batch it lists, followed for their regions.
 /// </summary>
 public sealed record BatchSubscription(
-    long AtSubscription, long AddedSince, ImmutableSortedSet<string> Listed, bool ListedOnly = false, ImmutableSortedSet<string>? Models = null);
+    long AtSubscription, long AddedSince, ImmutableSortedSet<string> Listed, bool ListedOnly = false, ImmutableSortedSet<string>? Models = null)
+{
+    /// <summary>The listed VINs that are vehicles of this batch, with their model and region.</summary>
+    public ImmutableSortedDictionary<string, FleetMember> ListedHere { get; init; } = FleetCounts.NoMembers;
+}
 
 /// <summary>What a fleet model persists (state_name 'fleetModel').</summary>
 public sealed record FleetModelState

@@ -58,14 +58,14 @@ public sealed partial class VehicleGrain(
     private DateOnly Today => DateOnly.FromDateTime(Now.ToOffset(_options.BusinessUtcOffset).DateTime);
 
     public async Task<Outcome<VehicleView>> RegisterAsync(RegisterVehicle command, string? idempotencyKey) =>
-        await IndexAsync(await ExecuteAsync(nameof(RegisterAsync), command, idempotencyKey, created: true,
-            s => VehicleDecisions.Register(s, command, Vin, Today)));
+        await ExecuteAsync(nameof(RegisterAsync), command, idempotencyKey, created: true,
+            s => VehicleDecisions.Register(s, command, Vin, Today), indexes: true);
 
     public async Task<Outcome<VehicleView>> DeliverAsync(DeliverVehicle command, string? idempotencyKey)
     {
         var region = await RegionOfAsync(command);
-        return await IndexAsync(await ExecuteAsync(nameof(DeliverAsync), command, idempotencyKey, created: false,
-            s => InRegion(VehicleDecisions.Deliver(s, command, Today, Now, _options.BusinessUtcOffset), region)));
+        return await ExecuteAsync(nameof(DeliverAsync), command, idempotencyKey, created: false,
+            s => InRegion(VehicleDecisions.Deliver(s, command, Today, Now, _options.BusinessUtcOffset), region), indexes: true);
     }
 
     public Task<Outcome<VehicleView>> RecordOdometerAsync(RecordOdometer command, string? idempotencyKey) =>
@@ -88,9 +88,9 @@ public sealed partial class VehicleGrain(
     {
         var region = import.Delivery is { } delivery ? await RegionOfAsync(delivery) : null;
         var parts = await catalogue.GetAsync(GrainFactory);
-        return await IndexAsync(await ExecuteAsync(nameof(ImportAsync), import, idempotencyKey, created: true,
+        return await ExecuteAsync(nameof(ImportAsync), import, idempotencyKey, created: true,
             s => InRegion(VehicleDecisions.Import(s, import, Vin, Today, Now, _options, parts), region),
-            next => import.Visits.SelectMany(v => RecallDone(next, v))));
+            next => import.Visits.SelectMany(v => RecallDone(next, v)), indexes: true);
     }
 
     public async Task JoinListedRecallAsync(string campaignId)
@@ -293,18 +293,14 @@ public sealed partial class VehicleGrain(
     }
 
     /// <summary>
-    /// Adds a registered vehicle to its batch in the fleet index with its region and the campaigns covering it
-    /// (idempotent, so replays add it again safely).
+    /// What the vehicle owes its batch in the fleet index once registered or delivered: itself, its region and the
+    /// campaigns covering it (the batch adds a VIN once and learns its region once).
     /// </summary>
-    private async Task<Outcome<VehicleView>> IndexAsync(Outcome<VehicleView> outcome)
+    private async Task<OutboxMessage> IndexEntryAsync(string operation, VehicleState next)
     {
-        if (outcome.Succeeded && state.State.Identity is { } identity)
-        {
-            var campaigns = recalls.Match(Vin, identity.Model, identity.Batch) ?? await AskRegistryAsync(identity);
-            await GrainFactory.Grain<IFleetBatchGrain>(identity.Batch).AddAsync(new FleetEntry(Vin, identity.Model, state.State.Region, campaigns));
-        }
-
-        return outcome;
+        var identity = next.Identity!;
+        var campaigns = recalls.Match(Vin, identity.Model, identity.Batch) ?? await AskRegistryAsync(identity);
+        return new FleetIndexEntry(identity.Batch, new FleetEntry(Vin, identity.Model, next.Region, campaigns)) { Id = "fleet:" + operation };
     }
 
     public Task<Outcome<RepairHistoryPage>> GetHistoryAsync(int limit, string? cursor)
@@ -339,11 +335,17 @@ public sealed partial class VehicleGrain(
     /// <summary>The common path of the vehicle commands: replay a known key, decide, write once, remember the key.</summary>
     private async Task<Outcome<VehicleView>> ExecuteAsync<TCommand>(
         string operation, TCommand command, string? idempotencyKey, bool created, Func<VehicleState, Decision> decide,
-        Func<VehicleState, IEnumerable<OutboxMessage>>? owes = null)
+        Func<VehicleState, IEnumerable<OutboxMessage>>? owes = null, bool indexes = false)
     {
         var fingerprint = RequestFingerprint.Of(operation, command);
         if (await ReplayAsync(idempotencyKey, fingerprint) is { } replay)
         {
+            // What the first attempt owed is in the outbox with it, delivered then or since; a retry pushes it again.
+            if (Durable.HasPending)
+            {
+                await Durable.DeliverAsync();
+            }
+
             return replay.Refusal is { } refused ? refused
                 : replay.Created ? Outcome<VehicleView>.Created(replay.Vehicle!) : Outcome<VehicleView>.Ok(replay.Vehicle!);
         }
@@ -359,6 +361,11 @@ public sealed partial class VehicleGrain(
         if (decision.Next is not null && owes is not null)
         {
             next = next.Send(owes(next));
+        }
+
+        if (decision.Next is not null && indexes && next.Identity is not null)
+        {
+            next = next.Send(await IndexEntryAsync(operation, next));
         }
 
         var view = next.ToView();

@@ -36,6 +36,24 @@ public sealed class PostgresGrainRowReader(NpgsqlDataSource database, string ser
         }
     }
 
+    public async Task<IReadOnlyDictionary<string, TBody>> ReadManyAsync<TBody>(string stateName, string grainKey, string kind, IReadOnlyCollection<string> keys, CancellationToken cancellationToken = default)
+        where TBody : class
+    {
+        if (keys.Count == 0)
+        {
+            return new Dictionary<string, TBody>(StringComparer.Ordinal);
+        }
+
+        try
+        {
+            return await ReadRowsAsync<TBody>(stateName, grainKey, kind, keys, cancellationToken);
+        }
+        catch (Exception ex) when (DatabaseFailures.IsDatabaseFailure(ex))
+        {
+            throw DatabaseFailures.Translate(ex, "Reading a grain's rows");
+        }
+    }
+
     private async Task<IReadOnlyList<TBody>> ReadAllAsync<TBody>(string stateName, string grainKey, string kind, TimeSpan? maxAge, CancellationToken cancellationToken)
     {
         await using var command = database.CreateCommand("""
@@ -75,5 +93,30 @@ public sealed class PostgresGrainRowReader(NpgsqlDataSource database, string ser
         return await command.ExecuteScalarAsync(cancellationToken) is string json
             ? JsonSerializer.Deserialize<TBody>(json, JsonGrainStateSerializer.Options)
             : null;
+    }
+
+    private async Task<IReadOnlyDictionary<string, TBody>> ReadRowsAsync<TBody>(string stateName, string grainKey, string kind, IReadOnlyCollection<string> keys, CancellationToken cancellationToken)
+        where TBody : class
+    {
+        await using var command = database.CreateCommand("""
+            SELECT row_key, body::text FROM grain_rows
+            WHERE service_id = $1 AND state_name = $2 AND grain_key = $3 AND kind = $4 AND row_key = ANY($5)
+            """);
+        command.Parameters.AddWithValue(serviceId);
+        command.Parameters.AddWithValue(stateName);
+        command.Parameters.AddWithValue(grainKey);
+        command.Parameters.AddWithValue(kind);
+        command.Parameters.AddWithValue(keys.ToArray());
+        var rows = new Dictionary<string, TBody>(StringComparer.Ordinal);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            if (!reader.IsDBNull(1) && JsonSerializer.Deserialize<TBody>(reader.GetString(1), JsonGrainStateSerializer.Options) is { } body)
+            {
+                rows[reader.GetString(0)] = body;
+            }
+        }
+
+        return rows;
     }
 }

@@ -35,6 +35,8 @@ public sealed class BenchSmokeTests
         "RESULT growth-odometer ",
         "RATIO station document, 100 vs 10 settled orders",
         "RATIO odometer writes, 20 vs 2 visits",
+        "RESULT growth-batch vehicles_large=500 ",
+        "RATIO registrations into a batch of 500 vs a new batch",
         "BENCH DONE",
     ];
 

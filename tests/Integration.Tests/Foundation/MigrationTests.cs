@@ -177,4 +177,40 @@ public sealed class MigrationTests
         Assert.Equal(0L, await TestDatabase.ScalarAsync<long>(connectionString,
             "SELECT count(*) FROM grain_state WHERE payload ? 'requests' OR payload ? 'finalSources'"));
     }
+
+    /// <summary>
+    /// Migration 0010: a fleet batch's VINs leave its document for rows (model and region each), and the document
+    /// counts them by model and by model and region; a subscription keeps its listed VINs that are in the batch.
+    /// </summary>
+    [Fact]
+    public async Task Migration0010_TurnsABatchsVinsIntoRowsAndCounts()
+    {
+        var connectionString = await TestDatabase.CreateAsync("fleetcounts");
+        await TestDatabase.ScalarAsync<int>(connectionString, """
+            INSERT INTO grain_state (service_id, state_name, grain_key, grain_id_n0, grain_id_n1, version, payload) VALUES
+            ('s', 'fleetBatch', 'B9', 0, 0, 4, '{"schemaVersion":1,"model":"M1","otherModels":{"V3":"M2"},"vins":["V1","V2","V3","V4"],
+              "regions":{"V1":"Guangdong","V2":"Guangdong","V3":"Hunan"},"revision":3,
+              "subscriptions":{"RC1":{"atSubscription":2,"addedSince":1,"listed":["V2","X9"],"listedOnly":false,"models":["M1"]}}}')
+            """);
+        await TestDatabase.ScalarAsync<int>(connectionString, "DELETE FROM schema_migrations WHERE scriptname LIKE '%0010_fleet_batch_counts.sql'");
+
+        var applied = await new DatabaseMigrator(connectionString, NullLogger<DatabaseMigrator>.Instance).MigrateAsync(CancellationToken.None);
+
+        Assert.Single(applied);
+        Assert.Equal("V1 M1 Guangdong,V2 M1 Guangdong,V3 M2 Hunan,V4 M1 -", await TestDatabase.ScalarAsync<string>(connectionString, """
+            SELECT string_agg(row_key || ' ' || (body->>'model') || ' ' || coalesce(body->>'region', '-'), ',' ORDER BY row_key)
+            FROM grain_rows WHERE state_name = 'fleetBatch' AND grain_key = 'B9' AND kind = 'vin'
+            """));
+        var payload = await TestDatabase.ScalarAsync<string>(connectionString, "SELECT payload::text FROM grain_state WHERE grain_key = 'B9'");
+        var batch = System.Text.Json.JsonSerializer.Deserialize<AfterSales.Grains.Recalls.FleetBatchState>(payload!, JsonGrainStateSerializer.Options)!;
+        Assert.Equal(4, batch.VehicleCount);
+        Assert.Equal(3, batch.Models["M1"]);
+        Assert.Equal(2, batch.Regions["M1"]["Guangdong"]);
+        Assert.Equal(1, batch.Regions["M2"]["Hunan"]);
+        Assert.Equal(3, batch.Revision);
+        var subscription = batch.Subscriptions["RC1"];
+        Assert.Equal((2L, 1L), (subscription.AtSubscription, subscription.AddedSince));
+        Assert.Equal(new AfterSales.Grains.Recalls.FleetMember("M1", "Guangdong"), Assert.Single(subscription.ListedHere).Value);
+        Assert.DoesNotContain("\"vins\"", payload, StringComparison.Ordinal);
+    }
 }

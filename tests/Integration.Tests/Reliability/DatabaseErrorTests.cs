@@ -105,6 +105,68 @@ public sealed class DatabaseErrorTests(ClusterFixture fixture) : IClassFixture<C
         Assert.Equal(1, byFault.GetProperty("repairs").GetInt64());
     }
 
+    [Fact]
+    public async Task ARegistrationWhoseBatchCannotWrite_IsAcknowledged_ItsIndexEntryWaitsInTheOutbox_AndTheCampaignCountsItOnce()
+    {
+        var tag = Guid.NewGuid().ToString("N")[..8].ToUpperInvariant();
+        var (model, batch, campaign) = ($"M-IDX-{tag}", $"B-IDX-{tag}", $"RC-IDX-{tag}");
+        using (var opened = await Http.PostAsync("/api/recalls", JsonContent.Create(new
+        {
+            campaignId = campaign, description = "Seat rail may crack", models = new[] { model }, batches = Array.Empty<string>(),
+            vins = Array.Empty<string>(), remedy = "Replace the seat rails",
+        })))
+        {
+            Assert.Equal(HttpStatusCode.Created, opened.StatusCode);
+        }
+
+        var first = await TestFleet.DeliveredVehicleAsync(Http, new DateOnly(2026, 3, 1), model, batch);
+        Assert.Equal(1, await AffectedAsync(campaign));
+
+        // The batch refuses every write; the vehicle's own row is still written, with what it owes the batch.
+        await TestDatabase.ScalarAsync<object>(ConnectionString, $$"""
+            CREATE FUNCTION refuse_batch() RETURNS trigger LANGUAGE plpgsql AS $$
+            BEGIN
+                IF NEW.state_name = 'fleetBatch' AND NEW.grain_key = '{{batch}}' THEN RAISE EXCEPTION 'the batch is down (test)'; END IF;
+                RETURN NEW;
+            END $$;
+            CREATE TRIGGER refuse_batch BEFORE INSERT OR UPDATE ON grain_state FOR EACH ROW EXECUTE FUNCTION refuse_batch();
+            """);
+        string second;
+        try
+        {
+            second = TestVins.Next();
+            using var registered = await Http.PostAsync("/api/vehicles", JsonContent.Create(new
+            {
+                vin = second, model, batch, productionDate = "2026-02-01", powertrain = "ice", price = 150000,
+            }));
+            Assert.Equal(HttpStatusCode.Created, registered.StatusCode);
+            Assert.Equal("fleetIndex", await TestDatabase.ScalarAsync<string>(ConnectionString,
+                "SELECT payload->'outbox'->0->>'$kind' FROM grain_state WHERE state_name = 'vehicle' AND grain_key = @vin", ("vin", second)));
+            Assert.Equal(1, await AffectedAsync(campaign));
+        }
+        finally
+        {
+            await TestDatabase.ScalarAsync<object>(ConnectionString, "DROP TRIGGER refuse_batch ON grain_state; DROP FUNCTION refuse_batch();");
+        }
+
+        // Woken by the sweeper, the vehicle delivers its entry: counted once, however often it is swept again.
+        var sweeper = fixture.Silo.Services.GetRequiredService<OutboxSweeper>();
+        Assert.True(await sweeper.SweepOnceAsync(TimeSpan.Zero) >= 1);
+        await sweeper.SweepOnceAsync(TimeSpan.Zero);
+        Assert.Equal(0L, await TestDatabase.ScalarAsync<long>(ConnectionString,
+            "SELECT coalesce(jsonb_array_length(payload->'outbox'), 0)::bigint FROM grain_state WHERE state_name = 'vehicle' AND grain_key = @vin", ("vin", second)));
+        Assert.Equal(2, await AffectedAsync(campaign));
+        Assert.Equal(2L, await TestDatabase.ScalarAsync<long>(ConnectionString,
+            "SELECT count(*) FROM grain_rows WHERE state_name = 'fleetBatch' AND grain_key = @batch AND kind = 'vin'", ("batch", batch)));
+        Assert.NotEqual(first, second);
+    }
+
+    private async Task<long> AffectedAsync(string campaign)
+    {
+        using var progress = System.Text.Json.JsonDocument.Parse(await Http.GetStringAsync($"/api/recalls/{campaign}"));
+        return progress.RootElement.GetProperty("affected").GetInt64();
+    }
+
     private async Task<HttpResponseMessage> PostVisitAsync(string vin, object visit, string idempotencyKey)
     {
         using var request = new HttpRequestMessage(HttpMethod.Post, $"/api/vehicles/{vin}/visits") { Content = JsonContent.Create(visit) };

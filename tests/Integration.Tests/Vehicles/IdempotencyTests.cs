@@ -26,7 +26,7 @@ public sealed class IdempotencyTests(ClusterFixture fixture)
         Assert.Equal(HttpStatusCode.Created, retry.StatusCode);
         Assert.Equal(first.Headers.Location, retry.Headers.Location);
         Assert.Equal(firstBody, await retry.Content.ReadAsStringAsync());
-        Assert.Equal(1, version);
+        Assert.Equal(VehicleRows.AfterRegistration, version);
         Assert.Equal(version, await VehicleRows.VersionAsync(fixture.ConnectionString, vin));
     }
 
@@ -40,7 +40,7 @@ public sealed class IdempotencyTests(ClusterFixture fixture)
 
         var problem = await VehicleClient.ReadProblemAsync(repeat, HttpStatusCode.Conflict);
         Assert.Contains("already registered", problem.Detail, StringComparison.Ordinal);
-        Assert.Equal(1, await VehicleRows.VersionAsync(fixture.ConnectionString, vin));
+        Assert.Equal(VehicleRows.AfterRegistration, await VehicleRows.VersionAsync(fixture.ConnectionString, vin));
     }
 
     [Fact]
@@ -112,7 +112,7 @@ public sealed class IdempotencyTests(ClusterFixture fixture)
 
         var problem = await VehicleClient.ReadProblemAsync(different, HttpStatusCode.Conflict);
         Assert.Contains("different request", problem.Detail, StringComparison.Ordinal);
-        Assert.Equal(1, await VehicleRows.VersionAsync(fixture.ConnectionString, vin));
+        Assert.Equal(VehicleRows.AfterRegistration, await VehicleRows.VersionAsync(fixture.ConnectionString, vin));
         Assert.Equal("EV5", (await _api.GetVehicleAsync(vin)).Model);
     }
 

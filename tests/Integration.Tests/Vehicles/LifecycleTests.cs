@@ -143,7 +143,7 @@ public sealed class LifecycleTests(ClusterFixture fixture)
 
         var problem = await VehicleClient.ReadProblemAsync(response, HttpStatusCode.Conflict);
         Assert.Contains("produced (not delivered)", problem.Detail, StringComparison.Ordinal);
-        Assert.Equal(1, await VehicleRows.VersionAsync(fixture.ConnectionString, vin));
+        Assert.Equal(VehicleRows.AfterRegistration, await VehicleRows.VersionAsync(fixture.ConnectionString, vin));
     }
 
     [Fact]

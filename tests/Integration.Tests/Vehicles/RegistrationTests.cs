@@ -33,7 +33,13 @@ public sealed class RegistrationTests(ClusterFixture fixture)
         Assert.Equal(Powertrain.Hev, body.Powertrain);
         Assert.Equal(request.Price, body.Price);
         Assert.Equal(VehicleLifecycle.Produced, body.State);
-        Assert.Equal(1, await VehicleRows.VersionAsync(fixture.ConnectionString, vin));
+        Assert.Equal(VehicleRows.AfterRegistration, await VehicleRows.VersionAsync(fixture.ConnectionString, vin));
+        // Its batch holds it (a row, not a VIN in the batch's document) and the vehicle owes nothing more.
+        Assert.Equal(0, await TestDatabase.ScalarAsync<int>(fixture.ConnectionString,
+            "SELECT coalesce(jsonb_array_length(payload->'outbox'), 0) FROM grain_state WHERE state_name = 'vehicle' AND grain_key = @vin", ("vin", vin)));
+        Assert.Equal(request.Model, await TestDatabase.ScalarAsync<string>(fixture.ConnectionString,
+            "SELECT body->>'model' FROM grain_rows WHERE state_name = 'fleetBatch' AND grain_key = @batch AND kind = 'vin' AND row_key = @vin",
+            ("batch", request.Batch!), ("vin", vin)));
     }
 
     [Fact]
@@ -64,7 +70,7 @@ public sealed class RegistrationTests(ClusterFixture fixture)
 
         Assert.Equal(vin, created.Vin);
         Assert.Equal(vin, (await _api.GetVehicleAsync(vin.ToLowerInvariant())).Vin);
-        Assert.Equal(1, await VehicleRows.VersionAsync(fixture.ConnectionString, vin));
+        Assert.Equal(VehicleRows.AfterRegistration, await VehicleRows.VersionAsync(fixture.ConnectionString, vin));
     }
 
     [Theory]
@@ -270,7 +276,7 @@ public sealed class RegistrationTests(ClusterFixture fixture)
             Assert.Equal(["odometerKm"], problem.Errors.Keys);
         }
 
-        Assert.Equal(1, await VehicleRows.VersionAsync(fixture.ConnectionString, vin));
+        Assert.Equal(VehicleRows.AfterRegistration, await VehicleRows.VersionAsync(fixture.ConnectionString, vin));
         Assert.Equal(VehicleLifecycle.Produced, (await _api.GetVehicleAsync(vin)).State);
     }
 

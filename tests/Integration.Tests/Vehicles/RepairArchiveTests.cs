@@ -204,7 +204,7 @@ public sealed class RepairArchiveTests(ClusterFixture fixture)
 
         var problem = await VehicleClient.ReadProblemAsync(response, HttpStatusCode.Conflict);
         Assert.Contains("produced (not delivered)", problem.Detail, StringComparison.Ordinal);
-        Assert.Equal(1, await VehicleRows.VersionAsync(fixture.ConnectionString, vin));
+        Assert.Equal(VehicleRows.AfterRegistration, await VehicleRows.VersionAsync(fixture.ConnectionString, vin));
     }
 
     private Task<RepairRecordView> AppendAsync(string vin, string visitId, DateOnly day, int mileageKm, string faultCode, WorkGrade grade = WorkGrade.Minor)

@@ -5,6 +5,12 @@ namespace AfterSales.Integration.Tests.Vehicles;
 /// <summary>What the database holds for a vehicle: its row in grain_state (state_name 'vehicle', keyed by VIN).</summary>
 public static class VehicleRows
 {
+    /// <summary>
+    /// The version of a vehicle just registered (or imported) and nothing since: its registration, written with the
+    /// fleet-index entry it owes its batch, then that entry's acknowledgement, which empties the outbox.
+    /// </summary>
+    public const int AfterRegistration = 2;
+
     /// <summary>The row's optimistic-concurrency version; null when there is no row. Any stored change bumps it.</summary>
     public static Task<int?> VersionAsync(string connectionString, string vin) =>
         TestDatabase.ScalarAsync<int?>(connectionString,
