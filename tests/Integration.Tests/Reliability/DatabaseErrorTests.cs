@@ -3,6 +3,7 @@ using System.Net.Http.Json;
 using AfterSales.Integration.Tests.Infrastructure;
 using AfterSales.Silo.Hosting;
 using Microsoft.Extensions.DependencyInjection;
+using static AfterSales.Integration.Tests.Stations.Api;
 
 namespace AfterSales.Integration.Tests.Reliability;
 
@@ -103,6 +104,46 @@ public sealed class DatabaseErrorTests(ClusterFixture fixture) : IClassFixture<C
         var byFault = Assert.Single(report.RootElement.GetProperty("byFault").EnumerateArray());
         Assert.Equal("F-RETRY", byFault.GetProperty("name").GetString());
         Assert.Equal(1, byFault.GetProperty("repairs").GetInt64());
+    }
+
+    /// <summary>
+    /// One failure policy for every grain: a failed write is a 503 that applies nothing, and the grain keeps answering
+    /// from its last durable state. Here the state table is gone while a warranty claim is settled with its work order,
+    /// so the claim's answer in between can only come from the activation that refused the write (one dropped on the
+    /// failure would have to read its state, and could not); once the table is back the settle retried settles it.
+    /// </summary>
+    [Fact]
+    public async Task AClaimWhoseSettleFails_Is503_KeepsAnsweringApproved_AndSettlesOnTheRetry()
+    {
+        await TestCatalogue.EnsureLoadedAsync(Http);
+        var vin = await DeliveredVehicleAsync(Http);
+        var station = await StationAsync(Http, "Claims" + Token(), 46.3, 127.3);
+        var order = await OpenAsync(Http, station, vin, 300);
+        var appraised = await ExpectAsync(HttpStatusCode.OK, PostAsync(Http, $"/api/stations/{station}/work-orders/{order}/appraisal", Appraisal()));
+        var claim = appraised.GetProperty("claim").GetProperty("id").GetString()!;
+        Assert.Equal("approved", appraised.GetProperty("claim").GetProperty("state").GetString());
+        await MoveAsync(Http, station, order, "start");
+        Assert.True((await MoveAsync(Http, station, order, "complete")).GetProperty("archivedOnVehicle").GetBoolean());
+
+        await TestDatabase.ScalarAsync<object>(ConnectionString, "ALTER TABLE grain_state RENAME TO grain_state_away");
+        try
+        {
+            var (status, _) = await PostAsync(Http, $"/api/stations/{station}/work-orders/{order}/settle");
+            Assert.Equal(HttpStatusCode.ServiceUnavailable, status);
+            var during = await ExpectAsync(HttpStatusCode.OK, GetAsync(Http, $"/api/claims/{claim}"));
+            Assert.Equal("approved", during.GetProperty("state").GetString());
+        }
+        finally
+        {
+            await TestDatabase.ScalarAsync<object>(ConnectionString, "ALTER TABLE grain_state_away RENAME TO grain_state");
+        }
+
+        Assert.Equal("approved", (await ExpectAsync(HttpStatusCode.OK, GetAsync(Http, $"/api/claims/{claim}"))).GetProperty("state").GetString());
+        Assert.Equal("settled", (await MoveAsync(Http, station, order, "settle")).GetProperty("state").GetString());
+        var settled = await ExpectAsync(HttpStatusCode.OK, GetAsync(Http, $"/api/claims/{claim}"));
+        Assert.Equal("settled", settled.GetProperty("state").GetString());
+        Assert.Equal("settled", await TestDatabase.ScalarAsync<string>(ConnectionString,
+            "SELECT payload->'claim'->>'state' FROM grain_state WHERE state_name = 'claim' AND grain_key = @claim", ("claim", claim)));
     }
 
     private async Task<HttpResponseMessage> PostVisitAsync(string vin, object visit, string idempotencyKey)
