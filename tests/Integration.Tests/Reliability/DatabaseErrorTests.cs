@@ -146,6 +146,64 @@ public sealed class DatabaseErrorTests(ClusterFixture fixture) : IClassFixture<C
             "SELECT payload->'claim'->>'state' FROM grain_state WHERE state_name = 'claim' AND grain_key = @claim", ("claim", claim)));
     }
 
+    /// <summary>
+    /// The same for a month's parts plan: a submission while the state table is gone is a 503, the procurement list
+    /// still shows the last plan written, and the retry with the same key is applied once the table is back.
+    /// </summary>
+    [Fact]
+    public async Task APartsPlanWhoseWriteFails_Is503_KeepsAnsweringWithItsLastPlan_AndTheRetryIsApplied()
+    {
+        const string month = "2026-07";
+        var station = await StationAsync(Http, "Plans" + Token(), 30.6, 114.3);
+        var part = "P-" + Token();
+        var url = $"/api/stations/{station}/parts-plans/{month}";
+        using (var first = await PutPlanAsync(url, part, 4, "plan-1"))
+        {
+            Assert.Equal(HttpStatusCode.OK, first.StatusCode);
+        }
+
+        Assert.Equal(4, await PlannedAsync(month, part));
+        await TestDatabase.ScalarAsync<object>(ConnectionString, "ALTER TABLE grain_state RENAME TO grain_state_away");
+        try
+        {
+            using var refused = await PutPlanAsync(url, part, 9, "plan-2");
+            Assert.Equal(HttpStatusCode.ServiceUnavailable, refused.StatusCode);
+            Assert.NotNull(refused.Headers.RetryAfter);
+            Assert.Equal(4, await PlannedAsync(month, part));
+        }
+        finally
+        {
+            await TestDatabase.ScalarAsync<object>(ConnectionString, "ALTER TABLE grain_state_away RENAME TO grain_state");
+        }
+
+        Assert.Equal(4, await PlannedAsync(month, part));
+        using (var retried = await PutPlanAsync(url, part, 9, "plan-2"))
+        {
+            Assert.Equal(HttpStatusCode.OK, retried.StatusCode);
+        }
+
+        Assert.Equal(9, await PlannedAsync(month, part));
+        Assert.Equal("9", await TestDatabase.ScalarAsync<string>(ConnectionString,
+            "SELECT payload->'plans'->@station->'lines'->0->>'quantity' FROM grain_state WHERE state_name = 'partsPlan' AND grain_key = @month",
+            ("station", station), ("month", month)));
+        Assert.Equal("plan-1,plan-2", await TestDatabase.ScalarAsync<string>(ConnectionString,
+            "SELECT string_agg(row_key, ',' ORDER BY row_key) FROM grain_rows WHERE state_name = 'partsPlan' AND grain_key = @month AND kind = 'key'",
+            ("month", month)));
+    }
+
+    private async Task<HttpResponseMessage> PutPlanAsync(string url, string part, int quantity, string idempotencyKey)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Put, url) { Content = JsonContent.Create(new { lines = new[] { new { partNo = part, quantity } } }) };
+        request.Headers.Add("Idempotency-Key", idempotencyKey);
+        return await Http.SendAsync(request);
+    }
+
+    private async Task<int> PlannedAsync(string month, string part)
+    {
+        var list = await ExpectAsync(HttpStatusCode.OK, GetAsync(Http, $"/api/parts-plans/{month}"));
+        return list.GetProperty("lines").EnumerateArray().Single(l => l.GetProperty("partNo").GetString() == part).GetProperty("total").GetInt32();
+    }
+
     private async Task<HttpResponseMessage> PostVisitAsync(string vin, object visit, string idempotencyKey)
     {
         using var request = new HttpRequestMessage(HttpMethod.Post, $"/api/vehicles/{vin}/visits") { Content = JsonContent.Create(visit) };
