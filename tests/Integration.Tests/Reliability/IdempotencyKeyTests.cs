@@ -101,6 +101,33 @@ public sealed class IdempotencyKeyTests(ClusterFixture fixture)
             "SELECT payload ? 'keys' OR payload ? 'newRows' FROM grain_state WHERE state_name = 'partsPlan' AND grain_key = @month", ("month", month)));
     }
 
+    /// <summary>The catalogue's keys are rows as well (its document used to carry a day of them).</summary>
+    [Fact]
+    public async Task ACatalogueVersion_RetriedWithItsKey_IsReplayed_AndTheKeyIsARow_NotPartOfTheDocument()
+    {
+        var url = $"/api/catalogue/versions/{TestCatalogue.EffectiveFrom}";
+        var document = JsonSerializer.Serialize(TestCatalogue.Document);
+        var key = "catalogue-" + Token();
+        // Created, or OK when another test loaded the same version first.
+        var (status, first) = await SendKeyedAsync(url, document, key, HttpMethod.Put);
+        Assert.True(status is HttpStatusCode.OK or HttpStatusCode.Created, $"{status}: {first}");
+        var revision = await CatalogueRevisionAsync();
+
+        var retried = await ExpectAsync(HttpStatusCode.OK, SendKeyedAsync(url, document, key, HttpMethod.Put));
+
+        Assert.Equal(first.GetRawText(), retried.GetRawText());
+        Assert.Equal(revision, await CatalogueRevisionAsync());
+        await ExpectAsync(HttpStatusCode.Conflict, SendKeyedAsync(url, document.Replace("Crankshaft", "Crank shaft", StringComparison.Ordinal), key, HttpMethod.Put));
+        Assert.Equal(revision, await CatalogueRevisionAsync());
+        Assert.Equal(1L, await TestDatabase.ScalarAsync<long>(fixture.ConnectionString,
+            "SELECT count(*) FROM grain_rows WHERE state_name = 'partsCatalogue' AND kind = 'key' AND row_key = @key", ("key", key)));
+        Assert.False(await TestDatabase.ScalarAsync<bool>(fixture.ConnectionString,
+            "SELECT bool_or(payload ? 'requests' OR payload ? 'newRows') FROM grain_state WHERE state_name = 'partsCatalogue'"));
+    }
+
+    private Task<int> CatalogueRevisionAsync() => TestDatabase.ScalarAsync<int>(fixture.ConnectionString,
+        "SELECT (payload->>'revision')::int FROM grain_state WHERE state_name = 'partsCatalogue'");
+
     private async Task<(HttpStatusCode Status, JsonElement Body)> SendKeyedAsync(string url, string json, string key, HttpMethod? method = null)
     {
         using var request = new HttpRequestMessage(method ?? HttpMethod.Post, url) { Content = new StringContent(json, System.Text.Encoding.UTF8, "application/json") };
