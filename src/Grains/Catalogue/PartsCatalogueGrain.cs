@@ -6,7 +6,7 @@ using Microsoft.Extensions.Logging;
 
 namespace AfterSales.Grains.Catalogue;
 
-/// <summary>What the catalogue grain persists (state_name 'partsCatalogue'): every version, and recent idempotency keys.</summary>
+/// <summary>What the catalogue grain persists (state_name 'partsCatalogue'): every version. Its idempotency keys are rows of grain_rows.</summary>
 public sealed record PartsCatalogueState
 {
     public int SchemaVersion { get; init; } = 1;
@@ -17,11 +17,14 @@ public sealed record PartsCatalogueState
     /// <summary>The versions, oldest first, each as the catalogue normalised it.</summary>
     public ImmutableArray<CatalogueDocument> Versions { get; init; } = [];
 
-    public ImmutableArray<RememberedCatalogueRequest> Requests { get; init; } = [];
+    /// <summary>The idempotency key written with this change (grain_rows, not the document); null once written.</summary>
+    public ImmutableArray<TypedRow<RememberedCatalogueRequest>>? NewRows { get; init; }
+
+    public PartsCatalogueState Written() => NewRows is null ? this : this with { NewRows = null };
 }
 
 /// <summary>An idempotency key, the fingerprint of its request and when it came.</summary>
-public sealed record RememberedCatalogueRequest(string Key, string Fingerprint, DateTimeOffset At);
+public sealed record RememberedCatalogueRequest(string Key, string Fingerprint, DateTimeOffset At) : IRememberedReply;
 
 /// <summary>
 /// The national main-part and wear-part catalogue. A version is validated by the pure rules
@@ -31,11 +34,16 @@ public sealed record RememberedCatalogueRequest(string Key, string Fingerprint, 
 public sealed class PartsCatalogueGrain(
     [PersistentState("partsCatalogue", GrainStorage.Name)] IPersistentState<PartsCatalogueState> state,
     TimeProvider time,
+    IGrainRowReader rows,
     ILogger<PartsCatalogueGrain> logger) : Grain, IPartsCatalogueGrain
 {
     private static readonly TimeSpan KeysKeptFor = TimeSpan.FromHours(24);
 
     private SiloSubscribers<IPartsCatalogueObserver> _copies = null!;
+    private IdempotencyKeys<RememberedCatalogueRequest>? _keys;
+
+    /// <summary>Every key of the last 24 h, however many (rows written with the version they stored).</summary>
+    private IdempotencyKeys<RememberedCatalogueRequest> Keys => _keys ??= new(rows, "partsCatalogue", this.GetPrimaryKeyString(), KeysKeptFor, time);
 
     public override Task OnActivateAsync(CancellationToken cancellationToken)
     {
@@ -46,7 +54,7 @@ public sealed class PartsCatalogueGrain(
     public async Task<Outcome<CatalogueDocument>> PutVersionAsync(CatalogueDocument document, string? idempotencyKey)
     {
         var fingerprint = RequestFingerprint.Of(nameof(PutVersionAsync), document);
-        if (idempotencyKey is not null && state.State.Requests.FirstOrDefault(r => r.Key == idempotencyKey) is { } remembered)
+        if (idempotencyKey is not null && await Keys.FindAsync(idempotencyKey) is { } remembered)
         {
             if (remembered.Fingerprint != fingerprint)
             {
@@ -67,10 +75,14 @@ public sealed class PartsCatalogueGrain(
         var existing = Find(document.EffectiveFrom);
         var now = time.GetUtcNow();
         var versions = state.State.Versions.Where(v => v.EffectiveFrom != document.EffectiveFrom).Append(normalised).OrderBy(v => v.EffectiveFrom).ToImmutableArray();
-        var requests = idempotencyKey is null
-            ? state.State.Requests
-            : [.. state.State.Requests.Where(r => now - r.At < KeysKeptFor), new RememberedCatalogueRequest(idempotencyKey, fingerprint, now)];
-        await state.WriteOrRestoreAsync(state.State with { Revision = state.State.Revision + 1, Versions = versions, Requests = requests }, this, logger, "Parts catalogue");
+        var next = state.State with { Revision = state.State.Revision + 1, Versions = versions };
+        if (idempotencyKey is not null)
+        {
+            next = next with { NewRows = [IdempotencyKeys<RememberedCatalogueRequest>.Row(new RememberedCatalogueRequest(idempotencyKey, fingerprint, now))] };
+        }
+
+        await state.WriteOrRestoreAsync(next, this, logger, "Parts catalogue", written => written.Written());
+        Keys.Written(next.NewRows);
         await PushAsync();
         return existing is null ? Outcome<CatalogueDocument>.Created(normalised) : Outcome<CatalogueDocument>.Ok(normalised);
     }

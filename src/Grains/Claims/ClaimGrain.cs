@@ -15,9 +15,11 @@ public sealed record ClaimGrainState
 
 /// <summary>
 /// One warranty claim, filed already adjudicated by the station that appraised it (rules in
-/// <see cref="Domain.Claims.ClaimRules"/>); settled with its work order.
+/// <see cref="Domain.Claims.ClaimRules"/>); settled with its work order. Decided by <see cref="ClaimDecisions"/>,
+/// written under the shared failure policy (<see cref="StateWrites.WriteOrRestoreAsync{TState}"/>): a failed write is a
+/// 503 and the claim keeps answering from its last durable state.
 /// </summary>
-public sealed partial class ClaimGrain(
+public sealed class ClaimGrain(
     [PersistentState("claim", GrainStorage.Name)] IPersistentState<ClaimGrainState> state,
     ILogger<ClaimGrain> logger) : Grain, IClaimGrain
 {
@@ -25,33 +27,26 @@ public sealed partial class ClaimGrain(
 
     public async Task<Outcome<ClaimView>> FileAsync(ClaimFiling filing)
     {
-        if (state.State.Claim is { } existing && (existing.State == ClaimState.Settled || existing.WorkOrderId != filing.WorkOrderId))
+        var decision = ClaimDecisions.File(state.State, Id, filing);
+        if (decision.Refusal is { } refusal)
         {
-            return Refusal.Conflict($"Claim {Id} is already filed for work order {existing.WorkOrderId} ({existing.State}).");
+            return refusal;
         }
 
-        // A retry from the station (its own write failed after filing) files the same claim again.
-        var claim = new ClaimView(Id, filing.State, filing.Reasons, filing.StationCode, filing.WorkOrderId, filing.Vin, filing.Appraiser,
-            filing.RepairDate, filing.MileageKm, filing.FiledAt, null);
-        await CommitAsync(claim);
-        return Outcome<ClaimView>.Created(claim);
+        await WriteAsync(decision);
+        return Outcome<ClaimView>.Created(decision.Claim!);
     }
 
     public async Task<Outcome<ClaimView>> SettleAsync(DateTimeOffset settledAt)
     {
-        switch (state.State.Claim)
+        var decision = ClaimDecisions.Settle(state.State, Id, settledAt);
+        if (decision.Refusal is { } refusal)
         {
-            case null:
-                return NotFound();
-            case { State: ClaimState.Settled } settled:
-                return Outcome<ClaimView>.Ok(settled);
-            case { State: ClaimState.Approved } approved:
-                var next = approved with { State = ClaimState.Settled, SettledAt = settledAt };
-                await CommitAsync(next);
-                return Outcome<ClaimView>.Ok(next);
-            case var other:
-                return Refusal.Conflict($"Claim {Id} is {other.State}; only an approved claim is settled.");
+            return refusal;
         }
+
+        await WriteAsync(decision);
+        return Outcome<ClaimView>.Ok(decision.Claim!);
     }
 
     public Task<Outcome<ClaimView>> GetAsync()
@@ -59,31 +54,12 @@ public sealed partial class ClaimGrain(
         if (state.State.Claim is not { } claim)
         {
             DeactivateOnIdle();
-            return Task.FromResult<Outcome<ClaimView>>(NotFound());
+            return Task.FromResult<Outcome<ClaimView>>(ClaimDecisions.NotFound(Id));
         }
 
         return Task.FromResult(Outcome<ClaimView>.Ok(claim));
     }
 
-    private Refusal NotFound() => Refusal.NotFound($"No claim {Id} has been filed.");
-
-    private async Task CommitAsync(ClaimView claim)
-    {
-        var previous = state.State;
-        state.State = previous with { Claim = claim };
-        try
-        {
-            await state.WriteStateAsync();
-        }
-        catch (Exception ex)
-        {
-            state.State = previous;
-            DeactivateOnIdle();
-            LogWriteFailed(logger, ex, Id);
-            throw new ServiceUnavailableException($"Claim {Id}: the change could not be stored and was not applied; retry.");
-        }
-    }
-
-    [LoggerMessage(EventId = 1400, Level = LogLevel.Warning, Message = "Claim {ClaimId}: state write failed")]
-    private static partial void LogWriteFailed(ILogger logger, Exception exception, string claimId);
+    private Task WriteAsync(ClaimDecision decision) =>
+        decision.Next is { } next ? state.WriteOrRestoreAsync(next, this, logger, $"Claim {Id}") : Task.CompletedTask;
 }

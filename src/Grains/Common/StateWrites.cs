@@ -1,17 +1,25 @@
 using AfterSales.Interfaces.Common;
 using Microsoft.Extensions.Logging;
+using Orleans.Storage;
 
 namespace AfterSales.Grains.Common;
 
-/// <summary>The write step every grain shares: the new state is current only once it is durable.</summary>
+/// <summary>
+/// The write step for a grain that owes no other grain messages (no outbox): the new state is current only once it
+/// is durable. The same failure policy as <see cref="DurableState{TState}.CommitAsync"/>.
+/// </summary>
 public static partial class StateWrites
 {
     /// <summary>
-    /// Makes <paramref name="next"/> the state and writes it. On failure the previous state comes back, the
-    /// activation is dropped when idle (so the stored truth is reloaded), and the caller gets a
-    /// <see cref="ServiceUnavailableException"/> (503 + Retry-After): nothing was applied.
+    /// Makes <paramref name="next"/> the state and writes it; once written, the state is <paramref name="written"/>
+    /// of it when given (the rows that went with the write, such as an idempotency key, no longer carried).
+    /// One failure policy: on failure nothing is applied — the previous state comes back and the grain keeps serving
+    /// reads from it — and the caller gets a <see cref="ServiceUnavailableException"/> (503 + Retry-After). Only a
+    /// version conflict (<see cref="InconsistentStateException"/>: someone else's write landed, or a write whose reply
+    /// was lost landed after all) drops the activation when idle, so the stored truth is reloaded.
     /// </summary>
-    public static async Task WriteOrRestoreAsync<TState>(this IPersistentState<TState> state, TState next, IGrainBase grain, ILogger logger, string what)
+    public static async Task WriteOrRestoreAsync<TState>(this IPersistentState<TState> state, TState next, IGrainBase grain, ILogger logger, string what,
+        Func<TState, TState>? written = null)
     {
         var previous = state.State;
         state.State = next;
@@ -22,9 +30,18 @@ public static partial class StateWrites
         catch (Exception ex)
         {
             state.State = previous;
-            grain.DeactivateOnIdle();
+            if (ex is InconsistentStateException)
+            {
+                grain.DeactivateOnIdle();
+            }
+
             LogWriteFailed(logger, ex, what);
             throw new ServiceUnavailableException($"{what}: the change could not be stored and was not applied; retry.");
+        }
+
+        if (written is not null)
+        {
+            state.State = written(next);
         }
     }
 

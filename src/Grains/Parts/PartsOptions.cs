@@ -15,7 +15,7 @@ public sealed class PartsOptions
     /// <summary>Finished (shipped or released) reservations a depot keeps for lookups. Default 200.</summary>
     public int FinishedReservationsKept { get; set; } = 200;
 
-    /// <summary>How long a depot remembers an idempotency key. Default 24 h.</summary>
+    /// <summary>How long a depot or a month's parts plan remembers an idempotency key (every key, as a row in grain_rows). Default 24 h.</summary>
     public TimeSpan IdempotencyWindow { get; set; } = TimeSpan.FromHours(24);
 
     public int ReorderPointOf(string partNo) => ReorderPoints.TryGetValue(partNo, out var point) ? point : DefaultReorderPoint;

@@ -1,5 +1,4 @@
 using System.Collections.Immutable;
-using System.Globalization;
 using AfterSales.Grains.Common;
 using AfterSales.Grains.Vehicles;
 using AfterSales.Interfaces.Common;
@@ -14,36 +13,37 @@ namespace AfterSales.Grains.Parts;
 /// <summary>
 /// The monthly parts demand cycle (seed 000 §5.5): stations submit their plan for a month until its deadline day
 /// (business calendar); customer service reads the aggregate as the procurement list, per part and per region
-/// (the submitting station's province).
+/// (the submitting station's province). The pipeline every command-handling grain runs: a known idempotency key is
+/// replayed (keys are rows of grain_rows, kept for the policy's window however many there are), the submission is
+/// decided by <see cref="PartsPlanDecisions"/>, and the plan and its key are written in one statement before the reply.
 /// </summary>
 public sealed partial class PartsPlanGrain(
     [PersistentState("partsPlan", GrainStorage.Name)] IPersistentState<PartsPlanState> state,
     IOptions<PartsOptions> options,
     IOptions<VehicleOptions> calendar,
     [FromKeyedServices(BusinessClock.Key)] TimeProvider time,
+    IGrainRowReader rows,
     ILogger<PartsPlanGrain> logger) : Grain, IPartsPlanGrain
 {
-    private DateOnly FirstDay => DateOnly.ParseExact(this.GetPrimaryKeyString() + "-01", "yyyy-MM-dd", CultureInfo.InvariantCulture);
+    private IdempotencyKeys<RememberedPlan>? _keys;
 
-    private DateOnly SubmitBy => FirstDay.AddDays(options.Value.PlanDeadlineDay - 1);
+    private string Month => this.GetPrimaryKeyString();
+
+    private IdempotencyKeys<RememberedPlan> Keys => _keys ??= new(rows, "partsPlan", Month, options.Value.IdempotencyWindow, time);
 
     public async Task<Outcome<StationPartsPlan>> SubmitAsync(string stationCode, IReadOnlyList<PartQuantity> lines, string? idempotencyKey)
     {
-        var current = state.State;
         var fingerprint = RequestFingerprint.Of(nameof(SubmitAsync), (stationCode, lines));
-        if (idempotencyKey is not null && current.Keys.TryGetValue(idempotencyKey, out var remembered))
+        if (idempotencyKey is not null && await Keys.FindAsync(idempotencyKey) is { } remembered)
         {
-            return remembered.Fingerprint == fingerprint && current.Plans.TryGetValue(stationCode, out var plan) && plan.SubmittedAt == remembered.At
-                ? Outcome<StationPartsPlan>.Ok(plan)
-                : Refusal.Conflict($"Idempotency-Key '{idempotencyKey}' was already used for a different plan submission.");
+            return PartsPlanDecisions.Replay(remembered, fingerprint);
         }
 
         var now = time.GetUtcNow();
         var today = DateOnly.FromDateTime(now.ToOffset(calendar.Value.BusinessUtcOffset).DateTime);
-        if (today > SubmitBy)
+        if (PartsPlanDecisions.CanSubmit(Month, options.Value.PlanDeadlineDay, today) is { } late)
         {
-            return Refusal.Conflict(
-                $"Plans for {this.GetPrimaryKeyString()} were accepted until {SubmitBy:yyyy-MM-dd} (day {options.Value.PlanDeadlineDay} of the month); today is {today:yyyy-MM-dd}. Submit it with next month's plan.");
+            return late;
         }
 
         var station = await GrainFactory.Grain<IServiceStationGrain>(stationCode).GetAsync();
@@ -52,33 +52,17 @@ public sealed partial class PartsPlanGrain(
             return unknown with { Detail = $"Station {stationCode}: {unknown.Detail}" };
         }
 
-        var merged = lines.GroupBy(l => l.PartNo, StringComparer.Ordinal).Select(g => new PartQuantity(g.Key, g.Sum(l => l.Quantity))).OrderBy(l => l.PartNo, StringComparer.Ordinal).ToList();
-        var submitted = new StationPartsPlan(this.GetPrimaryKeyString(), stationCode, station.Value!.Province, merged, now);
-        var next = current with { Plans = current.Plans.SetItem(stationCode, submitted) };
-        if (idempotencyKey is not null)
-        {
-            next = next with { Keys = next.Keys.SetItem(idempotencyKey, new RememberedPlan(fingerprint, now)) };
-        }
-
-        await state.WriteOrRestoreAsync(next, this, logger, $"Parts plan {this.GetPrimaryKeyString()}");
-
+        var next = PartsPlanDecisions.Submit(state.State, Month, stationCode, station.Value!.Province, lines, now, idempotencyKey, fingerprint, out var submitted);
+        await state.WriteOrRestoreAsync(next, this, logger, $"Parts plan {Month}", written => written.Written());
+        Keys.Written(next.NewRows);
         return Outcome<StationPartsPlan>.Ok(submitted);
     }
 
-    public Task<ProcurementList> GetAsync()
-    {
-        var lines = state.State.Plans.Values
-            .SelectMany(p => p.Lines.Select(l => (p.Region, l.PartNo, l.Quantity)))
-            .GroupBy(x => x.PartNo, StringComparer.Ordinal)
-            .OrderBy(g => g.Key, StringComparer.Ordinal)
-            .Select(g => new ProcurementLine(g.Key, g.Sum(x => x.Quantity),
-                g.GroupBy(x => x.Region, StringComparer.Ordinal).ToImmutableSortedDictionary(r => r.Key, r => r.Sum(x => x.Quantity), StringComparer.Ordinal)))
-            .ToList();
-        return Task.FromResult(new ProcurementList(this.GetPrimaryKeyString(), SubmitBy, state.State.Plans.Count, lines));
-    }
+    public Task<ProcurementList> GetAsync() =>
+        Task.FromResult(PartsPlanDecisions.ToProcurementList(state.State, Month, PartsPlanDecisions.SubmitBy(Month, options.Value.PlanDeadlineDay)));
 }
 
-/// <summary>What a month's parts plan persists (state_name 'partsPlan').</summary>
+/// <summary>What a month's parts plan persists (state_name 'partsPlan'). Its idempotency keys are rows of grain_rows.</summary>
 public sealed record PartsPlanState
 {
     public int SchemaVersion { get; init; } = 1;
@@ -86,7 +70,14 @@ public sealed record PartsPlanState
     public ImmutableSortedDictionary<string, StationPartsPlan> Plans { get; init; } =
         ImmutableSortedDictionary.Create<string, StationPartsPlan>(StringComparer.Ordinal);
 
-    public ImmutableSortedDictionary<string, RememberedPlan> Keys { get; init; } = ImmutableSortedDictionary.Create<string, RememberedPlan>(StringComparer.Ordinal);
+    /// <summary>The idempotency key written with this submission (grain_rows, not the document); null once written.</summary>
+    public ImmutableArray<TypedRow<RememberedPlan>>? NewRows { get; init; }
+
+    public PartsPlanState Written() => NewRows is null ? this : this with { NewRows = null };
 }
 
-public sealed record RememberedPlan(string Fingerprint, DateTimeOffset At);
+/// <summary>
+/// An idempotency key, the fingerprint of its request and the plan it answered with. The plan is null only for a key
+/// carried over by migration 0011 from a document whose plan the station had replaced since: a retry of it is refused.
+/// </summary>
+public sealed record RememberedPlan(string Key, string Fingerprint, DateTimeOffset At, StationPartsPlan? Plan) : IRememberedReply;

@@ -9,6 +9,7 @@ using AfterSales.Interfaces.Recalls;
 using AfterSales.Interfaces.Reports;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Orleans.Concurrency;
 
 namespace AfterSales.Grains.Recalls;
 
@@ -20,6 +21,7 @@ namespace AfterSales.Grains.Recalls;
 /// batch's whole contribution, how many vehicles arrived after it subscribed and how many of its covered vehicles each
 /// region holds.
 /// </summary>
+[Reentrant]
 public sealed partial class FleetBatchGrain(
     [PersistentState("fleetBatch", GrainStorage.Name)] IPersistentState<FleetBatchState> state,
     IGrainRowReader rows,
@@ -30,9 +32,81 @@ public sealed partial class FleetBatchGrain(
 
     private readonly QualityOptions _quality = quality.Value;
 
+    // Every change goes through this queue, one at a time (the grain is reentrant only so that requests can join it):
+    // vehicles waiting together are added with one read of their rows and one write, so a production line
+    // registering into one batch, or a bulk load of it, is not one round trip per vehicle.
+    private readonly Queue<Work> _queue = new();
+    private bool _draining;
+
     private string Batch => this.GetPrimaryKeyString();
 
-    public async Task RecordRepairAsync(FleetRepair repair)
+    public Task AddAsync(FleetEntry entry) => Enqueue(new Work(entry, null, null));
+
+    public async Task<long> SubscribeAsync(string campaignId, ImmutableSortedSet<string> listedVins, ImmutableSortedSet<string>? models)
+    {
+        var subscription = new PendingSubscription(campaignId, listedVins, models);
+        await Enqueue(new Work(null, subscription, null));
+        return subscription.AtSubscription;
+    }
+
+    public Task RecordRepairAsync(FleetRepair repair) => Enqueue(new Work(null, null, repair));
+
+    private Task Enqueue(Work work)
+    {
+        _queue.Enqueue(work);
+        if (!_draining)
+        {
+            _draining = true;
+            _ = DrainAsync();
+        }
+
+        return work.Done.Task;
+    }
+
+    private async Task DrainAsync()
+    {
+        try
+        {
+            while (_queue.Count > 0)
+            {
+                // Vehicles waiting in a row are added together; anything else runs on its own, in order.
+                var adds = new List<Work>();
+                while (_queue.Count > 0 && _queue.Peek().Entry is not null)
+                {
+                    adds.Add(_queue.Dequeue());
+                }
+
+                var run = adds.Count > 0 ? adds : [_queue.Dequeue()];
+                try
+                {
+                    if (adds.Count > 0)
+                    {
+                        await AddAllAsync([.. adds.Select(a => a.Entry!)]);
+                    }
+                    else if (run[0].Subscription is { } subscription)
+                    {
+                        subscription.AtSubscription = await SubscribeNowAsync(subscription.CampaignId, subscription.ListedVins, subscription.Models);
+                    }
+                    else
+                    {
+                        await RecordRepairNowAsync(run[0].Repair!);
+                    }
+
+                    run.ForEach(w => w.Done.TrySetResult());
+                }
+                catch (Exception ex)
+                {
+                    run.ForEach(w => w.Done.TrySetException(ex));
+                }
+            }
+        }
+        finally
+        {
+            _draining = false;
+        }
+    }
+
+    private async Task RecordRepairNowAsync(FleetRepair repair)
     {
         var current = state.State;
         if (!current.Faults.Any(f => f.VisitId == repair.VisitId))
@@ -58,19 +132,51 @@ public sealed partial class FleetBatchGrain(
             new CounterContribution($"signal:{Batch}:{repair.FaultCode}", state.State.RepairsRecorded, counters));
     }
 
-    public async Task AddAsync(FleetEntry entry)
+    /// <summary>Adds (or updates) the vehicles of <paramref name="entries"/>: one read of their rows, one write.</summary>
+    private async Task AddAllAsync(IReadOnlyList<FleetEntry> entries)
     {
-        var (vin, current) = (entry.Vin, state.State);
-        var known = await rows.ReadOneAsync<FleetMember>(StateName, Batch, FleetBatchState.MemberKind, vin);
+        var current = state.State;
+        var known = new Dictionary<string, FleetMember>(
+            await rows.ReadManyAsync<FleetMember>(StateName, Batch, FleetBatchState.MemberKind, [.. entries.Select(e => e.Vin).Distinct(StringComparer.Ordinal)]),
+            StringComparer.Ordinal);
+        var changed = new SortedDictionary<string, FleetMember>(StringComparer.Ordinal);
+        var next = current;
+        foreach (var entry in entries)
+        {
+            var before = next;
+            (next, var member) = await AddOneAsync(next, entry, known);
+            known[entry.Vin] = member;
+            if (!ReferenceEquals(next, before))
+            {
+                changed[entry.Vin] = member;
+            }
+        }
+
+        if (!ReferenceEquals(next, current))
+        {
+            await WriteAsync(next with { NewRowsMembers = [.. changed.Select(c => new TypedRow<FleetMember>(FleetBatchState.MemberKind, c.Key, c.Value))] });
+        }
+
+        // Reported even when nothing changed: the caller may be retrying after a report failed.
+        await ReportAsync();
+    }
+
+    /// <summary>
+    /// What adding one vehicle makes of <paramref name="current"/>. <paramref name="members"/>: the vehicles of the batch
+    /// known so far, from their rows or added earlier in the same write.
+    /// </summary>
+    private async Task<(FleetBatchState Next, FleetMember Member)> AddOneAsync(FleetBatchState current, FleetEntry entry, IReadOnlyDictionary<string, FleetMember> members)
+    {
+        var vin = entry.Vin;
         var next = current;
         FleetMember member;
-        if (known is null)
+        if (members.GetValueOrDefault(vin) is not { } known)
         {
             if (!next.Models.ContainsKey(entry.Model))
             {
                 // The first vehicle of a model in this batch: the model's campaigns cover its vehicles here from now on.
                 var campaigns = await GrainFactory.Grain<IFleetModelGrain>(entry.Model).AddBatchAsync(Batch);
-                next = await FollowAsync(next, entry.Model, campaigns);
+                next = await FollowAsync(next, entry.Model, campaigns, members);
             }
 
             member = new FleetMember(entry.Model, entry.Region);
@@ -105,23 +211,17 @@ public sealed partial class FleetBatchGrain(
             }
         }
 
-        if (!ReferenceEquals(next, current))
-        {
-            await WriteAsync(next with { NewRowsMembers = [new TypedRow<FleetMember>(FleetBatchState.MemberKind, vin, member)] });
-        }
-
-        // Reported even when nothing changed: the caller may be retrying after a report failed.
-        await ReportAsync();
+        return (next, member);
     }
 
-    public async Task<long> SubscribeAsync(string campaignId, ImmutableSortedSet<string> listedVins, ImmutableSortedSet<string>? models)
+    private async Task<long> SubscribeNowAsync(string campaignId, ImmutableSortedSet<string> listedVins, ImmutableSortedSet<string>? models)
     {
         var current = state.State;
         BatchSubscription subscription;
         if (!current.Subscriptions.TryGetValue(campaignId, out var held) || held.ListedOnly)
         {
             // A campaign followed so far for its listed VINs only (a vehicle told us first) now covers the batch.
-            var listedHere = await MembersAsync(listedVins);
+            var listedHere = await MembersAsync(listedVins, NoPending);
             subscription = new BatchSubscription(0, 0, listedVins, Models: models) { ListedHere = listedHere };
             subscription = subscription with { AtSubscription = FleetCounts.CountedByModel(current, subscription, models) };
         }
@@ -142,10 +242,19 @@ public sealed partial class FleetBatchGrain(
         return subscription.AtSubscription;
     }
 
-    /// <summary>Those of <paramref name="vins"/> that are vehicles of this batch, with their model and region.</summary>
-    private async Task<ImmutableSortedDictionary<string, FleetMember>> MembersAsync(IReadOnlyCollection<string> vins) =>
-        vins.Count == 0 ? FleetCounts.NoMembers
-            : (await rows.ReadManyAsync<FleetMember>(StateName, Batch, FleetBatchState.MemberKind, vins)).ToImmutableSortedDictionary(StringComparer.Ordinal);
+    private static readonly IReadOnlyDictionary<string, FleetMember> NoPending = new Dictionary<string, FleetMember>(StringComparer.Ordinal);
+
+    /// <summary>
+    /// Those of <paramref name="vins"/> that are vehicles of this batch, with their model and region: from
+    /// <paramref name="known"/> (read or added in the write being prepared), else from their rows.
+    /// </summary>
+    private async Task<ImmutableSortedDictionary<string, FleetMember>> MembersAsync(IReadOnlyCollection<string> vins, IReadOnlyDictionary<string, FleetMember> known)
+    {
+        var found = vins.Where(known.ContainsKey).ToImmutableSortedDictionary(v => v, v => known[v], StringComparer.Ordinal);
+        var unknown = vins.Where(v => !known.ContainsKey(v)).ToList();
+        return unknown.Count == 0 ? found
+            : found.SetItems(await rows.ReadManyAsync<FleetMember>(StateName, Batch, FleetBatchState.MemberKind, unknown));
+    }
 
     /// <summary>
     /// The union of two coverings by model (null: the whole batch); false when <paramref name="requested"/> covers
@@ -162,7 +271,7 @@ public sealed partial class FleetBatchGrain(
     /// listed VINs, or for other models, now covers this one too. (A campaign that also names the batch widens its
     /// subscription to the whole batch when it subscribes, which counts the other models' vehicles already here.)
     /// </summary>
-    private async Task<FleetBatchState> FollowAsync(FleetBatchState batch, string model, ImmutableArray<RecallDefinition> campaigns)
+    private async Task<FleetBatchState> FollowAsync(FleetBatchState batch, string model, ImmutableArray<RecallDefinition> campaigns, IReadOnlyDictionary<string, FleetMember> known)
     {
         var subscriptions = batch.Subscriptions;
         var models = ImmutableSortedSet.Create(StringComparer.Ordinal, model);
@@ -171,12 +280,12 @@ public sealed partial class FleetBatchGrain(
             if (!subscriptions.TryGetValue(campaign.CampaignId, out var held))
             {
                 subscriptions = subscriptions.Add(campaign.CampaignId,
-                    new BatchSubscription(0, 0, campaign.Vins, Models: models) { ListedHere = await MembersAsync(campaign.Vins) });
+                    new BatchSubscription(0, 0, campaign.Vins, Models: models) { ListedHere = await MembersAsync(campaign.Vins, known) });
             }
             else if (held.ListedOnly)
             {
                 // The newly listed VINs that are already here are covered as listed from now on.
-                var newlyListed = await MembersAsync(campaign.Vins.Except(held.Listed));
+                var newlyListed = await MembersAsync(campaign.Vins.Except(held.Listed), known);
                 subscriptions = subscriptions.SetItem(campaign.CampaignId, held with
                 {
                     ListedOnly = false,
@@ -234,6 +343,24 @@ public sealed partial class FleetBatchGrain(
         await state.WriteOrRestoreAsync(next, this, logger, $"Fleet batch {Batch}");
         state.State = state.State.Written();
     }
+}
+
+/// <summary>A change waiting in a batch's queue: a vehicle to add, a campaign to subscribe, or a repair to record.</summary>
+internal sealed record Work(FleetEntry? Entry, PendingSubscription? Subscription, FleetRepair? Repair)
+{
+    public TaskCompletionSource Done { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+}
+
+/// <summary>A subscription waiting in the queue, and (once made) how many vehicles it covered.</summary>
+internal sealed class PendingSubscription(string campaignId, ImmutableSortedSet<string> listedVins, ImmutableSortedSet<string>? models)
+{
+    public string CampaignId { get; } = campaignId;
+
+    public ImmutableSortedSet<string> ListedVins { get; } = listedVins;
+
+    public ImmutableSortedSet<string>? Models { get; } = models;
+
+    public long AtSubscription { get; set; }
 }
 
 /// <summary>

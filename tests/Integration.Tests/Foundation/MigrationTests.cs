@@ -213,4 +213,45 @@ public sealed class MigrationTests
         Assert.Equal(new AfterSales.Grains.Recalls.FleetMember("M1", "Guangdong"), Assert.Single(subscription.ListedHere).Value);
         Assert.DoesNotContain("\"vins\"", payload, StringComparison.Ordinal);
     }
+
+    /// <summary>
+    /// Migration 0011: a month's parts plan kept every idempotency key in its document ("keys") and the catalogue its
+    /// keys of the day ("requests"); they move to grain_rows, out of the documents. A plan key's row carries the plan it
+    /// answered with while that plan is still the one stored; a key whose plan was replaced since carries none (a retry
+    /// of it stays refused), and the stored plans read back by the current state type.
+    /// </summary>
+    [Fact]
+    public async Task Migration0011_MovesThePlansAndTheCataloguesKeysOutOfTheDocuments()
+    {
+        var connectionString = await TestDatabase.CreateAsync("plankeys");
+        await TestDatabase.ScalarAsync<int>(connectionString, """
+            INSERT INTO grain_state (service_id, state_name, grain_key, grain_id_n0, grain_id_n1, version, payload) VALUES
+            ('s', 'partsPlan', '2026-07', 0, 0, 3, '{"schemaVersion":1,
+              "plans":{"S1":{"month":"2026-07","stationCode":"S1","region":"Hubei","lines":[{"partNo":"P-1","quantity":4}],"submittedAt":"2026-07-02T01:00:00+00:00"}},
+              "keys":{"k-now":{"fingerprint":"F2","at":"2026-07-02T01:00:00+00:00"},"k-replaced":{"fingerprint":"F1","at":"2026-07-01T01:00:00+00:00"}}}'),
+            ('s', 'partsCatalogue', 'national', 0, 0, 2, '{"revision":2,"versions":[],"requests":[{"key":"c1","fingerprint":"FC","at":"2026-07-01T03:00:00+00:00"}]}')
+            """);
+        await TestDatabase.ScalarAsync<int>(connectionString, "DELETE FROM schema_migrations WHERE scriptname LIKE '%0011_parts_plan_keys.sql'");
+
+        var applied = await new DatabaseMigrator(connectionString, NullLogger<DatabaseMigrator>.Instance).MigrateAsync(CancellationToken.None);
+
+        Assert.Single(applied);
+        var rows = await TestDatabase.ScalarAsync<string>(connectionString,
+            "SELECT json_agg(body ORDER BY row_key)::text FROM grain_rows WHERE state_name = 'partsPlan' AND grain_key = '2026-07' AND kind = 'key'");
+        var keys = System.Text.Json.JsonSerializer.Deserialize<AfterSales.Grains.Parts.RememberedPlan[]>(rows!, JsonGrainStateSerializer.Options)!;
+        Assert.Equal(["k-now", "k-replaced"], keys.Select(k => k.Key));
+        Assert.Equal(("F2", 4), (keys[0].Fingerprint, keys[0].Plan!.Lines[0].Quantity));
+        Assert.Equal("F1", keys[1].Fingerprint);
+        Assert.Null(keys[1].Plan);
+        Assert.Equal("k-now 2026-07-02T01:00:00,k-replaced 2026-07-01T01:00:00", await TestDatabase.ScalarAsync<string>(connectionString, """
+            SELECT string_agg(row_key || ' ' || to_char(written_on AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS'), ',' ORDER BY row_key)
+            FROM grain_rows WHERE state_name = 'partsPlan' AND kind = 'key'
+            """));
+        Assert.Equal("c1 FC", await TestDatabase.ScalarAsync<string>(connectionString,
+            "SELECT row_key || ' ' || (body->>'fingerprint') FROM grain_rows WHERE state_name = 'partsCatalogue' AND grain_key = 'national' AND kind = 'key'"));
+        Assert.Equal(0L, await TestDatabase.ScalarAsync<long>(connectionString,
+            "SELECT count(*) FROM grain_state WHERE payload ? 'keys' OR payload ? 'requests'"));
+        var plan = await TestDatabase.ScalarAsync<string>(connectionString, "SELECT payload::text FROM grain_state WHERE state_name = 'partsPlan'");
+        Assert.Equal(4, new JsonGrainStateSerializer().Deserialize<AfterSales.Grains.Parts.PartsPlanState>(new BinaryData(System.Text.Encoding.UTF8.GetBytes(plan!)))!.Plans["S1"].Lines[0].Quantity);
+    }
 }

@@ -3,6 +3,7 @@ using System.Net.Http.Json;
 using AfterSales.Integration.Tests.Infrastructure;
 using AfterSales.Silo.Hosting;
 using Microsoft.Extensions.DependencyInjection;
+using static AfterSales.Integration.Tests.Stations.Api;
 
 namespace AfterSales.Integration.Tests.Reliability;
 
@@ -103,6 +104,104 @@ public sealed class DatabaseErrorTests(ClusterFixture fixture) : IClassFixture<C
         var byFault = Assert.Single(report.RootElement.GetProperty("byFault").EnumerateArray());
         Assert.Equal("F-RETRY", byFault.GetProperty("name").GetString());
         Assert.Equal(1, byFault.GetProperty("repairs").GetInt64());
+    }
+
+    /// <summary>
+    /// One failure policy for every grain: a failed write is a 503 that applies nothing, and the grain keeps answering
+    /// from its last durable state. Here the state table is gone while a warranty claim is settled with its work order,
+    /// so the claim's answer in between can only come from the activation that refused the write (one dropped on the
+    /// failure would have to read its state, and could not); once the table is back the settle retried settles it.
+    /// </summary>
+    [Fact]
+    public async Task AClaimWhoseSettleFails_Is503_KeepsAnsweringApproved_AndSettlesOnTheRetry()
+    {
+        await TestCatalogue.EnsureLoadedAsync(Http);
+        var vin = await DeliveredVehicleAsync(Http);
+        var station = await StationAsync(Http, "Claims" + Token(), 46.3, 127.3);
+        var order = await OpenAsync(Http, station, vin, 300);
+        var appraised = await ExpectAsync(HttpStatusCode.OK, PostAsync(Http, $"/api/stations/{station}/work-orders/{order}/appraisal", Appraisal()));
+        var claim = appraised.GetProperty("claim").GetProperty("id").GetString()!;
+        Assert.Equal("approved", appraised.GetProperty("claim").GetProperty("state").GetString());
+        await MoveAsync(Http, station, order, "start");
+        Assert.True((await MoveAsync(Http, station, order, "complete")).GetProperty("archivedOnVehicle").GetBoolean());
+
+        await TestDatabase.ScalarAsync<object>(ConnectionString, "ALTER TABLE grain_state RENAME TO grain_state_away");
+        try
+        {
+            var (status, _) = await PostAsync(Http, $"/api/stations/{station}/work-orders/{order}/settle");
+            Assert.Equal(HttpStatusCode.ServiceUnavailable, status);
+            var during = await ExpectAsync(HttpStatusCode.OK, GetAsync(Http, $"/api/claims/{claim}"));
+            Assert.Equal("approved", during.GetProperty("state").GetString());
+        }
+        finally
+        {
+            await TestDatabase.ScalarAsync<object>(ConnectionString, "ALTER TABLE grain_state_away RENAME TO grain_state");
+        }
+
+        Assert.Equal("approved", (await ExpectAsync(HttpStatusCode.OK, GetAsync(Http, $"/api/claims/{claim}"))).GetProperty("state").GetString());
+        Assert.Equal("settled", (await MoveAsync(Http, station, order, "settle")).GetProperty("state").GetString());
+        var settled = await ExpectAsync(HttpStatusCode.OK, GetAsync(Http, $"/api/claims/{claim}"));
+        Assert.Equal("settled", settled.GetProperty("state").GetString());
+        Assert.Equal("settled", await TestDatabase.ScalarAsync<string>(ConnectionString,
+            "SELECT payload->'claim'->>'state' FROM grain_state WHERE state_name = 'claim' AND grain_key = @claim", ("claim", claim)));
+    }
+
+    /// <summary>
+    /// The same for a month's parts plan: a submission while the state table is gone is a 503, the procurement list
+    /// still shows the last plan written, and the retry with the same key is applied once the table is back.
+    /// </summary>
+    [Fact]
+    public async Task APartsPlanWhoseWriteFails_Is503_KeepsAnsweringWithItsLastPlan_AndTheRetryIsApplied()
+    {
+        const string month = "2026-07";
+        var station = await StationAsync(Http, "Plans" + Token(), 30.6, 114.3);
+        var part = "P-" + Token();
+        var url = $"/api/stations/{station}/parts-plans/{month}";
+        using (var first = await PutPlanAsync(url, part, 4, "plan-1"))
+        {
+            Assert.Equal(HttpStatusCode.OK, first.StatusCode);
+        }
+
+        Assert.Equal(4, await PlannedAsync(month, part));
+        await TestDatabase.ScalarAsync<object>(ConnectionString, "ALTER TABLE grain_state RENAME TO grain_state_away");
+        try
+        {
+            using var refused = await PutPlanAsync(url, part, 9, "plan-2");
+            Assert.Equal(HttpStatusCode.ServiceUnavailable, refused.StatusCode);
+            Assert.NotNull(refused.Headers.RetryAfter);
+            Assert.Equal(4, await PlannedAsync(month, part));
+        }
+        finally
+        {
+            await TestDatabase.ScalarAsync<object>(ConnectionString, "ALTER TABLE grain_state_away RENAME TO grain_state");
+        }
+
+        Assert.Equal(4, await PlannedAsync(month, part));
+        using (var retried = await PutPlanAsync(url, part, 9, "plan-2"))
+        {
+            Assert.Equal(HttpStatusCode.OK, retried.StatusCode);
+        }
+
+        Assert.Equal(9, await PlannedAsync(month, part));
+        Assert.Equal("9", await TestDatabase.ScalarAsync<string>(ConnectionString,
+            "SELECT payload->'plans'->@station->'lines'->0->>'quantity' FROM grain_state WHERE state_name = 'partsPlan' AND grain_key = @month",
+            ("station", station), ("month", month)));
+        Assert.Equal("plan-1,plan-2", await TestDatabase.ScalarAsync<string>(ConnectionString,
+            "SELECT string_agg(row_key, ',' ORDER BY row_key) FROM grain_rows WHERE state_name = 'partsPlan' AND grain_key = @month AND kind = 'key'",
+            ("month", month)));
+    }
+
+    private async Task<HttpResponseMessage> PutPlanAsync(string url, string part, int quantity, string idempotencyKey)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Put, url) { Content = JsonContent.Create(new { lines = new[] { new { partNo = part, quantity } } }) };
+        request.Headers.Add("Idempotency-Key", idempotencyKey);
+        return await Http.SendAsync(request);
+    }
+
+    private async Task<int> PlannedAsync(string month, string part)
+    {
+        var list = await ExpectAsync(HttpStatusCode.OK, GetAsync(Http, $"/api/parts-plans/{month}"));
+        return list.GetProperty("lines").EnumerateArray().Single(l => l.GetProperty("partNo").GetString() == part).GetProperty("total").GetInt32();
     }
 
     [Fact]

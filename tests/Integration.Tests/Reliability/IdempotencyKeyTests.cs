@@ -66,9 +66,71 @@ public sealed class IdempotencyKeyTests(ClusterFixture fixture)
         Assert.Equal(607, stock.GetProperty("onHand").GetInt32());
     }
 
-    private async Task<(HttpStatusCode Status, JsonElement Body)> SendKeyedAsync(string url, string json, string key)
+    /// <summary>
+    /// A month's parts plan used to keep every key in its document (one more with each keyed submission, never fewer):
+    /// now they are rows too, and a retry after a hundred other submissions still answers the first reply.
+    /// </summary>
+    [Fact]
+    public async Task APartsPlan_RetriedAfterAHundredOtherKeyedSubmissions_IsReplayed_NotAppliedAgain()
     {
-        using var request = new HttpRequestMessage(HttpMethod.Post, url) { Content = new StringContent(json, System.Text.Encoding.UTF8, "application/json") };
+        const string month = "2030-01";
+        var station = await StationAsync(Http, "Plans" + Token(), 30.6, 114.3);
+        var part = "P-" + Token();
+        var url = $"/api/stations/{station}/parts-plans/{month}";
+        string Plan(int quantity) => JsonSerializer.Serialize(new { lines = new[] { new { partNo = part, quantity } } });
+        var first = await ExpectAsync(HttpStatusCode.OK, SendKeyedAsync(url, Plan(5), "plan-first", HttpMethod.Put));
+        for (var i = 1; i <= 100; i++)
+        {
+            await ExpectAsync(HttpStatusCode.OK, SendKeyedAsync(url, Plan(100 + i), $"plan-{i}", HttpMethod.Put));
+        }
+
+        // The first reply again (its 5 units), and the plan stays the last one submitted (200 units).
+        var retried = await ExpectAsync(HttpStatusCode.OK, SendKeyedAsync(url, Plan(5), "plan-first", HttpMethod.Put));
+        Assert.Equal(first.GetRawText(), retried.GetRawText());
+        Assert.Equal(5, retried.GetProperty("lines")[0].GetProperty("quantity").GetInt32());
+        var list = await ExpectAsync(HttpStatusCode.OK, GetAsync(Http, $"/api/parts-plans/{month}"));
+        Assert.Equal(200, list.GetProperty("lines").EnumerateArray().Single(l => l.GetProperty("partNo").GetString() == part).GetProperty("total").GetInt32());
+
+        // The same key with another plan is a conflict, however many keys came since.
+        var reused = await ExpectAsync(HttpStatusCode.Conflict, SendKeyedAsync(url, Plan(6), "plan-first", HttpMethod.Put));
+        Assert.Contains("plan-first", reused.GetProperty("detail").GetString(), StringComparison.Ordinal);
+
+        Assert.Equal(101L, await TestDatabase.ScalarAsync<long>(fixture.ConnectionString,
+            "SELECT count(*) FROM grain_rows WHERE state_name = 'partsPlan' AND grain_key = @month AND kind = 'key'", ("month", month)));
+        Assert.False(await TestDatabase.ScalarAsync<bool>(fixture.ConnectionString,
+            "SELECT payload ? 'keys' OR payload ? 'newRows' FROM grain_state WHERE state_name = 'partsPlan' AND grain_key = @month", ("month", month)));
+    }
+
+    /// <summary>The catalogue's keys are rows as well (its document used to carry a day of them).</summary>
+    [Fact]
+    public async Task ACatalogueVersion_RetriedWithItsKey_IsReplayed_AndTheKeyIsARow_NotPartOfTheDocument()
+    {
+        var url = $"/api/catalogue/versions/{TestCatalogue.EffectiveFrom}";
+        var document = JsonSerializer.Serialize(TestCatalogue.Document);
+        var key = "catalogue-" + Token();
+        // Created, or OK when another test loaded the same version first.
+        var (status, first) = await SendKeyedAsync(url, document, key, HttpMethod.Put);
+        Assert.True(status is HttpStatusCode.OK or HttpStatusCode.Created, $"{status}: {first}");
+        var revision = await CatalogueRevisionAsync();
+
+        var retried = await ExpectAsync(HttpStatusCode.OK, SendKeyedAsync(url, document, key, HttpMethod.Put));
+
+        Assert.Equal(first.GetRawText(), retried.GetRawText());
+        Assert.Equal(revision, await CatalogueRevisionAsync());
+        await ExpectAsync(HttpStatusCode.Conflict, SendKeyedAsync(url, document.Replace("Crankshaft", "Crank shaft", StringComparison.Ordinal), key, HttpMethod.Put));
+        Assert.Equal(revision, await CatalogueRevisionAsync());
+        Assert.Equal(1L, await TestDatabase.ScalarAsync<long>(fixture.ConnectionString,
+            "SELECT count(*) FROM grain_rows WHERE state_name = 'partsCatalogue' AND kind = 'key' AND row_key = @key", ("key", key)));
+        Assert.False(await TestDatabase.ScalarAsync<bool>(fixture.ConnectionString,
+            "SELECT bool_or(payload ? 'requests' OR payload ? 'newRows') FROM grain_state WHERE state_name = 'partsCatalogue'"));
+    }
+
+    private Task<int> CatalogueRevisionAsync() => TestDatabase.ScalarAsync<int>(fixture.ConnectionString,
+        "SELECT (payload->>'revision')::int FROM grain_state WHERE state_name = 'partsCatalogue'");
+
+    private async Task<(HttpStatusCode Status, JsonElement Body)> SendKeyedAsync(string url, string json, string key, HttpMethod? method = null)
+    {
+        using var request = new HttpRequestMessage(method ?? HttpMethod.Post, url) { Content = new StringContent(json, System.Text.Encoding.UTF8, "application/json") };
         request.Headers.Add("Idempotency-Key", key);
         using var response = await Http.SendAsync(request);
         var text = await response.Content.ReadAsStringAsync();
