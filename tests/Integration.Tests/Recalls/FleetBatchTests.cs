@@ -1,0 +1,57 @@
+using System.Net;
+using System.Net.Http.Json;
+using AfterSales.Integration.Tests.Infrastructure;
+
+namespace AfterSales.Integration.Tests.Recalls;
+
+/// <summary>
+/// A production batch in the fleet index: many vehicles registered into it at once are each counted once (they are
+/// added together, one write for those waiting), and its stored document holds counts, not VINs.
+/// </summary>
+[Collection(ClusterCollection.Name)]
+public sealed class FleetBatchTests(ClusterFixture fixture)
+{
+    private const int Vehicles = 60;
+
+    [Fact]
+    public async Task SixtyRegistrationsIntoOneBatchAtOnce_AreEachCountedOnce_AndTheBatchStoresCountsNotVins()
+    {
+        var tag = Guid.NewGuid().ToString("N")[..8].ToUpperInvariant();
+        var (model, batch, campaign) = ($"M-FB-{tag}", $"B-FB-{tag}", $"RC-FB-{tag}");
+        using (var opened = await fixture.Http.PostAsync("/api/recalls", JsonContent.Create(new
+        {
+            campaignId = campaign, description = "Wiper motor may stall", models = new[] { model }, batches = Array.Empty<string>(),
+            vins = Array.Empty<string>(), remedy = "Replace the wiper motor",
+        })))
+        {
+            Assert.Equal(HttpStatusCode.Created, opened.StatusCode);
+        }
+
+        var vins = Enumerable.Range(0, Vehicles).Select(_ => TestVins.Next()).ToList();
+        // Each sent twice, the second with the same key: a retried registration adds nothing.
+        var statuses = await Task.WhenAll(vins.Concat(vins.Take(10)).Select(async vin =>
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Post, "/api/vehicles")
+            {
+                Content = JsonContent.Create(new { vin, model, batch, productionDate = "2026-02-01", powertrain = "ice", price = 150000 }),
+            };
+            request.Headers.Add("Idempotency-Key", "fb-" + vin);
+            using var response = await fixture.Http.SendAsync(request);
+            return response.StatusCode;
+        }));
+
+        Assert.All(statuses, s => Assert.Equal(HttpStatusCode.Created, s));
+        using var progress = System.Text.Json.JsonDocument.Parse(await fixture.Http.GetStringAsync($"/api/recalls/{campaign}"));
+        Assert.Equal(Vehicles, progress.RootElement.GetProperty("affected").GetInt64());
+        Assert.Equal((long)Vehicles, await TestDatabase.ScalarAsync<long>(fixture.ConnectionString,
+            "SELECT count(*) FROM grain_rows WHERE state_name = 'fleetBatch' AND grain_key = @batch AND kind = 'vin'", ("batch", batch)));
+        var stored = await TestDatabase.ScalarAsync<string>(fixture.ConnectionString,
+            "SELECT payload::text FROM grain_state WHERE state_name = 'fleetBatch' AND grain_key = @batch", ("batch", batch));
+        Assert.Contains($"\"{model}\": {Vehicles}", stored, StringComparison.Ordinal);
+        Assert.DoesNotContain(vins[0], stored, StringComparison.Ordinal);
+        // Fewer writes than vehicles: those that waited together went in one write.
+        var version = await TestDatabase.ScalarAsync<int>(fixture.ConnectionString,
+            "SELECT version FROM grain_state WHERE state_name = 'fleetBatch' AND grain_key = @batch", ("batch", batch));
+        Assert.InRange(version, 1, Vehicles);
+    }
+}
