@@ -20,8 +20,9 @@ public enum ReservationState
 /// <summary>A request for parts for a station's work order.</summary>
 public sealed record Reservation(
     string Id, string PartNo, int Quantity, string StationCode, string WorkOrderId, bool Warranty, bool Urgent, long Sequence,
-    ReservationState State, int Shipped = 0, string? RequestKey = null, string? Fingerprint = null)
+    ReservationState State, int Shipped = 0)
 {
+
     /// <summary>Still holding stock (allocated, not yet all shipped).</summary>
     public int Held => State == ReservationState.Allocated ? Quantity - Shipped : 0;
 
@@ -79,10 +80,9 @@ public sealed record DepotBook(
     /// otherwise it queues (so a warranty repair waiting for stock is never overtaken by a later ordinary one).
     /// </summary>
     public DepotBook Reserve(
-        string id, string partNo, int quantity, string stationCode, string workOrderId, bool warranty, bool urgent, out Reservation reservation,
-        string? requestKey = null, string? fingerprint = null)
+        string id, string partNo, int quantity, string stationCode, string workOrderId, bool warranty, bool urgent, out Reservation reservation)
     {
-        var candidate = new Reservation(id, partNo, quantity, stationCode, workOrderId, warranty, urgent, NextSequence, ReservationState.Queued, 0, requestKey, fingerprint);
+        var candidate = new Reservation(id, partNo, quantity, stationCode, workOrderId, warranty, urgent, NextSequence, ReservationState.Queued, 0);
         var outranked = Reservations.Any(r => r.PartNo == partNo && r.State == ReservationState.Queued && r.Priority.CompareTo(candidate.Priority) < 0);
         if (!outranked && Levels(partNo).Available >= quantity)
         {
@@ -137,16 +137,17 @@ public sealed record DepotBook(
         return book;
     }
 
-    /// <summary>Forgets finished reservations beyond the newest <paramref name="keep"/>, so the book stays small.</summary>
-    public DepotBook Compact(int keep)
+    /// <summary>
+    /// Takes the finished reservations out of the book (they hold no stock and nothing queues behind them, so no rule
+    /// needs them): the book keeps only live ones, and the caller keeps the finished ones elsewhere.
+    /// </summary>
+    public DepotBook TakeFinished(out IReadOnlyList<Reservation> finished)
     {
-        var finished = Reservations.Where(r => r.State is ReservationState.Shipped or ReservationState.Released).ToList();
-        if (finished.Count <= keep)
-        {
-            return this;
-        }
-
-        var drop = finished.OrderBy(r => r.Sequence).Take(finished.Count - keep).Select(r => r.Id).ToHashSet(StringComparer.Ordinal);
-        return this with { Reservations = Reservations.RemoveAll(r => drop.Contains(r.Id)) };
+        var taken = Reservations.Where(IsFinished).ToList();
+        finished = taken;
+        return taken.Count == 0 ? this : this with { Reservations = Reservations.RemoveAll(IsFinished) };
     }
+
+    /// <summary>Shipped in full or released: it holds nothing, queues for nothing and changes no more.</summary>
+    public static bool IsFinished(Reservation reservation) => reservation.State is ReservationState.Shipped or ReservationState.Released;
 }

@@ -70,19 +70,23 @@ public sealed partial class PartsDepotGrain(
 
     public async Task<Outcome<ReservationView>> ReserveAsync(ReserveParts command, string? idempotencyKey)
     {
-        // A reservation remembers the key it was made with as long as the depot keeps it, so a retry finds it
-        // however many other requests came in between (a busy depot would soon forget a key list).
+        // The key is a row written with the reservation (24 h, like the depot's other keys), so a retry is replayed
+        // however many requests came in between and whether or not the reservation has since finished and left the
+        // book. The reply is the reservation as it is now. (The fingerprint has the form reservations used to keep in
+        // the book, which migration 0012 copied into their key rows.)
         var fingerprint = RequestFingerprint.Of(nameof(ReserveAsync), command);
-        if (idempotencyKey is not null && state.State.Book.Reservations.FirstOrDefault(r => r.RequestKey == idempotencyKey) is { } made)
+        if (idempotencyKey is not null && await Keys.FindAsync(idempotencyKey) is { } remembered)
         {
-            return made.Fingerprint == fingerprint
-                ? Outcome<ReservationView>.Created(View(made, state.State.Arrived.Contains(made.Id)))
-                : Refusal.Conflict($"Idempotency-Key '{idempotencyKey}' was already used for a different reservation at this depot.");
-        }
+            if (remembered.ReservationId is null || remembered.Fingerprint != fingerprint)
+            {
+                return Refusal.Conflict($"Idempotency-Key '{idempotencyKey}' was already used for a different request to this depot.");
+            }
 
-        if (await ReplayAsync(idempotencyKey, (nameof(ReserveAsync), command)) is { } replay)
-        {
-            return replay.Refusal ?? Refusal.Conflict($"Idempotency-Key '{idempotencyKey}' was already used for a different request to this depot.");
+            var (_, made, arrived) = await FindAsync(remembered.ReservationId);
+            return made is not null
+                ? Outcome<ReservationView>.Created(View(made, arrived))
+                : remembered.Reservation is { } first ? Outcome<ReservationView>.Created(first)
+                : Refusal.Conflict($"Idempotency-Key '{idempotencyKey}' was used for reservation {remembered.ReservationId}, which this depot no longer has.");
         }
 
         if (NotRegistered() is { } missing)
@@ -103,9 +107,21 @@ public sealed partial class PartsDepotGrain(
 
         var id = $"{Code}-R{state.State.Book.NextSequence}";
         var book = state.State.Book.Reserve(id, command.PartNo, command.Quantity, command.StationCode, command.WorkOrderId, warranty, urgent,
-            out var reservation, idempotencyKey, idempotencyKey is null ? null : fingerprint);
+            out var reservation);
         var view = View(reservation, arrived: false);
-        await CommitAsync(state.State with { Book = book }, [command.PartNo]);
+        var next = state.State with { Book = book };
+        if (idempotencyKey is not null)
+        {
+            next = next with
+            {
+                NewRows = [IdempotencyKeys<Remembered>.Row(new Remembered
+                {
+                    Key = idempotencyKey, Fingerprint = fingerprint, At = time.GetUtcNow(), Created = true, ReservationId = id, Reservation = view,
+                })],
+            };
+        }
+
+        await CommitAsync(next, [command.PartNo]);
         return Outcome<ReservationView>.Created(view);
     }
 
@@ -151,9 +167,10 @@ public sealed partial class PartsDepotGrain(
             return replay.Refusal ?? Outcome<ReservationView>.Ok(replay.Reservation!);
         }
 
-        if (Find(reservationId, out var reservation) is { } missing)
+        var (missing, reservation, arrived) = await FindAsync(reservationId);
+        if (reservation is null)
         {
-            return missing;
+            return missing!;
         }
 
         if (reservation.State != ReservationState.Allocated)
@@ -168,8 +185,8 @@ public sealed partial class PartsDepotGrain(
         }
 
         var book = state.State.Book.Ship(reservation, units, out var shipped);
-        var view = View(shipped, state.State.Arrived.Contains(reservationId));
-        await CommitAsync(Remember(state.State with { Book = book.Compact(_options.FinishedReservationsKept) }, idempotencyKey, fingerprint, new Remembered { Reservation = view }),
+        var view = View(shipped, arrived);
+        await CommitAsync(Remember(state.State with { Book = book }, idempotencyKey, fingerprint, new Remembered { Reservation = view }),
             [reservation.PartNo]);
         return Outcome<ReservationView>.Ok(view);
     }
@@ -182,9 +199,10 @@ public sealed partial class PartsDepotGrain(
             return replay.Refusal ?? Outcome<ReservationView>.Ok(replay.Reservation!);
         }
 
-        if (Find(reservationId, out var reservation) is { } missing)
+        var (missing, reservation, arrived) = await FindAsync(reservationId);
+        if (reservation is null)
         {
-            return missing;
+            return missing!;
         }
 
         if (reservation.State is not (ReservationState.Allocated or ReservationState.Queued))
@@ -193,17 +211,18 @@ public sealed partial class PartsDepotGrain(
         }
 
         var book = state.State.Book.Release(reservation, out _);
-        var view = View(reservation with { State = ReservationState.Released }, arrived: false);
-        await CommitAsync(Remember(state.State with { Book = book.Compact(_options.FinishedReservationsKept) }, idempotencyKey, fingerprint, new Remembered { Reservation = view }),
+        var view = View(reservation with { State = ReservationState.Released }, arrived);
+        await CommitAsync(Remember(state.State with { Book = book }, idempotencyKey, fingerprint, new Remembered { Reservation = view }),
             [reservation.PartNo]);
         return Outcome<ReservationView>.Ok(view);
     }
 
     public async Task<Outcome<ReservationView>> ConfirmArrivalAsync(string reservationId, string? idempotencyKey)
     {
-        if (Find(reservationId, out var reservation) is { } missing)
+        var (missing, reservation, arrived) = await FindAsync(reservationId);
+        if (reservation is null)
         {
-            return missing;
+            return missing!;
         }
 
         if (reservation.Shipped == 0)
@@ -218,19 +237,24 @@ public sealed partial class PartsDepotGrain(
             return refusal with { Detail = $"Station {reservation.StationCode}: {refusal.Detail}" };
         }
 
-        if (!state.State.Arrived.Contains(reservationId))
+        if (!arrived)
         {
-            await CommitAsync(state.State with { Arrived = state.State.Arrived.Add(reservationId) }, []);
+            // A live reservation is marked in the document; a finished one has left it, so its row is rewritten.
+            var live = state.State.Book.Reservations.Any(r => r.Id == reservationId);
+            await CommitAsync(live
+                ? state.State with { Arrived = state.State.Arrived.Add(reservationId) }
+                : state.State with { NewRowsReservations = [FinishedRow(reservation, arrived: true)] }, []);
         }
 
         _ = idempotencyKey; // arrival is idempotent by reservation, so a key adds nothing
         return Outcome<ReservationView>.Ok(View(reservation, arrived: true));
     }
 
-    public Task<Outcome<ReservationView>> GetReservationAsync(string reservationId) =>
-        Task.FromResult(Find(reservationId, out var reservation) is { } missing
-            ? Outcome<ReservationView>.Refused(missing)
-            : Outcome<ReservationView>.Ok(View(reservation, state.State.Arrived.Contains(reservationId))));
+    public async Task<Outcome<ReservationView>> GetReservationAsync(string reservationId)
+    {
+        var (missing, reservation, arrived) = await FindAsync(reservationId);
+        return reservation is null ? Outcome<ReservationView>.Refused(missing!) : Outcome<ReservationView>.Ok(View(reservation, arrived));
+    }
 
     public Task<Outcome<PartStockView>> GetStockAsync(string partNo)
     {
@@ -271,10 +295,51 @@ public sealed partial class PartsDepotGrain(
     private Refusal? NotRegistered() =>
         state.State.Registration is null ? Refusal.NotFound($"No depot {Code} is registered.") : null;
 
-    private Refusal? Find(string reservationId, out Reservation reservation)
+    /// <summary>
+    /// A live reservation from the book, a finished one from its row (read on demand, so none is forgotten however
+    /// many the depot has served), with whether its parts arrived; or why there is none.
+    /// </summary>
+    private async Task<(Refusal? Missing, Reservation? Reservation, bool Arrived)> FindAsync(string reservationId)
     {
-        reservation = state.State.Book.Reservations.FirstOrDefault(r => r.Id == reservationId)!;
-        return NotRegistered() ?? (reservation is null ? Refusal.NotFound($"Depot {Code} has no reservation {reservationId}.") : null);
+        if (NotRegistered() is { } unregistered)
+        {
+            return (unregistered, null, false);
+        }
+
+        if (state.State.Book.Reservations.FirstOrDefault(r => r.Id == reservationId) is { } live)
+        {
+            return (null, live, state.State.Arrived.Contains(reservationId));
+        }
+
+        return await rows.ReadOneAsync<FinishedReservation>("depot", Code, DepotState.FinishedReservationKind, reservationId) is { } finished
+            ? (null, finished.Reservation, finished.Arrived)
+            : (Refusal.NotFound($"Depot {Code} has no reservation {reservationId}."), null, false);
+    }
+
+    private static TypedRow<FinishedReservation> FinishedRow(Reservation reservation, bool arrived) =>
+        new(DepotState.FinishedReservationKind, reservation.Id, new FinishedReservation(reservation, arrived));
+
+    /// <summary>
+    /// Finished reservations leave the book in the write that finished them (or, for a document stored before they
+    /// did, in its next write), each as a row with its arrival; the arrival marks kept are those of live reservations.
+    /// </summary>
+    private static DepotState MoveFinishedOut(DepotState next)
+    {
+        var book = next.Book.TakeFinished(out var finished);
+        var liveIds = book.Reservations.Select(r => r.Id).ToHashSet(StringComparer.Ordinal);
+        var arrived = next.Arrived.Count == 0 || next.Arrived.All(liveIds.Contains) ? next.Arrived : next.Arrived.Intersect(liveIds);
+        if (finished.Count == 0)
+        {
+            return arrived == next.Arrived ? next : next with { Arrived = arrived };
+        }
+
+        var rows = finished.Select(r => FinishedRow(r, next.Arrived.Contains(r.Id)));
+        return next with
+        {
+            Book = book,
+            Arrived = arrived,
+            NewRowsReservations = next.NewRowsReservations is { } pending ? pending.AddRange(rows) : [.. rows],
+        };
     }
 
     private PartStockView Stock(DepotBook book, string partNo)
@@ -319,7 +384,7 @@ public sealed partial class PartsDepotGrain(
     /// </summary>
     private async Task CommitAsync(DepotState next, IReadOnlyList<string> changedParts)
     {
-        next = next with { Version = state.State.Version + 1 };
+        next = MoveFinishedOut(next) with { Version = state.State.Version + 1 };
         if (next.Registration is { } registry)
         {
             var shortages = next.Book.OnHand.Keys.Union(next.Book.OnOrder.Keys).Distinct(StringComparer.Ordinal).Count(p => Stock(next.Book, p).Short);
@@ -356,8 +421,14 @@ public sealed record DepotState : IOutboxState<DepotState>
 
     public DepotBook Book { get; init; } = DepotBook.Empty;
 
-    /// <summary>Reservations whose parts the station confirmed as arrived.</summary>
+    /// <summary>The grain_rows kind of a finished reservation (key its id, body a <see cref="FinishedReservation"/>).</summary>
+    public const string FinishedReservationKind = "reservation";
+
+    /// <summary>Live reservations whose parts the station confirmed as arrived (a finished one's row carries its own).</summary>
     public ImmutableSortedSet<string> Arrived { get; init; } = ImmutableSortedSet.Create<string>(StringComparer.Ordinal);
+
+    /// <summary>Reservations that finished with this change, or whose arrival it marks (grain_rows, not the document); null once written.</summary>
+    public ImmutableArray<TypedRow<FinishedReservation>>? NewRowsReservations { get; init; }
 
     /// <summary>The idempotency key written with this change (grain_rows, not the document); null once written.</summary>
     public ImmutableArray<TypedRow<Remembered>>? NewRows { get; init; }
@@ -367,7 +438,7 @@ public sealed record DepotState : IOutboxState<DepotState>
 
     public DepotState WithOutbox(ImmutableArray<OutboxMessage> outbox) => this with { Outbox = outbox };
 
-    public DepotState Written() => NewRows is null ? this : this with { NewRows = null };
+    public DepotState Written() => NewRows is null && NewRowsReservations is null ? this : this with { NewRows = null, NewRowsReservations = null };
 }
 
 /// <summary>An idempotency key, the fingerprint of its request and the reply it got.</summary>
@@ -381,7 +452,13 @@ public sealed record Remembered : IRememberedReply
 
     public ReservationView? Reservation { get; init; }
 
+    /// <summary>The reservation a reservation request made (its replay answers it as it is now).</summary>
+    public string? ReservationId { get; init; }
+
     public IReadOnlyList<PartStockView>? Stock { get; init; }
 
     public bool Created { get; init; }
 }
+
+/// <summary>A reservation that was shipped in full or released, as its row in grain_rows keeps it, and whether its parts arrived.</summary>
+public sealed record FinishedReservation(Reservation Reservation, bool Arrived);

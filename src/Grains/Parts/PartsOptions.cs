@@ -12,9 +12,6 @@ public sealed class PartsOptions
     /// <summary>The last day of a month on which stations may submit that month's demand plan (seed 000 §5.5). Default 10.</summary>
     public int PlanDeadlineDay { get; set; } = 10;
 
-    /// <summary>Finished (shipped or released) reservations a depot keeps for lookups. Default 200.</summary>
-    public int FinishedReservationsKept { get; set; } = 200;
-
     /// <summary>How long a depot or a month's parts plan remembers an idempotency key (every key, as a row in grain_rows). Default 24 h.</summary>
     public TimeSpan IdempotencyWindow { get; set; } = TimeSpan.FromHours(24);
 

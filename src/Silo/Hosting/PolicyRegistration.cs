@@ -63,7 +63,7 @@ public static class PolicyRegistration
         services.AddOptions<PartsOptions>()
             .Bind(configuration.GetSection(PartsSection))
             .Validate(o => o.DefaultReorderPoint >= 0 && o.ReorderPoints.Values.All(v => v >= 0) && o.PlanDeadlineDay is >= 1 and <= 28
-                    && o.FinishedReservationsKept >= 0 && o.IdempotencyWindow > TimeSpan.Zero,
+                    && o.IdempotencyWindow > TimeSpan.Zero,
                 $"{PartsSection}: reorder points must be 0 or more, PlanDeadlineDay 1–28, IdempotencyWindow positive.")
             .ValidateOnStart();
         return services;

@@ -67,6 +67,27 @@ public sealed class DepotStockTests
         Assert.Equal(new PartLevels(2, 2, 0, 0, 0), book.Levels(Part));
     }
 
+    [Fact]
+    public void TakeFinished_TakesShippedAndReleasedOut_AndLeavesTheLevelsAndTheQueueAsTheyWere()
+    {
+        var book = Stocked(5)
+            .Reserve("shipped", Part, 2, "S1", "S1-1", false, false, out var shipped)
+            .Reserve("partly", Part, 2, "S1", "S1-2", false, false, out var partly)
+            .Reserve("released", Part, 1, "S2", "S2-1", false, false, out var released)
+            .Reserve("queued", Part, 3, "S2", "S2-2", true, false, out _);
+        book = book.Ship(shipped, 2, out _).Ship(partly, 1, out _).Release(released, out _);
+        var levels = book.Levels(Part);
+
+        var taken = book.TakeFinished(out var finished);
+
+        Assert.Equal(["shipped", "released"], finished.Select(r => r.Id));
+        Assert.Equal(["partly", "queued"], taken.Reservations.Select(r => r.Id));
+        Assert.Equal(levels, taken.Levels(Part));
+        Assert.Equal(book.NextSequence, taken.NextSequence);
+        Assert.Same(taken, taken.TakeFinished(out var none));
+        Assert.Empty(none);
+    }
+
     /// <summary>
     /// Thousands of random operations: after every step nothing is negative, the queue's head never fits, and at the
     /// end the levels equal a brute-force replay of the accepted events.
