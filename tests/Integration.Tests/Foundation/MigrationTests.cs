@@ -254,4 +254,54 @@ public sealed class MigrationTests
         var plan = await TestDatabase.ScalarAsync<string>(connectionString, "SELECT payload::text FROM grain_state WHERE state_name = 'partsPlan'");
         Assert.Equal(4, new JsonGrainStateSerializer().Deserialize<AfterSales.Grains.Parts.PartsPlanState>(new BinaryData(System.Text.Encoding.UTF8.GetBytes(plan!)))!.Plans["S1"].Lines[0].Quantity);
     }
+
+    /// <summary>
+    /// Migration 0012: a depot's finished reservations leave its document for rows (with whether their parts arrived),
+    /// the arrival marks kept are those of live reservations, and a reservation's request key becomes a key row; the
+    /// document reads back by the current state type and a finished reservation's row by its body type.
+    /// </summary>
+    [Fact]
+    public async Task Migration0012_MovesADepotsFinishedReservationsAndTheirKeysOutOfTheDocument()
+    {
+        var connectionString = await TestDatabase.CreateAsync("depotrows");
+        await TestDatabase.ScalarAsync<int>(connectionString, """
+            INSERT INTO grain_state (service_id, state_name, grain_key, grain_id_n0, grain_id_n1, version, payload) VALUES
+            ('s', 'depot', 'D9', 0, 0, 6, '{"schemaVersion":1,"version":6,"registration":{"name":"D9","province":"Hubei","latitude":30.5,"longitude":114.3},
+              "book":{"onHand":{"P-1":7},"onOrder":{},"nextSequence":5,"reservations":[
+                {"id":"D9-R1","partNo":"P-1","quantity":2,"stationCode":"S1","workOrderId":"S1-1","warranty":false,"urgent":false,"sequence":1,"state":"shipped","shipped":2,"requestKey":"k1","fingerprint":"F1","held":0},
+                {"id":"D9-R2","partNo":"P-1","quantity":1,"stationCode":"S1","workOrderId":"S1-2","warranty":true,"urgent":false,"sequence":2,"state":"released","shipped":0},
+                {"id":"D9-R3","partNo":"P-1","quantity":3,"stationCode":"S1","workOrderId":"S1-3","warranty":false,"urgent":true,"sequence":3,"state":"allocated","shipped":1,"requestKey":"k3","fingerprint":"F3"},
+                {"id":"D9-R4","partNo":"P-1","quantity":9,"stationCode":"S2","workOrderId":"S2-1","warranty":false,"urgent":false,"sequence":4,"state":"queued","shipped":0}]},
+              "arrived":["D9-R0","D9-R1","D9-R3"],"outbox":[]}')
+            """);
+        await TestDatabase.ScalarAsync<int>(connectionString, "DELETE FROM schema_migrations WHERE scriptname LIKE '%0012_depot_finished_reservations.sql'");
+
+        var applied = await new DatabaseMigrator(connectionString, NullLogger<DatabaseMigrator>.Instance).MigrateAsync(CancellationToken.None);
+
+        Assert.Single(applied);
+        var payload = await TestDatabase.ScalarAsync<string>(connectionString, "SELECT payload::text FROM grain_state WHERE grain_key = 'D9'");
+        var depot = new JsonGrainStateSerializer().Deserialize<AfterSales.Grains.Parts.DepotState>(new BinaryData(System.Text.Encoding.UTF8.GetBytes(payload!)))!;
+        Assert.Equal(["D9-R3", "D9-R4"], depot.Book.Reservations.Select(r => r.Id));
+        Assert.Equal(["D9-R3"], depot.Arrived);
+        Assert.Equal((7, 5), (depot.Book.OnHand["P-1"], depot.Book.Levels("P-1").Available));
+        Assert.DoesNotContain("requestKey", payload, StringComparison.Ordinal);
+
+        var rows = await TestDatabase.ScalarAsync<string>(connectionString,
+            "SELECT json_agg(body ORDER BY row_key)::text FROM grain_rows WHERE state_name = 'depot' AND grain_key = 'D9' AND kind = 'reservation'");
+        var finished = System.Text.Json.JsonSerializer.Deserialize<AfterSales.Grains.Parts.FinishedReservation[]>(rows!, JsonGrainStateSerializer.Options)!;
+        Assert.Equal([("D9-R1", AfterSales.Domain.Parts.ReservationState.Shipped, 2, true), ("D9-R2", AfterSales.Domain.Parts.ReservationState.Released, 0, false)],
+            finished.Select(f => (f.Reservation.Id, f.Reservation.State, f.Reservation.Shipped, f.Arrived)));
+
+        var keys = await TestDatabase.ScalarAsync<string>(connectionString,
+            "SELECT json_agg(body ORDER BY row_key)::text FROM grain_rows WHERE state_name = 'depot' AND grain_key = 'D9' AND kind = 'key'");
+        var remembered = System.Text.Json.JsonSerializer.Deserialize<AfterSales.Grains.Parts.Remembered[]>(keys!, JsonGrainStateSerializer.Options)!;
+        Assert.Equal([("k1", "F1", "D9-R1"), ("k3", "F3", "D9-R3")], remembered.Select(k => (k.Key, k.Fingerprint, k.ReservationId)));
+        Assert.All(remembered, k => Assert.InRange(k.At, DateTimeOffset.UtcNow.AddMinutes(-5), DateTimeOffset.UtcNow.AddMinutes(5)));
+
+        // Run again, it changes nothing.
+        await TestDatabase.ScalarAsync<int>(connectionString, "DELETE FROM schema_migrations WHERE scriptname LIKE '%0012_depot_finished_reservations.sql'");
+        await new DatabaseMigrator(connectionString, NullLogger<DatabaseMigrator>.Instance).MigrateAsync(CancellationToken.None);
+        Assert.Equal(payload, await TestDatabase.ScalarAsync<string>(connectionString, "SELECT payload::text FROM grain_state WHERE grain_key = 'D9'"));
+        Assert.Equal(4L, await TestDatabase.ScalarAsync<long>(connectionString, "SELECT count(*) FROM grain_rows WHERE grain_key = 'D9'"));
+    }
 }
