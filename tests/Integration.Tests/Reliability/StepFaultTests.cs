@@ -228,6 +228,38 @@ public sealed class StepFaultTests(StepFaultFixture fixture) : IClassFixture<Ste
         await AssertSettlesOnceAsync(station, order, claim);
     }
 
+    [Fact]
+    public async Task Complete_WrittenButPublishingTheStationSummaryFails_Is503_YetTheVisitWasDelivered_AndTheKeyedRetrySaysSo()
+    {
+        var province = "Faults" + Token();
+        var fault = "F-" + Token();
+        var vin = await DeliveredVehicleAsync(Http);
+        var station = await StationAsync(Http, province, StationLatitude, StationLongitude);
+        var order = await OpenAsync(Http, station, vin, 1_500, fault: fault);
+        var claim = (await ExpectAsync(HttpStatusCode.OK, PostAsync(Http, $"/api/stations/{station}/work-orders/{order}/appraisal", Appraisal())))
+            .GetProperty("claim").GetProperty("id").GetString()!;
+        // Starting publishes the station's summary as it stands (before a command the station pushes a version it
+        // has not pushed yet), so the push that fails below is the one after the completion is written.
+        await MoveAsync(Http, station, order, "start");
+        var url = $"/api/stations/{station}/work-orders/{order}/complete";
+        // The province's station group (the network roll-up) cannot be reached when the completion is published.
+        var unreachable = fixture.Faults.Arm<IStationGroupGrain>(nameof(IStationGroupGrain.UpsertAsync), "province:" + province, CallFault.Unreachable);
+
+        var first = await RequestAsync(HttpMethod.Post, url, "{}", "complete-1");
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, first.Status);
+        Assert.Equal(1, unreachable.Fired);
+
+        // The completion was written, and the visit it owes went out with it: the failed push is no reason to hold it
+        // back until the sweeper finds it.
+        Assert.Equal((1, 1), await HistoryAsync(vin, order));
+        var retried = await RequestAsync(HttpMethod.Post, url, "{}", "complete-1");
+        Assert.Equal(HttpStatusCode.OK, retried.Status);
+        Assert.True(retried.Body.GetProperty("archivedOnVehicle").GetBoolean(), $"replayed completion: {retried.Body}");
+
+        await AssertFinishedOnceAsync(station, vin, order, fault);
+        await AssertSettlesOnceAsync(station, order, claim);
+    }
+
     // ───────────────────────── station outbox → vehicle archive → station hears ─────────────────────────
 
     [Fact]
