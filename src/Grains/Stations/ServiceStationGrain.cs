@@ -177,8 +177,10 @@ public sealed partial class ServiceStationGrain(
         }
 
         await CommitAsync(Remember(next, idempotencyKey, fingerprint, new RememberedStationRequest("", "", Now, false, null, moved, null)));
-        await EnsurePublishedAsync();
+        // Deliver before publishing: a push that fails after the write is a 503, and what the write owes must not
+        // wait for the sweeper because of it (see ArchiveAsync).
         await Durable.DeliverAsync();
+        await EnsurePublishedAsync();
         return Outcome<WorkOrderView>.Ok(moved);
     }
 
@@ -316,8 +318,11 @@ public sealed partial class ServiceStationGrain(
     private async Task<Outcome<WorkOrderView>> ArchiveAsync(StationState next, WorkOrderView order, string? idempotencyKey, string fingerprint)
     {
         await CommitAsync(Remember(next, idempotencyKey, fingerprint, new RememberedStationRequest("", "", Now, false, null, order, null)));
-        await EnsurePublishedAsync();
+        // The visit goes out before the summary is pushed: when the push fails (a 503 after the write landed), the
+        // visit has been delivered or its retry timer armed. Pushed first, a failed push left it owed with no timer,
+        // for the sweeper to find 20-35 s later, and a keyed retry only replayed "not yet archived".
         var answers = await Durable.DeliverAsync();
+        await EnsurePublishedAsync();
         if (answers.GetValueOrDefault(VisitMessageId(order)) is { Refusal: { } refusal })
         {
             LogArchiveRefused(logger, order.Id, refusal.Detail);

@@ -31,7 +31,7 @@ public sealed class SiloHost : IAsyncDisposable
 
     public static async Task<SiloHost> StartAsync(
         string connectionString, string clusterId, FakeTimeProvider? businessClock = null, bool dashboard = false, IReadOnlyDictionary<string, string?>? extraSettings = null,
-        LogSignals? logs = null)
+        LogSignals? logs = null, Action<IServiceCollection>? configureServices = null)
     {
         var siloPort = FreePorts.Next();
         var gatewayPort = FreePorts.Next();
@@ -61,6 +61,8 @@ public sealed class SiloHost : IAsyncDisposable
 
         // Lets a test use reminders with a period of seconds (production keeps Orleans' one-minute minimum).
         builder.Services.Configure<Orleans.Hosting.ReminderOptions>(options => options.MinimumReminderPeriod = TimeSpan.FromSeconds(1));
+        // A test's own silo services (a fault-injecting grain call filter, say).
+        configureServices?.Invoke(builder.Services);
         var host = builder.Build();
         await host.StartAsync();
         return new SiloHost(host, siloPort, gatewayPort);

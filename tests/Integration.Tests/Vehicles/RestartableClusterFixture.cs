@@ -53,10 +53,15 @@ public class RestartableClusterFixture : IAsyncLifetime
     /// <summary>Extra silo settings of a derived fixture (a policy a test needs).</summary>
     protected virtual IReadOnlyDictionary<string, string?>? SiloSettings => null;
 
+    /// <summary>Extra silo services of a derived fixture, registered in every silo it starts.</summary>
+    protected virtual void ConfigureSiloServices(IServiceCollection services)
+    {
+    }
+
     public async Task InitializeAsync()
     {
         ConnectionString = await TestDatabase.CreateAsync("restart");
-        Silo = await SiloHost.StartAsync(ConnectionString, ClusterId, Clock, extraSettings: SiloSettings, logs: Logs);
+        Silo = await SiloHost.StartAsync(ConnectionString, ClusterId, Clock, extraSettings: SiloSettings, logs: Logs, configureServices: ConfigureSiloServices);
         Api = new ApiFactory(ConnectionString, ClusterId, services =>
         {
             services.AddSingleton<IClusterConnectionStatusObserver>(Gateways);
@@ -75,7 +80,7 @@ public class RestartableClusterFixture : IAsyncLifetime
         await Silo.DisposeAsync();
         await WaitAsync(Gateways.ConnectionLost, timeout, "the API host's client to notice that the silo has gone");
         whileStopped?.Invoke();
-        Silo = await SiloHost.StartAsync(ConnectionString, ClusterId, Clock, extraSettings: SiloSettings, logs: Logs);
+        Silo = await SiloHost.StartAsync(ConnectionString, ClusterId, Clock, extraSettings: SiloSettings, logs: Logs, configureServices: ConfigureSiloServices);
         await WaitAsync(Gateways.Reconnected, timeout, "the API host's client to connect to the new silo's gateway");
         var newSilo = Silo.Services.GetRequiredService<ILocalSiloDetails>().SiloAddress;
         using var cancel = new CancellationTokenSource(timeout);

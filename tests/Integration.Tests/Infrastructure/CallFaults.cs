@@ -1,0 +1,122 @@
+using AfterSales.Interfaces.Common;
+using Orleans;
+
+namespace AfterSales.Integration.Tests.Infrastructure;
+
+/// <summary>
+/// A grain call filter a test silo runs with, and arms for one grain method of one grain, for a number of calls:
+/// <list type="bullet">
+/// <item><see cref="CallFault.Unreachable"/>: the call fails before the grain runs it (a recipient on a silo that
+/// is gone; nothing of the call happens);</item>
+/// <item><see cref="CallFault.LoseReply"/>: the grain runs the call to the end — its write lands — and then the
+/// caller gets a failure instead of the answer (the reply lost on the way back, or the caller's timeout).</item>
+/// </list>
+/// Both fail with <see cref="ServiceUnavailableException"/>, what a caller sees for either in production (an
+/// HTTP caller: 503). Unarmed, it passes every call through.
+/// </summary>
+public sealed class CallFaults : IIncomingGrainCallFilter
+{
+    private readonly Lock _gate = new();
+    private readonly List<Armed> _armed = [];
+
+    /// <summary>
+    /// Arms <paramref name="fault"/> for the next <paramref name="times"/> calls of <typeparamref name="TGrain"/>.<paramref name="method"/>
+    /// on <paramref name="grainKey"/> whose first argument satisfies <paramref name="firstArgument"/> (any, if not given).
+    /// </summary>
+    public Armed Arm<TGrain>(string method, string grainKey, CallFault fault, int times = 1, Func<object?, bool>? firstArgument = null)
+        where TGrain : IAddressable
+    {
+        var armed = new Armed(typeof(TGrain), method, grainKey, fault, times, firstArgument);
+        lock (_gate)
+        {
+            _armed.Add(armed);
+        }
+
+        return armed;
+    }
+
+    /// <summary>Disarms everything still armed (a test's cleanup).</summary>
+    public void Clear()
+    {
+        lock (_gate)
+        {
+            _armed.Clear();
+        }
+    }
+
+    public async Task Invoke(IIncomingGrainCallContext context)
+    {
+        var fault = Take(context);
+        if (fault == CallFault.Unreachable)
+        {
+            throw new ServiceUnavailableException($"{context.InterfaceName}.{context.MethodName} on {context.TargetId}: unreachable (injected by the test).");
+        }
+
+        await context.Invoke();
+        if (fault == CallFault.LoseReply)
+        {
+            throw new ServiceUnavailableException($"{context.InterfaceName}.{context.MethodName} on {context.TargetId}: ran, but its reply was lost (injected by the test).");
+        }
+    }
+
+    private CallFault? Take(IIncomingGrainCallContext context)
+    {
+        var method = context.InterfaceMethod;
+        if (method is null)
+        {
+            return null;
+        }
+
+        lock (_gate)
+        {
+            if (_armed.Count == 0)
+            {
+                return null;
+            }
+
+            var key = context.TargetId.Key.ToString();
+            var armed = _armed.FirstOrDefault(a => a.Remaining > 0 && a.Interface == method.DeclaringType && a.Method == method.Name && a.GrainKey == key
+                && (a.FirstArgument is null || (context.Request.GetArgumentCount() > 0 && a.FirstArgument(context.Request.GetArgument(0)))));
+            if (armed is null)
+            {
+                return null;
+            }
+
+            armed.Remaining--;
+            armed.Fired++;
+            if (armed.Remaining == 0)
+            {
+                _armed.Remove(armed);
+            }
+
+            return armed.Fault;
+        }
+    }
+
+    /// <summary>One armed fault; <see cref="Fired"/> counts the calls it failed, so a test can assert the fault happened.</summary>
+    public sealed class Armed(Type @interface, string method, string grainKey, CallFault fault, int times, Func<object?, bool>? firstArgument)
+    {
+        public Func<object?, bool>? FirstArgument { get; } = firstArgument;
+
+        public Type Interface { get; } = @interface;
+
+        public string Method { get; } = method;
+
+        public string GrainKey { get; } = grainKey;
+
+        public CallFault Fault { get; } = fault;
+
+        public int Remaining { get; set; } = times;
+
+        public int Fired { get; set; }
+    }
+}
+
+public enum CallFault
+{
+    /// <summary>The call fails before the grain runs it.</summary>
+    Unreachable,
+
+    /// <summary>The grain runs the call; the caller gets a failure instead of its answer.</summary>
+    LoseReply,
+}
