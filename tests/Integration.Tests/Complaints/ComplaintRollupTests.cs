@@ -22,6 +22,7 @@ public sealed class ComplaintRollupTests(ClusterFixture fixture)
     private HttpClient Http => fixture.Http;
 
     [Fact]
+    [Trait("Category", "Slow")] // about ten seconds of brute-force or outage work: left out of ./test.sh --fast
     public async Task Rollups_OfHundredsOfRandomComplaints_MatchABruteForceCount()
     {
         var random = new Random(20261123);

@@ -45,6 +45,7 @@ public sealed class DatabaseOutageTests : IAsyncLifetime
     }
 
     [Fact]
+    [Trait("Category", "Slow")] // about ten seconds of brute-force or outage work: left out of ./test.sh --fast
     public async Task DatabaseDown_WritesAre503Fast_ReadsOfActiveVehiclesWork_AndWritesRecoverWhenItReturns()
     {
         var vins = new List<string>();

@@ -263,6 +263,7 @@ public sealed class StepFaultTests(StepFaultFixture fixture) : IClassFixture<Ste
     // ───────────────────────── station outbox → vehicle archive → station hears ─────────────────────────
 
     [Fact]
+    [Trait("Category", "Slow")] // waits for the grain's own 5 s delivery timer: left out of ./test.sh --fast
     public async Task VisitToVehicle_VehicleWriteRefused_TheVisitWaitsInTheStationOutbox_SettleWaits_AndTheStationTimerDeliversItOnce()
     {
         var (station, vin, order, fault, claim) = await AppraisedOrderAsync();
@@ -387,6 +388,7 @@ public sealed class StepFaultTests(StepFaultFixture fixture) : IClassFixture<Ste
     }
 
     [Fact]
+    [Trait("Category", "Slow")] // waits for the grain's own 5 s delivery timer: left out of ./test.sh --fast
     public async Task GradeReport_CountedButItsReplyLost_TheStationSendsItAgain_AndTheMonthCountsItOnce()
     {
         var (station, vin, order, fault, claim) = await AppraisedOrderAsync();
@@ -409,6 +411,7 @@ public sealed class StepFaultTests(StepFaultFixture fixture) : IClassFixture<Ste
     // ───────────────────────── vehicle → quality report ─────────────────────────
 
     [Fact]
+    [Trait("Category", "Slow")] // waits for the grain's own 5 s delivery timer: left out of ./test.sh --fast
     public async Task QualityReport_QualityRollupRefusesIt_TheVehicleKeepsIt_AndItsTimerDeliversItOnce()
     {
         var (station, vin, order, fault, claim) = await AppraisedOrderAsync();
@@ -429,6 +432,7 @@ public sealed class StepFaultTests(StepFaultFixture fixture) : IClassFixture<Ste
     }
 
     [Fact]
+    [Trait("Category", "Slow")] // waits for the grain's own 5 s delivery timer: left out of ./test.sh --fast
     public async Task QualityReport_CountedButItsReplyLost_TheVehicleSendsItAgain_AndTheMonthCountsItOnce()
     {
         var (station, vin, order, fault, claim) = await AppraisedOrderAsync();
@@ -605,6 +609,7 @@ public sealed class StepFaultTests(StepFaultFixture fixture) : IClassFixture<Ste
     // ───────────────────────── depot reservation → part availability index ─────────────────────────
 
     [Fact]
+    [Trait("Category", "Slow")] // waits for the grain's own 5 s delivery timer: left out of ./test.sh --fast
     public async Task Reservation_AvailabilityIndexRefusesTheUpdate_TheReservationIs201_AndTheIndexCatchesUpOnce()
     {
         var (depot, part, body) = await StockedDepotAsync();

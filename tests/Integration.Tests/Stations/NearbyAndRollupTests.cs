@@ -25,6 +25,7 @@ public sealed class NearbyAndRollupTests(ClusterFixture fixture, ITestOutputHelp
     }
 
     [Fact]
+    [Trait("Category", "Slow")] // about ten seconds of brute-force or outage work: left out of ./test.sh --fast
     public async Task Nearby_Over5000Stations_EqualsBruteForce_NearestFirst_AndRollupsEqualTheirSums()
     {
         var cluster = fixture.Api.Services.GetRequiredService<IClusterClient>();
