@@ -72,7 +72,7 @@ var medianAfterKill = afterKills.Count == 0 ? TimeSpan.Zero : afterKills.Order()
 var availability = load.Operations == 0 ? 0 : 100.0 * (load.Operations - load.FailedOperations) / load.Operations;
 var passed = ledger.Lost == 0 && ledger.Doubled == 0 && stock.DepotsShort == 0 && stock.DepotsOver == 0
     && longestGap <= options.MaxGap && ledger.Acknowledged > 0 && (options.DepotWorkers == 0 || stock.Acknowledged > 0)
-    && orders.Lost == 0 && orders.Doubled == 0 && orders.StationsOff == 0 && !orders.ComebacksOff
+    && orders.Lost == 0 && orders.Doubled == 0 && orders.StationsOff == 0 && !orders.ComebacksOff && !orders.QualityOff
     && (options.WorkOrderWorkers == 0 || (orders.Completions > 0 && orders.Settles > 0));
 var workOrderStations = string.Join(", ", orders.Stations.Select(s => $"{s.Code} {s.RolledUp}/{s.BaseCompleted}/{s.Stored}"));
 
@@ -95,10 +95,11 @@ var report = new StringBuilder()
     .AppendLine(CultureInfo.InvariantCulture, $"| work orders: acknowledged | {orders.Completions} completions ({workOrders.Completions.Count(c => !c.ArchivedWhenAnswered)} answered before the visit reached the archive, {workOrders.Completions.Count(c => c.AnsweredState != "completed")} answered with the order not completed), {orders.Settles} settles |")
     .AppendLine(CultureInfo.InvariantCulture, $"| work orders: settle refused until the visit reached the archive (409, retried) | {workOrders.SettleRefusals} answer(s) for {workOrders.SettlesThatWaited} settle(s), longest wait {workOrders.LongestSettleWait.TotalSeconds:F1} s; {workOrders.SettlesGivenUp} given up after {options.SettleWait.TotalSeconds:F0} s |")
     .AppendLine(CultureInfo.InvariantCulture, $"| outboxes drained after the load | {(drain.Drained ? $"yes, after {drain.Took.TotalSeconds:F1} s" : $"no: {drain.PendingGrains} grain(s) still owe {drain.PendingMessages} message(s) after {drain.Took.TotalSeconds:F0} s")} |")
-    .AppendLine(CultureInfo.InvariantCulture, $"| work orders: acknowledged but lost | {orders.Lost} ({orders.MissingFromArchive} completion(s) not in the vehicle's archive, {orders.NotCompletedAtStation} not completed at the station, {orders.NotRolledUp} not rolled up; {orders.SettlesNotStored} settle(s) not stored settled and archived) |")
-    .AppendLine(CultureInfo.InvariantCulture, $"| work orders: stored more than once | {orders.Doubled} ({orders.ArchivedTwice} visit(s) archived twice, {orders.RolledUpTwice} order(s) rolled up twice) |")
+    .AppendLine(CultureInfo.InvariantCulture, $"| work orders: acknowledged but lost | {orders.Lost} ({orders.MissingFromArchive} completion(s) not in the vehicle's archive, {orders.NotCompletedAtStation} not completed at the station, {orders.NotRolledUp} not rolled up, {orders.RepairsNotInQualityReport} repair(s) not in the quality report; {orders.SettlesNotStored} settle(s) not stored settled and archived) |")
+    .AppendLine(CultureInfo.InvariantCulture, $"| work orders: stored more than once | {orders.Doubled} ({orders.ArchivedTwice} visit(s) archived twice, {orders.RolledUpTwice} order(s) rolled up twice, {orders.RepairsInQualityReportTwice} repair(s) counted twice in the quality report) |")
     .AppendLine(CultureInfo.InvariantCulture, $"| work orders: grade roll-up 'wo:' finals / base completedWorkOrders / completed orders stored | {orders.RolledUp} / {orders.BaseCompleted} / {orders.Stored} ({orders.StoredWithoutAcknowledgement} stored without acknowledgement; {orders.StationsOff} station(s) off: {workOrderStations}) |")
     .AppendLine(CultureInfo.InvariantCulture, $"| work orders: comebacks (a maintenance redone inside the guarantee): 'comeback:' finals / base comebacks / folded in twice | {orders.ComebacksRolledUp} / {orders.ComebacksBase} / {orders.ComebacksRolledUpTwice} |")
+    .AppendLine(CultureInfo.InvariantCulture, $"| work orders: repairs in the monthly quality report: acknowledged / not counted / counted twice; 'repair:' finals / base {WorkOrderLoad.RepairFault} count | {orders.Repairs} / {orders.RepairsNotInQualityReport} / {orders.RepairsInQualityReportTwice}; {orders.QualityFinals} / {orders.QualityBase} |")
     .AppendLine(CultureInfo.InvariantCulture, $"| work-order HTTP outcomes (0 = timeout/refused) | {string.Join(", ", workOrders.Statuses.OrderBy(s => s.Key).Select(s => $"{s.Key}: {s.Value}"))} |")
     .AppendLine(CultureInfo.InvariantCulture, $"| result | {(passed ? "PASS" : "FAIL")} |")
     .ToString();

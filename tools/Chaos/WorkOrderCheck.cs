@@ -34,11 +34,25 @@ public static class WorkOrderCheck
         IReadOnlyList<StationFigures> Stations,
         IReadOnlyList<string> Examples)
     {
-        /// <summary>Acknowledged writes missing: a completion not in its vehicle's archive, not completed at its station or never rolled up; a settle not stored settled and archived.</summary>
-        public int Lost => MissingFromArchive + NotCompletedAtStation + NotRolledUp + SettlesNotStored;
+        /// <summary>Acknowledged repairs (every third order) and those the monthly quality report never counted or counted twice.</summary>
+        public int Repairs { get; init; }
 
-        /// <summary>Acknowledged completions stored twice: in the archive, or folded into the grade roll-ups more than once.</summary>
-        public int Doubled => ArchivedTwice + RolledUpTwice;
+        public int RepairsNotInQualityReport { get; init; }
+
+        public int RepairsInQualityReportTwice { get; init; }
+
+        /// <summary>The quality reports' 'repair:' finals for the chaos fault, and their base count of it: equal when each was counted once.</summary>
+        public long QualityFinals { get; init; }
+
+        public long QualityBase { get; init; }
+
+        public bool QualityOff => QualityFinals != QualityBase;
+
+        /// <summary>Acknowledged writes missing: a completion not in its vehicle's archive, not completed at its station or never rolled up (grades, or the quality report for a repair); a settle not stored settled and archived.</summary>
+        public int Lost => MissingFromArchive + NotCompletedAtStation + NotRolledUp + SettlesNotStored + RepairsNotInQualityReport;
+
+        /// <summary>Acknowledged completions stored twice: in the archive, or folded into the grade roll-ups or the quality report more than once.</summary>
+        public int Doubled => ArchivedTwice + RolledUpTwice + RepairsInQualityReportTwice;
 
         /// <summary>
         /// A maintenance redone inside the repair-quality guarantee is a comeback the station of the earlier visit owes its
@@ -233,8 +247,45 @@ public static class WorkOrderCheck
             }
         }
 
+        // (d) The monthly quality reports (counterRollup 'quality:{yyyy-MM}'): a completed repair's visit is the final
+        // source 'repair:{visit id}' (the visit id is the work order's), and the base counts its fault under 'f:{code}'.
+        var qualityFinals = new Dictionary<string, int>(StringComparer.Ordinal);
+        await using (var command = new NpgsqlCommand("""
+            SELECT row_key FROM grain_rows
+            WHERE state_name = 'counterRollup' AND kind = 'final' AND starts_with(grain_key, 'quality:') AND row_key LIKE 'repair:%'
+            """, connection))
+        await using (var reader = await command.ExecuteReaderAsync())
+        {
+            while (await reader.ReadAsync())
+            {
+                var id = reader.GetString(0)["repair:".Length..];
+                qualityFinals[id] = qualityFinals.GetValueOrDefault(id) + 1;
+            }
+        }
+
+        var qualityBase = 0L;
+        await using (var command = new NpgsqlCommand("""
+            SELECT coalesce(sum((payload->'base'->>@fault)::bigint), 0)::bigint FROM grain_state
+            WHERE state_name = 'counterRollup' AND starts_with(grain_key, 'quality:')
+            """, connection))
+        {
+            command.Parameters.AddWithValue("fault", "f:" + WorkOrderLoad.RepairFault);
+            qualityBase = (long)(await command.ExecuteScalarAsync() ?? 0L);
+        }
+
         var examples = new List<string>();
         var acknowledged = completions.GroupBy(c => c.OrderId).Select(g => g.First()).ToList();
+        var repairs = acknowledged.Where(c => c.Repair).ToList();
+        var notInQuality = repairs.Where(c => !qualityFinals.ContainsKey(c.OrderId)).ToList();
+        var inQualityTwice = repairs.Where(c => qualityFinals.GetValueOrDefault(c.OrderId) > 1).ToList();
+        examples.AddRange(notInQuality.Take(5).Select(c => $"lost: repair {c.OrderId} (vehicle {c.Vin}) completed at {c.At.TotalSeconds:F1} s, not in any month's quality report"));
+        examples.AddRange(inQualityTwice.Take(5).Select(c => $"doubled: repair {c.OrderId} is a final source of {qualityFinals[c.OrderId]} quality reports"));
+        // Every repair of the run is an order of its stations (acknowledged or not): the finals of those, against the base.
+        var chaosFinals = qualityFinals.Where(f => orders.ContainsKey(f.Key)).Sum(f => (long)f.Value);
+        if (chaosFinals != qualityBase)
+        {
+            examples.Add($"quality reports: {chaosFinals} 'repair:' finals folded in, base {WorkOrderLoad.RepairFault} count {qualityBase}");
+        }
         var acknowledgedIds = acknowledged.Select(c => c.OrderId).ToHashSet(StringComparer.Ordinal);
         var (missing, twice, notCompleted, notRolledUp, rolledTwice) = (0, 0, 0, 0, 0);
         foreach (var completion in acknowledged)
@@ -312,7 +363,14 @@ public static class WorkOrderCheck
 
         var unacknowledged = storedCompleted.Count(o => !acknowledgedIds.Contains(o.Key));
         return new Result(acknowledged.Count, settlements.Select(s => s.OrderId).Distinct().Count(), missing, twice, notCompleted, settlesNotStored,
-            notRolledUp, rolledTwice, unacknowledged, comebacks.Count, comebacksBase, comebacksTwice.Count, figures, examples);
+            notRolledUp, rolledTwice, unacknowledged, comebacks.Count, comebacksBase, comebacksTwice.Count, figures, examples)
+        {
+            Repairs = repairs.Count,
+            RepairsNotInQualityReport = notInQuality.Count,
+            RepairsInQualityReportTwice = inQualityTwice.Count,
+            QualityFinals = chaosFinals,
+            QualityBase = qualityBase,
+        };
     }
 
     /// <summary>'station:{code}:{yyyy-MM}' → code.</summary>

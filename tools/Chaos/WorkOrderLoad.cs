@@ -7,7 +7,7 @@ using System.Text.Json;
 namespace AfterSales.Chaos;
 
 /// <summary>An acknowledged <c>complete</c>: the station answered 2xx for this work order.</summary>
-public sealed record WorkOrderCompletion(string Station, string OrderId, string Vin, TimeSpan At, bool ArchivedWhenAnswered, string AnsweredState);
+public sealed record WorkOrderCompletion(string Station, string OrderId, string Vin, TimeSpan At, bool ArchivedWhenAnswered, string AnsweredState, bool Repair = false);
 
 /// <summary>An acknowledged <c>settle</c>, with how long the client waited for the visit to reach the archive (409s).</summary>
 public sealed record WorkOrderSettlement(string Station, string OrderId, string Vin, TimeSpan At, TimeSpan Waited);
@@ -25,6 +25,9 @@ public sealed class WorkOrderLoad(ChaosOptions options, HttpClient http, IReadOn
 {
     /// <summary>What a station answers to a settle that came before the archive has the visit.</summary>
     public const string NotArchivedYet = "has not reached";
+
+    /// <summary>The fault code of the chaos run's repairs (the quality report counts them by it).</summary>
+    public const string RepairFault = "F-CHAOS";
 
     private readonly ConcurrentBag<WorkOrderCompletion> _completions = [];
     private readonly ConcurrentBag<WorkOrderSettlement> _settlements = [];
@@ -87,16 +90,19 @@ public sealed class WorkOrderLoad(ChaosOptions options, HttpClient http, IReadOn
             var station = stations[(turn + worker) % stations.Count];
             turn++;
             var km = odometer[vin] = odometer.GetValueOrDefault(vin, 90) + 10;
-            await FlowAsync(station, vin, km, $"wo{worker}-{turn:D6}", stop);
+            // Every third order is a repair of a fault, which the vehicle reports on to the month's quality report.
+            await FlowAsync(station, vin, km, $"wo{worker}-{turn:D6}", repair: turn % 3 == 0, stop);
         }
     }
 
     /// <summary>One order from open to settled; the load's end stops it between steps (what was acknowledged stays in the ledger).</summary>
-    private async Task FlowAsync(string station, string vin, int km, string key, CancellationToken stop)
+    private async Task FlowAsync(string station, string vin, int km, string key, bool repair, CancellationToken stop)
     {
         Interlocked.Increment(ref _flows);
-        var opened = await SendWithRetriesAsync($"/api/stations/{station}/work-orders",
-            new { vin, odometerKm = km, kind = "maintenance", description = "chaos work order" }, key + "-open");
+        object order = repair
+            ? new { vin, odometerKm = km, kind = "repair", faultCode = RepairFault, system = "brakes", description = "chaos repair" }
+            : new { vin, odometerKm = km, kind = "maintenance", description = "chaos work order" };
+        var opened = await SendWithRetriesAsync($"/api/stations/{station}/work-orders", order, key + "-open");
         if (opened.At is null || opened.Body.ValueKind != JsonValueKind.Object || !opened.Body.TryGetProperty("id", out var idProperty))
         {
             GaveUp(opened.Status);
@@ -136,7 +142,7 @@ public sealed class WorkOrderLoad(ChaosOptions options, HttpClient http, IReadOn
             Console.Error.WriteLine($"chaos: {completedAt.TotalSeconds:F1} s  complete of {id} acknowledged ({key}-complete) with the order {answeredState}, archivedOnVehicle {archived}");
         }
 
-        _completions.Add(new WorkOrderCompletion(station, id, vin, completedAt, archived, answeredState));
+        _completions.Add(new WorkOrderCompletion(station, id, vin, completedAt, archived, answeredState, repair));
         if (stop.IsCancellationRequested)
         {
             return;

@@ -26,9 +26,11 @@ public sealed class ChaosTests
         // Stock receipts have no identity but their Idempotency-Key: a retry applied twice would show here.
         Assert.Contains("(0 depot(s) short, 0 over: a receipt applied twice)", run.Output, StringComparison.Ordinal);
         // Work orders through the outbox: each acknowledged completion once in its vehicle's archive and once in its
-        // station's grade roll-up, each acknowledged settle stored settled and archived.
+        // station's grade roll-up (and, for a repair, once in its month's quality report), each acknowledged settle
+        // stored settled and archived.
         Assert.Contains("| work orders: acknowledged but lost | 0 (", run.Output, StringComparison.Ordinal);
         Assert.Contains("| work orders: stored more than once | 0 (", run.Output, StringComparison.Ordinal);
+        Assert.Matches(@"\| work orders: repairs in the monthly quality report: [^|]+\| [1-9]\d* / 0 / 0; (\d+) / \1 \|", run.Output);
         Assert.Contains("; 0 station(s) off:", run.Output, StringComparison.Ordinal);
         Assert.Contains("chaos: PASS", run.Output, StringComparison.Ordinal);
     }
