@@ -37,7 +37,7 @@ public sealed class PartsCatalogueGrain(
     IGrainRowReader rows,
     ILogger<PartsCatalogueGrain> logger) : Grain, IPartsCatalogueGrain
 {
-    private static readonly TimeSpan KeysKeptFor = TimeSpan.FromHours(24);
+    public static readonly TimeSpan KeysKeptFor = TimeSpan.FromHours(24);
 
     private SiloSubscribers<IPartsCatalogueObserver> _copies = null!;
     private IdempotencyKeys<RememberedCatalogueRequest>? _keys;

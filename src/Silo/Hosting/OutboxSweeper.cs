@@ -11,10 +11,17 @@ namespace AfterSales.Silo.Hosting;
 /// <see cref="IOutboxOwner.FlushOutboxAsync"/> activates it (on any silo) and delivers what is pending. An active
 /// grain retries on its own timer, so this only matters after a crash; every silo sweeps (a grain woken twice
 /// delivers once: recipients are idempotent).
+/// About once an hour the same loop also deletes idempotency-key rows older than <paramref name="keyWindow"/> (the
+/// longest window any grain replays within), so grain_rows does not keep every key ever used.
 /// </summary>
-public sealed partial class OutboxSweeper(string connectionString, string serviceId, IGrainFactory grains, ILogger<OutboxSweeper> logger)
-    : ILifecycleParticipant<ISiloLifecycle>
+public sealed partial class OutboxSweeper(string connectionString, string serviceId, IGrainFactory grains, ILogger<OutboxSweeper> logger,
+    TimeSpan keyWindow) : ILifecycleParticipant<ISiloLifecycle>
 {
+    /// <summary>Sweeps between two prunings of expired keys (15 s × 240: an hour).</summary>
+    private const int SweepsPerPruning = 240;
+
+    private const int PruneBatch = 5_000;
+
     /// <summary>How often a silo looks.</summary>
     public static readonly TimeSpan Interval = TimeSpan.FromSeconds(15);
 
@@ -96,6 +103,43 @@ public sealed partial class OutboxSweeper(string connectionString, string servic
         return woken;
     }
 
+    /// <summary>
+    /// Deletes the idempotency-key rows written more than <paramref name="olderThan"/> ago (a reused key's row is
+    /// rewritten with its new instant, so only keys past their window go), in batches. Returns how many.
+    /// </summary>
+    public async Task<int> PruneExpiredKeysAsync(TimeSpan olderThan, CancellationToken cancellationToken = default)
+    {
+        var deleted = 0;
+        await using var connection = new NpgsqlConnection(connectionString);
+        await connection.OpenAsync(cancellationToken);
+        while (true)
+        {
+            await using var command = new NpgsqlCommand("""
+                DELETE FROM grain_rows WHERE ctid IN (
+                    SELECT ctid FROM grain_rows
+                    WHERE kind = @kind AND written_on < now() - @age AND service_id = @service
+                    LIMIT @batch)
+                """, connection);
+            command.Parameters.AddWithValue("kind", IdempotencyKeys.Kind);
+            command.Parameters.AddWithValue("age", olderThan);
+            command.Parameters.AddWithValue("service", serviceId);
+            command.Parameters.AddWithValue("batch", PruneBatch);
+            var batch = await command.ExecuteNonQueryAsync(cancellationToken);
+            deleted += batch;
+            if (batch < PruneBatch)
+            {
+                break;
+            }
+        }
+
+        if (deleted > 0)
+        {
+            LogPruned(logger, deleted, olderThan);
+        }
+
+        return deleted;
+    }
+
     private async Task RunAsync(CancellationToken stopping)
     {
         // Silos started together should not all sweep in the same second.
@@ -103,11 +147,15 @@ public sealed partial class OutboxSweeper(string connectionString, string servic
         try
         {
             await Task.Delay(jitter, stopping);
-            while (!stopping.IsCancellationRequested)
+            for (var pass = 1; !stopping.IsCancellationRequested; pass++)
             {
                 try
                 {
                     await SweepOnceAsync(MinimumAge, stopping);
+                    if (pass % SweepsPerPruning == 0)
+                    {
+                        await PruneExpiredKeysAsync(keyWindow, stopping);
+                    }
                 }
                 catch (Exception ex) when (ex is not OperationCanceledException)
                 {
@@ -128,6 +176,9 @@ public sealed partial class OutboxSweeper(string connectionString, string servic
 
     [LoggerMessage(EventId = 1971, Level = LogLevel.Warning, Message = "Outbox sweep: waking {State} {Key} failed; the next sweep tries again")]
     private static partial void LogWakeFailed(ILogger logger, Exception exception, string state, string key);
+
+    [LoggerMessage(EventId = 1973, Level = LogLevel.Information, Message = "Deleted {Count} idempotency keys older than {Window}")]
+    private static partial void LogPruned(ILogger logger, int count, TimeSpan window);
 
     [LoggerMessage(EventId = 1972, Level = LogLevel.Warning, Message = "Outbox sweep failed; the next sweep tries again")]
     private static partial void LogSweepFailed(ILogger logger, Exception exception);

@@ -6,6 +6,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 using Npgsql;
 using Orleans.Configuration;
 using Orleans.Dashboard;
@@ -100,7 +101,8 @@ public static class SiloHostingExtensions
         silo.Services.AddSingleton(_ => NpgsqlDataSource.Create(settings.ConnectionString));
         silo.Services.AddSingleton<IGrainRowReader>(services => new PostgresGrainRowReader(services.GetRequiredService<NpgsqlDataSource>(), settings.ServiceId));
         silo.Services.AddSingleton(services => new OutboxSweeper(
-            settings.ConnectionString, settings.ServiceId, services.GetRequiredService<IGrainFactory>(), services.GetRequiredService<ILogger<OutboxSweeper>>()));
+            settings.ConnectionString, settings.ServiceId, services.GetRequiredService<IGrainFactory>(), services.GetRequiredService<ILogger<OutboxSweeper>>(),
+            KeyWindow(services)));
         silo.Services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>>(services => services.GetRequiredService<OutboxSweeper>());
         silo.UseAdoNetReminderService(options =>
         {
@@ -109,4 +111,14 @@ public static class SiloHostingExtensions
         });
         return silo;
     }
+
+    /// <summary>The longest window in which any grain replays an idempotency key: older key rows can go.</summary>
+    private static TimeSpan KeyWindow(IServiceProvider services) => new[]
+    {
+        services.GetRequiredService<IOptions<Grains.Vehicles.VehicleOptions>>().Value.IdempotencyWindow,
+        services.GetRequiredService<IOptions<Grains.Stations.StationOptions>>().Value.IdempotencyWindow,
+        services.GetRequiredService<IOptions<Grains.Complaints.ComplaintOptions>>().Value.IdempotencyWindow,
+        services.GetRequiredService<IOptions<Grains.Parts.PartsOptions>>().Value.IdempotencyWindow,
+        PartsCatalogueGrain.KeysKeptFor,
+    }.Max();
 }

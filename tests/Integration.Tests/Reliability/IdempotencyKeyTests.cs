@@ -1,6 +1,7 @@
 using System.Net;
 using System.Text.Json;
 using AfterSales.Integration.Tests.Infrastructure;
+using Microsoft.Extensions.DependencyInjection;
 using static AfterSales.Integration.Tests.Stations.Api;
 
 namespace AfterSales.Integration.Tests.Reliability;
@@ -136,4 +137,35 @@ public sealed class IdempotencyKeyTests(ClusterFixture fixture)
         var text = await response.Content.ReadAsStringAsync();
         return (response.StatusCode, text.Length == 0 ? default : JsonDocument.Parse(text).RootElement.Clone());
     }
+
+    /// <summary>
+    /// Keys past the longest replay window are deleted (the sweeper does it about once an hour); keys inside it, and
+    /// rows of other kinds however old, stay.
+    /// </summary>
+    [Fact]
+    public async Task KeysOlderThanTheWindow_ArePruned_AndNothingElseIs()
+    {
+        var (old, fresh) = (await TestFleet.DeliveredVehicleAsync(Http), await TestFleet.DeliveredVehicleAsync(Http));
+        foreach (var vin in new[] { old, fresh })
+        {
+            await ExpectAsync(HttpStatusCode.OK, SendKeyedAsync($"/api/vehicles/{vin}/odometer",
+                $$"""{"readingKm":50,"readAt":"{{fixture.Clock.GetUtcNow().AddMinutes(-5):O}}"}""", $"prune-{vin}"));
+        }
+
+        // The old vehicle's rows as if written 25 hours ago: its key, and its archive's rows (which are history).
+        await TestDatabase.ScalarAsync<object>(fixture.ConnectionString,
+            "UPDATE grain_rows SET written_on = now() - interval '25 hours' WHERE state_name = 'vehicle' AND grain_key = @vin", ("vin", old));
+        var oldOtherRows = await RowsAsync(old, "kind <> 'key'");
+
+        var pruned = await fixture.Silo.Services.GetRequiredService<Silo.Hosting.OutboxSweeper>().PruneExpiredKeysAsync(TimeSpan.FromHours(24));
+
+        Assert.True(pruned >= 1, $"pruned {pruned}");
+        Assert.Equal(0L, await RowsAsync(old, "kind = 'key'"));
+        Assert.Equal(1L, await RowsAsync(fresh, "kind = 'key'"));
+        Assert.Equal(oldOtherRows, await RowsAsync(old, "kind <> 'key'"));
+    }
+
+    private Task<long> RowsAsync(string vin, string condition) =>
+        TestDatabase.ScalarAsync<long>(fixture.ConnectionString,
+            $"SELECT count(*) FROM grain_rows WHERE state_name = 'vehicle' AND grain_key = @vin AND {condition}", ("vin", vin));
 }
