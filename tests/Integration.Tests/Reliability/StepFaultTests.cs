@@ -270,7 +270,7 @@ public sealed class StepFaultTests(StepFaultFixture fixture) : IClassFixture<Ste
         await using var refusal = await WriteRefusal.StartAsync(ConnectionString, "vehicle", vin);
 
         // Acknowledged: the completion and the visit it owes are durable together.
-        var completed = await ExpectAsync(HttpStatusCode.OK, SendKeyedAsync(HttpMethod.Post, $"/api/stations/{station}/work-orders/{order}/complete", "complete-1"));
+        var completed = await CompleteKeyedAsync(station, order);
         Assert.False(completed.GetProperty("archivedOnVehicle").GetBoolean());
         Assert.Equal([$"visit:{order}:completed"], await OutboxAsync("station", station));
         Assert.Equal((1, 0), await HistoryAsync(vin, order));
@@ -294,7 +294,7 @@ public sealed class StepFaultTests(StepFaultFixture fixture) : IClassFixture<Ste
         var (station, vin, order, fault, claim) = await AppraisedOrderAsync();
         var lost = fixture.Faults.Arm<IVehicleGrain>(nameof(IVehicleGrain.AppendVisitAsync), vin, CallFault.LoseReply);
 
-        var completed = await ExpectAsync(HttpStatusCode.OK, SendKeyedAsync(HttpMethod.Post, $"/api/stations/{station}/work-orders/{order}/complete", "complete-1"));
+        var completed = await CompleteKeyedAsync(station, order);
         Assert.Equal(1, lost.Fired);
         Assert.False(completed.GetProperty("archivedOnVehicle").GetBoolean());
         // The vehicle has it (and reported the repair); the station did not hear, so owes it still and grades nothing.
@@ -319,7 +319,7 @@ public sealed class StepFaultTests(StepFaultFixture fixture) : IClassFixture<Ste
         await using var refusal = await WriteRefusal.StartAsync(ConnectionString, "station", station,
             $"NEW.payload @> {WriteRefusal.Literal(JsonSerializer.Serialize(new { workOrders = new[] { new { id = order, archivedOnVehicle = true } } }))}::jsonb");
 
-        var completed = await ExpectAsync(HttpStatusCode.OK, SendKeyedAsync(HttpMethod.Post, $"/api/stations/{station}/work-orders/{order}/complete", "complete-1"));
+        var completed = await CompleteKeyedAsync(station, order);
         Assert.False(completed.GetProperty("archivedOnVehicle").GetBoolean());
         Assert.True(await refusal.RefusedAsync() >= 1);
         Assert.Equal((1, 1), await HistoryAsync(vin, order));
@@ -343,7 +343,7 @@ public sealed class StepFaultTests(StepFaultFixture fixture) : IClassFixture<Ste
         var refusal = await WriteRefusal.StartAsync(ConnectionString, "vehicle", vin);
         try
         {
-            var completed = await ExpectAsync(HttpStatusCode.OK, SendKeyedAsync(HttpMethod.Post, $"/api/stations/{station}/work-orders/{order}/complete", "complete-1"));
+            var completed = await CompleteKeyedAsync(station, order);
             Assert.False(completed.GetProperty("archivedOnVehicle").GetBoolean());
 
             // The silo goes (with the station's retry timer) while the visit is owed; the vehicle can write again
@@ -372,7 +372,7 @@ public sealed class StepFaultTests(StepFaultFixture fixture) : IClassFixture<Ste
         var scope = StationMonthScope(station);
         await using var refusal = await WriteRefusal.StartAsync(ConnectionString, "counterRollup", scope);
 
-        var completed = await ExpectAsync(HttpStatusCode.OK, SendKeyedAsync(HttpMethod.Post, $"/api/stations/{station}/work-orders/{order}/complete", "complete-1"));
+        var completed = await CompleteKeyedAsync(station, order);
         Assert.True(completed.GetProperty("archivedOnVehicle").GetBoolean());
         Assert.Equal([$"grade:{order}"], await OutboxAsync("station", station));
         Assert.Equal(0L, await GradeCompletedAsync(station));
@@ -395,7 +395,7 @@ public sealed class StepFaultTests(StepFaultFixture fixture) : IClassFixture<Ste
         var scope = StationMonthScope(station);
         var lost = fixture.Faults.Arm<ICounterRollupGrain>(nameof(ICounterRollupGrain.ReportAsync), scope, CallFault.LoseReply);
 
-        var completed = await ExpectAsync(HttpStatusCode.OK, SendKeyedAsync(HttpMethod.Post, $"/api/stations/{station}/work-orders/{order}/complete", "complete-1"));
+        var completed = await CompleteKeyedAsync(station, order);
         Assert.True(completed.GetProperty("archivedOnVehicle").GetBoolean());
         Assert.Equal(1, lost.Fired);
         // Counted, but the station did not hear it: the report is still owed.
@@ -417,7 +417,7 @@ public sealed class StepFaultTests(StepFaultFixture fixture) : IClassFixture<Ste
         var (station, vin, order, fault, claim) = await AppraisedOrderAsync();
         await using var refusal = await WriteRefusal.StartAsync(ConnectionString, "counterRollup", QualityScope);
 
-        var completed = await ExpectAsync(HttpStatusCode.OK, SendKeyedAsync(HttpMethod.Post, $"/api/stations/{station}/work-orders/{order}/complete", "complete-1"));
+        var completed = await CompleteKeyedAsync(station, order);
         Assert.True(completed.GetProperty("archivedOnVehicle").GetBoolean());
         Assert.Equal((1, 1), await HistoryAsync(vin, order));
         Assert.Equal(1L, await GradeCompletedAsync(station));
@@ -440,7 +440,7 @@ public sealed class StepFaultTests(StepFaultFixture fixture) : IClassFixture<Ste
         var lost = fixture.Faults.Arm<ICounterRollupGrain>(nameof(ICounterRollupGrain.ReportAsync), QualityScope, CallFault.LoseReply,
             firstArgument: a => a is CounterContribution c && c.Source == source);
 
-        await ExpectAsync(HttpStatusCode.OK, SendKeyedAsync(HttpMethod.Post, $"/api/stations/{station}/work-orders/{order}/complete", "complete-1"));
+        await CompleteKeyedAsync(station, order);
         Assert.Equal(1, lost.Fired);
         Assert.Equal(1L, await QualityRepairsAsync(fault));
         Assert.Contains(source, await OutboxAsync("vehicle", vin));
@@ -761,6 +761,10 @@ public sealed class StepFaultTests(StepFaultFixture fixture) : IClassFixture<Ste
         return report.GetProperty("byFault").EnumerateArray().Where(f => f.GetProperty("name").GetString() == fault)
             .Select(f => f.GetProperty("repairs").GetInt64()).SingleOrDefault();
     }
+
+    /// <summary>Completes the order with the key "complete-1" (the key each test retries with), expecting 200.</summary>
+    private Task<JsonElement> CompleteKeyedAsync(string station, string order) =>
+        ExpectAsync(HttpStatusCode.OK, SendKeyedAsync(HttpMethod.Post, $"/api/stations/{station}/work-orders/{order}/complete", "complete-1"));
 
     /// <summary>The ids of the messages in the grain's stored outbox (what it owes and has not had acknowledged).</summary>
     private async Task<string[]> OutboxAsync(string stateName, string grainKey)
