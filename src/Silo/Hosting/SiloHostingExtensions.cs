@@ -2,6 +2,7 @@ using AfterSales.Grains.Catalogue;
 using AfterSales.Grains.Common;
 using AfterSales.Grains.Recalls;
 using AfterSales.Silo.Persistence;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
@@ -95,8 +96,29 @@ public static class SiloHostingExtensions
             options.GrainStorageSerializer = new JsonGrainStateSerializer();
             options.DeleteStateOnClear = true;
         });
-        silo.Services.AddKeyedSingleton<IGrainStorage>(StorageName,
-            (services, _) => new DatabaseFailureTranslatingStorage(services.GetRequiredKeyedService<IGrainStorage>(AdoNetStorageName)));
+        var groupCommit = new GroupCommitOptions();
+        silo.Configuration.GetSection(GroupCommitOptions.SectionName).Bind(groupCommit);
+        var problems = groupCommit.Validate();
+        if (problems.Count > 0)
+        {
+            throw new InvalidOperationException("Invalid configuration: " + string.Join(" ", problems));
+        }
+
+        silo.Services.AddSingleton(groupCommit);
+        silo.Services.AddKeyedSingleton<IGrainStorage>(StorageName, (services, _) =>
+        {
+            var adoNet = services.GetRequiredKeyedService<IGrainStorage>(AdoNetStorageName);
+            return new DatabaseFailureTranslatingStorage(groupCommit.Enabled ? services.GetRequiredService<GroupCommitGrainStorage>() : adoNet);
+        });
+        silo.Services.AddSingleton(services => new GroupCommitGrainStorage(
+            services.GetRequiredKeyedService<IGrainStorage>(AdoNetStorageName),
+            // Its own pool, never reset on return: the reset would discard write_grain_states' prepared statement
+            // and cached plans on every group.
+            NpgsqlDataSource.Create(new NpgsqlConnectionStringBuilder(settings.ConnectionString) { NoResetOnClose = true }.ConnectionString),
+            // The service id the ADO.NET provider reads with (a test cluster sets its own).
+            services.GetRequiredService<IOptions<ClusterOptions>>().Value.ServiceId,
+            new JsonGrainStateSerializer(),
+            groupCommit));
         silo.AddIncomingGrainCallFilter<DatabaseFailureCallFilter>();
         silo.Services.AddSingleton(_ => NpgsqlDataSource.Create(settings.ConnectionString));
         silo.Services.AddSingleton<IGrainRowReader>(services => new PostgresGrainRowReader(services.GetRequiredService<NpgsqlDataSource>(), settings.ServiceId));

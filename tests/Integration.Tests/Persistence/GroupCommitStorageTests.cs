@@ -1,0 +1,203 @@
+using System.Data.Common;
+using System.Text;
+using System.Text.Json.Nodes;
+using AfterSales.Grains.Common;
+using AfterSales.Integration.Tests.Infrastructure;
+using AfterSales.Silo.Persistence;
+using Npgsql;
+using Orleans.Storage;
+
+namespace AfterSales.Integration.Tests.Persistence;
+
+/// <summary>
+/// Group commit against PostgreSQL: many grains' writes in one round trip and one commit, each with its own version
+/// check; a conflict or an error fails only its own write, a failed group fails all of its writes and stores none,
+/// and nothing is acknowledged before its group commits.
+/// </summary>
+public sealed class GroupCommitStorageTests
+{
+    private const string ServiceId = "svc";
+
+    [Fact]
+    public async Task OneGroup_StoresEachGoodWrite_AndFailsOnlyTheStaleTheDuplicateAndTheRefusedOnes()
+    {
+        var connectionString = await TestDatabase.CreateAsync("groupcommit");
+        await using var storage = Storage(connectionString, maxInFlight: 1);
+        await storage.WriteAsync("VB", null, """{"km":1,"newRows":[{"kind":"fact","key":"b1","unique":true}]}""");
+        await storage.WriteAsync("VC", null, """{"km":1}""");
+        await storage.WriteAsync("VD", null, """{"km":1,"newRows":[{"kind":"fact","key":"d1","unique":true}]}""");
+        await using var refusal = await WriteRefusal.StartAsync(connectionString, "vehicle", "VE");
+
+        var outcomes = await storage.Inner.WriteBatchAsync(
+        [
+            Write("VA", null, """{"km":5}"""),
+            Write("VB", 1, """{"km":6,"newRows":[{"kind":"fact","key":"b2","unique":true}]}"""),
+            Write("VC", 7, """{"km":66}"""),
+            Write("VD", 1, """{"km":77,"newRows":[{"kind":"fact","key":"d2","unique":true},{"kind":"fact","key":"d1","unique":true}]}"""),
+            Write("VE", null, """{"km":8}"""),
+            Write("VF", null, """{"km":9}"""),
+        ]);
+
+        Assert.Equal(new StateWriteOutcome(1, null, null), outcomes[0]);
+        Assert.Equal(new StateWriteOutcome(2, null, null), outcomes[1]);
+        Assert.Equal(new StateWriteOutcome(null, null, null), outcomes[2]);
+        Assert.Equal("23505", outcomes[3].ErrorCode);
+        Assert.Contains("grain_rows_pkey", outcomes[3].ErrorMessage, StringComparison.Ordinal);
+        Assert.Equal("P0001", outcomes[4].ErrorCode);
+        Assert.Equal(new StateWriteOutcome(1, null, null), outcomes[5]);
+        Assert.Equal("VA 1 5|VB 2 6|VC 1 1|VD 1 1|VF 1 9", await StoredAsync(connectionString));
+        // The duplicate write left none of its rows; the good ones kept theirs.
+        Assert.Equal("b1,b2,d1", await TestDatabase.ScalarAsync<string>(connectionString,
+            "SELECT string_agg(row_key, ',' ORDER BY row_key) FROM grain_rows WHERE kind = 'fact'"));
+        Assert.Equal(1, await refusal.RefusedAsync());
+    }
+
+    [Fact]
+    public async Task EachWriteFailsAsItWouldAlone_AConflictAsInconsistentState_ADuplicateAsADuplicateRow_ARefusalAsADatabaseFailure()
+    {
+        var connectionString = await TestDatabase.CreateAsync("groupcommit");
+        await using var storage = Storage(connectionString, maxInFlight: 2);
+        var d = await storage.WriteAsync("VD", null, """{"km":1,"newRows":[{"kind":"fact","key":"d1","unique":true}]}""");
+        await using var refusal = await WriteRefusal.StartAsync(connectionString, "vehicle", "VE");
+
+        await Assert.ThrowsAsync<InconsistentStateException>(() => storage.WriteAsync("VD", null, """{"km":2}"""));
+        var duplicate = await Assert.ThrowsAsync<StateWriteFailedException>(() =>
+            storage.WriteAsync("VD", d, """{"km":3,"newRows":[{"kind":"fact","key":"d1","unique":true}]}"""));
+        var refused = await Assert.ThrowsAsync<StateWriteFailedException>(() => storage.WriteAsync("VE", null, """{"km":4}"""));
+
+        Assert.True(GrainRows.IsDuplicateRow(duplicate));
+        Assert.False(GrainRows.IsDuplicateRow(refused));
+        Assert.True(DatabaseFailures.IsDatabaseFailure(refused));
+        Assert.Equal("2", await storage.WriteAsync("VD", d, """{"km":5}"""));
+        Assert.Equal("VD 2 5", await StoredAsync(connectionString));
+    }
+
+    [Fact]
+    public async Task AGroupThatFails_FailsEveryWriteInIt_StoresNoneOfThem_AndAcknowledgesNoneBeforeItEnds()
+    {
+        var connectionString = await TestDatabase.CreateAsync("groupcommit");
+        await using var storage = Storage(connectionString, maxInFlight: 1, commandTimeout: TimeSpan.FromSeconds(2));
+        await storage.WriteAsync("VB", null, """{"km":1}""");
+        await using var lockHolder = await LockRowAsync(connectionString, "VB");
+
+        var group = storage.Inner.WriteBatchAsync(
+        [
+            Write("VA", null, """{"km":5}"""),
+            Write("VB", 1, """{"km":6}"""),
+            Write("VC", null, """{"km":7}"""),
+        ]);
+        await WaitUntilBlockedAsync(connectionString);
+        Assert.False(group.IsCompleted);
+        Assert.Equal("VB 1 1", await StoredAsync(connectionString));
+
+        var failure = await Assert.ThrowsAnyAsync<Exception>(() => group);
+        Assert.True(DatabaseFailures.IsDatabaseFailure(failure));
+        Assert.Equal("VB 1 1", await StoredAsync(connectionString));
+    }
+
+    [Fact]
+    public async Task AWriteInAGroupThatCommits_IsAcknowledgedOnlyAfterTheCommit()
+    {
+        var connectionString = await TestDatabase.CreateAsync("groupcommit");
+        await using var storage = Storage(connectionString, maxInFlight: 1);
+        await storage.WriteAsync("VB", null, """{"km":1}""");
+        var lockHolder = await LockRowAsync(connectionString, "VB");
+
+        var group = storage.Inner.WriteBatchAsync([Write("VA", null, """{"km":5}"""), Write("VB", 1, """{"km":6}""")]);
+        await WaitUntilBlockedAsync(connectionString);
+        Assert.False(group.IsCompleted);
+        Assert.Equal("VB 1 1", await StoredAsync(connectionString));
+        await lockHolder.DisposeAsync();
+
+        Assert.Equal([new StateWriteOutcome(1, null, null), new StateWriteOutcome(2, null, null)], await group);
+        Assert.Equal("VA 1 5|VB 2 6", await StoredAsync(connectionString));
+    }
+
+    [Fact]
+    public async Task ConcurrentWritesOfManyGrains_ShareCommits_AndEachIsStoredOnce()
+    {
+        var connectionString = await TestDatabase.CreateAsync("groupcommit");
+        await using var storage = Storage(connectionString, maxInFlight: 1);
+        await storage.WriteAsync("G0", null, """{"km":0}""");
+        var lockHolder = await LockRowAsync(connectionString, "G0");
+
+        // The first group waits on the locked row, so the next 100 writes queue behind it and leave in groups.
+        var blocked = storage.WriteAsync("G0", "1", """{"km":1}""");
+        await WaitUntilBlockedAsync(connectionString);
+        var writes = Enumerable.Range(1, 100).Select(i => storage.WriteAsync($"G{i}", null, $$"""{"km":{{i}}}""")).ToArray();
+        Assert.All(writes, write => Assert.False(write.IsCompleted));
+        await lockHolder.DisposeAsync();
+
+        Assert.Equal("2", await blocked);
+        Assert.All(await Task.WhenAll(writes), version => Assert.Equal("1", version));
+        Assert.Equal((1 + 1 + 2, 1 + 1 + 100), (storage.Inner.Queue.Batches, storage.Inner.Queue.Items));
+        Assert.Equal(101L, await TestDatabase.ScalarAsync<long>(connectionString,
+            "SELECT count(*) FROM grain_state WHERE state_name = 'vehicle' AND (payload->>'km')::int = CASE grain_key WHEN 'G0' THEN 1 ELSE substr(grain_key, 2)::int END"));
+    }
+
+    // Keys that are not hexadecimal: "B" would be read as the integer key 11 (Orleans' and the ADO.NET provider's rule).
+    private static StateWrite Write(string vin, int? version, string json) =>
+        new(new StateKey("vehicle", vin, 0, 0), version, Encoding.UTF8.GetBytes(json));
+
+    private static TestStorage Storage(string connectionString, int maxInFlight, TimeSpan? commandTimeout = null)
+    {
+        var dataSource = NpgsqlDataSource.Create(connectionString);
+        var options = new GroupCommitOptions { MaxBatchesInFlight = maxInFlight, CommandTimeout = commandTimeout ?? TimeSpan.FromSeconds(30) };
+        return new TestStorage(new GroupCommitGrainStorage(new NoReads(), dataSource, ServiceId, new JsonGrainStateSerializer(), options), dataSource);
+    }
+
+    private static Task<string?> StoredAsync(string connectionString) =>
+        TestDatabase.ScalarAsync<string>(connectionString,
+            "SELECT string_agg(grain_key || ' ' || version || ' ' || (payload->>'km'), '|' ORDER BY grain_key) FROM grain_state WHERE state_name = 'vehicle'");
+
+    /// <summary>Another transaction holding <paramref name="vin"/>'s state row: a write of it waits until disposal.</summary>
+    private static async Task<RowLock> LockRowAsync(string connectionString, string vin)
+    {
+        var connection = new NpgsqlConnection(connectionString);
+        await connection.OpenAsync();
+        var transaction = await connection.BeginTransactionAsync();
+        await using var command = new NpgsqlCommand("SELECT 1 FROM grain_state WHERE state_name = 'vehicle' AND grain_key = @vin FOR UPDATE", connection, transaction);
+        command.Parameters.AddWithValue("vin", vin);
+        await command.ExecuteScalarAsync();
+        return new RowLock(connection, transaction);
+    }
+
+    private static Task WaitUntilBlockedAsync(string connectionString) =>
+        Eventually.UntilAsync(
+            () => TestDatabase.ScalarAsync<long>(connectionString,
+                "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock' AND query LIKE '%write_grain_states%'"),
+            waiting => waiting > 0, TimeSpan.FromSeconds(30), "the group to wait on the locked row");
+
+    private sealed class RowLock(NpgsqlConnection connection, NpgsqlTransaction transaction) : IAsyncDisposable
+    {
+        public async ValueTask DisposeAsync()
+        {
+            await transaction.RollbackAsync();
+            await connection.DisposeAsync();
+        }
+    }
+
+    private sealed class TestStorage(GroupCommitGrainStorage inner, NpgsqlDataSource dataSource) : IAsyncDisposable
+    {
+        public GroupCommitGrainStorage Inner => inner;
+
+        /// <summary>Writes through the queue as a grain would; returns the new ETag.</summary>
+        public async Task<string?> WriteAsync(string vin, string? etag, string json)
+        {
+            var state = new GrainState<JsonObject>(JsonNode.Parse(json)!.AsObject(), etag);
+            await inner.WriteStateAsync("vehicle", GrainId.Create("vehicle", vin), state);
+            return state.ETag;
+        }
+
+        public ValueTask DisposeAsync() => dataSource.DisposeAsync();
+    }
+
+    private sealed class NoReads : IGrainStorage
+    {
+        public Task ReadStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState) => throw new NotSupportedException();
+
+        public Task WriteStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState) => throw new NotSupportedException();
+
+        public Task ClearStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState) => throw new NotSupportedException();
+    }
+}
