@@ -43,7 +43,7 @@ public sealed class PartsCatalogueGrain(
     private IdempotencyKeys<RememberedCatalogueRequest>? _keys;
 
     /// <summary>Every key of the last 24 h, however many (rows written with the version they stored).</summary>
-    private IdempotencyKeys<RememberedCatalogueRequest> Keys => _keys ??= new(rows, "partsCatalogue", this.GetPrimaryKeyString(), KeysKeptFor, time);
+    private IdempotencyKeys<RememberedCatalogueRequest> Keys => _keys ??= new(rows, "partsCatalogue", this.GetPrimaryKeyString(), KeysKeptFor, time, state.RecordExists);
 
     public override Task OnActivateAsync(CancellationToken cancellationToken)
     {

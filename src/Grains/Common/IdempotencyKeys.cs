@@ -36,14 +36,17 @@ public interface IGrainRowReader
 /// The idempotency keys of one grain: every key is kept for the window (24 h by policy) however many there are, as a
 /// row written in the same statement as the change it produced, so "applied" and "remembered" are one atomic fact and
 /// the grain's document does not grow with its traffic. An activation reads its grain's keys of the window once, at
-/// its first keyed request, and adds each key it writes.
+/// its first keyed request, and adds each key it writes. A grain whose state was never stored has no rows (they are
+/// written only with its state, and no grain clears its state), so it reads none: a new grain's first request, such
+/// as each vehicle of a bulk import, saves that round trip (<paramref name="stateStored"/> false).
 /// </summary>
-public sealed class IdempotencyKeys<TReply>(IGrainRowReader reader, string stateName, string grainKey, TimeSpan window, TimeProvider time)
+public sealed class IdempotencyKeys<TReply>(IGrainRowReader reader, string stateName, string grainKey, TimeSpan window, TimeProvider time,
+    bool stateStored = true)
     where TReply : class, IRememberedReply
 {
     public const string Kind = IdempotencyKeys.Kind;
 
-    private Dictionary<string, TReply>? _known;
+    private Dictionary<string, TReply>? _known = stateStored ? null : new(StringComparer.Ordinal);
 
     /// <summary>The reply remembered for <paramref name="key"/> within the window, or null.</summary>
     public async ValueTask<TReply?> FindAsync(string key)

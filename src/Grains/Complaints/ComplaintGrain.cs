@@ -40,7 +40,7 @@ public sealed partial class ComplaintGrain(
 
     private string Id => this.GetPrimaryKeyString();
 
-    private IdempotencyKeys<RememberedComplaintRequest> Keys => _keys ??= new(rows, "complaint", Id, _options.IdempotencyWindow, time);
+    private IdempotencyKeys<RememberedComplaintRequest> Keys => _keys ??= new(rows, "complaint", Id, _options.IdempotencyWindow, time, state.RecordExists);
 
     private DurableState<ComplaintGrainState> Durable => _durable ??= new(state, this, GrainFactory, logger, "Complaint");
 

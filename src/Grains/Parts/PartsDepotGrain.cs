@@ -30,7 +30,7 @@ public sealed partial class PartsDepotGrain(
 
     private string Code => this.GetPrimaryKeyString();
 
-    private IdempotencyKeys<Remembered> Keys => _keys ??= new(rows, "depot", Code, _options.IdempotencyWindow, time);
+    private IdempotencyKeys<Remembered> Keys => _keys ??= new(rows, "depot", Code, _options.IdempotencyWindow, time, state.RecordExists);
 
     private DurableState<DepotState> Durable => _durable ??= new(state, this, GrainFactory, logger, "Depot");
 

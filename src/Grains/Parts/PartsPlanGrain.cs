@@ -29,7 +29,7 @@ public sealed partial class PartsPlanGrain(
 
     private string Month => this.GetPrimaryKeyString();
 
-    private IdempotencyKeys<RememberedPlan> Keys => _keys ??= new(rows, "partsPlan", Month, options.Value.IdempotencyWindow, time);
+    private IdempotencyKeys<RememberedPlan> Keys => _keys ??= new(rows, "partsPlan", Month, options.Value.IdempotencyWindow, time, state.RecordExists);
 
     public async Task<Outcome<StationPartsPlan>> SubmitAsync(string stationCode, IReadOnlyList<PartQuantity> lines, string? idempotencyKey)
     {

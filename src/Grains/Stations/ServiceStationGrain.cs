@@ -41,7 +41,7 @@ public sealed partial class ServiceStationGrain(
 
     private string Code => this.GetPrimaryKeyString();
 
-    private IdempotencyKeys<RememberedStationRequest> Keys => _keys ??= new(rows, "station", Code, _options.IdempotencyWindow, time);
+    private IdempotencyKeys<RememberedStationRequest> Keys => _keys ??= new(rows, "station", Code, _options.IdempotencyWindow, time, state.RecordExists);
 
     private DurableState<StationState> Durable => _durable ??= new(state, this, GrainFactory, logger, "Station", FoldAnswer);
 

@@ -37,7 +37,7 @@ public sealed partial class VehicleGrain(
 
     private string Vin => this.GetPrimaryKeyString();
 
-    private IdempotencyKeys<RememberedRequest> Keys => _keys ??= new(rows, "vehicle", Vin, _options.IdempotencyWindow, time);
+    private IdempotencyKeys<RememberedRequest> Keys => _keys ??= new(rows, "vehicle", Vin, _options.IdempotencyWindow, time, state.RecordExists);
 
     private DurableState<VehicleState> Durable => _durable ??= new(state, this, GrainFactory, logger, "Vehicle");
 

@@ -17,7 +17,7 @@ public sealed class GroupCommitOptions
     /// <summary>Most writes in one group; at most 64 (see migration 0014). Default 64.</summary>
     public int MaxBatchSize { get; set; } = 64;
 
-    /// <summary>Groups being written at once, each on its own connection. Default 2.</summary>
+    /// <summary>Groups being written at once, each on its own connection (and as many groups of reads). Default 2.</summary>
     public int MaxBatchesInFlight { get; set; } = 2;
 
     /// <summary>How long one group may take before it fails, and with it each of its writes. Default 30 s.</summary>
@@ -51,12 +51,15 @@ public sealed class GroupCommitOptions
 /// Every write keeps its own version check: a stale version fails that write alone (<see cref="InconsistentStateException"/>),
 /// as does a duplicate row or any other error the database reports for it; a failure of the call fails every write
 /// in it, and none of them is stored. A write's task ends only after its group has committed.
-/// Reads and clears go to <paramref name="inner"/> (the ADO.NET provider, which reads the same rows and versions).
+/// Reads are grouped the same way (<c>read_grain_states</c>, migration 0015): activations under load share round trips.
+/// Clears go to the inner storage (the ADO.NET provider, which keys and versions the rows the same way).
 /// </summary>
 public sealed class GroupCommitGrainStorage : IGrainStorage
 {
     private const string WriteStatesSql =
         "SELECT new_version, error_code, error_message FROM write_grain_states($1, $2, $3, $4, $5, $6, $7) ORDER BY item";
+
+    private const string ReadStatesSql = "SELECT item, payload, version FROM read_grain_states($1, $2, $3, $4, $5)";
 
     private readonly IGrainStorage _inner;
     private readonly NpgsqlDataSource _dataSource;
@@ -72,13 +75,24 @@ public sealed class GroupCommitGrainStorage : IGrainStorage
         _serializer = serializer;
         _commandTimeoutSeconds = (int)Math.Ceiling(options.CommandTimeout.TotalSeconds);
         Queue = new GroupCommitQueue<StateWrite, StateWriteOutcome>(WriteBatchAsync, options.MaxBatchSize, options.MaxBatchesInFlight);
+        Reads = new GroupCommitQueue<StateKey, StoredState>(ReadBatchAsync, options.MaxBatchSize, options.MaxBatchesInFlight);
     }
 
     /// <summary>The grouping of this silo's writes (its counts show how many writes each commit carried).</summary>
     public GroupCommitQueue<StateWrite, StateWriteOutcome> Queue { get; }
 
-    public Task ReadStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState) =>
-        _inner.ReadStateAsync(stateName, grainId, grainState);
+    /// <summary>The grouping of this silo's reads.</summary>
+    public GroupCommitQueue<StateKey, StoredState> Reads { get; }
+
+    public async Task ReadStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState)
+    {
+        var stored = await Reads.EnqueueAsync(StateKey.Of(stateName, grainId));
+        // As the ADO.NET provider: no row (or an empty one) reads as a new state with no version.
+        var state = stored.Payload is { } payload ? _serializer.Deserialize<T>(new BinaryData(payload)) : default;
+        grainState.State = state ?? Activator.CreateInstance<T>();
+        grainState.ETag = stored.Version?.ToString(CultureInfo.InvariantCulture);
+        grainState.RecordExists = stored.Payload is not null;
+    }
 
     public Task ClearStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState) =>
         _inner.ClearStateAsync(stateName, grainId, grainState);
@@ -125,11 +139,7 @@ public sealed class GroupCommitGrainStorage : IGrainStorage
 
         await using var connection = await _dataSource.OpenConnectionAsync().ConfigureAwait(false);
         await using var command = new NpgsqlCommand(WriteStatesSql, connection) { CommandTimeout = _commandTimeoutSeconds };
-        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = _serviceId, NpgsqlDbType = NpgsqlDbType.Text });
-        command.Parameters.Add(new NpgsqlParameter { Value = stateNames, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text });
-        command.Parameters.Add(new NpgsqlParameter { Value = grainKeys, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text });
-        command.Parameters.Add(new NpgsqlParameter { Value = n0, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Bigint });
-        command.Parameters.Add(new NpgsqlParameter { Value = n1, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Bigint });
+        AddKeyParameters(command, stateNames, grainKeys, n0, n1);
         command.Parameters.Add(new NpgsqlParameter { Value = versions, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Integer });
         command.Parameters.Add(new NpgsqlParameter { Value = payloads, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Bytea });
         // Prepared once per physical connection (the connections are not reset when pooled).
@@ -146,6 +156,44 @@ public sealed class GroupCommitGrainStorage : IGrainStorage
         }
 
         return outcomes;
+    }
+
+/// <summary>Reads the states of <paramref name="batch"/> in one statement; a grain with no row reads as <see cref="StoredState"/>'s default.</summary>
+    public async Task<IReadOnlyList<StoredState>> ReadBatchAsync(IReadOnlyList<StateKey> batch)
+    {
+        var stateNames = new string[batch.Count];
+        var grainKeys = new string?[batch.Count];
+        var n0 = new long[batch.Count];
+        var n1 = new long[batch.Count];
+        for (var i = 0; i < batch.Count; i++)
+        {
+            (stateNames[i], grainKeys[i], n0[i], n1[i]) = batch[i];
+        }
+
+        await using var connection = await _dataSource.OpenConnectionAsync().ConfigureAwait(false);
+        await using var command = new NpgsqlCommand(ReadStatesSql, connection) { CommandTimeout = _commandTimeoutSeconds };
+        AddKeyParameters(command, stateNames, grainKeys, n0, n1);
+        await command.PrepareAsync().ConfigureAwait(false);
+
+        var states = new StoredState[batch.Count];
+        await using var reader = await command.ExecuteReaderAsync().ConfigureAwait(false);
+        while (await reader.ReadAsync().ConfigureAwait(false))
+        {
+            states[reader.GetInt32(0) - 1] = new StoredState(
+                reader.IsDBNull(1) ? null : reader.GetFieldValue<byte[]>(1),
+                reader.IsDBNull(2) ? null : reader.GetInt32(2));
+        }
+
+        return states;
+    }
+
+    private void AddKeyParameters(NpgsqlCommand command, string[] stateNames, string?[] grainKeys, long[] n0, long[] n1)
+    {
+        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = _serviceId, NpgsqlDbType = NpgsqlDbType.Text });
+        command.Parameters.Add(new NpgsqlParameter { Value = stateNames, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text });
+        command.Parameters.Add(new NpgsqlParameter { Value = grainKeys, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text });
+        command.Parameters.Add(new NpgsqlParameter { Value = n0, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Bigint });
+        command.Parameters.Add(new NpgsqlParameter { Value = n1, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Bigint });
     }
 }
 
@@ -168,6 +216,9 @@ public readonly record struct StateKey(string StateName, string? GrainKey, long 
         return new StateKey(stateName, grainId.Key.ToString(), 0, 0);
     }
 }
+
+/// <summary>A grain's stored document (null: none) and its version (null: no row).</summary>
+public readonly record struct StoredState(byte[]? Payload, int? Version);
 
 /// <summary>One grain's state to write: its row, the version it read (null: it read nothing) and its JSON.</summary>
 public sealed record StateWrite(StateKey Key, int? Version, byte[] Payload);

@@ -135,6 +135,49 @@ public sealed class GroupCommitStorageTests
             "SELECT count(*) FROM grain_state WHERE state_name = 'vehicle' AND (payload->>'km')::int = CASE grain_key WHEN 'G0' THEN 1 ELSE substr(grain_key, 2)::int END"));
     }
 
+    [Fact]
+    public async Task AGroupOfReads_ReturnsForEachGrainWhatTheSingleReadQueryReturns_ArchiveRowsAttached_AndNothingForAMissingGrain()
+    {
+        var connectionString = await TestDatabase.CreateAsync("groupcommit");
+        await using var storage = Storage(connectionString, maxInFlight: 1);
+        await storage.WriteAsync("VA", null, """{"km":1,"visitCount":2,"newRowsVisits":[{"kind":"visit","key":"v2","body":{"seq":1,"entry":{"n":2}}},{"kind":"visit","key":"v1","body":{"seq":0,"entry":{"n":1}}}]}""");
+        await storage.WriteAsync("VB", null, """{"km":7}""");
+        await storage.WriteAsync("VB", "1", """{"km":8}""");
+
+        var read = await storage.Inner.ReadBatchAsync([Key("VB"), Key("VX"), Key("VA")]);
+
+        Assert.Equal(await SingleReadAsync(connectionString, "VB"), (Text(read[0].Payload), read[0].Version));
+        Assert.Equal((null, null), (Text(read[1].Payload), read[1].Version));
+        Assert.Equal(await SingleReadAsync(connectionString, "VA"), (Text(read[2].Payload), read[2].Version));
+        Assert.Equal("""{"km": 1, "visits": [{"n": 1}, {"n": 2}], "visitCount": 2}""", Text(read[2].Payload));
+        var state = new GrainState<Dictionary<string, System.Text.Json.JsonElement>>();
+        await storage.Inner.ReadStateAsync("vehicle", GrainId.Create("vehicle", "VB"), state);
+        Assert.Equal(("2", true, 8), (state.ETag, state.RecordExists, state.State!["km"].GetInt32()));
+        await storage.Inner.ReadStateAsync("vehicle", GrainId.Create("vehicle", "VX"), state);
+        Assert.Equal((null, false, 0), (state.ETag, state.RecordExists, state.State.Count));
+    }
+
+    private static StateKey Key(string vin) => new("vehicle", vin, 0, 0);
+
+    private static string? Text(byte[]? payload) => payload is null ? null : Encoding.UTF8.GetString(payload);
+
+    /// <summary>What the ADO.NET provider's read query (ReadFromStorageKey) returns for one vehicle.</summary>
+    private static async Task<(string?, int?)> SingleReadAsync(string connectionString, string vin)
+    {
+        var query = await TestDatabase.ScalarAsync<string>(connectionString, "SELECT querytext FROM orleansquery WHERE querykey = 'ReadFromStorageKey'");
+        await using var connection = new NpgsqlConnection(connectionString);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand(query, connection);
+        command.Parameters.AddWithValue("ServiceId", ServiceId);
+        command.Parameters.AddWithValue("GrainTypeString", "vehicle");
+        command.Parameters.AddWithValue("GrainIdExtensionString", vin);
+        command.Parameters.AddWithValue("GrainIdN0", 0L);
+        command.Parameters.AddWithValue("GrainIdN1", 0L);
+        await using var reader = await command.ExecuteReaderAsync();
+        Assert.True(await reader.ReadAsync());
+        return (Encoding.UTF8.GetString(reader.GetFieldValue<byte[]>(0)), reader.GetInt32(1));
+    }
+
     // Keys that are not hexadecimal: "B" would be read as the integer key 11 (Orleans' and the ADO.NET provider's rule).
     private static StateWrite Write(string vin, int? version, string json) =>
         new(new StateKey("vehicle", vin, 0, 0), version, Encoding.UTF8.GetBytes(json));
