@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Builds and runs AfterSales.Actors: PostgreSQL (a private one unless ConnectionStrings__Postgres is set),
-# migrations, N silos and the API host. Ctrl-C stops everything it started; the data stays for the next run.
-#   ./run.sh [--silos N] [--http-port P] [--demo [small|full]]
+# migrations and N silos, each serving the HTTP API itself (co-hosted: grain calls stay in the process) on ports
+# P, P+1, …; with --api-host the silos serve no HTTP and one separate API host (an Orleans client) serves port P.
+# Ctrl-C stops everything it started; the data stays for the next run.
+#   ./run.sh [--silos N] [--api-host] [--http-port P] [--demo [small|full]]
 #   --demo loads the demo network once the system is ready (tools/Demo; idempotent, so a second run adds nothing):
 #   small = 1,000 stations, 20,000 vehicles (~3 min); full = 3,000 stations, 200,000 vehicles (~25 min on 2 cores)
 set -euo pipefail
@@ -12,12 +14,14 @@ source scripts/postgres.sh
 silos=1
 http_port="${AFTERSALES_HTTP_PORT:-8080}"
 demo=""
+api_host=""
 while [ $# -gt 0 ]; do
   case "$1" in
     --silos) silos="${2:-}"; shift 2 ;;
     --http-port) http_port="${2:-}"; shift 2 ;;
+    --api-host) api_host=1; shift ;;
     --demo) demo="small"; shift; if [ "${1:-}" = "small" ] || [ "${1:-}" = "full" ]; then demo="$1"; shift; fi ;;
-    -h|--help) sed -n '2,7p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) sed -n '2,9p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "unknown argument: $1 (try --help)" >&2; exit 2 ;;
   esac
 done
@@ -42,7 +46,8 @@ stop_all() {
 trap stop_all INT TERM EXIT
 
 echo "== building (Release)"
-projects=(src/Silo/Silo.csproj src/ApiHost/ApiHost.csproj)
+projects=(src/Silo/Silo.csproj)
+[ -z "$api_host" ] || projects+=(src/ApiHost/ApiHost.csproj)
 [ -z "$demo" ] || projects+=(tools/Demo/Demo.csproj)
 for project in "${projects[@]}"; do
   out="$(dotnet build "$project" -c Release -nologo -v quiet 2>&1)" || { echo "$out" >&2; exit 1; }
@@ -70,23 +75,38 @@ fi
 echo "== applying migrations"
 (cd "$silo_dir" && dotnet AfterSales.Actors.Silo.dll migrate) >"$log_dir/migrate.log" 2>&1 || { cat "$log_dir/migrate.log" >&2; exit 1; }
 
+base_url="http://127.0.0.1:$http_port"
+# Development: the docs and the dashboard are open; outside Development they require the operator role.
+environment="${ASPNETCORE_ENVIRONMENT:-Development}"
+http_urls=()
 for ((i = 0; i < silos; i++)); do
-  echo "== starting silo $((i + 1))/$silos (silo port $((11111 + i)), gateway $((30000 + i)); log $log_dir/silo-$((i + 1)).log)"
+  if [ -n "$api_host" ]; then
+    echo "== starting silo $((i + 1))/$silos (silo port $((11111 + i)), gateway $((30000 + i)); log $log_dir/silo-$((i + 1)).log)"
+    serve=(Cluster__ServeApi=false)
+  else
+    url="http://127.0.0.1:$((http_port + i))"
+    http_urls+=("$url")
+    echo "== starting silo $((i + 1))/$silos with the API at $url (silo port $((11111 + i)), gateway $((30000 + i)); log $log_dir/silo-$((i + 1)).log)"
+    serve=(Cluster__ServeApi=true ASPNETCORE_URLS="$url" ASPNETCORE_ENVIRONMENT="$environment")
+  fi
   (cd "$silo_dir" && exec env Cluster__SiloPort=$((11111 + i)) Cluster__GatewayPort=$((30000 + i)) Cluster__ApplyMigrationsOnStart=false \
-     dotnet AfterSales.Actors.Silo.dll) >"$log_dir/silo-$((i + 1)).log" 2>&1 &
+     "${serve[@]}" dotnet AfterSales.Actors.Silo.dll) >"$log_dir/silo-$((i + 1)).log" 2>&1 &
   pids+=($!)
 done
 
-base_url="http://127.0.0.1:$http_port"
-echo "== starting the API host ($base_url; log $log_dir/api.log)"
-# Development: the docs and the dashboard are open; outside Development they require the operator role.
-(cd "$api_dir" && exec env ASPNETCORE_URLS="$base_url" ASPNETCORE_ENVIRONMENT="${ASPNETCORE_ENVIRONMENT:-Development}" dotnet AfterSales.Actors.ApiHost.dll) >"$log_dir/api.log" 2>&1 &
-pids+=($!)
+if [ -n "$api_host" ]; then
+  echo "== starting the separate API host ($base_url; log $log_dir/api.log)"
+  (cd "$api_dir" && exec env ASPNETCORE_URLS="$base_url" ASPNETCORE_ENVIRONMENT="$environment" dotnet AfterSales.Actors.ApiHost.dll) >"$log_dir/api.log" 2>&1 &
+  pids+=($!)
+  http_urls=("$base_url")
+fi
 
-printf '== waiting for %s/health/ready ' "$base_url"
+printf '== waiting for /health/ready on %s ' "${http_urls[*]}"
 ready=""
 for _ in $(seq 1 180); do
-  if curl -fsS -o /dev/null "$base_url/health/ready" 2>/dev/null; then ready=1; break; fi
+  ready=1
+  for url in "${http_urls[@]}"; do curl -fsS -o /dev/null "$url/health/ready" 2>/dev/null || { ready=""; break; }; done
+  [ -z "$ready" ] || break
   for pid in "${pids[@]}"; do
     kill -0 "$pid" 2>/dev/null || { echo; echo "a process exited early; see $log_dir" >&2; tail -20 "$log_dir"/*.log >&2; exit 1; }
   done
@@ -96,11 +116,13 @@ done
 echo
 [ -n "$ready" ] || { echo "not ready after 180 s; see $log_dir" >&2; exit 1; }
 
-token="$(cd "$api_dir" && dotnet AfterSales.Actors.ApiHost.dll token --role operator --hours 8)"
+token="$(cd "$silo_dir" && dotnet AfterSales.Actors.Silo.dll token --role operator --hours 8)"
+if [ -n "$api_host" ]; then deployment="$silos silo(s) behind a separate API host"
+else deployment="$silos silo(s), each serving the API itself (co-hosted)"; fi
 cat <<MSG
 
-AfterSales.Actors is running with $silos silo(s).
-  API          $base_url/api
+AfterSales.Actors is running with $deployment.
+  API          $base_url/api$([ "${#http_urls[@]}" -gt 1 ] && printf '   (also %s: any silo answers every route)' "${http_urls[*]:1}")
   API docs     $base_url/scalar   (OpenAPI: $base_url/openapi/v1.json)
   Dashboard    $base_url/dashboard/
   Health       $base_url/health/ready   $base_url/health/live

@@ -115,7 +115,7 @@ export ConnectionStrings__Postgres="$(pg_connection_string "$pg_port")"
 
 start_silo() {
   (cd "$silo_dir" && exec env Cluster__SiloPort="$silo_port" Cluster__GatewayPort="$gateway_port" \
-     Cluster__ApplyMigrationsOnStart=false Cluster__DashboardEnabled=false \
+     Cluster__ApplyMigrationsOnStart=false Cluster__DashboardEnabled=false Cluster__ServeApi=false \
      dotnet AfterSales.Actors.Silo.dll) >>"$logs/silo.log" 2>&1 &
   silo_pid=$!
 }

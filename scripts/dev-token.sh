@@ -15,8 +15,8 @@ if [ -z "${Auth__SigningKey:-}" ]; then
   Auth__SigningKey="$(cat "$key_file")"
   export Auth__SigningKey
 fi
-api_dll="src/ApiHost/bin/Release/net10.0/AfterSales.Actors.ApiHost.dll"
-[ -f "$api_dll" ] || dotnet build src/ApiHost/ApiHost.csproj -c Release -nologo -v quiet -clp:"ErrorsOnly;NoSummary" >&2
+silo_dll="src/Silo/bin/Release/net10.0/AfterSales.Actors.Silo.dll"
+[ -f "$silo_dll" ] || dotnet build src/Silo/Silo.csproj -c Release -nologo -v quiet -clp:"ErrorsOnly;NoSummary" >&2
 args=(token --role "$role" --hours "$hours")
 [ -n "$station" ] && args+=(--station "$station")
-exec dotnet "$api_dll" "${args[@]}"
+exec dotnet "$silo_dll" "${args[@]}"

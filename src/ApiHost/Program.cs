@@ -1,7 +1,6 @@
-using AfterSales.ApiHost.Apis;
+using AfterSales.Api.Hosting;
+using AfterSales.Api.Security;
 using AfterSales.ApiHost.Hosting;
-using AfterSales.ApiHost.Http;
-using AfterSales.ApiHost.Security;
 
 var builder = WebApplication.CreateBuilder(args);
 if (args is ["token", ..])
@@ -10,28 +9,10 @@ if (args is ["token", ..])
 }
 
 builder.AddAfterSalesCluster();
-builder.AddAfterSalesHttp();
-builder.AddAfterSalesSecurity();
-builder.Services.AddAfterSalesProblemDetails();
-builder.Services.AddAfterSalesHealthChecks();
-builder.Services.AddOpenApi();
+builder.AddAfterSalesApi();
 
 var app = builder.Build();
-app.UseAfterSalesErrorHandling();
-app.UseRequestSizeGuard(HttpConfiguration.MaxRequestBodyBytes);
-app.UseAfterSalesSecurity();
-app.MapAfterSalesHealth();
-app.MapOperatorTools();
-var api = app.MapGroup("/api").RequireAuthorization(Policies.Read).RequireRateLimiting(SecurityExtensions.RateLimitPolicy);
-api.MapSystemApi(app.Configuration);
-api.MapVehiclesApi();
-api.MapStationsApi();
-api.MapNetworkApi();
-api.MapRecallsApi();
-api.MapReportsApi();
-api.MapComplaintsApi();
-api.MapPartsApi();
-api.MapCatalogueApi();
+app.MapAfterSalesApi();
 app.Run();
 return 0;
 

@@ -107,6 +107,8 @@ public sealed class ChaosCluster : IAsyncDisposable
         ["Cluster__SiloPort"] = siloPort.ToString(CultureInfo.InvariantCulture),
         ["Cluster__GatewayPort"] = gatewayPort.ToString(CultureInfo.InvariantCulture),
         ["Cluster__DashboardEnabled"] = "false",
+        // Behind the one API host this run kills no silo of: the write load keeps one address across the kills.
+        ["Cluster__ServeApi"] = "false",
         ["Cluster__ApplyMigrationsOnStart"] = "false",
         ["Logging__LogLevel__Default"] = "Warning",
         ["Logging__LogLevel__Orleans"] = "Error",

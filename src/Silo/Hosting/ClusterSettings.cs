@@ -37,6 +37,18 @@ public sealed class ClusterSettings
     /// <summary>Host the Orleans dashboard's data collection in this silo. Default true (costs throughput; see stack notes).</summary>
     public bool DashboardEnabled { get; set; } = true;
 
+    /// <summary>
+    /// Serve the HTTP API from this silo (co-hosted: grain calls stay in the process). Default true; false for a
+    /// silo behind separate API hosts. Kestrel listens where <c>ASPNETCORE_URLS</c> says (default <c>http://localhost:5000</c>).
+    /// </summary>
+    public bool ServeApi { get; set; } = true;
+
+    /// <summary>
+    /// With <see cref="ServeApi"/>: how long a grain call made by this silo may take before it fails (an HTTP request
+    /// then answers 503 with <c>Retry-After</c>), the same budget the separate API host gives its calls. Default 5 s.
+    /// </summary>
+    public TimeSpan ResponseTimeout { get; set; } = TimeSpan.FromSeconds(5);
+
     /// <summary>Npgsql connection string (<c>ConnectionStrings:Postgres</c>).</summary>
     public string ConnectionString { get; set; } = "";
 
@@ -80,6 +92,11 @@ public sealed class ClusterSettings
         if (SiloPort == GatewayPort)
         {
             problems.Add($"{SectionName}:SiloPort and {SectionName}:GatewayPort must differ (both are {SiloPort}).");
+        }
+
+        if (ServeApi && ResponseTimeout <= TimeSpan.Zero)
+        {
+            problems.Add($"{SectionName}:ResponseTimeout must be positive (was {ResponseTimeout}).");
         }
 
         if (string.IsNullOrWhiteSpace(AdvertisedAddress))

@@ -23,8 +23,12 @@ public static class SiloHostingExtensions
     /// <summary>The ADO.NET provider behind <see cref="StorageName"/>; grains use it through <see cref="DatabaseFailureTranslatingStorage"/>.</summary>
     private const string AdoNetStorageName = StorageName + "-adonet";
 
-    /// <summary>Registers a whole production silo: clustering, storage, reminders, dashboard and the grains' services.</summary>
-    public static IHostApplicationBuilder AddAfterSalesSilo(this IHostApplicationBuilder builder, ClusterSettings settings)
+    /// <summary>
+    /// Registers a whole production silo: clustering, storage, reminders, dashboard and the grains' services. A silo
+    /// that <paramref name="servesApi"/> gives its grain calls the API's budget (<see cref="ClusterSettings.ResponseTimeout"/>)
+    /// instead of Orleans' 30 s, so an HTTP request waits no longer than through the separate API host.
+    /// </summary>
+    public static IHostApplicationBuilder AddAfterSalesSilo(this IHostApplicationBuilder builder, ClusterSettings settings, bool servesApi = false)
     {
         builder.Services.AddAfterSalesGrainServices(builder.Configuration);
         builder.Services.Configure<HostOptions>(options => options.ShutdownTimeout = TimeSpan.FromSeconds(30));
@@ -38,6 +42,11 @@ public static class SiloHostingExtensions
             if (settings.DashboardEnabled)
             {
                 silo.AddDashboard();
+            }
+
+            if (servesApi)
+            {
+                silo.Configure<SiloMessagingOptions>(options => options.ResponseTimeout = settings.ResponseTimeout);
             }
         });
         return builder;

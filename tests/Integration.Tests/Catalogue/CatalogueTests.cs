@@ -1,6 +1,6 @@
 using System.Net;
 using System.Text.Json;
-using AfterSales.ApiHost.Security;
+using AfterSales.Api.Security;
 using AfterSales.Integration.Tests.Infrastructure;
 using AfterSales.Integration.Tests.Security;
 using static AfterSales.Integration.Tests.Stations.Api;

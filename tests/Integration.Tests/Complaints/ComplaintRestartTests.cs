@@ -55,7 +55,7 @@ public sealed class ComplaintRestartTests(ComplaintRestartFixture fixture) : ICl
 
     private async Task<(System.Net.HttpStatusCode Status, System.Text.Json.JsonElement Body)> SendIntakeAsync(string body)
     {
-        using var callCentre = fixture.Api.CreateClient(AfterSales.ApiHost.Security.Roles.CallCentre);
+        using var callCentre = fixture.Api.CreateClient(AfterSales.Api.Security.Roles.CallCentre);
         using var request = new HttpRequestMessage(HttpMethod.Post, "/api/complaints") { Content = new StringContent(body, System.Text.Encoding.UTF8, "application/json") };
         request.Headers.Add("Idempotency-Key", "intake-reminder-first");
         using var response = await callCentre.SendAsync(request);

@@ -1,6 +1,6 @@
 using System.Net;
 using System.Text.Json;
-using AfterSales.ApiHost.Security;
+using AfterSales.Api.Security;
 using AfterSales.Integration.Tests.Infrastructure;
 using AfterSales.Interfaces.Network;
 using Microsoft.Extensions.DependencyInjection;

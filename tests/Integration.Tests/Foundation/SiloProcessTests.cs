@@ -25,6 +25,7 @@ public sealed class SiloProcessTests(ClusterFixture fixture) : IClassFixture<Clu
             ["Cluster__SiloPort"] = siloPort.ToString(System.Globalization.CultureInfo.InvariantCulture),
             ["Cluster__GatewayPort"] = FreePorts.Next().ToString(System.Globalization.CultureInfo.InvariantCulture),
             ["Cluster__DashboardEnabled"] = "false",
+            ["Cluster__ServeApi"] = "false",
             ["Logging__LogLevel__Orleans.Runtime.Silo"] = "Information",
         });
 

@@ -1,4 +1,4 @@
-using AfterSales.ApiHost.Security;
+using AfterSales.Api.Security;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.AspNetCore.TestHost;

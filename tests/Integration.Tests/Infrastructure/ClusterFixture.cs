@@ -35,7 +35,7 @@ public class ClusterFixture : IAsyncLifetime
         // Tests fire thousands of requests as one caller; the rate limit has a test of its own.
         Api = new ApiFactory(ConnectionString, ClusterId, settings: new Dictionary<string, string> { ["Auth:PermitsPerSecond"] = "1000000" });
         // Operators may call every route; role-specific behaviour is tested with clients of other roles.
-        Http = Api.CreateClient(AfterSales.ApiHost.Security.Roles.Operator);
+        Http = Api.CreateClient(AfterSales.Api.Security.Roles.Operator);
     }
 
     public async Task DisposeAsync()

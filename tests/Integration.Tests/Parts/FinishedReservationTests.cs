@@ -69,7 +69,7 @@ public sealed class FinishedReservationTests(ClusterFixture fixture)
         await ExpectAsync(HttpStatusCode.Conflict, SendKeyedAsync($"/api/depots/{depot}/reservations", otherBody, "reserve-first"));
 
         // Its arrival is confirmed once: the row says so, the work order is told, a repeat writes nothing.
-        using var stationClient = fixture.Api.CreateClient(AfterSales.ApiHost.Security.Roles.Station, station);
+        using var stationClient = fixture.Api.CreateClient(AfterSales.Api.Security.Roles.Station, station);
         var arrived = await ExpectAsync(HttpStatusCode.OK, PostAsync(stationClient, $"/api/depots/{depot}/reservations/{firstId}/arrived"));
         Assert.True(arrived.GetProperty("arrived").GetBoolean());
         var version = await VersionAsync(depot);
@@ -101,7 +101,7 @@ public sealed class FinishedReservationTests(ClusterFixture fixture)
         var id = (await ExpectAsync(HttpStatusCode.Created, PostAsync(Http, $"/api/depots/{depot}/reservations",
             JsonSerializer.Serialize(new { partNo = part, quantity = 4, stationCode = station, workOrderId = order })))).GetProperty("id").GetString()!;
         await ExpectAsync(HttpStatusCode.OK, PostAsync(Http, $"/api/depots/{depot}/reservations/{id}/ship", """{"quantity":1}"""));
-        using var stationClient = fixture.Api.CreateClient(AfterSales.ApiHost.Security.Roles.Station, station);
+        using var stationClient = fixture.Api.CreateClient(AfterSales.Api.Security.Roles.Station, station);
         await ExpectAsync(HttpStatusCode.OK, PostAsync(stationClient, $"/api/depots/{depot}/reservations/{id}/arrived"));
 
         var released = await ExpectAsync(HttpStatusCode.OK, PostAsync(Http, $"/api/depots/{depot}/reservations/{id}/release"));

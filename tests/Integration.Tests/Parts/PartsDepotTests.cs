@@ -147,7 +147,7 @@ public sealed class PartsDepotTests(ClusterFixture fixture)
         var nearest = (await ExpectAsync(HttpStatusCode.OK, GetAsync(Http, $"/api/parts/{part}/availability?latitude=28.68&longitude=115.86")))[0];
         Assert.Equal(near, nearest.GetProperty("depotCode").GetString());
 
-        using var stationClient = fixture.Api.CreateClient(AfterSales.ApiHost.Security.Roles.Station, station);
+        using var stationClient = fixture.Api.CreateClient(AfterSales.Api.Security.Roles.Station, station);
         var urgent = await ExpectAsync(HttpStatusCode.Created, PostAsync(stationClient, $"/api/depots/{near}/reservations",
             JsonSerializer.Serialize(new { partNo = part, quantity = 1, stationCode = station, workOrderId = order, warranty = true, urgent = true })));
         var id = urgent.GetProperty("id").GetString()!;
@@ -156,7 +156,7 @@ public sealed class PartsDepotTests(ClusterFixture fixture)
         // Not shipped yet: nothing can arrive. Then the depot ships and the station confirms the arrival.
         await ExpectAsync(HttpStatusCode.Conflict, PostAsync(stationClient, $"/api/depots/{near}/reservations/{id}/arrived"));
         await ExpectAsync(HttpStatusCode.OK, PostAsync(Http, $"/api/depots/{near}/reservations/{id}/ship"));
-        using var otherStation = fixture.Api.CreateClient(AfterSales.ApiHost.Security.Roles.Station, "S-OTHER");
+        using var otherStation = fixture.Api.CreateClient(AfterSales.Api.Security.Roles.Station, "S-OTHER");
         await ExpectAsync(HttpStatusCode.Forbidden, PostAsync(otherStation, $"/api/depots/{near}/reservations/{id}/arrived"));
         var arrived = await ExpectAsync(HttpStatusCode.OK, PostAsync(stationClient, $"/api/depots/{near}/reservations/{id}/arrived"));
         Assert.True(arrived.GetProperty("arrived").GetBoolean());
@@ -269,7 +269,7 @@ public sealed class PartsDepotTests(ClusterFixture fixture)
         await ExpectAsync(HttpStatusCode.OK, SendAsync(Http, HttpMethod.Put, $"/api/stations/{s2}/parts-plans/{month}", Lines((p1, 6), (p1, 1))));
         await ExpectAsync(HttpStatusCode.OK, SendAsync(Http, HttpMethod.Put, $"/api/stations/{s3}/parts-plans/{month}", Lines((p2, 2))));
 
-        using var otherStation = fixture.Api.CreateClient(AfterSales.ApiHost.Security.Roles.Station, s1);
+        using var otherStation = fixture.Api.CreateClient(AfterSales.Api.Security.Roles.Station, s1);
         await ExpectAsync(HttpStatusCode.Forbidden, SendAsync(otherStation, HttpMethod.Put, $"/api/stations/{s2}/parts-plans/{month}", Lines((p1, 1))));
 
         var list = await ExpectAsync(HttpStatusCode.OK, GetAsync(Http, $"/api/parts-plans/{month}"));

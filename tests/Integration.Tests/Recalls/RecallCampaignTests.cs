@@ -138,12 +138,12 @@ public sealed class RecallCampaignTests(ClusterFixture fixture)
     [Fact]
     public async Task OpeningARecall_NeedsTheWarrantyDepartmentOrAnOperator()
     {
-        using var station = fixture.Api.CreateClient(AfterSales.ApiHost.Security.Roles.Station, "S1");
+        using var station = fixture.Api.CreateClient(AfterSales.Api.Security.Roles.Station, "S1");
         using var forbidden = await station.PostAsync("/api/recalls",
             new StringContent(Definition($"RC-{Token()}", ["M"], [], []), System.Text.Encoding.UTF8, "application/json"));
         Assert.Equal(HttpStatusCode.Forbidden, forbidden.StatusCode);
 
-        using var warranty = fixture.Api.CreateClient(AfterSales.ApiHost.Security.Roles.Warranty);
+        using var warranty = fixture.Api.CreateClient(AfterSales.Api.Security.Roles.Warranty);
         using var allowed = await warranty.PostAsync("/api/recalls",
             new StringContent(Definition($"RC-{Token()}", [$"M-{Token()}"], [], []), System.Text.Encoding.UTF8, "application/json"));
         Assert.Equal(HttpStatusCode.Created, allowed.StatusCode);

@@ -33,7 +33,7 @@ public sealed class DatabaseOutageTests : IAsyncLifetime
         _silo = await SiloHost.StartAsync(_postgres.ConnectionString, clusterId, new Microsoft.Extensions.Time.Testing.FakeTimeProvider(ClusterFixture.Start));
         // The load loop below sends thousands of requests a second as one caller; the rate limit has its own test.
         _api = new ApiFactory(_postgres.ConnectionString, clusterId, settings: new Dictionary<string, string> { ["Auth:PermitsPerSecond"] = "1000000" });
-        _http = _api.CreateClient(AfterSales.ApiHost.Security.Roles.Operator);
+        _http = _api.CreateClient(AfterSales.Api.Security.Roles.Operator);
     }
 
     public async Task DisposeAsync()

@@ -2,7 +2,7 @@ using System.Net;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
-using AfterSales.ApiHost.Security;
+using AfterSales.Api.Security;
 using AfterSales.Integration.Tests.Infrastructure;
 using AfterSales.Integration.Tests.Vehicles;
 using AfterSales.Interfaces.Complaints;

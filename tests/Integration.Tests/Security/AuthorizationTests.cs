@@ -2,7 +2,7 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
-using AfterSales.ApiHost.Security;
+using AfterSales.Api.Security;
 using AfterSales.Integration.Tests.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;
 

@@ -1,5 +1,5 @@
 using System.Net;
-using AfterSales.ApiHost.Security;
+using AfterSales.Api.Security;
 using AfterSales.Integration.Tests.Infrastructure;
 using static AfterSales.Integration.Tests.Stations.Api;
 

@@ -1,7 +1,7 @@
 using System.Net;
 using System.Net.Http.Headers;
 using System.Security.Claims;
-using AfterSales.ApiHost.Security;
+using AfterSales.Api.Security;
 using AfterSales.Integration.Tests.Infrastructure;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.Extensions.DependencyInjection;

@@ -1,5 +1,5 @@
 using System.Net;
-using AfterSales.ApiHost.Apis;
+using AfterSales.Api.Apis;
 using AfterSales.Integration.Tests.Infrastructure;
 using AfterSales.Interfaces.Vehicles;
 

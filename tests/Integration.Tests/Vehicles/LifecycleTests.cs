@@ -1,6 +1,6 @@
 using System.Net;
 using System.Text.Json;
-using AfterSales.ApiHost.Apis;
+using AfterSales.Api.Apis;
 using AfterSales.Integration.Tests.Infrastructure;
 using AfterSales.Interfaces.Vehicles;
 

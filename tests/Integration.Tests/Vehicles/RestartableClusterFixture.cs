@@ -67,7 +67,7 @@ public class RestartableClusterFixture : IAsyncLifetime
             services.AddSingleton<IClusterConnectionStatusObserver>(Gateways);
             services.Configure<TypeManagementOptions>(options => options.TypeMapRefreshInterval = ManifestRefresh);
         });
-        Http = Api.CreateClient(AfterSales.ApiHost.Security.Roles.Operator);
+        Http = Api.CreateClient(AfterSales.Api.Security.Roles.Operator);
     }
 
     /// <summary>

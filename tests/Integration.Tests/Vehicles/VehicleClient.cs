@@ -4,7 +4,7 @@ using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Serialization;
-using AfterSales.ApiHost.Apis;
+using AfterSales.Api.Apis;
 using AfterSales.Integration.Tests.Infrastructure;
 using AfterSales.Interfaces.Vehicles;
 

@@ -1,0 +1,20 @@
+using AfterSales.Interfaces.Claims;
+using AfterSales.Interfaces.Vehicles;
+
+namespace AfterSales.Api.Apis;
+
+// Request bodies as the HTTP contract names them; every field nullable so a missing one is reported by name.
+
+public sealed record StationRequest(string? Name, string? Province, string? City, double? Latitude, double? Longitude, int? Bays, IReadOnlyList<string>? Appraisers);
+
+public sealed record AuthorisationRequest(string? Reason);
+
+public sealed record WorkOrderRequest(
+    string? Vin, int? OdometerKm, VisitKind? Kind, string? FaultCode, VehicleSystem? System, string? Description, string? RecallCampaignId, WorkGrade? WorkGrade,
+    string? RepairItem);
+
+public sealed record AppraisedPartRequest(string? PartNo, int? Quantity, bool? UnitReplaced);
+
+public sealed record AppraisalRequest(
+    bool? Warranty, FailureCause? Cause, IReadOnlyList<AppraisedPartRequest>? Parts, bool? SeriousSafety, string? Appraiser,
+    SafetyDefect? SafetyDefect, bool? ServicedElsewhere, double? ExcludedHours);

@@ -1,0 +1,135 @@
+using System.Security.Claims;
+using System.Threading.RateLimiting;
+using Microsoft.AspNetCore.Authentication.JwtBearer;
+using Microsoft.IdentityModel.Tokens;
+
+namespace AfterSales.Api.Security;
+
+public static class SecurityExtensions
+{
+    public const string RateLimitPolicy = "perCaller";
+
+    /// <summary>JWT bearer authentication, role policies and a token-bucket rate limit per caller.</summary>
+    public static WebApplicationBuilder AddAfterSalesSecurity(this WebApplicationBuilder builder)
+    {
+        var settings = AuthSettings.Load(builder.Configuration);
+        var problems = settings.Validate();
+        if (problems.Count > 0)
+        {
+            throw new InvalidOperationException("Invalid configuration: " + string.Join(" ", problems));
+        }
+
+        builder.Services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme).AddJwtBearer();
+        builder.Services.AddOptions<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme).Configure<TimeProvider>((options, time) =>
+        {
+            options.MapInboundClaims = false;
+            options.TimeProvider = time;
+            options.TokenValidationParameters = ValidationParameters(settings, time);
+            options.TokenHandlers.Clear();
+            options.TokenHandlers.Add(new CachingTokenHandler(time));
+        });
+        builder.Services.AddAuthorizationBuilder()
+            .AddPolicy(Policies.Read, p => p.RequireRole(Roles.All))
+            .AddPolicy(Policies.Operate, p => p.RequireRole(Roles.Operator))
+            .AddPolicy(Policies.StationWork, p => p.RequireRole(Roles.Station, Roles.Operator))
+            .AddPolicy(Policies.CustomerRecords, p => p.RequireRole(Roles.CallCentre, Roles.Operator))
+            .AddPolicy(Policies.ComplaintIntake, p => p.RequireRole(Roles.CallCentre, Roles.Station, Roles.Operator))
+            .AddPolicy(Policies.WarrantyDecisions, p => p.RequireRole(Roles.Warranty, Roles.Operator))
+            .AddPolicy(Policies.PartsWork, p => p.RequireRole(Roles.Parts, Roles.Operator))
+            .AddPolicy(Policies.PartsRequests, p => p.RequireRole(Roles.Station, Roles.Parts, Roles.Operator));
+
+        builder.Services.AddRateLimiter(options =>
+        {
+            options.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
+            options.AddPolicy(RateLimitPolicy, context => RateLimitPartition.GetTokenBucketLimiter(
+                CallerKey(context),
+                _ => new TokenBucketRateLimiterOptions
+                {
+                    TokenLimit = settings.PermitsPerSecond * 2,
+                    TokensPerPeriod = settings.PermitsPerSecond,
+                    ReplenishmentPeriod = TimeSpan.FromSeconds(1),
+                    QueueLimit = 0,
+                    AutoReplenishment = true,
+                }));
+            options.OnRejected = async (context, cancellationToken) =>
+            {
+                context.HttpContext.Response.Headers.RetryAfter = "1";
+                await TypedResults.Problem(
+                    $"More than {settings.PermitsPerSecond} requests per second from this caller; slow down and retry.",
+                    statusCode: StatusCodes.Status429TooManyRequests,
+                    title: "Too many requests").ExecuteAsync(context.HttpContext);
+            };
+        });
+        return builder;
+    }
+
+    /// <summary>
+    /// What a bearer token must satisfy: this issuer and audience, an HMAC-SHA256 signature by the configured key,
+    /// and a lifetime (an expiry is required; a not-before, if any, no later than it) that includes now on
+    /// <paramref name="time"/>, the host's clock, give or take 30 seconds of skew.
+    /// </summary>
+    public static TokenValidationParameters ValidationParameters(AuthSettings settings, TimeProvider time)
+    {
+        var skew = TimeSpan.FromSeconds(30);
+        return new TokenValidationParameters
+        {
+            ValidIssuer = settings.Issuer,
+            ValidAudience = settings.Audience,
+            IssuerSigningKey = new SymmetricSecurityKey(settings.KeyBytes),
+            ValidAlgorithms = [SecurityAlgorithms.HmacSha256],
+            RoleClaimType = "role",
+            NameClaimType = "sub",
+            ClockSkew = skew,
+            RequireExpirationTime = true,
+            LifetimeValidator = (notBefore, expires, _, _) =>
+            {
+                var now = time.GetUtcNow().UtcDateTime;
+                return expires is { } end && now < end + skew && (notBefore is not { } start || (start <= end && start - skew <= now));
+            },
+        };
+    }
+
+    /// <summary>
+    /// The caller a rate limit applies to: the token's subject, and for a station caller also its station (one
+    /// subject acting for two stations, say a shared integration account, is two callers).
+    /// </summary>
+    private static string CallerKey(HttpContext context) =>
+        context.User.Identity?.Name is { } subject
+            ? context.User.FindFirstValue(Roles.StationClaim) is { } station ? $"{subject}@{station}" : subject
+            : context.Connection.RemoteIpAddress?.ToString() ?? "anonymous";
+
+    public static WebApplication UseAfterSalesSecurity(this WebApplication app)
+    {
+        app.UseAuthentication();
+        app.UseAuthorization();
+        app.UseRateLimiter();
+        return app;
+    }
+
+    /// <summary>True when the caller may act for <paramref name="stationCode"/>: any non-station role, or that very station.</summary>
+    public static bool MayActFor(this ClaimsPrincipal user, string stationCode) =>
+        !user.IsInRole(Roles.Station) || string.Equals(user.FindFirstValue(Roles.StationClaim), stationCode, StringComparison.OrdinalIgnoreCase);
+
+    /// <summary>A station caller may use this route only for the station in its <c>{code}</c> route value.</summary>
+    public static TBuilder RequireOwnStation<TBuilder>(this TBuilder builder)
+        where TBuilder : IEndpointConventionBuilder =>
+        builder.AddEndpointFilter(async (context, next) =>
+        {
+            var code = context.HttpContext.Request.RouteValues["code"] as string ?? "";
+            return context.HttpContext.User.MayActFor(code) ? await next(context) : ForbiddenForStation(code);
+        });
+
+    /// <summary>403 problem detail for a station acting for another station.</summary>
+    public static IResult ForbiddenForStation(string stationCode) =>
+        Forbidden($"A station caller may act only for its own station, not for {stationCode}.");
+
+    /// <summary>403 problem detail: the caller may use the route but may not assert what it asserted.</summary>
+    public static IResult Forbidden(string detail) => TypedResults.Problem(detail, statusCode: StatusCodes.Status403Forbidden, title: "Forbidden");
+
+    /// <summary>Who acted, for histories: <c>station:{code}</c>, else <c>{role}:{subject}</c>.</summary>
+    public static string Actor(this ClaimsPrincipal user)
+    {
+        var role = user.FindFirstValue("role") ?? "unknown";
+        return role == Roles.Station ? $"station:{user.FindFirstValue(Roles.StationClaim)}" : $"{role}:{user.FindFirstValue("sub")}";
+    }
+}
