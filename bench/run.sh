@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Benchmarks AfterSales.Actors against what a user would build instead (bench/Baseline: ASP.NET Core reading
-# PostgreSQL per request), in one run on this machine: its own PostgreSQL, one silo and the API host in
-# Release, a generated fleet loaded through the bulk API, then wrk at several concurrencies.
-#   bench/run.sh [--vehicles N] [--stations N] [--duration S] [--connections "16 64 256"] [--repeat R] [--smoke] [--no-doc] [--growth-orders N] [--growth-batch N]
+# PostgreSQL per request), in one run on this machine: its own PostgreSQL, one silo serving the API itself (or
+# behind the separate API host) in Release, a generated fleet loaded through the bulk API, then wrk at several concurrencies.
+#   bench/run.sh [--deployment cohosted|api-host] [--vehicles N] [--stations N] [--duration S] [--connections "16 64 256"] [--repeat R] [--smoke] [--no-doc] [--growth-orders N] [--growth-batch N]
+#     --deployment D     cohosted (default: the silo serves HTTP, as ./run.sh runs it) or api-host (./run.sh --api-host)
 #     --vehicles N       fleet size (default 200000; smoke 500)
 #     --stations N       service stations for the stations/nearby figure (default 5000; smoke 200)
 #     --duration S       seconds per wrk run (default 15; smoke 1)
@@ -22,9 +23,10 @@ root="$PWD"
 source scripts/postgres.sh
 
 command_line="bench/run.sh $*"
-vehicles=""; stations=""; duration=""; connections=""; repeat=""; smoke=""; write_doc=1; growth_orders_arg=""; growth_batch_arg=""
+deployment="cohosted"; vehicles=""; stations=""; duration=""; connections=""; repeat=""; smoke=""; write_doc=1; growth_orders_arg=""; growth_batch_arg=""
 while [ $# -gt 0 ]; do
   case "$1" in
+    --deployment) deployment="${2:-}"; shift 2 ;;
     --vehicles) vehicles="${2:-}"; shift 2 ;;
     --stations) stations="${2:-}"; shift 2 ;;
     --duration) duration="${2:-}"; shift 2 ;;
@@ -34,7 +36,7 @@ while [ $# -gt 0 ]; do
     --no-doc) write_doc=""; shift ;;
     --growth-orders) growth_orders_arg="${2:-}"; shift 2 ;;
     --growth-batch) growth_batch_arg="${2:-}"; shift 2 ;;
-    -h|--help) sed -n '2,19p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) sed -n '2,20p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "unknown argument: $1 (try --help)" >&2; exit 2 ;;
   esac
 done
@@ -49,6 +51,7 @@ growth_orders="${growth_orders_arg:-$growth_orders}"
 growth_batch="${growth_batch_arg:-$growth_batch}"
 [[ "$growth_batch" =~ ^[1-9][0-9]*$ ]] && [ "$growth_batch" -le 900000 ] || { echo "--growth-batch must be a number from 1 to 900000 (was '$growth_batch')" >&2; exit 2; }
 [[ "$growth_orders" =~ ^[1-9][0-9]+$ ]] && [ "$growth_orders" -gt 10 ] || { echo "--growth-orders must be a number above 10 (was '$growth_orders')" >&2; exit 2; }
+[ "$deployment" = cohosted ] || [ "$deployment" = api-host ] || { echo "--deployment must be cohosted or api-host (was '$deployment')" >&2; exit 2; }
 [[ "$vehicles" =~ ^[1-9][0-9]*$ ]] || { echo "--vehicles must be a positive number (was '$vehicles')" >&2; exit 2; }
 [[ "$stations" =~ ^[1-9][0-9]*$ ]] || { echo "--stations must be a positive number (was '$stations')" >&2; exit 2; }
 [[ "$duration" =~ ^[1-9][0-9]*$ ]] || { echo "--duration must be a positive number of seconds (was '$duration')" >&2; exit 2; }
@@ -113,9 +116,14 @@ pg_start "$pg_dir" "$pg_port" >"$logs/postgres-start.log" 2>&1 || fail "PostgreS
 export ConnectionStrings__Postgres="$(pg_connection_string "$pg_port")"
 (cd "$silo_dir" && dotnet AfterSales.Actors.Silo.dll migrate) >"$logs/migrate.log" 2>&1 || fail "migrations failed"
 
+# The system is measured with its authentication on (every request carries an operator JWT and passes the
+# per-caller rate limiter, set high enough never to refuse); the baseline has neither, so the ratios are conservative.
+bench_key="$(head -c 48 /dev/urandom | base64 | tr -d '\n')"
+api_settings=(ASPNETCORE_URLS="http://127.0.0.1:$api_port" Diagnostics__MemoryEndpoint=true Auth__SigningKey="$bench_key" Auth__PermitsPerSecond=1000000000)
+if [ "$deployment" = cohosted ]; then silo_api=(Cluster__ServeApi=true "${api_settings[@]}"); else silo_api=(Cluster__ServeApi=false); fi
 start_silo() {
   (cd "$silo_dir" && exec env Cluster__SiloPort="$silo_port" Cluster__GatewayPort="$gateway_port" \
-     Cluster__ApplyMigrationsOnStart=false Cluster__DashboardEnabled=false Cluster__ServeApi=false \
+     Cluster__ApplyMigrationsOnStart=false Cluster__DashboardEnabled=false "${silo_api[@]}" \
      dotnet AfterSales.Actors.Silo.dll) >>"$logs/silo.log" 2>&1 &
   silo_pid=$!
 }
@@ -137,15 +145,16 @@ wait_ready() {
   fail "$url not ready after $limit s"
 }
 
-step "starting one silo (dashboard off), the API host and the baseline"
-start_silo
-# The system is measured with its authentication on (every request carries an operator JWT and passes the
-# per-caller rate limiter, set high enough never to refuse); the baseline has neither, so the ratios are conservative.
-bench_key="$(head -c 48 /dev/urandom | base64 | tr -d '\n')"
-(cd "$api_dir" && exec env ASPNETCORE_URLS="http://127.0.0.1:$api_port" Diagnostics__MemoryEndpoint=true \
-   Auth__SigningKey="$bench_key" Auth__PermitsPerSecond=1000000000 \
-   dotnet AfterSales.Actors.ApiHost.dll) >"$logs/api.log" 2>&1 &
-pids+=($!); api_pid=$!
+api_pid=""
+if [ "$deployment" = cohosted ]; then
+  step "starting one silo serving the API itself (co-hosted; dashboard off) and the baseline"
+  start_silo
+else
+  step "starting one silo (dashboard off), the separate API host and the baseline"
+  start_silo
+  (cd "$api_dir" && exec env "${api_settings[@]}" dotnet AfterSales.Actors.ApiHost.dll) >"$logs/api.log" 2>&1 &
+  pids+=($!); api_pid=$!
+fi
 (cd "$baseline_dir" && exec env ASPNETCORE_URLS="http://127.0.0.1:$baseline_port" \
    dotnet AfterSales.Bench.Baseline.dll) >"$logs/baseline.log" 2>&1 &
 pids+=($!); baseline_pid=$!
@@ -153,7 +162,7 @@ api="http://127.0.0.1:$api_port"; baseline="http://127.0.0.1:$baseline_port"
 wait_ready "$api/health/ready" 120
 wait_ready "$baseline/health" 60
 echo "system $api, baseline $baseline"
-BENCH_TOKEN="$(cd "$api_dir" && Auth__SigningKey="$bench_key" dotnet AfterSales.Actors.ApiHost.dll token --role operator --hours 24)"
+BENCH_TOKEN="$(cd "$silo_dir" && Auth__SigningKey="$bench_key" dotnet AfterSales.Actors.Silo.dll token --role operator --hours 24)"
 export BENCH_TOKEN
 auth=(-H "Authorization: Bearer $BENCH_TOKEN")
 
@@ -313,7 +322,7 @@ step "stopping"
 elapsed=$(( $(date +%s) - started_at ))
 git_commit="$(git rev-parse --short HEAD)$(git diff --quiet HEAD -- src bench 2>/dev/null || echo '+uncommitted')"
 python3 "$root/bench/report.py" --results "$results" --command "$command_line" --commit "$git_commit" --elapsed "$elapsed" \
-  --vehicles "$vehicles" --stations "$stations" --duration "$duration" --repeat "$repeat" --connections "$connections" \
+  --deployment "$deployment" --vehicles "$vehicles" --stations "$stations" --duration "$duration" --repeat "$repeat" --connections "$connections" \
   ${write_doc:+--doc "$root/docs/benchmarks.md"} | tee "$results/report.txt"
 echo "raw results: $results"
 echo "BENCH DONE in ${elapsed} s"
