@@ -40,14 +40,16 @@ public sealed class BenchSmokeTests
         "BENCH DONE",
     ];
 
-    [Fact]
-    public async Task SmokeRun_ExitsZero_AndPrintsEveryMeasurement()
+    [Theory]
+    [InlineData("cohosted")] // the silo serves HTTP (./run.sh)
+    [InlineData("api-host")] // the separate API host (./run.sh --api-host)
+    public async Task SmokeRun_ExitsZero_AndPrintsEveryMeasurement(string deployment)
     {
         var root = FindRepositoryRoot();
         var doc = Path.Combine(root, "docs", "benchmarks.md");
         var docBefore = File.Exists(doc) ? await File.ReadAllTextAsync(doc) : null;
 
-        var result = await RunAsync(root, "bench/run.sh", "--smoke", "--no-doc");
+        var result = await RunAsync(root, "bench/run.sh", "--smoke", "--no-doc", "--deployment", deployment);
 
         Assert.True(result.ExitCode == 0, $"bench/run.sh --smoke failed.{Environment.NewLine}{result}");
         foreach (var line in MeasurementLines)
