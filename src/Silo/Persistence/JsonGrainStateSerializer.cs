@@ -2,6 +2,7 @@ using System.Reflection;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using System.Text.Json.Serialization.Metadata;
+using AfterSales.Interfaces.Vehicles;
 using Orleans.Storage;
 
 namespace AfterSales.Silo.Persistence;
@@ -10,11 +11,16 @@ namespace AfterSales.Silo.Persistence;
 /// Stores grain state as plain camelCase JSON with no .NET type names in it (the default serializer embeds
 /// "$type": "Namespace.Type, Assembly", which breaks on every rename). The state classes are the schema:
 /// renaming a property is a migration, renaming a type is not. Reading shares the values of repetitive text
-/// fields between activations (<see cref="SharedStrings"/>); the JSON is the same either way.
+/// fields and of small read-only lists between activations (<see cref="SharedStrings"/>, <see cref="SharedLists{T}"/>);
+/// the JSON is the same either way.
 /// </summary>
 public sealed class JsonGrainStateSerializer : IGrainStorageSerializer
 {
     public static readonly SharedStrings SharedStrings = new();
+
+    public static readonly SharedLists<PartUsed> SharedPartLists = new();
+
+    public static readonly SharedLists<string> SharedTextLists = new();
 
     public static readonly JsonSerializerOptions Options = CreateOptions();
 
@@ -45,6 +51,14 @@ public sealed class JsonGrainStateSerializer : IGrainStorageSerializer
                 && SharedStrings.PropertyNames.Contains(member.Name))
             {
                 property.CustomConverter = SharedStrings;
+            }
+            else if (property.PropertyType == typeof(IReadOnlyList<PartUsed>))
+            {
+                property.CustomConverter = SharedPartLists;
+            }
+            else if (property.PropertyType == typeof(IReadOnlyList<string>))
+            {
+                property.CustomConverter = SharedTextLists;
             }
         }
     }

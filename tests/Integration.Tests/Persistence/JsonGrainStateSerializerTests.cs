@@ -23,6 +23,24 @@ public sealed class JsonGrainStateSerializerTests
     }
 
     [Fact]
+    public void SmallListsOfEqualContent_AreOneExactlySizedArray_AcrossStatesReadFromStorage()
+    {
+        var first = RoundTrip(Vehicle("LASCA1S40PS000004", "S-ZJ-0012", "王伟"));
+        var second = RoundTrip(Vehicle("LASCA1S40PS000005", "S-GD-0331", "李娜"));
+        var other = RoundTrip(Vehicle("LASCA1S40PS000006", "S-GD-0331", "张敏") is var v
+            ? v with { Visits = [v.Visits[0] with { Visit = v.Visits[0].Visit with { PartsUsed = [new PartUsed("AS-ENG-IGN-01", 2)], MainPartsReplaced = [] } }] }
+            : v);
+
+        Assert.Same(first.Visits[0].Visit.PartsUsed, second.Visits[0].Visit.PartsUsed);
+        Assert.Same(first.Visits[0].Visit.MainPartsReplaced, second.Visits[0].Visit.MainPartsReplaced);
+        Assert.IsType<PartUsed[]>(first.Visits[0].Visit.PartsUsed);
+        Assert.NotSame(first.Visits[0].Visit.PartsUsed, other.Visits[0].Visit.PartsUsed);
+        Assert.Equal(2, other.Visits[0].Visit.PartsUsed[0].Quantity);
+        Assert.Empty(other.Visits[0].Visit.MainPartsReplaced);
+        Assert.Same(Array.Empty<string>(), other.Visits[0].Visit.MainPartsReplaced);
+    }
+
+    [Fact]
     public void SharingStrings_ChangesNeitherTheValuesNorTheStoredJson()
     {
         var state = Vehicle("LASCA1S40PS000003", "S-GD-0331", "张敏");
