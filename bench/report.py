@@ -38,6 +38,8 @@ LABELS = {
     "odometer-system": "odometer POST through the system (durable)",
     "odometer-raw": "odometer upsert, raw Npgsql (durable)",
     "nearby": "stations/nearby through the system (50 km, random point)",
+    "warranty-small": "scale: warranty GET with only the small set active (random VIN of that set)",
+    "warranty-all": "scale: warranty GET with the whole fleet active (random VIN of the fleet)",
 }
 ORDER = list(LABELS)
 
@@ -99,6 +101,15 @@ def ratio_rows(m, connections, table=None):
     return rows
 
 
+def scale_figures(m, small_n, all_n):
+    """The scale figure: medians of the warranty GET over the small active set and over the whole active fleet."""
+    pairs = [(c, m[("warranty-small", c)], m[("warranty-all", c)]) for (name, c) in m if name == "warranty-small" and ("warranty-all", c) in m]
+    if not pairs:
+        return None
+    c, small, whole = pairs[0]
+    return {"c": c, "small_n": small_n, "all_n": all_n, "small_rps": small["rps"], "all_rps": whole["rps"], "ratio": whole["rps"] / small["rps"]}
+
+
 def fmt_ms(v):
     return f"{v:.2f}" if v < 100 else f"{v:.0f}"
 
@@ -115,6 +126,7 @@ def main():
     ap.add_argument("--duration", type=int, required=True)
     ap.add_argument("--repeat", type=int, required=True)
     ap.add_argument("--connections", required=True)
+    ap.add_argument("--scale-active", type=int, default=10000)
     ap.add_argument("--doc")
     a = ap.parse_args()
 
@@ -131,6 +143,11 @@ def main():
     growth_batch = grep(os.path.join(a.results, "growth.txt"), "RESULT growth-batch ")
     batch_rounds = grep(os.path.join(a.results, "growth.txt"), "RESULT growth-batch-rounds")
     ratios = ratio_rows(m, connections)
+    load_cpu = grep(os.path.join(a.results, "load.txt"), "RESULT load-cpu")
+    scale = scale_figures(m, a.scale_active, int(load.get("vehicles", a.vehicles)))
+    load_rate = float(load.get("rate", "nan"))
+    million_minutes = 1_000_000 / load_rate / 60 if load_rate > 0 else float("nan")
+    rss = int(memory.get("rss_bytes", 0))
 
     # --- the summary printed on every run ---------------------------------------------------------------
     print(f"\nmedians of {a.repeat} run(s) x {a.duration} s, wrk -t2")
@@ -146,6 +163,17 @@ def main():
         shown = ", ".join(f"c={c}: {v:.2f}{'' if met[c] else ' (missed)'}" for c, v in values.items())
         print(f"RATIO {label}: {shown}  target {'>=' if higher else '<='} {target}")
     print(f"RATIO bytes per grain: {bpg:.0f}{'' if bpg <= 3000 else ' (missed)'}  target <= 3000")
+    if scale:
+        print(f"RATIO warranty GET with {scale['all_n']:,} vs {scale['small_n']:,} active (c={scale['c']}): {scale['ratio']:.2f}{'' if scale['ratio'] >= 0.9 else ' (missed)'}  target >= 0.9")
+    if load:
+        projected = "" if int(load.get("vehicles", 0)) >= 1_000_000 else " (projected from this run's rate)"
+        print(f"RATIO bulk load: {load_rate:,.0f} vehicles/s, a million in {million_minutes:.1f} min{projected}{'' if million_minutes <= 5 else ' (missed)'}  target <= 5 min")
+    if load_cpu:
+        print(f"load step CPU (% of one core, {load_cpu.get('seconds', '?')} s): silo {load_cpu.get('silo')}, PostgreSQL {load_cpu.get('postgres')}, loader {load_cpu.get('loader')}")
+    if rss:
+        print(f"silo resident set after the warm-up pass: {rss / 2**20:,.0f} MiB ({rss / max(int(memory.get('grains', 1)), 1):,.0f} B per vehicle grain, everything included)")
+    if warm:
+        print(f"cold-read rate (warm-up pass, each vehicle read from storage on first touch): {int(warm.get('rate', 0)):,} vehicles/s")
     station_ratio = float(growth_station.get("ratio", "nan"))
     odometer_ratio = float(growth_odometer.get("ratio", "nan"))
     if growth_station:
@@ -247,6 +275,18 @@ def main():
       f"{int(memory.get('heap_after', 0)) / 2**20:,.0f} MiB) divided by the {int(memory.get('grains', 0)):,} vehicle activations it gained "
       "(`GET /api/system/memory`, enabled by `Diagnostics__MemoryEndpoint=true`).")
     w("")
+    if rss:
+        w(f"**Silo resident set** after the warm-up pass: {rss / 2**20:,.0f} MiB for {int(memory.get('grains', 0)):,} active vehicles "
+          f"({rss / max(int(memory.get('grains', 1)), 1):,.0f} B each, runtime, code, caches and GC head-room included).")
+        w("")
+    if warm:
+        w(f"**Cold-read rate**: the warm-up pass activated {int(warm.get('vehicles', 0)):,} vehicles from storage at {int(warm.get('rate', 0)):,} vehicles/s "
+          "(64 concurrent requests; the cold-warranty rows above measure the same at each concurrency).")
+        w("")
+    if load_cpu:
+        w(f"**Bulk load**: {int(load.get('vehicles', 0)):,} vehicles at {load_rate:,.0f} vehicles/s; over the whole load step ({load_cpu.get('seconds')} s) "
+          f"the silo used {load_cpu.get('silo')} %, PostgreSQL {load_cpu.get('postgres')} % and the loader {load_cpu.get('loader')} % of one core (200 % = both cores).")
+        w("")
     w("### CPU per request (µs of CPU time per request, by process: where the time goes)")
     w("")
     w("| measurement | conns | silo | API host | baseline | PostgreSQL | wrk | all four servers + wrk |")
@@ -268,6 +308,13 @@ def main():
         verdict = "yes" if met and all(met.values()) else ("at " + ", ".join(f"c={c}" for c, ok in met.items() if ok) if any(met.values()) else "no")
         w(f"| {label} | {cells} | {'≥' if higher else '≤'} {target} | {verdict} |")
     w(f"| bytes per active vehicle grain | {bpg:,.0f} |" + " |" * (len(connections) - 1) + f" ≤ 3,000 | {'yes' if bpg <= 3000 else 'no'} |")
+    if scale:
+        w(f"| warranty GET with {scale['all_n']:,} vs {scale['small_n']:,} vehicles active, c={scale['c']} ({scale['all_rps']:,.0f} vs {scale['small_rps']:,.0f} req/s) | {scale['ratio']:.2f} |"
+          + " |" * (len(connections) - 1) + f" ≥ 0.9 | {'yes' if scale['ratio'] >= 0.9 else 'no'} |")
+    if load:
+        projected = "" if int(load.get("vehicles", 0)) >= 1_000_000 else ", projected from this run's rate"
+        w(f"| bulk load of a million vehicles, minutes ({load_rate:,.0f} vehicles/s{projected}) | {million_minutes:.1f} |"
+          + " |" * (len(connections) - 1) + f" ≤ 5 | {'yes' if million_minutes <= 5 else 'no'} |")
     if growth_station:
         w(f"| station's stored document, {int(growth_station['orders_large']):,} vs 10 settled work orders ({int(growth_station['bytes_large']):,} vs {int(growth_station['bytes_small']):,} bytes) | {station_ratio:.2f} |"
           + " |" * (len(connections) - 1) + f" ≤ 2 | {'yes' if station_ratio <= 2 else 'no'} |")

@@ -2,7 +2,7 @@
 # Benchmarks AfterSales.Actors against what a user would build instead (bench/Baseline: ASP.NET Core reading
 # PostgreSQL per request), in one run on this machine: its own PostgreSQL, one silo serving the API itself (or
 # behind the separate API host) in Release, a generated fleet loaded through the bulk API, then wrk at several concurrencies.
-#   bench/run.sh [--deployment cohosted|api-host] [--vehicles N] [--stations N] [--duration S] [--connections "16 64 256"] [--repeat R] [--smoke] [--no-doc] [--growth-orders N] [--growth-batch N]
+#   bench/run.sh [--deployment cohosted|api-host] [--vehicles N] [--stations N] [--duration S] [--connections "16 64 256"] [--repeat R] [--smoke] [--no-doc | --doc FILE] [--growth-orders N] [--growth-batch N] [--scale-active N]
 #     --deployment D     cohosted (default: the silo serves HTTP, as ./run.sh runs it) or api-host (./run.sh --api-host)
 #     --vehicles N       fleet size (default 200000; smoke 500)
 #     --stations N       service stations for the stations/nearby figure (default 5000; smoke 200)
@@ -11,19 +11,25 @@
 #     --repeat R         runs per read/write figure, the median is reported (default 3; smoke 1)
 #     --smoke            tiny and quick: proves every step works (the test suite runs it)
 #     --no-doc           do not rewrite docs/benchmarks.md (raw results still go to bench/results/)
+#     --doc FILE         write the report to FILE instead of docs/benchmarks.md (the million run: docs/benchmarks-1m.md)
 #     --growth-orders N  settled work orders for the station-document figure (default 10000, about 6 min; smoke 100)
 #     --growth-batch N   vehicles loaded into one production batch for the registration figure (default 50000; smoke 500)
+#     --scale-active N   the small active set of the scale figure (default 10000; smoke 100): warranty GETs with N vehicles
+#                        active, then with the whole fleet active, in the same run (a million: --vehicles 1000000)
+# The million-vehicle run (issue 16): bench/run.sh --vehicles 1000000 --doc docs/benchmarks-1m.md (about an hour here).
 # It ends with the state-growth figures (a station's document after 10 and 10,000 settled work orders; odometer
 # readings on vehicles with 2 and 200 visits; registrations into a batch of 50,000 and into a new one; smoke: 100,
 # 20 and 500).
 # Everything it starts is stopped on exit; the PostgreSQL data lives in a temporary folder that is removed.
 set -euo pipefail
+caller_dir="$PWD"
 cd "$(dirname "$0")/.."
 root="$PWD"
 source scripts/postgres.sh
 
 command_line="bench/run.sh $*"
 deployment="cohosted"; vehicles=""; stations=""; duration=""; connections=""; repeat=""; smoke=""; write_doc=1; growth_orders_arg=""; growth_batch_arg=""
+doc_file="docs/benchmarks.md"; scale_active_arg=""
 while [ $# -gt 0 ]; do
   case "$1" in
     --deployment) deployment="${2:-}"; shift 2 ;;
@@ -34,19 +40,24 @@ while [ $# -gt 0 ]; do
     --repeat) repeat="${2:-}"; shift 2 ;;
     --smoke) smoke=1; shift ;;
     --no-doc) write_doc=""; shift ;;
+    --doc) doc_file="${2:-}"; [ -n "$doc_file" ] || { echo "--doc needs a file" >&2; exit 2; }; shift 2 ;;
+    --scale-active) scale_active_arg="${2:-}"; shift 2 ;;
     --growth-orders) growth_orders_arg="${2:-}"; shift 2 ;;
     --growth-batch) growth_batch_arg="${2:-}"; shift 2 ;;
-    -h|--help) sed -n '2,20p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) sed -n '2,25p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "unknown argument: $1 (try --help)" >&2; exit 2 ;;
   esac
 done
 if [ -n "$smoke" ]; then
   vehicles="${vehicles:-500}"; stations="${stations:-200}"; duration="${duration:-1}"; connections="${connections:-16}"; repeat="${repeat:-1}"; warmup=1
-  growth_orders=100; growth_visits=20; growth_seconds=1; growth_batch=500
+  growth_orders=100; growth_visits=20; growth_seconds=1; growth_batch=500; scale_active=100
 else
   vehicles="${vehicles:-200000}"; stations="${stations:-5000}"; duration="${duration:-15}"; connections="${connections:-16 64 256}"; repeat="${repeat:-3}"; warmup=3
-  growth_orders=10000; growth_visits=200; growth_seconds=5; growth_batch=50000
+  growth_orders=10000; growth_visits=200; growth_seconds=5; growth_batch=50000; scale_active=10000
 fi
+scale_active="${scale_active_arg:-$scale_active}"
+case "$doc_file" in /*) ;; *) doc_file="$caller_dir/$doc_file" ;; esac
+[[ "$scale_active" =~ ^[1-9][0-9]*$ ]] || { echo "--scale-active must be a positive number (was '$scale_active')" >&2; exit 2; }
 growth_orders="${growth_orders_arg:-$growth_orders}"
 growth_batch="${growth_batch_arg:-$growth_batch}"
 [[ "$growth_batch" =~ ^[1-9][0-9]*$ ]] && [ "$growth_batch" -le 900000 ] || { echo "--growth-batch must be a number from 1 to 900000 (was '$growth_batch')" >&2; exit 2; }
@@ -166,38 +177,6 @@ BENCH_TOKEN="$(cd "$silo_dir" && Auth__SigningKey="$bench_key" dotnet AfterSales
 export BENCH_TOKEN
 auth=(-H "Authorization: Bearer $BENCH_TOKEN")
 
-step "loading $vehicles vehicles (bulk API + baseline tables by COPY)"
-dotnet "$loader" --api "$api" --postgres "$ConnectionStrings__Postgres" --vehicles "$vehicles" --out "$work" \
-  | tee "$results/load.txt" || fail "loading failed"
-vins="$work/vins.txt"
-cp "$vins" "$results/vins.txt"
-
-step "registering $stations service stations (PUT /api/stations/{code})"
-dotnet "$loader" stations --api "$api" --stations "$stations" --out "$work" | tee "$results/stations.txt" || fail "registering stations failed"
-points="$work/points.txt"
-
-# Measured on grains activated the way they normally are — from storage — not on the bulk import's activations.
-step "restarting the silo: every vehicle is read from storage on first touch from here on"
-stop_silo; start_silo
-wait_ready "$api/health/ready" 120
-curl -fsS "${auth[@]}" "$api/api/system/memory" >"$results/memory-before.json" || fail "GET /api/system/memory failed"
-
-step "warm-up pass: one warranty request per vehicle (activates it), and the same-answer check against the baseline"
-dotnet "$loader" warm --api "$api" --baseline "$baseline" --vins "$vins" --concurrency 64 --compare "$([ -n "$smoke" ] && echo 50 || echo 500)" \
-  | tee "$results/warm.txt" || fail "warm-up pass or same-answer check failed"
-
-step "memory per active vehicle grain (full GC in the silo)"
-curl -fsS "${auth[@]}" "$api/api/system/memory" >"$results/memory-after.json" || fail "GET /api/system/memory failed"
-python3 - "$results/memory-before.json" "$results/memory-after.json" <<'PY' | tee "$results/memory.txt"
-import json, sys
-before, after = (json.load(open(p)) for p in sys.argv[1:3])
-def vehicles(report):
-    return sum(n for t, n in report["activationsByType"].items() if "vehicle" in t.lower())
-grains = vehicles(after) - vehicles(before)
-growth = after["heapBytes"] - before["heapBytes"]
-print(f"RESULT memory grains={grains} heap_before={before['heapBytes']} heap_after={after['heapBytes']} bytes_per_grain={growth / max(grains, 1):.0f}")
-PY
-
 # --- wrk runs -------------------------------------------------------------------------------------------
 clk_tck="$(getconf CLK_TCK)"
 pg_pids() { local main; main="$(head -1 "$pg_dir/postmaster.pid")"; echo "$main" $(ps -o pid= --ppid "$main"); }
@@ -262,6 +241,90 @@ measure() {
 
 warm_up() { wrk -t2 -c64 -d"${warmup}s" "${auth[@]}" "$@" >/dev/null 2>&1 || true; }
 
+# PostgreSQL's CPU jiffies so far, backends that came and went included: the live backends' own time plus what the
+# postmaster collected from those that exited (a pool opens and closes connections during a long step).
+pg_jiffies() {
+  local main pid stat total=0
+  main="$(head -1 "$pg_dir/postmaster.pid")"
+  { read -r stat <"/proc/$main/stat"; } 2>/dev/null && total=$(awk '{ print $12 + $13 + $14 + $15 }' <<<"${stat##*) }")
+  for pid in $(ps -o pid= --ppid "$main"); do
+    { read -r stat <"/proc/$pid/stat"; } 2>/dev/null || continue
+    total=$((total + $(awk '{ print $12 + $13 }' <<<"${stat##*) }")))
+  done
+  echo "$total"
+}
+# (In /proc/PID/stat after the process name, utime and stime are fields 12 and 13, cutime and cstime 14 and 15.)
+proc_jiffies() { local stat; { read -r stat <"/proc/$1/stat"; } 2>/dev/null && awk '{ print $12 + $13 }' <<<"${stat##*) }" || echo 0; }
+# "uptime silo_jiffies pg_jiffies children_cpu_seconds": the whole-step CPU split of a long step (the bulk load).
+# Call it redirected (step_sample >FILE), never inside $(...): child_cpu must run in this shell to see its children.
+step_sample() { local children; child_cpu >"$work/children"; children="$(cat "$work/children")"; echo "$(cut -d' ' -f1 /proc/uptime) $(proc_jiffies "$silo_pid") $(pg_jiffies) $children"; }
+# step_split NAME BEFORE AFTER: prints "RESULT NAME-cpu seconds= silo= postgres= loader=" (% of one core).
+step_split() {
+  awk -v name="$1" -v before="$2" -v after="$3" -v tck="$clk_tck" 'BEGIN {
+    split(before, b, " "); split(after, a, " "); secs = a[1] - b[1]
+    printf "RESULT %s-cpu seconds=%.0f silo=%.0f postgres=%.0f loader=%.0f\n", name, secs,
+      (a[2] - b[2]) * 100 / tck / secs, (a[3] - b[3]) * 100 / tck / secs, (a[4] - b[4]) * 100 / secs }'
+}
+
+step "loading $vehicles vehicles (bulk API + baseline tables by COPY)"
+step_sample >"$work/load-before"
+dotnet "$loader" --api "$api" --postgres "$ConnectionStrings__Postgres" --vehicles "$vehicles" --out "$work" \
+  | tee "$results/load.txt" || fail "loading failed"
+step_sample >"$work/load-after"
+step_split load "$(cat "$work/load-before")" "$(cat "$work/load-after")" | tee -a "$results/load.txt"
+vins="$work/vins.txt"
+cp "$vins" "$results/vins.txt"
+
+step "registering $stations service stations (PUT /api/stations/{code})"
+dotnet "$loader" stations --api "$api" --stations "$stations" --out "$work" | tee "$results/stations.txt" || fail "registering stations failed"
+points="$work/points.txt"
+
+# Measured on grains activated the way they normally are — from storage — not on the bulk import's activations.
+step "restarting the silo: every vehicle is read from storage on first touch from here on"
+stop_silo; start_silo
+wait_ready "$api/health/ready" 120
+curl -fsS "${auth[@]}" "$api/api/system/memory" >"$results/memory-before.json" || fail "GET /api/system/memory failed"
+
+# The scale figure: the same warranty GETs with a small set of vehicles active, then (below) with the whole fleet.
+scale_c=64; [[ " $connections " == *" 64 "* ]] || scale_c="${connections%% *}"
+vin_count="$(wc -l <"$vins")"
+if [ "$vin_count" -gt "$scale_active" ]; then
+  step "scale, small set: $scale_active vehicles activated, warranty GETs over them at $scale_c connections (${repeat} x ${duration} s)"
+  head -n "$scale_active" "$vins" >"$work/vins-small.txt"
+  dotnet "$loader" warm --api "$api" --baseline "$baseline" --vins "$work/vins-small.txt" --concurrency 64 --compare 0 >"$results/warm-small.txt" \
+    || fail "warm-up of the small set failed"
+  warm_up -s "$root/bench/lua/warranty.lua" "$api" -- "$work/vins-small.txt"
+  for run in $(seq 1 "$repeat"); do
+    measure warranty-small "$scale_c" "$run" "$api" warranty.lua "$work/vins-small.txt"
+  done
+fi
+
+step "warm-up pass: one warranty request per vehicle (activates it: the cold-read rate), and the same-answer check against the baseline"
+dotnet "$loader" warm --api "$api" --baseline "$baseline" --vins "$vins" --concurrency 64 --compare "$([ -n "$smoke" ] && echo 50 || echo 500)" \
+  | tee "$results/warm.txt" || fail "warm-up pass or same-answer check failed"
+
+step "memory per active vehicle grain (full GC in the silo) and the silo's resident set"
+curl -fsS "${auth[@]}" "$api/api/system/memory" >"$results/memory-after.json" || fail "GET /api/system/memory failed"
+rss_kb="$(awk '/^VmRSS/ { print $2 }' "/proc/$silo_pid/status")"
+python3 - "$results/memory-before.json" "$results/memory-after.json" "$rss_kb" <<'PY' | tee "$results/memory.txt"
+import json, sys
+before, after = (json.load(open(p)) for p in sys.argv[1:3])
+def vehicles(report):
+    return sum(n for t, n in report["activationsByType"].items() if "vehicle" in t.lower())
+grains = vehicles(after) - vehicles(before)
+growth = after["heapBytes"] - before["heapBytes"]
+print(f"RESULT memory grains={grains} heap_before={before['heapBytes']} heap_after={after['heapBytes']} bytes_per_grain={growth / max(grains, 1):.0f} rss_bytes={int(sys.argv[3]) * 1024}")
+PY
+
+if [ "$vin_count" -gt "$scale_active" ]; then
+  step "scale, whole fleet: warranty GETs over all $vin_count active vehicles at $scale_c connections (${repeat} x ${duration} s)"
+  warm_up -s "$root/bench/lua/warranty.lua" "$api" -- "$vins"
+  for run in $(seq 1 "$repeat"); do
+    measure warranty-all "$scale_c" "$run" "$api" warranty.lua "$vins"
+  done
+fi
+
+
 step "reads: constant JSON (ceiling), warranty through the system, warranty from the baseline (${repeat} x ${duration} s per figure)"
 warm_up -s "$root/bench/lua/constant.lua" "$api" -- "$vins"
 warm_up -s "$root/bench/lua/warranty.lua" "$api" -- "$vins"
@@ -304,7 +367,6 @@ for run in $(seq 1 "$repeat"); do
 done
 
 step "cold reads: silo restarted before each concurrency, every request a vehicle not yet activated"
-vin_count="$(wc -l <"$vins")"
 measured_last=$((vin_count * 9 / 10))
 for c in $connections; do
   stop_silo; start_silo
@@ -323,6 +385,6 @@ elapsed=$(( $(date +%s) - started_at ))
 git_commit="$(git rev-parse --short HEAD)$(git diff --quiet HEAD -- src bench 2>/dev/null || echo '+uncommitted')"
 python3 "$root/bench/report.py" --results "$results" --command "$command_line" --commit "$git_commit" --elapsed "$elapsed" \
   --deployment "$deployment" --vehicles "$vehicles" --stations "$stations" --duration "$duration" --repeat "$repeat" --connections "$connections" \
-  ${write_doc:+--doc "$root/docs/benchmarks.md"} | tee "$results/report.txt"
+  --scale-active "$scale_active" ${write_doc:+--doc "$doc_file"} | tee "$results/report.txt"
 echo "raw results: $results"
 echo "BENCH DONE in ${elapsed} s"
