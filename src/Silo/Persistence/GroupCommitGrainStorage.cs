@@ -47,7 +47,8 @@ public sealed class GroupCommitOptions
 
 /// <summary>
 /// Grain storage whose writes are group-committed: the states grains save at about the same time go to PostgreSQL in
-/// one call of <c>write_grain_states</c> (migration 0014), so one round trip and one commit, instead of one each.
+/// one call of <c>write_grain_states_split</c> (migrations 0014, 0016), so one round trip and one commit, instead of one
+/// each; each document goes with its rows taken out (<see cref="StateDocument"/>), which the database writes set-based.
 /// Every write keeps its own version check: a stale version fails that write alone (<see cref="InconsistentStateException"/>),
 /// as does a duplicate row or any other error the database reports for it; a failure of the call fails every write
 /// in it, and none of them is stored. A write's task ends only after its group has committed.
@@ -57,7 +58,7 @@ public sealed class GroupCommitOptions
 public sealed class GroupCommitGrainStorage : IGrainStorage
 {
     private const string WriteStatesSql =
-        "SELECT new_version, error_code, error_message FROM write_grain_states($1, $2, $3, $4, $5, $6, $7) ORDER BY item";
+        "SELECT new_version, error_code, error_message FROM write_grain_states_split($1, $2, $3, $4, $5, $6, $7, $8, $9) ORDER BY item";
 
     private const string ReadStatesSql = "SELECT item, payload, version FROM read_grain_states($1, $2, $3, $4, $5)";
 
@@ -126,6 +127,8 @@ public sealed class GroupCommitGrainStorage : IGrainStorage
         var n1 = new long[batch.Count];
         var versions = new int?[batch.Count];
         var payloads = new byte[batch.Count][];
+        var newRows = new string?[batch.Count];
+        var absentRows = new string?[batch.Count];
         for (var i = 0; i < batch.Count; i++)
         {
             var write = batch[i];
@@ -134,7 +137,7 @@ public sealed class GroupCommitGrainStorage : IGrainStorage
             n0[i] = write.Key.N0;
             n1[i] = write.Key.N1;
             versions[i] = write.Version;
-            payloads[i] = write.Payload;
+            (payloads[i], newRows[i], absentRows[i]) = StateDocument.Split(write.Payload);
         }
 
         await using var connection = await _dataSource.OpenConnectionAsync().ConfigureAwait(false);
@@ -142,6 +145,8 @@ public sealed class GroupCommitGrainStorage : IGrainStorage
         AddKeyParameters(command, stateNames, grainKeys, n0, n1);
         command.Parameters.Add(new NpgsqlParameter { Value = versions, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Integer });
         command.Parameters.Add(new NpgsqlParameter { Value = payloads, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Bytea });
+        command.Parameters.Add(new NpgsqlParameter { Value = newRows, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text });
+        command.Parameters.Add(new NpgsqlParameter { Value = absentRows, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text });
         // Prepared once per physical connection (the connections are not reset when pooled).
         await command.PrepareAsync().ConfigureAwait(false);
 

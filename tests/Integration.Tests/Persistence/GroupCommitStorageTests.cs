@@ -49,7 +49,55 @@ public sealed class GroupCommitStorageTests
         // The duplicate write left none of its rows; the good ones kept theirs.
         Assert.Equal("b1,b2,d1", await TestDatabase.ScalarAsync<string>(connectionString,
             "SELECT string_agg(row_key, ',' ORDER BY row_key) FROM grain_rows WHERE kind = 'fact'"));
-        Assert.Equal(1, await refusal.RefusedAsync());
+        // Refused twice: in the group's set-based attempt (rolled back whole), then when the writes went one by one.
+        Assert.Equal(2, await refusal.RefusedAsync());
+    }
+
+    [Fact]
+    public async Task AGroupWithNothingFailing_IsWrittenWhole_InsertsUpdatesConflictsUniqueAndReplacedRowsAndAbsentRowsAsEachWouldAlone()
+    {
+        var connectionString = await TestDatabase.CreateAsync("groupcommit");
+        await using var storage = Storage(connectionString, maxInFlight: 1);
+        await storage.WriteAsync("VB", null, """{"km":1,"newRows":[{"kind":"order","key":"o1","body":{"state":"open"}}]}""");
+        await storage.WriteAsync("VC", null, """{"km":1}""");
+
+        var outcomes = await storage.Inner.WriteBatchAsync(
+        [
+            Write("VA", null, """{"km":5,"newRows":[{"kind":"fact","key":"a1","unique":true}],"newRowsVisits":[{"kind":"visit","key":"v1","body":{"seq":0}}]}"""),
+            Write("VB", 1, """{"km":6,"newRowsOrders":[{"kind":"order","key":"o1","body":{"state":"closed"}}],"absentRows":[{"kind":"final","key":"s1"}]}"""),
+            Write("VC", 3, """{"km":66,"newRows":[{"kind":"fact","key":"c9","unique":true}]}"""),
+            Write("VD", null, """{"km":7}"""),
+        ]);
+
+        Assert.Equal([new(1, null, null), new(2, null, null), new(null, null, null), new(1, null, null)], outcomes);
+        Assert.Equal("VA 1 5|VB 2 6|VC 1 1|VD 1 7", await StoredAsync(connectionString));
+        // The rows of the writes that landed, none of the conflicting one's; a replaced row has its new body; no
+        // "newRows…" or "absentRows" member is left in a stored document.
+        Assert.Equal("VA fact a1|VA visit v1 {\"seq\": 0}|VB order o1 {\"state\": \"closed\"}", await TestDatabase.ScalarAsync<string>(connectionString,
+            "SELECT string_agg(grain_key || ' ' || kind || ' ' || row_key || coalesce(' ' || body::text, ''), '|' ORDER BY grain_key, kind, row_key) FROM grain_rows"));
+        Assert.Equal(0L, await TestDatabase.ScalarAsync<long>(connectionString,
+            "SELECT count(*) FROM grain_state WHERE payload ? 'newRows' OR payload ? 'newRowsVisits' OR payload ? 'newRowsOrders' OR payload ? 'absentRows'"));
+    }
+
+    [Fact]
+    public async Task ARowThatMustBeAbsentButExists_FailsOnlyItsWrite_AsADuplicateRow()
+    {
+        var connectionString = await TestDatabase.CreateAsync("groupcommit");
+        await using var storage = Storage(connectionString, maxInFlight: 1);
+        await storage.WriteAsync("VB", null, """{"km":1,"newRows":[{"kind":"final","key":"s1","unique":true}]}""");
+
+        var outcomes = await storage.Inner.WriteBatchAsync(
+        [
+            Write("VA", null, """{"km":5,"absentRows":[{"kind":"final","key":"s1"}]}"""),
+            Write("VB", 1, """{"km":6,"absentRows":[{"kind":"final","key":"s1"}]}"""),
+            Write("VC", null, """{"km":7,"newRows":[{"kind":"final","key":"s1","unique":true}]}"""),
+        ]);
+
+        Assert.Equal(new StateWriteOutcome(1, null, null), outcomes[0]);
+        Assert.Equal("23505", outcomes[1].ErrorCode);
+        Assert.Contains("grain_rows_pkey", outcomes[1].ErrorMessage, StringComparison.Ordinal);
+        Assert.Equal(new StateWriteOutcome(1, null, null), outcomes[2]);
+        Assert.Equal("VA 1 5|VB 1 1|VC 1 7", await StoredAsync(connectionString));
     }
 
     [Fact]
