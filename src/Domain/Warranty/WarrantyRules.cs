@@ -215,14 +215,17 @@ public static class WarrantyRules
     {
         var thresholds = ctx.Policy.ReplaceOrRefund;
         var compensation = ctx.UsageCompensation();
-        var payable = ctx.CompensationSentence(compensation);
+        // Worded only when an entitlement or a watch needs it: most vehicles have neither, and formatting it on every
+        // assessment was 2 % of a warm warranty read.
+        string? sentence = null;
+        string Payable() => sentence ??= ctx.CompensationSentence(compensation);
         Entitlement Entitle(string article, string reason, IEnumerable<RepairVisit> visits, EntitlementStatus status) =>
             new(Remedy.ReplaceOrRefund, article, reason, [.. visits.Select(v => v.Id).Distinct()], status, compensation);
 
         // (1)–(3): the counted repairs alone are a watch (while the period runs); a later finding of the fault persisting grants.
         Entitlement? WatchOrGrant(string article, List<RepairVisit> counted, RepairVisit? evidence, Func<RepairVisit, string> granted, string watched) =>
-            evidence is { } found ? Entitle(article, granted(found) + ": the owner may choose a replacement vehicle or a refund." + payable, [.. counted, found], EntitlementStatus.Granted)
-            : sanbaoActive ? Entitle(article, watched + ", the owner may choose a replacement vehicle or a refund." + payable, counted, EntitlementStatus.Watch)
+            evidence is { } found ? Entitle(article, granted(found) + ": the owner may choose a replacement vehicle or a refund." + Payable(), [.. counted, found], EntitlementStatus.Granted)
+            : sanbaoActive ? Entitle(article, watched + ", the owner may choose a replacement vehicle or a refund." + Payable(), counted, EntitlementStatus.Watch)
             : null;
 
         // (1) serious safety faults repaired twice, then the fault still there or a new serious safety fault.
@@ -281,9 +284,9 @@ public static class WarrantyRules
                 .ToList();
             var which = string.Join(", ", perVisit.Select(x => Text($"{x.Visit.Id}: {Days(x.Days)}")));
             yield return daysGranted
-                ? Entitle("Art. 24(4)", Text($"Warranty repairs inside the 三包 validity period have taken {Days(counters.RepairDays)} in total ({which}), more than {thresholds.MaxCumulativeRepairDays}: the owner may choose a replacement vehicle or a refund.{payable}"),
+                ? Entitle("Art. 24(4)", Text($"Warranty repairs inside the 三包 validity period have taken {Days(counters.RepairDays)} in total ({which}), more than {thresholds.MaxCumulativeRepairDays}: the owner may choose a replacement vehicle or a refund.{Payable()}"),
                     perVisit.Select(x => x.Visit), EntitlementStatus.Granted)
-                : Entitle("Art. 24(4)", Text($"Warranty repairs inside the 三包 validity period have taken {Days(counters.RepairDays)} in total ({which}); more than {thresholds.MaxCumulativeRepairDays} would entitle the owner to a replacement vehicle or a refund.{payable}"),
+                : Entitle("Art. 24(4)", Text($"Warranty repairs inside the 三包 validity period have taken {Days(counters.RepairDays)} in total ({which}); more than {thresholds.MaxCumulativeRepairDays} would entitle the owner to a replacement vehicle or a refund.{Payable()}"),
                     perVisit.Select(x => x.Visit), EntitlementStatus.Watch);
         }
 
@@ -297,9 +300,9 @@ public static class WarrantyRules
 
             var visits = repairs.Where(v => string.Equals(FaultOf(v), fault, StringComparison.OrdinalIgnoreCase)).ToList();
             yield return granted
-                ? Entitle("Art. 24(4)", Text($"The same problem (fault code {fault}) has been repaired {Times(count)} inside the 三包 validity period (repairs {Ids(visits)}), more than {thresholds.MaxSameProblemRepairs}: the owner may choose a replacement vehicle or a refund.{payable}"),
+                ? Entitle("Art. 24(4)", Text($"The same problem (fault code {fault}) has been repaired {Times(count)} inside the 三包 validity period (repairs {Ids(visits)}), more than {thresholds.MaxSameProblemRepairs}: the owner may choose a replacement vehicle or a refund.{Payable()}"),
                     visits, EntitlementStatus.Granted)
-                : Entitle("Art. 24(4)", Text($"The same problem (fault code {fault}) has been repaired {Times(count)} inside the 三包 validity period (repairs {Ids(visits)}); more than {thresholds.MaxSameProblemRepairs} would entitle the owner to a replacement vehicle or a refund.{payable}"),
+                : Entitle("Art. 24(4)", Text($"The same problem (fault code {fault}) has been repaired {Times(count)} inside the 三包 validity period (repairs {Ids(visits)}); more than {thresholds.MaxSameProblemRepairs} would entitle the owner to a replacement vehicle or a refund.{Payable()}"),
                     visits, EntitlementStatus.Watch);
         }
     }

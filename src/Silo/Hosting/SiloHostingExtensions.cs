@@ -81,6 +81,7 @@ public static class SiloHostingExtensions
         });
         silo.ConfigureEndpoints(settings.ResolveAdvertisedAddress(), settings.SiloPort, settings.GatewayPort, listenOnAnyHostAddress: true);
         silo.Configure<SiloOptions>(options => options.SiloName = $"{settings.Region}-{settings.SiloPort}");
+        silo.Configure<GrainCollectionOptions>(options => options.CollectionAge = settings.IdleActivationAge);
         silo.Configure<ClusterMembershipOptions>(options =>
         {
             // Measured on these machines: grains answer again 0.8–1.1 s after a kill -9 (defaults: ~10.5 s).
