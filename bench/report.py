@@ -342,7 +342,8 @@ def main():
         w(f"- **{LABELS[name]}**: best {top['rps']:,.0f} req/s; {bound}; {busiest}.")
     w("")
     notes = os.path.join(os.path.dirname(os.path.abspath(__file__)), "profiling.md")
-    if os.path.exists(notes):
+    # The analysis goes with the main document only (a --doc elsewhere, such as the million run, links to it).
+    if os.path.exists(notes) and os.path.basename(a.doc) == "benchmarks.md":
         w(open(notes).read().rstrip())
         w("")
     os.makedirs(os.path.dirname(os.path.abspath(a.doc)), exist_ok=True)
