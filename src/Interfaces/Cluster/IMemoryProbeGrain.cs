@@ -8,7 +8,12 @@ namespace AfterSales.Interfaces.Cluster;
 public interface IMemoryProbeGrain : IGrainWithIntegerKey
 {
     /// <summary>Runs a full blocking GC in the answering silo, then reports its heap and activation counts.</summary>
+    /// <remarks>
+    /// A compacting collection of a silo holding a million vehicles (several GB) takes longer than the API's 5 s
+    /// grain-call budget on two cores, so this call has its own.
+    /// </remarks>
     [Alias("CollectAndMeasure")]
+    [ResponseTimeout("00:02:00")]
     Task<MemoryReport> CollectAndMeasureAsync();
 }
 
