@@ -195,8 +195,12 @@ def main():
     pg_version = sh("bash", "-c", "ls /usr/lib/postgresql | sort -n | tail -1")
     lines = []
     w = lines.append
-    w("# Benchmarks")
+    main_doc = os.path.basename(a.doc) == "benchmarks.md"
+    w("# Benchmarks" if main_doc else f"# Benchmarks: {a.vehicles:,} vehicles")
     w("")
+    if not main_doc:
+        w("A run written apart from `docs/benchmarks.md` (which summarises it and holds the analysis, `bench/profiling.md`).")
+        w("")
     w("Written by `bench/run.sh` (do not edit the figures by hand; the analysis at the end comes from `bench/profiling.md`).")
     w("The claim under test: an actor cluster answers per-vehicle questions far faster than a service that reads")
     w("the database on every request, and writes durably at close to the speed of a raw upsert.")
