@@ -62,8 +62,7 @@ public sealed partial class OutboxSweeper(string connectionString, string servic
             await connection.OpenAsync(cancellationToken);
             await using var command = new NpgsqlCommand("""
                 SELECT state_name, grain_key FROM grain_state
-                WHERE service_id = @service AND payload ? 'outbox' AND payload->'outbox' <> '[]'::jsonb
-                  AND modified_on < now() - @age
+                WHERE service_id = @service AND outbox_pending AND modified_on < now() - @age
                 ORDER BY modified_on LIMIT @batch
                 """, connection);
             command.Parameters.AddWithValue("service", serviceId);

@@ -79,6 +79,57 @@ public sealed class GroupCommitStorageTests
             "SELECT count(*) FROM grain_state WHERE payload ? 'newRows' OR payload ? 'newRowsVisits' OR payload ? 'newRowsOrders' OR payload ? 'absentRows'"));
     }
 
+    /// <summary>
+    /// Migration 0017: a write that leaves the state's outbox as it was changes no indexed column, so PostgreSQL keeps
+    /// the new version beside the old one with no new index entry (a HOT update); a grain written often no longer walks a
+    /// growing run of dead index entries. Counted in one transaction (the transaction's own statistics, not yet flushed).
+    /// </summary>
+    [Fact]
+    public async Task WritesThatLeaveTheOutboxAsItWas_AreHeapOnlyUpdates_AndTheOwedFlagFollowsTheOutbox()
+    {
+        var connectionString = await TestDatabase.CreateAsync("groupcommit");
+        await using var connection = new NpgsqlConnection(connectionString);
+        await connection.OpenAsync();
+        await using var transaction = await connection.BeginTransactionAsync();
+
+        async Task<int?> WriteAsync(int? version, string json)
+        {
+            await using var command = new NpgsqlCommand(
+                "SELECT new_version FROM write_grain_states_split('svc', ARRAY['vehicle'], ARRAY['VH'], ARRAY[0::bigint], ARRAY[0::bigint], ARRAY[$1::integer], ARRAY[convert_to($2, 'UTF8')], ARRAY[NULL::text], ARRAY[NULL::text])",
+                connection, transaction);
+            command.Parameters.Add(new NpgsqlParameter { Value = (object?)version ?? DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Integer });
+            command.Parameters.AddWithValue(json);
+            return (int?)await command.ExecuteScalarAsync();
+        }
+
+        async Task<long> HotUpdatesAsync()
+        {
+            await using var command = new NpgsqlCommand("SELECT pg_stat_get_xact_tuples_hot_updated('grain_state'::regclass)", connection, transaction);
+            return (long)(await command.ExecuteScalarAsync())!;
+        }
+
+        async Task<bool> PendingAsync()
+        {
+            await using var command = new NpgsqlCommand("SELECT outbox_pending FROM grain_state WHERE grain_key = 'VH'", connection, transaction);
+            return (bool)(await command.ExecuteScalarAsync())!;
+        }
+
+        Assert.Equal(1, await WriteAsync(null, """{"km":1}"""));
+        Assert.Equal(2, await WriteAsync(1, """{"km":2}"""));
+        Assert.Equal(3, await WriteAsync(2, """{"km":3,"outbox":[]}"""));
+        Assert.Equal(2L, await HotUpdatesAsync());
+        Assert.False(await PendingAsync());
+
+        Assert.Equal(4, await WriteAsync(3, """{"km":4,"outbox":[{"kind":"x"}]}"""));
+        Assert.Equal(2L, await HotUpdatesAsync());
+        Assert.True(await PendingAsync());
+        Assert.Equal(5, await WriteAsync(4, """{"km":5,"outbox":[{"kind":"x"},{"kind":"y"}]}"""));
+        Assert.Equal(3L, await HotUpdatesAsync());
+        Assert.Equal(6, await WriteAsync(5, """{"km":6,"outbox":[]}"""));
+        Assert.Equal(3L, await HotUpdatesAsync());
+        Assert.False(await PendingAsync());
+    }
+
     [Fact]
     public async Task ARowThatMustBeAbsentButExists_FailsOnlyItsWrite_AsADuplicateRow()
     {
