@@ -10,6 +10,8 @@
 -- rolled back and the group is written the old way, each write alone in its own subtransaction, so the one that
 -- fails fails alone and the others commit. A failure of the statement itself (lost connection, cancel, timeout,
 -- which OTHERS does not catch) still fails every write of the call and stores none of them.
+-- write_grain_states (0014) is left in place, unused by this version: silos of the previous one call it until an
+-- upgrade has replaced them all.
 
 -- One write: the state (inserted when p_version is null, else updated if still at p_version) and its rows.
 CREATE OR REPLACE FUNCTION write_grain_state_rows(
