@@ -11,15 +11,17 @@ public sealed class ClaimDecisionsTests
 
     private static readonly DateTimeOffset Now = new(2026, 12, 1, 9, 0, 0, TimeSpan.FromHours(8));
 
+    private static readonly DateOnly Today = new(2026, 12, 1);
+
     private static ClaimFiling Filing(ClaimState state = ClaimState.Approved, string workOrderId = "S1-7", DateTimeOffset? at = null) =>
         new("S1", workOrderId, "LSVAU218XN2183294", "Wang", new DateOnly(2026, 12, 1), 1_500, state, ["Art. 32: defect within the warranty."], at ?? Now);
 
-    private static ClaimGrainState Filed(ClaimState state) => ClaimDecisions.File(new ClaimGrainState(), Id, Filing(state)).Next!;
+    private static ClaimGrainState Filed(ClaimState state) => ClaimDecisions.File(new ClaimGrainState(), Id, Filing(state), Today).Next!;
 
     [Fact]
     public void AFirstFiling_StoresTheClaimAsAdjudicated_Unsettled()
     {
-        var decision = ClaimDecisions.File(new ClaimGrainState(), Id, Filing());
+        var decision = ClaimDecisions.File(new ClaimGrainState(), Id, Filing(), Today);
 
         Assert.Null(decision.Refusal);
         var claim = decision.Next!.Claim!;
@@ -34,7 +36,7 @@ public sealed class ClaimDecisionsTests
     [InlineData(ClaimState.NeedsInformation)]
     public void FilingAgainForTheSameWorkOrder_FilesItAgainAsSent(ClaimState before)
     {
-        var retried = ClaimDecisions.File(Filed(before), Id, Filing(ClaimState.Approved, at: Now.AddMinutes(1)));
+        var retried = ClaimDecisions.File(Filed(before), Id, Filing(ClaimState.Approved, at: Now.AddMinutes(1)), Today);
 
         Assert.Null(retried.Refusal);
         Assert.Equal((ClaimState.Approved, Now.AddMinutes(1)), (retried.Next!.Claim!.State, retried.Next.Claim.FiledAt));
@@ -43,7 +45,7 @@ public sealed class ClaimDecisionsTests
     [Fact]
     public void FilingForAnotherWorkOrderUnderTheSameId_IsAConflict_AndChangesNothing()
     {
-        var decision = ClaimDecisions.File(Filed(ClaimState.Approved), Id, Filing(workOrderId: "S1-8"));
+        var decision = ClaimDecisions.File(Filed(ClaimState.Approved), Id, Filing(workOrderId: "S1-8"), Today);
 
         Assert.Equal(OutcomeStatus.Conflict, decision.Refusal!.Status);
         Assert.Contains("S1-7", decision.Refusal.Detail, StringComparison.Ordinal);
@@ -55,7 +57,7 @@ public sealed class ClaimDecisionsTests
     {
         var settled = ClaimDecisions.Settle(Filed(ClaimState.Approved), Id, Now).Next!;
 
-        var decision = ClaimDecisions.File(settled, Id, Filing());
+        var decision = ClaimDecisions.File(settled, Id, Filing(), Today);
 
         Assert.Equal(OutcomeStatus.Conflict, decision.Refusal!.Status);
         Assert.Null(decision.Next);

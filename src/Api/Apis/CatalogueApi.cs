@@ -63,7 +63,22 @@ public static class CatalogueApi
         var parts = Lines(errors, "parts", body!.Parts, (part, field) => new CataloguePartEntry(
             errors.Text(field + ".partNo", part.PartNo, 40),
             errors.Text(field + ".name", part.Name, 100),
-            errors.Require(field + ".system", part.System)));
+            errors.Require(field + ".system", part.System),
+            part.Price,
+            part.Supplier is null ? null : errors.Text(field + ".supplier", part.Supplier, 64)));
+        var operations = Lines(errors, "labourOperations", body.LabourOperations, (operation, field) => new LabourOperationEntry(
+            errors.Text(field + ".code", operation.Code, 40),
+            errors.Text(field + ".name", operation.Name, 100),
+            errors.Require(field + ".system", operation.System),
+            errors.Require(field + ".hours", operation.Hours)));
+        LabourRatesEntry? rates = null;
+        if (body.LabourRates is { } labourRates)
+        {
+            rates = new LabourRatesEntry(
+                errors.Require("labourRates.default", labourRates.Default),
+                labourRates.Provinces ?? [],
+                labourRates.Stations ?? []);
+        }
         var wearParts = Lines(errors, "wearParts", body.WearParts, (wear, field) => new WearPartEntry(
             errors.Text(field + ".partNo", wear.PartNo, 40),
             errors.Range(field + ".months", wear.Months, 1, 120),
@@ -87,7 +102,7 @@ public static class CatalogueApi
             return errors.ToResult();
         }
 
-        var document = new CatalogueDocument(date, parts, mainParts, wearParts);
+        var document = new CatalogueDocument(date, parts, mainParts, wearParts, operations.Count == 0 ? null : operations, rates);
         return (await cluster.Grain<IPartsCatalogueGrain>(PartsCatalogueKeys.National).PutVersionAsync(document, key))
             .ToHttp(d => $"/api/catalogue/versions/{d.EffectiveFrom:yyyy-MM-dd}");
     }
@@ -148,10 +163,23 @@ public static class CatalogueApi
     }
 }
 
-public sealed record CataloguePartRequest(string? PartNo, string? Name, VehicleSystem? System);
+/// <summary>A catalogue part; <c>price</c> (CNY per piece) and <c>supplier</c> price warranty claims.</summary>
+public sealed record CataloguePartRequest(string? PartNo, string? Name, VehicleSystem? System, decimal? Price = null, string? Supplier = null);
+
+/// <summary>An operation of the labour-time catalogue: its code and the hours it is paid for.</summary>
+public sealed record LabourOperationRequest(string? Code, string? Name, VehicleSystem? System, decimal? Hours);
+
+/// <summary>Labour rates, CNY per hour: <c>default</c>, and overrides by province name and by station code.</summary>
+public sealed record LabourRatesRequest(decimal? Default, Dictionary<string, decimal>? Provinces, Dictionary<string, decimal>? Stations);
 
 public sealed record WearPartRequest(string? PartNo, int? Months, int? Km, IReadOnlyList<string?>? Models);
 
 /// <summary>A catalogue version: <c>mainParts</c> maps a system (<c>engine</c>, <c>brakes</c> …) to its main parts' numbers.</summary>
+/// <summary>
+/// A catalogue version: <c>mainParts</c> maps a system (<c>engine</c>, <c>brakes</c> …) to its main parts' numbers. A
+/// version with <c>labourRates</c> prices warranty claims: every part then needs a price, and claims may list only
+/// its parts and <c>labourOperations</c>.
+/// </summary>
 public sealed record CatalogueRequest(
-    IReadOnlyList<CataloguePartRequest?>? Parts, Dictionary<string, IReadOnlyList<string?>?>? MainParts, IReadOnlyList<WearPartRequest?>? WearParts);
+    IReadOnlyList<CataloguePartRequest?>? Parts, Dictionary<string, IReadOnlyList<string?>?>? MainParts, IReadOnlyList<WearPartRequest?>? WearParts,
+    IReadOnlyList<LabourOperationRequest?>? LabourOperations = null, LabourRatesRequest? LabourRates = null);

@@ -15,6 +15,14 @@ public sealed record WorkOrderRequest(
 
 public sealed record AppraisedPartRequest(string? PartNo, int? Quantity, bool? UnitReplaced);
 
+/// <summary>A labour operation done: the labour-time catalogue's code, and how many times (default 1).</summary>
+public sealed record AppraisedOperationRequest(string? Code, int? Quantity);
+
+/// <summary>
+/// The appraisal (质量保修鉴定单). <c>operations</c> are priced from the labour-time catalogue; <c>unclear</c> sends the
+/// claim to the warranty department's review.
+/// </summary>
 public sealed record AppraisalRequest(
     bool? Warranty, FailureCause? Cause, IReadOnlyList<AppraisedPartRequest>? Parts, bool? SeriousSafety, string? Appraiser,
-    SafetyDefect? SafetyDefect, bool? ServicedElsewhere, double? ExcludedHours);
+    SafetyDefect? SafetyDefect, bool? ServicedElsewhere, double? ExcludedHours, IReadOnlyList<AppraisedOperationRequest?>? Operations = null,
+    bool? Unclear = null);

@@ -47,8 +47,6 @@ public static class StationsApi
                 .RequireAuthorization(Policies.StationWork).RequireOwnStation().WithName($"WorkOrder-{route}").WithSummary($"Work order: {route} (illegal moves are 409 naming the current state).").Produces<WorkOrderView>();
         }
 
-        app.MapGet("/claims/{claimId}", GetClaimAsync).WithTags("Claims").WithName("GetClaim")
-            .WithSummary("A warranty claim: state and reasons.").Produces<ClaimView>();
         return group;
     }
 
@@ -179,17 +177,6 @@ public static class StationsApi
             ? (await cluster.Grain<IServiceStationGrain>(normalized).GetWorkOrderAsync(id.Trim().ToUpperInvariant())).ToHttp()
             : invalid;
 
-    private static async Task<IResult> GetClaimAsync(string claimId, IClusterClient cluster)
-    {
-        var id = claimId.Trim().ToUpperInvariant();
-        if (id.Length is 0 or > 80 || !id.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_'))
-        {
-            return OutcomeResults.Invalid(new() { ["claimId"] = ["claimId must be 1–80 letters, digits, '-' or '_'."] });
-        }
-
-        return (await cluster.Grain<IClaimGrain>(id).GetAsync()).ToHttp();
-    }
-
     private static async Task<IResult> OpenAsync(string code, HttpRequest request, IClusterClient cluster)
     {
         if (!TryCode(code, out var normalized, out var invalid))
@@ -283,6 +270,25 @@ public static class StationsApi
             lines.Add(new AppraisedPart(part.PartNo.Trim(), part.Quantity.Value, part.UnitReplaced ?? false));
         }
 
+        var operations = body.Operations ?? [];
+        if (operations.Count > 100)
+        {
+            errors.Add("operations", "operations must hold at most 100 lines.");
+        }
+
+        var operationLines = new List<AppraisedOperation>();
+        for (var i = 0; i < Math.Min(operations.Count, 100); i++)
+        {
+            var operation = operations[i];
+            if (operation is null || string.IsNullOrWhiteSpace(operation.Code) || operation.Code.Trim().Length > 40 || (operation.Quantity ?? 1) is not (>= 1 and <= 100))
+            {
+                errors.Add($"operations[{i}]", "each operation needs a code (≤ 40 characters) of the labour-time catalogue and a quantity of 1–100 (default 1).");
+                continue;
+            }
+
+            operationLines.Add(new AppraisedOperation(operation.Code.Trim().ToUpperInvariant(), operation.Quantity ?? 1));
+        }
+
         var appraisal = new Appraisal(
             errors.Require("warranty", body.Warranty),
             body.Cause,
@@ -291,7 +297,9 @@ public static class StationsApi
             errors.Text("appraiser", body.Appraiser, 64),
             body.SafetyDefect ?? SafetyDefect.None,
             body.ServicedElsewhere ?? false,
-            ExcludedHours(errors, body.ExcludedHours));
+            ExcludedHours(errors, body.ExcludedHours),
+            operationLines.Count == 0 ? null : operationLines,
+            body.Unclear ?? false);
         if (errors.Any)
         {
             return errors.ToResult();

@@ -46,6 +46,7 @@ public static class ApiComposition
         api.MapComplaintsApi();
         api.MapPartsApi();
         api.MapCatalogueApi();
+        api.MapClaimsApi();
         return app;
     }
 }

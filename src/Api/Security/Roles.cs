@@ -37,6 +37,9 @@ public static class Policies
     /// <summary>Replacement, refund and scrapping: warranty department and operators.</summary>
     public const string WarrantyDecisions = "warrantyDecisions";
 
+    /// <summary>Settlement statements: stations (their own), the warranty department and operators.</summary>
+    public const string Settlements = "settlements";
+
     /// <summary>Depot stock, orders and shipments: the parts department and operators.</summary>
     public const string PartsWork = "partsWork";
 

@@ -6,8 +6,43 @@ using AfterSales.Domain.Warranty;
 
 namespace AfterSales.Domain.Catalogue;
 
-/// <summary>A part the manufacturer lists on the 三包凭证: its number, name and the system it belongs to.</summary>
-public sealed record CataloguePart(string PartNo, string Name, VehicleSystem System);
+/// <summary>
+/// A part the manufacturer lists on the 三包凭证: its number, name and the system it belongs to; for pricing warranty
+/// claims, its price (CNY per piece) and the supplier a defective one is recovered from.
+/// </summary>
+public sealed record CataloguePart(string PartNo, string Name, VehicleSystem System, decimal? Price = null, string? Supplier = null);
+
+/// <summary>A repair operation of the labour-time catalogue (工时定额): its code and the hours it is paid for.</summary>
+public sealed record LabourOperation(string Code, string Name, VehicleSystem System, decimal Hours);
+
+/// <summary>
+/// Labour rates (CNY per hour): a station's own rate wins, then its province's, then the national default.
+/// Province names and station codes are compared case-insensitively.
+/// </summary>
+public sealed record LabourRates(decimal Default, IReadOnlyDictionary<string, decimal> Provinces, IReadOnlyDictionary<string, decimal> Stations)
+{
+    /// <summary>The rate a repair at <paramref name="stationCode"/> (in <paramref name="province"/>) is paid at.</summary>
+    public decimal RateFor(string stationCode, string? province)
+    {
+        foreach (var (code, rate) in Stations)
+        {
+            if (string.Equals(code, stationCode, StringComparison.OrdinalIgnoreCase))
+            {
+                return rate;
+            }
+        }
+
+        foreach (var (name, rate) in Provinces)
+        {
+            if (province is not null && string.Equals(name, province, StringComparison.OrdinalIgnoreCase))
+            {
+                return rate;
+            }
+        }
+
+        return Default;
+    }
+}
 
 /// <summary>
 /// A wear part (易损耗零部件: wiper blades, bulbs, brake pads, fuses, tyres …) with its own, shorter warranty of
@@ -38,13 +73,25 @@ public sealed class CatalogueVersion
     private readonly FrozenDictionary<VehicleSystem, FrozenSet<string>> _mainParts;
     private readonly ConcurrentDictionary<string, IReadOnlyList<WearPartTerm>> _wearPartsByModel = new(StringComparer.OrdinalIgnoreCase);
 
+    /// <summary>Most labour operations one version may list.</summary>
+    public const int MaxOperations = 20_000;
+
+    /// <summary>Highest part price, labour rate or operation time a version accepts (a typo guard, not a business rule).</summary>
+    public const decimal MaxAmount = 10_000_000m;
+
+    private readonly FrozenDictionary<string, LabourOperation> _operations;
+
     private CatalogueVersion(
-        DateOnly effectiveFrom, IReadOnlyList<CataloguePart> parts, IReadOnlyDictionary<VehicleSystem, IReadOnlyList<string>> mainParts, IReadOnlyList<WearPartTerm> wearParts)
+        DateOnly effectiveFrom, IReadOnlyList<CataloguePart> parts, IReadOnlyDictionary<VehicleSystem, IReadOnlyList<string>> mainParts, IReadOnlyList<WearPartTerm> wearParts,
+        IReadOnlyList<LabourOperation> labourOperations, LabourRates? labourRates)
     {
         EffectiveFrom = effectiveFrom;
         Parts = parts;
         MainParts = mainParts;
         WearParts = wearParts;
+        LabourOperations = labourOperations;
+        LabourRates = labourRates;
+        _operations = labourOperations.ToFrozenDictionary(o => o.Code, StringComparer.OrdinalIgnoreCase);
         _parts = parts.ToFrozenDictionary(p => p.PartNo, StringComparer.OrdinalIgnoreCase);
         _mainParts = mainParts.ToFrozenDictionary(e => e.Key, e => e.Value.ToFrozenSet(StringComparer.OrdinalIgnoreCase));
     }
@@ -61,6 +108,21 @@ public sealed class CatalogueVersion
     /// <summary>Wear parts with their warranty terms.</summary>
     public IReadOnlyList<WearPartTerm> WearParts { get; }
 
+    /// <summary>The labour-time catalogue: operations and their paid hours.</summary>
+    public IReadOnlyList<LabourOperation> LabourOperations { get; }
+
+    /// <summary>The labour rates; null when this version does not price claims.</summary>
+    public LabourRates? LabourRates { get; }
+
+    /// <summary>
+    /// True when this version prices warranty claims (it states labour rates): every part and operation a claim
+    /// names must then be in it, with a price.
+    /// </summary>
+    public bool PricesClaims => LabourRates is not null;
+
+    /// <summary>The listed labour operation, or null.</summary>
+    public LabourOperation? FindOperation(string code) => _operations.GetValueOrDefault(code.Trim());
+
     /// <summary>
     /// A version from the operator's document, or the problems with it keyed by field (<c>parts[3].partNo</c>,
     /// <c>mainParts.engine[1]</c>, <c>wearParts[2]</c> …). Part numbers are trimmed and upper-cased.
@@ -70,6 +132,21 @@ public sealed class CatalogueVersion
         IReadOnlyList<CataloguePart> parts,
         IReadOnlyDictionary<VehicleSystem, IReadOnlyList<string>> mainParts,
         IReadOnlyList<WearPartTerm> wearParts,
+        out IReadOnlyDictionary<string, string[]> errors) =>
+        Create(effectiveFrom, parts, mainParts, wearParts, [], null, out errors);
+
+    /// <summary>
+    /// As above, with the pricing data: labour operations (<c>labourOperations[2].hours</c> …) and labour rates
+    /// (<c>labourRates.stations.GD001</c> …). A version that states rates prices claims, so each of its parts must
+    /// then have a price.
+    /// </summary>
+    public static CatalogueVersion? Create(
+        DateOnly effectiveFrom,
+        IReadOnlyList<CataloguePart> parts,
+        IReadOnlyDictionary<VehicleSystem, IReadOnlyList<string>> mainParts,
+        IReadOnlyList<WearPartTerm> wearParts,
+        IReadOnlyList<LabourOperation> labourOperations,
+        LabourRates? labourRates,
         out IReadOnlyDictionary<string, string[]> errors)
     {
         var problems = new Dictionary<string, List<string>>(StringComparer.Ordinal);
@@ -116,7 +193,22 @@ public sealed class CatalogueVersion
                 continue;
             }
 
-            var normalized = new CataloguePart(partNo, part.Name?.Trim() ?? "", part.System);
+            if (part.Price is { } price && (price < 0 || price > MaxAmount || decimal.Round(price, 2) != price))
+            {
+                Add(Text($"parts[{i}].price"), Text($"parts[{i}].price must be 0–{MaxAmount:N0} CNY with at most 2 decimals; it is {price}."));
+            }
+            else if (part.Price is null && labourRates is not null)
+            {
+                Add(Text($"parts[{i}].price"), Text($"parts[{i}].price is required: this version states labour rates, so it prices claims, and part {partNo} has no price."));
+            }
+
+            var supplier = part.Supplier?.Trim();
+            if (supplier is { Length: 0 or > 64 })
+            {
+                Add(Text($"parts[{i}].supplier"), Text($"parts[{i}].supplier must be 1–64 characters when given."));
+            }
+
+            var normalized = new CataloguePart(partNo, part.Name?.Trim() ?? "", part.System, part.Price, string.IsNullOrEmpty(supplier) ? null : supplier);
             known[partNo] = (normalized, i);
             normalizedParts.Add(normalized);
         }
@@ -195,8 +287,95 @@ public sealed class CatalogueVersion
             normalizedWear.Add(new WearPartTerm(partNo, term.Months, term.Km, models));
         }
 
+        if (labourOperations.Count > MaxOperations)
+        {
+            Add("labourOperations", Text($"labourOperations may list at most {MaxOperations:N0} operations; it lists {labourOperations.Count:N0}."));
+        }
+
+        var normalizedOperations = new List<LabourOperation>(labourOperations.Count);
+        var operationIndex = new Dictionary<string, int>(StringComparer.OrdinalIgnoreCase);
+        for (var k = 0; k < labourOperations.Count; k++)
+        {
+            var operation = labourOperations[k];
+            var field = Text($"labourOperations[{k}]");
+            var code = Normalize(operation.Code);
+            if (!IsPartNo(code))
+            {
+                Add(field + ".code", Text($"{field}.code must be 1–{MaxPartNoLength} letters, digits, '-', '_' or '.'."));
+                continue;
+            }
+
+            if (operationIndex.TryGetValue(code, out var firstIndex))
+            {
+                Add(field + ".code", Text($"{field}.code {code} is already listed at labourOperations[{firstIndex}]."));
+                continue;
+            }
+
+            if (string.IsNullOrWhiteSpace(operation.Name) || operation.Name.Trim().Length > 100)
+            {
+                Add(field + ".name", Text($"{field}.name is required (at most 100 characters)."));
+            }
+
+            if (!Enum.IsDefined(operation.System))
+            {
+                Add(field + ".system", Text($"{field}.system is not a vehicle system."));
+            }
+
+            if (operation.Hours <= 0 || operation.Hours > 1_000 || decimal.Round(operation.Hours, 2) != operation.Hours)
+            {
+                Add(field + ".hours", Text($"{field}.hours must be more than 0 and at most 1,000, with at most 2 decimals; it is {operation.Hours}."));
+            }
+
+            operationIndex[code] = k;
+            normalizedOperations.Add(new LabourOperation(code, operation.Name?.Trim() ?? "", operation.System, operation.Hours));
+        }
+
+        LabourRates? normalizedRates = null;
+        if (labourRates is not null)
+        {
+            void Rate(string field, decimal rate)
+            {
+                if (rate <= 0 || rate > MaxAmount || decimal.Round(rate, 2) != rate)
+                {
+                    Add(field, Text($"{field} must be more than 0 and at most {MaxAmount:N0} CNY per hour, with at most 2 decimals; it is {rate}."));
+                }
+            }
+
+            Rate("labourRates.default", labourRates.Default);
+            var provinces = new Dictionary<string, decimal>(StringComparer.Ordinal);
+            foreach (var (name, rate) in labourRates.Provinces)
+            {
+                var field = "labourRates.provinces." + name;
+                if (string.IsNullOrWhiteSpace(name) || name.Trim().Length > 40)
+                {
+                    Add(field, Text($"{field}: a province name is 1–40 characters."));
+                    continue;
+                }
+
+                Rate(field, rate);
+                provinces[name.Trim()] = rate;
+            }
+
+            var stations = new Dictionary<string, decimal>(StringComparer.Ordinal);
+            foreach (var (code, rate) in labourRates.Stations)
+            {
+                var field = "labourRates.stations." + code;
+                var normalizedCode = Normalize(code);
+                if (normalizedCode.Length is 0 or > 32 || !normalizedCode.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_'))
+                {
+                    Add(field, Text($"{field}: a station code is 1–32 letters, digits, '-' or '_'."));
+                    continue;
+                }
+
+                Rate(field, rate);
+                stations[normalizedCode] = rate;
+            }
+
+            normalizedRates = new LabourRates(labourRates.Default, provinces, stations);
+        }
+
         errors = problems.ToDictionary(e => e.Key, e => e.Value.ToArray(), StringComparer.Ordinal);
-        return problems.Count > 0 ? null : new CatalogueVersion(effectiveFrom, normalizedParts, normalizedMain, normalizedWear);
+        return problems.Count > 0 ? null : new CatalogueVersion(effectiveFrom, normalizedParts, normalizedMain, normalizedWear, normalizedOperations, normalizedRates);
     }
 
     /// <summary>The listed part, or null.</summary>

@@ -1,40 +1,85 @@
+using System.Collections.Immutable;
 using AfterSales.Grains.Common;
+using AfterSales.Grains.Vehicles;
 using AfterSales.Interfaces.Claims;
 using AfterSales.Interfaces.Common;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 
 namespace AfterSales.Grains.Claims;
 
-/// <summary>What a claim grain persists (state_name 'claim'): the claim, null until filed.</summary>
-public sealed record ClaimGrainState
+/// <summary>What a claim grain persists (state_name 'claim'): the claim, null until filed, and what it owes other grains.</summary>
+public sealed record ClaimGrainState : IOutboxState<ClaimGrainState>
 {
-    public int SchemaVersion { get; init; } = 1;
+    public int SchemaVersion { get; init; } = 2;
 
     public ClaimView? Claim { get; init; }
+
+    public ImmutableArray<OutboxMessage> Outbox { get; init; } = [];
+
+    public ClaimGrainState WithOutbox(ImmutableArray<OutboxMessage> outbox) => this with { Outbox = outbox };
+
+    public ClaimGrainState Written() => this;
 }
 
 /// <summary>
-/// One warranty claim, filed already adjudicated by the station that appraised it (rules in
-/// <see cref="Domain.Claims.ClaimRules"/>); settled with its work order. Decided by <see cref="ClaimDecisions"/>,
-/// written under the shared failure policy (<see cref="StateWrites.WriteOrRestoreAsync{TState}"/>): a failed write is a
-/// 503 and the claim keeps answering from its last durable state.
+/// One warranty claim: filed by the station that appraised it (a clear case already decided by the rules in
+/// <see cref="Domain.Claims.ClaimRules"/>, an important or unclear one submitted to the warranty department), decided
+/// by <see cref="ClaimDecisions"/>, and written together with what the decision owes (<see cref="DurableState{TState}"/>):
+/// the review queue, the station's work order, the settlement statement, the warranty cost.
 /// </summary>
 public sealed class ClaimGrain(
     [PersistentState("claim", GrainStorage.Name)] IPersistentState<ClaimGrainState> state,
-    ILogger<ClaimGrain> logger) : Grain, IClaimGrain
+    IOptions<VehicleOptions> vehicleOptions,
+    [FromKeyedServices(BusinessClock.Key)] TimeProvider time,
+    ILogger<ClaimGrain> logger) : Grain, IClaimGrain, IOutboxOwner
 {
+    private DurableState<ClaimGrainState>? _durable;
+
     private string Id => this.GetPrimaryKeyString();
+
+    private DurableState<ClaimGrainState> Durable => _durable ??= new(state, this, GrainFactory, logger, "Claim");
+
+    public override Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        if (!state.State.Outbox.IsDefaultOrEmpty)
+        {
+            Durable.ResumePending();
+        }
+
+        return base.OnActivateAsync(cancellationToken);
+    }
+
+    public Task FlushOutboxAsync() => Durable.DeliverAsync();
 
     public async Task<Outcome<ClaimView>> FileAsync(ClaimFiling filing)
     {
-        var decision = ClaimDecisions.File(state.State, Id, filing);
+        var decision = ClaimDecisions.File(state.State, Id, filing, Today);
         if (decision.Refusal is { } refusal)
         {
             return refusal;
         }
 
-        await WriteAsync(decision);
+        await CommitAndDeliverAsync(decision);
         return Outcome<ClaimView>.Created(decision.Claim!);
+    }
+
+    public async Task<Outcome<ClaimView>> DecideAsync(ClaimAction action, string actor, string? note, string? idempotencyKey)
+    {
+        var decision = ClaimDecisions.Decide(state.State, Id, action, actor, note, idempotencyKey, time.GetUtcNow(), Today);
+        if (decision.Refusal is { } refusal)
+        {
+            if (state.State.Claim is null)
+            {
+                DeactivateOnIdle();
+            }
+
+            return refusal;
+        }
+
+        await CommitAndDeliverAsync(decision);
+        return Outcome<ClaimView>.Ok(decision.Claim!);
     }
 
     public async Task<Outcome<ClaimView>> SettleAsync(DateTimeOffset settledAt)
@@ -45,7 +90,7 @@ public sealed class ClaimGrain(
             return refusal;
         }
 
-        await WriteAsync(decision);
+        await CommitAndDeliverAsync(decision);
         return Outcome<ClaimView>.Ok(decision.Claim!);
     }
 
@@ -60,6 +105,17 @@ public sealed class ClaimGrain(
         return Task.FromResult(Outcome<ClaimView>.Ok(claim));
     }
 
-    private Task WriteAsync(ClaimDecision decision) =>
-        decision.Next is { } next ? state.WriteOrRestoreAsync(next, this, logger, $"Claim {Id}") : Task.CompletedTask;
+    private DateOnly Today => vehicleOptions.Value.Warranty.DateOf(time.GetUtcNow());
+
+    /// <summary>Writes the decision with what it owes, then delivers (a recipient that cannot be reached gets it later).</summary>
+    private async Task CommitAndDeliverAsync(ClaimDecision decision)
+    {
+        if (decision.Next is not { } next)
+        {
+            return;
+        }
+
+        await Durable.CommitAsync(next);
+        await Durable.DeliverAsync();
+    }
 }

@@ -1,9 +1,12 @@
 using System.Collections.Immutable;
 using System.Text.Json.Serialization;
+using AfterSales.Interfaces.Claims;
 using AfterSales.Interfaces.Common;
 using AfterSales.Interfaces.Network;
 using AfterSales.Interfaces.Parts;
 using AfterSales.Interfaces.Recalls;
+using AfterSales.Interfaces.Settlements;
+using AfterSales.Interfaces.Stations;
 using AfterSales.Interfaces.Vehicles;
 
 namespace AfterSales.Grains.Common;
@@ -20,6 +23,9 @@ namespace AfterSales.Grains.Common;
 [JsonDerivedType(typeof(FleetRepairReport), "fleetRepair")]
 [JsonDerivedType(typeof(AvailabilityUpdate), "availability")]
 [JsonDerivedType(typeof(FleetIndexEntry), "fleetIndex")]
+[JsonDerivedType(typeof(ReviewQueueUpdate), "reviewQueue")]
+[JsonDerivedType(typeof(ClaimDecisionToStation), "claimDecision")]
+[JsonDerivedType(typeof(SettlementLineToStation), "settlementLine")]
 public abstract record OutboxMessage
 {
     /// <summary>Unique among the messages the grain ever owes, so an acknowledgement removes exactly this one.</summary>
@@ -85,6 +91,37 @@ public sealed record AvailabilityUpdate(string PartNo, DepotAvailability Availab
     {
         await grains.Grain<IPartAvailabilityGrain>(PartNo).UpsertAsync(Availability);
         return DeliveryAnswer.Accepted;
+    }
+}
+
+/// <summary>A claim entering (<see cref="Entry"/> set) or leaving the warranty department's review queue; idempotent by claim id.</summary>
+public sealed record ReviewQueueUpdate(string ClaimId, ReviewQueueEntry? Entry) : OutboxMessage
+{
+    public override async Task<DeliveryAnswer> DeliverAsync(IGrainFactory grains)
+    {
+        var queue = grains.Grain<IClaimReviewQueueGrain>(ClaimReviewQueueKeys.National);
+        await (Entry is { } entry ? queue.EnqueueAsync(entry) : queue.RemoveAsync(ClaimId));
+        return DeliveryAnswer.Accepted;
+    }
+}
+
+/// <summary>The warranty department's decision on a claim, for the work order that filed it; idempotent.</summary>
+public sealed record ClaimDecisionToStation(string StationCode, string WorkOrderId, string ClaimId, ClaimState Decided, ClaimAmount? Amount) : OutboxMessage
+{
+    public override async Task<DeliveryAnswer> DeliverAsync(IGrainFactory grains)
+    {
+        var told = await grains.Grain<IServiceStationGrain>(StationCode).ClaimDecidedAsync(WorkOrderId, ClaimId, Decided, Amount);
+        return new DeliveryAnswer(told.Value, told.Refusal);
+    }
+}
+
+/// <summary>A line for a station's settlement statement; the settlement counts each line id once.</summary>
+public sealed record SettlementLineToStation(string StationCode, SettlementLine Line) : OutboxMessage
+{
+    public override async Task<DeliveryAnswer> DeliverAsync(IGrainFactory grains)
+    {
+        var month = await grains.Grain<ISettlementGrain>(StationCode).RecordAsync(Line);
+        return new DeliveryAnswer(month, null);
     }
 }
 

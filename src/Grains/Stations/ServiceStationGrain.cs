@@ -7,6 +7,7 @@ using AfterSales.Grains.Vehicles;
 using AfterSales.Interfaces.Network;
 using AfterSales.Interfaces.Recalls;
 using AfterSales.Interfaces.Reports;
+using AfterSales.Interfaces.Settlements;
 using AfterSales.Interfaces.Claims;
 using AfterSales.Interfaces.Common;
 using AfterSales.Interfaces.Stations;
@@ -225,15 +226,53 @@ public sealed partial class ServiceStationGrain(
                 c.Name, (Domain.Warranty.CoverageState)(int)c.State, c.EndsOn, c.EndsAtKm, c.RemainingDays, c.RemainingKm))],
             ServicedElsewhere = appraisal.ServicedElsewhere,
         });
-        var claimState = decision.Verdict switch
+
+        // The catalogue in force on the repair date prices the claim (when it states labour rates) and says which
+        // parts are main parts; a line it does not list is the station's to correct, and nothing is filed.
+        var version = (await catalogue.GetAsync(GrainFactory)).VersionOn(repairDate);
+        Domain.Claims.ClaimPrice? price = null;
+        if (appraisal.Warranty && version is { PricesClaims: true })
+        {
+            price = Domain.Claims.ClaimPricing.Price(version, Code, state.State.Registry!.Province,
+                [.. appraisal.Parts.Select(p => new ClaimPartLine(p.PartNo, p.Quantity))],
+                [.. (appraisal.Operations ?? []).Select(o => new ClaimOperationLine(o.Code, o.Quantity))],
+                out var priceErrors);
+            if (price is null)
+            {
+                return Refusal.Invalid(priceErrors);
+            }
+        }
+
+        var reviewReasons = decision.Verdict == ClaimVerdict.NeedsInformation || !(appraisal.Warranty || appraisal.Unclear)
+            ? []
+            : ClaimReview.Reasons(new ReviewFacts
+            {
+                Unclear = appraisal.Unclear,
+                SeriousSafety = appraisal.SeriousSafety,
+                UnitReplacement = appraisal.Parts.Any(p => p.UnitReplaced),
+                Total = price?.Total,
+                ReviewAbove = _options.ClaimReviewAbove,
+            });
+        var claimState = reviewReasons.Count > 0 ? ClaimState.Submitted : decision.Verdict switch
         {
             ClaimVerdict.Approved => ClaimState.Approved,
             ClaimVerdict.Rejected => ClaimState.Rejected,
             _ => ClaimState.NeedsInformation,
         };
+        string? model = null;
+        if (appraisal.Warranty)
+        {
+            model = (await GrainFactory.Grain<IVehicleGrain>(order.Vin).GetAsync()).Value?.Model;
+        }
+
+        var amount = price is null ? null : new ClaimAmount(price.Labour, price.PartsAmount, price.Total);
+        var pricing = price is null ? null : new Interfaces.Claims.ClaimPricing(price.CatalogueVersion, price.LabourRate,
+            [.. price.Operations.Select(o => new ClaimOperationPrice(o.Code, o.Quantity, o.Hours, o.Amount))],
+            [.. price.Parts.Select(p => new ClaimPartPrice(p.PartNo, p.Quantity, p.UnitPrice, p.Amount, p.Supplier))]);
         var claimId = StationDecisions.NextClaimId(order);
         var filed = await GrainFactory.Grain<IClaimGrain>(claimId).FileAsync(new ClaimFiling(
-            Code, order.Id, order.Vin, appraisal.Appraiser, repairDate, order.OdometerKm, claimState, decision.Reasons, Now));
+            Code, order.Id, order.Vin, appraisal.Appraiser, repairDate, order.OdometerKm, claimState, decision.Reasons, Now,
+            amount, pricing, reviewReasons.Count > 0 ? reviewReasons : null, model, order.System, appraisal.Cause));
         if (filed.Refusal is { } claimRefusal)
         {
             return claimRefusal;
@@ -241,9 +280,9 @@ public sealed partial class ServiceStationGrain(
 
         // Which parts are main parts is the catalogue's to say (the version in force on the repair date); a whole unit
         // replaced counts as that, not as its main parts.
-        var mainParts = (await catalogue.GetAsync(GrainFactory)).VersionOn(repairDate)?.MainPartsAmong(
+        var mainParts = version?.MainPartsAmong(
             (Domain.Repairs.VehicleSystem)(int)order.System, appraisal.Parts.Where(p => !p.UnitReplaced).Select(p => p.PartNo)) ?? [];
-        var appraised = order with { Appraisal = appraisal, ClaimId = claimId, ClaimState = claimState, MainParts = [.. mainParts] };
+        var appraised = order with { Appraisal = appraisal, ClaimId = claimId, ClaimState = claimState, MainParts = [.. mainParts], ClaimAmount = amount };
         var result = new AppraisalResult(appraised, filed.Value!);
         var next = StationDecisions.Replace(state.State, appraised) with { Version = state.State.Version + 1 };
         if (StationDecisions.HasApprovedClaim(appraised))
@@ -301,6 +340,66 @@ public sealed partial class ServiceStationGrain(
         var told = order with { PartsArrived = [.. order.PartsArrived ?? [], reservationId] };
         await CommitAsync(StationDecisions.Replace(state.State, told));
         return Outcome<WorkOrderView>.Ok(told);
+    }
+
+    public async Task<Outcome<WorkOrderView>> ClaimDecidedAsync(string workOrderId, string claimId, ClaimState decided, ClaimAmount? amount)
+    {
+        var (missing, found) = await FindAsync(workOrderId);
+        if (missing is not null)
+        {
+            return missing;
+        }
+
+        var order = found!;
+        if (order.ClaimId != claimId || order.ClaimState == decided || order.ClaimState is not ClaimState.Submitted)
+        {
+            // Another claim of the order, or this decision already taken in: nothing to change.
+            return Outcome<WorkOrderView>.Ok(order);
+        }
+
+        var told = order with { ClaimState = decided, ClaimAmount = amount ?? order.ClaimAmount };
+        var next = StationDecisions.Replace(state.State, told) with { Version = state.State.Version + 1 };
+        if (StationDecisions.HasApprovedClaim(told))
+        {
+            // Approved: the appraisal's findings now count on the vehicle (its running or completed visit is sent
+            // again, as a warranty repair); a comeback's cost goes back to the station whose repair failed.
+            next = WithVisit(next, told).Send(Chargebacks(told));
+        }
+
+        await CommitAsync(next);
+        await Durable.DeliverAsync();
+        return Outcome<WorkOrderView>.Ok(told);
+    }
+
+    /// <summary>
+    /// A comeback inside the repair-quality guarantee of another repair, paid as an approved claim here, is charged
+    /// back to the station whose repair failed (seed 002), and shows on this station's statement as recovered from it.
+    /// Keyed by the work order, so it is charged once however often it is sent.
+    /// </summary>
+    private List<OutboxMessage> Chargebacks(WorkOrderView order)
+    {
+        if (order.ComebackOf is not { } responsible || order.ClaimAmount is not { Total: > 0 } amount || !StationDecisions.HasApprovedClaim(order) || order.ClaimId is not { } claimId)
+        {
+            return [];
+        }
+
+        var today = vehicleOptions.Value.Warranty.DateOf(Now);
+        var owed = new List<OutboxMessage>
+        {
+            new SettlementLineToStation(responsible, new SettlementLine("chargeback:" + order.Id, SettlementLineKind.ChargedBack, claimId, order.Id, order.Vin, amount, today, Code))
+            {
+                Id = "chargeback:" + order.Id,
+            },
+        };
+        if (responsible != Code)
+        {
+            owed.Add(new SettlementLineToStation(Code, new SettlementLine("recovered:" + order.Id, SettlementLineKind.RecoveredFromOther, claimId, order.Id, order.Vin, amount, today, responsible))
+            {
+                Id = "recovered:" + order.Id,
+            });
+        }
+
+        return owed;
     }
 
     public Task<StationSummary?> GetSummaryAsync(string groupKey)
@@ -379,9 +478,11 @@ public sealed partial class ServiceStationGrain(
                 Id = "grade:" + order.Id,
             },
         };
+        string? comebackOf = null;
         if (answer.Reply is RepairRecordView { Comeback: { } comeback } && comeback.PreviousVisitId.LastIndexOf('-') is > 0 and var dash)
         {
             var responsible = comeback.PreviousVisitId[..dash];
+            comebackOf = responsible;
             owed.Add(new RollupReport(RollupScopes.StationMonth(responsible, completedOn.Year, completedOn.Month), new CounterContribution("comeback:" + order.Id, 1,
                 ImmutableSortedDictionary.CreateRange(StringComparer.Ordinal, [KeyValuePair.Create(StationMonthCounters.Comebacks, 1L)]), Final: true))
             {
@@ -389,7 +490,9 @@ public sealed partial class ServiceStationGrain(
             });
         }
 
-        return StationDecisions.Replace(current, order with { ArchivedOnVehicle = true }).Send(owed);
+        var archived = order with { ArchivedOnVehicle = true, ComebackOf = comebackOf };
+        owed.AddRange(Chargebacks(archived));
+        return StationDecisions.Replace(current, archived).Send(owed);
     }
 
     /// <summary>A recall work order needs the campaign open on that vehicle: covering it and not yet completed.</summary>

@@ -171,6 +171,11 @@ public static class StationDecisions
             return Refusal.Conflict($"Work order {order.Id} is completed but its visit has not reached vehicle {order.Vin}'s archive yet; settle it once it has (the station keeps sending it; completing again sends it now).");
         }
 
+        if (command is WorkOrderCommand.Settle or WorkOrderCommand.Cancel && order.ClaimState is ClaimState.Submitted)
+        {
+            return Refusal.Conflict($"Work order {order.Id}: claim {order.ClaimId} is with the warranty department for review; {Describe(command)} it once the claim is decided.");
+        }
+
         if (command == WorkOrderCommand.Complete && order.ClaimState is ClaimState.NeedsInformation)
         {
             return Refusal.Conflict($"Work order {order.Id}: claim {order.ClaimId} needs information; appraise again before completing.");
@@ -205,6 +210,11 @@ public static class StationDecisions
         if (!WorkOrderFlow.HoldsBay((WorkOrderStatus)(int)order.State))
         {
             return Refusal.Conflict($"Work order {order.Id} is {Describe(order.State)}; appraisal happens before completion.");
+        }
+
+        if (order.ClaimState is ClaimState.Submitted)
+        {
+            return Refusal.Conflict($"Work order {order.Id}: claim {order.ClaimId} is with the warranty department for review; answer its requests on the claim (POST /api/claims/{order.ClaimId}/answer) instead of appraising again.");
         }
 
         if (order.ClaimState is ClaimState.Approved or ClaimState.Rejected)

@@ -289,6 +289,14 @@ public static class VehicleDecisions
                 return Revise(state, index, visit, now, options, out entry);
             }
 
+            // A claim the warranty department approved after the work was done: the same visit, now a warranty repair
+            // with the appraisal's findings (only a station's approved claim makes a visit warranty, never a flag).
+            if (existing.Visit is { Warranty: false, CompletedAt: not null } done && visit.Warranty && done.StationCode == visit.StationCode
+                && done.CompletedAt == visit.CompletedAt && done.Cancelled == visit.Cancelled && done.AgreedAt == visit.AgreedAt)
+            {
+                return Revise(state, index, visit, now, options, out entry);
+            }
+
             if (existing.Visit.CompletedAt is not null && visit.CompletedAt is null && existing.Visit.StationCode == visit.StationCode)
             {
                 entry = existing;

@@ -4,12 +4,29 @@ using AfterSales.Interfaces.Vehicles;
 
 namespace AfterSales.Interfaces.Catalogue;
 
-/// <summary>A part the manufacturer lists on the 三包凭证.</summary>
+/// <summary>A part the manufacturer lists on the 三包凭证, with its price (CNY per piece) and supplier when the version prices claims.</summary>
 [GenerateSerializer, Immutable, Alias("AfterSales.CataloguePartEntry")]
 public sealed record class CataloguePartEntry(
     [property: Id(0)] string PartNo,
     [property: Id(1)] string Name,
-    [property: Id(2)] VehicleSystem System);
+    [property: Id(2)] VehicleSystem System,
+    [property: Id(3)] decimal? Price = null,
+    [property: Id(4)] string? Supplier = null);
+
+/// <summary>An operation of the labour-time catalogue (工时定额) and the hours it is paid for.</summary>
+[GenerateSerializer, Immutable, Alias("AfterSales.LabourOperationEntry")]
+public sealed record class LabourOperationEntry(
+    [property: Id(0)] string Code,
+    [property: Id(1)] string Name,
+    [property: Id(2)] VehicleSystem System,
+    [property: Id(3)] decimal Hours);
+
+/// <summary>Labour rates, CNY per hour: a station's own, else its province's, else the default.</summary>
+[GenerateSerializer, Immutable, Alias("AfterSales.LabourRatesEntry")]
+public sealed record class LabourRatesEntry(
+    [property: Id(0)] decimal Default,
+    [property: Id(1)] IReadOnlyDictionary<string, decimal> Provinces,
+    [property: Id(2)] IReadOnlyDictionary<string, decimal> Stations);
 
 /// <summary>A wear part's own warranty period, for the models named (empty: every model).</summary>
 [GenerateSerializer, Immutable, Alias("AfterSales.WearPartEntry")]
@@ -28,7 +45,9 @@ public sealed record class CatalogueDocument(
     [property: Id(0)] DateOnly EffectiveFrom,
     [property: Id(1)] IReadOnlyList<CataloguePartEntry> Parts,
     [property: Id(2)] IReadOnlyDictionary<VehicleSystem, IReadOnlyList<string>> MainParts,
-    [property: Id(3)] IReadOnlyList<WearPartEntry> WearParts);
+    [property: Id(3)] IReadOnlyList<WearPartEntry> WearParts,
+    [property: Id(4)] IReadOnlyList<LabourOperationEntry>? LabourOperations = null,
+    [property: Id(5)] LabourRatesEntry? LabourRates = null);
 
 /// <summary>Every version of the catalogue, with a revision that grows with every change.</summary>
 [GenerateSerializer, Immutable, Alias("AfterSales.CatalogueSnapshot")]

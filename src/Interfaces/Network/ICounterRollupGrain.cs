@@ -50,6 +50,10 @@ public static class RollupScopes
 
     public static string Province(string province) => ProvincePrefix + province;
 
+    /// <summary>Warranty cost of one month (<c>warrantyCost:{yyyy-MM}</c>), by model, component and supplier, in fen.</summary>
+    public static string WarrantyCost(int year, int month) =>
+        string.Create(System.Globalization.CultureInfo.InvariantCulture, $"warrantyCost:{year:D4}-{month:D2}");
+
     /// <summary>A station's counters for one month (<c>station:{code}:{yyyy-MM}</c>), read by the monthly grades.</summary>
     public static string StationMonth(string stationCode, int year, int month) =>
         string.Create(System.Globalization.CultureInfo.InvariantCulture, $"station:{stationCode}:{year:D4}-{month:D2}");

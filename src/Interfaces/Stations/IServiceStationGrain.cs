@@ -55,6 +55,13 @@ public interface IServiceStationGrain : IGrainWithStringKey
     Task<Outcome<WorkOrderView>> PartsArrivedAsync(string workOrderId, string reservationId);
 
     /// <summary>
+    /// The warranty department decided the work order's claim: approved, its findings reach the vehicle's 三包
+    /// counters (and a comeback's cost is charged back); rejected, nothing counts. Idempotent.
+    /// </summary>
+    [Alias("ClaimDecided")]
+    Task<Outcome<WorkOrderView>> ClaimDecidedAsync(string workOrderId, string claimId, Claims.ClaimState decided, Claims.ClaimAmount? amount);
+
+    /// <summary>
     /// The station's summary for the index or roll-up grain <paramref name="groupKey"/>, or null when the station no
     /// longer belongs there. Interleaves: groups call it while the station awaits them.
     /// </summary>

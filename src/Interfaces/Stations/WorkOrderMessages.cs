@@ -56,7 +56,15 @@ public sealed record class Appraisal(
     [property: Id(4)] string Appraiser,
     [property: Id(6)] SafetyDefect SafetyDefect,
     [property: Id(7)] bool ServicedElsewhere,
-    [property: Id(8)] double ExcludedHours = 0);
+    [property: Id(8)] double ExcludedHours = 0,
+    [property: Id(9)] IReadOnlyList<AppraisedOperation>? Operations = null,
+    [property: Id(10)] bool Unclear = false);
+
+/// <summary>A labour operation the station did: the labour-time catalogue's code, done <see cref="Quantity"/> times.</summary>
+[GenerateSerializer, Immutable, Alias("AfterSales.AppraisedOperation")]
+public sealed record class AppraisedOperation(
+    [property: Id(0)] string Code,
+    [property: Id(1)] int Quantity);
 
 [GenerateSerializer, Immutable, Alias("AfterSales.WorkOrderView")]
 public sealed record class WorkOrderView(
@@ -83,7 +91,9 @@ public sealed record class WorkOrderView(
     [property: Id(20)] DateTimeOffset? WaitingSince,
     [property: Id(21)] IReadOnlyList<string>? PartsArrived = null,
     [property: Id(22)] string? RepairItem = null,
-    [property: Id(23)] IReadOnlyList<string>? MainParts = null);
+    [property: Id(23)] IReadOnlyList<string>? MainParts = null,
+    [property: Id(24)] ClaimAmount? ClaimAmount = null,
+    [property: Id(25)] string? ComebackOf = null);
 
 /// <summary>The work order after an appraisal, with the claim it produced.</summary>
 [GenerateSerializer, Immutable, Alias("AfterSales.AppraisalResult")]

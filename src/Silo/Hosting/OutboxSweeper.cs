@@ -37,6 +37,7 @@ public sealed partial class OutboxSweeper(string connectionString, string servic
         ["station"] = GrainType.Create("servicestation"),
         ["complaint"] = GrainType.Create("complaint"),
         ["depot"] = GrainType.Create("partsdepot"),
+        ["claim"] = GrainType.Create("claim"),
     };
 
     private readonly CancellationTokenSource _stopping = new();

@@ -40,8 +40,8 @@ public static class PolicyRegistration
         services.AddSingleton<IValidateOptions<VehicleOptions>, VehicleOptionsValidator>();
         services.AddOptions<StationOptions>()
             .Bind(configuration.GetSection(StationsSection))
-            .Validate(o => o.IdempotencyWindow > TimeSpan.Zero && o.MaxBays >= 1,
-                $"{StationsSection}: MaxBays must be at least 1 and IdempotencyWindow positive.")
+            .Validate(o => o.IdempotencyWindow > TimeSpan.Zero && o.MaxBays >= 1 && o.ClaimReviewAbove >= 0,
+                $"{StationsSection}: MaxBays must be at least 1, IdempotencyWindow positive and ClaimReviewAbove not negative.")
             .ValidateOnStart();
         services.AddOptions<QualityOptions>()
             .Bind(configuration.GetSection(QualitySection))

@@ -178,9 +178,16 @@ public sealed class TrustRulesTests(ClusterFixture fixture)
         await MoveAsync(client, station, order, "start");
         var misuse = """{"warranty":true,"cause":"misuse","parts":[{"partNo":"BRK-CAL-FL","quantity":1}],"seriousSafety":true,"safetyDefect":"brakeFailure","appraiser":"Wang"}""";
 
+        // A serious safety fault goes to the warranty department even when the rules would reject it; it rejects.
         var appraised = await ExpectAsync(HttpStatusCode.OK, PostAsync(client, $"/api/stations/{station}/work-orders/{order}/appraisal", misuse));
-        Assert.Equal("rejected", appraised.GetProperty("claim").GetProperty("state").GetString());
+        var claimId = appraised.GetProperty("claim").GetProperty("id").GetString()!;
+        Assert.Equal("submitted", appraised.GetProperty("claim").GetProperty("state").GetString());
         await MoveAsync(client, station, order, "complete");
+        Assert.False(Assert.Single((await ExpectAsync(HttpStatusCode.OK, GetAsync(Http, $"/api/vehicles/{vin}/history"))).GetProperty("items").EnumerateArray())
+            .GetProperty("visit").GetProperty("warranty").GetBoolean()); // in review: not a warranty repair yet
+        var rejected = await ExpectAsync(HttpStatusCode.OK, PostAsync(Http, $"/api/claims/{claimId}/reject", """{"note":"Misuse: the owner drove through a flooded road."}"""));
+        Assert.Equal("rejected", rejected.GetProperty("state").GetString());
+        Assert.Equal("rejected", (await ExpectAsync(HttpStatusCode.OK, GetAsync(Http, $"/api/stations/{station}/work-orders/{order}"))).GetProperty("claimState").GetString());
 
         var visit = Assert.Single((await ExpectAsync(HttpStatusCode.OK, GetAsync(Http, $"/api/vehicles/{vin}/history"))).GetProperty("items").EnumerateArray()).GetProperty("visit");
         Assert.False(visit.GetProperty("warranty").GetBoolean());
@@ -202,8 +209,8 @@ public sealed class TrustRulesTests(ClusterFixture fixture)
         fixture.Clock.Advance(TimeSpan.FromDays(2));
         var order = await OpenAsync(client, station, vin, 150);
         await MoveAsync(client, station, order, "start");
-        await ExpectAsync(HttpStatusCode.OK, PostAsync(client, $"/api/stations/{station}/work-orders/{order}/appraisal",
-            """{"warranty":true,"cause":"defect","parts":[{"partNo":"BRK-CAL-FL","quantity":1}],"seriousSafety":true,"safetyDefect":"brakeFailure","appraiser":"Wang"}"""));
+        await ApproveClaimAsync(Http, await ExpectAsync(HttpStatusCode.OK, PostAsync(client, $"/api/stations/{station}/work-orders/{order}/appraisal",
+            """{"warranty":true,"cause":"defect","parts":[{"partNo":"BRK-CAL-FL","quantity":1}],"seriousSafety":true,"safetyDefect":"brakeFailure","appraiser":"Wang"}""")));
 
         var running = await ExpectAsync(HttpStatusCode.OK, GetAsync(Http, $"/api/vehicles/{vin}/warranty"));
         var art23 = running.GetProperty("entitlements").EnumerateArray().Single(e => e.GetProperty("article").GetString() == "Art. 23");

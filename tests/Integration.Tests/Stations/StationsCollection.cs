@@ -70,6 +70,17 @@ internal static class Api
     public static async Task<JsonElement> LoadAsync(HttpClient http, string station) =>
         await ExpectAsync(HttpStatusCode.OK, GetAsync(http, $"/api/stations/{station}/load"));
 
+    /// <summary>
+    /// The warranty department approves the claim an appraisal filed for review (a serious safety fault, a unit
+    /// replacement, an unclear case or a large total); <paramref name="http"/> must carry the warranty or operator role.
+    /// </summary>
+    public static async Task<JsonElement> ApproveClaimAsync(HttpClient http, JsonElement appraised)
+    {
+        var claim = appraised.GetProperty("claim");
+        Assert.Equal("submitted", claim.GetProperty("state").GetString());
+        return await ExpectAsync(HttpStatusCode.OK, PostAsync(http, $"/api/claims/{claim.GetProperty("id").GetString()}/approve", """{"note":"Checked against the warranty manual."}"""));
+    }
+
     public static string Appraisal(string cause = "defect", string part = "BRK-CAL-FL", bool seriousSafety = false, string appraiser = "Wang") =>
         $$"""{"warranty":true,"cause":"{{cause}}","parts":[{"partNo":"{{part}}","quantity":1}],"seriousSafety":{{(seriousSafety ? "true" : "false")}},"appraiser":"{{appraiser}}"}""";
 }

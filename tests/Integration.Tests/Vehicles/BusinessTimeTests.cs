@@ -28,8 +28,8 @@ public sealed class BusinessTimeTests(ClusterFixture fixture)
 
         var order = await OpenAsync(Http, station, vin, 10);
         await MoveAsync(Http, station, order, "start");
-        await ExpectAsync(HttpStatusCode.OK, PostAsync(Http, $"/api/stations/{station}/work-orders/{order}/appraisal",
-            """{"warranty":true,"cause":"defect","parts":[{"partNo":"BRK-CAL-FL","quantity":1}],"seriousSafety":true,"safetyDefect":"brakeFailure","appraiser":"Wang"}"""));
+        await ApproveClaimAsync(Http, await ExpectAsync(HttpStatusCode.OK, PostAsync(Http, $"/api/stations/{station}/work-orders/{order}/appraisal",
+            """{"warranty":true,"cause":"defect","parts":[{"partNo":"BRK-CAL-FL","quantity":1}],"seriousSafety":true,"safetyDefect":"brakeFailure","appraiser":"Wang"}""")));
 
         var warranty = await ExpectAsync(HttpStatusCode.OK, GetAsync(Http, $"/api/vehicles/{vin}/warranty"));
         var art23 = warranty.GetProperty("entitlements").EnumerateArray().Single(e => e.GetProperty("article").GetString() == "Art. 23");

@@ -1,0 +1,221 @@
+using System.Globalization;
+using System.Security.Claims;
+using AfterSales.Api.Http;
+using AfterSales.Api.Security;
+using AfterSales.Interfaces.Claims;
+using AfterSales.Interfaces.Common;
+using AfterSales.Interfaces.Network;
+using AfterSales.Interfaces.Settlements;
+
+namespace AfterSales.Api.Apis;
+
+/// <summary>
+/// Warranty claims after filing: the warranty department's review queue and decisions, a station's answers to
+/// requests for information, the stations' monthly settlement statements and the warranty-cost report. A station sees
+/// only its own claims and statements; the warranty department and operators see all.
+/// </summary>
+public static class ClaimsApi
+{
+    public static IEndpointRouteBuilder MapClaimsApi(this IEndpointRouteBuilder app)
+    {
+        var claims = app.MapGroup("/claims").WithTags("Claims");
+        claims.MapGet("/review-queue", ReviewQueueAsync).RequireAuthorization(Policies.WarrantyDecisions).WithName("GetClaimReviewQueue")
+            .WithSummary("Claims waiting for the warranty department, oldest filing first, one page (limit 1–500, default 50; cursor from nextCursor).")
+            .Produces<ReviewQueuePage>();
+        claims.MapGet("/{claimId}", GetClaimAsync).WithName("GetClaim")
+            .WithSummary("A warranty claim: state, reasons, amount {labour, parts, total}, the pricing lines and every decision (a station sees its own claims only).")
+            .Produces<ClaimView>();
+        foreach (var (route, action) in new[] { ("approve", ClaimAction.Approve), ("reject", ClaimAction.Reject), ("request-information", ClaimAction.RequestInformation) })
+        {
+            claims.MapPost($"/{{claimId}}/{route}", (string claimId, HttpRequest request, ClaimsPrincipal user, IClusterClient cluster) => DecideAsync(claimId, action, request, user, cluster))
+                .RequireAuthorization(Policies.WarrantyDecisions).WithName($"Claim-{route}")
+                .WithSummary($"Warranty department: {route} a submitted claim (body {{note}}; required to reject or request information). The wrong state is a 409 naming the allowed actions.")
+                .Accepts<ClaimNoteRequest>("application/json").Produces<ClaimView>();
+        }
+
+        claims.MapPost("/{claimId}/answer", (string claimId, HttpRequest request, ClaimsPrincipal user, IClusterClient cluster) => DecideAsync(claimId, ClaimAction.Answer, request, user, cluster))
+            .RequireAuthorization(Policies.StationWork).WithName("Claim-answer")
+            .WithSummary("The station answers the warranty department's request for information (body {note}); the claim returns to the review queue.")
+            .Accepts<ClaimNoteRequest>("application/json").Produces<ClaimView>();
+
+        app.MapGet("/stations/{code}/settlements/{month}", StatementAsync).RequireAuthorization(Policies.Settlements).RequireOwnStation().WithTags("Claims")
+            .WithName("GetSettlementStatement")
+            .WithSummary("A station's settlement statement for a month (yyyy-MM): approved claims, chargebacks, totals; closed months are frozen.")
+            .Produces<SettlementStatement>();
+        app.MapPost("/stations/{code}/settlements/{month}/close", CloseAsync).RequireAuthorization(Policies.WarrantyDecisions).WithTags("Claims")
+            .WithName("CloseSettlementMonth")
+            .WithSummary("Close a month that is over (and every earlier open month): frozen from now on; later approvals go to the next open month.")
+            .Produces<SettlementStatement>();
+        app.MapGet("/reports/warranty-cost/{month}", WarrantyCostAsync).RequireAuthorization(Policies.WarrantyDecisions).WithTags("Reports")
+            .WithName("GetWarrantyCostReport")
+            .WithSummary("Warranty cost of the claims approved in a month (yyyy-MM): totals, by model, by component (system) and by supplier with the recovery of parts judged defective.")
+            .Produces<WarrantyCostReport>();
+        return app;
+    }
+
+    private static async Task<IResult> ReviewQueueAsync(string? limit, string? cursor, IClusterClient cluster)
+    {
+        var errors = new RequestErrors();
+        var size = limit is null ? 50 : int.TryParse(limit, NumberStyles.None, CultureInfo.InvariantCulture, out var n) && n is >= 1 and <= 500 ? n : -1;
+        if (size < 0)
+        {
+            errors.Add("limit", "limit must be a whole number from 1 to 500.");
+        }
+
+        if (cursor is { Length: 0 or > 200 })
+        {
+            errors.Add("cursor", "cursor must be the nextCursor of a previous page.");
+        }
+
+        return errors.Any ? errors.ToResult() : (await cluster.Grain<IClaimReviewQueueGrain>(ClaimReviewQueueKeys.National).ListAsync(size, cursor)).ToHttp();
+    }
+
+    private static async Task<IResult> GetClaimAsync(string claimId, ClaimsPrincipal user, IClusterClient cluster)
+    {
+        if (!TryClaimId(claimId, out var id, out var invalid))
+        {
+            return invalid;
+        }
+
+        var outcome = await cluster.Grain<IClaimGrain>(id).GetAsync();
+        return outcome.Value is { } claim && !user.MayActFor(claim.StationCode)
+            ? SecurityExtensions.Forbidden($"Claim {id} belongs to another station; a station sees its own claims only.")
+            : outcome.ToHttp();
+    }
+
+    private static async Task<IResult> DecideAsync(string claimId, ClaimAction action, HttpRequest request, ClaimsPrincipal user, IClusterClient cluster)
+    {
+        if (!TryClaimId(claimId, out var id, out var invalid))
+        {
+            return invalid;
+        }
+
+        if (!IdempotencyKey.TryRead(request, out var key, out var keyErrors))
+        {
+            return OutcomeResults.Invalid(keyErrors!);
+        }
+
+        string? note = null;
+        if (request.ContentLength is > 0 || request.Headers.TransferEncoding.Count > 0)
+        {
+            var (body, error) = await JsonBody.ReadAsync<ClaimNoteRequest>(request);
+            if (error is not null)
+            {
+                return error;
+            }
+
+            var errors = new RequestErrors();
+            note = errors.Text("note", body!.Note, 2000, required: false);
+            if (errors.Any)
+            {
+                return errors.ToResult();
+            }
+        }
+
+        var grain = cluster.Grain<IClaimGrain>(id);
+        if (action == ClaimAction.Answer)
+        {
+            // A station answers for its own claims only.
+            var current = await grain.GetAsync();
+            if (current.Value is { } claim && !user.MayActFor(claim.StationCode))
+            {
+                return SecurityExtensions.ForbiddenForStation(claim.StationCode);
+            }
+        }
+
+        return (await grain.DecideAsync(action, user.Actor(), string.IsNullOrEmpty(note) ? null : note, key)).ToHttp();
+    }
+
+    private static async Task<IResult> StatementAsync(string code, string month, IClusterClient cluster) =>
+        TryCode(code, out var normalized, out var invalid) ? (await cluster.Grain<ISettlementGrain>(normalized).GetStatementAsync(month)).ToHttp() : invalid;
+
+    private static async Task<IResult> CloseAsync(string code, string month, HttpRequest request, ClaimsPrincipal user, IClusterClient cluster)
+    {
+        if (!TryCode(code, out var normalized, out var invalid))
+        {
+            return invalid;
+        }
+
+        if (!IdempotencyKey.TryRead(request, out var key, out var keyErrors))
+        {
+            return OutcomeResults.Invalid(keyErrors!);
+        }
+
+        return (await cluster.Grain<ISettlementGrain>(normalized).CloseAsync(month, user.Actor(), key)).ToHttp();
+    }
+
+    private static async Task<IResult> WarrantyCostAsync(string month, IClusterClient cluster)
+    {
+        if (month.Length != 7 || !DateOnly.TryParseExact(month + "-01", "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var first))
+        {
+            return OutcomeResults.Invalid(new() { ["month"] = ["month must be yyyy-MM, for example 2026-11."] });
+        }
+
+        var totals = await cluster.Grain<ICounterRollupGrain>(RollupScopes.WarrantyCost(first.Year, first.Month)).GetCountersAsync();
+        return TypedResults.Ok(WarrantyCostReport.From(month, totals.Counters));
+    }
+
+    private static bool TryClaimId(string claimId, out string id, out IResult invalid)
+    {
+        id = claimId.Trim().ToUpperInvariant();
+        invalid = null!;
+        if (id.Length is > 0 and <= 80 && id.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_'))
+        {
+            return true;
+        }
+
+        invalid = OutcomeResults.Invalid(new() { ["claimId"] = ["claimId must be 1–80 letters, digits, '-' or '_'."] });
+        return false;
+    }
+
+    private static bool TryCode(string code, out string normalized, out IResult invalid)
+    {
+        normalized = code.Trim().ToUpperInvariant();
+        invalid = null!;
+        if (normalized.Length is >= 1 and <= 32 && normalized.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_'))
+        {
+            return true;
+        }
+
+        invalid = OutcomeResults.Invalid(new() { ["code"] = ["code must be 1–32 letters, digits, '-' or '_'."] });
+        return false;
+    }
+}
+
+/// <summary>A decision's or an answer's note.</summary>
+public sealed record ClaimNoteRequest(string? Note);
+
+/// <summary>Cost (CNY) and claims of one group: a model, a component or a supplier.</summary>
+public sealed record CostBy(string Name, long Claims, decimal Total);
+
+/// <summary>A supplier's parts cost under warranty and what is recovered from it (parts judged defective).</summary>
+public sealed record SupplierCost(string Supplier, decimal Parts, decimal Recovery);
+
+/// <summary>GET /api/reports/warranty-cost/{yyyy-MM}: largest cost first, ties by name. Amounts in CNY.</summary>
+public sealed record WarrantyCostReport(
+    string Month, long Claims, decimal Labour, decimal Parts, decimal Total, decimal SupplierRecovery,
+    IReadOnlyList<CostBy> ByModel, IReadOnlyList<CostBy> ByComponent, IReadOnlyList<SupplierCost> BySupplier)
+{
+    /// <summary>The report from the month's roll-up counters (amounts in fen, see the claim grain's cost counters).</summary>
+    public static WarrantyCostReport From(string month, IReadOnlyDictionary<string, long> counters)
+    {
+        static decimal Cny(long fen) => fen / 100m;
+        long Get(string name) => counters.GetValueOrDefault(name);
+        List<CostBy> Grouped(string prefix) =>
+        [
+            .. counters.Keys
+                .Where(k => k.StartsWith(prefix, StringComparison.Ordinal) && k.EndsWith(":total", StringComparison.Ordinal))
+                .Select(k => k[prefix.Length..^":total".Length])
+                .Select(name => new CostBy(name, Get(prefix + name + ":claims"), Cny(Get(prefix + name + ":total"))))
+                .OrderByDescending(c => c.Total).ThenBy(c => c.Name, StringComparer.Ordinal),
+        ];
+        var suppliers = counters.Keys
+            .Where(k => k.StartsWith("supplier:", StringComparison.Ordinal) && k.EndsWith(":parts", StringComparison.Ordinal))
+            .Select(k => k["supplier:".Length..^":parts".Length])
+            .Select(name => new SupplierCost(name, Cny(Get("supplier:" + name + ":parts")), Cny(Get("supplier:" + name + ":recovery"))))
+            .OrderByDescending(s => s.Parts).ThenBy(s => s.Supplier, StringComparer.Ordinal)
+            .ToList();
+        return new WarrantyCostReport(month, Get("claims"), Cny(Get("labour")), Cny(Get("parts")), Cny(Get("total")), Cny(Get("recovery")),
+            Grouped("model:"), Grouped("component:"), suppliers);
+    }
+}

@@ -1,0 +1,89 @@
+using System.Collections.Immutable;
+using System.Globalization;
+using System.Text;
+using AfterSales.Grains.Common;
+using AfterSales.Interfaces.Claims;
+using AfterSales.Interfaces.Common;
+using Microsoft.Extensions.Logging;
+
+namespace AfterSales.Grains.Claims;
+
+/// <summary>What the review queue persists (state_name 'claimReviewQueue'): the waiting claims, keyed in queue order.</summary>
+public sealed record ClaimReviewQueueState
+{
+    public int SchemaVersion { get; init; } = 1;
+
+    /// <summary>Waiting claims by <see cref="ClaimReviewQueueGrain.OrderKey"/> (filing instant, then claim id).</summary>
+    public ImmutableSortedDictionary<string, ReviewQueueEntry> Waiting { get; init; } = ImmutableSortedDictionary.Create<string, ReviewQueueEntry>(StringComparer.Ordinal);
+}
+
+/// <summary>
+/// The warranty department's review queue: the claims waiting for a decision, oldest filing first (a claim that comes
+/// back after a request for information keeps its place: the department asked, the station answered). The queue
+/// holds only what waits, so it stays as small as the backlog; each claim adds and removes itself through its outbox,
+/// and both are idempotent by claim id.
+/// </summary>
+public sealed class ClaimReviewQueueGrain(
+    [PersistentState("claimReviewQueue", GrainStorage.Name)] IPersistentState<ClaimReviewQueueState> state,
+    ILogger<ClaimReviewQueueGrain> logger) : Grain, IClaimReviewQueueGrain
+{
+    public async Task EnqueueAsync(ReviewQueueEntry entry)
+    {
+        var waiting = Without(state.State.Waiting, entry.ClaimId).SetItem(OrderKey(entry), entry);
+        if (state.State.Waiting.TryGetValue(OrderKey(entry), out var held) && held == entry)
+        {
+            return;
+        }
+
+        await state.WriteOrRestoreAsync(state.State with { Waiting = waiting }, this, logger, "Review queue");
+    }
+
+    public async Task RemoveAsync(string claimId)
+    {
+        var waiting = Without(state.State.Waiting, claimId);
+        if (waiting.Count != state.State.Waiting.Count)
+        {
+            await state.WriteOrRestoreAsync(state.State with { Waiting = waiting }, this, logger, "Review queue");
+        }
+    }
+
+    public Task<Outcome<ReviewQueuePage>> ListAsync(int limit, string? cursor)
+    {
+        string? after = null;
+        if (cursor is not null)
+        {
+            try
+            {
+                after = Encoding.UTF8.GetString(Convert.FromBase64String(cursor));
+            }
+            catch (FormatException)
+            {
+                return Task.FromResult(Outcome<ReviewQueuePage>.Refused(Refusal.Invalid("cursor", "cursor is not one this queue returned; start again without it.")));
+            }
+        }
+
+        var items = state.State.Waiting
+            .SkipWhile(e => after is not null && string.CompareOrdinal(e.Key, after) <= 0)
+            .Take(limit + 1)
+            .ToList();
+        var next = items.Count > limit ? Convert.ToBase64String(Encoding.UTF8.GetBytes(items[limit - 1].Key)) : null;
+        return Task.FromResult(Outcome<ReviewQueuePage>.Ok(new ReviewQueuePage([.. items.Take(limit).Select(e => e.Value)], next, state.State.Waiting.Count)));
+    }
+
+    /// <summary>Queue order: the filing instant (UTC ticks, fixed width so text order is time order), then the claim id.</summary>
+    public static string OrderKey(ReviewQueueEntry entry) =>
+        string.Create(CultureInfo.InvariantCulture, $"{entry.FiledAt.UtcTicks:D19}|{entry.ClaimId}");
+
+    private static ImmutableSortedDictionary<string, ReviewQueueEntry> Without(ImmutableSortedDictionary<string, ReviewQueueEntry> waiting, string claimId)
+    {
+        foreach (var (key, entry) in waiting)
+        {
+            if (entry.ClaimId == claimId)
+            {
+                return waiting.Remove(key);
+            }
+        }
+
+        return waiting;
+    }
+}
