@@ -127,11 +127,11 @@ public static class ClaimsApi
     }
 
     private static async Task<IResult> StatementAsync(string code, string month, IClusterClient cluster) =>
-        TryCode(code, out var normalized, out var invalid) ? (await cluster.Grain<ISettlementGrain>(normalized).GetStatementAsync(month)).ToHttp() : invalid;
+        StationsApi.TryCode(code, out var normalized, out var invalid) ? (await cluster.Grain<ISettlementGrain>(normalized).GetStatementAsync(month)).ToHttp() : invalid;
 
     private static async Task<IResult> CloseAsync(string code, string month, HttpRequest request, ClaimsPrincipal user, IClusterClient cluster)
     {
-        if (!TryCode(code, out var normalized, out var invalid))
+        if (!StationsApi.TryCode(code, out var normalized, out var invalid))
         {
             return invalid;
         }
@@ -146,9 +146,9 @@ public static class ClaimsApi
 
     private static async Task<IResult> WarrantyCostAsync(string month, IClusterClient cluster)
     {
-        if (month.Length != 7 || !DateOnly.TryParseExact(month + "-01", "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var first))
+        if (!ReportsApi.TryMonth(month, out var first, out var invalid))
         {
-            return OutcomeResults.Invalid(new() { ["month"] = ["month must be yyyy-MM, for example 2026-11."] });
+            return invalid;
         }
 
         var totals = await cluster.Grain<ICounterRollupGrain>(RollupScopes.WarrantyCost(first.Year, first.Month)).GetCountersAsync();
@@ -165,19 +165,6 @@ public static class ClaimsApi
         }
 
         invalid = OutcomeResults.Invalid(new() { ["claimId"] = ["claimId must be 1–80 letters, digits, '-' or '_'."] });
-        return false;
-    }
-
-    private static bool TryCode(string code, out string normalized, out IResult invalid)
-    {
-        normalized = code.Trim().ToUpperInvariant();
-        invalid = null!;
-        if (normalized.Length is >= 1 and <= 32 && normalized.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_'))
-        {
-            return true;
-        }
-
-        invalid = OutcomeResults.Invalid(new() { ["code"] = ["code must be 1–32 letters, digits, '-' or '_'."] });
         return false;
     }
 }

@@ -30,7 +30,7 @@ public static class ReportsApi
         return TypedResults.Ok(await cluster.Grain<IStationGradesGrain>(first.ToString("yyyy-MM", CultureInfo.InvariantCulture)).GetAsync());
     }
 
-    private static bool TryMonth(string month, out DateOnly first, out IResult invalid)
+    internal static bool TryMonth(string month, out DateOnly first, out IResult invalid)
     {
         invalid = OutcomeResults.Invalid(new() { ["month"] = ["month must be yyyy-MM, for example 2026-11."] });
         first = default;

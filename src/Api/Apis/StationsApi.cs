@@ -343,7 +343,7 @@ public static class StationsApi
     }
 
     /// <summary>Station codes: 1–32 letters, digits, '-' or '_', upper-cased; junk never becomes a grain key.</summary>
-    private static bool TryCode(string code, out string normalized, out IResult invalid)
+    internal static bool TryCode(string code, out string normalized, out IResult invalid)
     {
         normalized = code.Trim().ToUpperInvariant();
         invalid = null!;
