@@ -438,7 +438,7 @@ public static class VehiclesApi
     /// Canonical grain key: trimmed, upper case. Only the shape is checked here (17 letters/digits) so that junk
     /// never becomes a grain key; the vehicle grain checks the alphabet and the check digit.
     /// </summary>
-    private static bool TryNormalizeVin(string vin, out string normalized, out IResult invalid)
+    internal static bool TryNormalizeVin(string vin, out string normalized, out IResult invalid)
     {
         normalized = vin.Trim().ToUpperInvariant();
         invalid = null!;

@@ -47,6 +47,7 @@ public static class ApiComposition
         api.MapPartsApi();
         api.MapCatalogueApi();
         api.MapClaimsApi();
+        api.MapBuybackApi();
         return app;
     }
 }

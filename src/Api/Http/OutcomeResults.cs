@@ -23,7 +23,9 @@ public static class OutcomeResults
                 title: refusal.Title);
         }
 
-        return TypedResults.Problem(refusal.Detail, statusCode: StatusCode(refusal.Status), title: refusal.Title);
+        // Other refusals may name what they are about (a conflict's missing conditions, say): each becomes a member of the problem.
+        var extensions = refusal.Errors is { Count: > 0 } named ? named.ToDictionary(e => e.Key, e => (object?)e.Value) : null;
+        return TypedResults.Problem(refusal.Detail, statusCode: StatusCode(refusal.Status), title: refusal.Title, extensions: extensions);
     }
 
     /// <summary>A 400 for input the host rejects before any grain is called.</summary>

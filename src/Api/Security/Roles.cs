@@ -37,6 +37,9 @@ public static class Policies
     /// <summary>Replacement, refund and scrapping: warranty department and operators.</summary>
     public const string WarrantyDecisions = "warrantyDecisions";
 
+    /// <summary>Replace/refund cases opened on an owner's request, and read: call centre, warranty department and operators.</summary>
+    public const string BuybackRequests = "buybackRequests";
+
     /// <summary>Settlement statements: stations (their own), the warranty department and operators.</summary>
     public const string Settlements = "settlements";
 

@@ -35,6 +35,7 @@ public static class SecurityExtensions
             .AddPolicy(Policies.CustomerRecords, p => p.RequireRole(Roles.CallCentre, Roles.Operator))
             .AddPolicy(Policies.ComplaintIntake, p => p.RequireRole(Roles.CallCentre, Roles.Station, Roles.Operator))
             .AddPolicy(Policies.WarrantyDecisions, p => p.RequireRole(Roles.Warranty, Roles.Operator))
+            .AddPolicy(Policies.BuybackRequests, p => p.RequireRole(Roles.CallCentre, Roles.Warranty, Roles.Operator))
             .AddPolicy(Policies.Settlements, p => p.RequireRole(Roles.Station, Roles.Warranty, Roles.Operator))
             .AddPolicy(Policies.PartsWork, p => p.RequireRole(Roles.Parts, Roles.Operator))
             .AddPolicy(Policies.PartsRequests, p => p.RequireRole(Roles.Station, Roles.Parts, Roles.Operator));

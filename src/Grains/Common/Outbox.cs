@@ -1,5 +1,6 @@
 using System.Collections.Immutable;
 using System.Text.Json.Serialization;
+using AfterSales.Interfaces.Buyback;
 using AfterSales.Interfaces.Claims;
 using AfterSales.Interfaces.Common;
 using AfterSales.Interfaces.Network;
@@ -26,6 +27,8 @@ namespace AfterSales.Grains.Common;
 [JsonDerivedType(typeof(ReviewQueueUpdate), "reviewQueue")]
 [JsonDerivedType(typeof(ClaimDecisionToStation), "claimDecision")]
 [JsonDerivedType(typeof(SettlementLineToStation), "settlementLine")]
+[JsonDerivedType(typeof(BuybackClosureToVehicle), "buybackClosure")]
+[JsonDerivedType(typeof(ReplacementDelivery), "replacementDelivery")]
 public abstract record OutboxMessage
 {
     /// <summary>Unique among the messages the grain ever owes, so an acknowledgement removes exactly this one.</summary>
@@ -122,6 +125,26 @@ public sealed record SettlementLineToStation(string StationCode, SettlementLine 
     {
         var month = await grains.Grain<ISettlementGrain>(StationCode).RecordAsync(Line);
         return new DeliveryAnswer(month, null);
+    }
+}
+
+/// <summary>A replace/refund case's end for its vehicle (freed, replaced or refunded); idempotent by case id.</summary>
+public sealed record BuybackClosureToVehicle(string Vin, BuybackClosure Closure) : OutboxMessage
+{
+    public override async Task<DeliveryAnswer> DeliverAsync(IGrainFactory grains)
+    {
+        var closed = await grains.Grain<IVehicleGrain>(Vin).CloseBuybackCaseAsync(Closure);
+        return new DeliveryAnswer(null, closed.Refusal);
+    }
+}
+
+/// <summary>The replacement vehicle's delivery to the owner (its periods restart, Art. 29); idempotent by its key.</summary>
+public sealed record ReplacementDelivery(string Vin, DeliverVehicle Delivery, string IdempotencyKey) : OutboxMessage
+{
+    public override async Task<DeliveryAnswer> DeliverAsync(IGrainFactory grains)
+    {
+        var delivered = await grains.Grain<IVehicleGrain>(Vin).DeliverAsync(Delivery, IdempotencyKey);
+        return new DeliveryAnswer(null, delivered.Refusal);
     }
 }
 

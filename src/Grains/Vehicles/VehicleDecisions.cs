@@ -1,7 +1,10 @@
 using System.Collections.Immutable;
+using AfterSales.Domain.Buyback;
 using AfterSales.Domain.Catalogue;
 using AfterSales.Domain.Repairs;
 using AfterSales.Domain.Vehicles;
+using AfterSales.Domain.Warranty;
+using AfterSales.Interfaces.Buyback;
 using AfterSales.Interfaces.Common;
 using AfterSales.Interfaces.Vehicles;
 
@@ -218,6 +221,11 @@ public static class VehicleDecisions
             return refused;
         }
 
+        if (state.OpenBuybackCase is { } open)
+        {
+            return Refusal.Conflict($"Vehicle {state.Identity!.Vin} has buyback case {open} open: the case ends its life when it is completed, or frees it when rejected.");
+        }
+
         if (command.Outcome is not (VehicleLifecycle.Replaced or VehicleLifecycle.Refunded or VehicleLifecycle.Scrapped))
         {
             return Refusal.Invalid("state", "state must be replaced, refunded or scrapped.");
@@ -255,6 +263,81 @@ public static class VehicleDecisions
             EndedOn = command.EffectiveDate,
             ReplacedByVin = command.Outcome == VehicleLifecycle.Replaced ? command.ReplacementVin : null,
         });
+    }
+
+    /// <summary>
+    /// A replace/refund case asks to open on this vehicle: it must be delivered and in service, have no other case
+    /// open (<paramref name="otherCaseOpen"/>: whether the case it holds is still open), and a granted entitlement of the
+    /// article (<see cref="BuybackEligibility"/>); the 409 lists every missing condition. The case id is held on the
+    /// vehicle, so asking again for the same case (a retry) answers the same.
+    /// </summary>
+    public static Decision OpenBuybackCase(
+        VehicleState state, string caseId, BuybackRequestKind request, string article, WarrantyAssessment assessment, WarrantyPolicy policy,
+        bool otherCaseOpen, out BuybackEntitlement? granted)
+    {
+        granted = null;
+        if (Unregistered(state) is { } missing)
+        {
+            return missing;
+        }
+
+        var vin = state.Identity!.Vin;
+        if (state.OpenBuybackCase is { } held && held != caseId && otherCaseOpen)
+        {
+            return Refusal.Conflict($"Vehicle {vin} already has buyback case {held} open; one case at a time.");
+        }
+
+        var lifecycle = state.Lifecycle switch
+        {
+            VehicleLifecycle.Delivered or VehicleLifecycle.InService => null,
+            VehicleLifecycle.Produced => "produced, not delivered",
+            var ended => $"{Describe(ended)} on {state.EndedOn:yyyy-MM-dd}",
+        };
+        var conditions = BuybackEligibility.Missing(article, (BuybackRemedy)(int)request, lifecycle, assessment, policy, out var entitlement);
+        if (conditions.Count > 0)
+        {
+            return new Refusal(OutcomeStatus.Conflict, "Conflict",
+                $"No {article} entitlement to a {(request == BuybackRequestKind.Replace ? "replacement" : "refund")} for vehicle {vin}; missing: {string.Join("; ", conditions)}.",
+                new Dictionary<string, string[]> { ["missingConditions"] = [.. conditions] });
+        }
+
+        granted = new BuybackEntitlement(article, entitlement!.Reason, entitlement.UsageCompensation, state.Identity.Price, state.OdometerKm);
+        return state.OpenBuybackCase == caseId ? Decision.Unchanged : Decision.Change(state with { OpenBuybackCase = caseId });
+    }
+
+    /// <summary>
+    /// A case closes on its vehicle: a rejection frees it for another case; a replacement or refund ends its life on
+    /// the completion date. Idempotent by case id: a closure already applied changes nothing.
+    /// </summary>
+    public static Decision CloseBuybackCase(VehicleState state, BuybackClosure closure)
+    {
+        if (Unregistered(state) is { } missing)
+        {
+            return missing;
+        }
+
+        var outcome = closure.Kind switch
+        {
+            BuybackClosureKind.Replaced => VehicleLifecycle.Replaced,
+            BuybackClosureKind.Refunded => VehicleLifecycle.Refunded,
+            _ => (VehicleLifecycle?)null,
+        };
+        if (state.OpenBuybackCase != closure.CaseId)
+        {
+            // Already applied (a redelivery), or a case this vehicle never held.
+            var applied = outcome is null || (state.Lifecycle == outcome && state.EndedOn == closure.EffectiveDate && state.ReplacedByVin == closure.ReplacementVin);
+            return applied ? Decision.Unchanged : Refusal.Conflict($"Buyback case {closure.CaseId} is not open on vehicle {state.Identity!.Vin}.");
+        }
+
+        return outcome is not { } ended
+            ? Decision.Change(state with { OpenBuybackCase = null })
+            : Decision.Change(state with
+            {
+                OpenBuybackCase = null,
+                Lifecycle = ended,
+                EndedOn = closure.EffectiveDate,
+                ReplacedByVin = closure.ReplacementVin,
+            });
     }
 
     /// <summary>

@@ -3,6 +3,7 @@ using AfterSales.Domain.Warranty;
 using AfterSales.Grains.Catalogue;
 using AfterSales.Grains.Common;
 using AfterSales.Grains.Recalls;
+using AfterSales.Interfaces.Buyback;
 using AfterSales.Interfaces.Common;
 using AfterSales.Interfaces.Network;
 using AfterSales.Interfaces.Recalls;
@@ -83,6 +84,55 @@ public sealed partial class VehicleGrain(
     public Task<Outcome<VehicleView>> EndLifeAsync(EndVehicleLife command, string? idempotencyKey) =>
         ExecuteAsync(nameof(EndLifeAsync), command, idempotencyKey, created: false,
             s => VehicleDecisions.EndLife(s, command, Now, Today, _options));
+
+    public async Task<Outcome<BuybackEntitlement>> OpenBuybackCaseAsync(string caseId, BuybackRequestKind request, string article)
+    {
+        var current = state.State;
+        if (!current.IsRegistered)
+        {
+            DeactivateIfUnregistered();
+            return NotRegistered();
+        }
+
+        // The case held may never have been written (its opening failed after asking here): then it no longer holds the vehicle.
+        var otherCaseOpen = false;
+        if (current.OpenBuybackCase is { } held && held != caseId)
+        {
+            var other = await GrainFactory.Grain<IBuybackCaseGrain>(held).GetAsync();
+            otherCaseOpen = other.Value is { State: not (BuybackCaseState.Rejected or BuybackCaseState.Completed) };
+        }
+
+        var assessment = WarrantyRules.Assess(current.ToFacts(), current.Visits.ToArchive(), Today, current.OdometerKm, Now, _options.Warranty, await catalogue.GetAsync(GrainFactory));
+        var decision = VehicleDecisions.OpenBuybackCase(current, caseId, request, article, assessment, _options.Warranty, otherCaseOpen, out var granted);
+        if (decision.Refusal is { } refusal)
+        {
+            return refusal;
+        }
+
+        if (decision.Next is { } next)
+        {
+            await CommitAsync(next);
+        }
+
+        return Outcome<BuybackEntitlement>.Ok(granted!);
+    }
+
+    public async Task<Outcome<VehicleView>> CloseBuybackCaseAsync(BuybackClosure closure)
+    {
+        var decision = VehicleDecisions.CloseBuybackCase(state.State, closure);
+        if (decision.Refusal is { } refusal)
+        {
+            DeactivateIfUnregistered();
+            return refusal.Status == OutcomeStatus.NotFound ? NotRegistered() : refusal;
+        }
+
+        if (decision.Next is { } next)
+        {
+            await CommitAsync(next);
+        }
+
+        return Outcome<VehicleView>.Ok(state.State.ToView());
+    }
 
     public async Task<Outcome<VehicleView>> ImportAsync(VehicleImport import, string? idempotencyKey)
     {

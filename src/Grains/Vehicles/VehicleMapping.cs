@@ -92,7 +92,8 @@ public static class VehicleMapping
             state.EndedOn,
             state.PreviousOwners.Length,
             state.Region,
-            state.OdometerCorrections.IsEmpty ? null : state.OdometerCorrections);
+            state.OdometerCorrections.IsEmpty ? null : state.OdometerCorrections,
+            state.OpenBuybackCase);
     }
 
     public static WarrantyView ToView(this WarrantyAssessment assessment, VehicleState state, ImmutableArray<string> openRecalls) => new(

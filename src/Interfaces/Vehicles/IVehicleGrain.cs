@@ -1,3 +1,4 @@
+using AfterSales.Interfaces.Buyback;
 using AfterSales.Interfaces.Common;
 
 namespace AfterSales.Interfaces.Vehicles;
@@ -33,6 +34,18 @@ public interface IVehicleGrain : IGrainWithStringKey
     /// <summary>Ends the vehicle's service life (replaced, refunded or scrapped).</summary>
     [Alias("EndLife")]
     Task<Outcome<VehicleView>> EndLifeAsync(EndVehicleLife command, string? idempotencyKey);
+
+    /// <summary>
+    /// A replace/refund case opens on the vehicle: granted when the vehicle is in service, holds no other open case
+    /// and has a granted entitlement of the article (a 409 lists the missing conditions). Asking again for the same
+    /// case answers the same.
+    /// </summary>
+    [Alias("OpenBuybackCase")]
+    Task<Outcome<BuybackEntitlement>> OpenBuybackCaseAsync(string caseId, BuybackRequestKind request, string article);
+
+    /// <summary>A case closes: rejected (the vehicle is free again), or replaced / refunded (its life ends). Idempotent by case id.</summary>
+    [Alias("CloseBuybackCase")]
+    Task<Outcome<VehicleView>> CloseBuybackCaseAsync(BuybackClosure closure);
 
     /// <summary>Appends a visit to the repair archive (stations call this when a work order completes).</summary>
     [Alias("AppendVisit")]

@@ -100,7 +100,8 @@ public sealed record class VehicleView(
     [property: Id(16)] DateOnly? EndedOn,
     [property: Id(17)] int PreviousOwners,
     [property: Id(18)] string? Region = null,
-    [property: Id(19)] IReadOnlyList<OdometerCorrectionView>? OdometerCorrections = null);
+    [property: Id(19)] IReadOnlyList<OdometerCorrectionView>? OdometerCorrections = null,
+    [property: Id(20)] string? OpenBuybackCase = null);
 
 /// <summary>A whole vehicle at once (bulk loads): registration, optional delivery, latest reading and past visits.</summary>
 [GenerateSerializer, Immutable, Alias("AfterSales.VehicleImport")]

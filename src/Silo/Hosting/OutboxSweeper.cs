@@ -38,6 +38,7 @@ public sealed partial class OutboxSweeper(string connectionString, string servic
         ["complaint"] = GrainType.Create("complaint"),
         ["depot"] = GrainType.Create("partsdepot"),
         ["claim"] = GrainType.Create("claim"),
+        ["buybackCase"] = GrainType.Create("buybackcase"),
     };
 
     private readonly CancellationTokenSource _stopping = new();

@@ -1,0 +1,297 @@
+using AfterSales.Domain.Buyback;
+using AfterSales.Domain.Calendar;
+using AfterSales.Grains.Common;
+using AfterSales.Grains.Vehicles;
+using AfterSales.Interfaces.Buyback;
+using AfterSales.Interfaces.Common;
+using AfterSales.Interfaces.Vehicles;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace AfterSales.Grains.Buyback;
+
+/// <summary>
+/// One replace/refund case (退换车). Opening asks the working-day calendar for the Art. 28 deadlines and the vehicle for
+/// the entitlement (the vehicle holds the case, one at a time); every step is decided by <see cref="BuybackDecisions"/>
+/// and written with what it owes the vehicles (<see cref="DurableState{TState}"/>). The clocks run on business time
+/// as the complaint's do: a timer from the business clock calls the grain just after the next deadline passes, and
+/// while a clock runs a durable reminder brings the case back after a restart, which records a breach missed meanwhile.
+/// </summary>
+public sealed partial class BuybackCaseGrain(
+    [PersistentState("buybackCase", GrainStorage.Name)] IPersistentState<BuybackGrainState> state,
+    IOptions<VehicleOptions> vehicleOptions,
+    [FromKeyedServices(BusinessClock.Key)] TimeProvider time,
+    ILogger<BuybackCaseGrain> logger) : Grain, IBuybackCaseGrain, IRemindable, IOutboxOwner
+{
+    private const string ReminderName = "art28";
+
+    /// <summary>How often the durable reminder looks while a clock runs: deadlines are whole days, so a breach missed during an outage is recorded within this.</summary>
+    public static readonly TimeSpan ReminderPeriod = TimeSpan.FromMinutes(15);
+
+    private ITimer? _clockTimer;
+    private DateTimeOffset? _timerDue;
+    private bool? _reminderRegistered;
+    private DurableState<BuybackGrainState>? _durable;
+
+    private string Id => this.GetPrimaryKeyString();
+
+    private DurableState<BuybackGrainState> Durable => _durable ??= new(state, this, GrainFactory, logger, "Buyback case", BuybackDecisions.Fold);
+
+    private DateTimeOffset Now => time.GetUtcNow();
+
+    private TimeSpan Offset => vehicleOptions.Value.BusinessUtcOffset;
+
+    private DateOnly Today => vehicleOptions.Value.Warranty.DateOf(Now);
+
+    public override async Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        Durable.ResumePending();
+        if (state.State.Case is not null)
+        {
+            try
+            {
+                await CheckClocksAsync();
+            }
+            catch (Exception ex)
+            {
+                // The reminder or the next call tries again; the case itself is readable.
+                LogClockCheckFailed(logger, ex, Id);
+            }
+        }
+
+        await base.OnActivateAsync(cancellationToken);
+    }
+
+    public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
+    {
+        _clockTimer?.Dispose();
+        return base.OnDeactivateAsync(reason, cancellationToken);
+    }
+
+    public Task FlushOutboxAsync() => Durable.DeliverAsync();
+
+    public async Task<Outcome<BuybackCaseView>> OpenAsync(OpenBuybackCase request, string actor)
+    {
+        if (state.State.Case is { } existing)
+        {
+            request = request with { Article = BuybackArticles.Normalize(request.Article) ?? request.Article };
+            return state.State.OpenFingerprint == BuybackDecisions.Fingerprint(request)
+                ? Outcome<BuybackCaseView>.Created(existing)
+                : Refusal.Conflict($"Buyback case {Id} is already open for another request: this Idempotency-Key was used for a different case.");
+        }
+
+        if (BuybackArticles.Normalize(request.Article) is not { } article)
+        {
+            DeactivateOnIdle();
+            return Refusal.Invalid("article", $"article must be one of {string.Join(", ", BuybackArticles.All)}: the articles that give a replacement or refund.");
+        }
+
+        request = request with { Article = article };
+        var today = Today;
+        var years = await GrainFactory.Grain<IWorkingCalendarGrain>(WorkingCalendarKeys.Mainland).GetYearsAsync(today.Year, today.Year + 1);
+        var calendar = new WorkingDayCalendar(years.Select(y => new CalendarYear(y.Year, y.Holidays, y.MakeUpWorkingDays)));
+        if (Art28.Deadlines(calendar, today, out var missingYear) is not { } deadlines)
+        {
+            DeactivateOnIdle();
+            return Refusal.Conflict(
+                $"The working-day calendar for {missingYear} is not loaded, so the Art. 28 deadlines cannot be counted; an operator loads it (PUT /api/calendar/{missingYear}). Nothing was opened.");
+        }
+
+        var granted = await GrainFactory.Grain<IVehicleGrain>(request.Vin).OpenBuybackCaseAsync(Id, request.Request, request.Article);
+        if (granted.Refusal is { } refusal)
+        {
+            DeactivateOnIdle();
+            return refusal;
+        }
+
+        var decision = BuybackDecisions.Open(state.State, Id, request, granted.Value!, actor, Now, today, deadlines.AnswerBy, deadlines.CompleteBy);
+        // The reminder first: a case acknowledged without it could miss its deadlines after a crash. One left behind by
+        // an opening that was then not written finds no case and unregisters itself.
+        try
+        {
+            await this.RegisterOrUpdateReminder(ReminderName, ReminderPeriod, ReminderPeriod);
+            _reminderRegistered = true;
+        }
+        catch (Exception ex)
+        {
+            LogReminderFailed(logger, ex, Id);
+            throw new ServiceUnavailableException($"Buyback case {Id}: its Art. 28 reminder could not be registered; nothing was opened; retry.");
+        }
+
+        await Durable.CommitAsync(decision.Next!);
+        LogOpened(logger, Id, request.Vin, request.Request, decision.Case!.Article, deadlines.AnswerBy, deadlines.CompleteBy);
+        await ArmClocksAsync();
+        return Outcome<BuybackCaseView>.Created(decision.Case);
+    }
+
+    public async Task<Outcome<BuybackCaseView>> ActAsync(BuybackCommand command, string actor, string? idempotencyKey)
+    {
+        if (state.State.Case is not { } current)
+        {
+            DeactivateOnIdle();
+            return BuybackDecisions.NotFound(Id);
+        }
+
+        var caughtUp = BuybackDecisions.CatchUp(state.State, Now, Offset);
+        var facts = command.Action == BuybackAction.Complete && current.State == BuybackCaseState.Approved ? await CompletionFactsAsync(current, command) : null;
+        var decision = BuybackDecisions.Act(caughtUp, Id, command, actor, idempotencyKey, Now, Today, facts);
+        var next = decision.Next ?? caughtUp;
+        if (!ReferenceEquals(next, state.State))
+        {
+            // Deadlines that passed before this request are recorded even when the step itself is refused.
+            await Durable.CommitAsync(next);
+            await Durable.DeliverAsync();
+            await ArmClocksAsync();
+        }
+
+        if (decision.Refusal is { } refusal)
+        {
+            return refusal;
+        }
+
+        if (decision.Next is not null)
+        {
+            LogStep(logger, Id, command.Action, actor);
+        }
+
+        // What the step owed may have been folded into the case (a vehicle that refused): answer with the case as it stands.
+        return Outcome<BuybackCaseView>.Ok(decision.Next is null ? decision.Case! : state.State.Case!);
+    }
+
+    public Task<Outcome<BuybackCaseView>> GetAsync() =>
+        Task.FromResult(state.State.Case is { } current ? Outcome<BuybackCaseView>.Ok(current) : Outcome<BuybackCaseView>.Refused(BuybackDecisions.NotFound(Id)));
+
+    public async Task CheckClocksAsync()
+    {
+        if (state.State.Case is null)
+        {
+            DeactivateOnIdle();
+            return;
+        }
+
+        var caughtUp = BuybackDecisions.CatchUp(state.State, Now, Offset);
+        if (!ReferenceEquals(caughtUp, state.State))
+        {
+            var before = state.State.Case!.Breaches.Count;
+            await Durable.CommitAsync(caughtUp);
+            foreach (var breach in caughtUp.Case!.Breaches.Skip(before))
+            {
+                LogBreach(logger, Id, breach.Clock, breach.DueBy, breach.RecordedAt);
+            }
+        }
+
+        if (Durable.HasPending)
+        {
+            await Durable.DeliverAsync();
+        }
+
+        await ArmClocksAsync();
+    }
+
+    public async Task ReceiveReminder(string reminderName, TickStatus status)
+    {
+        if (state.State.Case is null)
+        {
+            // Left by an opening whose write failed after the reminder was registered: nothing to watch.
+            if (await this.GetReminder(reminderName) is { } leftover)
+            {
+                await this.UnregisterReminder(leftover);
+            }
+
+            DeactivateOnIdle();
+            return;
+        }
+
+        await CheckClocksAsync();
+    }
+
+    /// <summary>The vehicle as it stands, the replacement named, and the usage compensation at the latest reading.</summary>
+    private async Task<CompletionFacts> CompletionFactsAsync(BuybackCaseView current, BuybackCommand command)
+    {
+        var vehicleGrain = GrainFactory.Grain<IVehicleGrain>(current.Vin);
+        var vehicle = (await vehicleGrain.GetAsync()).Value
+            ?? throw new InvalidOperationException($"Buyback case {Id}: vehicle {current.Vin} could not be read.");
+        VehicleView? replacement = null;
+        if (current.Request == BuybackRequestKind.Replace && command.ReplacementVin is { } replacementVin && replacementVin != current.Vin)
+        {
+            replacement = (await GrainFactory.Grain<IVehicleGrain>(replacementVin).GetAsync()).Value;
+        }
+
+        // The compensation grows with the km driven: the vehicle's answer now, or (should the entitlement no longer be
+        // listed) the one it gave when the case opened.
+        var warranty = (await vehicleGrain.GetWarrantyAsync(null, null)).Value;
+        var now = warranty?.Entitlements.FirstOrDefault(e => e.Article == current.Article && e.Status == EntitlementStatus.Granted);
+        return new CompletionFacts(vehicle, replacement, now is null ? current.Entitlement.UsageCompensation : now.UsageCompensation);
+    }
+
+    /// <summary>
+    /// Arms the business-time timer for the next deadline (one tick after it passes) and keeps the durable reminder
+    /// registered exactly while a clock runs.
+    /// </summary>
+    private async Task ArmClocksAsync()
+    {
+        var due = BuybackDecisions.NextDue(state.State.Case, Offset);
+        if (due != _timerDue || _clockTimer is null)
+        {
+            _clockTimer?.Dispose();
+            _clockTimer = null;
+            _timerDue = due;
+            if (due is { } next)
+            {
+                var delay = next - Now + TimeSpan.FromTicks(1);
+                var self = this.AsReference<IBuybackCaseGrain>();
+                var (log, id) = (logger, Id);
+                _clockTimer = time.CreateTimer(_ => OnClockDue(self, log, id), null, delay < TimeSpan.Zero ? TimeSpan.Zero : delay, Timeout.InfiniteTimeSpan);
+            }
+        }
+
+        try
+        {
+            if (due is not null && _reminderRegistered != true)
+            {
+                await this.RegisterOrUpdateReminder(ReminderName, ReminderPeriod, ReminderPeriod);
+                _reminderRegistered = true;
+            }
+            else if (due is null && _reminderRegistered != false)
+            {
+                if (await this.GetReminder(ReminderName) is { } reminder)
+                {
+                    await this.UnregisterReminder(reminder);
+                }
+
+                _reminderRegistered = false;
+            }
+        }
+        catch (Exception ex)
+        {
+            // The business-time timer still runs; the next change or check tries the reminder again.
+            _reminderRegistered = null;
+            LogReminderFailed(logger, ex, Id);
+        }
+    }
+
+    // Runs on the clock's thread, not the grain's: it only sends the grain a message, so the check runs on its scheduler.
+    private static void OnClockDue(IBuybackCaseGrain self, ILogger log, string id) =>
+        self.CheckClocksAsync().ContinueWith(
+            t => LogClockCheckFailed(log, t.Exception!.GetBaseException(), id),
+            CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);
+
+    /// <summary>The event a recorded breach is logged with (after it is durable).</summary>
+    public const int BreachEventId = 1602;
+
+    [LoggerMessage(EventId = 1601, Level = LogLevel.Information, Message = "Buyback case {Id} opened for {Vin}: {Request} under {Article}; answer by {AnswerBy:yyyy-MM-dd}, complete by {CompleteBy:yyyy-MM-dd}")]
+    private static partial void LogOpened(ILogger logger, string id, string vin, BuybackRequestKind request, string article, DateOnly answerBy, DateOnly completeBy);
+
+    [LoggerMessage(EventId = BreachEventId, Level = LogLevel.Warning, Message = "Buyback case {Id}: Art. 28 {Clock} deadline {DueBy:yyyy-MM-dd} passed (recorded {RecordedAt:O})")]
+    private static partial void LogBreach(ILogger logger, string id, BuybackClock clock, DateOnly dueBy, DateTimeOffset recordedAt);
+
+    [LoggerMessage(EventId = 1603, Level = LogLevel.Information, Message = "Buyback case {Id}: {Action} by {Actor}")]
+    private static partial void LogStep(ILogger logger, string id, BuybackAction action, string actor);
+
+    [LoggerMessage(EventId = 1604, Level = LogLevel.Warning, Message = "Buyback case {Id}: checking the Art. 28 clocks failed; the reminder retries")]
+    private static partial void LogClockCheckFailed(ILogger logger, Exception exception, string id);
+
+    [LoggerMessage(EventId = 1605, Level = LogLevel.Warning, Message = "Buyback case {Id}: the Art. 28 reminder could not be updated")]
+    private static partial void LogReminderFailed(ILogger logger, Exception exception, string id);
+}
