@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Prints a development bearer token signed with the key ./run.sh uses (Auth__SigningKey, else .data/signing-key).
-#   scripts/dev-token.sh ROLE [STATION_CODE] [HOURS]
+#   scripts/dev-token.sh ROLE [STATION_CODE] [HOURS]     (TOKEN_NAME=NAME: the caller's name, the token's subject)
 #   ROLE: callCentre | station | warranty | parts | operator | reader   (station needs STATION_CODE)
 # Example: curl -H "Authorization: Bearer $(scripts/dev-token.sh reader)" localhost:8080/api/vehicles/VIN
 set -euo pipefail
@@ -19,4 +19,5 @@ silo_dll="src/Silo/bin/Release/net10.0/AfterSales.Actors.Silo.dll"
 [ -f "$silo_dll" ] || dotnet build src/Silo/Silo.csproj -c Release -nologo -v quiet -clp:"ErrorsOnly;NoSummary" >&2
 args=(token --role "$role" --hours "$hours")
 [ -n "$station" ] && args+=(--station "$station")
+[ -n "${TOKEN_NAME:-}" ] && args+=(--name "$TOKEN_NAME")
 exec dotnet "$silo_dll" "${args[@]}"

@@ -71,7 +71,7 @@ public static class BuybackEligibility
         var granted = ofArticle.FirstOrDefault(e => e.Status == EntitlementStatus.Granted);
         if (granted is null)
         {
-            missing.AddRange(ofArticle.Count > 0 ? StillMissing(article, policy) : Conditions(article, assessment, policy));
+            missing.AddRange(ofArticle.Count > 0 ? StillMissing(article, assessment, policy) : Conditions(article, assessment, policy));
         }
         else if (granted.Remedy == Remedy.Replace && request == BuybackRemedy.Refund)
         {
@@ -87,12 +87,12 @@ public static class BuybackEligibility
     }
 
     /// <summary>A watched entitlement: the counts are there, the condition that completes the right is not.</summary>
-    private static IEnumerable<string> StillMissing(string article, WarrantyPolicy policy) => article switch
+    private static IEnumerable<string> StillMissing(string article, WarrantyAssessment assessment, WarrantyPolicy policy) => article switch
     {
         "Art. 24(1)" => ["a later appraisal inside the 三包 validity period finding the serious safety fault still not eliminated, or a new serious safety fault"],
         "Art. 24(2)" => ["a later appraisal inside the 三包 validity period finding the replaced engine, gearbox, traction battery or drive motor still not usable"],
         "Art. 24(3)" => ["a later appraisal inside the 三包 validity period finding the twice-replaced main part still not usable"],
-        _ => [Art24Point4(policy, null)],
+        _ => [Art24Point4(policy, assessment.Counters)],
     };
 
     /// <summary>No entitlement of the article at all: everything it needs, with the vehicle's counts.</summary>
@@ -128,11 +128,11 @@ public static class BuybackEligibility
         }
     }
 
-    private static string Art24Point4(WarrantyPolicy policy, SanbaoCounters? counters)
+    private static string Art24Point4(WarrantyPolicy policy, SanbaoCounters counters)
     {
         var thresholds = policy.ReplaceOrRefund;
-        var days = counters is null ? "" : $" (counted: {counters.RepairDays})";
-        var most = counters is null ? "" : $" (most for one problem: {(counters.RepairsByFault.Count == 0 ? 0 : counters.RepairsByFault.Values.Max())})";
+        var days = $" (counted: {counters.RepairDays})";
+        var most = $" (most for one problem: {(counters.RepairsByFault.Count == 0 ? 0 : counters.RepairsByFault.Values.Max())})";
         return $"more than {thresholds.MaxCumulativeRepairDays} repair days inside the 三包 validity period{days}, or the same problem repaired more than {thresholds.MaxSameProblemRepairs} times{most}";
     }
 }
@@ -173,6 +173,11 @@ public static class Refunds
     public static decimal Amount(decimal invoicePrice, decimal? usageCompensation)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(invoicePrice);
+        if (usageCompensation is < 0m)
+        {
+            throw new ArgumentOutOfRangeException(nameof(usageCompensation), usageCompensation, "A usage compensation is never negative (Art. 27).");
+        }
+
         return Math.Max(0m, invoicePrice - (usageCompensation ?? 0m));
     }
 }

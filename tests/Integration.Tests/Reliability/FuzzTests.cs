@@ -59,6 +59,7 @@ public sealed partial class FuzzTests(ClusterFixture fixture)
             (HttpMethod.Post, "/api/vehicles/{vin}/ownership"),
             (HttpMethod.Post, "/api/vehicles/{vin}/lifecycle"),
             (HttpMethod.Post, "/api/vehicles/{vin}/visits"),
+            (HttpMethod.Post, "/api/vehicles/{vin}/buyback-cases"),
             (HttpMethod.Get, "/api/vehicles/{vin}"),
             (HttpMethod.Get, "/api/vehicles/{vin}/warranty"),
             (HttpMethod.Get, "/api/vehicles/{vin}/history"),
