@@ -57,10 +57,23 @@ public sealed class ClaimDecisionsTests
     {
         var settled = ClaimDecisions.Settle(Filed(ClaimState.Approved), Id, Now).Next!;
 
-        var decision = ClaimDecisions.File(settled, Id, Filing(), Today);
+        var decision = ClaimDecisions.File(settled, Id, Filing(at: Now.AddMinutes(5)), Today);
 
         Assert.Equal(OutcomeStatus.Conflict, decision.Refusal!.Status);
         Assert.Null(decision.Next);
+    }
+
+    [Fact]
+    public void TheSameFilingDeliveredAgain_AfterItWasDecidedAndSettled_ChangesNothing()
+    {
+        // The station's outbox may deliver a filing twice (its acknowledgement's write failed): the second is a no-op.
+        var settled = ClaimDecisions.Settle(Filed(ClaimState.Approved), Id, Now).Next!;
+
+        var decision = ClaimDecisions.File(settled, Id, Filing(), Today);
+
+        Assert.Null(decision.Refusal);
+        Assert.Null(decision.Next);
+        Assert.Equal(ClaimState.Settled, decision.Claim!.State);
     }
 
     [Fact]

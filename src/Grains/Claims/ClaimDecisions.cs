@@ -42,12 +42,19 @@ public static class ClaimDecisions
     }
 
     /// <summary>
-    /// Stores the claim as the station filed it. Filing again for the same work order before any decision (the
-    /// station retrying after its own write failed) files it again, as sent; a claim already decided by the warranty
-    /// department or settled, or one filed for another work order under this id, is a conflict.
+    /// Stores the claim as the station filed it. The same filing delivered again (the station's outbox) changes
+    /// nothing; filing anew for the same work order before any decision by the department files it again, as sent; a
+    /// claim already decided by the warranty department or settled, or one filed for another work order under this
+    /// id, is a conflict.
     /// </summary>
     public static ClaimDecision File(ClaimGrainState state, string id, ClaimFiling filing, DateOnly businessDate)
     {
+        // The same filing delivered again (its station's outbox retrying): already filed, whatever was decided since.
+        if (state.Claim is { } filed && filed.WorkOrderId == filing.WorkOrderId && filed.FiledAt == filing.FiledAt && filed.StationCode == filing.StationCode)
+        {
+            return ClaimDecision.Unchanged(filed);
+        }
+
         if (state.Claim is { } existing
             && (existing.State == ClaimState.Settled || existing.WorkOrderId != filing.WorkOrderId || existing.Decisions is { Count: > 0 }))
         {

@@ -55,7 +55,8 @@ public sealed class ClaimGrain(
 
     public async Task<Outcome<ClaimView>> FileAsync(ClaimFiling filing)
     {
-        var decision = ClaimDecisions.File(state.State, Id, filing, Today);
+        // The business date of the filing, not of its delivery: the station's reply showed the claim as filed then.
+        var decision = ClaimDecisions.File(state.State, Id, filing, vehicleOptions.Value.Warranty.DateOf(filing.FiledAt));
         if (decision.Refusal is { } refusal)
         {
             return refusal;

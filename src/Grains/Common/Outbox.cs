@@ -24,6 +24,7 @@ namespace AfterSales.Grains.Common;
 [JsonDerivedType(typeof(FleetRepairReport), "fleetRepair")]
 [JsonDerivedType(typeof(AvailabilityUpdate), "availability")]
 [JsonDerivedType(typeof(FleetIndexEntry), "fleetIndex")]
+[JsonDerivedType(typeof(ClaimFilingToClaim), "claimFiling")]
 [JsonDerivedType(typeof(ReviewQueueUpdate), "reviewQueue")]
 [JsonDerivedType(typeof(ClaimDecisionToStation), "claimDecision")]
 [JsonDerivedType(typeof(SettlementLineToStation), "settlementLine")]
@@ -94,6 +95,16 @@ public sealed record AvailabilityUpdate(string PartNo, DepotAvailability Availab
     {
         await grains.Grain<IPartAvailabilityGrain>(PartNo).UpsertAsync(Availability);
         return DeliveryAnswer.Accepted;
+    }
+}
+
+/// <summary>A claim as its station's appraisal files it, owed with the appraised work order; filing the same claim again changes nothing.</summary>
+public sealed record ClaimFilingToClaim(string ClaimId, ClaimFiling Filing) : OutboxMessage
+{
+    public override async Task<DeliveryAnswer> DeliverAsync(IGrainFactory grains)
+    {
+        var filed = await grains.Grain<IClaimGrain>(ClaimId).FileAsync(Filing);
+        return new DeliveryAnswer(filed.Value, filed.Refusal);
     }
 }
 

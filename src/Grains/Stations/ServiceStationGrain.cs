@@ -270,21 +270,22 @@ public sealed partial class ServiceStationGrain(
             [.. price.Operations.Select(o => new ClaimOperationPrice(o.Code, o.Quantity, o.Hours, o.Amount))],
             [.. price.Parts.Select(p => new ClaimPartPrice(p.PartNo, p.Quantity, p.UnitPrice, p.Amount, p.Supplier))]);
         var claimId = StationDecisions.NextClaimId(order);
-        var filed = await GrainFactory.Grain<IClaimGrain>(claimId).FileAsync(new ClaimFiling(
+        var filing = new ClaimFiling(
             Code, order.Id, order.Vin, appraisal.Appraiser, repairDate, order.OdometerKm, claimState, decision.Reasons, Now,
-            amount, pricing, reviewReasons.Count > 0 ? reviewReasons : null, model, order.System, appraisal.Cause));
-        if (filed.Refusal is { } claimRefusal)
-        {
-            return claimRefusal;
-        }
+            amount, pricing, reviewReasons.Count > 0 ? reviewReasons : null, model, order.System, appraisal.Cause);
+        // The claim is filed through the outbox, in the same write as the work order that names it: a crash between
+        // the two can neither leave a claim the order does not know (whose decision would then find no order) nor an
+        // order naming a claim never filed. The reply shows the claim as filing makes it (the same pure function).
+        var filed = Claims.ClaimDecisions.File(new Claims.ClaimGrainState(), claimId, filing, vehicleOptions.Value.Warranty.DateOf(filing.FiledAt)).Claim!;
 
         // Which parts are main parts is the catalogue's to say (the version in force on the repair date); a whole unit
         // replaced counts as that, not as its main parts.
         var mainParts = version?.MainPartsAmong(
             (Domain.Repairs.VehicleSystem)(int)order.System, appraisal.Parts.Where(p => !p.UnitReplaced).Select(p => p.PartNo)) ?? [];
         var appraised = order with { Appraisal = appraisal, ClaimId = claimId, ClaimState = claimState, MainParts = [.. mainParts], ClaimAmount = amount };
-        var result = new AppraisalResult(appraised, filed.Value!);
-        var next = StationDecisions.Replace(state.State, appraised) with { Version = state.State.Version + 1 };
+        var result = new AppraisalResult(appraised, filed);
+        var next = (StationDecisions.Replace(state.State, appraised) with { Version = state.State.Version + 1 })
+            .Send(new ClaimFilingToClaim(claimId, filing) { Id = "claim:" + claimId });
         if (StationDecisions.HasApprovedClaim(appraised))
         {
             // What the approved appraisal found counts from now (a repair running since it was agreed), not only once the

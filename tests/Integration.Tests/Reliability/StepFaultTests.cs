@@ -111,7 +111,7 @@ public sealed class StepFaultTests(StepFaultFixture fixture) : IClassFixture<Ste
     }
 
     [Fact]
-    public async Task Appraise_ClaimFiled_StationWriteRefused_Is503_AndTheKeyedRetryFilesTheSameClaimOnce()
+    public async Task Appraise_StationWriteRefused_Is503_NothingIsFiled_AndTheKeyedRetryFilesTheClaimOnce()
     {
         var (station, vin, order, fault) = await OpenedOrderAsync();
         await MoveAsync(Http, station, order, "start");
@@ -124,8 +124,9 @@ public sealed class StepFaultTests(StepFaultFixture fixture) : IClassFixture<Ste
             Assert.True(await refusal.LiftAsync() >= 1);
         }
 
-        // The claim was filed (the step before the boundary); the work order does not know it.
-        Assert.Equal(1L, await ClaimsOfAsync(order));
+        // The claim goes out with the station's write (its outbox): refused together, so no claim exists that the
+        // work order does not name.
+        Assert.Equal(0L, await ClaimsOfAsync(order));
         var unappraised = await WorkOrderAsync(station, order);
         Assert.True(!unappraised.TryGetProperty("claimId", out var noClaim) || noClaim.ValueKind == JsonValueKind.Null, $"claim on the order: {unappraised}");
         Assert.Equal(0, await HistoryCountAsync(vin, order));
@@ -143,6 +144,31 @@ public sealed class StepFaultTests(StepFaultFixture fixture) : IClassFixture<Ste
         Assert.True((await MoveAsync(Http, station, order, "complete")).GetProperty("archivedOnVehicle").GetBoolean());
         await AssertFinishedOnceAsync(station, vin, order, fault);
         await AssertSettlesOnceAsync(station, order, claim);
+    }
+
+    [Fact]
+    public async Task Appraise_ClaimUnreachable_The2xxIsTheStationsWrite_TheFilingArrivesFromItsOutbox_Once()
+    {
+        var (station, vin, order, fault) = await OpenedOrderAsync();
+        await MoveAsync(Http, station, order, "start");
+        var claimId = $"{order}-C1";
+        var unreachable = fixture.Faults.Arm<AfterSales.Interfaces.Claims.IClaimGrain>(nameof(AfterSales.Interfaces.Claims.IClaimGrain.FileAsync), claimId, CallFault.Unreachable);
+
+        var appraised = await ExpectAsync(HttpStatusCode.OK, PostAsync(Http, $"/api/stations/{station}/work-orders/{order}/appraisal", Appraisal()));
+        Assert.Equal(1, unreachable.Fired);
+        Assert.Equal((claimId, "approved"), (appraised.GetProperty("claim").GetProperty("id").GetString(), appraised.GetProperty("claim").GetProperty("state").GetString()));
+        Assert.Equal(claimId, (await WorkOrderAsync(station, order)).GetProperty("claimId").GetString());
+        Assert.Contains("claim:" + claimId, await OutboxAsync("station", station));
+
+        // The station's own retry files it; the claim is then readable, filed once.
+        await Eventually.UntilAsync(() => OutboxAsync("station", station), pending => !pending.Contains("claim:" + claimId), Patience, $"station {station} to file claim {claimId}");
+        var filed = await ExpectAsync(HttpStatusCode.OK, GetAsync(Http, $"/api/claims/{claimId}"));
+        Assert.Equal(("approved", order), (filed.GetProperty("state").GetString(), filed.GetProperty("workOrderId").GetString()));
+        Assert.Equal(1L, await ClaimsOfAsync(order));
+
+        Assert.True((await MoveAsync(Http, station, order, "complete")).GetProperty("archivedOnVehicle").GetBoolean());
+        await AssertFinishedOnceAsync(station, vin, order, fault);
+        await AssertSettlesOnceAsync(station, order, claimId);
     }
 
     // ───────────────────────── appraise → vehicle (the running repair) ─────────────────────────
