@@ -105,6 +105,13 @@ public sealed class AuthorizationTests(ClusterFixture fixture)
     [InlineData(Roles.Warranty, "lifecycle", HttpStatusCode.OK)]
     [InlineData(Roles.Reader, "warranty", HttpStatusCode.OK)]
     [InlineData(Roles.Parts, "warranty", HttpStatusCode.OK)]
+    [InlineData(Roles.Reader, "settlement", HttpStatusCode.Forbidden)] // money: the station itself, warranty, operators
+    [InlineData(Roles.CallCentre, "settlement", HttpStatusCode.Forbidden)]
+    [InlineData(Roles.Parts, "settlement", HttpStatusCode.Forbidden)]
+    [InlineData(Roles.Station, "settlement", HttpStatusCode.Forbidden)] // another station's statement
+    [InlineData(Roles.Warranty, "settlement", HttpStatusCode.OK)]
+    [InlineData(Roles.Station, "warrantyCost", HttpStatusCode.Forbidden)]
+    [InlineData(Roles.Reader, "reviewQueue", HttpStatusCode.Forbidden)]
     public async Task EachRole_MayDoOnlyWhatItsRoleAllows(string role, string action, HttpStatusCode expected)
     {
         var vin = await TestFleet.DeliveredVehicleAsync(fixture.Http);
@@ -116,6 +123,9 @@ public sealed class AuthorizationTests(ClusterFixture fixture)
             "odometer" => await client.PostAsJsonAsync($"/api/vehicles/{vin}/odometer", new { readingKm = 900, readAt = ClusterFixture.Start.AddHours(-1) }),
             "ownership" => await client.PostAsJsonAsync($"/api/vehicles/{vin}/ownership", new { ownerName = "Zhao Min", ownerPhone = "13700000000", transferDate = "2026-05-01" }),
             "lifecycle" => await client.PostAsJsonAsync($"/api/vehicles/{vin}/lifecycle", new { state = "scrapped", effectiveDate = "2026-05-30" }),
+            "settlement" => await client.GetAsync("/api/stations/S002/settlements/2026-05"),
+            "warrantyCost" => await client.GetAsync("/api/reports/warranty-cost/2026-05"),
+            "reviewQueue" => await client.GetAsync("/api/claims/review-queue"),
             _ => await client.GetAsync($"/api/vehicles/{vin}/warranty"),
         };
 
