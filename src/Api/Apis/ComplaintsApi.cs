@@ -64,8 +64,8 @@ public static class ComplaintsApi
         }
 
         var intake = new ComplaintIntake(
-            errors.Text("customerName", body.CustomerName, 100),
-            errors.Text("customerPhone", body.CustomerPhone, 32),
+            CustomerText(errors, "customerName", body.CustomerName, 100),
+            CustomerText(errors, "customerPhone", body.CustomerPhone, 32),
             vin,
             errors.Require("category", body.Category),
             errors.Require("severity", body.Severity),
@@ -80,11 +80,21 @@ public static class ComplaintsApi
         }
 
         var outcome = await cluster.Grain<IComplaintGrain>(NewId(request.HttpContext.User, key)).RegisterAsync(intake, request.HttpContext.User.Actor());
-        return outcome.ToHttp(c => $"/api/complaints/{c.Id}");
+        // The intake states the customer: its reply is no read of someone else's data (a station far away still gets it masked).
+        return await PersonalData.ComplaintReplyAsync(outcome, request.HttpContext, cluster, stated: true, c => $"/api/complaints/{c.Id}");
     }
 
-    private static async Task<IResult> GetAsync(string id, IClusterClient cluster) =>
-        TryId(id, out var normalized, out var invalid) ? (await cluster.Grain<IComplaintGrain>(normalized).GetAsync()).ToHttp() : invalid;
+    private static async Task<IResult> GetAsync(string id, HttpContext http, IClusterClient cluster) =>
+        TryId(id, out var normalized, out var invalid)
+            ? await PersonalData.ComplaintReplyAsync(await cluster.Grain<IComplaintGrain>(normalized).GetAsync(), http, cluster, stated: false)
+            : invalid;
+
+    /// <summary>A customer's name or phone: required text that is not a masked value sent back.</summary>
+    private static string CustomerText(RequestErrors errors, string field, string? value, int maxLength)
+    {
+        PersonalData.RefuseMasked(errors, field, value);
+        return errors.Text(field, value, maxLength);
+    }
 
     private static async Task<IResult> StepAsync(string id, ComplaintAction action, HttpRequest request, IClusterClient cluster)
     {
@@ -143,7 +153,7 @@ public static class ComplaintsApi
             }
         }
 
-        return (await complaint.ActAsync(command, user.Actor(), key)).ToHttp();
+        return await PersonalData.ComplaintReplyAsync(await complaint.ActAsync(command, user.Actor(), key), request.HttpContext, cluster, stated: false);
     }
 
     /// <summary>

@@ -15,6 +15,9 @@ public sealed record OdometerCorrectionRequest(int? ReadingKm, string? Reason);
 
 public sealed record OwnershipRequest(string? OwnerName, string? OwnerPhone, DateOnly? TransferDate);
 
+/// <summary>POST /api/vehicles/{vin}/erase-previous-owners: why (required).</summary>
+public sealed record ErasureRequest(string? Reason);
+
 public sealed record LifecycleRequest(VehicleLifecycle? State, DateOnly? EffectiveDate, int? OdometerKm, string? ReplacementVin, string? Note);
 
 /// <summary>

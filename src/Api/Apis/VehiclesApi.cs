@@ -32,6 +32,9 @@ public static class VehiclesApi
             .Accepts<OdometerCorrectionRequest>("application/json").Produces<VehicleView>();
         group.MapPost("/{vin}/ownership", TransferOwnershipAsync).RequireAuthorization(Policies.CustomerRecords).WithName("TransferOwnership").WithSummary("Transfer ownership; entitlements stay with the VIN.")
             .Accepts<OwnershipRequest>("application/json").Produces<VehicleView>();
+        group.MapPost("/{vin}/erase-previous-owners", ErasePreviousOwnersAsync).RequireAuthorization(Policies.Operate).WithName("ErasePreviousOwners")
+            .WithSummary("Remove the previous owners' names and phones (PIPL), with a reason; the history and the erasure are kept.")
+            .Accepts<ErasureRequest>("application/json").Produces<VehicleView>();
         group.MapPost("/{vin}/lifecycle", EndLifeAsync).RequireAuthorization(Policies.WarrantyDecisions).WithName("EndVehicleLife").WithSummary("Mark the vehicle replaced, refunded or scrapped.")
             .Accepts<LifecycleRequest>("application/json").Produces<VehicleView>();
         group.MapPost("/{vin}/visits", AppendVisitAsync).RequireAuthorization(Policies.StationWork).WithName("AppendVisit")
@@ -146,6 +149,11 @@ public static class VehiclesApi
     private static Task<IResult> TransferOwnershipAsync(string vin, HttpRequest request, IClusterClient cluster) =>
         CommandAsync<OwnershipRequest, TransferOwnership, VehicleView>(vin, request, cluster, ToCommand, (grain, c, key) => grain.TransferOwnershipAsync(c, key));
 
+    private static Task<IResult> ErasePreviousOwnersAsync(string vin, HttpRequest request, IClusterClient cluster) =>
+        CommandAsync<ErasureRequest, ErasePreviousOwners, VehicleView>(vin, request, cluster,
+            (r, errors, prefix) => new ErasePreviousOwners(errors.Text(prefix + "reason", r.Reason, 500), request.HttpContext.User.Actor()),
+            (grain, c, key) => grain.ErasePreviousOwnersAsync(c, key));
+
     private static Task<IResult> EndLifeAsync(string vin, HttpRequest request, IClusterClient cluster) =>
         CommandAsync<LifecycleRequest, EndVehicleLife, VehicleView>(vin, request, cluster, ToCommand, (grain, c, key) => grain.EndLifeAsync(c, key));
 
@@ -210,14 +218,14 @@ public static class VehiclesApi
         return asserted;
     }
 
-    private static async Task<IResult> GetAsync(string vin, IClusterClient cluster)
+    private static async Task<IResult> GetAsync(string vin, HttpContext http, IClusterClient cluster)
     {
         if (!TryNormalizeVin(vin, out var normalized, out var invalid))
         {
             return invalid;
         }
 
-        return (await cluster.Grain<IVehicleGrain>(normalized).GetAsync()).ToHttp();
+        return await PersonalData.VehicleReplyAsync(await cluster.Grain<IVehicleGrain>(normalized).GetAsync(), http, cluster, stated: false);
     }
 
     private static async Task<IResult> GetWarrantyAsync(string vin, string? asOf, string? mileageKm, IClusterClient cluster)
@@ -322,7 +330,11 @@ public static class VehiclesApi
             return forbidden;
         }
 
-        return (await call(cluster.Grain<IVehicleGrain>(normalized), command, key)).ToHttp();
+        var outcome = await call(cluster.Grain<IVehicleGrain>(normalized), command, key);
+        // A delivery or an ownership transfer states the owner: its reply is no read of someone else's data.
+        return outcome is Outcome<VehicleView> vehicle
+            ? await PersonalData.VehicleReplyAsync(vehicle, request.HttpContext, cluster, stated: command is DeliverVehicle or TransferOwnership)
+            : outcome.ToHttp();
     }
 
     private static RegisterVehicle ToCommand(RegisterVehicleRequest r, RequestErrors errors, string prefix)
@@ -338,8 +350,8 @@ public static class VehiclesApi
     }
 
     private static DeliverVehicle ToCommand(DeliveryRequest r, RequestErrors errors, string prefix) => new(
-        errors.Text(prefix + "ownerName", r.OwnerName, 100),
-        errors.Text(prefix + "ownerPhone", r.OwnerPhone, 32),
+        OwnerText(errors, prefix + "ownerName", r.OwnerName, 100),
+        OwnerText(errors, prefix + "ownerPhone", r.OwnerPhone, 32),
         errors.Text(prefix + "dealerCode", r.DealerCode, 32),
         errors.Require(prefix + "invoiceDate", r.InvoiceDate),
         errors.Require(prefix + "deliveryDate", r.DeliveryDate),
@@ -351,9 +363,16 @@ public static class VehiclesApi
         errors.Require(prefix + "readAt", r.ReadAt));
 
     private static TransferOwnership ToCommand(OwnershipRequest r, RequestErrors errors, string prefix) => new(
-        errors.Text(prefix + "ownerName", r.OwnerName, 100),
-        errors.Text(prefix + "ownerPhone", r.OwnerPhone, 32),
+        OwnerText(errors, prefix + "ownerName", r.OwnerName, 100),
+        OwnerText(errors, prefix + "ownerPhone", r.OwnerPhone, 32),
         errors.Require(prefix + "transferDate", r.TransferDate));
+
+    /// <summary>An owner's name or phone: required text that is not a masked value sent back.</summary>
+    private static string OwnerText(RequestErrors errors, string field, string? value, int maxLength)
+    {
+        PersonalData.RefuseMasked(errors, field, value);
+        return errors.Text(field, value, maxLength);
+    }
 
     private static EndVehicleLife ToCommand(LifecycleRequest r, RequestErrors errors, string prefix)
     {

@@ -48,6 +48,7 @@ public static class ApiComposition
         api.MapCatalogueApi();
         api.MapClaimsApi();
         api.MapBuybackApi();
+        api.MapPrivacyApi();
         return app;
     }
 }

@@ -6,6 +6,12 @@ namespace AfterSales.Api.Hosting;
 
 public static class OperatorTools
 {
+    /// <summary>Whether the dashboard's grain-state view and log stream are on outside Development (default off).</summary>
+    public const string InspectionSetting = "Dashboard:Inspection";
+
+    private static bool IsInspection(PathString path) =>
+        path.Value is { } value && (value.EndsWith("/GrainState", StringComparison.OrdinalIgnoreCase) || value.EndsWith("/Trace", StringComparison.OrdinalIgnoreCase));
+
     /// <summary>
     /// The OpenAPI document, the interactive docs (/scalar) and the Orleans dashboard (/dashboard). Open in
     /// Development; everywhere else they require the operator role.
@@ -15,7 +21,18 @@ public static class OperatorTools
         List<IEndpointConventionBuilder> tools = [app.MapOpenApi(), app.MapScalarApiReference()];
         if (dashboard)
         {
-            tools.Add(app.MapOrleansDashboard(routePrefix: "/dashboard"));
+            var group = app.MapOrleansDashboard(routePrefix: "/dashboard");
+            if (!app.Environment.IsDevelopment() && !app.Configuration.GetValue<bool>(InspectionSetting))
+            {
+                // A grain's state and the live log show owners' and customers' personal data to whoever opens them:
+                // outside Development they are off unless configured on.
+                group.AddEndpointFilter(async (context, next) => IsInspection(context.HttpContext.Request.Path)
+                    ? TypedResults.Problem($"Grain-state inspection and the log stream are off outside Development; set {InspectionSetting.Replace(":", "__", StringComparison.Ordinal)}=true to turn them on.",
+                        statusCode: StatusCodes.Status404NotFound, title: "Not enabled")
+                    : await next(context));
+            }
+
+            tools.Add(group);
         }
 
         if (!app.Environment.IsDevelopment())

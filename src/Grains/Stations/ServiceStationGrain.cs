@@ -60,6 +60,8 @@ public sealed partial class ServiceStationGrain(
 
     public Task<string?> GetProvinceAsync() => Task.FromResult(state.State.Registry?.Province);
 
+    public Task<bool> ServesVehicleAsync(string vin) => Task.FromResult(state.State.WorkOrders.Any(o => o.Vin == vin));
+
     private DateTimeOffset Now => time.GetUtcNow();
 
     public async Task<Outcome<StationView>> RegisterAsync(StationRegistration registration, string? idempotencyKey)

@@ -214,6 +214,33 @@ public static class VehicleDecisions
         });
     }
 
+    /// <summary>What an erased previous owner's name and phone become: the fact of the ownership and its date stay.</summary>
+    public const string Erased = "(erased)";
+
+    /// <summary>
+    /// Removes every previous owner's name and phone (PIPL Art. 47: data no longer needed), keeping when each ownership
+    /// began and the whole repair history, and keeps the erasure (when, by whom, why). Nothing left to erase changes nothing.
+    /// </summary>
+    public static Decision ErasePreviousOwners(VehicleState state, ErasePreviousOwners command, DateTimeOffset now)
+    {
+        if (Unregistered(state) is { } missing)
+        {
+            return missing;
+        }
+
+        var toErase = state.PreviousOwners.Count(o => o.Name != Erased || o.Phone != Erased);
+        if (toErase == 0)
+        {
+            return Decision.Unchanged;
+        }
+
+        return Decision.Change(state with
+        {
+            PreviousOwners = [.. state.PreviousOwners.Select(o => o with { Name = Erased, Phone = Erased })],
+            Erasures = state.Erasures.Add(new PersonalDataErasureView(now, command.ErasedBy, command.Reason, toErase)),
+        });
+    }
+
     public static Decision EndLife(VehicleState state, EndVehicleLife command, DateTimeOffset now, DateOnly today, VehicleOptions options)
     {
         if (InService(state, $"mark as {Describe(command.Outcome)}") is { } refused)

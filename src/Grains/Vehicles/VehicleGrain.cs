@@ -81,6 +81,10 @@ public sealed partial class VehicleGrain(
         ExecuteAsync(nameof(TransferOwnershipAsync), command, idempotencyKey, created: false,
             s => VehicleDecisions.TransferOwnership(s, command, Today));
 
+    public Task<Outcome<VehicleView>> ErasePreviousOwnersAsync(ErasePreviousOwners command, string? idempotencyKey) =>
+        ExecuteAsync(nameof(ErasePreviousOwnersAsync), command, idempotencyKey, created: false,
+            s => VehicleDecisions.ErasePreviousOwners(s, command, Now));
+
     public Task<Outcome<VehicleView>> EndLifeAsync(EndVehicleLife command, string? idempotencyKey) =>
         ExecuteAsync(nameof(EndLifeAsync), command, idempotencyKey, created: false,
             s => VehicleDecisions.EndLife(s, command, Now, Today, _options));

@@ -93,7 +93,8 @@ public static class VehicleMapping
             state.PreviousOwners.Length,
             state.Region,
             state.OdometerCorrections.IsEmpty ? null : state.OdometerCorrections,
-            state.OpenBuybackCase);
+            state.OpenBuybackCase,
+            state.Erasures.IsDefaultOrEmpty ? null : state.Erasures);
     }
 
     public static WarrantyView ToView(this WarrantyAssessment assessment, VehicleState state, ImmutableArray<string> openRecalls) => new(

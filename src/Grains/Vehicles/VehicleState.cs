@@ -43,6 +43,9 @@ public sealed record VehicleState : IOutboxState<VehicleState>
 
     public DateOnly? EndedOn { get; init; }
 
+    /// <summary>Erasures of previous owners' personal data, oldest first (kept: they explain the blanks).</summary>
+    public ImmutableArray<PersonalDataErasureView> Erasures { get; init; } = [];
+
     /// <summary>The replace/refund case open on the vehicle (one at a time), until it is rejected or completed.</summary>
     public string? OpenBuybackCase { get; init; }
 

@@ -30,6 +30,10 @@ public interface IServiceStationGrain : IGrainWithStringKey
     [Alias("GetProvince"), AlwaysInterleave]
     Task<string?> GetProvinceAsync();
 
+    /// <summary>Whether a live work order of this station is for <paramref name="vin"/> (the station serves it now: it sees the owner in full).</summary>
+    [Alias("ServesVehicle"), AlwaysInterleave]
+    Task<bool> ServesVehicleAsync(string vin);
+
     /// <summary>The live load, exact at this moment.</summary>
     [Alias("GetLoad")]
     Task<Outcome<StationLoadView>> GetLoadAsync();

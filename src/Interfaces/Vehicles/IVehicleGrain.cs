@@ -31,6 +31,10 @@ public interface IVehicleGrain : IGrainWithStringKey
     [Alias("TransferOwnership")]
     Task<Outcome<VehicleView>> TransferOwnershipAsync(TransferOwnership command, string? idempotencyKey);
 
+    /// <summary>Removes the previous owners' names and phones (PIPL), keeping the history; the erasure itself is kept.</summary>
+    [Alias("ErasePreviousOwners")]
+    Task<Outcome<VehicleView>> ErasePreviousOwnersAsync(ErasePreviousOwners command, string? idempotencyKey);
+
     /// <summary>Ends the vehicle's service life (replaced, refunded or scrapped).</summary>
     [Alias("EndLife")]
     Task<Outcome<VehicleView>> EndLifeAsync(EndVehicleLife command, string? idempotencyKey);

@@ -73,6 +73,20 @@ public sealed record class EndVehicleLife(
     [property: Id(3)] string? ReplacementVin,
     [property: Id(4)] string? Note);
 
+/// <summary>An operator erases the previous owners' personal data (PIPL), with the reason; the history stays.</summary>
+[GenerateSerializer, Immutable, Alias("AfterSales.ErasePreviousOwners")]
+public sealed record class ErasePreviousOwners(
+    [property: Id(0)] string Reason,
+    [property: Id(1)] string ErasedBy);
+
+/// <summary>A kept erasure: when, by whom, why, how many previous owners' data it removed.</summary>
+[GenerateSerializer, Immutable, Alias("AfterSales.PersonalDataErasureView")]
+public sealed record class PersonalDataErasureView(
+    [property: Id(0)] DateTimeOffset At,
+    [property: Id(1)] string By,
+    [property: Id(2)] string Reason,
+    [property: Id(3)] int Owners);
+
 [GenerateSerializer, Immutable, Alias("AfterSales.OwnerView")]
 public sealed record class OwnerView(
     [property: Id(0)] string Name,
@@ -101,7 +115,8 @@ public sealed record class VehicleView(
     [property: Id(17)] int PreviousOwners,
     [property: Id(18)] string? Region = null,
     [property: Id(19)] IReadOnlyList<OdometerCorrectionView>? OdometerCorrections = null,
-    [property: Id(20)] string? OpenBuybackCase = null);
+    [property: Id(20)] string? OpenBuybackCase = null,
+    [property: Id(21)] IReadOnlyList<PersonalDataErasureView>? Erasures = null);
 
 /// <summary>A whole vehicle at once (bulk loads): registration, optional delivery, latest reading and past visits.</summary>
 [GenerateSerializer, Immutable, Alias("AfterSales.VehicleImport")]

@@ -136,6 +136,7 @@ public static class SiloHostingExtensions
         silo.Services.AddSingleton<IGrainRowReader>(_ => new PostgresGrainRowReader(
             NpgsqlDataSource.Create(new NpgsqlConnectionStringBuilder(settings.ConnectionString) { NoResetOnClose = true, MaxAutoPrepare = 16 }.ConnectionString),
             settings.ServiceId));
+        silo.Services.AddSingleton<Grains.Privacy.IPersonalDataLog>(_ => new PostgresPersonalDataLog(NpgsqlDataSource.Create(settings.ConnectionString), settings.ServiceId));
         silo.Services.AddSingleton(services => new OutboxSweeper(
             settings.ConnectionString, settings.ServiceId, services.GetRequiredService<IGrainFactory>(), services.GetRequiredService<ILogger<OutboxSweeper>>(),
             KeyWindow(services)));

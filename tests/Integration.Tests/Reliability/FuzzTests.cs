@@ -60,6 +60,7 @@ public sealed partial class FuzzTests(ClusterFixture fixture)
             (HttpMethod.Post, "/api/vehicles/{vin}/lifecycle"),
             (HttpMethod.Post, "/api/vehicles/{vin}/visits"),
             (HttpMethod.Post, "/api/vehicles/{vin}/buyback-cases"),
+            (HttpMethod.Post, "/api/vehicles/{vin}/erase-previous-owners"),
             (HttpMethod.Get, "/api/vehicles/{vin}"),
             (HttpMethod.Get, "/api/vehicles/{vin}/warranty"),
             (HttpMethod.Get, "/api/vehicles/{vin}/history"),
