@@ -7,6 +7,9 @@ namespace AfterSales.Api.Security;
 
 public static class SecurityExtensions
 {
+    /// <summary>The most requests to /api a host serves at once (default 1000); beyond it 503 + Retry-After.</summary>
+    public const string MaxConcurrentRequestsSetting = "Http:MaxConcurrentRequests";
+
     public const string RateLimitPolicy = "perCaller";
 
     /// <summary>JWT bearer authentication, role policies and a token-bucket rate limit per caller.</summary>
@@ -40,9 +43,21 @@ public static class SecurityExtensions
             .AddPolicy(Policies.PartsWork, p => p.RequireRole(Roles.Parts, Roles.Operator))
             .AddPolicy(Policies.PartsRequests, p => p.RequireRole(Roles.Station, Roles.Parts, Roles.Operator));
 
+        var maxConcurrent = builder.Configuration.GetValue(MaxConcurrentRequestsSetting, 1000);
+        if (maxConcurrent < 1)
+        {
+            throw new InvalidOperationException($"{MaxConcurrentRequestsSetting} must be at least 1; it is {maxConcurrent}.");
+        }
+
         builder.Services.AddRateLimiter(options =>
         {
             options.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
+            // A cap on the requests in flight on this host, whoever sends them: beyond it a request is turned away at
+            // once (503 + Retry-After) rather than queued behind work the cluster cannot finish. Health stays open.
+            options.GlobalLimiter = PartitionedRateLimiter.Create<HttpContext, string>(context =>
+                context.Request.Path.StartsWithSegments("/api")
+                    ? RateLimitPartition.GetConcurrencyLimiter("api", _ => new ConcurrencyLimiterOptions { PermitLimit = maxConcurrent, QueueLimit = 0 })
+                    : RateLimitPartition.GetNoLimiter("open"));
             options.AddPolicy(RateLimitPolicy, context => RateLimitPartition.GetTokenBucketLimiter(
                 CallerKey(context),
                 _ => new TokenBucketRateLimiterOptions
@@ -56,6 +71,16 @@ public static class SecurityExtensions
             options.OnRejected = async (context, cancellationToken) =>
             {
                 context.HttpContext.Response.Headers.RetryAfter = "1";
+                // The per-caller token bucket says when to retry; the global concurrency limiter does not.
+                if (!context.Lease.TryGetMetadata(MetadataName.RetryAfter, out _))
+                {
+                    await TypedResults.Problem(
+                        $"This host is serving its limit of {maxConcurrent} concurrent requests; retry shortly.",
+                        statusCode: StatusCodes.Status503ServiceUnavailable,
+                        title: "Service busy").ExecuteAsync(context.HttpContext);
+                    return;
+                }
+
                 await TypedResults.Problem(
                     $"More than {settings.PermitsPerSecond} requests per second from this caller; slow down and retry.",
                     statusCode: StatusCodes.Status429TooManyRequests,

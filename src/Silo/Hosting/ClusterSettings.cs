@@ -56,6 +56,19 @@ public sealed class ClusterSettings
     /// </summary>
     public TimeSpan IdleActivationAge { get; set; } = TimeSpan.FromHours(2);
 
+    /// <summary>
+    /// Orleans load shedding: while the silo's CPU or memory is above these thresholds its gateway turns client
+    /// requests away at once (a separate API host answers them 503 + Retry-After) instead of queueing them. Default on,
+    /// 95 % CPU, 90 % memory.
+    /// </summary>
+    public bool LoadSheddingEnabled { get; set; } = true;
+
+    /// <summary>See <see cref="LoadSheddingEnabled"/>: CPU % (1–100). Default 95.</summary>
+    public int LoadSheddingCpuThreshold { get; set; } = 95;
+
+    /// <summary>See <see cref="LoadSheddingEnabled"/>: memory % (1–100). Default 90.</summary>
+    public int LoadSheddingMemoryThreshold { get; set; } = 90;
+
     /// <summary>Npgsql connection string (<c>ConnectionStrings:Postgres</c>).</summary>
     public string ConnectionString { get; set; } = "";
 
@@ -71,6 +84,14 @@ public sealed class ClusterSettings
     public IReadOnlyList<string> Validate()
     {
         var problems = new List<string>();
+        foreach (var (name, value) in new[] { (nameof(LoadSheddingCpuThreshold), LoadSheddingCpuThreshold), (nameof(LoadSheddingMemoryThreshold), LoadSheddingMemoryThreshold) })
+        {
+            if (value is < 1 or > 100)
+            {
+                problems.Add($"Cluster:{name} must be a percentage from 1 to 100; it is {value}.");
+            }
+        }
+
         if (string.IsNullOrWhiteSpace(ConnectionString))
         {
             problems.Add("ConnectionStrings:Postgres is missing (environment: ConnectionStrings__Postgres). ./run.sh sets it for its private PostgreSQL.");

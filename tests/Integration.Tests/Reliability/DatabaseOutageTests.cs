@@ -98,6 +98,11 @@ public sealed class DatabaseOutageTests : IAsyncLifetime
         using (var ready = await _http.GetAsync("/health/ready"))
         {
             Assert.Equal(HttpStatusCode.ServiceUnavailable, ready.StatusCode);
+            // It names what failed, never the exception's text (host names, ports, connection details).
+            var text = await ready.Content.ReadAsStringAsync();
+            Assert.Contains("PostgreSQL did not answer", text, StringComparison.Ordinal);
+            Assert.DoesNotContain("Exception", text, StringComparison.OrdinalIgnoreCase);
+            Assert.DoesNotContain("127.0.0.1", text, StringComparison.Ordinal);
         }
 
         await _postgres.StartServerAsync();
