@@ -76,7 +76,9 @@ compose_status=0
 if [[ $validator == docker-compose ]]; then
     # The project directory is the file's own, as `docker compose` would use; -f overrides COMPOSE_FILE.
     # Secrets the file requires from the environment get a placeholder: only the file's shape is checked.
-    if AUTH_SIGNING_KEY="${AUTH_SIGNING_KEY:-validation-placeholder-not-a-secret-000000}" docker-compose -f "$COMPOSE_FILE" config -q; then
+    if AUTH_SIGNING_KEY="${AUTH_SIGNING_KEY:-validation-placeholder-not-a-secret-000000}" \
+        POSTGRES_PASSWORD="${POSTGRES_PASSWORD:-validation-placeholder}" APP_DB_PASSWORD="${APP_DB_PASSWORD:-validation-placeholder}" \
+        docker-compose -f "$COMPOSE_FILE" config -q; then
         echo "OK   $COMPOSE_FILE is valid (docker-compose $(docker-compose version --short 2>/dev/null || echo "?") config -q)"
     else
         compose_status=$?

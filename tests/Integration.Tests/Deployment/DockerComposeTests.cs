@@ -26,6 +26,21 @@ public sealed class DockerComposeTests
         }
     }
 
+    [Fact]
+    public async Task TheComposeFile_RequiresItsPasswords_AndRunsTheServicesAsTheApplicationsAccount()
+    {
+        var compose = await File.ReadAllTextAsync(Path.Combine(Repository.Root, "docker-compose.yml"));
+
+        // No fallback password: `docker compose up` without them stops with the message.
+        Assert.Contains("${POSTGRES_PASSWORD:?", compose, StringComparison.Ordinal);
+        Assert.Contains("${APP_DB_PASSWORD:?", compose, StringComparison.Ordinal);
+        Assert.DoesNotContain("PASSWORD:-", compose, StringComparison.Ordinal);
+        // Silos and the API host as aftersales_app; only the migrate service as the owner.
+        Assert.Contains("Username=aftersales_app;", compose, StringComparison.Ordinal);
+        Assert.Single(compose.Split('\n'), line => line.Contains("Username=aftersales;", StringComparison.Ordinal));
+        Assert.Contains("./deploy/postgres/initdb:/docker-entrypoint-initdb.d:ro", compose, StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData("unknown-service-key", "services:\n  web:\n    image: nginx:1.27\n    imagee: nginx:1.27\n")]
     [InlineData("bad-indentation", "services:\n  web:\n    image: nginx:1.27\n   ports:\n      - \"8080:80\"\n")]

@@ -1,5 +1,5 @@
 -- Who read whose personal data (PIPL): one row per full read of a vehicle owner's or a complaint customer's name and
--- phone, written before the data is returned. Append-only: the trigger refuses updates and deletes.
+-- phone, written before the data is returned. Append-only: the triggers refuse updates, deletes and truncation.
 CREATE TABLE IF NOT EXISTS personal_data_reads (
     id           bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
     service_id   text        NOT NULL,
@@ -22,3 +22,7 @@ $$;
 DROP TRIGGER IF EXISTS personal_data_reads_append_only ON personal_data_reads;
 CREATE TRIGGER personal_data_reads_append_only BEFORE UPDATE OR DELETE ON personal_data_reads
     FOR EACH ROW EXECUTE FUNCTION personal_data_reads_append_only();
+
+DROP TRIGGER IF EXISTS personal_data_reads_not_truncated ON personal_data_reads;
+CREATE TRIGGER personal_data_reads_not_truncated BEFORE TRUNCATE ON personal_data_reads
+    FOR EACH STATEMENT EXECUTE FUNCTION personal_data_reads_append_only();
