@@ -116,7 +116,8 @@ done
 echo
 [ -n "$ready" ] || { echo "not ready after 180 s; see $log_dir" >&2; exit 1; }
 
-token="$(cd "$silo_dir" && dotnet AfterSales.Actors.Silo.dll token --role operator --hours 8)"
+# Development tokens only in Development (the command refuses elsewhere: tokens then come from the identity provider).
+token="$(cd "$silo_dir" && DOTNET_ENVIRONMENT="$environment" dotnet AfterSales.Actors.Silo.dll token --role operator --hours 8 2>/dev/null || true)"
 if [ -n "$api_host" ]; then deployment="$silos silo(s) behind a separate API host"
 else deployment="$silos silo(s), each serving the API itself (co-hosted)"; fi
 cat <<MSG

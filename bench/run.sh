@@ -173,7 +173,7 @@ api="http://127.0.0.1:$api_port"; baseline="http://127.0.0.1:$baseline_port"
 wait_ready "$api/health/ready" 120
 wait_ready "$baseline/health" 60
 echo "system $api, baseline $baseline"
-BENCH_TOKEN="$(cd "$silo_dir" && Auth__SigningKey="$bench_key" dotnet AfterSales.Actors.Silo.dll token --role operator --hours 24)"
+BENCH_TOKEN="$(cd "$silo_dir" && DOTNET_ENVIRONMENT=Development Auth__SigningKey="$bench_key" dotnet AfterSales.Actors.Silo.dll token --role operator --hours 12)"
 export BENCH_TOKEN
 auth=(-H "Authorization: Bearer $BENCH_TOKEN")
 

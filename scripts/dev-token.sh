@@ -8,7 +8,7 @@ cd "$(dirname "$0")/.."
 role="${1:-}"
 [ -n "$role" ] || { sed -n '2,5p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2; }
 station="${2:-}"
-hours="${3:-8}"
+hours="${3:-8}"   # at most Auth__MaxTokenLifetime (12 h by default)
 if [ -z "${Auth__SigningKey:-}" ]; then
   key_file="${AFTERSALES_DATA_DIR:-$PWD/.data}/signing-key"
   [ -f "$key_file" ] || { echo "no signing key: start ./run.sh once (it creates $key_file) or set Auth__SigningKey" >&2; exit 2; }
@@ -20,4 +20,4 @@ silo_dll="src/Silo/bin/Release/net10.0/AfterSales.Actors.Silo.dll"
 args=(token --role "$role" --hours "$hours")
 [ -n "$station" ] && args+=(--station "$station")
 [ -n "${TOKEN_NAME:-}" ] && args+=(--name "$TOKEN_NAME")
-exec dotnet "$silo_dll" "${args[@]}"
+DOTNET_ENVIRONMENT=Development exec dotnet "$silo_dll" "${args[@]}"

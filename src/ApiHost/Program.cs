@@ -5,7 +5,7 @@ using AfterSales.ApiHost.Hosting;
 var builder = WebApplication.CreateBuilder(args);
 if (args is ["token", ..])
 {
-    return TokenIssuer.RunCommand(args, builder.Configuration);
+    return TokenIssuer.RunCommand(args, builder.Configuration, builder.Environment.EnvironmentName);
 }
 
 builder.AddAfterSalesCluster();

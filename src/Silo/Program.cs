@@ -23,7 +23,7 @@ internal static class Program
         var plain = Host.CreateApplicationBuilder(hostArgs);
         if (args is ["token", ..])
         {
-            return TokenIssuer.RunCommand(args, plain.Configuration);
+            return TokenIssuer.RunCommand(args, plain.Configuration, plain.Environment.EnvironmentName);
         }
 
         var settings = ClusterSettings.Load(plain.Configuration);

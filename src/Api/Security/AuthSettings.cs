@@ -20,6 +20,15 @@ public sealed class AuthSettings
     /// <summary>Requests per second each caller may make (token bucket; bursts up to twice this). Default 500.</summary>
     public int PermitsPerSecond { get; set; } = 500;
 
+    /// <summary>
+    /// An OpenID Connect identity provider (<c>Auth__Authority</c>, https): its discovery document and published keys
+    /// (JWKS) validate RS256 and ES256 tokens it issues for <see cref="Audience"/>, alongside the HMAC key. Optional.
+    /// </summary>
+    public string? Authority { get; set; }
+
+    /// <summary>The longest a token may live, from its not-before (or issue) time to its expiry. Default 12 h.</summary>
+    public TimeSpan MaxTokenLifetime { get; set; } = TimeSpan.FromHours(12);
+
     public byte[] KeyBytes => Encoding.UTF8.GetBytes(SigningKey);
 
     public static AuthSettings Load(IConfiguration configuration)
@@ -45,6 +54,17 @@ public sealed class AuthSettings
         if (string.IsNullOrWhiteSpace(Audience))
         {
             problems.Add($"{SectionName}:Audience must not be empty.");
+        }
+
+        if (!string.IsNullOrWhiteSpace(Authority)
+            && (!Uri.TryCreate(Authority, UriKind.Absolute, out var authority) || authority.Scheme != Uri.UriSchemeHttps))
+        {
+            problems.Add($"{SectionName}:Authority must be an absolute https URL (the identity provider's issuer); it is '{Authority}'.");
+        }
+
+        if (MaxTokenLifetime < TimeSpan.FromMinutes(1) || MaxTokenLifetime > TimeSpan.FromDays(7))
+        {
+            problems.Add($"{SectionName}:MaxTokenLifetime must be from 00:01:00 to 7.00:00:00 (was {MaxTokenLifetime}).");
         }
 
         if (PermitsPerSecond < 1)

@@ -27,6 +27,12 @@ public static class SecurityExtensions
         {
             options.MapInboundClaims = false;
             options.TimeProvider = time;
+            if (!string.IsNullOrWhiteSpace(settings.Authority))
+            {
+                // Discovery and JWKS from the identity provider; its issuer and keys join the HMAC key's.
+                options.Authority = settings.Authority;
+            }
+
             options.TokenValidationParameters = ValidationParameters(settings, time);
             options.TokenHandlers.Clear();
             options.TokenHandlers.Add(new CachingTokenHandler(time));
@@ -103,15 +109,24 @@ public static class SecurityExtensions
             ValidIssuer = settings.Issuer,
             ValidAudience = settings.Audience,
             IssuerSigningKey = new SymmetricSecurityKey(settings.KeyBytes),
-            ValidAlgorithms = [SecurityAlgorithms.HmacSha256],
+            ValidAlgorithms = string.IsNullOrWhiteSpace(settings.Authority)
+                ? [SecurityAlgorithms.HmacSha256]
+                : [SecurityAlgorithms.HmacSha256, SecurityAlgorithms.RsaSha256, SecurityAlgorithms.EcdsaSha256],
             RoleClaimType = "role",
             NameClaimType = "sub",
             ClockSkew = skew,
             RequireExpirationTime = true,
-            LifetimeValidator = (notBefore, expires, _, _) =>
+            LifetimeValidator = (notBefore, expires, token, _) =>
             {
                 var now = time.GetUtcNow().UtcDateTime;
-                return expires is { } end && now < end + skew && (notBefore is not { } start || (start <= end && start - skew <= now));
+                if (expires is not { } end || now >= end + skew || (notBefore is { } start && (start > end || start - skew > now)))
+                {
+                    return false;
+                }
+
+                // A token may not live longer than the policy allows, from its not-before, else its issue time, else now.
+                var issued = token is Microsoft.IdentityModel.JsonWebTokens.JsonWebToken { IssuedAt: var iat } && iat != DateTime.MinValue ? iat : (DateTime?)null;
+                return end - (notBefore ?? issued ?? now) <= settings.MaxTokenLifetime;
             },
         };
     }
@@ -128,6 +143,7 @@ public static class SecurityExtensions
     public static WebApplication UseAfterSalesSecurity(this WebApplication app)
     {
         app.UseAuthentication();
+        app.UseMiddleware<StationStatusCheck>();
         app.UseAuthorization();
         app.UseRateLimiter();
         return app;

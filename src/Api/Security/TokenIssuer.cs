@@ -31,9 +31,16 @@ public static class TokenIssuer
     /// <c>AfterSales.Actors.Silo token</c> or <c>AfterSales.Actors.ApiHost token --role ROLE [--station CODE] [--name NAME] [--hours H]</c>: prints a token
     /// signed with the configured key. Returns the process exit code.
     /// </summary>
-    public static int RunCommand(string[] args, IConfiguration configuration)
+    public static int RunCommand(string[] args, IConfiguration configuration, string environmentName)
     {
         string? Option(string name) => args.SkipWhile(a => a != name).Skip(1).FirstOrDefault();
+        if (!string.Equals(environmentName, "Development", StringComparison.Ordinal))
+        {
+            // Outside Development tokens come from the identity provider: a shipped image must not mint its own.
+            Console.Error.WriteLine($"token: refused in the {environmentName} environment; development tokens are for DOTNET_ENVIRONMENT=Development only.");
+            return 2;
+        }
+
         var settings = AuthSettings.Load(configuration);
         var role = Option("--role") ?? "";
         var station = Option("--station");
@@ -48,9 +55,10 @@ public static class TokenIssuer
             problems.Add("--station CODE is required for the station role (a station acts only for itself).");
         }
 
-        if (!double.TryParse(Option("--hours") ?? "8", System.Globalization.CultureInfo.InvariantCulture, out var hours) || hours <= 0)
+        if (!double.TryParse(Option("--hours") ?? "8", System.Globalization.CultureInfo.InvariantCulture, out var hours) || hours <= 0
+            || TimeSpan.FromHours(hours) > settings.MaxTokenLifetime)
         {
-            problems.Add("--hours must be a positive number.");
+            problems.Add($"--hours must be a positive number of at most {settings.MaxTokenLifetime.TotalHours:0.##} (Auth:MaxTokenLifetime): the API refuses longer-lived tokens.");
         }
 
         if (problems.Count > 0)
