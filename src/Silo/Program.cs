@@ -9,7 +9,7 @@ using Microsoft.Extensions.Logging;
 namespace AfterSales.Silo;
 
 /// <summary>
-/// <c>AfterSales.Actors.Silo [migrate | token …]</c>: runs a silo (serving the HTTP API too unless
+/// <c>AfterSales.Actors.Silo [migrate | token … | dev-certs …]</c>: runs a silo (serving the HTTP API too unless
 /// <c>Cluster:ServeApi</c> is false), applies the database migrations and exits, or prints a development token.
 /// Configuration: appsettings.json, environment variables (<c>Cluster__SiloPort</c> …), <c>--Key=Value</c>.
 /// </summary>
@@ -21,6 +21,11 @@ internal static class Program
         var hostArgs = isMigrate ? args[1..] : args;
 
         var plain = Host.CreateApplicationBuilder(hostArgs);
+        if (args is ["dev-certs", ..])
+        {
+            return DevCertificates.RunCommand(args, plain.Environment.EnvironmentName);
+        }
+
         if (args is ["token", ..])
         {
             return TokenIssuer.RunCommand(args, plain.Configuration, plain.Environment.EnvironmentName);
@@ -28,7 +33,9 @@ internal static class Program
 
         var settings = ClusterSettings.Load(plain.Configuration);
         var serveApi = settings.ServeApi && !isMigrate;
-        var problems = settings.Validate().Concat(serveApi ? ApiComposition.Validate(plain.Configuration) : []).ToList();
+        // The migrate command joins no cluster: it needs no certificate.
+        var problems = settings.Validate().Concat(isMigrate ? [] : ClusterTlsSettings.Load(plain.Configuration).Validate())
+            .Concat(serveApi ? ApiComposition.Validate(plain.Configuration) : []).ToList();
         if (problems.Count > 0)
         {
             foreach (var problem in problems)

@@ -1,5 +1,7 @@
+using AfterSales.Api.Hosting;
 using Npgsql;
 using Orleans.Configuration;
+using Orleans.Connections.Security;
 using Orleans.Dashboard;
 
 namespace AfterSales.ApiHost.Hosting;
@@ -14,7 +16,8 @@ public static partial class OrleansClientExtensions
     public static WebApplicationBuilder AddAfterSalesCluster(this WebApplicationBuilder builder)
     {
         var settings = ClientSettings.Load(builder.Configuration);
-        var problems = settings.Validate();
+        var tls = ClusterTlsSettings.Load(builder.Configuration);
+        var problems = settings.Validate().Concat(tls.Validate()).ToList();
         if (problems.Count > 0)
         {
             throw new InvalidOperationException("Invalid configuration: " + string.Join(" ", problems));
@@ -41,6 +44,18 @@ public static partial class OrleansClientExtensions
             // cluster answering 503 for that long.
             client.Configure<TypeManagementOptions>(options => options.TypeMapRefreshInterval = TimeSpan.FromSeconds(5));
             client.UseConnectionRetryFilter<RetryUntilClusterAnswers>();
+            if (tls.Enabled)
+            {
+                // The gateway accepts only clients with a certificate of the cluster's CA, and so does this client of it.
+                var ca = tls.LoadCa();
+                client.UseTls(tls.LoadCertificate(), options =>
+                {
+                    options.RemoteCertificateMode = RemoteCertificateMode.RequireCertificate;
+                    options.RemoteCertificateValidation = (remote, _, _) => ClusterTlsSettings.IsIssuedBy(remote, ca);
+                    options.OnAuthenticateAsClient = (_, ssl) => ssl.TargetHost = ClusterTlsSettings.TargetHost;
+                });
+            }
+
             client.AddDashboard();
         });
         builder.Logging.AddFilter("Polly", LogLevel.Error);

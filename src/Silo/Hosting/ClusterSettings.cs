@@ -31,6 +31,12 @@ public sealed class ClusterSettings
     /// <summary>Address other silos and clients reach this silo at (IP or resolvable host name). Default 127.0.0.1.</summary>
     public string AdvertisedAddress { get; set; } = "127.0.0.1";
 
+    /// <summary>
+    /// Listen on every interface instead of <see cref="AdvertisedAddress"/> only. Default false: the silo and gateway
+    /// ports are not exposed on interfaces nobody should reach them through.
+    /// </summary>
+    public bool ListenOnAnyAddress { get; set; }
+
     /// <summary>Apply pending database migrations when the silo starts. Default true.</summary>
     public bool ApplyMigrationsOnStart { get; set; } = true;
 

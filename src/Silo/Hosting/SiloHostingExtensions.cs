@@ -1,3 +1,4 @@
+using AfterSales.Api.Hosting;
 using AfterSales.Grains.Catalogue;
 using AfterSales.Grains.Common;
 using AfterSales.Grains.Recalls;
@@ -10,6 +11,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Npgsql;
 using Orleans.Configuration;
+using Orleans.Connections.Security;
 using Orleans.Dashboard;
 using Orleans.Storage;
 
@@ -35,9 +37,15 @@ public static class SiloHostingExtensions
         // A dying peer makes the survivors' resilience pipeline log tens of thousands of retry warnings.
         builder.Logging.AddFilter("Polly", LogLevel.Error);
 
+        var tls = ClusterTlsSettings.Load(builder.Configuration);
         builder.UseOrleans(silo =>
         {
             silo.UseAfterSalesClustering(settings);
+            if (tls.Enabled)
+            {
+                silo.UseClusterTls(tls);
+            }
+
             silo.UseAfterSalesPersistence(settings);
             if (settings.DashboardEnabled)
             {
@@ -50,6 +58,22 @@ public static class SiloHostingExtensions
             }
         });
         return builder;
+    }
+
+    /// <summary>
+    /// Mutual TLS on every silo-to-silo and client-to-gateway connection: each end presents its certificate and
+    /// accepts only one issued by the cluster's CA, so a process without such a certificate cannot call a grain.
+    /// </summary>
+    public static ISiloBuilder UseClusterTls(this ISiloBuilder silo, ClusterTlsSettings tls)
+    {
+        var certificate = tls.LoadCertificate();
+        var ca = tls.LoadCa();
+        return silo.UseTls(certificate, options =>
+        {
+            options.RemoteCertificateMode = RemoteCertificateMode.RequireCertificate;
+            options.RemoteCertificateValidation = (remote, _, _) => ClusterTlsSettings.IsIssuedBy(remote, ca);
+            options.OnAuthenticateAsClient = (_, client) => client.TargetHost = ClusterTlsSettings.TargetHost;
+        });
     }
 
     /// <summary>Services the grains need in any silo, test clusters included.</summary>
@@ -79,7 +103,8 @@ public static class SiloHostingExtensions
             options.Invariant = "Npgsql";
             options.ConnectionString = settings.ConnectionString;
         });
-        silo.ConfigureEndpoints(settings.ResolveAdvertisedAddress(), settings.SiloPort, settings.GatewayPort, listenOnAnyHostAddress: true);
+        // Bound to the advertised address only, unless configured to listen on every interface (behind NAT, say).
+        silo.ConfigureEndpoints(settings.ResolveAdvertisedAddress(), settings.SiloPort, settings.GatewayPort, listenOnAnyHostAddress: settings.ListenOnAnyAddress);
         silo.Configure<SiloOptions>(options => options.SiloName = $"{settings.Region}-{settings.SiloPort}");
         silo.Configure<GrainCollectionOptions>(options => options.CollectionAge = settings.IdleActivationAge);
         silo.Configure<LoadSheddingOptions>(options =>

@@ -39,6 +39,9 @@ public sealed class DockerComposeTests
         Assert.Contains("Username=aftersales_app;", compose, StringComparison.Ordinal);
         Assert.Single(compose.Split('\n'), line => line.Contains("Username=aftersales;", StringComparison.Ordinal));
         Assert.Contains("./deploy/postgres/initdb:/docker-entrypoint-initdb.d:ro", compose, StringComparison.Ordinal);
+        // Cluster TLS on for the silos and the API host, with the certificates scripts/make-dev-certs.sh makes.
+        Assert.Contains("Cluster__Tls__CertificatePath: /certs/cluster.pfx", compose, StringComparison.Ordinal);
+        Assert.Equal(3, compose.Split('\n').Count(line => line.Contains("./deploy/certs:/certs:ro", StringComparison.Ordinal)));
     }
 
     [Theory]
