@@ -66,6 +66,8 @@ public sealed class ChaosCluster : IAsyncDisposable
         }
 
         info.Environment["Auth__SigningKey"] = _signingKey;
+        // The command issues development tokens in Development only.
+        info.Environment["ASPNETCORE_ENVIRONMENT"] = "Development";
         using var process = Process.Start(info)!;
         var token = (await process.StandardOutput.ReadToEndAsync()).Trim();
         await process.WaitForExitAsync();
