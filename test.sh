@@ -8,6 +8,7 @@
 set -uo pipefail
 cd "$(dirname "$0")"
 source scripts/postgres.sh
+source scripts/browser.sh
 
 expression=""; fast=""
 while [ $# -gt 0 ]; do
@@ -36,6 +37,9 @@ echo "== starting a throwaway PostgreSQL on 127.0.0.1:$port"
 # ("too many clients") failed a test. Hence the higher limit, and pools that close connections idle for 30 s.
 PG_FSYNC=off PG_MAX_CONNECTIONS=1000 pg_start "$data_dir" "$port" || { echo "0 passed, 1 failed"; exit 1; }
 export AFTERSALES_TEST_POSTGRES="Host=127.0.0.1;Port=$port;Username=postgres;Database=postgres;Maximum Pool Size=200;Connection Idle Lifetime=30"
+
+# The operator sign-in is tested in headless Chromium (Security/OperatorLoginBrowserTests); without it that test fails, saying so.
+browser_ensure || echo "[browser] no headless Chromium: the browser tests will fail"
 
 echo "== building (Release, warnings are errors)"
 if ! dotnet build AfterSales.Actors.sln -c Release -nologo -v quiet -clp:ErrorsOnly; then

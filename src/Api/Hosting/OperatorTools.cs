@@ -14,10 +14,12 @@ public static class OperatorTools
 
     /// <summary>
     /// The OpenAPI document, the interactive docs (/scalar) and the Orleans dashboard (/dashboard). Open in
-    /// Development; everywhere else they require the operator role.
+    /// Development; everywhere else they require the operator role: a bearer token, or a browser's sign-in cookie
+    /// (<see cref="OperatorLogin"/>).
     /// </summary>
     public static WebApplication MapOperatorTools(this WebApplication app, bool dashboard)
     {
+        app.MapOperatorLogin();
         List<IEndpointConventionBuilder> tools = [app.MapOpenApi(), app.MapScalarApiReference()];
         if (dashboard)
         {
@@ -39,7 +41,7 @@ public static class OperatorTools
         {
             foreach (var tool in tools)
             {
-                tool.RequireAuthorization(Policies.Operate);
+                tool.RequireAuthorization(Policies.OperatorTools);
             }
         }
 

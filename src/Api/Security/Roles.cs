@@ -25,6 +25,9 @@ public static class Policies
     /// <summary>Register vehicles, bulk loads, network administration.</summary>
     public const string Operate = "operate";
 
+    /// <summary>The dashboard and the API docs outside Development: an operator's bearer token or sign-in cookie.</summary>
+    public const string OperatorTools = "operatorTools";
+
     /// <summary>Delivery and odometer readings: stations (dealers) and operators.</summary>
     public const string StationWork = "stationWork";
 

@@ -22,7 +22,7 @@ public static class SecurityExtensions
             throw new InvalidOperationException("Invalid configuration: " + string.Join(" ", problems));
         }
 
-        builder.Services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme).AddJwtBearer();
+        builder.Services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme).AddJwtBearer().AddOperatorLogin();
         builder.Services.AddOptions<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme).Configure<TimeProvider>((options, time) =>
         {
             options.MapInboundClaims = false;
@@ -40,6 +40,7 @@ public static class SecurityExtensions
         builder.Services.AddAuthorizationBuilder()
             .AddPolicy(Policies.Read, p => p.RequireRole(Roles.All))
             .AddPolicy(Policies.Operate, p => p.RequireRole(Roles.Operator))
+            .AddPolicy(Policies.OperatorTools, p => p.AddAuthenticationSchemes(OperatorLogin.ToolsScheme).RequireRole(Roles.Operator))
             .AddPolicy(Policies.StationWork, p => p.RequireRole(Roles.Station, Roles.Operator))
             .AddPolicy(Policies.CustomerRecords, p => p.RequireRole(Roles.CallCentre, Roles.Operator))
             .AddPolicy(Policies.ComplaintIntake, p => p.RequireRole(Roles.CallCentre, Roles.Station, Roles.Operator))
