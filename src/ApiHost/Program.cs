@@ -10,6 +10,7 @@ if (args is ["token", ..])
 
 builder.AddAfterSalesCluster();
 builder.AddAfterSalesApi();
+builder.AddAfterSalesTelemetry("aftersales-api");
 
 var app = builder.Build();
 app.MapAfterSalesApi();

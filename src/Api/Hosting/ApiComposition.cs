@@ -35,6 +35,7 @@ public static class ApiComposition
         app.UseRequestSizeGuard(HttpConfiguration.MaxRequestBodyBytes);
         app.UseAfterSalesSecurity();
         app.MapAfterSalesHealth();
+        app.MapAfterSalesMetrics();
         app.MapOperatorTools(dashboard);
         var api = app.MapGroup("/api").RequireAuthorization(Policies.Read).RequireRateLimiting(SecurityExtensions.RateLimitPolicy);
         api.MapSystemApi(app.Configuration);

@@ -44,6 +44,11 @@ public static partial class OrleansClientExtensions
             // cluster answering 503 for that long.
             client.Configure<TypeManagementOptions>(options => options.TypeMapRefreshInterval = TimeSpan.FromSeconds(5));
             client.UseConnectionRetryFilter<RetryUntilClusterAnswers>();
+            if (Telemetry.TracingEnabled(builder.Configuration))
+            {
+                client.AddActivityPropagation();
+            }
+
             if (tls.Enabled)
             {
                 // The gateway accepts only clients with a certificate of the cluster's CA, and so does this client of it.

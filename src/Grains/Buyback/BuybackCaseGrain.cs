@@ -178,6 +178,7 @@ public sealed partial class BuybackCaseGrain(
             foreach (var breach in caughtUp.Case!.Breaches.Skip(before))
             {
                 LogBreach(logger, Id, breach.Clock, breach.DueBy, breach.RecordedAt);
+                AfterSalesMetrics.Breach("buyback", breach.Clock.ToString());
             }
         }
 

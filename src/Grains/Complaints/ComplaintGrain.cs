@@ -181,6 +181,7 @@ public sealed partial class ComplaintGrain(
             foreach (var clock in caughtUp.Clocks.Where(c => c.Status == Domain.Complaints.SlaClockStatus.Breached && c.EndedAt == now))
             {
                 LogBreach(logger, Id, clock.Kind, clock.DueAt, clock.EndedAt!.Value);
+                AfterSalesMetrics.Breach("complaint", clock.Kind.ToString());
             }
         }
 

@@ -299,6 +299,18 @@ public sealed partial class VehicleGrain(
         var date = asOf ?? Today;
         var mileage = mileageKm ?? MileageOn(current, date, _options.Warranty);
         var assessment = WarrantyRules.Assess(current.ToFacts(), current.Visits.ToArchive(), date, mileage, Now, _options.Warranty, await catalogue.GetAsync(GrainFactory));
+        AfterSalesMetrics.WarrantyAnswered();
+        if (AfterSalesMetrics.CountsGrantedEntitlements)
+        {
+            foreach (var entitlement in assessment.Entitlements)
+            {
+                if (entitlement.Status == Domain.Warranty.EntitlementStatus.Granted)
+                {
+                    AfterSalesMetrics.EntitlementGranted(entitlement.Article);
+                }
+            }
+        }
+
         return Outcome<WarrantyView>.Ok(assessment.ToView(current, await OpenRecallsAsync(current)));
     }
 

@@ -42,11 +42,15 @@ public sealed partial class OutboxSweeper(string connectionString, string servic
     };
 
     private readonly CancellationTokenSource _stopping = new();
+
+    /// <summary>Outboxes older than the threshold at the last sweep (up to one batch): the outbox backlog gauge.</summary>
+    private long _backlog;
     private Task _loop = Task.CompletedTask;
 
     public void Participate(ISiloLifecycle lifecycle) =>
         lifecycle.Subscribe(nameof(OutboxSweeper), ServiceLifecycleStage.Active, _ =>
         {
+            AfterSalesMetrics.ObserveOutboxBacklog(() => Interlocked.Read(ref _backlog));
             _loop = Task.Run(() => RunAsync(_stopping.Token), CancellationToken.None);
             return Task.CompletedTask;
         }, async cancellationToken =>
@@ -77,6 +81,7 @@ public sealed partial class OutboxSweeper(string connectionString, string servic
             }
         }
 
+        Interlocked.Exchange(ref _backlog, pending.Count);
         var woken = 0;
         foreach (var (state, key) in pending)
         {

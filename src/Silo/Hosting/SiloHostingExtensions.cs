@@ -38,9 +38,17 @@ public static class SiloHostingExtensions
         builder.Logging.AddFilter("Polly", LogLevel.Error);
 
         var tls = ClusterTlsSettings.Load(builder.Configuration);
+        builder.Services.AddAfterSalesTelemetry(builder.Configuration, "aftersales-silo", http: servesApi);
+        var tracing = Telemetry.TracingEnabled(builder.Configuration);
         builder.UseOrleans(silo =>
         {
             silo.UseAfterSalesClustering(settings);
+            if (tracing)
+            {
+                // Each grain call carries its caller's trace context: one trace from the HTTP request to the database.
+                silo.AddActivityPropagation();
+            }
+
             if (tls.Enabled)
             {
                 silo.UseClusterTls(tls);

@@ -121,6 +121,7 @@ public sealed class GroupCommitGrainStorage : IGrainStorage
     /// <summary>Writes <paramref name="batch"/> in one statement (one round trip, one transaction).</summary>
     public async Task<IReadOnlyList<StateWriteOutcome>> WriteBatchAsync(IReadOnlyList<StateWrite> batch)
     {
+        Grains.Common.AfterSalesMetrics.WriteBatch(batch.Count);
         var stateNames = new string[batch.Count];
         var grainKeys = new string?[batch.Count];
         var n0 = new long[batch.Count];

@@ -90,6 +90,33 @@ public sealed class CoHostedSiloTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task ASiloServesPrometheusMetrics_WithOrleansHttpRuntimeAndBusinessSeries()
+    {
+        // Issue 19, item 1: every process that serves HTTP, silos included, answers GET /metrics (Prometheus text).
+        var vin = TestVins.Next();
+        using (var register = await _http.SendAsync(Send(HttpMethod.Post, "/api/vehicles", Roles.Operator, Registration(vin))))
+        {
+            Assert.Equal(HttpStatusCode.Created, register.StatusCode);
+        }
+
+        using (var warranty = await _http.SendAsync(Send(HttpMethod.Get, $"/api/vehicles/{vin}/warranty", Roles.Reader)))
+        {
+            Assert.Equal(HttpStatusCode.OK, warranty.StatusCode);
+        }
+
+        using var metrics = await _http.GetAsync("/metrics");
+        var text = await metrics.Content.ReadAsStringAsync();
+        Assert.Equal(HttpStatusCode.OK, metrics.StatusCode);
+        Assert.StartsWith("text/plain", metrics.Content.Headers.ContentType?.MediaType, StringComparison.Ordinal);
+        var names = text.Split('\n').Where(l => l.Length > 0 && l[0] != '#').Select(l => l.Split('{', ' ')[0]).ToHashSet(StringComparer.Ordinal);
+        Assert.Contains(names, n => n.StartsWith("orleans_", StringComparison.Ordinal));            // Orleans' own meter
+        Assert.Contains(names, n => n.StartsWith("http_server_request_duration", StringComparison.Ordinal)); // ASP.NET Core
+        Assert.Contains(names, n => n.StartsWith("dotnet_", StringComparison.Ordinal) || n.StartsWith("process_runtime_dotnet", StringComparison.Ordinal)); // the runtime
+        Assert.Contains("aftersales_warranty_answers_total", names);                              // the project's own
+        Assert.Contains(names, n => n.StartsWith("aftersales_storage_write_batch_size", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task ASiloEnforcesTheCallersRateLimit()
     {
         // Five per second, bursts to ten: the eleventh request at once is refused with Retry-After.

@@ -1,0 +1,81 @@
+using AfterSales.Interfaces.Common;
+using Npgsql;
+using OpenTelemetry.Exporter;
+using OpenTelemetry.Metrics;
+using OpenTelemetry.Resources;
+using OpenTelemetry.Trace;
+
+namespace AfterSales.Api.Hosting;
+
+/// <summary>
+/// OpenTelemetry for every process, one setup (section <c>Telemetry</c>). Metrics always: Orleans' meter, the project's
+/// own (<see cref="TelemetryNames.Meter"/>), Npgsql, the .NET runtime and, where HTTP is served, ASP.NET Core, scraped
+/// as Prometheus text at <c>GET /metrics</c>. Traces when <c>Telemetry:Tracing</c> is on or an OTLP endpoint is set
+/// (each traced grain call costs an activity, so not by default): ASP.NET Core requests, Orleans grain calls (the
+/// trace context travels with each call) and Npgsql commands, one trace per request. OTLP export of both when
+/// <c>Telemetry:OtlpEndpoint</c> (or the standard <c>OTEL_EXPORTER_OTLP_ENDPOINT</c>) is set.
+/// </summary>
+public static class Telemetry
+{
+    public const string SectionName = "Telemetry";
+
+    /// <summary>Whether traces are collected (and grain calls carry their trace context) in this process.</summary>
+    public static bool TracingEnabled(IConfiguration configuration) =>
+        configuration.GetValue<bool>($"{SectionName}:Tracing") || OtlpEndpoint(configuration) is not null;
+
+    public static WebApplicationBuilder AddAfterSalesTelemetry(this WebApplicationBuilder builder, string serviceName)
+    {
+        builder.Services.AddAfterSalesTelemetry(builder.Configuration, serviceName, http: true);
+        return builder;
+    }
+
+    public static IServiceCollection AddAfterSalesTelemetry(this IServiceCollection services, IConfiguration configuration, string serviceName, bool http)
+    {
+        var otlp = OtlpEndpoint(configuration);
+        var telemetry = services.AddOpenTelemetry()
+            .ConfigureResource(resource => resource.AddService(configuration[$"{SectionName}:ServiceName"] ?? serviceName, serviceInstanceId: Environment.MachineName + "-" + Environment.ProcessId))
+            .WithMetrics(metrics =>
+            {
+                metrics.AddMeter("Microsoft.Orleans", TelemetryNames.Meter).AddNpgsqlInstrumentation().AddRuntimeInstrumentation();
+                if (http)
+                {
+                    metrics.AddAspNetCoreInstrumentation().AddPrometheusExporter();
+                }
+
+                if (otlp is not null)
+                {
+                    metrics.AddOtlpExporter(options => options.Endpoint = otlp);
+                }
+            });
+        if (TracingEnabled(configuration))
+        {
+            telemetry.WithTracing(tracing =>
+            {
+                tracing.AddSource("Microsoft.Orleans.Runtime", "Microsoft.Orleans.Application").AddNpgsql();
+                if (http)
+                {
+                    tracing.AddAspNetCoreInstrumentation(options => options.Filter = context => !context.Request.Path.StartsWithSegments("/metrics"));
+                }
+
+                if (otlp is not null)
+                {
+                    tracing.AddOtlpExporter(options => options.Endpoint = otlp);
+                }
+            });
+        }
+
+        return services;
+    }
+
+    /// <summary><c>GET /metrics</c>: Prometheus text, open like the health endpoints (serve it on an internal network).</summary>
+    public static WebApplication MapAfterSalesMetrics(this WebApplication app)
+    {
+        app.MapPrometheusScrapingEndpoint("/metrics");
+        return app;
+    }
+
+    private static Uri? OtlpEndpoint(IConfiguration configuration) =>
+        (configuration[$"{SectionName}:OtlpEndpoint"] ?? configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]) is { Length: > 0 } endpoint
+            ? new Uri(endpoint, UriKind.Absolute)
+            : null;
+}
