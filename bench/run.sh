@@ -176,6 +176,9 @@ echo "system $api, baseline $baseline"
 BENCH_TOKEN="$(cd "$silo_dir" && DOTNET_ENVIRONMENT=Development Auth__SigningKey="$bench_key" dotnet AfterSales.Actors.Silo.dll token --role operator --hours 12)"
 export BENCH_TOKEN
 auth=(-H "Authorization: Bearer $BENCH_TOKEN")
+# A reader's token for the vehicle diagnostic: an operator's read of an owner is a full read of personal data,
+# recorded in personal_data_reads (a database write per request), which a reader's masked read is not.
+reader_auth=(-H "Authorization: Bearer $(cd "$silo_dir" && DOTNET_ENVIRONMENT=Development Auth__SigningKey="$bench_key" dotnet AfterSales.Actors.Silo.dll token --role reader --hours 12)")
 
 # --- wrk runs -------------------------------------------------------------------------------------------
 clk_tck="$(getconf CLK_TCK)"
@@ -340,10 +343,12 @@ for run in $(seq 1 "$repeat"); do
 done
 
 step "diagnostic: GET /api/vehicles/{vin} (the same grain call path without the warranty rules), 1 x ${duration} s"
+operator_auth=("${auth[@]}"); auth=("${reader_auth[@]}")
 warm_up -s "$root/bench/lua/vehicle.lua" "$api" -- "$vins"
 for c in $connections; do
   measure vehicle "$c" 1 "$api" vehicle.lua "$vins"
 done
+auth=("${operator_auth[@]}")
 
 step "stations/nearby over $stations stations (${repeat} x ${duration} s per figure)"
 warm_up -s "$root/bench/lua/nearby.lua" "$api" -- "$points"

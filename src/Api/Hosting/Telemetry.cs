@@ -19,6 +19,17 @@ public static class Telemetry
 {
     public const string SectionName = "Telemetry";
 
+    /// <summary>Orleans instruments recorded per message, dropped unless <c>Telemetry:PerMessageMetrics</c> is on.</summary>
+    public static readonly IReadOnlyList<string> PerMessageOrleansInstruments =
+    [
+        "orleans-messaging-sent-messages-size", "orleans-messaging-received-messages-size",
+        "orleans-messaging-sent-header-size", "orleans-messaging-received-header-size", "orleans-messaging-sent-local",
+        "orleans-messaging-processing-dispatcher-received", "orleans-messaging-processing-dispatcher-processed",
+        "orleans-messaging-processing-dispatcher-forwarded", "orleans-messaging-processing-ima-received",
+        "orleans-messaging-processing-ima-enqueued", "orleans-gateway-sent", "orleans-gateway-received",
+        "orleans-app-requests-latency",
+    ];
+
     /// <summary>Whether traces are collected (and grain calls carry their trace context) in this process.</summary>
     public static bool TracingEnabled(IConfiguration configuration) =>
         configuration.GetValue<bool>($"{SectionName}:Tracing") || OtlpEndpoint(configuration) is not null;
@@ -29,14 +40,30 @@ public static class Telemetry
         return builder;
     }
 
+    /// <summary>Whether metrics are collected (<c>Telemetry:Metrics</c>, default on): <c>/metrics</c> is served only then.</summary>
+    public static bool MetricsEnabled(IConfiguration configuration) => configuration.GetValue($"{SectionName}:Metrics", true);
+
     public static IServiceCollection AddAfterSalesTelemetry(this IServiceCollection services, IConfiguration configuration, string serviceName, bool http)
     {
         var otlp = OtlpEndpoint(configuration);
         var telemetry = services.AddOpenTelemetry()
-            .ConfigureResource(resource => resource.AddService(configuration[$"{SectionName}:ServiceName"] ?? serviceName, serviceInstanceId: Environment.MachineName + "-" + Environment.ProcessId))
-            .WithMetrics(metrics =>
+            .ConfigureResource(resource => resource.AddService(configuration[$"{SectionName}:ServiceName"] ?? serviceName, serviceInstanceId: Environment.MachineName + "-" + Environment.ProcessId));
+        if (MetricsEnabled(configuration))
+        {
+            telemetry.WithMetrics(metrics =>
             {
                 metrics.AddMeter("Microsoft.Orleans", TelemetryNames.Meter).AddNpgsqlInstrumentation().AddRuntimeInstrumentation();
+                if (!configuration.GetValue<bool>($"{SectionName}:PerMessageMetrics"))
+                {
+                    // Orleans records these on every message (sizes, dispatch counts, the request-latency histogram):
+                    // listened to, they cost a fifth of a warm warranty read's throughput (docs/benchmarks.md). A dropped
+                    // instrument is never enabled, so it costs nothing; Telemetry__PerMessageMetrics=true keeps them.
+                    foreach (var perMessage in PerMessageOrleansInstruments)
+                    {
+                        metrics.AddView(perMessage, MetricStreamConfiguration.Drop);
+                    }
+                }
+
                 if (http)
                 {
                     metrics.AddAspNetCoreInstrumentation().AddPrometheusExporter();
@@ -47,6 +74,8 @@ public static class Telemetry
                     metrics.AddOtlpExporter(options => options.Endpoint = otlp);
                 }
             });
+        }
+
         if (TracingEnabled(configuration))
         {
             telemetry.WithTracing(tracing =>
@@ -70,7 +99,11 @@ public static class Telemetry
     /// <summary><c>GET /metrics</c>: Prometheus text, open like the health endpoints (serve it on an internal network).</summary>
     public static WebApplication MapAfterSalesMetrics(this WebApplication app)
     {
-        app.MapPrometheusScrapingEndpoint("/metrics");
+        if (MetricsEnabled(app.Configuration))
+        {
+            app.MapPrometheusScrapingEndpoint("/metrics");
+        }
+
         return app;
     }
 
