@@ -19,7 +19,7 @@ public static class Telemetry
 {
     public const string SectionName = "Telemetry";
 
-    /// <summary>Orleans instruments recorded per message, dropped unless <c>Telemetry:PerMessageMetrics</c> is on.</summary>
+    /// <summary>Orleans instruments recorded per message, dropped (with <see cref="PerRequestAspNetCoreInstruments"/>) unless <c>Telemetry:PerMessageMetrics</c> is on.</summary>
     public static readonly IReadOnlyList<string> PerMessageOrleansInstruments =
     [
         "orleans-messaging-sent-messages-size", "orleans-messaging-received-messages-size",
@@ -28,6 +28,15 @@ public static class Telemetry
         "orleans-messaging-processing-dispatcher-forwarded", "orleans-messaging-processing-ima-received",
         "orleans-messaging-processing-ima-enqueued", "orleans-gateway-sent", "orleans-gateway-received",
         "orleans-app-requests-latency",
+    ];
+
+    /// <summary>
+    /// ASP.NET Core's other per-request instruments (routing, rate limiting, authentication, authorization), dropped
+    /// with the Orleans ones: <c>http.server.request.duration</c> already counts and times every request.
+    /// </summary>
+    public static readonly IReadOnlyList<string> PerRequestAspNetCoreInstruments =
+    [
+        "aspnetcore.routing.match_attempts", "aspnetcore.rate_limiting.*", "aspnetcore.authentication.*", "aspnetcore.authorization.*",
     ];
 
     /// <summary>Whether traces are collected (and grain calls carry their trace context) in this process.</summary>
@@ -58,7 +67,7 @@ public static class Telemetry
                     // Orleans records these on every message (sizes, dispatch counts, the request-latency histogram):
                     // listened to, they cost a fifth of a warm warranty read's throughput (docs/benchmarks.md). A dropped
                     // instrument is never enabled, so it costs nothing; Telemetry__PerMessageMetrics=true keeps them.
-                    foreach (var perMessage in PerMessageOrleansInstruments)
+                    foreach (var perMessage in PerMessageOrleansInstruments.Concat(PerRequestAspNetCoreInstruments))
                     {
                         metrics.AddView(perMessage, MetricStreamConfiguration.Drop);
                     }
