@@ -84,6 +84,9 @@ public static class SiloHostingExtensions
         });
     }
 
+    /// <summary>The silo's name on the dashboard and in logs: <c>{region}-{host}-{silo port}</c> (a pod's name is its host name).</summary>
+    public static string SiloName(ClusterSettings settings) => $"{settings.Region}-{Environment.MachineName}-{settings.SiloPort}";
+
     /// <summary>Services the grains need in any silo, test clusters included.</summary>
     public static IServiceCollection AddAfterSalesGrainServices(this IServiceCollection services, Microsoft.Extensions.Configuration.IConfiguration configuration)
     {
@@ -113,7 +116,8 @@ public static class SiloHostingExtensions
         });
         // Bound to the advertised address only, unless configured to listen on every interface (behind NAT, say).
         silo.ConfigureEndpoints(settings.ResolveAdvertisedAddress(), settings.SiloPort, settings.GatewayPort, listenOnAnyHostAddress: settings.ListenOnAnyAddress);
-        silo.Configure<SiloOptions>(options => options.SiloName = $"{settings.Region}-{settings.SiloPort}");
+        // Unique across machines, pods and containers (all of which may use the same port): region, host, port.
+        silo.Configure<SiloOptions>(options => options.SiloName = SiloName(settings));
         silo.Configure<GrainCollectionOptions>(options => options.CollectionAge = settings.IdleActivationAge);
         silo.Configure<LoadSheddingOptions>(options =>
         {

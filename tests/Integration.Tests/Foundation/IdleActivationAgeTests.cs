@@ -35,5 +35,9 @@ public sealed class IdleActivationAgeTests
         await using var silo = await SiloHost.StartAsync(connectionString, "idleage", extraSettings: new Dictionary<string, string?> { ["Cluster:IdleActivationAge"] = "00:45:00" });
 
         Assert.Equal(TimeSpan.FromMinutes(45), silo.Services.GetRequiredService<IOptions<GrainCollectionOptions>>().Value.CollectionAge);
+
+        // Issue 19: silo names are unique across hosts using the same port (every pod and container uses 11111).
+        var name = silo.Services.GetRequiredService<IOptions<Orleans.Configuration.SiloOptions>>().Value.SiloName;
+        Assert.Equal($"default-{Environment.MachineName}-{silo.SiloPort}", name);
     }
 }
