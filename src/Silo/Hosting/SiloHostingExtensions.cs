@@ -54,6 +54,14 @@ public static class SiloHostingExtensions
                 silo.UseClusterTls(tls);
             }
 
+            if (InKubernetesPod())
+            {
+                // The pod's name, address and labels make the silo's name, address and cluster ids; the silos of
+                // pods that are gone are declared dead, and the pods of silos declared dead are deleted
+                // (deploy/k8s/rbac.yaml gives it those rights).
+                silo.UseKubernetesHosting();
+            }
+
             silo.UseAfterSalesPersistence(settings);
             if (settings.DashboardEnabled)
             {
@@ -83,6 +91,11 @@ public static class SiloHostingExtensions
             options.OnAuthenticateAsClient = (_, client) => client.TargetHost = ClusterTlsSettings.TargetHost;
         });
     }
+
+    /// <summary>Running in a Kubernetes pod with the pod's identity passed in (deploy/k8s/silo.yaml).</summary>
+    public static bool InKubernetesPod() =>
+        !string.IsNullOrEmpty(Environment.GetEnvironmentVariable("KUBERNETES_SERVICE_HOST"))
+        && !string.IsNullOrEmpty(Environment.GetEnvironmentVariable("POD_NAME"));
 
     /// <summary>The silo's name on the dashboard and in logs: <c>{region}-{host}-{silo port}</c> (a pod's name is its host name).</summary>
     public static string SiloName(ClusterSettings settings) => $"{settings.Region}-{Environment.MachineName}-{settings.SiloPort}";
