@@ -72,7 +72,7 @@ public sealed class BuybackDecisionsTests
     private static readonly OwnerView Owner = new("Zhang San", "13800138000", new DateOnly(2025, 3, 1));
 
     private static CompletionFacts Facts(decimal? compensation = 1_500m, VehicleView? replacement = null, OwnerView? owner = null) =>
-        new(Vehicle(OldVin, VehicleLifecycle.InService, owner ?? Owner, "D-SH-001", 15_000), replacement, compensation);
+        new(Vehicle(OldVin, VehicleLifecycle.InService, owner ?? Owner, "D-SH-001", 15_000) with { OpenBuybackCase = Id }, replacement, compensation);
 
     private static VehicleView NewVehicle(VehicleLifecycle state = VehicleLifecycle.Produced) =>
         Vehicle(NewVin, state, state == VehicleLifecycle.Produced ? null : new OwnerView("Someone Else", "13900000000", new DateOnly(2026, 1, 1)), null, 8);
@@ -407,7 +407,7 @@ public sealed class BuybackDecisionsTests
     [Fact]
     public void AReplacementForAVehicleWithNoOwnerOnRecord_IsAConflict()
     {
-        var facts = new CompletionFacts(Vehicle(OldVin, VehicleLifecycle.InService, null, "D-SH-001", 15_000), NewVehicle(), 1_500m);
+        var facts = new CompletionFacts(Vehicle(OldVin, VehicleLifecycle.InService, null, "D-SH-001", 15_000) with { OpenBuybackCase = Id }, NewVehicle(), 1_500m);
 
         var decision = CompleteReplacement(NewVin, facts);
 
@@ -569,5 +569,20 @@ public sealed class BuybackDecisionsTests
         var completed = CompleteReplacement(NewVin, Facts(replacement: NewVehicle())).Next!;
 
         Assert.Same(completed, BuybackDecisions.Fold(completed, completed.Outbox[0], DeliveryAnswer.Accepted));
+    }
+
+    [Theory]
+    [InlineData("BB-2026-0002", VehicleLifecycle.InService)] // another case holds the vehicle
+    [InlineData(null, VehicleLifecycle.InService)] // no case holds it any more
+    [InlineData(Id, VehicleLifecycle.Refunded)] // already refunded (a second completion must not pay again)
+    public void Completing_WhenTheVehicleIsNotHeldByThisCaseInService_IsAConflict_AndOwesNothing(string? heldBy, VehicleLifecycle state)
+    {
+        var facts = Facts() with { Vehicle = Facts().Vehicle with { OpenBuybackCase = heldBy, State = state } };
+
+        var decision = Act(Approved(), BuybackAction.Complete, note: null, actor: Manager, facts: facts);
+
+        Assert.Equal(OutcomeStatus.Conflict, decision.Refusal!.Status);
+        Assert.Contains("nothing was completed", decision.Refusal.Detail, StringComparison.Ordinal);
+        Assert.Null(decision.Next);
     }
 }

@@ -93,6 +93,8 @@ public sealed class ClusterTlsSettings
         chain.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
         chain.ChainPolicy.CustomTrustStore.Add(ca);
         chain.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
+        // A peer's certificate must not make this process fetch URLs (AIA) before the handshake is decided.
+        chain.ChainPolicy.DisableCertificateDownloads = true;
         return chain.Build(remote) && chain.ChainElements[^1].Certificate.Thumbprint == ca.Thumbprint;
     }
 }

@@ -69,14 +69,17 @@ public static partial class HealthEndpoints
                 return kept.Result;
             }
 
-            var fresh = RunAsync(run, now, cancellationToken);
+            // Its own time budget, not the first caller's token: a caller that hangs up must not fail the answer shared with others.
+            var fresh = RunAsync(run, now, CancellationToken.None);
             _answers[check] = (now, fresh);
             return fresh;
         }
 
         private static async Task<HealthCheckResult> RunAsync(Func<CancellationToken, Task<HealthCheckResult>> run, DateTimeOffset at, CancellationToken cancellationToken)
         {
-            var result = await run(cancellationToken);
+            using var budget = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            budget.CancelAfter(TimeSpan.FromSeconds(3));
+            var result = await run(budget.Token);
             var data = new Dictionary<string, object>(result.Data) { [CheckedAt] = at };
             return new HealthCheckResult(result.Status, result.Description, null, data);
         }
@@ -93,7 +96,7 @@ public static partial class HealthEndpoints
                     await command.ExecuteScalarAsync(token);
                     return HealthCheckResult.Healthy("PostgreSQL answered");
                 }
-                catch (Exception ex) when (ex is NpgsqlException or TimeoutException or OperationCanceledException)
+                catch (Exception ex) when (ex is not OutOfMemoryException)
                 {
                     LogUnready(logger, ex, "PostgreSQL");
                     return HealthCheckResult.Unhealthy("PostgreSQL did not answer");

@@ -9,8 +9,10 @@ public static class OperatorTools
     /// <summary>Whether the dashboard's grain-state view and log stream are on outside Development (default off).</summary>
     public const string InspectionSetting = "Dashboard:Inspection";
 
-    private static bool IsInspection(PathString path) =>
-        path.Value is { } value && (value.EndsWith("/GrainState", StringComparison.OrdinalIgnoreCase) || value.EndsWith("/Trace", StringComparison.OrdinalIgnoreCase));
+    /// <summary>By the endpoint routing matched, not the raw path: a trailing slash or any other spelling reaches the same endpoint.</summary>
+    private static bool IsInspection(HttpContext context) =>
+        (context.GetEndpoint() as RouteEndpoint)?.RoutePattern.RawText?.TrimEnd('/') is { } pattern
+        && (pattern.EndsWith("/GrainState", StringComparison.OrdinalIgnoreCase) || pattern.EndsWith("/Trace", StringComparison.OrdinalIgnoreCase));
 
     /// <summary>
     /// The OpenAPI document, the interactive docs (/scalar) and the Orleans dashboard (/dashboard). Open in
@@ -28,7 +30,7 @@ public static class OperatorTools
             {
                 // A grain's state and the live log show owners' and customers' personal data to whoever opens them:
                 // outside Development they are off unless configured on.
-                group.AddEndpointFilter(async (context, next) => IsInspection(context.HttpContext.Request.Path)
+                group.AddEndpointFilter(async (context, next) => IsInspection(context.HttpContext)
                     ? TypedResults.Problem($"Grain-state inspection and the log stream are off outside Development; set {InspectionSetting.Replace(":", "__", StringComparison.Ordinal)}=true to turn them on.",
                         statusCode: StatusCodes.Status404NotFound, title: "Not enabled")
                     : await next(context));

@@ -116,8 +116,15 @@ public static class Telemetry
         return app;
     }
 
-    private static Uri? OtlpEndpoint(IConfiguration configuration) =>
-        (configuration[$"{SectionName}:OtlpEndpoint"] ?? configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]) is { Length: > 0 } endpoint
-            ? new Uri(endpoint, UriKind.Absolute)
-            : null;
+    private static Uri? OtlpEndpoint(IConfiguration configuration)
+    {
+        if ((configuration[$"{SectionName}:OtlpEndpoint"] ?? configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]) is not { Length: > 0 } endpoint)
+        {
+            return null;
+        }
+
+        return Uri.TryCreate(endpoint, UriKind.Absolute, out var uri) && uri.Scheme is "http" or "https"
+            ? uri
+            : throw new InvalidOperationException($"Invalid configuration: {SectionName}:OtlpEndpoint (or OTEL_EXPORTER_OTLP_ENDPOINT) must be an absolute http(s) URL; it is '{endpoint}'.");
+    }
 }

@@ -146,7 +146,9 @@ public static class OperatorLogin
 
     /// <summary>Only a path on this host: never an open redirect.</summary>
     private static bool IsLocal(string? url) =>
-        !string.IsNullOrEmpty(url) && url[0] == '/' && (url.Length == 1 || (url[1] != '/' && url[1] != '\\'));
+        !string.IsNullOrEmpty(url) && url.Length <= 2048 && url[0] == '/' && (url.Length == 1 || (url[1] != '/' && url[1] != '\\'))
+        // Browsers drop tabs and newlines and read backslashes as slashes: "/\t/evil" would become "//evil".
+        && !url.Any(c => char.IsControl(c) || c == '\\');
 
     private static IResult Page(string? returnUrl, string? error, int status)
     {

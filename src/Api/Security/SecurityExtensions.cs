@@ -127,7 +127,9 @@ public static class SecurityExtensions
 
                 // A token may not live longer than the policy allows, from its not-before, else its issue time, else now.
                 var issued = token is Microsoft.IdentityModel.JsonWebTokens.JsonWebToken { IssuedAt: var iat } && iat != DateTime.MinValue ? iat : (DateTime?)null;
-                return end - (notBefore ?? issued ?? now) <= settings.MaxTokenLifetime;
+                // A start in the future (a token issued "later") would shorten the measured lifetime: count from now then.
+                var from = notBefore ?? issued ?? now;
+                return end - (from > now ? now : from) <= settings.MaxTokenLifetime;
             },
         };
     }

@@ -34,6 +34,11 @@ public sealed partial class BuybackCaseGrain(
     private bool? _reminderRegistered;
     private DurableState<BuybackGrainState>? _durable;
 
+    // True while OpenAsync runs (the vehicle is held for this case, the case not yet written): GetAsync then says the
+    // case is opening, so the vehicle does not hand itself to another case meanwhile. Lost with the activation, as it
+    // should be: a case whose opening died with its silo was never written and holds nothing.
+    private bool _opening;
+
     private string Id => this.GetPrimaryKeyString();
 
     private DurableState<BuybackGrainState> Durable => _durable ??= new(state, this, GrainFactory, logger, "Buyback case", BuybackDecisions.Fold);
@@ -51,7 +56,9 @@ public sealed partial class BuybackCaseGrain(
         {
             try
             {
-                await CheckClocksAsync();
+                // Clocks only: what the case owes is delivered by the retry ResumePending scheduled, after activation.
+                // Delivering here could call the very vehicle whose request activated this case (a 30 s deadlock).
+                await CatchUpClocksAsync();
             }
             catch (Exception ex)
             {
@@ -98,6 +105,20 @@ public sealed partial class BuybackCaseGrain(
                 $"The working-day calendar for {missingYear} is not loaded, so the Art. 28 deadlines cannot be counted; an operator loads it (PUT /api/calendar/{missingYear}). Nothing was opened.");
         }
 
+        _opening = true;
+        try
+        {
+            return await OpenOnVehicleAsync(request, actor, today, deadlines.AnswerBy, deadlines.CompleteBy);
+        }
+        finally
+        {
+            _opening = false;
+        }
+    }
+
+    private async Task<Outcome<BuybackCaseView>> OpenOnVehicleAsync(OpenBuybackCase request, string actor, DateOnly today, DateOnly answerBy, DateOnly completeBy)
+    {
+        var deadlines = (AnswerBy: answerBy, CompleteBy: completeBy);
         var granted = await GrainFactory.Grain<IVehicleGrain>(request.Vin).OpenBuybackCaseAsync(Id, request.Request, request.Article);
         if (granted.Refusal is { } refusal)
         {
@@ -160,7 +181,9 @@ public sealed partial class BuybackCaseGrain(
     }
 
     public Task<Outcome<BuybackCaseView>> GetAsync() =>
-        Task.FromResult(state.State.Case is { } current ? Outcome<BuybackCaseView>.Ok(current) : Outcome<BuybackCaseView>.Refused(BuybackDecisions.NotFound(Id)));
+        Task.FromResult(state.State.Case is { } current ? Outcome<BuybackCaseView>.Ok(current)
+            : _opening ? Outcome<BuybackCaseView>.Refused(Refusal.Conflict($"Buyback case {Id} is being opened."))
+            : Outcome<BuybackCaseView>.Refused(BuybackDecisions.NotFound(Id)));
 
     public async Task CheckClocksAsync()
     {
@@ -170,6 +193,16 @@ public sealed partial class BuybackCaseGrain(
             return;
         }
 
+        await CatchUpClocksAsync();
+        if (Durable.HasPending)
+        {
+            await Durable.DeliverAsync();
+        }
+    }
+
+    /// <summary>Records the deadlines that passed (written with the state, not delivered) and re-arms the clocks.</summary>
+    private async Task CatchUpClocksAsync()
+    {
         var caughtUp = BuybackDecisions.CatchUp(state.State, Now, Offset);
         if (!ReferenceEquals(caughtUp, state.State))
         {
@@ -180,11 +213,6 @@ public sealed partial class BuybackCaseGrain(
                 LogBreach(logger, Id, breach.Clock, breach.DueBy, breach.RecordedAt);
                 AfterSalesMetrics.Breach("buyback", breach.Clock.ToString());
             }
-        }
-
-        if (Durable.HasPending)
-        {
-            await Durable.DeliverAsync();
         }
 
         await ArmClocksAsync();

@@ -153,6 +153,13 @@ public static class BuybackDecisions
     /// <summary>Why the completion cannot be carried out; null when it can.</summary>
     public static Refusal? CompletionRefusal(BuybackCaseView current, BuybackCommand command, CompletionFacts facts)
     {
+        // The vehicle must still be held by this case and in service: whatever happened meanwhile, a vehicle is
+        // refunded or replaced once.
+        if (facts.Vehicle.OpenBuybackCase != current.Id || facts.Vehicle.State is not (VehicleLifecycle.Delivered or VehicleLifecycle.InService))
+        {
+            return Refusal.Conflict($"Vehicle {current.Vin} is not held by buyback case {current.Id} in service (it is {facts.Vehicle.State.ToString().ToLowerInvariant()}{(facts.Vehicle.OpenBuybackCase is { } other && other != current.Id ? $", held by case {other}" : "")}); nothing was completed.");
+        }
+
         if (current.Request == BuybackRequestKind.Refund)
         {
             return command.ReplacementVin is null ? null : Refusal.Invalid("replacementVin", "The owner asked for a refund: complete it without a replacementVin.");

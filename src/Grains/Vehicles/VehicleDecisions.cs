@@ -241,14 +241,14 @@ public static class VehicleDecisions
         });
     }
 
-    public static Decision EndLife(VehicleState state, EndVehicleLife command, DateTimeOffset now, DateOnly today, VehicleOptions options)
+    public static Decision EndLife(VehicleState state, EndVehicleLife command, DateTimeOffset now, DateOnly today, VehicleOptions options, bool heldCaseOpen = true)
     {
         if (InService(state, $"mark as {Describe(command.Outcome)}") is { } refused)
         {
             return refused;
         }
 
-        if (state.OpenBuybackCase is { } open)
+        if (state.OpenBuybackCase is { } open && heldCaseOpen)
         {
             return Refusal.Conflict($"Vehicle {state.Identity!.Vin} has buyback case {open} open: the case ends its life when it is completed, or frees it when rejected.");
         }
@@ -289,6 +289,7 @@ public static class VehicleDecisions
             Lifecycle = command.Outcome,
             EndedOn = command.EffectiveDate,
             ReplacedByVin = command.Outcome == VehicleLifecycle.Replaced ? command.ReplacementVin : null,
+            OpenBuybackCase = null, // a hold by a case that was never written (heldCaseOpen false) goes with it
         });
     }
 

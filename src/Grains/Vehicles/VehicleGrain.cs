@@ -85,9 +85,13 @@ public sealed partial class VehicleGrain(
         ExecuteAsync(nameof(ErasePreviousOwnersAsync), command, idempotencyKey, created: false,
             s => VehicleDecisions.ErasePreviousOwners(s, command, Now));
 
-    public Task<Outcome<VehicleView>> EndLifeAsync(EndVehicleLife command, string? idempotencyKey) =>
-        ExecuteAsync(nameof(EndLifeAsync), command, idempotencyKey, created: false,
-            s => VehicleDecisions.EndLife(s, command, Now, Today, _options));
+    public async Task<Outcome<VehicleView>> EndLifeAsync(EndVehicleLife command, string? idempotencyKey)
+    {
+        // A case that was never written (its opening died after holding the vehicle) must not block the vehicle for good.
+        var heldCaseOpen = state.State.OpenBuybackCase is { } held && await HoldsAsync(held);
+        return await ExecuteAsync(nameof(EndLifeAsync), command, idempotencyKey, created: false,
+            s => VehicleDecisions.EndLife(s, command, Now, Today, _options, heldCaseOpen));
+    }
 
     public async Task<Outcome<BuybackEntitlement>> OpenBuybackCaseAsync(string caseId, BuybackRequestKind request, string article)
     {
@@ -98,13 +102,7 @@ public sealed partial class VehicleGrain(
             return NotRegistered();
         }
 
-        // The case held may never have been written (its opening failed after asking here): then it no longer holds the vehicle.
-        var otherCaseOpen = false;
-        if (current.OpenBuybackCase is { } held && held != caseId)
-        {
-            var other = await GrainFactory.Grain<IBuybackCaseGrain>(held).GetAsync();
-            otherCaseOpen = other.Value is { State: not (BuybackCaseState.Rejected or BuybackCaseState.Completed) };
-        }
+        var otherCaseOpen = current.OpenBuybackCase is { } held && held != caseId && await HoldsAsync(held);
 
         var assessment = WarrantyRules.Assess(current.ToFacts(), current.Visits.ToArchive(), Today, current.OdometerKm, Now, _options.Warranty, await catalogue.GetAsync(GrainFactory));
         var decision = VehicleDecisions.OpenBuybackCase(current, caseId, request, article, assessment, _options.Warranty, otherCaseOpen, out var granted);
@@ -119,6 +117,17 @@ public sealed partial class VehicleGrain(
         }
 
         return Outcome<BuybackEntitlement>.Ok(granted!);
+    }
+
+    /// <summary>
+    /// Whether the case the vehicle holds still holds it. Only a case that was never written lets go (its opening died
+    /// after asking here): one being opened, or one closed whose closure has not reached the vehicle yet, still holds
+    /// it, so no second case can open, and pay out, meanwhile.
+    /// </summary>
+    private async Task<bool> HoldsAsync(string caseId)
+    {
+        var held = await GrainFactory.Grain<IBuybackCaseGrain>(caseId).GetAsync();
+        return held.Refusal is not { Status: OutcomeStatus.NotFound };
     }
 
     public async Task<Outcome<VehicleView>> CloseBuybackCaseAsync(BuybackClosure closure)

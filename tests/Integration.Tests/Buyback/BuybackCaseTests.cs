@@ -201,6 +201,28 @@ public sealed class BuybackCaseTests(ClusterFixture fixture)
     }
 
     [Fact]
+    public async Task TwoRequestsAtOnceForOneVehicle_OpenOneCase()
+    {
+        // Two desks, no Idempotency-Key: the vehicle holds the first case while it is being opened, so the second is refused.
+        await LoadCalendarAsync();
+        var vin = await EntitledVehicleAsync();
+        using var first = CallCentre;
+        using var second = CallCentre;
+
+        var replies = await Task.WhenAll(
+            first.PostAsJsonAsync($"/api/vehicles/{vin}/buyback-cases", new { request = "refund", article = "Art. 24(4)" }),
+            second.PostAsJsonAsync($"/api/vehicles/{vin}/buyback-cases", new { request = "replace", article = "Art. 24(4)" }));
+
+        Assert.Equal([HttpStatusCode.Created, HttpStatusCode.Conflict], replies.Select(r => r.StatusCode).Order());
+        var opened = await BodyAsync(replies.Single(r => r.StatusCode == HttpStatusCode.Created), HttpStatusCode.Created);
+        Assert.Equal(opened.GetProperty("id").GetString(), (await _operator.GetVehicleAsync(vin)).OpenBuybackCase);
+        foreach (var reply in replies)
+        {
+            reply.Dispose();
+        }
+    }
+
+    [Fact]
     public async Task AnswerClock_MetOnItsLastWorkingDay_BreachedTheNextDay_RecordedByTheCaseItself()
     {
         await LoadCalendarAsync();

@@ -66,6 +66,45 @@ public sealed class IdentityTests(ClusterFixture fixture)
         Assert.Equal(expected, response.StatusCode);
     }
 
+    [Fact]
+    public async Task ATokenClaimingAFutureIssueTime_CannotStretchItsLifetimePastTheCap()
+    {
+        // Issued "an hour before it expires", expiring in a month: measured from now, it lives a month.
+        var now = DateTime.UtcNow;
+        var token = new JsonWebTokenHandler().CreateToken(new SecurityTokenDescriptor
+        {
+            Issuer = ApiFactory.Auth.Issuer,
+            Audience = ApiFactory.Auth.Audience,
+            Subject = new ClaimsIdentity([new Claim("sub", "sly"), new Claim("role", Roles.Reader)]),
+            IssuedAt = now.AddDays(30).AddHours(-1),
+            Expires = now.AddDays(30),
+            SigningCredentials = new SigningCredentials(new SymmetricSecurityKey(ApiFactory.Auth.KeyBytes), SecurityAlgorithms.HmacSha256),
+        });
+        using var client = fixture.Api.CreateClient();
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
+
+        using var response = await client.GetAsync("/api/system/constant");
+
+        Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
+    }
+
+    [Theory]
+    [InlineData("/\t/evil.example")]
+    [InlineData("//evil.example")]
+    [InlineData("/\\evil.example")]
+    [InlineData("https://evil.example/")]
+    public async Task TheOperatorSignIn_NeverRedirectsOffTheHost(string returnUrl)
+    {
+        await using var production = new ApiFactory(fixture.ConnectionString, fixture.ClusterId, environment: "Production");
+        using var browser = production.CreateClient(new Microsoft.AspNetCore.Mvc.Testing.WebApplicationFactoryClientOptions { AllowAutoRedirect = false });
+        using var form = new FormUrlEncodedContent(new Dictionary<string, string> { ["token"] = ApiFactory.Token(Roles.Operator), ["returnUrl"] = returnUrl });
+
+        using var response = await browser.PostAsync("/operator/login", form);
+
+        Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
+        Assert.Equal("/dashboard/", response.Headers.Location?.OriginalString);
+    }
+
     [Theory]
     [InlineData("Production", "1", 2)]
     [InlineData("Staging", "1", 2)]

@@ -172,7 +172,7 @@ public sealed class PersonalDataTests(ClusterFixture fixture)
     {
         await using var production = new ApiFactory(fixture.ConnectionString, fixture.ClusterId, environment: "Production");
         using var @operator = production.CreateClient(Roles.Operator);
-        foreach (var path in new[] { "/dashboard/GrainState?grainType=x&grainId=y", "/dashboard/Trace" })
+        foreach (var path in new[] { "/dashboard/GrainState?grainType=x&grainId=y", "/dashboard/GrainState/?grainType=x&grainId=y", "/dashboard/Trace", "/dashboard/trace/" })
         {
             using var off = await @operator.GetAsync(path);
             Assert.Equal(HttpStatusCode.NotFound, off.StatusCode);
