@@ -29,9 +29,7 @@ public sealed partial class BuybackCaseGrain(
     /// <summary>How often the durable reminder looks while a clock runs: deadlines are whole days, so a breach missed during an outage is recorded within this.</summary>
     public static readonly TimeSpan ReminderPeriod = TimeSpan.FromMinutes(15);
 
-    private ITimer? _clockTimer;
-    private DateTimeOffset? _timerDue;
-    private bool? _reminderRegistered;
+    private DeadlineClock? _clock;
     private DurableState<BuybackGrainState>? _durable;
 
     // True while OpenAsync runs (the vehicle is held for this case, the case not yet written): GetAsync then says the
@@ -72,7 +70,7 @@ public sealed partial class BuybackCaseGrain(
 
     public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
     {
-        _clockTimer?.Dispose();
+        _clock?.Dispose();
         return base.OnDeactivateAsync(reason, cancellationToken);
     }
 
@@ -131,8 +129,7 @@ public sealed partial class BuybackCaseGrain(
         // an opening that was then not written finds no case and unregisters itself.
         try
         {
-            await this.RegisterOrUpdateReminder(ReminderName, ReminderPeriod, ReminderPeriod);
-            _reminderRegistered = true;
+            await Clock.RegisterReminderAsync();
         }
         catch (Exception ex)
         {
@@ -258,53 +255,10 @@ public sealed partial class BuybackCaseGrain(
     /// Arms the business-time timer for the next deadline (one tick after it passes) and keeps the durable reminder
     /// registered exactly while a clock runs.
     /// </summary>
-    private async Task ArmClocksAsync()
-    {
-        var due = BuybackDecisions.NextDue(state.State.Case, Offset);
-        if (due != _timerDue || _clockTimer is null)
-        {
-            _clockTimer?.Dispose();
-            _clockTimer = null;
-            _timerDue = due;
-            if (due is { } next)
-            {
-                var delay = next - Now + TimeSpan.FromTicks(1);
-                var self = this.AsReference<IBuybackCaseGrain>();
-                var (log, id) = (logger, Id);
-                _clockTimer = time.CreateTimer(_ => OnClockDue(self, log, id), null, delay < TimeSpan.Zero ? TimeSpan.Zero : delay, Timeout.InfiniteTimeSpan);
-            }
-        }
+    private Task ArmClocksAsync() => Clock.ArmAsync(BuybackDecisions.NextDue(state.State.Case, Offset));
 
-        try
-        {
-            if (due is not null && _reminderRegistered != true)
-            {
-                await this.RegisterOrUpdateReminder(ReminderName, ReminderPeriod, ReminderPeriod);
-                _reminderRegistered = true;
-            }
-            else if (due is null && _reminderRegistered != false)
-            {
-                if (await this.GetReminder(ReminderName) is { } reminder)
-                {
-                    await this.UnregisterReminder(reminder);
-                }
-
-                _reminderRegistered = false;
-            }
-        }
-        catch (Exception ex)
-        {
-            // The business-time timer still runs; the next change or check tries the reminder again.
-            _reminderRegistered = null;
-            LogReminderFailed(logger, ex, Id);
-        }
-    }
-
-    // Runs on the clock's thread, not the grain's: it only sends the grain a message, so the check runs on its scheduler.
-    private static void OnClockDue(IBuybackCaseGrain self, ILogger log, string id) =>
-        self.CheckClocksAsync().ContinueWith(
-            t => LogClockCheckFailed(log, t.Exception!.GetBaseException(), id),
-            CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);
+    private DeadlineClock Clock => _clock ??= new(this, time, ReminderName, ReminderPeriod, this.AsReference<IBuybackCaseGrain>().CheckClocksAsync,
+        ex => LogClockCheckFailed(logger, ex, Id), ex => LogReminderFailed(logger, ex, Id));
 
     /// <summary>The event a recorded breach is logged with (after it is durable).</summary>
     public const int BreachEventId = 1602;

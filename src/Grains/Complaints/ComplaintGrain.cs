@@ -32,9 +32,7 @@ public sealed partial class ComplaintGrain(
     private const int StationCandidates = 20;
 
     private readonly ComplaintOptions _options = options.Value;
-    private ITimer? _clockTimer;
-    private DateTimeOffset? _timerDue;
-    private bool? _reminderRegistered;
+    private DeadlineClock? _clock;
     private DurableState<ComplaintGrainState>? _durable;
     private IdempotencyKeys<RememberedComplaintRequest>? _keys;
 
@@ -73,7 +71,7 @@ public sealed partial class ComplaintGrain(
 
     public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
     {
-        _clockTimer?.Dispose();
+        _clock?.Dispose();
         return base.OnDeactivateAsync(reason, cancellationToken);
     }
 
@@ -104,8 +102,7 @@ public sealed partial class ComplaintGrain(
         // left behind by an intake that was then not written finds no clocks and unregisters itself.
         try
         {
-            await this.RegisterOrUpdateReminder(ReminderName, _options.ReminderPeriod, _options.ReminderPeriod);
-            _reminderRegistered = true;
+            await Clock.RegisterReminderAsync();
         }
         catch (Exception ex)
         {
@@ -249,53 +246,10 @@ public sealed partial class ComplaintGrain(
     /// Arms the business-time timer for the next due clock (one tick after it: the due instant itself is still in
     /// time) and keeps the durable reminder registered exactly while a clock runs.
     /// </summary>
-    private async Task ArmClocksAsync()
-    {
-        var due = SlaRules.NextDue(state.State.Clocks);
-        if (due != _timerDue || _clockTimer is null)
-        {
-            _clockTimer?.Dispose();
-            _clockTimer = null;
-            _timerDue = due;
-            if (due is { } next)
-            {
-                var delay = next - Now + TimeSpan.FromTicks(1);
-                var self = this.AsReference<IComplaintGrain>();
-                var (log, id) = (logger, Id);
-                _clockTimer = time.CreateTimer(_ => OnClockDue(self, log, id), null, delay < TimeSpan.Zero ? TimeSpan.Zero : delay, Timeout.InfiniteTimeSpan);
-            }
-        }
+    private Task ArmClocksAsync() => Clock.ArmAsync(SlaRules.NextDue(state.State.Clocks));
 
-        try
-        {
-            if (due is not null && _reminderRegistered != true)
-            {
-                await this.RegisterOrUpdateReminder(ReminderName, _options.ReminderPeriod, _options.ReminderPeriod);
-                _reminderRegistered = true;
-            }
-            else if (due is null && _reminderRegistered != false)
-            {
-                if (await this.GetReminder(ReminderName) is { } reminder)
-                {
-                    await this.UnregisterReminder(reminder);
-                }
-
-                _reminderRegistered = false;
-            }
-        }
-        catch (Exception ex)
-        {
-            // The business-time timer still runs; the next change or check tries the reminder again.
-            _reminderRegistered = null;
-            LogReminderFailed(logger, ex, Id);
-        }
-    }
-
-    // Runs on the clock's thread, not the grain's: it only sends the grain a message, so the check runs on its scheduler.
-    private static void OnClockDue(IComplaintGrain self, ILogger log, string id) =>
-        self.CheckClocksAsync().ContinueWith(
-            t => LogClockCheckFailed(log, t.Exception!.GetBaseException(), id),
-            CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);
+    private DeadlineClock Clock => _clock ??= new(this, time, ReminderName, _options.ReminderPeriod, this.AsReference<IComplaintGrain>().CheckClocksAsync,
+        ex => LogClockCheckFailed(logger, ex, Id), ex => LogReminderFailed(logger, ex, Id));
 
     /// <summary>The key and its reply go with the change, as a row of their own (kept for the window, whatever their number).</summary>
     private ComplaintGrainState Remember(ComplaintGrainState next, string? key, string fingerprint, ComplaintView reply) =>
