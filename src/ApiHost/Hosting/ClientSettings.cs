@@ -17,6 +17,12 @@ public sealed class ClientSettings
     /// <summary>How often the client re-reads the gateway list from the membership table. Default 2 s.</summary>
     public TimeSpan GatewayListRefreshPeriod { get; set; } = TimeSpan.FromSeconds(2);
 
+    /// <summary>
+    /// The region this API host runs in (<c>Cluster:Region</c>): it connects only to gateways of silos in that region
+    /// while any is up, and to every gateway otherwise. Unset: every gateway (one region).
+    /// </summary>
+    public string? Region { get; set; }
+
     public string ConnectionString { get; set; } = "";
 
     public static ClientSettings Load(IConfiguration configuration)

@@ -3,6 +3,7 @@ using Npgsql;
 using Orleans.Configuration;
 using Orleans.Connections.Security;
 using Orleans.Dashboard;
+using Orleans.Messaging;
 
 namespace AfterSales.ApiHost.Hosting;
 
@@ -38,6 +39,13 @@ public static partial class OrleansClientExtensions
                 options.Invariant = "Npgsql";
                 options.ConnectionString = settings.ConnectionString;
             });
+            if (!string.IsNullOrWhiteSpace(settings.Region))
+            {
+                // In place of the ADO.NET list (registered above): this region's gateways while any is up.
+                client.Services.AddSingleton<IGatewayListProvider>(services => new RegionalGatewayListProvider(
+                    services.GetRequiredService<NpgsqlDataSource>(), settings));
+            }
+
             client.Configure<GatewayOptions>(options => options.GatewayListRefreshPeriod = settings.GatewayListRefreshPeriod);
             client.Configure<ClientMessagingOptions>(options => options.ResponseTimeout = settings.ResponseTimeout);
             // Learn quickly which grain types a (re)started silo hosts; the default minute leaves a restarted

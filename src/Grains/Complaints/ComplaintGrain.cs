@@ -20,12 +20,14 @@ namespace AfterSales.Grains.Complaints;
 /// brings the card back after a restart or a move; activation records any breach missed meanwhile, with its true
 /// due instant, and arms the timer again.
 /// </summary>
+[ProvinceHomedPlacement(stateName: "complaint", provincePath: "province")]
 public sealed partial class ComplaintGrain(
     [PersistentState("complaint", GrainStorage.Name)] IPersistentState<ComplaintGrainState> state,
     IOptions<ComplaintOptions> options,
     IOptions<VehicleOptions> vehicleOptions,
     [FromKeyedServices(BusinessClock.Key)] TimeProvider time,
     IGrainRowReader rows,
+    IHomeRegions homes,
     ILogger<ComplaintGrain> logger) : Grain, IComplaintGrain, IRemindable, IOutboxOwner
 {
     private const string ReminderName = "sla";
@@ -64,6 +66,8 @@ public sealed partial class ComplaintGrain(
                 // The reminder or the next call tries again; the card itself is readable.
                 LogClockCheckFailed(logger, ex, Id);
             }
+
+            homes.GoHomeIfAway(this, state.State.Province, MigrateOnIdle);
         }
 
         await base.OnActivateAsync(cancellationToken);
@@ -114,6 +118,7 @@ public sealed partial class ComplaintGrain(
         LogRegistered(logger, Id, station.Code, station.DistanceKm, intake.Severity);
         await Durable.DeliverAsync();
         await ArmClocksAsync();
+        homes.GoHomeIfAway(this, state.State.Province, MigrateOnIdle);
         return Outcome<ComplaintView>.Created(ComplaintDecisions.ToView(state.State, Id));
     }
 

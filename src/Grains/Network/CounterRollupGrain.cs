@@ -14,6 +14,7 @@ namespace AfterSales.Grains.Network;
 /// written before it is acknowledged; a province then passes its totals on to the national scope, whose answer
 /// therefore costs one pass over the provinces.
 /// </summary>
+[ProvinceHomedPlacement(keyPrefix: RollupScopes.ProvincePrefix)]
 public sealed partial class CounterRollupGrain(
     [PersistentState("counterRollup", GrainStorage.Name)] IPersistentState<CounterRollupState> state,
     ILogger<CounterRollupGrain> logger) : Grain, ICounterRollupGrain

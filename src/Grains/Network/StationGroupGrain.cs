@@ -13,6 +13,7 @@ namespace AfterSales.Grains.Network;
 /// the group's own members and a roll-up answer costs the same for 10 or 10,000 stations. A province pushes its
 /// totals on to the national grain.
 /// </summary>
+[ProvinceHomedPlacement(keyPrefix: GroupKeys.ProvincePrefix)]
 public sealed partial class StationGroupGrain(
     [PersistentState("stationGroup", GrainStorage.Name)] IPersistentState<StationGroupState> state,
     ILogger<StationGroupGrain> logger) : Grain, IStationGroupGrain

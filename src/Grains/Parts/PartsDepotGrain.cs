@@ -16,11 +16,13 @@ namespace AfterSales.Grains.Parts;
 /// for the province roll-up, both idempotent by version) and only then makes it current, then delivers those until
 /// acknowledged (<see cref="DurableState{TState}"/>): a failed push is retried, not lost.
 /// </summary>
+[ProvinceHomedPlacement(stateName: "depot", provincePath: "registration.province")]
 public sealed partial class PartsDepotGrain(
     [PersistentState("depot", GrainStorage.Name)] IPersistentState<DepotState> state,
     IOptions<PartsOptions> options,
     [Microsoft.Extensions.DependencyInjection.FromKeyedServices(BusinessClock.Key)] TimeProvider time,
     IGrainRowReader rows,
+    IHomeRegions homes,
     ILogger<PartsDepotGrain> logger) : Grain, IPartsDepotGrain, IOutboxOwner
 {
     private readonly PartsOptions _options = options.Value;
@@ -41,6 +43,7 @@ public sealed partial class PartsDepotGrain(
             Durable.ResumePending();
         }
 
+        homes.GoHomeIfAway(this, state.State.Registration?.Province, MigrateOnIdle);
         return base.OnActivateAsync(cancellationToken);
     }
 
@@ -59,6 +62,7 @@ public sealed partial class PartsDepotGrain(
         var view = View(next);
         await CommitAsync(Remember(next, idempotencyKey, (nameof(RegisterAsync), registration), new Remembered { Created = created }),
             [.. next.Book.OnHand.Keys]);
+        homes.GoHomeIfAway(this, registration.Province, MigrateOnIdle);
         return created ? Outcome<DepotView>.Created(view) : Outcome<DepotView>.Ok(view);
     }
 

@@ -25,6 +25,7 @@ namespace AfterSales.Grains.Stations;
 /// summary to its geo cell and its province (awaited), so the nearby index and the roll-ups are current when the
 /// command returns.
 /// </summary>
+[ProvinceHomedPlacement(stateName: "station", provincePath: "registry.province")]
 public sealed partial class ServiceStationGrain(
     [PersistentState("station", GrainStorage.Name)] IPersistentState<StationState> state,
     IOptions<StationOptions> options,
@@ -32,6 +33,7 @@ public sealed partial class ServiceStationGrain(
     [FromKeyedServices(BusinessClock.Key)] TimeProvider time,
     PartsCatalogueCopy catalogue,
     IGrainRowReader rows,
+    IHomeRegions homes,
     ILogger<ServiceStationGrain> logger) : Grain, IServiceStationGrain, IOutboxOwner
 {
     private readonly StationOptions _options = options.Value;
@@ -53,6 +55,7 @@ public sealed partial class ServiceStationGrain(
             Durable.ResumePending();
         }
 
+        homes.GoHomeIfAway(this, state.State.Registry?.Province, MigrateOnIdle);
         return base.OnActivateAsync(cancellationToken);
     }
 
@@ -70,6 +73,7 @@ public sealed partial class ServiceStationGrain(
         var result = await ExecuteAsync(nameof(RegisterAsync), registration, idempotencyKey, created,
             s => StationDecisions.Register(s, registration, _options.MaxBays),
             s => new RememberedStationRequest("", "", Now, created, StationDecisions.ToView(s, Code), null, null));
+        homes.GoHomeIfAway(this, state.State.Registry?.Province, MigrateOnIdle);
         return result.Refusal is { } refused ? refused
             : result.Remembered.Created ? Outcome<StationView>.Created(result.Remembered.Station!) : Outcome<StationView>.Ok(result.Remembered.Station!);
     }

@@ -19,6 +19,7 @@ namespace AfterSales.Grains.Vehicles;
 /// One vehicle per VIN. Commands are decided by <see cref="VehicleDecisions"/>, written once, and only then
 /// become the grain's state: a failed write leaves the previous state in place and nothing is acknowledged.
 /// </summary>
+[ProvinceHomedPlacement(stateName: "vehicle", provincePath: "region")]
 public sealed partial class VehicleGrain(
     [PersistentState("vehicle", GrainStorage.Name)] IPersistentState<VehicleState> state,
     IOptions<VehicleOptions> options,
@@ -26,6 +27,7 @@ public sealed partial class VehicleGrain(
     RecallCatalog recalls,
     PartsCatalogueCopy catalogue,
     IGrainRowReader rows,
+    IHomeRegions homes,
     ILogger<VehicleGrain> logger) : Grain, IVehicleGrain, IOutboxOwner
 {
     private readonly VehicleOptions _options = options.Value;
@@ -49,6 +51,7 @@ public sealed partial class VehicleGrain(
             Durable.ResumePending();
         }
 
+        homes.GoHomeIfAway(this, state.State.Region, MigrateOnIdle);
         return base.OnActivateAsync(cancellationToken);
     }
 
@@ -65,8 +68,10 @@ public sealed partial class VehicleGrain(
     public async Task<Outcome<VehicleView>> DeliverAsync(DeliverVehicle command, string? idempotencyKey)
     {
         var region = await RegionOfAsync(command);
-        return await ExecuteAsync(nameof(DeliverAsync), command, idempotencyKey, created: false,
+        var delivered = await ExecuteAsync(nameof(DeliverAsync), command, idempotencyKey, created: false,
             s => InRegion(VehicleDecisions.Deliver(s, command, Today, Now, _options.BusinessUtcOffset), region), indexes: true);
+        homes.GoHomeIfAway(this, state.State.Region, MigrateOnIdle);
+        return delivered;
     }
 
     public Task<Outcome<VehicleView>> RecordOdometerAsync(RecordOdometer command, string? idempotencyKey) =>
@@ -151,9 +156,11 @@ public sealed partial class VehicleGrain(
     {
         var region = import.Delivery is { } delivery ? await RegionOfAsync(delivery) : null;
         var parts = await catalogue.GetAsync(GrainFactory);
-        return await ExecuteAsync(nameof(ImportAsync), import, idempotencyKey, created: true,
+        var imported = await ExecuteAsync(nameof(ImportAsync), import, idempotencyKey, created: true,
             s => InRegion(VehicleDecisions.Import(s, import, Vin, Today, Now, _options, parts), region),
             next => import.Visits.SelectMany(v => RecallDone(next, v)), indexes: true);
+        homes.GoHomeIfAway(this, state.State.Region, MigrateOnIdle);
+        return imported;
     }
 
     public async Task JoinListedRecallAsync(string campaignId)

@@ -202,6 +202,8 @@ public static class SiloHostingExtensions
             options.Invariant = "Npgsql";
             options.ConnectionString = settings.ConnectionString;
         });
+        // Province-homed grains find their province in their stored state, so their placement lives with the storage.
+        silo.UseRegionalPlacement(settings);
         return silo;
     }
 

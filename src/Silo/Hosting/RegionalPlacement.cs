@@ -1,0 +1,234 @@
+using System.Collections.Concurrent;
+using AfterSales.Grains.Common;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Npgsql;
+using Orleans.Configuration;
+using Orleans.Placement;
+using Orleans.Runtime.MembershipService.SiloMetadata;
+using Orleans.Runtime.Placement;
+
+namespace AfterSales.Silo.Hosting;
+
+/// <summary>
+/// Region-aware placement (docs/operations.md, "Regions"): each silo carries its region in its Orleans silo metadata and
+/// beside its membership row; grains marked <see cref="ProvinceHomedPlacementAttribute"/> are placed on a silo of
+/// their province's region when one is up, and as Orleans would place them when none is.
+/// </summary>
+public static partial class RegionalPlacementHosting
+{
+    /// <summary>The silo-metadata key holding a silo's region.</summary>
+    public const string RegionMetadataKey = "aftersales.region";
+
+    /// <summary>The province map from configuration (<see cref="RegionMap.SectionName"/>), or every problem with it.</summary>
+    public static RegionMap LoadRegionMap(IConfiguration configuration)
+    {
+        var section = configuration.GetSection(RegionMap.SectionName);
+        var (map, problems) = RegionMap.Parse(section.GetChildren().ToDictionary(c => c.Key, c => c.Value));
+        return problems.Count == 0 ? map : throw new InvalidOperationException("Invalid configuration: " + string.Join(" ", problems));
+    }
+
+    public static ISiloBuilder UseRegionalPlacement(this ISiloBuilder silo, ClusterSettings settings)
+    {
+        var map = LoadRegionMap(silo.Configuration);
+        silo.UseSiloMetadata(new Dictionary<string, string> { [RegionMetadataKey] = settings.Region });
+        silo.Services.AddSingleton(map);
+        silo.Services.AddSingleton(services => new HomeProvinceLookup(
+            NpgsqlDataSource.Create(new NpgsqlConnectionStringBuilder(settings.ConnectionString) { NoResetOnClose = true }.ConnectionString),
+            services.GetRequiredService<IOptions<ClusterOptions>>().Value.ServiceId));
+        silo.Services.AddSingleton(services => new SiloRegions(
+            map, settings.Region, services.GetRequiredService<ILocalSiloDetails>(), services.GetRequiredService<IClusterMembershipService>(),
+            services.GetRequiredService<ISiloMetadataCache>(), services.GetRequiredService<HomeProvinceLookup>()));
+        silo.Services.AddSingleton<IHomeRegions>(services => map.IsEmpty ? NoRegions.Instance : services.GetRequiredService<SiloRegions>());
+        // Transient: each grain type's strategy instance carries that type's own way of finding its province.
+        silo.Services.AddPlacementDirector<ProvinceHomedPlacement, RegionalPlacementDirector>(ServiceLifetime.Transient);
+        silo.Services.AddSingleton(services => new SiloRegionRecorder(
+            settings.ConnectionString, settings.Region, services.GetRequiredService<ILocalSiloDetails>(),
+            services.GetRequiredService<IOptions<ClusterOptions>>().Value.ClusterId, services.GetRequiredService<ILogger<SiloRegionRecorder>>()));
+        silo.Services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>>(services => services.GetRequiredService<SiloRegionRecorder>());
+        return silo;
+    }
+}
+
+/// <summary>
+/// Finds a province-homed grain's province in its stored state (one primary-key read per activation placed, only with
+/// regions configured) and remembers it: provinces seldom change, and a grain that finds itself away after one moves.
+/// </summary>
+public sealed class HomeProvinceLookup(NpgsqlDataSource database, string serviceId)
+{
+    private const int CacheLimit = 200_000;
+
+    private readonly ConcurrentDictionary<GrainId, string> _cache = new();
+
+    public void Remember(GrainId grain, string province)
+    {
+        if (_cache.Count >= CacheLimit)
+        {
+            // Crude but bounded: a cleared cache costs one read per placement until it refills.
+            _cache.Clear();
+        }
+
+        _cache[grain] = string.IsInterned(province) ?? province;
+    }
+
+    public async ValueTask<string?> ProvinceOfAsync(ProvinceHomedPlacement strategy, GrainId grain)
+    {
+        var key = grain.Key.ToString();
+        if (strategy.ProvinceFromKey(key) is { } fromKey)
+        {
+            return fromKey;
+        }
+
+        if (_cache.TryGetValue(grain, out var cached))
+        {
+            return cached;
+        }
+
+        if (strategy.StateName is null || strategy.ProvincePath.IsDefaultOrEmpty)
+        {
+            return null;
+        }
+
+        await using var command = database.CreateCommand(
+            "SELECT payload #>> $4 FROM grain_state WHERE service_id = $1 AND state_name = $2 AND grain_key = $3 LIMIT 1");
+        command.Parameters.Add(new NpgsqlParameter { Value = serviceId });
+        command.Parameters.Add(new NpgsqlParameter { Value = strategy.StateName });
+        command.Parameters.Add(new NpgsqlParameter { Value = key });
+        command.Parameters.Add(new NpgsqlParameter { Value = strategy.ProvincePath.ToArray() });
+        var province = await command.ExecuteScalarAsync() as string;
+        if (!string.IsNullOrEmpty(province))
+        {
+            Remember(grain, province);
+            return province;
+        }
+
+        return null;
+    }
+}
+
+/// <summary>This silo's view of regions: its own, and which regions have an active silo.</summary>
+public sealed class SiloRegions(
+    RegionMap map,
+    string localRegion,
+    ILocalSiloDetails local,
+    IClusterMembershipService membership,
+    ISiloMetadataCache metadata,
+    HomeProvinceLookup lookup) : IHomeRegions
+{
+    /// <summary>The request-context key a migrating grain names its province under (<c>{grain id}|{province}</c>).</summary>
+    public const string HomeHintKey = "aftersales.home";
+
+    public string? RegionOf(SiloAddress silo) =>
+        silo.Equals(local.SiloAddress) ? localRegion
+        : metadata.GetSiloMetadata(silo).Metadata.TryGetValue(RegionalPlacementHosting.RegionMetadataKey, out var region) ? region : null;
+
+    public bool IsAway(string? province)
+    {
+        var home = map.RegionOf(province);
+        if (home is null || home == localRegion)
+        {
+            return false;
+        }
+
+        foreach (var member in membership.CurrentSnapshot.Members.Values)
+        {
+            if (member.Status == SiloStatus.Active && RegionOf(member.SiloAddress) == home)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    public IDisposable DeclareHome(GrainId grain, string province)
+    {
+        lookup.Remember(grain, province);
+        RequestContext.Set(HomeHintKey, $"{grain}|{province}");
+        return new Undeclare();
+    }
+
+    public static string? HintedProvince(PlacementTarget target) =>
+        target.RequestContextData is { } data && data.TryGetValue(HomeHintKey, out var value) && value is string hint
+        && hint.LastIndexOf('|') is var bar and > 0 && hint.AsSpan(0, bar).SequenceEqual(target.GrainIdentity.ToString())
+            ? hint[(bar + 1)..]
+            : null;
+
+    private sealed class Undeclare : IDisposable
+    {
+        public void Dispose() => RequestContext.Remove(HomeHintKey);
+    }
+}
+
+/// <summary>Places <see cref="ProvinceHomedPlacement"/> grains by <see cref="HomeChoice"/>; otherwise as Orleans' default strategy would.</summary>
+internal sealed class RegionalPlacementDirector : IPlacementDirector
+{
+    private readonly RegionMap _map;
+    private readonly HomeProvinceLookup _lookup;
+    private readonly SiloRegions _regions;
+    private readonly PlacementStrategy _defaultStrategy;
+    private readonly IPlacementDirector _defaultDirector;
+
+    public RegionalPlacementDirector(IServiceProvider services)
+    {
+        _map = services.GetRequiredService<RegionMap>();
+        _lookup = services.GetRequiredService<HomeProvinceLookup>();
+        _regions = services.GetRequiredService<SiloRegions>();
+        _defaultStrategy = services.GetRequiredService<PlacementStrategy>();
+        _defaultDirector = services.GetRequiredKeyedService<IPlacementDirector>(_defaultStrategy.GetType());
+    }
+
+    public async Task<SiloAddress> OnAddActivation(PlacementStrategy strategy, PlacementTarget target, IPlacementContext context)
+    {
+        if (!_map.IsEmpty && strategy is ProvinceHomedPlacement homed)
+        {
+            var province = SiloRegions.HintedProvince(target) ?? await _lookup.ProvinceOfAsync(homed, target.GrainIdentity);
+            var candidates = context.GetCompatibleSilos(target).Select(silo => (silo, _regions.RegionOf(silo))).ToList();
+            if (HomeChoice.Choose(_map.RegionOf(province), context.LocalSilo, candidates, Random.Shared.Next) is { } home)
+            {
+                return home;
+            }
+        }
+
+        return await _defaultDirector.OnAddActivation(_defaultStrategy, target, context);
+    }
+}
+
+/// <summary>Writes this silo's region beside its membership row once it is active (API hosts prefer their region's gateways).</summary>
+public sealed partial class SiloRegionRecorder(
+    string connectionString,
+    string region,
+    ILocalSiloDetails local,
+    string clusterId,
+    ILogger<SiloRegionRecorder> logger) : ILifecycleParticipant<ISiloLifecycle>
+{
+    public void Participate(ISiloLifecycle lifecycle) =>
+        lifecycle.Subscribe(nameof(SiloRegionRecorder), ServiceLifecycleStage.Active, RecordAsync, _ => Task.CompletedTask);
+
+    private async Task RecordAsync(CancellationToken cancellation)
+    {
+        try
+        {
+            await using var connection = new NpgsqlConnection(connectionString);
+            await connection.OpenAsync(cancellation);
+            await using var command = new NpgsqlCommand(
+                "UPDATE membership_silo SET region = $1 WHERE deployment_id = $2 AND address = $3 AND port = $4 AND generation = $5", connection);
+            command.Parameters.Add(new NpgsqlParameter { Value = region });
+            command.Parameters.Add(new NpgsqlParameter { Value = clusterId });
+            command.Parameters.Add(new NpgsqlParameter { Value = local.SiloAddress.Endpoint.Address.ToString() });
+            command.Parameters.Add(new NpgsqlParameter { Value = local.SiloAddress.Endpoint.Port });
+            command.Parameters.Add(new NpgsqlParameter { Value = local.SiloAddress.Generation });
+            await command.ExecuteNonQueryAsync(cancellation);
+        }
+        catch (NpgsqlException ex)
+        {
+            // Only a preference is lost: API hosts use every gateway until the region is known.
+            LogNotRecorded(logger, region, ex.Message);
+        }
+    }
+
+    [LoggerMessage(EventId = 310, Level = LogLevel.Warning, Message = "Could not record this silo's region {Region} in the membership table: {Reason}.")]
+    private static partial void LogNotRecorded(ILogger logger, string region, string reason);
+}
