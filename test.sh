@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Runs every test against a throwaway PostgreSQL on a free loopback port, then removes it.
 # Ends with the line "N passed, N failed" counted from the test results (TRX files).
-#   ./test.sh                      all tests
+#   ./test.sh                      all tests, then the two-region run in network namespaces (scripts/multi-region.sh,
+#                                  needs root; counted as one test)
 #   ./test.sh --fast               the edit-test loop (about two minutes): all but the tests marked Category=Slow
 #                                  (the chaos run, the benchmark smoke run, the demo smoke run)
 #   ./test.sh --filter EXPRESSION  a subset (dotnet test --filter syntax); combines with --fast
@@ -15,7 +16,7 @@ while [ $# -gt 0 ]; do
   case "$1" in
     --fast) fast=1; shift ;;
     --filter) [ -n "${2:-}" ] || { echo "--filter needs an expression" >&2; exit 2; }; expression="$2"; shift 2 ;;
-    -h|--help) sed -n '2,7p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) sed -n '2,8p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "unknown argument: $1 (try --help)" >&2; exit 2 ;;
   esac
 done
@@ -53,7 +54,19 @@ dotnet test AfterSales.Actors.sln -c Release --no-build -nologo \
   --logger "trx" --logger "console;verbosity=normal" --results-directory "$results_dir" "${filter[@]}"
 test_exit=$?
 
-passed=0; failed=0
+passed=0; failed=0; failed_outside=""
+# The two-region run in network namespaces (scripts/multi-region.sh) belongs to the full suite only: it needs root, and
+# it times real round trips, so it runs after the tests rather than beside them. It counts as one test; where it cannot
+# run (no root, no namespaces) it says so and counts as neither.
+if [ -z "$expression" ]; then
+  echo "== multi-region run (scripts/multi-region.sh)"
+  MULTI_REGION_BUILD=0 bash scripts/multi-region.sh
+  case $? in
+    0) passed=$((passed + 1)) ;;
+    77) echo "[multi-region] not run here (needs root and network namespaces); not counted" ;;
+    *) failed=$((failed + 1)); failed_outside="  scripts/multi-region.sh (its output is above)" ;;
+  esac
+fi
 shopt -s nullglob
 for trx in "$results_dir"/*.trx; do
   counters="$(grep -o '<Counters [^>]*>' "$trx" | head -1)"
@@ -65,6 +78,7 @@ done
 if [ "$failed" -gt 0 ]; then
   # Name the failures again at the very end: CI logs keep only the tail, and the runner's own report is far above.
   echo "== failed tests"
+  [ -n "$failed_outside" ] && echo "$failed_outside"
   for trx in "$results_dir"/*.trx; do
     awk 'BEGIN { RS = "<UnitTestResult " }
       NR > 1 {

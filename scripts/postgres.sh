@@ -3,7 +3,9 @@
 #   pg_ensure_binaries          find initdb/pg_ctl (install Debian's postgresql package if missing)
 #   pg_start DATA_DIR PORT      initdb on first use, start on 127.0.0.1:PORT, create the database
 #                               (PG_FSYNC=off for throwaway data; PG_MAX_CONNECTIONS, default 300;
-#                               PG_SETTINGS adds server options, e.g. "-c shared_buffers=1GB")
+#                               PG_SETTINGS adds server options, e.g. "-c shared_buffers=1GB";
+#                               PG_LISTEN, default 127.0.0.1, the addresses to listen on (keep 127.0.0.1 in it);
+#                               PG_TRUST_NET, a CIDR whose clients are let in without a password)
 #   pg_stop DATA_DIR            stop the server using DATA_DIR
 #   pg_free_port                print a free TCP port on loopback
 # initdb refuses to run as root, so as root the server runs as the 'postgres' system user.
@@ -69,13 +71,16 @@ pg_start() {
     pg_log "initialising a private cluster in $data_dir"
     pg_as_owner "$PG_BIN/initdb" -D "$data_dir" -U postgres --auth=trust --encoding=UTF8 --locale=C.UTF-8 >/dev/null || return 1
   fi
+  if [ -n "${PG_TRUST_NET:-}" ] && ! grep -q "^host all all ${PG_TRUST_NET} trust" "$data_dir/pg_hba.conf"; then
+    echo "host all all ${PG_TRUST_NET} trust" >>"$data_dir/pg_hba.conf"
+  fi
   mkdir -p "$data_dir/socket"
   [ "$(id -u)" -eq 0 ] && chown postgres: "$data_dir/socket"
   if pg_as_owner "$PG_BIN/pg_ctl" -D "$data_dir" status >/dev/null 2>&1; then
     pg_log "already running from $data_dir"
   else
     pg_as_owner "$PG_BIN/pg_ctl" -D "$data_dir" -l "$data_dir/server.log" -w -t 60 \
-      -o "-p $port -k $data_dir/socket -c listen_addresses=127.0.0.1 -c max_connections=${PG_MAX_CONNECTIONS:-300} -c fsync=${PG_FSYNC:-on} ${PG_SETTINGS:-}" \
+      -o "-p $port -k $data_dir/socket -c listen_addresses=${PG_LISTEN:-127.0.0.1} -c max_connections=${PG_MAX_CONNECTIONS:-300} -c fsync=${PG_FSYNC:-on} ${PG_SETTINGS:-}" \
       start >/dev/null || { pg_log "failed to start; log: $data_dir/server.log"; tail -20 "$data_dir/server.log" >&2; return 1; }
   fi
   local psql=("$PG_BIN/psql" -h 127.0.0.1 -p "$port" -U postgres -d postgres -v ON_ERROR_STOP=1 -qtA)

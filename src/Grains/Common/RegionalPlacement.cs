@@ -73,18 +73,15 @@ public sealed class ProvinceHomedPlacementAttribute(string? stateName = null, st
 
 /// <summary>
 /// What a province-homed grain asks of its silo: is it away from home? When it is (the province's region has a silo
-/// up, and this silo is not one), the grain migrates once idle, and placement takes it home.
+/// up, and this silo is not one), the grain migrates once idle: Orleans places it again (the director finds the
+/// province just stored), moves its state across and points the directory at the new activation. (Deactivating
+/// instead would not do: a caller's cached address would bring the next call back to this silo, which would activate
+/// the grain right here again.)
 /// </summary>
 public interface IHomeRegions
 {
     /// <summary>True when regions are configured, <paramref name="province"/> is in one, a silo of that region is up, and this silo is not in it.</summary>
     bool IsAway(string? province);
-
-    /// <summary>
-    /// Declares a grain's province for the placement its <c>MigrateOnIdle</c> triggers (the stored state may not say
-    /// so yet, and a silo's cache may hold an older answer). Dispose after calling <c>MigrateOnIdle</c>.
-    /// </summary>
-    IDisposable DeclareHome(GrainId grain, string province);
 }
 
 /// <summary>A silo with no regions configured: nothing is ever away.</summary>
@@ -93,34 +90,21 @@ public sealed class NoRegions : IHomeRegions
     public static readonly NoRegions Instance = new();
 
     public bool IsAway(string? province) => false;
-
-    public IDisposable DeclareHome(GrainId grain, string province) => Nothing.Instance;
-
-    private sealed class Nothing : IDisposable
-    {
-        public static readonly Nothing Instance = new();
-
-        public void Dispose()
-        {
-        }
-    }
 }
 
-/// <summary>Grain-side helper: move home when away.</summary>
+/// <summary>Grain-side helper: go home when away.</summary>
 public static class HomeRegionsExtensions
 {
     /// <summary>
-    /// Called by a province-homed grain when it learns its province and when it activates: if it is away from home,
-    /// it migrates once idle (its state goes with it; callers notice nothing but the latency going down).
+    /// Called by a province-homed grain when it has just stored a new province: if it is away from home, it
+    /// migrates once idle (callers notice nothing but the latency going down). Not
+    /// on activation: placement already chose the best silo it could, and a second opinion on a silo that knows less
+    /// (a peer's region not yet learned) must not bounce a call between silos. A grain placed away while its region
+    /// was down goes home at its next activation.
     /// </summary>
-    public static void GoHomeIfAway(this IHomeRegions regions, Grain grain, string? province, Action migrateOnIdle)
+    public static void GoHomeIfAway(this IHomeRegions regions, string? province, Action migrateOnIdle)
     {
-        if (province is null || !regions.IsAway(province))
-        {
-            return;
-        }
-
-        using (regions.DeclareHome(grain.GetGrainId(), province))
+        if (province is not null && regions.IsAway(province))
         {
             migrateOnIdle();
         }

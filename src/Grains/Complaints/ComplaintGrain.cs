@@ -67,7 +67,6 @@ public sealed partial class ComplaintGrain(
                 LogClockCheckFailed(logger, ex, Id);
             }
 
-            homes.GoHomeIfAway(this, state.State.Province, MigrateOnIdle);
         }
 
         await base.OnActivateAsync(cancellationToken);
@@ -118,7 +117,7 @@ public sealed partial class ComplaintGrain(
         LogRegistered(logger, Id, station.Code, station.DistanceKm, intake.Severity);
         await Durable.DeliverAsync();
         await ArmClocksAsync();
-        homes.GoHomeIfAway(this, state.State.Province, MigrateOnIdle);
+        homes.GoHomeIfAway(state.State.Province, MigrateOnIdle);
         return Outcome<ComplaintView>.Created(ComplaintDecisions.ToView(state.State, Id));
     }
 

@@ -43,7 +43,6 @@ public sealed partial class PartsDepotGrain(
             Durable.ResumePending();
         }
 
-        homes.GoHomeIfAway(this, state.State.Registration?.Province, MigrateOnIdle);
         return base.OnActivateAsync(cancellationToken);
     }
 
@@ -62,7 +61,7 @@ public sealed partial class PartsDepotGrain(
         var view = View(next);
         await CommitAsync(Remember(next, idempotencyKey, (nameof(RegisterAsync), registration), new Remembered { Created = created }),
             [.. next.Book.OnHand.Keys]);
-        homes.GoHomeIfAway(this, registration.Province, MigrateOnIdle);
+        homes.GoHomeIfAway(registration.Province, MigrateOnIdle);
         return created ? Outcome<DepotView>.Created(view) : Outcome<DepotView>.Ok(view);
     }
 

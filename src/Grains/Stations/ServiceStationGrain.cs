@@ -55,7 +55,6 @@ public sealed partial class ServiceStationGrain(
             Durable.ResumePending();
         }
 
-        homes.GoHomeIfAway(this, state.State.Registry?.Province, MigrateOnIdle);
         return base.OnActivateAsync(cancellationToken);
     }
 
@@ -73,7 +72,7 @@ public sealed partial class ServiceStationGrain(
         var result = await ExecuteAsync(nameof(RegisterAsync), registration, idempotencyKey, created,
             s => StationDecisions.Register(s, registration, _options.MaxBays),
             s => new RememberedStationRequest("", "", Now, created, StationDecisions.ToView(s, Code), null, null));
-        homes.GoHomeIfAway(this, state.State.Registry?.Province, MigrateOnIdle);
+        homes.GoHomeIfAway(state.State.Registry?.Province, MigrateOnIdle);
         return result.Refusal is { } refused ? refused
             : result.Remembered.Created ? Outcome<StationView>.Created(result.Remembered.Station!) : Outcome<StationView>.Ok(result.Remembered.Station!);
     }

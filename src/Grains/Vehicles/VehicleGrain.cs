@@ -51,7 +51,6 @@ public sealed partial class VehicleGrain(
             Durable.ResumePending();
         }
 
-        homes.GoHomeIfAway(this, state.State.Region, MigrateOnIdle);
         return base.OnActivateAsync(cancellationToken);
     }
 
@@ -70,7 +69,7 @@ public sealed partial class VehicleGrain(
         var region = await RegionOfAsync(command);
         var delivered = await ExecuteAsync(nameof(DeliverAsync), command, idempotencyKey, created: false,
             s => InRegion(VehicleDecisions.Deliver(s, command, Today, Now, _options.BusinessUtcOffset), region), indexes: true);
-        homes.GoHomeIfAway(this, state.State.Region, MigrateOnIdle);
+        homes.GoHomeIfAway(state.State.Region, MigrateOnIdle);
         return delivered;
     }
 
@@ -159,7 +158,7 @@ public sealed partial class VehicleGrain(
         var imported = await ExecuteAsync(nameof(ImportAsync), import, idempotencyKey, created: true,
             s => InRegion(VehicleDecisions.Import(s, import, Vin, Today, Now, _options, parts), region),
             next => import.Visits.SelectMany(v => RecallDone(next, v)), indexes: true);
-        homes.GoHomeIfAway(this, state.State.Region, MigrateOnIdle);
+        homes.GoHomeIfAway(state.State.Region, MigrateOnIdle);
         return imported;
     }
 

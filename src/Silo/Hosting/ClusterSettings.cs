@@ -22,6 +22,14 @@ public sealed class ClusterSettings
     /// <summary>Region this silo runs in, shown in the dashboard and logs. Default <c>default</c>.</summary>
     public string Region { get; set; } = "default";
 
+    /// <summary>
+    /// How quickly a silo that stopped answering is declared dead (docs/operations.md, "Failure detection").
+    /// <see cref="FailureDetectionProfile.Lan"/> (default): about a second, for silos on one network.
+    /// <see cref="FailureDetectionProfile.Wan"/>: for one cluster spread across regions, where a 1 s probe timeout
+    /// would declare healthy silos dead on a WAN hiccup; a dead silo is noticed in about 10 s instead.
+    /// </summary>
+    public FailureDetectionProfile FailureDetection { get; set; } = FailureDetectionProfile.Lan;
+
     /// <summary>Silo-to-silo port. Default 11111.</summary>
     public int SiloPort { get; set; } = 11111;
 
@@ -176,4 +184,11 @@ public sealed class ClusterSettings
             problems.Add($"{SectionName}:{name} must be a TCP port between 1 and 65535 (was {value}).");
         }
     }
+}
+
+/// <summary>Membership failure-detection settings: see <see cref="ClusterSettings.FailureDetection"/>.</summary>
+public enum FailureDetectionProfile
+{
+    Lan,
+    Wan,
 }

@@ -4,7 +4,9 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using AfterSales.Silo.Persistence;
 using Npgsql;
+using Orleans.Serialization;
 using Orleans.Configuration;
 using Orleans.Placement;
 using Orleans.Runtime.MembershipService.SiloMetadata;
@@ -30,6 +32,10 @@ public static partial class RegionalPlacementHosting
         return problems.Count == 0 ? map : throw new InvalidOperationException("Invalid configuration: " + string.Join(" ", problems));
     }
 
+    /// <summary>A grain's stored state (or a part of one): a type of the grains' assembly with no Orleans serializer.</summary>
+    public static bool IsStoredStateType(Type type) =>
+        type.Assembly == typeof(ProvinceHomedPlacement).Assembly && !type.IsDefined(typeof(GenerateSerializerAttribute), inherit: false);
+
     public static ISiloBuilder UseRegionalPlacement(this ISiloBuilder silo, ClusterSettings settings)
     {
         var map = LoadRegionMap(silo.Configuration);
@@ -37,11 +43,23 @@ public static partial class RegionalPlacementHosting
         silo.Services.AddSingleton(map);
         silo.Services.AddSingleton(services => new HomeProvinceLookup(
             NpgsqlDataSource.Create(new NpgsqlConnectionStringBuilder(settings.ConnectionString) { NoResetOnClose = true }.ConnectionString),
-            services.GetRequiredService<IOptions<ClusterOptions>>().Value.ServiceId));
+            services.GetRequiredService<IOptions<ClusterOptions>>().Value.ServiceId, services.GetRequiredService<TimeProvider>(),
+            services.GetRequiredService<ILogger<HomeProvinceLookup>>()));
         silo.Services.AddSingleton(services => new SiloRegions(
             map, settings.Region, services.GetRequiredService<ILocalSiloDetails>(), services.GetRequiredService<IClusterMembershipService>(),
-            services.GetRequiredService<ISiloMetadataCache>(), services.GetRequiredService<HomeProvinceLookup>()));
+            services.GetRequiredService<ISiloMetadataCache>()));
+        if (!map.IsEmpty)
+        {
+            // An API host of a region leaves the other regions' gateways once its own is back (RegionalGatewayListProvider);
+            // a gateway holds the replies for a client that left for this long before it gives up on it, and every
+            // call whose reply waits there fails. Orleans' minute is far beyond any caller's budget (5 s).
+            silo.Configure<SiloMessagingOptions>(options => options.ClientDropTimeout = TimeSpan.FromSeconds(5));
+        }
         silo.Services.AddSingleton<IHomeRegions>(services => map.IsEmpty ? NoRegions.Instance : services.GetRequiredService<SiloRegions>());
+        // A grain going home migrates with its state in Orleans' wire format; the stored state types have none of
+        // their own, so they travel as the same JSON they are stored as.
+        silo.Services.AddSerializer(serializer => serializer.AddJsonSerializer(
+            IsStoredStateType, new System.Text.Json.JsonSerializerOptions(JsonGrainStateSerializer.Options)));
         // Transient: each grain type's strategy instance carries that type's own way of finding its province.
         silo.Services.AddPlacementDirector<ProvinceHomedPlacement, RegionalPlacementDirector>(ServiceLifetime.Transient);
         silo.Services.AddSingleton(services => new SiloRegionRecorder(
@@ -54,24 +72,15 @@ public static partial class RegionalPlacementHosting
 
 /// <summary>
 /// Finds a province-homed grain's province in its stored state (one primary-key read per activation placed, only with
-/// regions configured) and remembers it: provinces seldom change, and a grain that finds itself away after one moves.
+/// regions configured) and remembers it for a few minutes: a province seldom changes, and one that did is read again
+/// soon. A grain whose province is not stored yet, or a read that fails, gives no province: Orleans' own placement.
 /// </summary>
-public sealed class HomeProvinceLookup(NpgsqlDataSource database, string serviceId)
+public sealed partial class HomeProvinceLookup(NpgsqlDataSource database, string serviceId, TimeProvider time, ILogger<HomeProvinceLookup> logger)
 {
     private const int CacheLimit = 200_000;
+    private static readonly TimeSpan KeptFor = TimeSpan.FromMinutes(5);
 
-    private readonly ConcurrentDictionary<GrainId, string> _cache = new();
-
-    public void Remember(GrainId grain, string province)
-    {
-        if (_cache.Count >= CacheLimit)
-        {
-            // Crude but bounded: a cleared cache costs one read per placement until it refills.
-            _cache.Clear();
-        }
-
-        _cache[grain] = string.IsInterned(province) ?? province;
-    }
+    private readonly ConcurrentDictionary<GrainId, (string Province, DateTimeOffset Until)> _cache = new();
 
     public async ValueTask<string?> ProvinceOfAsync(ProvinceHomedPlacement strategy, GrainId grain)
     {
@@ -81,9 +90,10 @@ public sealed class HomeProvinceLookup(NpgsqlDataSource database, string service
             return fromKey;
         }
 
-        if (_cache.TryGetValue(grain, out var cached))
+        var now = time.GetUtcNow();
+        if (_cache.TryGetValue(grain, out var cached) && cached.Until > now)
         {
-            return cached;
+            return cached.Province;
         }
 
         if (strategy.StateName is null || strategy.ProvincePath.IsDefaultOrEmpty)
@@ -91,21 +101,41 @@ public sealed class HomeProvinceLookup(NpgsqlDataSource database, string service
             return null;
         }
 
-        await using var command = database.CreateCommand(
-            "SELECT payload #>> $4 FROM grain_state WHERE service_id = $1 AND state_name = $2 AND grain_key = $3 LIMIT 1");
-        command.Parameters.Add(new NpgsqlParameter { Value = serviceId });
-        command.Parameters.Add(new NpgsqlParameter { Value = strategy.StateName });
-        command.Parameters.Add(new NpgsqlParameter { Value = key });
-        command.Parameters.Add(new NpgsqlParameter { Value = strategy.ProvincePath.ToArray() });
-        var province = await command.ExecuteScalarAsync() as string;
-        if (!string.IsNullOrEmpty(province))
+        string? province;
+        try
         {
-            Remember(grain, province);
-            return province;
+            await using var command = database.CreateCommand(
+                "SELECT payload #>> $4 FROM grain_state WHERE service_id = $1 AND state_name = $2 AND grain_key = $3 LIMIT 1");
+            command.Parameters.Add(new NpgsqlParameter { Value = serviceId });
+            command.Parameters.Add(new NpgsqlParameter { Value = strategy.StateName });
+            command.Parameters.Add(new NpgsqlParameter { Value = key });
+            command.Parameters.Add(new NpgsqlParameter { Value = strategy.ProvincePath.ToArray() });
+            province = await command.ExecuteScalarAsync() as string;
+        }
+        catch (Exception ex) when (ex is NpgsqlException or TimeoutException)
+        {
+            // Placement must not fail a call: without its province the grain is placed as Orleans would.
+            LogLookupFailed(logger, grain.ToString(), ex.Message);
+            return null;
         }
 
-        return null;
+        if (string.IsNullOrEmpty(province))
+        {
+            return null;
+        }
+
+        if (_cache.Count >= CacheLimit)
+        {
+            // Crude but bounded: a cleared cache costs one read per placement until it refills.
+            _cache.Clear();
+        }
+
+        _cache[grain] = (string.IsInterned(province) ?? province, now + KeptFor);
+        return province;
     }
+
+    [LoggerMessage(EventId = 311, Level = LogLevel.Warning, Message = "Could not read the province of {Grain} for its placement: {Reason}. Placed as Orleans would.")]
+    private static partial void LogLookupFailed(ILogger logger, string grain, string reason);
 }
 
 /// <summary>This silo's view of regions: its own, and which regions have an active silo.</summary>
@@ -114,12 +144,8 @@ public sealed class SiloRegions(
     string localRegion,
     ILocalSiloDetails local,
     IClusterMembershipService membership,
-    ISiloMetadataCache metadata,
-    HomeProvinceLookup lookup) : IHomeRegions
+    ISiloMetadataCache metadata) : IHomeRegions
 {
-    /// <summary>The request-context key a migrating grain names its province under (<c>{grain id}|{province}</c>).</summary>
-    public const string HomeHintKey = "aftersales.home";
-
     public string? RegionOf(SiloAddress silo) =>
         silo.Equals(local.SiloAddress) ? localRegion
         : metadata.GetSiloMetadata(silo).Metadata.TryGetValue(RegionalPlacementHosting.RegionMetadataKey, out var region) ? region : null;
@@ -141,24 +167,6 @@ public sealed class SiloRegions(
         }
 
         return false;
-    }
-
-    public IDisposable DeclareHome(GrainId grain, string province)
-    {
-        lookup.Remember(grain, province);
-        RequestContext.Set(HomeHintKey, $"{grain}|{province}");
-        return new Undeclare();
-    }
-
-    public static string? HintedProvince(PlacementTarget target) =>
-        target.RequestContextData is { } data && data.TryGetValue(HomeHintKey, out var value) && value is string hint
-        && hint.LastIndexOf('|') is var bar and > 0 && hint.AsSpan(0, bar).SequenceEqual(target.GrainIdentity.ToString())
-            ? hint[(bar + 1)..]
-            : null;
-
-    private sealed class Undeclare : IDisposable
-    {
-        public void Dispose() => RequestContext.Remove(HomeHintKey);
     }
 }
 
@@ -184,7 +192,7 @@ internal sealed class RegionalPlacementDirector : IPlacementDirector
     {
         if (!_map.IsEmpty && strategy is ProvinceHomedPlacement homed)
         {
-            var province = SiloRegions.HintedProvince(target) ?? await _lookup.ProvinceOfAsync(homed, target.GrainIdentity);
+            var province = await _lookup.ProvinceOfAsync(homed, target.GrainIdentity);
             var candidates = context.GetCompatibleSilos(target).Select(silo => (silo, _regions.RegionOf(silo))).ToList();
             if (HomeChoice.Choose(_map.RegionOf(province), context.LocalSilo, candidates, Random.Shared.Next) is { } home)
             {

@@ -71,11 +71,15 @@ public sealed class RegionalPlacementTests : IAsyncLifetime
             Assert.True(registered.Succeeded, registered.Refusal?.Detail);
         }
 
-        // A first activation has no stored province to go by; once registered, the station migrates home when idle.
+        // A first activation has no stored province to go by; once registered, the station migrates home when idle, its state with it.
         foreach (var code in codes)
         {
             await Eventually.UntilAsync(() => Management.GetActivationAddress(_cluster.Client.GetGrain<IServiceStationGrain>(code)).AsTask(),
                 at => South.Equals(at), TimeSpan.FromSeconds(10), $"{code} on the south silo");
+            // Its state came along (the migrated activation answers from it, not from an empty document).
+            var moved = await _cluster.Client.GetGrain<IServiceStationGrain>(code).GetAsync();
+            Assert.Equal(("广州 station", 4), (moved.Value?.Name, moved.Value?.Bays));
+            Assert.Equal(South, await Management.GetActivationAddress(_cluster.Client.GetGrain<IServiceStationGrain>(code)));
         }
 
         // Activated afresh, through whichever gateway: the stored province places it on the south silo at once.
