@@ -135,6 +135,7 @@ def write(api: Api, path: str, seconds: float):
     acknowledged, attempted, failed = {}, {}, 0
     reading = 1000
     deadline = time.monotonic() + seconds
+    last_ack, longest_gap = time.monotonic(), 0.0
     while time.monotonic() < deadline:
         reading += 10
         for v in vehicles("south"):
@@ -144,12 +145,14 @@ def write(api: Api, path: str, seconds: float):
                                  key=f"odo-{v}-{reading}", timeout=5.0)
             if status in (200, 201):
                 acknowledged[v] = reading
+                now = time.monotonic()
+                longest_gap, last_ack = max(longest_gap, now - last_ack), now
             else:
                 failed += 1
     with open(path, "w") as out:
         json.dump({"acknowledged": acknowledged, "attempted": attempted}, out)
     print(f"write: {sum(len(a) for a in attempted.values())} odometer writes, {failed} not acknowledged, "
-          f"{len(acknowledged)} vehicles with an acknowledged reading")
+          f"{len(acknowledged)} vehicles with an acknowledged reading, longest time without an acknowledgement {longest_gap:.1f} s")
 
 
 def verify(api: Api, path: str, timeout=90.0):
