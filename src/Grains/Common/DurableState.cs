@@ -1,5 +1,6 @@
 using AfterSales.Interfaces.Common;
 using Microsoft.Extensions.Logging;
+using Orleans.CodeGeneration;
 using Orleans.Storage;
 
 namespace AfterSales.Grains.Common;
@@ -10,6 +11,7 @@ namespace AfterSales.Grains.Common;
 /// written just before a crash still arrives when nobody asks the grain anything.
 /// </summary>
 [Alias("AfterSales.IOutboxOwner")]
+[Version(1)]
 public interface IOutboxOwner : IGrainWithStringKey
 {
     /// <summary>Delivers the pending messages now (no-op when none are pending).</summary>

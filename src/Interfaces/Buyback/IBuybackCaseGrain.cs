@@ -1,4 +1,5 @@
 using AfterSales.Interfaces.Common;
+using Orleans.CodeGeneration;
 
 namespace AfterSales.Interfaces.Buyback;
 
@@ -8,6 +9,7 @@ namespace AfterSales.Interfaces.Buyback;
 /// replacement or a refund. The clocks record a breach when a deadline passes.
 /// </summary>
 [Alias("AfterSales.IBuybackCaseGrain")]
+[Version(1)]
 public interface IBuybackCaseGrain : IGrainWithStringKey
 {
     /// <summary>Opens the case; opening it again with the same request (a retry) answers as the first time.</summary>
@@ -29,6 +31,7 @@ public interface IBuybackCaseGrain : IGrainWithStringKey
 
 /// <summary>The working-day calendar (one grain, <see cref="WorkingCalendarKeys.Mainland"/>), one entry per loaded year.</summary>
 [Alias("AfterSales.IWorkingCalendarGrain")]
+[Version(1)]
 public interface IWorkingCalendarGrain : IGrainWithStringKey
 {
     /// <summary>Loads (or replaces) a year; the problems with it are a 400 naming the dates.</summary>

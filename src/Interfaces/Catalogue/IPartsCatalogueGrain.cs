@@ -1,6 +1,7 @@
 using System.Collections.Immutable;
 using AfterSales.Interfaces.Common;
 using AfterSales.Interfaces.Vehicles;
+using Orleans.CodeGeneration;
 
 namespace AfterSales.Interfaces.Catalogue;
 
@@ -69,6 +70,7 @@ public sealed record class CatalogueVersionSummary(
 /// change is pushed to every silo's copy before it is acknowledged.
 /// </summary>
 [Alias("AfterSales.IPartsCatalogueGrain")]
+[Version(1)]
 public interface IPartsCatalogueGrain : IGrainWithStringKey
 {
     /// <summary>Creates or replaces the version that starts on the document's date; a document that makes no sense is refused naming the field.</summary>
@@ -97,6 +99,7 @@ public interface IPartsCatalogueGrain : IGrainWithStringKey
 
 /// <summary>A silo's copy of the catalogue, told of every change.</summary>
 [Alias("AfterSales.IPartsCatalogueObserver")]
+[Version(1)]
 public interface IPartsCatalogueObserver : IGrainObserver
 {
     [Alias("Update")]

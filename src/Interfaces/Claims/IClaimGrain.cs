@@ -1,9 +1,11 @@
 using AfterSales.Interfaces.Common;
+using Orleans.CodeGeneration;
 
 namespace AfterSales.Interfaces.Claims;
 
 /// <summary>One warranty claim (质量保修 claim), keyed by its id <c>{workOrderId}-C{n}</c>; filed by the station.</summary>
 [Alias("AfterSales.IClaimGrain")]
+[Version(1)]
 public interface IClaimGrain : IGrainWithStringKey
 {
     /// <summary>Stores the claim as filed; filing the same claim again (a retry) changes nothing.</summary>
@@ -32,6 +34,7 @@ public interface IClaimGrain : IGrainWithStringKey
 /// waiting for a decision, oldest filing first. Claims add and remove themselves (idempotent by claim id).
 /// </summary>
 [Alias("AfterSales.IClaimReviewQueueGrain")]
+[Version(1)]
 public interface IClaimReviewQueueGrain : IGrainWithStringKey
 {
     [Alias("Enqueue")]

@@ -1,3 +1,5 @@
+using Orleans.CodeGeneration;
+
 namespace AfterSales.Interfaces.Cluster;
 
 /// <summary>
@@ -5,6 +7,7 @@ namespace AfterSales.Interfaces.Cluster;
 /// activations living in the answering silo. A forced GC pauses the silo, so the HTTP route is off by default.
 /// </summary>
 [Alias("AfterSales.IMemoryProbeGrain")]
+[Version(1)]
 public interface IMemoryProbeGrain : IGrainWithIntegerKey
 {
     /// <summary>Runs a full blocking GC in the answering silo, then reports its heap and activation counts.</summary>

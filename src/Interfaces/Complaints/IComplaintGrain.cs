@@ -1,9 +1,11 @@
 using AfterSales.Interfaces.Common;
+using Orleans.CodeGeneration;
 
 namespace AfterSales.Interfaces.Complaints;
 
 /// <summary>One complaint's tracking card, keyed by complaint id; it keeps its own SLA clocks running.</summary>
 [Alias("AfterSales.IComplaintGrain")]
+[Version(1)]
 public interface IComplaintGrain : IGrainWithStringKey
 {
     /// <summary>Registers the complaint and assigns the nearest authorised station; a repeat of the same intake returns the card.</summary>

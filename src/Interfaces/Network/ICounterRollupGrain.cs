@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using Orleans.CodeGeneration;
 
 namespace AfterSales.Interfaces.Network;
 
@@ -9,6 +10,7 @@ namespace AfterSales.Interfaces.Network;
 /// <see cref="RollupScopes"/>; a province scope passes its totals on to the national scope.
 /// </summary>
 [Alias("AfterSales.ICounterRollupGrain")]
+[Version(1)]
 public interface ICounterRollupGrain : IGrainWithStringKey
 {
     /// <summary>Replaces the source's contribution unless the held one has the same or a newer version.</summary>

@@ -1,6 +1,7 @@
 using Orleans.Concurrency;
 using AfterSales.Interfaces.Common;
 using AfterSales.Interfaces.Stations;
+using Orleans.CodeGeneration;
 
 namespace AfterSales.Interfaces.Network;
 
@@ -10,6 +11,7 @@ namespace AfterSales.Interfaces.Network;
 /// pulled from the members again when the group activates.
 /// </summary>
 [Alias("AfterSales.IStationGroupGrain")]
+[Version(1)]
 public interface IStationGroupGrain : IGrainWithStringKey
 {
     /// <summary>Adds or updates a member; an older <see cref="StationSummary.Version"/> than the one held is ignored.</summary>
@@ -35,6 +37,7 @@ public interface IStationGroupGrain : IGrainWithStringKey
 
 /// <summary>The national roll-up (key <c>national</c>): per-province totals pushed by the province groups.</summary>
 [Alias("AfterSales.INetworkGrain")]
+[Version(1)]
 public interface INetworkGrain : IGrainWithStringKey
 {
     /// <summary>A province's new totals; an older sequence number than the one held is ignored.</summary>
@@ -48,6 +51,7 @@ public interface INetworkGrain : IGrainWithStringKey
 
 /// <summary>Answers nearby-station queries by fanning out to the geo cells that cover the radius.</summary>
 [Alias("AfterSales.INearbyStationsGrain")]
+[Version(1)]
 public interface INearbyStationsGrain : IGrainWithIntegerKey
 {
     /// <summary>Stations within the radius, nearest first; refusals name the invalid field.</summary>

@@ -1,4 +1,5 @@
 using AfterSales.Interfaces.Common;
+using Orleans.CodeGeneration;
 
 namespace AfterSales.Interfaces.Parts;
 
@@ -8,6 +9,7 @@ namespace AfterSales.Interfaces.Parts;
 /// stock to the availability index and its shortages to its province's roll-up.
 /// </summary>
 [Alias("AfterSales.IPartsDepotGrain")]
+[Version(1)]
 public interface IPartsDepotGrain : IGrainWithStringKey
 {
     [Alias("Register")]
@@ -47,6 +49,7 @@ public interface IPartsDepotGrain : IGrainWithStringKey
 
 /// <summary>Where one part is available (key: part number), kept current by the depots as their stock changes.</summary>
 [Alias("AfterSales.IPartAvailabilityGrain")]
+[Version(1)]
 public interface IPartAvailabilityGrain : IGrainWithStringKey
 {
     /// <summary>A depot's new available quantity; an older version than the one held is ignored.</summary>
@@ -60,6 +63,7 @@ public interface IPartAvailabilityGrain : IGrainWithStringKey
 
 /// <summary>The stations' parts demand plans for one month (key <c>yyyy-MM</c>) and their aggregate.</summary>
 [Alias("AfterSales.IPartsPlanGrain")]
+[Version(1)]
 public interface IPartsPlanGrain : IGrainWithStringKey
 {
     /// <summary>Replaces the station's plan for the month; after the deadline (the 10th, policy) it is a conflict.</summary>

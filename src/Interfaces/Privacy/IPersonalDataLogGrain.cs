@@ -1,4 +1,5 @@
 using AfterSales.Interfaces.Common;
+using Orleans.CodeGeneration;
 
 namespace AfterSales.Interfaces.Privacy;
 
@@ -47,6 +48,7 @@ public sealed record class PersonalDataReadPage(
 /// records and answers; a read is recorded before the data is returned, so a log that cannot be written is a 503.
 /// </summary>
 [Alias("AfterSales.IPersonalDataLogGrain")]
+[Version(1)]
 public interface IPersonalDataLogGrain : IGrainWithIntegerKey
 {
     [Alias("Record")]

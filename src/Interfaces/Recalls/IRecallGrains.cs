@@ -1,5 +1,6 @@
 using System.Collections.Immutable;
 using AfterSales.Interfaces.Common;
+using Orleans.CodeGeneration;
 
 namespace AfterSales.Interfaces.Recalls;
 
@@ -9,6 +10,7 @@ namespace AfterSales.Interfaces.Recalls;
 /// arrive as events from the stations that do the recall work.
 /// </summary>
 [Alias("AfterSales.IRecallCampaignGrain")]
+[Version(1)]
 public interface IRecallCampaignGrain : IGrainWithStringKey
 {
     /// <summary>Opens the campaign; opening it again with the same definition answers as the first time, a different one is a conflict.</summary>
@@ -29,6 +31,7 @@ public interface IRecallCampaignGrain : IGrainWithStringKey
 
 /// <summary>The open campaigns and what they cover (key <c>all</c>); vehicles ask it which campaigns apply to them.</summary>
 [Alias("AfterSales.IRecallRegistryGrain")]
+[Version(1)]
 public interface IRecallRegistryGrain : IGrainWithStringKey
 {
     [Alias("Add")]
@@ -55,6 +58,7 @@ public interface IRecallRegistryGrain : IGrainWithStringKey
 /// campaign to every subscribed catalog before the campaign's opening is acknowledged.
 /// </summary>
 [Alias("AfterSales.IRecallCatalogObserver")]
+[Version(1)]
 public interface IRecallCatalogObserver : IGrainObserver
 {
     [Alias("Update")]
@@ -73,6 +77,7 @@ public sealed record class RecallCatalogSnapshot(
 /// without anyone scanning vehicles.
 /// </summary>
 [Alias("AfterSales.IFleetBatchGrain")]
+[Version(1)]
 public interface IFleetBatchGrain : IGrainWithStringKey
 {
     /// <summary>
@@ -121,6 +126,7 @@ public sealed record class FleetRepair(
 
 /// <summary>The batches of one model (key: the model), so a campaign over a model reaches batches made later too.</summary>
 [Alias("AfterSales.IFleetModelGrain")]
+[Version(1)]
 public interface IFleetModelGrain : IGrainWithStringKey
 {
     /// <summary>Records a batch of the model (idempotent) and returns the campaigns covering the model, for the batch to subscribe.</summary>

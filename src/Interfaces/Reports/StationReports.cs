@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using Orleans.CodeGeneration;
 
 namespace AfterSales.Interfaces.Reports;
 
@@ -21,6 +22,7 @@ public static class StationMonthCounters
 
 /// <summary>Each station's grade for a month (key: <c>yyyy-MM</c>).</summary>
 [Alias("AfterSales.IStationGradesGrain")]
+[Version(1)]
 public interface IStationGradesGrain : IGrainWithStringKey
 {
     [Alias("Get")]

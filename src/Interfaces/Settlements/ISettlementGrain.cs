@@ -1,5 +1,6 @@
 using AfterSales.Interfaces.Claims;
 using AfterSales.Interfaces.Common;
+using Orleans.CodeGeneration;
 
 namespace AfterSales.Interfaces.Settlements;
 
@@ -70,6 +71,7 @@ public sealed record class SettlementStatement(
 /// month of its date (a claim's repair month), or, when that month is closed (frozen), to the first open month after it.
 /// </summary>
 [Alias("AfterSales.ISettlementGrain")]
+[Version(1)]
 public interface ISettlementGrain : IGrainWithStringKey
 {
     /// <summary>Adds the line once (by its id); returns the month it went to.</summary>

@@ -1,5 +1,6 @@
 using Orleans.Concurrency;
 using AfterSales.Interfaces.Common;
+using Orleans.CodeGeneration;
 
 namespace AfterSales.Interfaces.Stations;
 
@@ -8,6 +9,7 @@ namespace AfterSales.Interfaces.Stations;
 /// (ids <c>{code}-{n}</c>) and its live load. Every command takes the caller's idempotency key (or null).
 /// </summary>
 [Alias("AfterSales.IServiceStationGrain")]
+[Version(1)]
 public interface IServiceStationGrain : IGrainWithStringKey
 {
     /// <summary>Creates the station or updates its registry data.</summary>

@@ -1,5 +1,6 @@
 using AfterSales.Interfaces.Buyback;
 using AfterSales.Interfaces.Common;
+using Orleans.CodeGeneration;
 
 namespace AfterSales.Interfaces.Vehicles;
 
@@ -9,6 +10,7 @@ namespace AfterSales.Interfaces.Vehicles;
 /// a repeated key returns the first outcome and changes nothing.
 /// </summary>
 [Alias("AfterSales.IVehicleGrain")]
+[Version(1)]
 public interface IVehicleGrain : IGrainWithStringKey
 {
     /// <summary>Registers a produced vehicle.</summary>
