@@ -32,9 +32,15 @@ public static partial class RegionalPlacementHosting
         return problems.Count == 0 ? map : throw new InvalidOperationException("Invalid configuration: " + string.Join(" ", problems));
     }
 
-    /// <summary>A grain's stored state (or a part of one): a type of the grains' assembly with no Orleans serializer.</summary>
+    /// <summary>
+    /// A grain's stored state (or a part of one): a type of the grains' assembly with no Orleans serializer. Not the
+    /// collections the compiler makes there for collection expressions (<c>&lt;&gt;z__ReadOnlyList&lt;T&gt;</c>): they
+    /// also travel inside replies as an <c>IReadOnlyList&lt;T&gt;</c>, which the receiver reads as an Orleans list.
+    /// </summary>
     public static bool IsStoredStateType(Type type) =>
-        type.Assembly == typeof(ProvinceHomedPlacement).Assembly && !type.IsDefined(typeof(GenerateSerializerAttribute), inherit: false);
+        type.Assembly == typeof(ProvinceHomedPlacement).Assembly
+        && !type.IsDefined(typeof(GenerateSerializerAttribute), inherit: false)
+        && !type.IsDefined(typeof(System.Runtime.CompilerServices.CompilerGeneratedAttribute), inherit: false);
 
     public static ISiloBuilder UseRegionalPlacement(this ISiloBuilder silo, ClusterSettings settings)
     {
