@@ -96,11 +96,11 @@ public sealed class NoRegions : IHomeRegions
 public static class HomeRegionsExtensions
 {
     /// <summary>
-    /// Called by a province-homed grain when it has just stored a new province: if it is away from home, it
-    /// migrates once idle (callers notice nothing but the latency going down). Not
-    /// on activation: placement already chose the best silo it could, and a second opinion on a silo that knows less
-    /// (a peer's region not yet learned) must not bounce a call between silos. A grain placed away while its region
-    /// was down goes home at its next activation.
+    /// Called by a province-homed grain when it activates and when it has just stored a new province: if it is away
+    /// from home, it migrates once idle (callers notice nothing but the latency going down). On activation because a
+    /// caller whose cached address names this silo brings the grain back here without asking placement (Orleans
+    /// activates a grain where a call addressed to it arrives). Migration asks this silo's placement, which sees what
+    /// <see cref="IHomeRegions.IsAway"/> saw: a grain it would place here again does not move, so nothing bounces.
     /// </summary>
     public static void GoHomeIfAway(this IHomeRegions regions, string? province, Action migrateOnIdle)
     {

@@ -67,6 +67,7 @@ public sealed partial class ComplaintGrain(
                 LogClockCheckFailed(logger, ex, Id);
             }
 
+            homes.GoHomeIfAway(state.State.Province, MigrateOnIdle);
         }
 
         await base.OnActivateAsync(cancellationToken);

@@ -43,6 +43,7 @@ public sealed partial class PartsDepotGrain(
             Durable.ResumePending();
         }
 
+        homes.GoHomeIfAway(state.State.Registration?.Province, MigrateOnIdle);
         return base.OnActivateAsync(cancellationToken);
     }
 

@@ -55,6 +55,7 @@ public sealed partial class ServiceStationGrain(
             Durable.ResumePending();
         }
 
+        homes.GoHomeIfAway(state.State.Registry?.Province, MigrateOnIdle);
         return base.OnActivateAsync(cancellationToken);
     }
 

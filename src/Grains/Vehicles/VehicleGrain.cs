@@ -51,6 +51,7 @@ public sealed partial class VehicleGrain(
             Durable.ResumePending();
         }
 
+        homes.GoHomeIfAway(state.State.Region, MigrateOnIdle);
         return base.OnActivateAsync(cancellationToken);
     }
 

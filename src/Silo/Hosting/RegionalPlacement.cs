@@ -33,14 +33,19 @@ public static partial class RegionalPlacementHosting
     }
 
     /// <summary>
-    /// A grain's stored state (or a part of one): a type of the grains' assembly with no Orleans serializer. Not the
-    /// collections the compiler makes there for collection expressions (<c>&lt;&gt;z__ReadOnlyList&lt;T&gt;</c>): they
-    /// also travel inside replies as an <c>IReadOnlyList&lt;T&gt;</c>, which the receiver reads as an Orleans list.
+    /// The types grains persist (the <c>T</c> of each <c>IPersistentState&lt;T&gt;</c> a grain class of the grains'
+    /// assembly takes): these, and only these, travel as JSON when a grain migrates. What they hold is written by
+    /// System.Text.Json inside that JSON; everything else a grain sends keeps Orleans' own codecs.
     /// </summary>
-    public static bool IsStoredStateType(Type type) =>
-        type.Assembly == typeof(ProvinceHomedPlacement).Assembly
-        && !type.IsDefined(typeof(GenerateSerializerAttribute), inherit: false)
-        && !type.IsDefined(typeof(System.Runtime.CompilerServices.CompilerGeneratedAttribute), inherit: false);
+    public static bool IsStoredStateType(Type type) => StoredStateTypes.Contains(type);
+
+    private static readonly HashSet<Type> StoredStateTypes = typeof(ProvinceHomedPlacement).Assembly.GetTypes()
+        .Where(type => typeof(Grain).IsAssignableFrom(type) && !type.IsAbstract)
+        .SelectMany(grain => grain.GetConstructors().SelectMany(constructor => constructor.GetParameters()))
+        .Select(parameter => parameter.ParameterType)
+        .Where(type => type.IsGenericType && type.GetGenericTypeDefinition() == typeof(IPersistentState<>))
+        .Select(type => type.GetGenericArguments()[0])
+        .ToHashSet();
 
     public static ISiloBuilder UseRegionalPlacement(this ISiloBuilder silo, ClusterSettings settings)
     {

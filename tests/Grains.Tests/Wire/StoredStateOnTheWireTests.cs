@@ -21,5 +21,15 @@ public sealed class StoredStateOnTheWireTests
         Assert.NotEmpty(made);
         Assert.DoesNotContain(made, RegionalPlacementHosting.IsStoredStateType);
         Assert.True(RegionalPlacementHosting.IsStoredStateType(typeof(Vehicles.VehicleState)));
+        Assert.True(RegionalPlacementHosting.IsStoredStateType(typeof(Stations.StationState)));
+    }
+
+    [Fact]
+    public void OnlyWhatGrainsPersist_IsAStoredStateType()
+    {
+        // A record the grains use inside their state, and one they send, are not themselves persisted states.
+        Assert.False(RegionalPlacementHosting.IsStoredStateType(typeof(Common.RegionMap)));
+        Assert.False(RegionalPlacementHosting.IsStoredStateType(typeof(Interfaces.Vehicles.VehicleView)));
+        Assert.False(RegionalPlacementHosting.IsStoredStateType(typeof(string)));
     }
 }

@@ -37,8 +37,12 @@ public sealed class TracingTests
         using var read = await desk.GetAsync($"/api/vehicles/{vin}");
         Assert.Equal(HttpStatusCode.OK, read.StatusCode);
 
-        var request = Assert.Single(recorded, a => a.Kind == ActivityKind.Server && a.Source.Name.StartsWith("Microsoft.AspNetCore", StringComparison.Ordinal)
-            && a.GetTagItem("url.path") as string == $"/api/vehicles/{vin}" || a.DisplayName.Contains($"/api/vehicles/{vin}", StringComparison.Ordinal) && a.Kind == ActivityKind.Server);
+        bool IsTheRequest(Activity a) => a.Kind == ActivityKind.Server && a.Source.Name.StartsWith("Microsoft.AspNetCore", StringComparison.Ordinal)
+            && a.GetTagItem("url.path") as string == $"/api/vehicles/{vin}" || a.DisplayName.Contains($"/api/vehicles/{vin}", StringComparison.Ordinal) && a.Kind == ActivityKind.Server;
+
+        // The server's activity stops after the response has gone out: the client may have it first.
+        await Eventually.UntilAsync(() => Task.FromResult(recorded.Count(IsTheRequest)), count => count > 0, TimeSpan.FromSeconds(10), "the request's activity to stop");
+        var request = Assert.Single(recorded, IsTheRequest);
         var trace = recorded.Where(a => a.TraceId == request.TraceId).ToList();
         Assert.Contains(trace, a => a.Source.Name.StartsWith("Microsoft.Orleans", StringComparison.Ordinal) && a.Kind == ActivityKind.Client);
         Assert.Contains(trace, a => a.Source.Name.StartsWith("Microsoft.Orleans", StringComparison.Ordinal) && a.Kind == ActivityKind.Server);
