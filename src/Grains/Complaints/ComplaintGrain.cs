@@ -8,6 +8,7 @@ using AfterSales.Interfaces.Stations;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Orleans.Placement;
 
 namespace AfterSales.Grains.Complaints;
 
@@ -20,6 +21,7 @@ namespace AfterSales.Grains.Complaints;
 /// brings the card back after a restart or a move; activation records any breach missed meanwhile, with its true
 /// due instant, and arms the timer again.
 /// </summary>
+[Immovable(ImmovableKind.Any)] // its state is JSON, not Orleans-serializable: a silo shutting down cannot migrate it; it reactivates from PostgreSQL
 public sealed partial class ComplaintGrain(
     [PersistentState("complaint", GrainStorage.Name)] IPersistentState<ComplaintGrainState> state,
     IOptions<ComplaintOptions> options,

@@ -3,6 +3,7 @@ using AfterSales.Grains.Common;
 using AfterSales.Interfaces.Common;
 using AfterSales.Interfaces.Network;
 using Microsoft.Extensions.Logging;
+using Orleans.Placement;
 
 namespace AfterSales.Grains.Network;
 
@@ -14,6 +15,7 @@ namespace AfterSales.Grains.Network;
 /// written before it is acknowledged; a province then passes its totals on to the national scope, whose answer
 /// therefore costs one pass over the provinces.
 /// </summary>
+[Immovable(ImmovableKind.Any)] // its state is JSON, not Orleans-serializable: a silo shutting down cannot migrate it; it reactivates from PostgreSQL
 public sealed partial class CounterRollupGrain(
     [PersistentState("counterRollup", GrainStorage.Name)] IPersistentState<CounterRollupState> state,
     ILogger<CounterRollupGrain> logger) : Grain, ICounterRollupGrain

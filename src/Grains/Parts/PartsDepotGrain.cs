@@ -7,6 +7,7 @@ using AfterSales.Interfaces.Parts;
 using AfterSales.Interfaces.Stations;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Orleans.Placement;
 
 namespace AfterSales.Grains.Parts;
 
@@ -16,6 +17,7 @@ namespace AfterSales.Grains.Parts;
 /// for the province roll-up, both idempotent by version) and only then makes it current, then delivers those until
 /// acknowledged (<see cref="DurableState{TState}"/>): a failed push is retried, not lost.
 /// </summary>
+[Immovable(ImmovableKind.Any)] // its state is JSON, not Orleans-serializable: a silo shutting down cannot migrate it; it reactivates from PostgreSQL
 public sealed partial class PartsDepotGrain(
     [PersistentState("depot", GrainStorage.Name)] IPersistentState<DepotState> state,
     IOptions<PartsOptions> options,

@@ -15,6 +15,7 @@ using AfterSales.Interfaces.Vehicles;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Orleans.Placement;
 
 namespace AfterSales.Grains.Stations;
 
@@ -25,6 +26,7 @@ namespace AfterSales.Grains.Stations;
 /// summary to its geo cell and its province (awaited), so the nearby index and the roll-ups are current when the
 /// command returns.
 /// </summary>
+[Immovable(ImmovableKind.Any)] // its state is JSON, not Orleans-serializable: a silo shutting down cannot migrate it; it reactivates from PostgreSQL
 public sealed partial class ServiceStationGrain(
     [PersistentState("station", GrainStorage.Name)] IPersistentState<StationState> state,
     IOptions<StationOptions> options,

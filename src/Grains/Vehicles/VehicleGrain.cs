@@ -12,6 +12,7 @@ using AfterSales.Interfaces.Vehicles;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Orleans.Placement;
 
 namespace AfterSales.Grains.Vehicles;
 
@@ -19,6 +20,7 @@ namespace AfterSales.Grains.Vehicles;
 /// One vehicle per VIN. Commands are decided by <see cref="VehicleDecisions"/>, written once, and only then
 /// become the grain's state: a failed write leaves the previous state in place and nothing is acknowledged.
 /// </summary>
+[Immovable(ImmovableKind.Any)] // its state is JSON, not Orleans-serializable: a silo shutting down cannot migrate it; it reactivates from PostgreSQL
 public sealed partial class VehicleGrain(
     [PersistentState("vehicle", GrainStorage.Name)] IPersistentState<VehicleState> state,
     IOptions<VehicleOptions> options,
