@@ -1,11 +1,19 @@
 using System.Diagnostics;
 using System.Net;
+using System.Net.Http.Json;
 using System.Text.Json;
+using AfterSales.Api.Hosting;
+using AfterSales.ApiHost.Hosting;
 using AfterSales.Integration.Tests.Infrastructure;
 using AfterSales.Interfaces.Network;
 using AfterSales.Interfaces.Stations;
+using AfterSales.Interfaces.Vehicles;
+using AfterSales.Silo.Hosting;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
 using Orleans;
+using Orleans.Configuration;
 using Orleans.Runtime;
 using static AfterSales.Integration.Tests.Stations.Api;
 
@@ -13,8 +21,9 @@ namespace AfterSales.Integration.Tests.Reliability;
 
 /// <summary>
 /// Issue 19, item 5: what a silo shutting down gracefully (a rolling upgrade, a pod deleted) did to requests, each
-/// reproduced with the fault it comes down to (<see cref="CallFaults"/>): a grain that cannot answer because it is
-/// deactivating while its own request waits.
+/// reproduced with the fault it comes down to (<see cref="CallFaults"/>): a call turned away unrun ("Silo stopping"),
+/// a silo lost mid-call, a grain that cannot answer because it is deactivating while its own request waits. The whole
+/// upgrade under load is <see cref="RollingUpgradeTests"/>.
 /// </summary>
 public sealed class SiloShutdownTests(StepFaultFixture fixture) : IClassFixture<StepFaultFixture>, IAsyncLifetime
 {
@@ -31,6 +40,74 @@ public sealed class SiloShutdownTests(StepFaultFixture fixture) : IClassFixture<
     {
         fixture.Faults.Clear();
         return Task.CompletedTask;
+    }
+
+    // ───────────────────────── calls turned away ─────────────────────────
+
+    [Fact]
+    public async Task ACallTurnedAwayUnrun_IsSentAgain_AndTheRequestSucceeds_KeyedOrNot()
+    {
+        var vin = await DeliveredVehicleAsync(Http);
+        var read = fixture.Faults.Arm<IVehicleGrain>(nameof(IVehicleGrain.GetWarrantyAsync), vin, CallFault.Reject, times: 2);
+        await ExpectAsync(HttpStatusCode.OK, GetAsync(Http, $"/api/vehicles/{vin}/warranty"));
+        Assert.Equal(2, read.Fired);
+
+        // A command without an Idempotency-Key too: a rejected call never ran, so it is applied once.
+        var write = fixture.Faults.Arm<IVehicleGrain>(nameof(IVehicleGrain.RecordOdometerAsync), vin, CallFault.Reject);
+        using (var reading = await Http.PostAsJsonAsync($"/api/vehicles/{vin}/odometer", new { readingKm = 1_500, readAt = fixture.Clock.GetUtcNow() }))
+        {
+            Assert.Equal(HttpStatusCode.OK, reading.StatusCode);
+        }
+
+        Assert.Equal(1, write.Fired);
+        var vehicle = await ExpectAsync(HttpStatusCode.OK, GetAsync(Http, $"/api/vehicles/{vin}"));
+        Assert.Equal(1_500, vehicle.GetProperty("odometerKm").GetInt32());
+    }
+
+    [Fact]
+    public async Task ACallTurnedAwayOverAndOver_Is503_AfterThreeRetries()
+    {
+        var vin = await DeliveredVehicleAsync(Http);
+        var read = fixture.Faults.Arm<IVehicleGrain>(nameof(IVehicleGrain.GetWarrantyAsync), vin, CallFault.Reject, times: 10);
+
+        var (status, _) = await GetAsync(Http, $"/api/vehicles/{vin}/warranty");
+
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, status);
+        Assert.Equal(1 + RejectedCallRetry.Pauses.Count, read.Fired);
+    }
+
+    [Fact]
+    public async Task ASiloLostMidCall_IsSentAgain_OnlyWhenRepeatingIsHarmless()
+    {
+        var vin = await DeliveredVehicleAsync(Http);
+        var at = fixture.Clock.GetUtcNow();
+
+        // A read is marked idempotent: sent again.
+        var read = fixture.Faults.Arm<IVehicleGrain>(nameof(IVehicleGrain.GetWarrantyAsync), vin, CallFault.SiloLost);
+        await ExpectAsync(HttpStatusCode.OK, GetAsync(Http, $"/api/vehicles/{vin}/warranty"));
+        Assert.Equal(1, read.Fired);
+
+        // A command without a key may have run: the caller is told (503), nothing is repeated behind its back.
+        var unkeyed = fixture.Faults.Arm<IVehicleGrain>(nameof(IVehicleGrain.RecordOdometerAsync), vin, CallFault.SiloLost);
+        using (var reading = await Http.PostAsJsonAsync($"/api/vehicles/{vin}/odometer", new { readingKm = 1_600, readAt = at }))
+        {
+            Assert.Equal(HttpStatusCode.ServiceUnavailable, reading.StatusCode);
+        }
+
+        Assert.Equal(1, unkeyed.Fired);
+        Assert.Equal(5, (await ExpectAsync(HttpStatusCode.OK, GetAsync(Http, $"/api/vehicles/{vin}"))).GetProperty("odometerKm").GetInt32());
+
+        // With its key the grain would replay a repeat: sent again, applied once.
+        var keyed = fixture.Faults.Arm<IVehicleGrain>(nameof(IVehicleGrain.RecordOdometerAsync), vin, CallFault.SiloLost);
+        using (var request = new HttpRequestMessage(HttpMethod.Post, $"/api/vehicles/{vin}/odometer") { Content = JsonContent.Create(new { readingKm = 1_600, readAt = at }) })
+        {
+            request.Headers.Add("Idempotency-Key", "odometer-" + vin);
+            using var reading = await Http.SendAsync(request);
+            Assert.Equal(HttpStatusCode.OK, reading.StatusCode);
+        }
+
+        Assert.Equal(1, keyed.Fired);
+        Assert.Equal(1_600, (await ExpectAsync(HttpStatusCode.OK, GetAsync(Http, $"/api/vehicles/{vin}"))).GetProperty("odometerKm").GetInt32());
     }
 
     // ───────────────────────── roll-ups asking members that cannot answer ─────────────────────────
@@ -102,5 +179,20 @@ public sealed class SiloShutdownTests(StepFaultFixture fixture) : IClassFixture<
         {
             hold.Release();
         }
+    }
+
+    // ───────────────────────── the settings that keep a shutdown quiet ─────────────────────────
+
+    [Fact]
+    public void EverySiloAndTheApiHost_RetryCallsTurnedAway_AndASiloForwardsForAWhileAfterItsGrainsAreGone()
+    {
+        Assert.Contains(fixture.Silo.Services.GetServices<IOutgoingGrainCallFilter>(), f => f is RejectedCallRetry);
+        Assert.Contains(fixture.Api.Services.GetServices<IOutgoingGrainCallFilter>(), f => f is RejectedCallRetry);
+        Assert.Equal(SiloHostingExtensions.ShutdownForwardingPause,
+            fixture.Silo.Services.GetRequiredService<IOptions<SiloMessagingOptions>>().Value.WaitForMessageToBeQueuedForOutboundTime);
+        Assert.True(SiloHostingExtensions.ShutdownForwardingPause >= TimeSpan.FromSeconds(1));
+        // The grace periods of deploy/k8s are checked against these (KubernetesManifestTests).
+        Assert.Equal(SiloHostingExtensions.ShutdownTimeout, fixture.Silo.Services.GetRequiredService<IOptions<HostOptions>>().Value.ShutdownTimeout);
+        Assert.Equal(OrleansClientExtensions.ShutdownTimeout, fixture.Api.Services.GetRequiredService<IOptions<HostOptions>>().Value.ShutdownTimeout);
     }
 }
