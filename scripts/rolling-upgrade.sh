@@ -7,7 +7,8 @@
 # succeed (a later successful retry does not make it a success), then checks every acknowledged write is stored
 # exactly once (tools/Chaos, --rolling). Ends "rolling: PASS" or "rolling: FAIL"; prints the table of
 # docs/reliability.md, "Rolling upgrade".
-#   scripts/rolling-upgrade.sh                  current build to current build
+#   scripts/rolling-upgrade.sh                  current build to current build (the run in docs/reliability.md)
+#   scripts/rolling-upgrade.sh --short          a lighter load and shorter pauses (about 1.5 min; run by ./test.sh)
 #   scripts/rolling-upgrade.sh --from GIT_REF   the cluster starts on GIT_REF's build (built from `git archive` in a
 #                                               temporary directory) and its silos are replaced by the current build;
 #                                               the API host stays on GIT_REF's build
@@ -17,11 +18,15 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/postgres.sh
 
-from=""
-if [ "${1:-}" = "--from" ]; then
-  [ -n "${2:-}" ] || { echo "--from needs a git ref" >&2; exit 2; }
-  from="$2"; shift 2
-fi
+from=""; form=()
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --from) [ -n "${2:-}" ] || { echo "--from needs a git ref" >&2; exit 2; }; from="$2"; shift 2 ;;
+    --short) form=(--warmup 5 --step-pause 3 --workers 3 --vehicles 60 --read-workers 2 --odometer-workers 2 --odometer-vehicles 20
+                   --depot-workers 1 --work-order-workers 1); shift ;;
+    *) break ;;
+  esac
+done
 
 build() { # build the silo and the API host (and the runner) of the tree in $1, Release
   local project out
@@ -60,4 +65,4 @@ dotnet tools/Chaos/bin/Release/net10.0/AfterSales.Actors.Chaos.dll --rolling \
   --silo-dll "$PWD/src/Silo/bin/Release/net10.0/AfterSales.Actors.Silo.dll" \
   --api-dll "$PWD/src/ApiHost/bin/Release/net10.0/AfterSales.Actors.ApiHost.dll" \
   --api-response-timeout 5 --attempt-timeout 10 --workers 6 \
-  "${from_args[@]}" "$@"
+  "${form[@]}" "${from_args[@]}" "$@"
