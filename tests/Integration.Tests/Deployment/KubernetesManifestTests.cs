@@ -51,9 +51,8 @@ public sealed class KubernetesManifestTests
         }
 
         Assert.Contains(apiContainer.GetProperty("ports").EnumerateArray(), p => p.GetProperty("name").GetString() == "http" && p.GetProperty("containerPort").GetInt32() == 8080);
-        // Longer than the host's 30 s shutdown timeout plus the 5 s pause before it (preStop).
-        Assert.True(apiPod.GetProperty("spec").GetProperty("terminationGracePeriodSeconds").GetInt32() > 35);
-        Assert.Equal(["sleep", "5"], apiContainer.GetProperty("lifecycle").GetProperty("preStop").GetProperty("exec").GetProperty("command").EnumerateArray().Select(a => a.GetString()));
+        // Longer than the pause before the host stops (preStop) plus its shutdown timeout: the kubelet never kills it mid-drain.
+        Assert.True(GracePeriod(apiPod) > PreStopPause(apiContainer) + AfterSales.ApiHost.Hosting.OrleansClientExtensions.ShutdownTimeout);
         var requests = apiContainer.GetProperty("resources").GetProperty("requests");
         Assert.True(requests.TryGetProperty("cpu", out _) && requests.TryGetProperty("memory", out _));
 
@@ -126,6 +125,19 @@ public sealed class KubernetesManifestTests
     }
 
     [Fact]
+    public async Task ASiloPodBeingDeleted_KeepsServingUntilTheServiceForgetsIt_AndIsGivenTimeToLeave()
+    {
+        foreach (var directory in new[] { "k8s", "k8s-api-host" })
+        {
+            var pod = Single(await RenderAsync(directory), "Deployment", "aftersales-silo").GetProperty("spec").GetProperty("template");
+            var container = pod.GetProperty("spec").GetProperty("containers")[0];
+
+            Assert.True(PreStopPause(container) >= TimeSpan.FromSeconds(5), directory);
+            Assert.True(GracePeriod(pod) > PreStopPause(container) + AfterSales.Silo.Hosting.SiloHostingExtensions.ShutdownTimeout, directory);
+        }
+    }
+
+    [Fact]
     public async Task AManifestThatBreaksTheSchema_IsRejected()
     {
         var directory = Directory.CreateTempSubdirectory("k8s-broken-");
@@ -176,6 +188,16 @@ public sealed class KubernetesManifestTests
 
     private static JsonElement Single(IEnumerable<JsonElement> objects, string kind, string name) =>
         Assert.Single(objects, o => o.GetProperty("kind").GetString() == kind && o.GetProperty("metadata").GetProperty("name").GetString() == name);
+
+    /// <summary>The pause of a container's preStop hook (<c>sleep N</c>).</summary>
+    private static TimeSpan PreStopPause(JsonElement container)
+    {
+        var command = container.GetProperty("lifecycle").GetProperty("preStop").GetProperty("exec").GetProperty("command").EnumerateArray().Select(a => a.GetString()).ToList();
+        Assert.Equal("sleep", command[0]);
+        return TimeSpan.FromSeconds(int.Parse(command[1]!, System.Globalization.CultureInfo.InvariantCulture));
+    }
+
+    private static TimeSpan GracePeriod(JsonElement pod) => TimeSpan.FromSeconds(pod.GetProperty("spec").GetProperty("terminationGracePeriodSeconds").GetInt32());
 
     private static Dictionary<string, JsonElement> Env(JsonElement container) =>
         container.GetProperty("env").EnumerateArray().ToDictionary(e => e.GetProperty("name").GetString()!);
