@@ -52,6 +52,43 @@ public sealed record ChaosOptions
 
     public string? ReportFile { get; init; }
 
+    /// <summary>
+    /// The rolling-upgrade run instead of the chaos run: every silo replaced once, one at a time, gracefully (SIGTERM,
+    /// its exit awaited, the replacement started and awaited Active in the membership table), under a steady load.
+    /// </summary>
+    public bool Rolling { get; init; }
+
+    /// <summary>Rolling: the build the cluster starts on (silo and API host dlls); the silos are replaced by <see cref="SiloDll"/>. Default: the same build.</summary>
+    public string? FromSiloDll { get; init; }
+
+    public string? FromApiDll { get; init; }
+
+    /// <summary>Rolling: a name for the starting build in the report (a git ref).</summary>
+    public string? FromName { get; init; }
+
+    /// <summary>Rolling: load before the first replacement.</summary>
+    public TimeSpan Warmup { get; init; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>Rolling: load on the new topology after each replacement joined, before the next (and after the last).</summary>
+    public TimeSpan StepPause { get; init; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>Rolling: how long a silo may take to exit after SIGTERM before it is killed (and the run fails).</summary>
+    public TimeSpan ExitLimit { get; init; } = TimeSpan.FromSeconds(45);
+
+    /// <summary>Rolling: warranty readers (one attempt per read).</summary>
+    public int ReadWorkers { get; init; } = 4;
+
+    /// <summary>Rolling: odometer writers, each on vehicles of its own.</summary>
+    public int OdometerWorkers { get; init; } = 4;
+
+    public int OdometerVehicles { get; init; } = 40;
+
+    /// <summary>The API host's grain-call budget (<c>Cluster__ResponseTimeout</c>): the chaos run uses 2 s so a call stuck on a killed silo is retried sooner.</summary>
+    public TimeSpan ApiResponseTimeout { get; init; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>Where each process's whole output is kept (one file per process incarnation); none when unset.</summary>
+    public string? LogDir { get; init; }
+
     public static ChaosOptions Parse(string[] args)
     {
         string? Value(string name) => args.SkipWhile(a => a != name).Skip(1).FirstOrDefault();
@@ -80,6 +117,19 @@ public sealed record ChaosOptions
             RetryBudget = Seconds("--retry-budget", defaults.RetryBudget),
             MaxGap = Seconds("--max-gap", defaults.MaxGap),
             ReportFile = Value("--report"),
+            AttemptTimeout = Seconds("--attempt-timeout", defaults.AttemptTimeout),
+            Rolling = args.Contains("--rolling"),
+            FromSiloDll = Value("--from-silo-dll"),
+            FromApiDll = Value("--from-api-dll"),
+            FromName = Value("--from-name"),
+            Warmup = Seconds("--warmup", defaults.Warmup),
+            StepPause = Seconds("--step-pause", defaults.StepPause),
+            ExitLimit = Seconds("--exit-limit", defaults.ExitLimit),
+            ReadWorkers = Int("--read-workers", defaults.ReadWorkers),
+            OdometerWorkers = Int("--odometer-workers", defaults.OdometerWorkers),
+            OdometerVehicles = Int("--odometer-vehicles", defaults.OdometerVehicles),
+            ApiResponseTimeout = Seconds("--api-response-timeout", defaults.ApiResponseTimeout),
+            LogDir = Value("--log-dir"),
         };
     }
 }

@@ -1,8 +1,6 @@
 using System.Globalization;
-using System.Net.Http.Json;
 using System.Text;
 using AfterSales.Chaos;
-using AfterSales.Domain.Vehicles;
 
 // Chaos run: N silo processes and the API host over the PostgreSQL membership, a write load with retries
 // and idempotency keys (visits, stock receipts, work orders from open to settled), one silo killed with SIGKILL
@@ -11,19 +9,24 @@ using AfterSales.Domain.Vehicles;
 // station's grade roll-up included — and no stretch without acknowledgements (visits, receipts) may exceed
 // --max-gap. Started by scripts/chaos.sh. Exit code 0 = targets met.
 var options = ChaosOptions.Parse(args);
+if (options.Rolling)
+{
+    return await RollingRun.RunAsync(options);
+}
+
 await using var cluster = new ChaosCluster(options);
 Console.WriteLine($"chaos: {options.Silos} silos, {options.Workers} writers on {options.Vehicles} vehicles, {options.DepotWorkers} on {options.Depots} depots and {options.WorkOrderWorkers} work-order writers on {options.Stations} stations ({options.WorkOrderVehicles} vehicles of their own), {options.Duration.TotalSeconds:F0} s, SIGKILL every {options.KillEvery.TotalSeconds:F0} s");
 await cluster.StartAsync();
 
 using var probe = new HttpClient { BaseAddress = new Uri(cluster.BaseUrl), Timeout = TimeSpan.FromSeconds(2) };
-await WaitUntilReadyAsync(probe, TimeSpan.FromSeconds(120));
+await Setup.WaitUntilReadyAsync(probe, TimeSpan.FromSeconds(120));
 var token = await cluster.OperatorTokenAsync();
 using var http = WriteLoad.CreateClient(cluster.BaseUrl, token);
-var vins = await RegisterFleetAsync(http, options.Vehicles, seed: 42, []);
-var depots = await RegisterDepotsAsync(http, options.Depots);
+var vins = await Setup.RegisterFleetAsync(http, options.Vehicles, seed: 42, []);
+var depots = await Setup.RegisterDepotsAsync(http, options.Depots);
 // The work orders get vehicles of their own: their odometer readings only go up, whatever the visit writers send.
-var workOrderVins = options.WorkOrderWorkers == 0 ? [] : await RegisterFleetAsync(http, options.WorkOrderVehicles, seed: 4242, [.. vins]);
-var stations = options.WorkOrderWorkers == 0 ? [] : await RegisterStationsAsync(http, options.Stations);
+var workOrderVins = options.WorkOrderWorkers == 0 ? [] : await Setup.RegisterFleetAsync(http, options.WorkOrderVehicles, seed: 4242, [.. vins]);
+var stations = options.WorkOrderWorkers == 0 ? [] : await Setup.RegisterStationsAsync(http, options.Stations);
 Console.WriteLine($"chaos: cluster ready, {vins.Count} + {workOrderVins.Count} vehicles delivered, {depots.Count} depots and {stations.Count} stations registered; load starts");
 
 var load = new WriteLoad(options, http, vins, depots);
@@ -116,103 +119,3 @@ if (options.ReportFile is { } file)
 
 Console.WriteLine(passed ? "chaos: PASS" : "chaos: FAIL");
 return passed ? 0 : 1;
-
-static async Task WaitUntilReadyAsync(HttpClient probe, TimeSpan limit)
-{
-    var deadline = DateTimeOffset.UtcNow + limit;
-    while (DateTimeOffset.UtcNow < deadline)
-    {
-        try
-        {
-            using var response = await probe.GetAsync("/health/ready");
-            if (response.IsSuccessStatusCode)
-            {
-                return;
-            }
-        }
-        catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException)
-        {
-            // not up yet
-        }
-
-        await Task.Delay(TimeSpan.FromMilliseconds(500));
-    }
-
-    throw new TimeoutException($"the cluster was not ready within {limit}");
-}
-
-static async Task<List<string>> RegisterDepotsAsync(HttpClient http, int count)
-{
-    var codes = Enumerable.Range(1, count).Select(i => $"D-CHAOS-{i:D2}").ToList();
-    foreach (var code in codes)
-    {
-        await UntilAcceptedAsync($"registering depot {code}",
-            () => http.PutAsJsonAsync($"/api/depots/{code}", new { name = $"Chaos depot {code}", province = "Chaos", latitude = 30.0, longitude = 110.0 }));
-    }
-
-    return codes;
-}
-
-static async Task<List<string>> RegisterStationsAsync(HttpClient http, int count)
-{
-    var codes = Enumerable.Range(1, count).Select(i => $"S-CHAOS-{i:D2}").ToList();
-    foreach (var (code, i) in codes.Select((c, i) => (c, i)))
-    {
-        await UntilAcceptedAsync($"registering station {code}",
-            () => http.PutAsJsonAsync($"/api/stations/{code}", new
-            {
-                name = $"Chaos station {code}", province = "Chaos", city = "Chaos", latitude = 30.0 + (i * 0.5), longitude = 110.0, bays = 50,
-                appraisers = new[] { "Wang", "Zhao" },
-            }));
-    }
-
-    return codes;
-}
-
-static async Task<List<string>> RegisterFleetAsync(HttpClient http, int count, int seed, HashSet<string> taken)
-{
-    const string alphabet = "ABCDEFGHJKLMNPRSTUVWXYZ0123456789";
-    var random = new Random(seed);
-    var vins = Enumerable.Range(0, count)
-        .Select(_ => Vin.WithCheckDigit(new string(Enumerable.Range(0, 17).Select(_ => alphabet[random.Next(alphabet.Length)]).ToArray())))
-        .Distinct()
-        .Where(vin => !taken.Contains(vin))
-        .ToList();
-    var today = DateOnly.FromDateTime(DateTime.UtcNow);
-    foreach (var chunk in vins.Chunk(20))
-    {
-        var body = new
-        {
-            vehicles = chunk.Select(vin => new
-            {
-                vehicle = new { vin, model = "C1", batch = "CHAOS", productionDate = today.AddDays(-60), powertrain = "ice", price = 100000 },
-                delivery = new { ownerName = "Chaos", ownerPhone = "10000000000", dealerCode = "D0", invoiceDate = today.AddDays(-30), deliveryDate = today.AddDays(-30), odometerKm = 0 },
-            }),
-        };
-
-        // An item that did land on an earlier attempt comes back as a 409 "already registered", which is just as good.
-        await UntilAcceptedAsync("bulk registration", () => http.PostAsJsonAsync("/api/vehicles/bulk", body));
-    }
-
-    return vins;
-}
-
-// Silos may still be joining right after the first one answers: a set-up request is retried until it is accepted.
-static async Task UntilAcceptedAsync(string what, Func<Task<HttpResponseMessage>> send)
-{
-    for (var attempt = 1; ; attempt++)
-    {
-        using var response = await send();
-        if (response.IsSuccessStatusCode)
-        {
-            return;
-        }
-
-        if (attempt == 20)
-        {
-            throw new InvalidOperationException($"{what} kept failing: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
-        }
-
-        await Task.Delay(TimeSpan.FromMilliseconds(500));
-    }
-}

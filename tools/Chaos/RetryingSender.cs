@@ -12,9 +12,10 @@ public sealed record SendResult(TimeSpan? At, HttpStatusCode? Status, JsonElemen
 /// <summary>
 /// The chaos run's client policy, shared by every load: POST with an Idempotency-Key until acknowledged, retrying
 /// timeouts, refused connections, 5xx and 429 with the same key until the retry budget is spent; any other 4xx is
-/// final. Counts the HTTP attempts and outcomes (0 = timeout or refused connection) of its load.
+/// final. Counts the HTTP attempts and outcomes (0 = timeout or refused connection) of its load, and records each
+/// attempt in <paramref name="stats"/> when given (the rolling run counts the requests whose first attempt failed).
 /// </summary>
-public sealed class RetryingSender(ChaosOptions options, HttpClient http, Stopwatch clock)
+public sealed class RetryingSender(ChaosOptions options, HttpClient http, Stopwatch clock, RequestStats? stats = null)
 {
     private readonly ConcurrentDictionary<int, int> _statuses = new();
     private int _attempts;
@@ -26,10 +27,12 @@ public sealed class RetryingSender(ChaosOptions options, HttpClient http, Stopwa
     public async Task<SendResult> PostAsync(string path, object body, string idempotencyKey)
     {
         var deadline = clock.Elapsed + options.RetryBudget;
-        while (clock.Elapsed < deadline)
+        var kind = RequestStats.KindOf("POST", path);
+        for (var first = true; clock.Elapsed < deadline; first = false)
         {
             Interlocked.Increment(ref _attempts);
             using var attempt = new CancellationTokenSource(options.AttemptTimeout);
+            var started = stats?.Elapsed ?? TimeSpan.Zero;
             try
             {
                 using var request = new HttpRequestMessage(HttpMethod.Post, path) { Content = JsonContent.Create(body) };
@@ -37,6 +40,7 @@ public sealed class RetryingSender(ChaosOptions options, HttpClient http, Stopwa
                 using var response = await http.SendAsync(request, attempt.Token);
                 _statuses.AddOrUpdate((int)response.StatusCode, 1, (_, c) => c + 1);
                 var text = await response.Content.ReadAsStringAsync(attempt.Token);
+                stats?.Record(kind, first, (int)response.StatusCode, started, stats.Elapsed - started, response.IsSuccessStatusCode ? "" : text);
                 if (response.IsSuccessStatusCode)
                 {
                     return new SendResult(clock.Elapsed, response.StatusCode, Parse(text), text);
@@ -52,6 +56,7 @@ public sealed class RetryingSender(ChaosOptions options, HttpClient http, Stopwa
             catch (Exception ex) when (ex is HttpRequestException or OperationCanceledException)
             {
                 _statuses.AddOrUpdate(0, 1, (_, c) => c + 1);
+                stats?.Record(kind, first, 0, started, stats.Elapsed - started, ex.GetType().Name + ": " + ex.Message);
             }
 
             // Back off briefly so a dead gateway is not hammered in a tight loop.

@@ -21,7 +21,7 @@ public sealed record WorkOrderSettlement(string Station, string OrderId, string 
 /// archive yet is retried (same key) for up to <see cref="ChaosOptions.SettleWait"/>. Each vehicle belongs to one
 /// worker, so its odometer readings only go up (+10 km per order).
 /// </summary>
-public sealed class WorkOrderLoad(ChaosOptions options, HttpClient http, IReadOnlyList<string> vins, IReadOnlyList<string> stations)
+public sealed class WorkOrderLoad(ChaosOptions options, HttpClient http, IReadOnlyList<string> vins, IReadOnlyList<string> stations, RequestStats? stats = null)
 {
     /// <summary>What a station answers to a settle that came before the archive has the visit.</summary>
     public const string NotArchivedYet = "has not reached";
@@ -47,7 +47,7 @@ public sealed class WorkOrderLoad(ChaosOptions options, HttpClient http, IReadOn
 
     public IReadOnlyDictionary<int, int> Statuses => Sender.Statuses;
 
-    private RetryingSender Sender => _senderInstance ??= new(options, http, _clock);
+    private RetryingSender Sender => _senderInstance ??= new(options, http, _clock, stats);
 
     /// <summary>Flows begun (an open was sent).</summary>
     public int Flows => _flows;

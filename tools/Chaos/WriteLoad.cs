@@ -22,7 +22,7 @@ public sealed record Receipt(string Depot, string Key, int Quantity, TimeSpan At
 /// connections, 5xx, 429 — is retried with the same key until the retry budget is spent. Each vehicle and depot
 /// belongs to one worker, so its writes arrive in order.
 /// </summary>
-public sealed class WriteLoad(ChaosOptions options, HttpClient http, IReadOnlyList<string> vins, IReadOnlyList<string> depots)
+public sealed class WriteLoad(ChaosOptions options, HttpClient http, IReadOnlyList<string> vins, IReadOnlyList<string> depots, RequestStats? stats = null)
 {
     /// <summary>The part every chaos receipt brings in.</summary>
     public const string Part = "CHAOS-PART";
@@ -51,7 +51,7 @@ public sealed class WriteLoad(ChaosOptions options, HttpClient http, IReadOnlyLi
 
     public IReadOnlyDictionary<int, int> Statuses => Sender.Statuses;
 
-    private RetryingSender Sender => _senderInstance ??= new(options, http, _clock);
+    private RetryingSender Sender => _senderInstance ??= new(options, http, _clock, stats);
 
     public Task RunAsync(CancellationToken stop) =>
         Task.WhenAll(Enumerable.Range(0, options.Workers).Select(worker => Task.Run(() => WorkerAsync(worker, stop)))

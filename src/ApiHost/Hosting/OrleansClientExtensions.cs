@@ -10,6 +10,12 @@ namespace AfterSales.ApiHost.Hosting;
 public static partial class OrleansClientExtensions
 {
     /// <summary>
+    /// How long the API host may take to stop: requests in flight finish (Kestrel stops taking new ones first), then
+    /// the client leaves the gateways. deploy/k8s-api-host's grace period is longer.
+    /// </summary>
+    public static readonly TimeSpan ShutdownTimeout = TimeSpan.FromSeconds(30);
+
+    /// <summary>
     /// Joins the cluster as an external client through the PostgreSQL membership table. The client keeps retrying
     /// until a gateway answers and re-reads the gateway list every couple of seconds, so the API host outlives
     /// silo restarts.
@@ -25,6 +31,7 @@ public static partial class OrleansClientExtensions
         }
 
         builder.Services.AddSingleton(settings);
+        builder.Services.Configure<HostOptions>(options => options.ShutdownTimeout = ShutdownTimeout);
         builder.Services.AddSingleton(_ => NpgsqlDataSource.Create(settings.ConnectionString));
         builder.Services.AddSingleton(TimeProvider.System);
         builder.UseOrleansClient(client =>
@@ -52,6 +59,8 @@ public static partial class OrleansClientExtensions
             // cluster answering 503 for that long.
             client.Configure<TypeManagementOptions>(options => options.TypeMapRefreshInterval = TimeSpan.FromSeconds(5));
             client.UseConnectionRetryFilter<RetryUntilClusterAnswers>();
+            // A call a silo shutting down turned away without running it is sent again (a rolling upgrade is no error).
+            client.AddOutgoingGrainCallFilter<RejectedCallRetry>();
             if (Telemetry.TracingEnabled(builder.Configuration))
             {
                 client.AddActivityPropagation();

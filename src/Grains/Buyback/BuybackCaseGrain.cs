@@ -8,6 +8,7 @@ using AfterSales.Interfaces.Vehicles;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Orleans.Placement;
 
 namespace AfterSales.Grains.Buyback;
 
@@ -18,6 +19,7 @@ namespace AfterSales.Grains.Buyback;
 /// as the complaint's do: a timer from the business clock calls the grain just after the next deadline passes, and
 /// while a clock runs a durable reminder brings the case back after a restart, which records a breach missed meanwhile.
 /// </summary>
+[Immovable(ImmovableKind.Any)] // a silo shutting down lets it go instead of carrying it across: it reactivates from PostgreSQL
 public sealed partial class BuybackCaseGrain(
     [PersistentState("buybackCase", GrainStorage.Name)] IPersistentState<BuybackGrainState> state,
     IOptions<VehicleOptions> vehicleOptions,

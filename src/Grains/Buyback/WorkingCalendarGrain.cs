@@ -5,6 +5,7 @@ using AfterSales.Interfaces.Buyback;
 using AfterSales.Interfaces.Common;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using Orleans.Placement;
 
 namespace AfterSales.Grains.Buyback;
 
@@ -21,6 +22,7 @@ public sealed record WorkingCalendarState
 /// it — public holidays and make-up working days. Replacing a year changes the deadlines of cases opened afterwards;
 /// an open case keeps the deadlines it was opened with (the owner was told them).
 /// </summary>
+[Immovable(ImmovableKind.Any)] // a silo shutting down lets it go instead of carrying it across: it reactivates from PostgreSQL
 public sealed class WorkingCalendarGrain(
     [PersistentState("workingCalendar", GrainStorage.Name)] IPersistentState<WorkingCalendarState> state,
     [FromKeyedServices(BusinessClock.Key)] TimeProvider time,

@@ -3,6 +3,7 @@ using AfterSales.Grains.Common;
 using AfterSales.Interfaces.Catalogue;
 using AfterSales.Interfaces.Common;
 using Microsoft.Extensions.Logging;
+using Orleans.Placement;
 
 namespace AfterSales.Grains.Catalogue;
 
@@ -31,6 +32,7 @@ public sealed record RememberedCatalogueRequest(string Key, string Fingerprint, 
 /// (<see cref="Domain.Catalogue.CatalogueVersion.Create"/>), stored, and pushed to every silo's copy before the change
 /// is acknowledged, so the next appraisal or warranty answer anywhere uses it.
 /// </summary>
+[Immovable(ImmovableKind.Any)] // a silo shutting down lets it go instead of carrying it across: it reactivates from PostgreSQL
 public sealed class PartsCatalogueGrain(
     [PersistentState("partsCatalogue", GrainStorage.Name)] IPersistentState<PartsCatalogueState> state,
     TimeProvider time,

@@ -6,6 +6,7 @@ using AfterSales.Interfaces.Common;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Orleans.Placement;
 
 namespace AfterSales.Grains.Claims;
 
@@ -29,6 +30,7 @@ public sealed record ClaimGrainState : IOutboxState<ClaimGrainState>
 /// by <see cref="ClaimDecisions"/>, and written together with what the decision owes (<see cref="DurableState{TState}"/>):
 /// the review queue, the station's work order, the settlement statement, the warranty cost.
 /// </summary>
+[Immovable(ImmovableKind.Any)] // a silo shutting down lets it go instead of carrying it across: it reactivates from PostgreSQL
 public sealed class ClaimGrain(
     [PersistentState("claim", GrainStorage.Name)] IPersistentState<ClaimGrainState> state,
     IOptions<VehicleOptions> vehicleOptions,

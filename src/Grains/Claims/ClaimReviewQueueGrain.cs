@@ -5,6 +5,7 @@ using AfterSales.Grains.Common;
 using AfterSales.Interfaces.Claims;
 using AfterSales.Interfaces.Common;
 using Microsoft.Extensions.Logging;
+using Orleans.Placement;
 
 namespace AfterSales.Grains.Claims;
 
@@ -23,6 +24,7 @@ public sealed record ClaimReviewQueueState
 /// holds only what waits, so it stays as small as the backlog; each claim adds and removes itself through its outbox,
 /// and both are idempotent by claim id.
 /// </summary>
+[Immovable(ImmovableKind.Any)] // a silo shutting down lets it go instead of carrying it across: it reactivates from PostgreSQL
 public sealed class ClaimReviewQueueGrain(
     [PersistentState("claimReviewQueue", GrainStorage.Name)] IPersistentState<ClaimReviewQueueState> state,
     ILogger<ClaimReviewQueueGrain> logger) : Grain, IClaimReviewQueueGrain

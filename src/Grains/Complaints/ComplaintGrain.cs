@@ -8,6 +8,7 @@ using AfterSales.Interfaces.Stations;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Orleans.Placement;
 
 namespace AfterSales.Grains.Complaints;
 
@@ -21,6 +22,7 @@ namespace AfterSales.Grains.Complaints;
 /// due instant, and arms the timer again.
 /// </summary>
 [ProvinceHomedPlacement(stateName: "complaint", provincePath: "province")]
+[Immovable(ImmovableKind.Any)] // a silo shutting down lets it go instead of carrying it across: it reactivates from PostgreSQL
 public sealed partial class ComplaintGrain(
     [PersistentState("complaint", GrainStorage.Name)] IPersistentState<ComplaintGrainState> state,
     IOptions<ComplaintOptions> options,

@@ -3,6 +3,7 @@ using AfterSales.Grains.Common;
 using AfterSales.Interfaces.Common;
 using AfterSales.Interfaces.Network;
 using Microsoft.Extensions.Logging;
+using Orleans.Placement;
 
 namespace AfterSales.Grains.Network;
 
@@ -15,6 +16,7 @@ namespace AfterSales.Grains.Network;
 /// therefore costs one pass over the provinces.
 /// </summary>
 [ProvinceHomedPlacement(keyPrefix: RollupScopes.ProvincePrefix)]
+[Immovable(ImmovableKind.Any)] // a silo shutting down lets it go instead of carrying it across: it reactivates from PostgreSQL
 public sealed partial class CounterRollupGrain(
     [PersistentState("counterRollup", GrainStorage.Name)] IPersistentState<CounterRollupState> state,
     ILogger<CounterRollupGrain> logger) : Grain, ICounterRollupGrain

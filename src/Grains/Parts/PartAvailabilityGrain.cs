@@ -4,6 +4,7 @@ using AfterSales.Grains.Common;
 using AfterSales.Interfaces.Common;
 using AfterSales.Interfaces.Parts;
 using Microsoft.Extensions.Logging;
+using Orleans.Placement;
 
 namespace AfterSales.Grains.Parts;
 
@@ -12,6 +13,7 @@ namespace AfterSales.Grains.Parts;
 /// after each change, so a query is a pass over that part's depots (dozens), never a scan of the depots. The
 /// depots and their last quantities are stored, so the index answers after a restart without asking anyone.
 /// </summary>
+[Immovable(ImmovableKind.Any)] // a silo shutting down lets it go instead of carrying it across: it reactivates from PostgreSQL
 public sealed partial class PartAvailabilityGrain(
     [PersistentState("partAvailability", GrainStorage.Name)] IPersistentState<PartAvailabilityState> state,
     ILogger<PartAvailabilityGrain> logger) : Grain, IPartAvailabilityGrain

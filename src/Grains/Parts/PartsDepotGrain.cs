@@ -7,6 +7,7 @@ using AfterSales.Interfaces.Parts;
 using AfterSales.Interfaces.Stations;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Orleans.Placement;
 
 namespace AfterSales.Grains.Parts;
 
@@ -17,6 +18,7 @@ namespace AfterSales.Grains.Parts;
 /// acknowledged (<see cref="DurableState{TState}"/>): a failed push is retried, not lost.
 /// </summary>
 [ProvinceHomedPlacement(stateName: "depot", provincePath: "registration.province")]
+[Immovable(ImmovableKind.Any)] // a silo shutting down lets it go instead of carrying it across: it reactivates from PostgreSQL
 public sealed partial class PartsDepotGrain(
     [PersistentState("depot", GrainStorage.Name)] IPersistentState<DepotState> state,
     IOptions<PartsOptions> options,

@@ -7,6 +7,7 @@ using AfterSales.Interfaces.Stations;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Orleans.Placement;
 
 namespace AfterSales.Grains.Parts;
 
@@ -17,6 +18,7 @@ namespace AfterSales.Grains.Parts;
 /// replayed (keys are rows of grain_rows, kept for the policy's window however many there are), the submission is
 /// decided by <see cref="PartsPlanDecisions"/>, and the plan and its key are written in one statement before the reply.
 /// </summary>
+[Immovable(ImmovableKind.Any)] // a silo shutting down lets it go instead of carrying it across: it reactivates from PostgreSQL
 public sealed partial class PartsPlanGrain(
     [PersistentState("partsPlan", GrainStorage.Name)] IPersistentState<PartsPlanState> state,
     IOptions<PartsOptions> options,

@@ -10,6 +10,7 @@ using AfterSales.Interfaces.Reports;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Orleans.Concurrency;
+using Orleans.Placement;
 
 namespace AfterSales.Grains.Recalls;
 
@@ -22,6 +23,7 @@ namespace AfterSales.Grains.Recalls;
 /// region holds.
 /// </summary>
 [Reentrant]
+[Immovable(ImmovableKind.Any)] // a silo shutting down lets it go instead of carrying it across: it reactivates from PostgreSQL
 public sealed partial class FleetBatchGrain(
     [PersistentState("fleetBatch", GrainStorage.Name)] IPersistentState<FleetBatchState> state,
     IGrainRowReader rows,
@@ -455,6 +457,7 @@ public static class FleetCounts
 }
 
 /// <summary>The batches of one model and the campaigns covering the model.</summary>
+[Immovable(ImmovableKind.Any)] // a silo shutting down lets it go instead of carrying it across: it reactivates from PostgreSQL
 public sealed partial class FleetModelGrain(
     [PersistentState("fleetModel", GrainStorage.Name)] IPersistentState<FleetModelState> state,
     ILogger<FleetModelGrain> logger) : Grain, IFleetModelGrain

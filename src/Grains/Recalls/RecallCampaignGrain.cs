@@ -6,6 +6,7 @@ using AfterSales.Interfaces.Network;
 using AfterSales.Interfaces.Recalls;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using Orleans.Placement;
 
 namespace AfterSales.Grains.Recalls;
 
@@ -17,6 +18,7 @@ namespace AfterSales.Grains.Recalls;
 /// Listed VINs are not known to any batch the campaign subscribes: after the opening is acknowledged, a timer (kept
 /// going by a reminder across restarts) asks each listed vehicle to tell its batch, so the split by region counts it.
 /// </summary>
+[Immovable(ImmovableKind.Any)] // a silo shutting down lets it go instead of carrying it across: it reactivates from PostgreSQL
 public sealed partial class RecallCampaignGrain(
     [PersistentState("recall", GrainStorage.Name)] IPersistentState<RecallState> state,
     [FromKeyedServices(BusinessClock.Key)] TimeProvider time,

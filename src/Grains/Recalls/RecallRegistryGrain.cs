@@ -4,6 +4,7 @@ using AfterSales.Grains.Common;
 using AfterSales.Interfaces.Common;
 using AfterSales.Interfaces.Recalls;
 using Microsoft.Extensions.Logging;
+using Orleans.Placement;
 
 namespace AfterSales.Grains.Recalls;
 
@@ -12,6 +13,7 @@ namespace AfterSales.Grains.Recalls;
 /// so a campaign opened a moment ago shows on every covered vehicle — active or not, registered before or after.
 /// Campaigns are few (tens to hundreds), so a match is a short loop of set lookups.
 /// </summary>
+[Immovable(ImmovableKind.Any)] // a silo shutting down lets it go instead of carrying it across: it reactivates from PostgreSQL
 public sealed class RecallRegistryGrain(
     [PersistentState("recallRegistry", GrainStorage.Name)] IPersistentState<RecallRegistryState> state,
     TimeProvider time,

@@ -7,6 +7,7 @@ using AfterSales.Interfaces.Settlements;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Orleans.Placement;
 
 namespace AfterSales.Grains.Settlements;
 
@@ -44,6 +45,7 @@ public sealed record SettlementState
 /// to the first open month after (<see cref="SettlementMonths"/>). Closing is done by the warranty department once a
 /// month is over and freezes that month and every earlier one.
 /// </summary>
+[Immovable(ImmovableKind.Any)] // a silo shutting down lets it go instead of carrying it across: it reactivates from PostgreSQL
 public sealed class SettlementGrain(
     [PersistentState("settlement", GrainStorage.Name)] IPersistentState<SettlementState> state,
     IOptions<VehicleOptions> vehicleOptions,

@@ -15,6 +15,7 @@ using AfterSales.Interfaces.Vehicles;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Orleans.Placement;
 
 namespace AfterSales.Grains.Stations;
 
@@ -26,6 +27,7 @@ namespace AfterSales.Grains.Stations;
 /// command returns.
 /// </summary>
 [ProvinceHomedPlacement(stateName: "station", provincePath: "registry.province")]
+[Immovable(ImmovableKind.Any)] // a silo shutting down lets it go instead of carrying it across: it reactivates from PostgreSQL
 public sealed partial class ServiceStationGrain(
     [PersistentState("station", GrainStorage.Name)] IPersistentState<StationState> state,
     IOptions<StationOptions> options,

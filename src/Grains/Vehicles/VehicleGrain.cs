@@ -12,6 +12,7 @@ using AfterSales.Interfaces.Vehicles;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Orleans.Placement;
 
 namespace AfterSales.Grains.Vehicles;
 
@@ -20,6 +21,7 @@ namespace AfterSales.Grains.Vehicles;
 /// become the grain's state: a failed write leaves the previous state in place and nothing is acknowledged.
 /// </summary>
 [ProvinceHomedPlacement(stateName: "vehicle", provincePath: "region")]
+[Immovable(ImmovableKind.Any)] // a silo shutting down lets it go instead of carrying it across: it reactivates from PostgreSQL
 public sealed partial class VehicleGrain(
     [PersistentState("vehicle", GrainStorage.Name)] IPersistentState<VehicleState> state,
     IOptions<VehicleOptions> options,

@@ -21,7 +21,7 @@ public interface IBuybackCaseGrain : IGrainWithStringKey
     Task<Outcome<BuybackCaseView>> ActAsync(BuybackCommand command, string actor, string? idempotencyKey);
 
     /// <summary>The case. Interleaves: it only reads, and the vehicle may ask while the case waits on the vehicle.</summary>
-    [Alias("Get"), Orleans.Concurrency.AlwaysInterleave]
+    [Alias("Get"), Orleans.Concurrency.AlwaysInterleave, Idempotent]
     Task<Outcome<BuybackCaseView>> GetAsync();
 
     /// <summary>Records any deadline that has passed (the business-time timer and the durable reminder call it).</summary>

@@ -25,7 +25,7 @@ public interface IClaimGrain : IGrainWithStringKey
     Task<Outcome<ClaimView>> SettleAsync(DateTimeOffset settledAt);
 
     /// <summary>State and reasons.</summary>
-    [Alias("Get")]
+    [Alias("Get"), Idempotent]
     Task<Outcome<ClaimView>> GetAsync();
 }
 

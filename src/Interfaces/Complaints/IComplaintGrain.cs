@@ -17,7 +17,7 @@ public interface IComplaintGrain : IGrainWithStringKey
     Task<Outcome<ComplaintView>> ActAsync(ComplaintCommand command, string actor, string? idempotencyKey);
 
     /// <summary>The card.</summary>
-    [Alias("Get")]
+    [Alias("Get"), Idempotent]
     Task<Outcome<ComplaintView>> GetAsync();
 
     /// <summary>Records every clock that has run out (called by the grain's own business-time timer and its reminder).</summary>

@@ -1,5 +1,6 @@
 using System.Collections.Immutable;
 using Orleans.CodeGeneration;
+using AfterSales.Interfaces.Common;
 
 namespace AfterSales.Interfaces.Network;
 
@@ -14,11 +15,11 @@ namespace AfterSales.Interfaces.Network;
 public interface ICounterRollupGrain : IGrainWithStringKey
 {
     /// <summary>Replaces the source's contribution unless the held one has the same or a newer version.</summary>
-    [Alias("Report")]
+    [Alias("Report"), Idempotent]
     Task ReportAsync(CounterContribution contribution);
 
     /// <summary>The scope's totals (counters that sum to zero are left out).</summary>
-    [Alias("GetCounters"), Orleans.Concurrency.AlwaysInterleave]
+    [Alias("GetCounters"), Orleans.Concurrency.AlwaysInterleave, Idempotent]
     Task<CounterTotals> GetCountersAsync();
 }
 

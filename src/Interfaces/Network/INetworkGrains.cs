@@ -15,23 +15,23 @@ namespace AfterSales.Interfaces.Network;
 public interface IStationGroupGrain : IGrainWithStringKey
 {
     /// <summary>Adds or updates a member; an older <see cref="StationSummary.Version"/> than the one held is ignored.</summary>
-    [Alias("Upsert")]
+    [Alias("Upsert"), Idempotent]
     Task UpsertAsync(StationSummary summary);
 
     /// <summary>Removes a member that moved away, unless a newer summary is held.</summary>
-    [Alias("Remove")]
+    [Alias("Remove"), Idempotent]
     Task RemoveAsync(string code, long version);
 
     /// <summary>Members within the query's radius, nearest first, at most the query's limit.</summary>
-    [Alias("Nearby"), AlwaysInterleave]
+    [Alias("Nearby"), AlwaysInterleave, Idempotent]
     Task<IReadOnlyList<NearbyStation>> NearbyAsync(NearbyQuery query);
 
     /// <summary>Totals over the members, with the group's sequence number.</summary>
-    [Alias("GetTotals"), AlwaysInterleave]
+    [Alias("GetTotals"), AlwaysInterleave, Idempotent]
     Task<VersionedTotals> GetTotalsAsync();
 
     /// <summary>The member station codes, sorted.</summary>
-    [Alias("GetMembers"), AlwaysInterleave]
+    [Alias("GetMembers"), AlwaysInterleave, Idempotent]
     Task<System.Collections.Immutable.ImmutableArray<string>> GetMembersAsync();
 }
 
@@ -41,11 +41,11 @@ public interface IStationGroupGrain : IGrainWithStringKey
 public interface INetworkGrain : IGrainWithStringKey
 {
     /// <summary>A province's new totals; an older sequence number than the one held is ignored.</summary>
-    [Alias("ApplyProvince")]
+    [Alias("ApplyProvince"), Idempotent]
     Task ApplyProvinceAsync(string province, VersionedTotals totals);
 
     /// <summary>The national totals with each province's.</summary>
-    [Alias("GetSummary"), AlwaysInterleave]
+    [Alias("GetSummary"), AlwaysInterleave, Idempotent]
     Task<RollupView> GetSummaryAsync();
 }
 

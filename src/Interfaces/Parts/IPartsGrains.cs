@@ -37,13 +37,13 @@ public interface IPartsDepotGrain : IGrainWithStringKey
     [Alias("ConfirmArrival")]
     Task<Outcome<ReservationView>> ConfirmArrivalAsync(string reservationId, string? idempotencyKey);
 
-    [Alias("GetReservation"), Orleans.Concurrency.AlwaysInterleave]
+    [Alias("GetReservation"), Orleans.Concurrency.AlwaysInterleave, Idempotent]
     Task<Outcome<ReservationView>> GetReservationAsync(string reservationId);
 
-    [Alias("GetStock"), Orleans.Concurrency.AlwaysInterleave]
+    [Alias("GetStock"), Orleans.Concurrency.AlwaysInterleave, Idempotent]
     Task<Outcome<PartStockView>> GetStockAsync(string partNo);
 
-    [Alias("Get"), Orleans.Concurrency.AlwaysInterleave]
+    [Alias("Get"), Orleans.Concurrency.AlwaysInterleave, Idempotent]
     Task<Outcome<DepotView>> GetAsync();
 }
 

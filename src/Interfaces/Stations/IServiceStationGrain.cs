@@ -21,7 +21,7 @@ public interface IServiceStationGrain : IGrainWithStringKey
     Task<Outcome<StationView>> SetAuthorisationAsync(StationAuthorisation authorisation, string? reason, string? idempotencyKey);
 
     /// <summary>Registry data, authorisation and load.</summary>
-    [Alias("Get")]
+    [Alias("Get"), Idempotent]
     Task<Outcome<StationView>> GetAsync();
 
     /// <summary>
@@ -37,7 +37,7 @@ public interface IServiceStationGrain : IGrainWithStringKey
     Task<bool> ServesVehicleAsync(string vin);
 
     /// <summary>The live load, exact at this moment.</summary>
-    [Alias("GetLoad")]
+    [Alias("GetLoad"), Idempotent]
     Task<Outcome<StationLoadView>> GetLoadAsync();
 
     /// <summary>Opens a work order from a pre-inspection; records the odometer on the vehicle.</summary>
@@ -53,7 +53,7 @@ public interface IServiceStationGrain : IGrainWithStringKey
     Task<Outcome<AppraisalResult>> AppraiseAsync(string workOrderId, Appraisal appraisal, string? idempotencyKey);
 
     /// <summary>One work order.</summary>
-    [Alias("GetWorkOrder")]
+    [Alias("GetWorkOrder"), Idempotent]
     Task<Outcome<WorkOrderView>> GetWorkOrderAsync(string workOrderId);
 
     /// <summary>Parts for the work order arrived from a depot (idempotent by reservation); it may now leave waiting for parts.</summary>
@@ -71,6 +71,6 @@ public interface IServiceStationGrain : IGrainWithStringKey
     /// The station's summary for the index or roll-up grain <paramref name="groupKey"/>, or null when the station no
     /// longer belongs there. Interleaves: groups call it while the station awaits them.
     /// </summary>
-    [Alias("GetSummary"), AlwaysInterleave]
+    [Alias("GetSummary"), AlwaysInterleave, Idempotent]
     Task<StationSummary?> GetSummaryAsync(string groupKey);
 }

@@ -62,18 +62,18 @@ public interface IVehicleGrain : IGrainWithStringKey
     Task<Outcome<VehicleView>> ImportAsync(VehicleImport import, string? idempotencyKey);
 
     /// <summary>Identity, owner, state and odometer.</summary>
-    [Alias("Get")]
+    [Alias("Get"), Idempotent]
     Task<Outcome<VehicleView>> GetAsync();
 
     /// <summary>Coverage and 三包 entitlements now, or on <paramref name="asOf"/> at <paramref name="mileageKm"/>.</summary>
-    [Alias("GetWarranty")]
+    [Alias("GetWarranty"), Idempotent]
     Task<Outcome<WarrantyView>> GetWarrantyAsync(DateOnly? asOf, int? mileageKm);
 
     /// <summary>
     /// One page of the repair archive, newest first: <paramref name="limit"/> entries after <paramref name="cursor"/>
     /// (null: from the newest). An unknown cursor is a 400 naming it.
     /// </summary>
-    [Alias("GetHistoryPage")]
+    [Alias("GetHistoryPage"), Idempotent]
     Task<Outcome<RepairHistoryPage>> GetHistoryAsync(int limit, string? cursor);
 
     /// <summary>

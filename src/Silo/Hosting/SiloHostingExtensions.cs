@@ -22,6 +22,12 @@ public static class SiloHostingExtensions
     /// <summary>The grain storage provider every grain persists to (<c>[PersistentState(name, StorageName)]</c>).</summary>
     public const string StorageName = AfterSales.Grains.Common.GrainStorage.Name;
 
+    /// <summary>How long a silo may take to stop (HTTP drained, grains deactivated, the membership table told); deploy/k8s's grace period is longer.</summary>
+    public static readonly TimeSpan ShutdownTimeout = TimeSpan.FromSeconds(30);
+
+    /// <summary>How long a silo shutting down keeps forwarding calls for the grains it no longer has (see <see cref="UseAfterSalesClustering"/>).</summary>
+    public static readonly TimeSpan ShutdownForwardingPause = TimeSpan.FromSeconds(2);
+
     /// <summary>The ADO.NET provider behind <see cref="StorageName"/>; grains use it through <see cref="DatabaseFailureTranslatingStorage"/>.</summary>
     private const string AdoNetStorageName = StorageName + "-adonet";
 
@@ -33,7 +39,7 @@ public static class SiloHostingExtensions
     public static IHostApplicationBuilder AddAfterSalesSilo(this IHostApplicationBuilder builder, ClusterSettings settings, bool servesApi = false)
     {
         builder.Services.AddAfterSalesGrainServices(builder.Configuration);
-        builder.Services.Configure<HostOptions>(options => options.ShutdownTimeout = TimeSpan.FromSeconds(30));
+        builder.Services.Configure<HostOptions>(options => options.ShutdownTimeout = ShutdownTimeout);
         // A dying peer makes the survivors' resilience pipeline log tens of thousands of retry warnings.
         builder.Logging.AddFilter("Polly", LogLevel.Error);
 
@@ -63,6 +69,9 @@ public static class SiloHostingExtensions
             }
 
             silo.UseAfterSalesPersistence(settings);
+            // A call another silo turned away while shutting down, without running it, is sent again: grain-to-grain
+            // and, co-hosted, the HTTP requests' calls.
+            silo.AddOutgoingGrainCallFilter<RejectedCallRetry>();
             if (settings.DashboardEnabled)
             {
                 silo.AddDashboard();
@@ -137,6 +146,14 @@ public static class SiloHostingExtensions
             options.LoadSheddingEnabled = settings.LoadSheddingEnabled;
             options.CpuThreshold = settings.LoadSheddingCpuThreshold;
             options.MemoryThreshold = settings.LoadSheddingMemoryThreshold;
+        });
+        silo.Configure<SiloMessagingOptions>(options =>
+        {
+            // A silo shutting down keeps forwarding, for this long after its grains are gone, the calls that still
+            // reach it for them (callers whose caches point here), with word to update those caches. Without the
+            // pause it stopped at once: such calls were turned away with nobody left to carry the rejection back, and
+            // their callers waited out their timeout (5 s in the API), seen in a rolling upgrade.
+            options.WaitForMessageToBeQueuedForOutboundTime = ShutdownForwardingPause;
         });
         silo.Configure<ClusterMembershipOptions>(options => ApplyFailureDetection(options, settings.FailureDetection));
         return silo;

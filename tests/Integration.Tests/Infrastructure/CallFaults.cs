@@ -1,5 +1,6 @@
 using AfterSales.Interfaces.Common;
 using Orleans;
+using Orleans.Runtime;
 
 namespace AfterSales.Integration.Tests.Infrastructure;
 
@@ -9,9 +10,15 @@ namespace AfterSales.Integration.Tests.Infrastructure;
 /// <item><see cref="CallFault.Unreachable"/>: the call fails before the grain runs it (a recipient on a silo that
 /// is gone; nothing of the call happens);</item>
 /// <item><see cref="CallFault.LoseReply"/>: the grain runs the call to the end — its write lands — and then the
-/// caller gets a failure instead of the answer (the reply lost on the way back, or the caller's timeout).</item>
+/// caller gets a failure instead of the answer (the reply lost on the way back, or the caller's timeout);</item>
+/// <item><see cref="CallFault.Reject"/>: the call is turned away unrun, as a silo shutting down turns away the calls
+/// for grains it no longer has (<see cref="Orleans.Runtime.OrleansMessageRejectionException"/>, "Silo stopping");</item>
+/// <item><see cref="CallFault.SiloLost"/>: the caller hears that the silo of the call was lost, not whether the call
+/// ran (<see cref="Orleans.Runtime.SiloUnavailableException"/>; here it did not);</item>
+/// <item><see cref="CallFault.Hold"/>: the call waits until the test releases it (<see cref="Armed.Release"/>), as a
+/// grain that cannot answer yet (one deactivating while its running request waits).</item>
 /// </list>
-/// Both fail with <see cref="ServiceUnavailableException"/>, what a caller sees for either in production (an
+/// The first two fail with <see cref="ServiceUnavailableException"/>, what a caller sees for either in production (an
 /// HTTP caller: 503). Unarmed, it passes every call through.
 /// </summary>
 public sealed class CallFaults : IIncomingGrainCallFilter
@@ -46,20 +53,30 @@ public sealed class CallFaults : IIncomingGrainCallFilter
 
     public async Task Invoke(IIncomingGrainCallContext context)
     {
-        var fault = Take(context);
-        if (fault == CallFault.Unreachable)
+        var armed = Take(context);
+        switch (armed?.Fault)
         {
-            throw new ServiceUnavailableException($"{context.InterfaceName}.{context.MethodName} on {context.TargetId}: unreachable (injected by the test).");
+            case CallFault.Unreachable:
+                throw new ServiceUnavailableException($"{context.InterfaceName}.{context.MethodName} on {context.TargetId}: unreachable (injected by the test).");
+            case CallFault.Reject:
+                // The runtime's own rejection type; its constructors are internal to Orleans.
+                throw (OrleansMessageRejectionException)Activator.CreateInstance(typeof(OrleansMessageRejectionException),
+                    System.Reflection.BindingFlags.Instance | System.Reflection.BindingFlags.NonPublic, null, ["Silo stopping (injected by the test)"], null)!;
+            case CallFault.SiloLost:
+                throw new SiloUnavailableException($"{context.InterfaceName}.{context.MethodName} on {context.TargetId}: the target silo became unavailable (injected by the test).");
+            case CallFault.Hold:
+                await armed.Released.Task.WaitAsync(TimeSpan.FromSeconds(60));
+                break;
         }
 
         await context.Invoke();
-        if (fault == CallFault.LoseReply)
+        if (armed?.Fault == CallFault.LoseReply)
         {
             throw new ServiceUnavailableException($"{context.InterfaceName}.{context.MethodName} on {context.TargetId}: ran, but its reply was lost (injected by the test).");
         }
     }
 
-    private CallFault? Take(IIncomingGrainCallContext context)
+    private Armed? Take(IIncomingGrainCallContext context)
     {
         var method = context.InterfaceMethod;
         if (method is null)
@@ -89,7 +106,7 @@ public sealed class CallFaults : IIncomingGrainCallFilter
                 _armed.Remove(armed);
             }
 
-            return armed.Fault;
+            return armed;
         }
     }
 
@@ -109,6 +126,11 @@ public sealed class CallFaults : IIncomingGrainCallFilter
         public int Remaining { get; set; } = times;
 
         public int Fired { get; set; }
+
+        /// <summary>Completed by <see cref="Release"/>: the held calls go on.</summary>
+        public TaskCompletionSource Released { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public void Release() => Released.TrySetResult();
     }
 }
 
@@ -119,4 +141,13 @@ public enum CallFault
 
     /// <summary>The grain runs the call; the caller gets a failure instead of its answer.</summary>
     LoseReply,
+
+    /// <summary>The call is turned away unrun, as by a silo shutting down.</summary>
+    Reject,
+
+    /// <summary>The caller hears that the call's silo was lost (the call did not run).</summary>
+    SiloLost,
+
+    /// <summary>The call waits until the test releases it.</summary>
+    Hold,
 }
