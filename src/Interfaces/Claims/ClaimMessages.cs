@@ -1,3 +1,4 @@
+using AfterSales.Interfaces.Common;
 using AfterSales.Interfaces.Vehicles;
 
 namespace AfterSales.Interfaces.Claims;
@@ -123,7 +124,11 @@ public sealed record class ClaimView(
     [property: Id(15)] string? Model = null,
     [property: Id(16)] VehicleSystem System = VehicleSystem.Other,
     [property: Id(17)] FailureCause? Cause = null,
-    [property: Id(18)] DateOnly? ApprovedOn = null);
+    [property: Id(18)] DateOnly? ApprovedOn = null) : IVersionedView
+{
+    /// <summary>The version of the state this view was built from (the reply's ETag).</summary>
+    [Id(19)] public long Revision { get; init; }
+}
 
 /// <summary>A claim waiting for the warranty department.</summary>
 [GenerateSerializer, Immutable, Alias("AfterSales.ReviewQueueEntry")]
