@@ -1,3 +1,4 @@
+using System.Text.Json.Serialization;
 using AfterSales.Interfaces.Common;
 using AfterSales.Interfaces.Vehicles;
 
@@ -146,5 +147,6 @@ public sealed record class ReviewQueueEntry(
 [GenerateSerializer, Immutable, Alias("AfterSales.ReviewQueuePage")]
 public sealed record class ReviewQueuePage(
     [property: Id(0)] IReadOnlyList<ReviewQueueEntry> Items,
-    [property: Id(1)] string? NextCursor,
+    // Sent as null on the last page (api.md: the reply carries nextCursor), though the API leaves other nulls out.
+    [property: Id(1), JsonIgnore(Condition = JsonIgnoreCondition.Never)] string? NextCursor,
     [property: Id(2)] int Waiting);
