@@ -131,7 +131,7 @@ public static class BuybackApi
         }
 
         var command = new BuybackCommand(action, string.IsNullOrEmpty(note) ? null : note, replacementVin);
-        return (await cluster.Grain<IBuybackCaseGrain>(normalized).ActAsync(command, user.Actor(), key)).ToHttp();
+        return (await IfMatch.For(request, cluster.Grain<IBuybackCaseGrain>(normalized)).ActAsync(command, user.Actor(), key)).ToHttp();
     }
 
     private static async Task<IResult> PutYearAsync(string year, HttpRequest request, ClaimsPrincipal user, IClusterClient cluster)

@@ -112,7 +112,7 @@ public static class ClaimsApi
             }
         }
 
-        var grain = cluster.Grain<IClaimGrain>(id);
+        var grain = IfMatch.For(request, cluster.Grain<IClaimGrain>(id));
         if (action == ClaimAction.Answer)
         {
             // A station answers for its own claims only.

@@ -134,7 +134,7 @@ public static class ComplaintsApi
             return errors.ToResult();
         }
 
-        var complaint = cluster.Grain<IComplaintGrain>(normalized);
+        var complaint = IfMatch.For(request, cluster.Grain<IComplaintGrain>(normalized));
         var user = request.HttpContext.User;
         if (user.IsInRole(Roles.Station))
         {

@@ -74,7 +74,7 @@ public static class PartsApi
             errors.Text("name", body!.Name, 100), errors.Text("province", body.Province, 40),
             Coordinate(errors, "latitude", body.Latitude, 90), Coordinate(errors, "longitude", body.Longitude, 180));
         return errors.Any ? errors.ToResult()
-            : (await cluster.Grain<IPartsDepotGrain>(depot).RegisterAsync(registration, key)).ToHttp(d => $"/api/depots/{d.Code}");
+            : (await IfMatch.For(request, cluster.Grain<IPartsDepotGrain>(depot)).RegisterAsync(registration, key)).ToHttp(d => $"/api/depots/{d.Code}");
     }
 
     private static async Task<IResult> ReserveAsync(string code, HttpRequest request, IClusterClient cluster)

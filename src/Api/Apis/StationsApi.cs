@@ -130,7 +130,7 @@ public static class StationsApi
             return errors.ToResult();
         }
 
-        var outcome = await cluster.Grain<IServiceStationGrain>(normalized).RegisterAsync(registration, key);
+        var outcome = await IfMatch.For(request, cluster.Grain<IServiceStationGrain>(normalized)).RegisterAsync(registration, key);
         return outcome.ToHttp(s => $"/api/stations/{s.Code}");
     }
 
@@ -163,7 +163,7 @@ public static class StationsApi
             }
         }
 
-        return (await cluster.Grain<IServiceStationGrain>(normalized).SetAuthorisationAsync(target, reason, key)).ToHttp();
+        return (await IfMatch.For(request, cluster.Grain<IServiceStationGrain>(normalized)).SetAuthorisationAsync(target, reason, key)).ToHttp();
     }
 
     private static async Task<IResult> GetAsync(string code, IClusterClient cluster) =>
@@ -229,7 +229,7 @@ public static class StationsApi
             return OutcomeResults.Invalid(keyErrors!);
         }
 
-        return (await cluster.Grain<IServiceStationGrain>(normalized).MoveWorkOrderAsync(id.Trim().ToUpperInvariant(), command, key)).ToHttp();
+        return (await IfMatch.For(request, cluster.Grain<IServiceStationGrain>(normalized)).MoveWorkOrderAsync(id.Trim().ToUpperInvariant(), command, key)).ToHttp();
     }
 
     private static async Task<IResult> AppraiseAsync(string code, string id, HttpRequest request, IClusterClient cluster)
@@ -305,7 +305,7 @@ public static class StationsApi
             return errors.ToResult();
         }
 
-        return (await cluster.Grain<IServiceStationGrain>(normalized).AppraiseAsync(id.Trim().ToUpperInvariant(), appraisal, key)).ToHttp();
+        return (await IfMatch.For(request, cluster.Grain<IServiceStationGrain>(normalized)).AppraiseAsync(id.Trim().ToUpperInvariant(), appraisal, key)).ToHttp();
     }
 
     private static string? NullIfEmpty(string? value) => string.IsNullOrEmpty(value) ? null : value;

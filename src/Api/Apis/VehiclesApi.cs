@@ -330,7 +330,7 @@ public static class VehiclesApi
             return forbidden;
         }
 
-        var outcome = await call(cluster.Grain<IVehicleGrain>(normalized), command, key);
+        var outcome = await call(IfMatch.For(request, cluster.Grain<IVehicleGrain>(normalized)), command, key);
         // A delivery or an ownership transfer states the owner: its reply is no read of someone else's data.
         return outcome is Outcome<VehicleView> vehicle
             ? await PersonalData.VehicleReplyAsync(vehicle, request.HttpContext, cluster, stated: command is DeliverVehicle or TransferOwnership)

@@ -8,10 +8,14 @@ public static class OutcomeResults
     public static IResult ToHttp<T>(this Outcome<T> outcome, Func<T, string>? location = null) => outcome switch
     {
         { Refusal: { } refusal } => refusal.ToProblem(),
-        { Status: OutcomeStatus.Created, Value: { } value } => TypedResults.Created(location?.Invoke(value), value),
-        { Value: { } value } => TypedResults.Ok(value),
+        { Status: OutcomeStatus.Created, Value: { } value } => Versioned(TypedResults.Created(location?.Invoke(value), value), value),
+        { Value: { } value } => Versioned(TypedResults.Ok(value), value),
         _ => TypedResults.Problem("The grain returned neither a value nor a refusal.", statusCode: StatusCodes.Status500InternalServerError),
     };
+
+    /// <summary>A single entity's view carries its version: the reply gets the ETag (and a matching GET a 304).</summary>
+    private static IResult Versioned<T>(IResult result, T value) =>
+        value is IVersionedView versioned ? new ETagResult(result, versioned.Revision) : result;
 
     public static IResult ToProblem(this Refusal refusal)
     {
@@ -21,6 +25,12 @@ public static class OutcomeResults
                 errors.ToDictionary(e => e.Key, e => e.Value),
                 detail: refusal.Detail,
                 title: refusal.Title);
+        }
+
+        if (refusal.Status == OutcomeStatus.PreconditionFailed)
+        {
+            return TypedResults.Problem(refusal.Detail, statusCode: StatusCodes.Status412PreconditionFailed, title: refusal.Title,
+                extensions: new Dictionary<string, object?> { ["code"] = "precondition-failed" });
         }
 
         // Other refusals may name what they are about (a conflict's missing conditions, say): each becomes a member of the problem.
@@ -40,6 +50,7 @@ public static class OutcomeResults
         OutcomeStatus.NotFound => StatusCodes.Status404NotFound,
         OutcomeStatus.Conflict => StatusCodes.Status409Conflict,
         OutcomeStatus.Forbidden => StatusCodes.Status403Forbidden,
+        OutcomeStatus.PreconditionFailed => StatusCodes.Status412PreconditionFailed,
         _ => StatusCodes.Status500InternalServerError,
     };
 }

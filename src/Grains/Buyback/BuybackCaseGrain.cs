@@ -84,7 +84,7 @@ public sealed partial class BuybackCaseGrain(
         {
             request = request with { Article = BuybackArticles.Normalize(request.Article) ?? request.Article };
             return state.State.OpenFingerprint == BuybackDecisions.Fingerprint(request)
-                ? Outcome<BuybackCaseView>.Created(existing)
+                ? Outcome<BuybackCaseView>.Created(Versioned(existing))
                 : Refusal.Conflict($"Buyback case {Id} is already open for another request: this Idempotency-Key was used for a different case.");
         }
 
@@ -142,7 +142,7 @@ public sealed partial class BuybackCaseGrain(
         await Durable.CommitAsync(decision.Next!);
         LogOpened(logger, Id, request.Vin, request.Request, decision.Case!.Article, deadlines.AnswerBy, deadlines.CompleteBy);
         await ArmClocksAsync();
-        return Outcome<BuybackCaseView>.Created(decision.Case);
+        return Outcome<BuybackCaseView>.Created(Versioned(decision.Case));
     }
 
     public async Task<Outcome<BuybackCaseView>> ActAsync(BuybackCommand command, string actor, string? idempotencyKey)
@@ -151,6 +151,12 @@ public sealed partial class BuybackCaseGrain(
         {
             DeactivateOnIdle();
             return BuybackDecisions.NotFound(Id);
+        }
+
+        var replay = idempotencyKey is not null && current.Steps.Any(s => s.IdempotencyKey == idempotencyKey);
+        if (!replay && Preconditions.Check(this, state.State.Revision, exists: true, $"Buyback case {Id}") is { } stale)
+        {
+            return stale;
         }
 
         var caughtUp = BuybackDecisions.CatchUp(state.State, Now, Offset);
@@ -176,13 +182,16 @@ public sealed partial class BuybackCaseGrain(
         }
 
         // What the step owed may have been folded into the case (a vehicle that refused): answer with the case as it stands.
-        return Outcome<BuybackCaseView>.Ok(decision.Next is null ? decision.Case! : state.State.Case!);
+        return Outcome<BuybackCaseView>.Ok(Versioned(decision.Next is null ? decision.Case! : state.State.Case!));
     }
 
     public Task<Outcome<BuybackCaseView>> GetAsync() =>
-        Task.FromResult(state.State.Case is { } current ? Outcome<BuybackCaseView>.Ok(current)
+        Task.FromResult(state.State.Case is { } current ? Outcome<BuybackCaseView>.Ok(Versioned(current))
             : _opening ? Outcome<BuybackCaseView>.Refused(Refusal.Conflict($"Buyback case {Id} is being opened."))
             : Outcome<BuybackCaseView>.Refused(BuybackDecisions.NotFound(Id)));
+
+    /// <summary>The case as stored carries no version of its own: the grain's is its version.</summary>
+    private BuybackCaseView Versioned(BuybackCaseView view) => view with { Revision = state.State.Revision };
 
     public async Task CheckClocksAsync()
     {

@@ -18,6 +18,11 @@ public sealed record BuybackGrainState : IOutboxState<BuybackGrainState>
     /// <summary>The request the case was opened with, so opening it again (a retry) is told from a different request.</summary>
     public string? OpenFingerprint { get; init; }
 
+    /// <summary>The entity's version (its ETag), one on with every change callers see (<see cref="AfterSales.Grains.Common.IOutboxState{TState}.Revision"/>).</summary>
+    public long Revision { get; init; }
+
+    public BuybackGrainState WithRevision(long revision) => this with { Revision = revision };
+
     public ImmutableArray<OutboxMessage> Outbox { get; init; } = [];
 
     public BuybackGrainState WithOutbox(ImmutableArray<OutboxMessage> outbox) => this with { Outbox = outbox };

@@ -17,6 +17,11 @@ public sealed record ClaimGrainState : IOutboxState<ClaimGrainState>
 
     public ClaimView? Claim { get; init; }
 
+    /// <summary>The entity's version (its ETag), one on with every change callers see (<see cref="AfterSales.Grains.Common.IOutboxState{TState}.Revision"/>).</summary>
+    public long Revision { get; init; }
+
+    public ClaimGrainState WithRevision(long revision) => this with { Revision = revision };
+
     public ImmutableArray<OutboxMessage> Outbox { get; init; } = [];
 
     public ClaimGrainState WithOutbox(ImmutableArray<OutboxMessage> outbox) => this with { Outbox = outbox };
@@ -65,11 +70,17 @@ public sealed class ClaimGrain(
         }
 
         await CommitAndDeliverAsync(decision);
-        return Outcome<ClaimView>.Created(decision.Claim!);
+        return Outcome<ClaimView>.Created(Versioned(decision.Claim!));
     }
 
     public async Task<Outcome<ClaimView>> DecideAsync(ClaimAction action, string actor, string? note, string? idempotencyKey)
     {
+        var replay = idempotencyKey is not null && state.State.Claim?.Decisions?.Any(d => d.IdempotencyKey == idempotencyKey) == true;
+        if (!replay && Preconditions.Check(this, state.State.Revision, state.State.Claim is not null, $"Claim {Id}") is { } stale)
+        {
+            return stale;
+        }
+
         var decision = ClaimDecisions.Decide(state.State, Id, action, actor, note, idempotencyKey, time.GetUtcNow(), Today);
         if (decision.Refusal is { } refusal)
         {
@@ -82,7 +93,7 @@ public sealed class ClaimGrain(
         }
 
         await CommitAndDeliverAsync(decision);
-        return Outcome<ClaimView>.Ok(decision.Claim!);
+        return Outcome<ClaimView>.Ok(Versioned(decision.Claim!));
     }
 
     public async Task<Outcome<ClaimView>> SettleAsync(DateTimeOffset settledAt)
@@ -94,7 +105,7 @@ public sealed class ClaimGrain(
         }
 
         await CommitAndDeliverAsync(decision);
-        return Outcome<ClaimView>.Ok(decision.Claim!);
+        return Outcome<ClaimView>.Ok(Versioned(decision.Claim!));
     }
 
     public Task<Outcome<ClaimView>> GetAsync()
@@ -105,8 +116,11 @@ public sealed class ClaimGrain(
             return Task.FromResult<Outcome<ClaimView>>(ClaimDecisions.NotFound(Id));
         }
 
-        return Task.FromResult(Outcome<ClaimView>.Ok(claim));
+        return Task.FromResult(Outcome<ClaimView>.Ok(Versioned(claim)));
     }
+
+    /// <summary>The claim as stored carries no version of its own: the grain's is its version.</summary>
+    private ClaimView Versioned(ClaimView claim) => claim with { Revision = state.State.Revision };
 
     private DateOnly Today => vehicleOptions.Value.Warranty.DateOf(time.GetUtcNow());
 

@@ -79,7 +79,9 @@ public sealed partial class DurableState<TState> where TState : class, IOutboxSt
     /// Makes <paramref name="next"/> (state and outbox) durable in one write, then current. On failure nothing is
     /// applied: the previous state stays and serves reads, and the caller gets a 503 to retry.
     /// </summary>
-    public async Task CommitAsync(TState next)
+    public Task CommitAsync(TState next) => WriteAsync(next.Revised(Current));
+
+    private async Task WriteAsync(TState next)
     {
         var previous = _storage.State;
         _storage.State = next;
@@ -118,6 +120,7 @@ public sealed partial class DurableState<TState> where TState : class, IOutboxSt
             var sent = await Task.WhenAll(pending.Select(TryDeliverAsync));
             var next = Current;
             var unreached = false;
+            var changed = false;
             foreach (var (message, answer) in sent)
             {
                 if (answer is null)
@@ -132,14 +135,17 @@ public sealed partial class DurableState<TState> where TState : class, IOutboxSt
                 }
 
                 answers[message.Id] = answer;
-                next = _fold(next, message, answer).Acknowledge(message.Id);
+                var folded = _fold(next, message, answer);
+                changed |= !ReferenceEquals(folded, next);
+                next = folded.Acknowledge(message.Id);
             }
 
             if (!ReferenceEquals(next, Current))
             {
                 try
                 {
-                    await CommitAsync(next);
+                    // An answer that changed the state is a change callers see; a bare acknowledgement is not.
+                    await WriteAsync(changed ? next.Revised(Current) : next);
                 }
                 catch (ServiceUnavailableException)
                 {

@@ -167,6 +167,15 @@ public interface IOutboxState<TState> where TState : IOutboxState<TState>
 
     TState WithOutbox(ImmutableArray<OutboxMessage> outbox);
 
+    /// <summary>
+    /// Counts the writes that changed what callers see (the entity's ETag); a write that only acknowledges delivered
+    /// messages leaves it, so a caller's If-Match does not fail for a change it cannot see. 0 in a row written before
+    /// it was counted.
+    /// </summary>
+    long Revision { get; }
+
+    TState WithRevision(long revision);
+
     /// <summary>The state as it stands once written: rows appended with the write (keys, history) are no longer carried.</summary>
     TState Written();
 }
@@ -182,6 +191,10 @@ public static class OutboxStates
 
     public static TState Send<TState>(this TState state, params OutboxMessage[] messages) where TState : IOutboxState<TState> =>
         state.Send((IEnumerable<OutboxMessage>)messages);
+
+    /// <summary><paramref name="next"/> as the change after <paramref name="current"/>: one revision on, unless it already is.</summary>
+    public static TState Revised<TState>(this TState next, TState current) where TState : IOutboxState<TState> =>
+        next.Revision > current.Revision ? next : next.WithRevision(current.Revision + 1);
 
     public static TState Acknowledge<TState>(this TState state, string messageId) where TState : IOutboxState<TState> =>
         state.WithOutbox(state.Outbox.IsDefaultOrEmpty ? [] : state.Outbox.RemoveAll(m => m.Id == messageId));

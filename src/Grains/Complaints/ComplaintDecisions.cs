@@ -142,7 +142,7 @@ public static class ComplaintDecisions
                 .Select(c => new SlaBreachView((SlaClockName)(int)c.Kind, c.DueAt, c.EndedAt!.Value))],
             clocks);
         return new ComplaintView(id, (ComplaintState)(int)s.Stage, s.Intake!, s.StationCode, s.StationName, s.Province, s.DistanceKm, s.RegisteredAt,
-            s.Escalated, s.Handling, s.CorrectiveAction, s.AgreedAt, s.Satisfaction, s.Reopened, sla, s.History, s.Version);
+            s.Escalated, s.Handling, s.CorrectiveAction, s.AgreedAt, s.Satisfaction, s.Reopened, sla, s.History, s.Version) { Revision = s.Revision };
     }
 
     /// <summary>The complaint's whole contribution to its province: open (0|1), complaints (1), SLA breaches, escalations.</summary>

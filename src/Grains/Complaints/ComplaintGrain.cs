@@ -140,6 +140,11 @@ public sealed partial class ComplaintGrain(
                 : Refusal.Conflict($"Idempotency-Key '{idempotencyKey}' was already used for a different request to this complaint.");
         }
 
+        if (Preconditions.Check(this, state.State.Revision, exists: true, $"Complaint {Id}") is { } stale)
+        {
+            return stale;
+        }
+
         var caughtUp = ComplaintDecisions.CatchUp(state.State, Now);
         var (refusal, next) = ComplaintDecisions.Act(caughtUp, Id, command, actor, Now);
         if (refusal is not null)
@@ -153,8 +158,10 @@ public sealed partial class ComplaintGrain(
             return refusal;
         }
 
-        var view = ComplaintDecisions.ToView(next!, Id);
-        await SettleAsync(Remember(next!, idempotencyKey, fingerprint, view));
+        // The reply names the version the write makes.
+        next = next!.Revised(state.State);
+        var view = ComplaintDecisions.ToView(next, Id);
+        await SettleAsync(Remember(next, idempotencyKey, fingerprint, view));
         return Outcome<ComplaintView>.Ok(view);
     }
 

@@ -65,6 +65,11 @@ public sealed record ComplaintGrainState : AfterSales.Grains.Common.IOutboxState
     public ImmutableArray<AfterSales.Grains.Common.TypedRow<RememberedComplaintRequest>>? NewRows { get; init; }
 
     /// <summary>Roll-up reports written with the step that owes them, until acknowledged.</summary>
+    /// <summary>The entity's version (its ETag), one on with every change callers see (<see cref="AfterSales.Grains.Common.IOutboxState{TState}.Revision"/>).</summary>
+    public long Revision { get; init; }
+
+    public ComplaintGrainState WithRevision(long revision) => this with { Revision = revision };
+
     public ImmutableArray<AfterSales.Grains.Common.OutboxMessage> Outbox { get; init; } = [];
 
     public ComplaintGrainState WithOutbox(ImmutableArray<AfterSales.Grains.Common.OutboxMessage> outbox) => this with { Outbox = outbox };

@@ -59,8 +59,15 @@ public sealed partial class PartsDepotGrain(
             return replay.Refusal ?? (replay.Created ? Outcome<DepotView>.Created(View(state.State)) : Outcome<DepotView>.Ok(View(state.State)));
         }
 
+        // A PUT that creates the depot has nothing to match: If-Match there names a depot that must exist.
+        if (Preconditions.Check(this, state.State.Revision, state.State.Registration is not null, $"Depot {Code}") is { } stale)
+        {
+            return stale;
+        }
+
         var created = state.State.Registration is null;
-        var next = state.State with { Registration = registration };
+        // The reply names the version the write makes.
+        var next = (state.State with { Registration = registration }).Revised(state.State);
         var view = View(next);
         await CommitAsync(Remember(next, idempotencyKey, (nameof(RegisterAsync), registration), new Remembered { Created = created }),
             [.. next.Book.OnHand.Keys]);
@@ -358,7 +365,7 @@ public sealed partial class PartsDepotGrain(
     private DepotView View(DepotState s) => new(
         Code, s.Registration!.Name, s.Registration.Province, s.Registration.Latitude, s.Registration.Longitude,
         [.. s.Book.OnHand.Keys.Union(s.Book.OnOrder.Keys).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).Select(p => Stock(s.Book, p))],
-        s.Book.Reservations.Count(r => r.State is ReservationState.Allocated or ReservationState.Queued));
+        s.Book.Reservations.Count(r => r.State is ReservationState.Allocated or ReservationState.Queued)) { Revision = s.Revision };
 
     private ReservationView View(Reservation r, bool arrived) => new(
         r.Id, Code, r.PartNo, r.Quantity, r.StationCode, r.WorkOrderId, r.Warranty, r.Urgent, Describe(r.State), r.Shipped, arrived);
@@ -440,6 +447,11 @@ public sealed record DepotState : IOutboxState<DepotState>
     public ImmutableArray<TypedRow<Remembered>>? NewRows { get; init; }
 
     /// <summary>Index and roll-up updates written with the change that owes them, until acknowledged.</summary>
+    /// <summary>The entity's version (its ETag), one on with every change callers see (<see cref="AfterSales.Grains.Common.IOutboxState{TState}.Revision"/>).</summary>
+    public long Revision { get; init; }
+
+    public DepotState WithRevision(long revision) => this with { Revision = revision };
+
     public ImmutableArray<OutboxMessage> Outbox { get; init; } = [];
 
     public DepotState WithOutbox(ImmutableArray<OutboxMessage> outbox) => this with { Outbox = outbox };

@@ -123,10 +123,13 @@ public sealed partial class ServiceStationGrain(
         var decision = StationDecisions.Open(state.State, Code, command, Now, out var order);
         await CommitAsync(Remember(decision.Next!, idempotencyKey, fingerprint, new RememberedStationRequest("", "", Now, true, null, order, null)));
         await EnsurePublishedAsync();
-        return Outcome<WorkOrderView>.Created(order);
+        return Versioned(Outcome<WorkOrderView>.Created(order));
     }
 
-    public async Task<Outcome<WorkOrderView>> MoveWorkOrderAsync(string workOrderId, WorkOrderCommand command, string? idempotencyKey)
+    public async Task<Outcome<WorkOrderView>> MoveWorkOrderAsync(string workOrderId, WorkOrderCommand command, string? idempotencyKey) =>
+        Versioned(await MoveAsync(workOrderId, command, idempotencyKey));
+
+    private async Task<Outcome<WorkOrderView>> MoveAsync(string workOrderId, WorkOrderCommand command, string? idempotencyKey)
     {
         var fingerprint = RequestFingerprint.Of(nameof(MoveWorkOrderAsync), (workOrderId, command));
         if (await ReplayAsync(idempotencyKey, fingerprint) is { } replay)
@@ -140,6 +143,11 @@ public sealed partial class ServiceStationGrain(
             var first = replay.Remembered!.WorkOrder!;
             return Outcome<WorkOrderView>.Ok(first is { State: WorkOrderState.Completed, ArchivedOnVehicle: false }
                 && StationDecisions.Find(state.State, Code, first.Id, out var current) is null ? current : first);
+        }
+
+        if (Preconditions.Check(this, state.State.Revision, state.State.IsRegistered, $"Station {Code}") is { } stale)
+        {
+            return stale;
         }
 
         await EnsurePublishedAsync();
@@ -199,6 +207,11 @@ public sealed partial class ServiceStationGrain(
         if (await ReplayAsync(idempotencyKey, fingerprint) is { } replay)
         {
             return replay.Refusal is { } refused ? refused : Outcome<AppraisalResult>.Ok(replay.Remembered!.Appraisal!);
+        }
+
+        if (Preconditions.Check(this, state.State.Revision, state.State.IsRegistered, $"Station {Code}") is { } stale)
+        {
+            return stale;
         }
 
         var (missing, found) = await FindAsync(workOrderId);
@@ -309,8 +322,15 @@ public sealed partial class ServiceStationGrain(
     public async Task<Outcome<WorkOrderView>> GetWorkOrderAsync(string workOrderId)
     {
         var (missing, order) = await FindAsync(workOrderId);
-        return missing is not null ? Outcome<WorkOrderView>.Refused(missing) : Outcome<WorkOrderView>.Ok(order!);
+        return missing is not null ? Outcome<WorkOrderView>.Refused(missing) : Versioned(Outcome<WorkOrderView>.Ok(order!));
     }
+
+    /// <summary>
+    /// A work order is part of its station's state, so the station's version is the order's (its ETag): coarser than
+    /// the order itself (another order's change moves it too), never stale.
+    /// </summary>
+    private Outcome<WorkOrderView> Versioned(Outcome<WorkOrderView> outcome) =>
+        outcome.Value is { } order ? outcome with { Value = order with { Revision = state.State.Revision } } : outcome;
 
     /// <summary>A live work order from the document, a closed one from its row (read on demand), or why there is none.</summary>
     private async Task<(Refusal? Missing, WorkOrderView? Order)> FindAsync(string workOrderId)
@@ -529,6 +549,12 @@ public sealed partial class ServiceStationGrain(
             return (replay.Refusal, replay.Remembered!);
         }
 
+        // A PUT that creates the station has nothing to match: If-Match there names a station that must exist.
+        if (Preconditions.Check(this, state.State.Revision, state.State.IsRegistered, $"Station {Code}") is { } stale)
+        {
+            return (stale, null!);
+        }
+
         await EnsurePublishedAsync();
         var decision = decide(state.State);
         if (decision.Refusal is { } refusal)
@@ -541,7 +567,8 @@ public sealed partial class ServiceStationGrain(
             return (refusal, null!);
         }
 
-        var next = decision.Next ?? state.State;
+        // The reply names the version the write makes.
+        var next = decision.Next?.Revised(state.State) ?? state.State;
         var remembered = reply(next) with { Created = created };
         if (decision.Next is not null || idempotencyKey is not null)
         {

@@ -323,7 +323,7 @@ public static class StationDecisions
     {
         var r = state.Registry!;
         return new StationView(code, r.Name, r.Province, r.City, r.Latitude, r.Longitude, r.Bays, r.Appraisers, state.Authorisation,
-            state.AuthorisationReason, Load(state), state.WorkOrdersOpened);
+            state.AuthorisationReason, Load(state), state.WorkOrdersOpened) { Revision = state.Revision };
     }
 
     public static StationSummary ToSummary(StationState state, string code)

@@ -43,6 +43,11 @@ public sealed record StationState : IOutboxState<StationState>
     public ImmutableArray<TypedRow<RememberedStationRequest>>? NewRows { get; init; }
 
     /// <summary>Messages owed to other grains (visits for vehicles' archives, grade roll-ups), written with the change that owes them.</summary>
+    /// <summary>The entity's version (its ETag), one on with every change callers see (<see cref="AfterSales.Grains.Common.IOutboxState{TState}.Revision"/>).</summary>
+    public long Revision { get; init; }
+
+    public StationState WithRevision(long revision) => this with { Revision = revision };
+
     public ImmutableArray<OutboxMessage> Outbox { get; init; } = [];
 
     public StationState WithOutbox(ImmutableArray<OutboxMessage> outbox) => this with { Outbox = outbox };

@@ -208,6 +208,11 @@ public sealed partial class VehicleGrain(
             return replay.Refusal is { } refused ? refused : Outcome<RepairRecordView>.Ok(replay.Record!);
         }
 
+        if (Preconditions.Check(this, state.State.Revision, state.State.IsRegistered, $"Vehicle {Vin}") is { } stale)
+        {
+            return stale;
+        }
+
         var decision = VehicleDecisions.AppendVisit(state.State, visit, Now, _options, await catalogue.GetAsync(GrainFactory), out var entry);
         if (decision.Refusal is { } refusal)
         {
@@ -434,6 +439,11 @@ public sealed partial class VehicleGrain(
                 : replay.Created ? Outcome<VehicleView>.Created(replay.Vehicle!) : Outcome<VehicleView>.Ok(replay.Vehicle!);
         }
 
+        if (Preconditions.Check(this, state.State.Revision, state.State.IsRegistered, $"Vehicle {Vin}") is { } stale)
+        {
+            return stale;
+        }
+
         var decision = decide(state.State);
         if (decision.Refusal is { } refusal)
         {
@@ -441,7 +451,8 @@ public sealed partial class VehicleGrain(
             return refusal.Status == OutcomeStatus.NotFound ? NotRegistered() : refusal;
         }
 
-        var next = decision.Next ?? state.State;
+        // The reply names the version the write makes.
+        var next = decision.Next?.Revised(state.State) ?? state.State;
         if (decision.Next is not null && owes is not null)
         {
             next = next.Send(owes(next));

@@ -94,7 +94,7 @@ public static class VehicleMapping
             state.Region,
             state.OdometerCorrections.IsEmpty ? null : state.OdometerCorrections,
             state.OpenBuybackCase,
-            state.Erasures.IsDefaultOrEmpty ? null : state.Erasures);
+            state.Erasures.IsDefaultOrEmpty ? null : state.Erasures) { Revision = state.Revision };
     }
 
     public static WarrantyView ToView(this WarrantyAssessment assessment, VehicleState state, ImmutableArray<string> openRecalls) => new(

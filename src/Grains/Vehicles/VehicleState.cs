@@ -88,6 +88,11 @@ public sealed record VehicleState : IOutboxState<VehicleState>
     public ImmutableArray<TypedRow<RememberedRequest>>? NewRows { get; init; }
 
     /// <summary>Messages owed to other grains (quality and recall roll-ups, the batch's repeat-fault watch), written with the visit that owes them.</summary>
+    /// <summary>The entity's version (its ETag), one on with every change callers see (<see cref="AfterSales.Grains.Common.IOutboxState{TState}.Revision"/>).</summary>
+    public long Revision { get; init; }
+
+    public VehicleState WithRevision(long revision) => this with { Revision = revision };
+
     public ImmutableArray<OutboxMessage> Outbox { get; init; } = [];
 
     public VehicleState WithOutbox(ImmutableArray<OutboxMessage> outbox) => this with { Outbox = outbox };

@@ -1,4 +1,5 @@
 using System.Text.Json.Serialization;
+using AfterSales.Interfaces.Common;
 
 namespace AfterSales.Interfaces.Buyback;
 
@@ -112,7 +113,11 @@ public sealed record class BuybackCaseView(
     [property: Id(14)] IReadOnlyList<BuybackStep> Steps,
     [property: Id(15)] IReadOnlyList<BuybackBreach> Breaches,
     [property: Id(16)] BuybackCompletion? Completion,
-    [property: Id(17)] IReadOnlyList<BuybackAction> AllowedActions);
+    [property: Id(17)] IReadOnlyList<BuybackAction> AllowedActions) : IVersionedView
+{
+    /// <summary>The version of the state this view was built from (the reply's ETag).</summary>
+    [Id(18)] public long Revision { get; init; }
+}
 
 /// <summary>How a case closes on its vehicle: rejected (the vehicle is free for another case), or replaced / refunded (its life ends).</summary>
 public enum BuybackClosureKind

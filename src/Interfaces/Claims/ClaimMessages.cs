@@ -1,3 +1,5 @@
+using System.Text.Json.Serialization;
+using AfterSales.Interfaces.Common;
 using AfterSales.Interfaces.Vehicles;
 
 namespace AfterSales.Interfaces.Claims;
@@ -123,7 +125,11 @@ public sealed record class ClaimView(
     [property: Id(15)] string? Model = null,
     [property: Id(16)] VehicleSystem System = VehicleSystem.Other,
     [property: Id(17)] FailureCause? Cause = null,
-    [property: Id(18)] DateOnly? ApprovedOn = null);
+    [property: Id(18)] DateOnly? ApprovedOn = null) : IVersionedView
+{
+    /// <summary>The version of the state this view was built from (the reply's ETag).</summary>
+    [Id(19)] public long Revision { get; init; }
+}
 
 /// <summary>A claim waiting for the warranty department.</summary>
 [GenerateSerializer, Immutable, Alias("AfterSales.ReviewQueueEntry")]
@@ -141,5 +147,6 @@ public sealed record class ReviewQueueEntry(
 [GenerateSerializer, Immutable, Alias("AfterSales.ReviewQueuePage")]
 public sealed record class ReviewQueuePage(
     [property: Id(0)] IReadOnlyList<ReviewQueueEntry> Items,
-    [property: Id(1)] string? NextCursor,
+    // Sent as null on the last page (api.md: the reply carries nextCursor), though the API leaves other nulls out.
+    [property: Id(1), JsonIgnore(Condition = JsonIgnoreCondition.Never)] string? NextCursor,
     [property: Id(2)] int Waiting);

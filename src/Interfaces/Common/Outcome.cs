@@ -9,6 +9,9 @@ public enum OutcomeStatus
     NotFound = 3,
     Conflict = 4,
     Forbidden = 5,
+
+    /// <summary>The caller's <c>If-Match</c> names another version than the one held: nothing was changed.</summary>
+    PreconditionFailed = 6,
 }
 
 /// <summary>Why a request was refused, in words a caller can act on; <see cref="Errors"/> is keyed by field name.</summary>
@@ -31,6 +34,9 @@ public sealed record class Refusal(
 
     /// <summary>The caller asserted something it may not (a priority its work order does not hold, say).</summary>
     public static Refusal Forbidden(string detail) => new(OutcomeStatus.Forbidden, "Forbidden", detail);
+
+    /// <summary>The entity changed since the caller read it (its <c>If-Match</c> no longer matches).</summary>
+    public static Refusal PreconditionFailed(string detail) => new(OutcomeStatus.PreconditionFailed, "Precondition failed", detail);
 }
 
 /// <summary>

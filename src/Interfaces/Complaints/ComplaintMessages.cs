@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using AfterSales.Interfaces.Common;
 
 namespace AfterSales.Interfaces.Complaints;
 
@@ -156,4 +157,8 @@ public sealed record class ComplaintView(
     [property: Id(13)] int Reopened,
     [property: Id(14)] SlaView Sla,
     [property: Id(15)] ImmutableArray<ComplaintHistoryEntry> History,
-    [property: Id(16)] long Version);
+    [property: Id(16)] long Version) : IVersionedView
+{
+    /// <summary>The version of the state this view was built from (the reply's ETag).</summary>
+    [Id(17)] public long Revision { get; init; }
+}

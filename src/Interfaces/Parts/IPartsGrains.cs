@@ -100,7 +100,11 @@ public sealed record class ReservationView(
 [GenerateSerializer, Immutable, Alias("AfterSales.DepotView")]
 public sealed record class DepotView(
     [property: Id(0)] string Code, [property: Id(1)] string Name, [property: Id(2)] string Province, [property: Id(3)] double Latitude,
-    [property: Id(4)] double Longitude, [property: Id(5)] IReadOnlyList<PartStockView> Stock, [property: Id(6)] int OpenReservations);
+    [property: Id(4)] double Longitude, [property: Id(5)] IReadOnlyList<PartStockView> Stock, [property: Id(6)] int OpenReservations) : IVersionedView
+{
+    /// <summary>The version of the state this view was built from (the reply's ETag).</summary>
+    [Id(7)] public long Revision { get; init; }
+}
 
 [GenerateSerializer, Immutable, Alias("AfterSales.DepotAvailability")]
 public sealed record class DepotAvailability(

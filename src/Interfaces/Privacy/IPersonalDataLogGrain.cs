@@ -1,3 +1,4 @@
+using System.Text.Json.Serialization;
 using AfterSales.Interfaces.Common;
 using Orleans.CodeGeneration;
 
@@ -41,7 +42,8 @@ public sealed record class PersonalDataQuery(
 [GenerateSerializer, Immutable, Alias("AfterSales.PersonalDataReadPage")]
 public sealed record class PersonalDataReadPage(
     [property: Id(0)] IReadOnlyList<PersonalDataReadEntry> Items,
-    [property: Id(1)] string? NextCursor);
+    // Sent as null on the last page (api.md: the reply carries nextCursor), though the API leaves other nulls out.
+    [property: Id(1), JsonIgnore(Condition = JsonIgnoreCondition.Never)] string? NextCursor);
 
 /// <summary>
 /// The append-only log of full reads of personal data (table personal_data_reads). A stateless worker: any silo

@@ -1,3 +1,5 @@
+using AfterSales.Interfaces.Common;
+
 namespace AfterSales.Interfaces.Stations;
 
 /// <summary>An authorised station's standing (授权状态). Only an active station takes new work orders.</summary>
@@ -42,7 +44,11 @@ public sealed record class StationView(
     [property: Id(8)] StationAuthorisation Authorisation,
     [property: Id(9)] string? AuthorisationReason,
     [property: Id(10)] StationLoadView Load,
-    [property: Id(11)] int WorkOrders);
+    [property: Id(11)] int WorkOrders) : IVersionedView
+{
+    /// <summary>The version of the state this view was built from (the reply's ETag).</summary>
+    [Id(12)] public long Revision { get; init; }
+}
 
 /// <summary>
 /// What a station tells the index and roll-up grains about itself. <see cref="Version"/> increases with every change

@@ -1,3 +1,4 @@
+using AfterSales.Interfaces.Common;
 using AfterSales.Interfaces.Claims;
 using AfterSales.Interfaces.Vehicles;
 
@@ -93,7 +94,11 @@ public sealed record class WorkOrderView(
     [property: Id(22)] string? RepairItem = null,
     [property: Id(23)] IReadOnlyList<string>? MainParts = null,
     [property: Id(24)] ClaimAmount? ClaimAmount = null,
-    [property: Id(25)] string? ComebackOf = null);
+    [property: Id(25)] string? ComebackOf = null) : IVersionedView
+{
+    /// <summary>The version of the state this view was built from (the reply's ETag).</summary>
+    [Id(26)] public long Revision { get; init; }
+}
 
 /// <summary>The work order after an appraisal, with the claim it produced.</summary>
 [GenerateSerializer, Immutable, Alias("AfterSales.AppraisalResult")]

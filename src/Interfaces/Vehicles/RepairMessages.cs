@@ -1,3 +1,5 @@
+using System.Text.Json.Serialization;
+
 namespace AfterSales.Interfaces.Vehicles;
 
 public enum VisitKind
@@ -108,4 +110,5 @@ public sealed record class RepairRecordView(
 [GenerateSerializer, Immutable, Alias("AfterSales.RepairHistoryPage")]
 public sealed record class RepairHistoryPage(
     [property: Id(0)] IReadOnlyList<RepairRecordView> Items,
-    [property: Id(1)] string? NextCursor);
+    // Sent as null on the last page (api.md: the reply carries nextCursor), though the API leaves other nulls out.
+    [property: Id(1), JsonIgnore(Condition = JsonIgnoreCondition.Never)] string? NextCursor);

@@ -1,3 +1,5 @@
+using AfterSales.Interfaces.Common;
+
 namespace AfterSales.Interfaces.Vehicles;
 
 public enum Powertrain
@@ -116,7 +118,11 @@ public sealed record class VehicleView(
     [property: Id(18)] string? Region = null,
     [property: Id(19)] IReadOnlyList<OdometerCorrectionView>? OdometerCorrections = null,
     [property: Id(20)] string? OpenBuybackCase = null,
-    [property: Id(21)] IReadOnlyList<PersonalDataErasureView>? Erasures = null);
+    [property: Id(21)] IReadOnlyList<PersonalDataErasureView>? Erasures = null) : IVersionedView
+{
+    /// <summary>The version of the state this view was built from (the reply's ETag).</summary>
+    [Id(22)] public long Revision { get; init; }
+}
 
 /// <summary>A whole vehicle at once (bulk loads): registration, optional delivery, latest reading and past visits.</summary>
 [GenerateSerializer, Immutable, Alias("AfterSales.VehicleImport")]
