@@ -8,7 +8,10 @@ using AfterSales.Api.Security;
 using AfterSales.Integration.Tests.Infrastructure;
 using AfterSales.Integration.Tests.Vehicles;
 using AfterSales.Interfaces.Common;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace AfterSales.Integration.Tests.Foundation;
 
@@ -254,6 +257,40 @@ public sealed class ProblemDetailsTests(ClusterFixture fixture)
         Assert.Contains("answered as 404", ProblemAudit.Check(
             Body(new { code = "odometer-regression", type = "/problems/odometer-regression", title = "Odometer regression" }), 404), StringComparison.Ordinal);
         Assert.Contains("has type", ProblemAudit.Check(Body(new { code = "odometer-regression", title = "Odometer regression" }), 409), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task ProblemAudit_RunsOnTheTestHosts_AndTurnsAProblemWithoutACodeIntoA500()
+    {
+        await using var host = new ApiFactory(fixture.ConnectionString, fixture.ClusterId,
+            services => services.AddSingleton<IStartupFilter>(new CodelessProblemAt("/audit-probe")));
+        using var client = host.CreateClient();
+
+        using var response = await client.GetAsync("/audit-probe");
+
+        Assert.Equal(HttpStatusCode.InternalServerError, response.StatusCode);
+        Assert.Contains("without a code", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+    }
+
+    /// <summary>Answers <c>path</c> with a problem written by hand, without a code: what a missed call site would do.</summary>
+    private sealed class CodelessProblemAt(string path) : IStartupFilter
+    {
+        public Action<IApplicationBuilder> Configure(Action<IApplicationBuilder> next) => app =>
+        {
+            app.Use(async (context, following) =>
+            {
+                if (context.Request.Path != path)
+                {
+                    await following(context);
+                    return;
+                }
+
+                context.Response.StatusCode = StatusCodes.Status409Conflict;
+                context.Response.ContentType = "application/problem+json";
+                await context.Response.WriteAsync("""{"status":409,"title":"Conflict","detail":"Hand-written."}""");
+            });
+            next(app);
+        };
     }
 
     private static string[] AllowedValues(Problem problem) =>
