@@ -555,7 +555,7 @@ public sealed class BuybackDecisionsTests
         var completed = CompleteReplacement(NewVin, Facts(replacement: NewVehicle())).Next!;
         var deliver = completed.Outbox.Single(m => m.Id == "deliver");
 
-        var folded = BuybackDecisions.Fold(completed, deliver, new DeliveryAnswer(null, Refusal.Conflict("Vehicle is already delivered.")));
+        var folded = BuybackDecisions.Fold(completed, deliver, new DeliveryAnswer(null, Refusal.Conflict(ProblemCodes.IllegalTransition, "Vehicle is already delivered.")));
 
         var problem = Assert.Single(folded.Case!.Completion!.Problems);
         Assert.Contains("Delivering the replacement was refused", problem, StringComparison.Ordinal);

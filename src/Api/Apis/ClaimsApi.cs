@@ -79,7 +79,7 @@ public static class ClaimsApi
 
         var outcome = await cluster.Grain<IClaimGrain>(id).GetAsync();
         return outcome.Value is { } claim && !user.MayActFor(claim.StationCode)
-            ? SecurityExtensions.Forbidden($"Claim {id} belongs to another station; a station sees its own claims only.")
+            ? SecurityExtensions.Forbidden(ProblemCodes.ForbiddenStation, $"Claim {id} belongs to another station; a station sees its own claims only.")
             : outcome.ToHttp();
     }
 

@@ -147,9 +147,8 @@ public static class ComplaintsApi
 
             if (!user.MayActFor(card.Value!.StationCode))
             {
-                return TypedResults.Problem(
-                    $"Complaint {normalized} is assigned to station {card.Value.StationCode}; a station acts only on complaints assigned to it.",
-                    statusCode: StatusCodes.Status403Forbidden, title: "Forbidden");
+                return Problems.Of(ProblemCodes.ForbiddenStation,
+                    $"Complaint {normalized} is assigned to station {card.Value.StationCode}; a station acts only on complaints assigned to it.");
             }
         }
 

@@ -55,8 +55,7 @@ public static class NetworkApi
         var counters = cluster.Grain<ICounterRollupGrain>(RollupScopes.Province(name)).GetCountersAsync();
         var (s, c) = (await stations, await counters);
         return s.Totals.Stations == 0 && c.Counters.IsEmpty
-            ? TypedResults.Problem($"Nothing is registered in province {name}: no stations, complaints, depots or recalls.",
-                statusCode: StatusCodes.Status404NotFound, title: "Not found")
+            ? Http.Problems.Of(ProblemCodes.NotFound, $"Nothing is registered in province {name}: no stations, complaints, depots or recalls.")
             : TypedResults.Ok(NetworkView.Of(name, s.Totals, c.Counters, null));
     }
 

@@ -34,6 +34,7 @@ public sealed record BulkVehicle(RegisterVehicleRequest? Vehicle, DeliveryReques
 
 public sealed record BulkVehiclesRequest(IReadOnlyList<BulkVehicle>? Vehicles);
 
-public sealed record BulkItemResult(int Index, string? Vin, int Status, string? Error);
+/// <summary>One refused item of a bulk import: its status, and the <c>code</c> a problem of its own would carry (see README "Errors").</summary>
+public sealed record BulkItemResult(int Index, string? Vin, int Status, string? Error, string? Code);
 
 public sealed record BulkVehiclesResult(int Accepted, int Refused, IReadOnlyList<BulkItemResult> Refusals);

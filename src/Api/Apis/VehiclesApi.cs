@@ -109,7 +109,7 @@ public static class VehiclesApi
         var errors = new RequestErrors();
         if (item.Vehicle is null)
         {
-            return new BulkItemResult(index, null, StatusCodes.Status400BadRequest, "vehicle is required.");
+            return new BulkItemResult(index, null, StatusCodes.Status400BadRequest, "vehicle is required.", ProblemCodes.ValidationFailed);
         }
 
         var registration = ToCommand(item.Vehicle, errors, "vehicle.");
@@ -120,20 +120,20 @@ public static class VehiclesApi
         if (errors.Any)
         {
             return new BulkItemResult(index, registration.Vin, StatusCodes.Status400BadRequest,
-                string.Join(" ", errors.ToDictionary().SelectMany(e => e.Value)));
+                string.Join(" ", errors.ToDictionary().SelectMany(e => e.Value)), ProblemCodes.ValidationFailed);
         }
 
         var outcome = await cluster.Grain<IVehicleGrain>(registration.Vin).ImportAsync(new VehicleImport(registration, delivery, odometer, visits), idempotencyKey);
         return outcome.Refusal is { } refusal
-            ? new BulkItemResult(index, registration.Vin, OutcomeResults.StatusCode(refusal.Status), refusal.Detail)
-            : new BulkItemResult(index, registration.Vin, StatusCodes.Status201Created, null);
+            ? new BulkItemResult(index, registration.Vin, OutcomeResults.StatusCode(refusal.Status), refusal.Detail, refusal.Code)
+            : new BulkItemResult(index, registration.Vin, StatusCodes.Status201Created, null, null);
     }
 
     private static Task<IResult> DeliverAsync(string vin, HttpRequest request, IClusterClient cluster) =>
         CommandAsync<DeliveryRequest, DeliverVehicle, VehicleView>(vin, request, cluster, ToCommand, (grain, c, key) => grain.DeliverAsync(c, key),
             delivery => request.HttpContext.User.MayActFor(delivery.DealerCode)
                 ? null
-                : SecurityExtensions.Forbidden($"A station delivers vehicles only in its own name: dealerCode must be its own station code, not {delivery.DealerCode}."));
+                : SecurityExtensions.Forbidden(ProblemCodes.ForbiddenStation, $"A station delivers vehicles only in its own name: dealerCode must be its own station code, not {delivery.DealerCode}."));
 
     private static Task<IResult> CorrectOdometerAsync(string vin, HttpRequest request, IClusterClient cluster) =>
         CommandAsync<OdometerCorrectionRequest, CorrectOdometer, VehicleView>(vin, request, cluster,
@@ -171,7 +171,7 @@ public static class VehiclesApi
             (grain, c, key) => grain.AppendVisitAsync(c, key),
             visit => !user.MayActFor(visit.StationCode) ? SecurityExtensions.ForbiddenForStation(visit.StationCode)
                 : isStation && ApprovedFactsIn(visit) is { Count: > 0 } asserted
-                    ? SecurityExtensions.Forbidden(
+                    ? SecurityExtensions.Forbidden(ProblemCodes.AssertionNotAllowed,
                         $"A station may not state {string.Join(", ", asserted)} on a visit: these come only from an appraisal whose claim was approved (open a work order and appraise it) or an operator's import.")
                     : null);
     }

@@ -26,7 +26,7 @@ public static class ApiComposition
     }
 
     /// <summary>
-    /// The middleware and every endpoint: health, docs, the dashboard (when <paramref name="dashboard"/>: its services
+    /// The middleware and every endpoint: health, the problem types, docs, the dashboard (when <paramref name="dashboard"/>: its services
     /// are registered, by the client or the silo) and the <c>/api</c> routes.
     /// </summary>
     public static WebApplication MapAfterSalesApi(this WebApplication app, bool dashboard = true)
@@ -35,6 +35,7 @@ public static class ApiComposition
         app.UseRequestSizeGuard(HttpConfiguration.MaxRequestBodyBytes);
         app.UseAfterSalesSecurity();
         app.MapAfterSalesHealth();
+        app.MapProblemTypes();
         app.MapAfterSalesMetrics();
         app.MapOperatorTools(dashboard);
         var api = app.MapGroup("/api").RequireAuthorization(Policies.Read).RequireRateLimiting(SecurityExtensions.RateLimitPolicy);

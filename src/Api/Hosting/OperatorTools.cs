@@ -1,4 +1,6 @@
+using AfterSales.Api.Http;
 using AfterSales.Api.Security;
+using AfterSales.Interfaces.Common;
 using Orleans.Dashboard;
 using Scalar.AspNetCore;
 
@@ -31,8 +33,8 @@ public static class OperatorTools
                 // A grain's state and the live log show owners' and customers' personal data to whoever opens them:
                 // outside Development they are off unless configured on.
                 group.AddEndpointFilter(async (context, next) => IsInspection(context.HttpContext)
-                    ? TypedResults.Problem($"Grain-state inspection and the log stream are off outside Development; set {InspectionSetting.Replace(":", "__", StringComparison.Ordinal)}=true to turn them on.",
-                        statusCode: StatusCodes.Status404NotFound, title: "Not enabled")
+                    ? Problems.Of(ProblemCodes.FeatureDisabled,
+                        $"Grain-state inspection and the log stream are off outside Development; set {InspectionSetting.Replace(":", "__", StringComparison.Ordinal)}=true to turn them on.")
                     : await next(context));
             }
 

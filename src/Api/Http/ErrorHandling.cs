@@ -1,6 +1,7 @@
 using AfterSales.Interfaces.Common;
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Http.Features;
+using Microsoft.AspNetCore.Mvc;
 using Orleans.Runtime;
 using Orleans.Runtime.Messaging;
 
@@ -14,6 +15,7 @@ public static partial class ErrorHandling
         services.AddProblemDetails(options => options.CustomizeProblemDetails = context =>
         {
             context.ProblemDetails.Instance ??= context.HttpContext.Request.Path;
+            Classify(context.ProblemDetails);
             context.ProblemDetails.Detail ??= FrameworkDetail(context.ProblemDetails.Status, context.HttpContext.Request);
             context.ProblemDetails.Extensions["traceId"] = context.HttpContext.Features.Get<IHttpActivityFeature>()?.Activity?.Id
                 ?? context.HttpContext.TraceIdentifier;
@@ -26,6 +28,25 @@ public static partial class ErrorHandling
         });
         services.AddExceptionHandler<ClusterUnavailableHandler>();
         return services;
+    }
+
+    /// <summary>
+    /// Gives a problem nobody named a kind for (the framework's own: routing, authentication, authorization, unhandled
+    /// exceptions) the code of its status, and every problem its code's <c>type</c> and title.
+    /// </summary>
+    private static void Classify(ProblemDetails problem)
+    {
+        if (!problem.Extensions.TryGetValue(Problems.CodeMember, out var named) || named is not string code)
+        {
+            code = ProblemCatalogue.ForStatus(problem.Status);
+            problem.Extensions[Problems.CodeMember] = code;
+        }
+
+        problem.Type = ProblemCatalogue.TypeOf(code);
+        if (ProblemCatalogue.Find(code) is { } kind)
+        {
+            problem.Title = kind.Title;
+        }
     }
 
     /// <summary>
@@ -72,8 +93,8 @@ public static partial class ErrorHandling
                 ProblemDetails =
                 {
                     Status = StatusCodes.Status503ServiceUnavailable,
-                    Title = "Service temporarily unavailable",
                     Detail = "The cluster could not complete the request in time; nothing was acknowledged. Retry with the same Idempotency-Key.",
+                    Extensions = { [Problems.CodeMember] = ProblemCodes.ClusterUnavailable },
                 },
             });
         }

@@ -10,7 +10,7 @@ public static class OutcomeResults
         { Refusal: { } refusal } => refusal.ToProblem(),
         { Status: OutcomeStatus.Created, Value: { } value } => Versioned(TypedResults.Created(location?.Invoke(value), value), value),
         { Value: { } value } => Versioned(TypedResults.Ok(value), value),
-        _ => TypedResults.Problem("The grain returned neither a value nor a refusal.", statusCode: StatusCodes.Status500InternalServerError),
+        _ => Problems.Of(ProblemCodes.InternalError, "The grain returned neither a value nor a refusal."),
     };
 
     /// <summary>A single entity's view carries its version: the reply gets the ETag (and a matching GET a 304).</summary>
@@ -19,28 +19,29 @@ public static class OutcomeResults
 
     public static IResult ToProblem(this Refusal refusal)
     {
+        var code = refusal.Code ?? CodeOfPreviousRelease(refusal.Status);
         if (refusal.Status == OutcomeStatus.Invalid && refusal.Errors is { Count: > 0 } errors)
         {
-            return TypedResults.ValidationProblem(
-                errors.ToDictionary(e => e.Key, e => e.Value),
-                detail: refusal.Detail,
-                title: refusal.Title);
-        }
-
-        if (refusal.Status == OutcomeStatus.PreconditionFailed)
-        {
-            return TypedResults.Problem(refusal.Detail, statusCode: StatusCodes.Status412PreconditionFailed, title: refusal.Title,
-                extensions: new Dictionary<string, object?> { ["code"] = "precondition-failed" });
+            return Problems.Validation(errors.ToDictionary(e => e.Key, e => e.Value), code, refusal.Detail);
         }
 
         // Other refusals may name what they are about (a conflict's missing conditions, say): each becomes a member of the problem.
         var extensions = refusal.Errors is { Count: > 0 } named ? named.ToDictionary(e => e.Key, e => (object?)e.Value) : null;
-        return TypedResults.Problem(refusal.Detail, statusCode: StatusCode(refusal.Status), title: refusal.Title, extensions: extensions);
+        // The status is the refusal's: a code names the kind, it does not change what the grain decided.
+        return Problems.Of(code, refusal.Detail, extensions, StatusCode(refusal.Status));
     }
 
     /// <summary>A 400 for input the host rejects before any grain is called.</summary>
-    public static IResult Invalid(Dictionary<string, string[]> errors) =>
-        TypedResults.ValidationProblem(errors, detail: string.Join(" ", errors.SelectMany(e => e.Value)), title: "Invalid request");
+    public static IResult Invalid(Dictionary<string, string[]> errors) => Problems.Validation(errors);
+
+    /// <summary>A silo of the previous release sends no code: the one its refusals of this status meant.</summary>
+    private static string CodeOfPreviousRelease(OutcomeStatus status) => status switch
+    {
+        OutcomeStatus.Invalid => ProblemCodes.ValidationFailed,
+        // Its only forbidden refusals were a parts reservation's asserted priority.
+        OutcomeStatus.Forbidden => ProblemCodes.AssertionNotAllowed,
+        _ => ProblemCatalogue.ForStatus(StatusCode(status)),
+    };
 
     public static int StatusCode(OutcomeStatus status) => status switch
     {

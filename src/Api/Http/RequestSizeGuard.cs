@@ -1,3 +1,4 @@
+using AfterSales.Interfaces.Common;
 using Microsoft.AspNetCore.Http.Metadata;
 
 namespace AfterSales.Api.Http;
@@ -15,10 +16,8 @@ public static class RequestSizeGuard
             var limit = context.GetEndpoint()?.Metadata.GetMetadata<IRequestSizeLimitMetadata>()?.MaxRequestBodySize ?? defaultLimit;
             if (context.Request.ContentLength is { } length && length > limit)
             {
-                await TypedResults.Problem(
-                    $"The request body is {length} bytes; this route accepts at most {limit} bytes.",
-                    statusCode: StatusCodes.Status413PayloadTooLarge,
-                    title: "Request body too large").ExecuteAsync(context);
+                await Problems.Of(ProblemCodes.PayloadTooLarge, $"The request body is {length} bytes; this route accepts at most {limit} bytes.")
+                    .ExecuteAsync(context);
                 return;
             }
 

@@ -1,5 +1,7 @@
 using System.Security.Claims;
 using System.Threading.RateLimiting;
+using AfterSales.Api.Http;
+using AfterSales.Interfaces.Common;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.IdentityModel.Tokens;
 
@@ -81,17 +83,13 @@ public static class SecurityExtensions
                 // The per-caller token bucket says when to retry; the global concurrency limiter does not.
                 if (!context.Lease.TryGetMetadata(MetadataName.RetryAfter, out _))
                 {
-                    await TypedResults.Problem(
-                        $"This host is serving its limit of {maxConcurrent} concurrent requests; retry shortly.",
-                        statusCode: StatusCodes.Status503ServiceUnavailable,
-                        title: "Service busy").ExecuteAsync(context.HttpContext);
+                    await Problems.Of(ProblemCodes.ServerBusy, $"This host is serving its limit of {maxConcurrent} concurrent requests; retry shortly.")
+                        .ExecuteAsync(context.HttpContext);
                     return;
                 }
 
-                await TypedResults.Problem(
-                    $"More than {settings.PermitsPerSecond} requests per second from this caller; slow down and retry.",
-                    statusCode: StatusCodes.Status429TooManyRequests,
-                    title: "Too many requests").ExecuteAsync(context.HttpContext);
+                await Problems.Of(ProblemCodes.RateLimited, $"More than {settings.PermitsPerSecond} requests per second from this caller; slow down and retry.")
+                    .ExecuteAsync(context.HttpContext);
             };
         });
         return builder;
@@ -167,10 +165,10 @@ public static class SecurityExtensions
 
     /// <summary>403 problem detail for a station acting for another station.</summary>
     public static IResult ForbiddenForStation(string stationCode) =>
-        Forbidden($"A station caller may act only for its own station, not for {stationCode}.");
+        Forbidden(ProblemCodes.ForbiddenStation, $"A station caller may act only for its own station, not for {stationCode}.");
 
-    /// <summary>403 problem detail: the caller may use the route but may not assert what it asserted.</summary>
-    public static IResult Forbidden(string detail) => TypedResults.Problem(detail, statusCode: StatusCodes.Status403Forbidden, title: "Forbidden");
+    /// <summary>403 problem detail: the caller may use the route but not for this (another station's, say).</summary>
+    public static IResult Forbidden(string code, string detail) => Problems.Of(code, detail);
 
     /// <summary>Who acted, for histories: <c>station:{code}</c>, else <c>{role}:{subject}</c>.</summary>
     public static string Actor(this ClaimsPrincipal user)

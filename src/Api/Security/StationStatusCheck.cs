@@ -1,4 +1,5 @@
 using System.Security.Claims;
+using AfterSales.Api.Http;
 using AfterSales.Interfaces.Common;
 using AfterSales.Interfaces.Stations;
 using Microsoft.Extensions.Caching.Memory;
@@ -23,9 +24,8 @@ public sealed class StationStatusCheck(RequestDelegate next, IClusterClient clus
             && await AuthorisationAsync(station) is { } state && state != StationAuthorisation.Active)
         {
             context.Response.StatusCode = StatusCodes.Status403Forbidden;
-            await TypedResults.Problem(
-                $"Station {station} is {state.ToString().ToLowerInvariant()}: its callers may not act until it is reinstated.",
-                statusCode: StatusCodes.Status403Forbidden, title: "Forbidden").ExecuteAsync(context);
+            await Problems.Of(ProblemCodes.StationSuspended,
+                $"Station {station} is {state.ToString().ToLowerInvariant()}: its callers may not act until it is reinstated.").ExecuteAsync(context);
             return;
         }
 

@@ -85,7 +85,7 @@ public sealed partial class BuybackCaseGrain(
             request = request with { Article = BuybackArticles.Normalize(request.Article) ?? request.Article };
             return state.State.OpenFingerprint == BuybackDecisions.Fingerprint(request)
                 ? Outcome<BuybackCaseView>.Created(Versioned(existing))
-                : Refusal.Conflict($"Buyback case {Id} is already open for another request: this Idempotency-Key was used for a different case.");
+                : Refusal.Conflict(ProblemCodes.IdempotencyKeyReused, $"Buyback case {Id} is already open for another request: this Idempotency-Key was used for a different case.");
         }
 
         if (BuybackArticles.Normalize(request.Article) is not { } article)
@@ -101,7 +101,7 @@ public sealed partial class BuybackCaseGrain(
         if (Art28.Deadlines(calendar, today, out var missingYear) is not { } deadlines)
         {
             DeactivateOnIdle();
-            return Refusal.Conflict(
+            return Refusal.Conflict(ProblemCodes.CalendarNotLoaded,
                 $"The working-day calendar for {missingYear} is not loaded, so the Art. 28 deadlines cannot be counted; an operator loads it (PUT /api/calendar/{missingYear}). Nothing was opened.");
         }
 
@@ -187,7 +187,7 @@ public sealed partial class BuybackCaseGrain(
 
     public Task<Outcome<BuybackCaseView>> GetAsync() =>
         Task.FromResult(state.State.Case is { } current ? Outcome<BuybackCaseView>.Ok(Versioned(current))
-            : _opening ? Outcome<BuybackCaseView>.Refused(Refusal.Conflict($"Buyback case {Id} is being opened."))
+            : _opening ? Outcome<BuybackCaseView>.Refused(Refusal.Conflict(ProblemCodes.NotYetReady, $"Buyback case {Id} is being opened."))
             : Outcome<BuybackCaseView>.Refused(BuybackDecisions.NotFound(Id)));
 
     /// <summary>The case as stored carries no version of its own: the grain's is its version.</summary>

@@ -94,14 +94,14 @@ public static class BuybackDecisions
         {
             return earlier.Action == command.Action
                 ? BuybackDecision.Unchanged(current)
-                : Refusal.Conflict($"Idempotency-Key '{idempotencyKey}' was already used to {Describe(earlier.Action)} case {id}.");
+                : Refusal.Conflict(ProblemCodes.IdempotencyKeyReused, $"Idempotency-Key '{idempotencyKey}' was already used to {Describe(earlier.Action)} case {id}.");
         }
 
         var allowed = Allowed(current.State);
         if (!allowed.Contains(command.Action))
         {
             var hint = allowed.Count == 0 ? "it is closed" : "allowed: " + string.Join(", ", allowed.Select(Describe));
-            return Refusal.Conflict($"Buyback case {id} is {Describe(current.State)}; it cannot {Describe(command.Action)} ({hint}).");
+            return Refusal.Conflict(ProblemCodes.IllegalTransition, $"Buyback case {id} is {Describe(current.State)}; it cannot {Describe(command.Action)} ({hint}).");
         }
 
         if (command.Action is BuybackAction.Evaluate or BuybackAction.Reject && string.IsNullOrWhiteSpace(command.Note))
@@ -119,7 +119,7 @@ public static class BuybackDecisions
         if (command.Action == BuybackAction.Approve
             && current.Steps.LastOrDefault(s => s.Action == BuybackAction.Evaluate) is { } evaluation && evaluation.By == actor)
         {
-            return Refusal.Conflict($"Buyback case {id} was evaluated by {actor}; the approval must come from someone else (seed 001 §5.2.5: evaluated by the after-sales department, approved by management).");
+            return Refusal.Conflict(ProblemCodes.SecondApproverRequired, $"Buyback case {id} was evaluated by {actor}; the approval must come from someone else (seed 001 §5.2.5: evaluated by the after-sales department, approved by management).");
         }
 
         var next = state;
@@ -162,7 +162,7 @@ public static class BuybackDecisions
         // refunded or replaced once.
         if (facts.Vehicle.OpenBuybackCase != current.Id || facts.Vehicle.State is not (VehicleLifecycle.Delivered or VehicleLifecycle.InService))
         {
-            return Refusal.Conflict($"Vehicle {current.Vin} is not held by buyback case {current.Id} in service (it is {facts.Vehicle.State.ToString().ToLowerInvariant()}{(facts.Vehicle.OpenBuybackCase is { } other && other != current.Id ? $", held by case {other}" : "")}); nothing was completed.");
+            return Refusal.Conflict(ProblemCodes.BuybackCompletionBlocked, $"Vehicle {current.Vin} is not held by buyback case {current.Id} in service (it is {facts.Vehicle.State.ToString().ToLowerInvariant()}{(facts.Vehicle.OpenBuybackCase is { } other && other != current.Id ? $", held by case {other}" : "")}); nothing was completed.");
         }
 
         if (current.Request == BuybackRequestKind.Refund)
@@ -192,12 +192,12 @@ public static class BuybackDecisions
 
         if (replacement.State != VehicleLifecycle.Produced)
         {
-            return Refusal.Conflict($"Vehicle {vin} cannot be the replacement: it is already {replacement.State.ToString().ToLowerInvariant()}; a replacement is a new vehicle not yet delivered.");
+            return Refusal.Conflict(ProblemCodes.BuybackCompletionBlocked, $"Vehicle {vin} cannot be the replacement: it is already {replacement.State.ToString().ToLowerInvariant()}; a replacement is a new vehicle not yet delivered.");
         }
 
         if (facts.Vehicle.Owner is null)
         {
-            return Refusal.Conflict($"Vehicle {current.Vin} has no owner on record to deliver the replacement to.");
+            return Refusal.Conflict(ProblemCodes.BuybackCompletionBlocked, $"Vehicle {current.Vin} has no owner on record to deliver the replacement to.");
         }
 
         return null;
@@ -287,7 +287,7 @@ public static class BuybackDecisions
         }
     }
 
-    public static Refusal NotFound(string id) => Refusal.NotFound($"No buyback case {id}.");
+    public static Refusal NotFound(string id) => Refusal.NotFound(ProblemCodes.NotFound, $"No buyback case {id}.");
 
     private static BuybackCaseView WithAllowed(BuybackCaseView view) => view with { AllowedActions = Allowed(view.State) };
 

@@ -53,7 +53,7 @@ public sealed class WorkingCalendarGrain(
     public Task<Outcome<WorkingCalendarYear>> GetYearAsync(int year) =>
         Task.FromResult(state.State.Years.TryGetValue(year, out var loaded)
             ? Outcome<WorkingCalendarYear>.Ok(loaded)
-            : Outcome<WorkingCalendarYear>.Refused(Refusal.NotFound($"The working-day calendar for {year} is not loaded (PUT /api/calendar/{year}).")));
+            : Outcome<WorkingCalendarYear>.Refused(Refusal.NotFound(ProblemCodes.NotFound, $"The working-day calendar for {year} is not loaded (PUT /api/calendar/{year}).")));
 
     public Task<IReadOnlyList<WorkingCalendarYear>> GetYearsAsync(int fromYear, int toYear) =>
         Task.FromResult<IReadOnlyList<WorkingCalendarYear>>([.. state.State.Years.Where(y => y.Key >= fromYear && y.Key <= toYear).Select(y => y.Value)]);

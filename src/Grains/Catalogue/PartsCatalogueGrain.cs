@@ -60,7 +60,7 @@ public sealed class PartsCatalogueGrain(
         {
             if (remembered.Fingerprint != fingerprint)
             {
-                return Refusal.Conflict($"Idempotency-Key '{idempotencyKey}' was already used for a different catalogue request.");
+                return Refusal.Conflict(ProblemCodes.IdempotencyKeyReused, $"Idempotency-Key '{idempotencyKey}' was already used for a different catalogue request.");
             }
 
             // A retry: the first attempt stored the version; tell the silos again in case that was what failed.
@@ -92,7 +92,7 @@ public sealed class PartsCatalogueGrain(
     public Task<Outcome<CatalogueDocument>> GetVersionAsync(DateOnly effectiveFrom) =>
         Task.FromResult(Find(effectiveFrom) is { } document
             ? Outcome<CatalogueDocument>.Ok(document)
-            : Outcome<CatalogueDocument>.Refused(Refusal.NotFound($"No catalogue version starts on {effectiveFrom:yyyy-MM-dd}.")));
+            : Outcome<CatalogueDocument>.Refused(Refusal.NotFound(ProblemCodes.NotFound, $"No catalogue version starts on {effectiveFrom:yyyy-MM-dd}.")));
 
     public Task<ImmutableArray<CatalogueVersionSummary>> ListAsync() =>
         Task.FromResult(state.State.Versions.Select(v => new CatalogueVersionSummary(v.EffectiveFrom, v.Parts.Count, v.MainParts.Values.Sum(p => p.Count), v.WearParts.Count)).ToImmutableArray());

@@ -58,7 +58,7 @@ public static class ClaimDecisions
         if (state.Claim is { } existing
             && (existing.State == ClaimState.Settled || existing.WorkOrderId != filing.WorkOrderId || existing.Decisions is { Count: > 0 }))
         {
-            return Refusal.Conflict($"Claim {id} is already filed for work order {existing.WorkOrderId} ({Describe(existing.State)}).");
+            return Refusal.Conflict(ProblemCodes.AlreadyExists, $"Claim {id} is already filed for work order {existing.WorkOrderId} ({Describe(existing.State)}).");
         }
 
         var claim = new ClaimView(id, filing.State, filing.Reasons, filing.StationCode, filing.WorkOrderId, filing.Vin,
@@ -93,7 +93,7 @@ public static class ClaimDecisions
         {
             return earlier.Action == action
                 ? ClaimDecision.Unchanged(claim)
-                : Refusal.Conflict($"Idempotency-Key '{idempotencyKey}' was already used to {Describe(earlier.Action)} claim {id}.");
+                : Refusal.Conflict(ProblemCodes.IdempotencyKeyReused, $"Idempotency-Key '{idempotencyKey}' was already used to {Describe(earlier.Action)} claim {id}.");
         }
 
         var allowed = Allowed(claim);
@@ -104,7 +104,7 @@ public static class ClaimDecisions
                     ? "the rules need a complete appraisal: appraise the work order again"
                     : "it is decided"
                 : "allowed: " + string.Join(", ", allowed.Select(Describe));
-            return Refusal.Conflict($"Claim {id} is {Describe(claim.State)}; it cannot {Describe(action)} ({hint}).");
+            return Refusal.Conflict(ProblemCodes.IllegalTransition, $"Claim {id} is {Describe(claim.State)}; it cannot {Describe(action)} ({hint}).");
         }
 
         if (action != ClaimAction.Approve && string.IsNullOrWhiteSpace(note))
@@ -136,7 +136,7 @@ public static class ClaimDecisions
         null => NotFound(id),
         { State: ClaimState.Settled } settled => ClaimDecision.Unchanged(settled),
         { State: ClaimState.Approved } approved => ClaimDecision.Change(state, approved with { State = ClaimState.Settled, SettledAt = at }),
-        var other => Refusal.Conflict($"Claim {id} is {Describe(other.State)}; only an approved claim is settled."),
+        var other => Refusal.Conflict(ProblemCodes.IllegalTransition, $"Claim {id} is {Describe(other.State)}; only an approved claim is settled."),
     };
 
     /// <summary>
@@ -216,7 +216,7 @@ public static class ClaimDecisions
 
     public static long Fen(decimal amount) => (long)decimal.Round(amount * 100, 0, MidpointRounding.AwayFromZero);
 
-    public static Refusal NotFound(string id) => Refusal.NotFound($"No claim {id} has been filed.");
+    public static Refusal NotFound(string id) => Refusal.NotFound(ProblemCodes.NotFound, $"No claim {id} has been filed.");
 
     public static string Describe(ClaimState state) => state switch
     {

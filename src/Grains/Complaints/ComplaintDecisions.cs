@@ -69,7 +69,7 @@ public static class ComplaintDecisions
         if (ComplaintFlow.Next(current.Stage, step, resolved) is not { } next)
         {
             var allowed = ComplaintFlow.Allowed(current.Stage);
-            return (Refusal.Conflict($"Complaint {id} is {Wire(current.Stage)}; '{Wire(command.Action)}' is not allowed now. "
+            return (Refusal.Conflict(ProblemCodes.IllegalTransition, $"Complaint {id} is {Wire(current.Stage)}; '{Wire(command.Action)}' is not allowed now. "
                 + (allowed.Count == 0 ? "The complaint is closed." : $"Allowed: {string.Join(", ", allowed.Select(a => Wire((ComplaintAction)(int)a)))}.")), null);
         }
 
@@ -104,7 +104,7 @@ public static class ComplaintDecisions
 
     private static Refusal? Validate(ComplaintGrainState current, ComplaintCommand command, DateTimeOffset now) => command.Action switch
     {
-        ComplaintAction.Escalate when current.Escalated => Refusal.Conflict($"The complaint is already escalated to the {CustomerServiceDepartment}."),
+        ComplaintAction.Escalate when current.Escalated => Refusal.Conflict(ProblemCodes.IllegalTransition, $"The complaint is already escalated to the {CustomerServiceDepartment}."),
         ComplaintAction.Reply when command.AgreedAt is not { } agreed => Refusal.Invalid("agreedAt", "agreedAt (the time agreed with the customer) is required."),
         ComplaintAction.Reply when command.AgreedAt < now => Refusal.Invalid("agreedAt", "agreedAt must not be in the past."),
         ComplaintAction.Plan when command.Handling is null => Refusal.Invalid("handling", "handling is required: station or warrantyDepartment."),

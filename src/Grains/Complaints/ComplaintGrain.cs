@@ -88,7 +88,7 @@ public sealed partial class ComplaintGrain(
         {
             if (state.State.IntakeFingerprint != fingerprint)
             {
-                return Refusal.Conflict($"Complaint {Id} is already registered with a different intake: this Idempotency-Key was used for another complaint.");
+                return Refusal.Conflict(ProblemCodes.IdempotencyKeyReused, $"Complaint {Id} is already registered with a different intake: this Idempotency-Key was used for another complaint.");
             }
 
             return Outcome<ComplaintView>.Created(ComplaintDecisions.ToView(state.State, Id));
@@ -98,7 +98,7 @@ public sealed partial class ComplaintGrain(
         if (station is null)
         {
             DeactivateOnIdle();
-            return Refusal.Conflict(
+            return Refusal.Conflict(ProblemCodes.NoStationInReach,
                 $"No active authorised station within {_options.MaxSearchRadiusKm:0} km of ({intake.Latitude}, {intake.Longitude}); the complaint was not registered. "
                 + $"Check the location, or register it with the {ComplaintDecisions.CustomerServiceDepartment} directly.");
         }
@@ -137,7 +137,7 @@ public sealed partial class ComplaintGrain(
         {
             return remembered.Fingerprint == fingerprint
                 ? Outcome<ComplaintView>.Ok(remembered.Reply)
-                : Refusal.Conflict($"Idempotency-Key '{idempotencyKey}' was already used for a different request to this complaint.");
+                : Refusal.Conflict(ProblemCodes.IdempotencyKeyReused, $"Idempotency-Key '{idempotencyKey}' was already used for a different request to this complaint.");
         }
 
         if (Preconditions.Check(this, state.State.Revision, exists: true, $"Complaint {Id}") is { } stale)
@@ -284,7 +284,7 @@ public sealed partial class ComplaintGrain(
         Keys.Written(next.NewRows);
     }
 
-    private static Refusal NotRegistered() => Refusal.NotFound("No complaint with this id is registered.");
+    private static Refusal NotRegistered() => Refusal.NotFound(ProblemCodes.NotFound, "No complaint with this id is registered.");
 
     [LoggerMessage(EventId = 1501, Level = LogLevel.Information, Message = "Complaint {Id} registered ({Severity}), assigned to station {Station} at {DistanceKm:0.#} km")]
     private static partial void LogRegistered(ILogger logger, string id, string station, double distanceKm, ComplaintSeverity severity);

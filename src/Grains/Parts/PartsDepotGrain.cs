@@ -92,14 +92,14 @@ public sealed partial class PartsDepotGrain(
         {
             if (remembered.ReservationId is null || remembered.Fingerprint != fingerprint)
             {
-                return Refusal.Conflict($"Idempotency-Key '{idempotencyKey}' was already used for a different request to this depot.");
+                return Refusal.Conflict(ProblemCodes.IdempotencyKeyReused, $"Idempotency-Key '{idempotencyKey}' was already used for a different request to this depot.");
             }
 
             var (_, made, arrived) = await FindAsync(remembered.ReservationId);
             return made is not null
                 ? Outcome<ReservationView>.Created(View(made, arrived))
                 : remembered.Reservation is { } first ? Outcome<ReservationView>.Created(first)
-                : Refusal.Conflict($"Idempotency-Key '{idempotencyKey}' was used for reservation {remembered.ReservationId}, which this depot no longer has.");
+                : Refusal.Conflict(ProblemCodes.IdempotencyKeyReused, $"Idempotency-Key '{idempotencyKey}' was used for reservation {remembered.ReservationId}, which this depot no longer has.");
         }
 
         if (NotRegistered() is { } missing)
@@ -154,19 +154,19 @@ public sealed partial class PartsDepotGrain(
         var order = found.Value!;
         if (order.State is not (WorkOrderState.Open or WorkOrderState.InRepair or WorkOrderState.WaitingForParts))
         {
-            return (false, false, Refusal.Conflict($"Work order {order.Id} is {order.State.ToString().ToLowerInvariant()}; it needs no more parts."));
+            return (false, false, Refusal.Conflict(ProblemCodes.WorkOrderClosed, $"Work order {order.Id} is {order.State.ToString().ToLowerInvariant()}; it needs no more parts."));
         }
 
         var warranty = order.Kind == Interfaces.Vehicles.VisitKind.Repair && order.ClaimState is Interfaces.Claims.ClaimState.Approved or Interfaces.Claims.ClaimState.Settled;
         var urgent = order.State == WorkOrderState.WaitingForParts;
         if (command.Warranty && !warranty)
         {
-            return (false, false, Refusal.Forbidden($"warranty: work order {order.Id} has no approved warranty claim, so its parts are not for a 三包 repair; leave warranty out (priority comes from the work order)."));
+            return (false, false, Refusal.Forbidden(ProblemCodes.AssertionNotAllowed, $"warranty: work order {order.Id} has no approved warranty claim, so its parts are not for a 三包 repair; leave warranty out (priority comes from the work order)."));
         }
 
         if (command.Urgent && !urgent)
         {
-            return (false, false, Refusal.Forbidden($"urgent: work order {order.Id} is not waiting for parts, so this is no urgent order (急件); move it to wait-for-parts first, or leave urgent out."));
+            return (false, false, Refusal.Forbidden(ProblemCodes.AssertionNotAllowed, $"urgent: work order {order.Id} is not waiting for parts, so this is no urgent order (急件); move it to wait-for-parts first, or leave urgent out."));
         }
 
         return (warranty, urgent, null);
@@ -188,13 +188,13 @@ public sealed partial class PartsDepotGrain(
 
         if (reservation.State != ReservationState.Allocated)
         {
-            return Refusal.Conflict($"Reservation {reservationId} is {Describe(reservation.State)}; only an allocated reservation ships.");
+            return Refusal.Conflict(ProblemCodes.IllegalTransition, $"Reservation {reservationId} is {Describe(reservation.State)}; only an allocated reservation ships.");
         }
 
         var units = quantity ?? reservation.Held;
         if (units > reservation.Held)
         {
-            return Refusal.Conflict($"Reservation {reservationId} holds {reservation.Held} unit(s); {units} cannot ship.");
+            return Refusal.Conflict(ProblemCodes.InsufficientStock, $"Reservation {reservationId} holds {reservation.Held} unit(s); {units} cannot ship.");
         }
 
         var book = state.State.Book.Ship(reservation, units, out var shipped);
@@ -220,7 +220,7 @@ public sealed partial class PartsDepotGrain(
 
         if (reservation.State is not (ReservationState.Allocated or ReservationState.Queued))
         {
-            return Refusal.Conflict($"Reservation {reservationId} is {Describe(reservation.State)}; only an allocated or queued reservation can be released.");
+            return Refusal.Conflict(ProblemCodes.IllegalTransition, $"Reservation {reservationId} is {Describe(reservation.State)}; only an allocated or queued reservation can be released.");
         }
 
         var book = state.State.Book.Release(reservation, out _);
@@ -240,7 +240,7 @@ public sealed partial class PartsDepotGrain(
 
         if (reservation.Shipped == 0)
         {
-            return Refusal.Conflict($"Reservation {reservationId} is {Describe(reservation.State)} and nothing of it has shipped; nothing can arrive yet.");
+            return Refusal.Conflict(ProblemCodes.IllegalTransition, $"Reservation {reservationId} is {Describe(reservation.State)} and nothing of it has shipped; nothing can arrive yet.");
         }
 
         // The station hears first, so a retry after a failure below tells it again (it ignores a repeat).
@@ -278,7 +278,7 @@ public sealed partial class PartsDepotGrain(
 
         return Task.FromResult(state.State.Book.Knows(partNo)
             ? Outcome<PartStockView>.Ok(Stock(state.State.Book, partNo))
-            : Outcome<PartStockView>.Refused(Refusal.NotFound($"Depot {Code} has never received or ordered part {partNo}.")));
+            : Outcome<PartStockView>.Refused(Refusal.NotFound(ProblemCodes.NotFound, $"Depot {Code} has never received or ordered part {partNo}.")));
     }
 
     public Task<Outcome<DepotView>> GetAsync() =>
@@ -306,7 +306,7 @@ public sealed partial class PartsDepotGrain(
     }
 
     private Refusal? NotRegistered() =>
-        state.State.Registration is null ? Refusal.NotFound($"No depot {Code} is registered.") : null;
+        state.State.Registration is null ? Refusal.NotFound(ProblemCodes.DepotNotRegistered, $"No depot {Code} is registered.") : null;
 
     /// <summary>
     /// A live reservation from the book, a finished one from its row (read on demand, so none is forgotten however
@@ -326,7 +326,7 @@ public sealed partial class PartsDepotGrain(
 
         return await rows.ReadOneAsync<FinishedReservation>("depot", Code, DepotState.FinishedReservationKind, reservationId) is { } finished
             ? (null, finished.Reservation, finished.Arrived)
-            : (Refusal.NotFound($"Depot {Code} has no reservation {reservationId}."), null, false);
+            : (Refusal.NotFound(ProblemCodes.NotFound, $"Depot {Code} has no reservation {reservationId}."), null, false);
     }
 
     private static TypedRow<FinishedReservation> FinishedRow(Reservation reservation, bool arrived) =>
@@ -380,7 +380,7 @@ public sealed partial class PartsDepotGrain(
         }
 
         return remembered.Fingerprint != RequestFingerprint.Of("depot", request)
-            ? (Refusal.Conflict($"Idempotency-Key '{key}' was already used for a different request to this depot."), null, null, false)
+            ? (Refusal.Conflict(ProblemCodes.IdempotencyKeyReused, $"Idempotency-Key '{key}' was already used for a different request to this depot."), null, null, false)
             : (null, remembered.Reservation, remembered.Stock, remembered.Created);
     }
 

@@ -19,7 +19,7 @@ public static class PartsPlanDecisions
         var submitBy = SubmitBy(month, deadlineDay);
         return today <= submitBy
             ? null
-            : Refusal.Conflict(
+            : Refusal.Conflict(ProblemCodes.SubmissionWindowClosed,
                 $"Plans for {month} were accepted until {submitBy:yyyy-MM-dd} (day {deadlineDay} of the month); today is {today:yyyy-MM-dd}. Submit it with next month's plan.");
     }
 
@@ -30,7 +30,7 @@ public static class PartsPlanDecisions
     public static Outcome<StationPartsPlan> Replay(RememberedPlan remembered, string fingerprint) =>
         remembered.Fingerprint == fingerprint && remembered.Plan is { } plan
             ? Outcome<StationPartsPlan>.Ok(plan)
-            : Refusal.Conflict($"Idempotency-Key '{remembered.Key}' was already used for a different plan submission.");
+            : Refusal.Conflict(ProblemCodes.IdempotencyKeyReused, $"Idempotency-Key '{remembered.Key}' was already used for a different plan submission.");
 
     /// <summary>
     /// The state with <paramref name="stationCode"/>'s plan replaced by <paramref name="lines"/> (one line per part,

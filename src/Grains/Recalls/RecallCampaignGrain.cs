@@ -64,7 +64,7 @@ public sealed partial class RecallCampaignGrain(
                 && current.Description == command.Description && current.Remedy == command.Remedy;
             if (!same)
             {
-                return Refusal.Conflict($"Recall campaign {CampaignId} is already open with a different definition; campaigns are not redefined — open a new one.");
+                return Refusal.Conflict(ProblemCodes.AlreadyExists, $"Recall campaign {CampaignId} is already open with a different definition; campaigns are not redefined — open a new one.");
             }
 
             if (current.Open)
@@ -164,7 +164,7 @@ public sealed partial class RecallCampaignGrain(
     {
         if (!state.State.Open)
         {
-            return Refusal.NotFound($"No recall campaign {CampaignId} is open.");
+            return Refusal.NotFound(ProblemCodes.NotFound, $"No recall campaign {CampaignId} is open.");
         }
 
         return Outcome<RecallView>.Ok(await ViewAsync());

@@ -98,7 +98,9 @@ public sealed class SettlementGrain(
 
         if (SettlementMonths.CannotClose(closing, today, ClosedThrough(current)) is { } why)
         {
-            return Refusal.Conflict($"Station {Code}: {why}");
+            // Closing a closed month again is a step its state does not allow; closing one still running is early.
+            var code = ClosedThrough(current) is { } through && closing <= through ? ProblemCodes.IllegalTransition : ProblemCodes.MonthNotOver;
+            return Refusal.Conflict(code, $"Station {Code}: {why}");
         }
 
         var now = time.GetUtcNow();

@@ -363,7 +363,7 @@ public sealed partial class ServiceStationGrain(
 
         if (order.State is WorkOrderState.Completed or WorkOrderState.Settled or WorkOrderState.Cancelled)
         {
-            return Refusal.Conflict($"Work order {workOrderId} is {order.State.ToString().ToLowerInvariant()}; it no longer waits for parts.");
+            return Refusal.Conflict(ProblemCodes.IllegalTransition, $"Work order {workOrderId} is {order.State.ToString().ToLowerInvariant()}; it no longer waits for parts.");
         }
 
         var told = order with { PartsArrived = [.. order.PartsArrived ?? [], reservationId] };
@@ -535,7 +535,7 @@ public sealed partial class ServiceStationGrain(
 
         return command.RecallCampaignId is { } campaign && warranty.Value!.OpenRecalls.Contains(campaign)
             ? null
-            : Refusal.Conflict($"Vehicle {command.Vin} has no open recall {command.RecallCampaignId}: the campaign does not cover it, is not open, or was already completed on it.");
+            : Refusal.Conflict(ProblemCodes.RecallNotOpen, $"Vehicle {command.Vin} has no open recall {command.RecallCampaignId}: the campaign does not cover it, is not open, or was already completed on it.");
     }
 
     /// <summary>Replay a known key, decide, write once, remember the key, publish.</summary>
@@ -588,7 +588,7 @@ public sealed partial class ServiceStationGrain(
 
         return remembered.Fingerprint == fingerprint
             ? (null, remembered)
-            : (Refusal.Conflict($"Idempotency-Key '{key}' was already used for a different request to this station."), null);
+            : (Refusal.Conflict(ProblemCodes.IdempotencyKeyReused, $"Idempotency-Key '{key}' was already used for a different request to this station."), null);
     }
 
     /// <summary>The key and its reply go with the change, as a row of their own (kept for the window, whatever their number).</summary>
@@ -635,7 +635,7 @@ public sealed partial class ServiceStationGrain(
         Keys.Written(next.NewRows);
     }
 
-    private static Refusal NotRegistered() => Refusal.NotFound("No station with this code is registered.");
+    private static Refusal NotRegistered() => Refusal.NotFound(ProblemCodes.StationNotRegistered, "No station with this code is registered.");
 
     [LoggerMessage(EventId = 1101, Level = LogLevel.Warning, Message = "Work order {WorkOrderId}: the vehicle refused the visit: {Detail}")]
     private static partial void LogArchiveRefused(ILogger logger, string workOrderId, string detail);

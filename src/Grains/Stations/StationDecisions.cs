@@ -60,12 +60,12 @@ public static class StationDecisions
         var current = state.Authorisation;
         if (current == target)
         {
-            return Refusal.Conflict($"Station {code} is already {Describe(current)}.");
+            return Refusal.Conflict(ProblemCodes.IllegalTransition, $"Station {code} is already {Describe(current)}.");
         }
 
         if (current == StationAuthorisation.Revoked)
         {
-            return Refusal.Conflict($"Station {code} is revoked ({state.AuthorisationReason}); a revoked authorisation cannot be changed, register a new authorisation instead.");
+            return Refusal.Conflict(ProblemCodes.IllegalTransition, $"Station {code} is revoked ({state.AuthorisationReason}); a revoked authorisation cannot be changed, register a new authorisation instead.");
         }
 
         if (target != StationAuthorisation.Active && string.IsNullOrWhiteSpace(reason))
@@ -90,7 +90,7 @@ public static class StationDecisions
 
         if (state.Authorisation != StationAuthorisation.Active)
         {
-            return Refusal.Conflict($"Station {code} is {Describe(state.Authorisation)} ({state.AuthorisationReason}) and accepts no new work orders.");
+            return Refusal.Conflict(ProblemCodes.StationNotActive, $"Station {code} is {Describe(state.Authorisation)} ({state.AuthorisationReason}) and accepts no new work orders.");
         }
 
         if (!Domain.Vehicles.Vin.TryValidate(command.Vin, out var vinError))
@@ -138,7 +138,7 @@ public static class StationDecisions
             }
         }
 
-        return Refusal.NotFound($"Station {code} has no work order {id}.");
+        return Refusal.NotFound(ProblemCodes.NotFound, $"Station {code} has no work order {id}.");
     }
 
     /// <summary>Whether <paramref name="id"/> names an order this station opened that is no longer live (its row holds it).</summary>
@@ -162,23 +162,23 @@ public static class StationDecisions
         {
             var allowed = WorkOrderFlow.Allowed(current);
             var hint = allowed.Count == 0 ? "it is final" : "allowed: " + string.Join(", ", allowed.Select(a => Describe((WorkOrderCommand)(int)a)));
-            return Refusal.Conflict($"Work order {order.Id} is {Describe(order.State)}; it cannot {Describe(command)} ({hint}).");
+            return Refusal.Conflict(ProblemCodes.IllegalTransition, $"Work order {order.Id} is {Describe(order.State)}; it cannot {Describe(command)} ({hint}).");
         }
 
         // Settling closes the order for good; the repair must be in the vehicle's 三包 history first.
         if (command == WorkOrderCommand.Settle && !order.ArchivedOnVehicle)
         {
-            return Refusal.Conflict($"Work order {order.Id} is completed but its visit has not reached vehicle {order.Vin}'s archive yet; settle it once it has (the station keeps sending it; completing again sends it now).");
+            return Refusal.Conflict(ProblemCodes.NotYetReady, $"Work order {order.Id} is completed but its visit has not reached vehicle {order.Vin}'s archive yet; settle it once it has (the station keeps sending it; completing again sends it now).");
         }
 
         if (command is WorkOrderCommand.Settle or WorkOrderCommand.Cancel && order.ClaimState is ClaimState.Submitted)
         {
-            return Refusal.Conflict($"Work order {order.Id}: claim {order.ClaimId} is with the warranty department for review; {Describe(command)} it once the claim is decided.");
+            return Refusal.Conflict(ProblemCodes.ClaimUnderReview, $"Work order {order.Id}: claim {order.ClaimId} is with the warranty department for review; {Describe(command)} it once the claim is decided.");
         }
 
         if (command == WorkOrderCommand.Complete && order.ClaimState is ClaimState.NeedsInformation)
         {
-            return Refusal.Conflict($"Work order {order.Id}: claim {order.ClaimId} needs information; appraise again before completing.");
+            return Refusal.Conflict(ProblemCodes.ClaimNeedsInformation, $"Work order {order.Id}: claim {order.ClaimId} needs information; appraise again before completing.");
         }
 
         var waited = order.WaitingSince is { } since ? (now - since).TotalHours : 0;
@@ -204,22 +204,22 @@ public static class StationDecisions
 
         if (order.Kind != VisitKind.Repair)
         {
-            return Refusal.Conflict($"Work order {order.Id} is a {order.Kind.ToString().ToLowerInvariant()} order; only repairs are appraised for warranty.");
+            return Refusal.Conflict(ProblemCodes.OperationNotApplicable, $"Work order {order.Id} is a {order.Kind.ToString().ToLowerInvariant()} order; only repairs are appraised for warranty.");
         }
 
         if (!WorkOrderFlow.HoldsBay((WorkOrderStatus)(int)order.State))
         {
-            return Refusal.Conflict($"Work order {order.Id} is {Describe(order.State)}; appraisal happens before completion.");
+            return Refusal.Conflict(ProblemCodes.IllegalTransition, $"Work order {order.Id} is {Describe(order.State)}; appraisal happens before completion.");
         }
 
         if (order.ClaimState is ClaimState.Submitted)
         {
-            return Refusal.Conflict($"Work order {order.Id}: claim {order.ClaimId} is with the warranty department for review; answer its requests on the claim (POST /api/claims/{order.ClaimId}/answer) instead of appraising again.");
+            return Refusal.Conflict(ProblemCodes.ClaimUnderReview, $"Work order {order.Id}: claim {order.ClaimId} is with the warranty department for review; answer its requests on the claim (POST /api/claims/{order.ClaimId}/answer) instead of appraising again.");
         }
 
         if (order.ClaimState is ClaimState.Approved or ClaimState.Rejected)
         {
-            return Refusal.Conflict($"Work order {order.Id} already has claim {order.ClaimId} ({Describe(order.ClaimState.Value)}).");
+            return Refusal.Conflict(ProblemCodes.AlreadyExists, $"Work order {order.Id} already has claim {order.ClaimId} ({Describe(order.ClaimState.Value)}).");
         }
 
         return null;
@@ -366,5 +366,5 @@ public static class StationDecisions
         _ => state.ToString().ToLowerInvariant(),
     };
 
-    private static Refusal NotFound(string code) => Refusal.NotFound($"No station {code} is registered.");
+    private static Refusal NotFound(string code) => Refusal.NotFound(ProblemCodes.StationNotRegistered, $"No station {code} is registered.");
 }

@@ -40,7 +40,7 @@ public static class VehicleDecisions
 
         if (state.IsRegistered)
         {
-            return Refusal.Conflict($"Vehicle {grainKey} is already registered (state: {Describe(state.Lifecycle)}).");
+            return Refusal.Conflict(ProblemCodes.AlreadyExists, $"Vehicle {grainKey} is already registered (state: {Describe(state.Lifecycle)}).");
         }
 
         if (command.ProductionDate > today)
@@ -74,7 +74,7 @@ public static class VehicleDecisions
 
         if (state.Lifecycle != VehicleLifecycle.Produced)
         {
-            return Refusal.Conflict($"Vehicle {state.Identity!.Vin} is {Describe(state.Lifecycle)}; only a produced vehicle can be delivered.");
+            return Refusal.Conflict(ProblemCodes.IllegalTransition, $"Vehicle {state.Identity!.Vin} is {Describe(state.Lifecycle)}; only a produced vehicle can be delivered.");
         }
 
         var production = state.Identity!.ProductionDate;
@@ -95,7 +95,7 @@ public static class VehicleDecisions
 
         if (command.OdometerKm < state.OdometerKm)
         {
-            return Refusal.Conflict($"odometerKm {command.OdometerKm} km is below the recorded {state.OdometerKm} km; readings never go backwards.");
+            return Refusal.Conflict(ProblemCodes.OdometerRegression, $"odometerKm {command.OdometerKm} km is below the recorded {state.OdometerKm} km; readings never go backwards.");
         }
 
         if (command.ReplacesVin is { } replaced && (!Vin.TryValidate(replaced, out var replacedError) || replaced == state.Identity.Vin))
@@ -134,12 +134,12 @@ public static class VehicleDecisions
 
         if (command.ReadingKm < state.OdometerKm)
         {
-            return Refusal.Conflict($"Odometer reading {command.ReadingKm} km is below the recorded {state.OdometerKm} km (read {state.OdometerReadAt:yyyy-MM-dd}); readings never go backwards.");
+            return Refusal.Conflict(ProblemCodes.OdometerRegression, $"Odometer reading {command.ReadingKm} km is below the recorded {state.OdometerKm} km (read {state.OdometerReadAt:yyyy-MM-dd}); readings never go backwards.");
         }
 
         if (state.OdometerReadAt is { } lastRead && command.ReadAt < lastRead && command.ReadingKm > state.OdometerKm)
         {
-            return Refusal.Conflict($"A reading taken at {command.ReadAt:O} cannot exceed the later reading of {state.OdometerKm} km at {lastRead:O}.");
+            return Refusal.Conflict(ProblemCodes.OdometerRegression, $"A reading taken at {command.ReadAt:O} cannot exceed the later reading of {state.OdometerKm} km at {lastRead:O}.");
         }
 
         if (command.ReadingKm == state.OdometerKm)
@@ -250,7 +250,7 @@ public static class VehicleDecisions
 
         if (state.OpenBuybackCase is { } open && heldCaseOpen)
         {
-            return Refusal.Conflict($"Vehicle {state.Identity!.Vin} has buyback case {open} open: the case ends its life when it is completed, or frees it when rejected.");
+            return Refusal.Conflict(ProblemCodes.BuybackCaseOpen, $"Vehicle {state.Identity!.Vin} has buyback case {open} open: the case ends its life when it is completed, or frees it when rejected.");
         }
 
         if (command.Outcome is not (VehicleLifecycle.Replaced or VehicleLifecycle.Refunded or VehicleLifecycle.Scrapped))
@@ -273,7 +273,7 @@ public static class VehicleDecisions
         {
             if (km < state.OdometerKm)
             {
-                return Refusal.Conflict($"odometerKm {km} km is below the recorded {state.OdometerKm} km; readings never go backwards.");
+                return Refusal.Conflict(ProblemCodes.OdometerRegression, $"odometerKm {km} km is below the recorded {state.OdometerKm} km; readings never go backwards.");
             }
 
             if (Implausible(state, now, km, options) is { } implausible)
@@ -312,7 +312,7 @@ public static class VehicleDecisions
         var vin = state.Identity!.Vin;
         if (state.OpenBuybackCase is { } held && held != caseId && otherCaseOpen)
         {
-            return Refusal.Conflict($"Vehicle {vin} already has buyback case {held} open; one case at a time.");
+            return Refusal.Conflict(ProblemCodes.BuybackCaseOpen, $"Vehicle {vin} already has buyback case {held} open; one case at a time.");
         }
 
         var lifecycle = state.Lifecycle switch
@@ -324,7 +324,7 @@ public static class VehicleDecisions
         var conditions = BuybackEligibility.Missing(article, (BuybackRemedy)(int)request, lifecycle, assessment, policy, out var entitlement);
         if (conditions.Count > 0)
         {
-            return new Refusal(OutcomeStatus.Conflict, "Conflict",
+            return Refusal.Conflict(ProblemCodes.BuybackConditionsNotMet,
                 $"No {article} entitlement to a {(request == BuybackRequestKind.Replace ? "replacement" : "refund")} for vehicle {vin}; missing: {string.Join("; ", conditions)}.",
                 new Dictionary<string, string[]> { ["missingConditions"] = [.. conditions] });
         }
@@ -354,7 +354,7 @@ public static class VehicleDecisions
         {
             // Already applied (a redelivery), or a case this vehicle never held.
             var applied = outcome is null || (state.Lifecycle == outcome && state.EndedOn == closure.EffectiveDate && state.ReplacedByVin == closure.ReplacementVin);
-            return applied ? Decision.Unchanged : Refusal.Conflict($"Buyback case {closure.CaseId} is not open on vehicle {state.Identity!.Vin}.");
+            return applied ? Decision.Unchanged : Refusal.Conflict(ProblemCodes.IllegalTransition, $"Buyback case {closure.CaseId} is not open on vehicle {state.Identity!.Vin}.");
         }
 
         return outcome is not { } ended
@@ -414,7 +414,7 @@ public static class VehicleDecisions
                 return Decision.Unchanged;
             }
 
-            return Refusal.Conflict($"Visit {visit.VisitId} is already in the archive with different details.");
+            return Refusal.Conflict(ProblemCodes.AlreadyExists, $"Visit {visit.VisitId} is already in the archive with different details.");
         }
 
         if (visit.Source == VisitSource.Imported && ImportedMainPartsRefused(visit, catalogue, options) is { } notMainParts)
@@ -443,7 +443,7 @@ public static class VehicleDecisions
         {
             if (visit.MileageKm < state.OdometerKm)
             {
-                return Refusal.Conflict($"mileageKm {visit.MileageKm} km is below the recorded {state.OdometerKm} km (read {lastRead:yyyy-MM-dd}); readings never go backwards.");
+                return Refusal.Conflict(ProblemCodes.OdometerRegression, $"mileageKm {visit.MileageKm} km is below the recorded {state.OdometerKm} km (read {lastRead:yyyy-MM-dd}); readings never go backwards.");
             }
 
             if (Implausible(state, visit.AgreedAt, visit.MileageKm, options) is { } implausible)
@@ -511,7 +511,7 @@ public static class VehicleDecisions
         var allowed = days * options.MaxKmPerDay;
         return km - state.OdometerKm <= allowed
             ? null
-            : Refusal.Conflict($"Odometer reading {km} km is {km - state.OdometerKm} km ahead of the reading of {state.OdometerKm} km taken {last:yyyy-MM-dd HH:mm}Z; more than {options.MaxKmPerDay} km a day ({allowed} km over {days} day(s)) is not plausible. Check the reading.");
+            : Refusal.Conflict(ProblemCodes.OdometerImplausible, $"Odometer reading {km} km is {km - state.OdometerKm} km ahead of the reading of {state.OdometerKm} km taken {last:yyyy-MM-dd HH:mm}Z; more than {options.MaxKmPerDay} km a day ({allowed} km over {days} day(s)) is not plausible. Check the reading.");
     }
 
     /// <summary>A whole vehicle in one decision: registration, then delivery, past visits and the latest reading.</summary>
@@ -606,7 +606,7 @@ public static class VehicleDecisions
     }
 
     private static Refusal? Unregistered(VehicleState state) =>
-        state.IsRegistered ? null : Refusal.NotFound("No vehicle with this VIN is registered.");
+        state.IsRegistered ? null : Refusal.NotFound(ProblemCodes.VehicleNotRegistered, "No vehicle with this VIN is registered.");
 
     private static Refusal? InService(VehicleState state, string action)
     {
@@ -617,7 +617,7 @@ public static class VehicleDecisions
 
         return state.Lifecycle is VehicleLifecycle.Delivered or VehicleLifecycle.InService
             ? null
-            : Refusal.Conflict($"Cannot {action} vehicle {state.Identity!.Vin}: it is {Describe(state.Lifecycle)}.");
+            : Refusal.Conflict(ProblemCodes.IllegalTransition, $"Cannot {action} vehicle {state.Identity!.Vin}: it is {Describe(state.Lifecycle)}.");
     }
 
     private static int IndexOfVisit(ImmutableArray<VisitEntry> visits, string visitId)

@@ -485,7 +485,7 @@ public sealed partial class VehicleGrain(
         }
 
         return remembered.Fingerprint != fingerprint
-            ? (Refusal.Conflict($"Idempotency-Key '{key}' was already used for a different request to this vehicle."), null, null, false)
+            ? (Refusal.Conflict(ProblemCodes.IdempotencyKeyReused, $"Idempotency-Key '{key}' was already used for a different request to this vehicle."), null, null, false)
             : (null, remembered.Vehicle, remembered.Record, remembered.Created);
     }
 
@@ -540,7 +540,7 @@ public sealed partial class VehicleGrain(
 
     // A key that is not a VIN at all (wrong check digit, I/O/Q) is bad input, not an unknown vehicle.
     private Refusal NotRegistered() => Domain.Vehicles.Vin.TryValidate(Vin, out var error)
-        ? Refusal.NotFound("No vehicle with this VIN is registered.")
+        ? Refusal.NotFound(ProblemCodes.VehicleNotRegistered, "No vehicle with this VIN is registered.")
         : Refusal.Invalid("vin", error);
 
     // An unknown or invalid VIN should not keep an activation alive.

@@ -14,29 +14,38 @@ public enum OutcomeStatus
     PreconditionFailed = 6,
 }
 
-/// <summary>Why a request was refused, in words a caller can act on; <see cref="Errors"/> is keyed by field name.</summary>
+/// <summary>
+/// Why a request was refused, in words a caller can act on; <see cref="Errors"/> is keyed by field name, and
+/// <see cref="Code"/> is one of <see cref="ProblemCodes"/>: what a program branches on. <see cref="Title"/> stays the
+/// generic one a previous release expects; the API answers with the code's own title.
+/// </summary>
 [GenerateSerializer, Immutable, Alias("AfterSales.Refusal")]
 public sealed record class Refusal(
     [property: Id(0)] OutcomeStatus Status,
     [property: Id(1)] string Title,
     [property: Id(2)] string Detail,
-    [property: Id(3)] IReadOnlyDictionary<string, string[]>? Errors = null)
+    [property: Id(3)] IReadOnlyDictionary<string, string[]>? Errors = null,
+    // Null only from a silo of the previous release, which did not send one.
+    [property: Id(4)] string? Code = null)
 {
+    // Field errors are one kind (the errors map says which field), so Invalid takes no code.
     public static Refusal Invalid(string field, string message) =>
-        new(OutcomeStatus.Invalid, "Invalid request", message, new Dictionary<string, string[]> { [field] = [message] });
+        new(OutcomeStatus.Invalid, "Invalid request", message, new Dictionary<string, string[]> { [field] = [message] }, ProblemCodes.ValidationFailed);
 
     public static Refusal Invalid(IReadOnlyDictionary<string, string[]> errors) =>
-        new(OutcomeStatus.Invalid, "Invalid request", string.Join(" ", errors.SelectMany(e => e.Value)), errors);
+        new(OutcomeStatus.Invalid, "Invalid request", string.Join(" ", errors.SelectMany(e => e.Value)), errors, ProblemCodes.ValidationFailed);
 
-    public static Refusal NotFound(string detail) => new(OutcomeStatus.NotFound, "Not found", detail);
+    public static Refusal NotFound(string code, string detail) => new(OutcomeStatus.NotFound, "Not found", detail, null, code);
 
-    public static Refusal Conflict(string detail) => new(OutcomeStatus.Conflict, "Conflict", detail);
+    /// <summary>A state conflict; <paramref name="named"/> lists what it is about (a buyback's missing conditions, say).</summary>
+    public static Refusal Conflict(string code, string detail, IReadOnlyDictionary<string, string[]>? named = null) =>
+        new(OutcomeStatus.Conflict, "Conflict", detail, named, code);
 
     /// <summary>The caller asserted something it may not (a priority its work order does not hold, say).</summary>
-    public static Refusal Forbidden(string detail) => new(OutcomeStatus.Forbidden, "Forbidden", detail);
+    public static Refusal Forbidden(string code, string detail) => new(OutcomeStatus.Forbidden, "Forbidden", detail, null, code);
 
     /// <summary>The entity changed since the caller read it (its <c>If-Match</c> no longer matches).</summary>
-    public static Refusal PreconditionFailed(string detail) => new(OutcomeStatus.PreconditionFailed, "Precondition failed", detail);
+    public static Refusal PreconditionFailed(string detail) => new(OutcomeStatus.PreconditionFailed, "Precondition failed", detail, null, ProblemCodes.PreconditionFailed);
 }
 
 /// <summary>

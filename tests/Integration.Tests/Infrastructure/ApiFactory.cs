@@ -46,6 +46,7 @@ public sealed class ApiFactory(
             builder.UseSetting(key, value);
         }
         builder.ConfigureLogging(logging => logging.ClearProviders().AddSimpleConsole().SetMinimumLevel(LogLevel.Warning));
+        builder.ConfigureTestServices(services => services.AddSingleton<IStartupFilter, ProblemAudit>());
         if (configureServices is not null)
         {
             builder.ConfigureTestServices(configureServices);

@@ -1,6 +1,8 @@
 using System.Net;
 using System.Net.Http.Json;
 using AfterSales.Integration.Tests.Infrastructure;
+using AfterSales.Integration.Tests.Vehicles;
+using AfterSales.Interfaces.Common;
 using AfterSales.Silo.Hosting;
 using Microsoft.Extensions.DependencyInjection;
 using static AfterSales.Integration.Tests.Stations.Api;
@@ -31,6 +33,7 @@ public sealed class DatabaseErrorTests(ClusterFixture fixture) : IClassFixture<C
             Assert.Equal(HttpStatusCode.ServiceUnavailable, read.StatusCode);
             Assert.NotNull(read.Headers.RetryAfter);
             Assert.Equal("application/problem+json", read.Content.Headers.ContentType?.MediaType);
+            Assert.Equal(ProblemCodes.ClusterUnavailable, Problem.CodeOf(await read.Content.ReadAsStringAsync()));
 
             // A write to an active vehicle fails in its state write: refused the same way, nothing applied.
             using var write = await Http.PostAsJsonAsync($"/api/vehicles/{vin}/odometer", new { readingKm = 900, readAt = ClusterFixture.Start.AddHours(-1) });

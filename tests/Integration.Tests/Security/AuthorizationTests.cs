@@ -4,6 +4,8 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using AfterSales.Api.Security;
 using AfterSales.Integration.Tests.Infrastructure;
+using AfterSales.Integration.Tests.Vehicles;
+using AfterSales.Interfaces.Common;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace AfterSales.Integration.Tests.Security;
@@ -217,6 +219,7 @@ public sealed class AuthorizationTests(ClusterFixture fixture)
         Assert.NotNull(rejected);
         Assert.NotNull(rejected.Headers.RetryAfter);
         Assert.Equal("application/problem+json", rejected.Content.Headers.ContentType?.MediaType);
+        Assert.Equal(ProblemCodes.RateLimited, Problem.CodeOf(await rejected.Content.ReadAsStringAsync()));
         Assert.Equal(HttpStatusCode.OK, other.StatusCode);
     }
 }

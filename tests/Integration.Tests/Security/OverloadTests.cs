@@ -2,6 +2,8 @@ using System.Net;
 using System.Text.Json;
 using AfterSales.Api.Security;
 using AfterSales.Integration.Tests.Infrastructure;
+using AfterSales.Integration.Tests.Vehicles;
+using AfterSales.Interfaces.Common;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
@@ -34,6 +36,7 @@ public sealed class OverloadTests(ClusterFixture fixture)
         Assert.Contains(responses, r => r.StatusCode == HttpStatusCode.OK);
         Assert.Equal("1", busy[0].Headers.RetryAfter?.ToString());
         Assert.Equal("application/problem+json", busy[0].Content.Headers.ContentType?.MediaType);
+        Assert.Equal(ProblemCodes.ServerBusy, Problem.CodeOf(await busy[0].Content.ReadAsStringAsync()));
         Assert.Contains("limit of 1 concurrent requests", await busy[0].Content.ReadAsStringAsync(), StringComparison.Ordinal);
 
         // Health is not capped; once the burst is over a request is served again.

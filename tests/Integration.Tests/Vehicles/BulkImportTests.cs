@@ -50,6 +50,7 @@ public sealed class BulkImportTests(ClusterFixture fixture)
         Assert.Contains("vehicle.model", result.Refusals[1].Error, StringComparison.Ordinal);
         Assert.Equal((existing, 409), (result.Refusals[2].Vin, result.Refusals[2].Status));
         Assert.Contains("already registered", result.Refusals[2].Error, StringComparison.Ordinal);
+        Assert.Equal(["validation-failed", "validation-failed", "already-exists"], result.Refusals.Select(r => r.Code));
 
         var fullVehicle = await _api.GetVehicleAsync(full);
         Assert.Equal(VehicleLifecycle.InService, fullVehicle.State);

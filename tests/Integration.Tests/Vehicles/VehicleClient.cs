@@ -221,7 +221,9 @@ public sealed class VehicleClient(HttpClient http, TimeProvider clock)
 
         var detail = root.TryGetProperty("detail", out var d) ? d.GetString() ?? "" : "";
         Assert.False(string.IsNullOrWhiteSpace(detail), $"The problem has no detail a person can act on: {body}");
-        return new Problem((int)expected, root.GetProperty("title").GetString() ?? "", detail, errors, body);
+        var code = root.TryGetProperty("code", out var c) ? c.GetString() ?? "" : "";
+        Assert.False(string.IsNullOrEmpty(code), $"The problem has no code a program can branch on: {body}");
+        return new Problem((int)expected, root.GetProperty("title").GetString() ?? "", detail, errors, body, code);
     }
 
     private async Task<HttpResponseMessage> SendAsync(HttpMethod method, string path, HttpContent content, string? idempotencyKey)
@@ -248,4 +250,12 @@ public sealed class VehicleClient(HttpClient http, TimeProvider clock)
 }
 
 /// <summary>A problem detail as the API sent it; <see cref="Errors"/> is the validation map (empty when absent).</summary>
-public sealed record Problem(int Status, string Title, string Detail, IReadOnlyDictionary<string, string[]> Errors, string Body);
+public sealed record Problem(int Status, string Title, string Detail, IReadOnlyDictionary<string, string[]> Errors, string Body, string Code)
+{
+    /// <summary>The <c>code</c> of a problem body (empty when it has none).</summary>
+    public static string CodeOf(string body)
+    {
+        using var document = JsonDocument.Parse(body);
+        return document.RootElement.TryGetProperty("code", out var code) ? code.GetString() ?? "" : "";
+    }
+}
