@@ -286,7 +286,13 @@ points="$work/points.txt"
 step "restarting the silo: every vehicle is read from storage on first touch from here on"
 stop_silo; start_silo
 wait_ready "$api/health/ready" 120
-curl -fsS "${auth[@]}" "$api/api/system/memory" >"$results/memory-before.json" || fail "GET /api/system/memory failed"
+# Ready means a grain answered; a separate API host may still be learning which grain types the restarted silo hosts
+# (its type map refreshes every 5 s) and answer 503, which says to retry.
+memory_deadline=$((SECONDS + 30))
+until curl -fsS "${auth[@]}" "$api/api/system/memory" >"$results/memory-before.json"; do
+  [ $SECONDS -lt $memory_deadline ] || fail "GET /api/system/memory failed"
+  sleep 1
+done
 
 # The scale figure: the same warranty GETs with a small set of vehicles active, then (below) with the whole fleet.
 scale_c=64; [[ " $connections " == *" 64 "* ]] || scale_c="${connections%% *}"
