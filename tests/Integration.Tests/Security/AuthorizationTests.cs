@@ -30,6 +30,28 @@ public sealed class AuthorizationTests(ClusterFixture fixture)
         Assert.Equal(HttpStatusCode.OK, ready.StatusCode);
     }
 
+    /// <summary>Where a grain lives is an operator's question (issue 19): every other role is refused, and a bad kind is a 400.</summary>
+    [Theory]
+    [InlineData(Roles.Reader, null)]
+    [InlineData(Roles.Station, "S001")]
+    [InlineData(Roles.CallCentre, null)]
+    [InlineData(Roles.Warranty, null)]
+    [InlineData(Roles.Parts, null)]
+    public async Task GrainPlacement_IsForOperatorsOnly(string role, string? station)
+    {
+        using var caller = fixture.Api.CreateClient(role, station);
+        using var refused = await caller.GetAsync("/api/system/placement/stations/S001");
+        Assert.Equal(HttpStatusCode.Forbidden, refused.StatusCode);
+
+        using var operatorClient = fixture.Api.CreateClient(Roles.Operator);
+        using var answered = await operatorClient.GetAsync($"/api/system/placement/vehicles/{TestVins.Next()}");
+        Assert.Equal(HttpStatusCode.OK, answered.StatusCode);
+        var reply = await answered.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.False(reply.GetProperty("active").GetBoolean()); // asking activates nothing
+        using var badKind = await operatorClient.GetAsync("/api/system/placement/claims/C1");
+        Assert.Equal(HttpStatusCode.BadRequest, badKind.StatusCode);
+    }
+
     /// <summary>Every /api route the host maps, found from its endpoint table, so a route added later is covered too.</summary>
     [Fact]
     public async Task EveryApiRoute_Is401WithoutAToken_AndEveryMutatingRouteIs403ForAReader()
