@@ -8,6 +8,23 @@ if (args is ["token", ..])
     return TokenIssuer.RunCommand(args, builder.Configuration, builder.Environment.EnvironmentName);
 }
 
+if (args is ["openapi", var documentPath])
+{
+    // The build writes docs/openapi.json with this: the API's endpoints, no cluster (nothing is called).
+    // No token is checked either: a throwaway key satisfies the settings' validation when none is configured.
+    if (string.IsNullOrEmpty(builder.Configuration["Auth:SigningKey"]))
+    {
+        builder.Configuration["Auth:SigningKey"] = Convert.ToHexString(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32));
+    }
+
+    builder.AddAfterSalesApi();
+    builder.AddAfterSalesTelemetry("aftersales-api");
+    builder.Services.AddSingleton(System.Reflection.DispatchProxy.Create<IClusterClient, AfterSales.ApiHost.Hosting.NoCluster>());
+    var documentApp = builder.Build();
+    documentApp.MapAfterSalesApi(dashboard: false);
+    return await ApiDocument.WriteAsync(documentApp, documentPath);
+}
+
 builder.AddAfterSalesCluster();
 builder.AddAfterSalesApi();
 builder.AddAfterSalesTelemetry("aftersales-api");

@@ -1,3 +1,4 @@
+using System.ComponentModel.DataAnnotations;
 using System.Security.Claims;
 using System.Security.Cryptography;
 using System.Text;
@@ -202,10 +203,10 @@ public static class BuybackApi
 }
 
 /// <summary>POST /api/vehicles/{vin}/buyback-cases.</summary>
-public sealed record OpenBuybackCaseRequest(BuybackRequestKind? Request, string? Article, string? Note);
+public sealed record OpenBuybackCaseRequest([Required] BuybackRequestKind? Request, [Required] string? Article, string? Note);
 
 /// <summary>A step's body: the note, and for completing a replacement the new vehicle's VIN.</summary>
 public sealed record BuybackStepRequest(string? Note, string? ReplacementVin);
 
 /// <summary>PUT /api/calendar/{year}.</summary>
-public sealed record WorkingCalendarYearRequest(IReadOnlyList<DateOnly>? Holidays, IReadOnlyList<DateOnly>? MakeUpWorkingDays);
+public sealed record WorkingCalendarYearRequest([Required] IReadOnlyList<DateOnly>? Holidays, IReadOnlyList<DateOnly>? MakeUpWorkingDays);

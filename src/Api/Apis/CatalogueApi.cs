@@ -1,3 +1,4 @@
+using System.ComponentModel.DataAnnotations;
 using System.Globalization;
 using AfterSales.Api.Http;
 using AfterSales.Api.Security;
@@ -181,5 +182,5 @@ public sealed record WearPartRequest(string? PartNo, int? Months, int? Km, IRead
 /// its parts and <c>labourOperations</c>.
 /// </summary>
 public sealed record CatalogueRequest(
-    IReadOnlyList<CataloguePartRequest?>? Parts, Dictionary<string, IReadOnlyList<string?>?>? MainParts, IReadOnlyList<WearPartRequest?>? WearParts,
+    [Required] IReadOnlyList<CataloguePartRequest?>? Parts, Dictionary<string, IReadOnlyList<string?>?>? MainParts, IReadOnlyList<WearPartRequest?>? WearParts,
     IReadOnlyList<LabourOperationRequest?>? LabourOperations = null, LabourRatesRequest? LabourRates = null);

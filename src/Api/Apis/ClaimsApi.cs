@@ -1,3 +1,4 @@
+using AfterSales.Api.Hosting;
 using System.Globalization;
 using System.Security.Claims;
 using AfterSales.Api.Http;
@@ -21,7 +22,7 @@ public static class ClaimsApi
         var claims = app.MapGroup("/claims").WithTags("Claims");
         claims.MapGet("/review-queue", ReviewQueueAsync).RequireAuthorization(Policies.WarrantyDecisions).WithName("GetClaimReviewQueue")
             .WithSummary("Claims waiting for the warranty department, oldest filing first, one page (limit 1–500, default 50; cursor from nextCursor).")
-            .Produces<ReviewQueuePage>();
+            .Produces<ReviewQueuePage>().WithQuery(QueryDoc.Limit(500, 50), QueryDoc.Cursor);
         claims.MapGet("/{claimId}", GetClaimAsync).WithName("GetClaim")
             .WithSummary("A warranty claim: state, reasons, amount {labour, parts, total}, the pricing lines and every decision (a station sees its own claims only).")
             .Produces<ClaimView>();

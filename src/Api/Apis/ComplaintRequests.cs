@@ -1,3 +1,4 @@
+using System.ComponentModel.DataAnnotations;
 using AfterSales.Interfaces.Complaints;
 
 namespace AfterSales.Api.Apis;
@@ -5,8 +6,8 @@ namespace AfterSales.Api.Apis;
 // Request bodies as the HTTP contract names them; every field nullable so a missing one is reported by name.
 
 public sealed record ComplaintRequest(
-    string? CustomerName, string? CustomerPhone, string? Vin, ComplaintCategory? Category, ComplaintSeverity? Severity,
-    double? Latitude, double? Longitude, string? Description, ComplaintChannel? Channel, bool? SupplierNeeded);
+    [Required] string? CustomerName, [Required] string? CustomerPhone, string? Vin, [Required] ComplaintCategory? Category, [Required] ComplaintSeverity? Severity,
+    [Required] double? Latitude, [Required] double? Longitude, [Required] string? Description, [Required] ComplaintChannel? Channel, bool? SupplierNeeded);
 
 /// <summary>
 /// The body of a step: <c>note</c> for every step; <c>agreedAt</c> for reply; <c>handling</c> and <c>systemic</c> for plan;

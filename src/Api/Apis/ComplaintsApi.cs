@@ -1,3 +1,4 @@
+using AfterSales.Api.Hosting;
 using System.Security.Claims;
 using System.Security.Cryptography;
 using System.Text;
@@ -25,6 +26,14 @@ public static class ComplaintsApi
         ("appeal", ComplaintAction.Appeal, Policies.CustomerRecords, "Mediation failed: the customer is advised to appeal to the authority."),
     ];
 
+    /// <summary>The fields of the shared step body each step refuses to go without (the others take none).</summary>
+    private static readonly Dictionary<string, string[]> StepNeeds = new(StringComparer.Ordinal)
+    {
+        ["reply"] = ["agreedAt"],
+        ["plan"] = ["handling"],
+        ["callback"] = ["resolved", "satisfaction"],
+    };
+
     public static RouteGroupBuilder MapComplaintsApi(this IEndpointRouteBuilder app)
     {
         var group = app.MapGroup("/complaints").WithTags("Complaints");
@@ -37,7 +46,8 @@ public static class ComplaintsApi
         {
             group.MapPost($"/{{id}}/{route}", (string id, HttpRequest request, IClusterClient cluster) => StepAsync(id, action, request, cluster))
                 .RequireAuthorization(policy).WithName($"Complaint-{route}").WithSummary(summary + " Illegal steps are 409 naming the current state.")
-                .Accepts<ComplaintStepRequest>("application/json").Produces<ComplaintView>();
+                .Accepts<ComplaintStepRequest>("application/json").Produces<ComplaintView>()
+                .WithMetadata(new BodyNeeds(StepNeeds.GetValueOrDefault(route, [])));
         }
 
         return group;

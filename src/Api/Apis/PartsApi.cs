@@ -1,3 +1,5 @@
+using System.ComponentModel.DataAnnotations;
+using AfterSales.Api.Hosting;
 using System.Globalization;
 using AfterSales.Api.Http;
 using AfterSales.Api.Security;
@@ -22,11 +24,13 @@ public static class PartsApi
         depots.MapPost("/{code}/receipts", (string code, HttpRequest request, IClusterClient cluster) =>
                 LinesAsync(code, request, (depot, lines, key) => cluster.Grain<IPartsDepotGrain>(depot).ReceiveAsync(lines, key)))
             .RequireAuthorization(Policies.PartsWork).WithName("ReceiveParts")
-            .WithSummary("Goods in: on hand grows, on order shrinks, queued reservations are served (warranty first).").Produces<IReadOnlyList<PartStockView>>();
+            .WithSummary("Goods in: on hand grows, on order shrinks, queued reservations are served (warranty first).").Produces<IReadOnlyList<PartStockView>>()
+            .Accepts<LinesRequest>("application/json");
         depots.MapPost("/{code}/orders", (string code, HttpRequest request, IClusterClient cluster) =>
                 LinesAsync(code, request, (depot, lines, key) => cluster.Grain<IPartsDepotGrain>(depot).OrderAsync(lines, key)))
             .RequireAuthorization(Policies.PartsWork).WithName("OrderParts")
-            .WithSummary("Supplier or transfer orders placed: counted as on order until received.").Produces<IReadOnlyList<PartStockView>>();
+            .WithSummary("Supplier or transfer orders placed: counted as on order until received.").Produces<IReadOnlyList<PartStockView>>()
+            .Accepts<LinesRequest>("application/json");
         depots.MapPost("/{code}/reservations", ReserveAsync).RequireAuthorization(Policies.PartsRequests).WithName("ReserveParts")
             .WithSummary("Reserve parts for an open work order: allocated from available stock, or queued (warranty first, then urgent, then oldest); the priority is the work order's (approved claim; waiting for parts), never the caller's say.")
             .Accepts<ReservationRequest>("application/json").Produces<ReservationView>(StatusCodes.Status201Created);
@@ -34,7 +38,8 @@ public static class PartsApi
                 await WithCodeAsync(code, c => cluster.Grain<IPartsDepotGrain>(c).GetReservationAsync(id.Trim().ToUpperInvariant())))
             .WithName("GetReservation").WithSummary("One reservation.").Produces<ReservationView>();
         depots.MapPost("/{code}/reservations/{id}/ship", ShipAsync).RequireAuthorization(Policies.PartsWork).WithName("ShipReservation")
-            .WithSummary("Ship an allocated reservation (body {quantity} ships part of it); more than it holds is a 409.").Produces<ReservationView>();
+            .WithSummary("Ship an allocated reservation (body {quantity} ships part of it); more than it holds is a 409.").Produces<ReservationView>()
+            .Accepts<ShipRequest>(isOptional: true, "application/json");
         depots.MapPost("/{code}/reservations/{id}/release", (string code, string id, HttpRequest request, IClusterClient cluster) =>
                 ReservationStepAsync(code, id, request, (depot, rid, key) => cluster.Grain<IPartsDepotGrain>(depot).ReleaseAsync(rid, key)))
             .RequireAuthorization(Policies.PartsWork).WithName("ReleaseReservation").WithSummary("Give a reservation up; its stock serves the queue.").Produces<ReservationView>();
@@ -46,7 +51,11 @@ public static class PartsApi
 
         app.MapGet("/parts/{partNo}/availability", AvailabilityAsync).WithTags("Parts depots").WithName("PartAvailability")
             .WithSummary("Depots with the part available, nearest first with distanceKm (an index the depots keep current).")
-            .Produces<IReadOnlyList<PartAvailabilityView>>();
+            .Produces<IReadOnlyList<PartAvailabilityView>>()
+            .WithQuery(
+                new QueryDoc("latitude", QueryType.Number, "Latitude of the station asking, degrees (WGS-84).", Required: true, Minimum: -90, Maximum: 90, Example: "23.13"),
+                new QueryDoc("longitude", QueryType.Number, "Longitude of the station asking, degrees (WGS-84).", Required: true, Minimum: -180, Maximum: 180, Example: "113.26"),
+                QueryDoc.Limit(200, 20));
         app.MapPut("/stations/{code}/parts-plans/{month}", SubmitPlanAsync).RequireAuthorization(Policies.PartsRequests).RequireOwnStation()
             .WithTags("Parts depots").WithName("SubmitPartsPlan").WithSummary("A station's parts demand plan for a month (yyyy-MM), accepted until the 10th.")
             .Accepts<LinesRequest>("application/json").Produces<StationPartsPlan>();
@@ -310,12 +319,12 @@ public static class PartsApi
         TryCode(code, "code", out var normalized, out var invalid) ? (await read(normalized)).ToHttp() : invalid!;
 }
 
-public sealed record DepotRequest(string? Name, string? Province, double? Latitude, double? Longitude);
+public sealed record DepotRequest([Required] string? Name, [Required] string? Province, [Required] double? Latitude, [Required] double? Longitude);
 
 public sealed record LineRequest(string? PartNo, int? Quantity);
 
-public sealed record LinesRequest(IReadOnlyList<LineRequest?>? Lines);
+public sealed record LinesRequest([Required] IReadOnlyList<LineRequest?>? Lines);
 
-public sealed record ReservationRequest(string? PartNo, int? Quantity, string? StationCode, string? WorkOrderId, bool? Warranty, bool? Urgent);
+public sealed record ReservationRequest([Required] string? PartNo, [Required] int? Quantity, [Required] string? StationCode, [Required] string? WorkOrderId, bool? Warranty, bool? Urgent);
 
 public sealed record ShipRequest(int? Quantity);

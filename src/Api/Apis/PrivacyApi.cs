@@ -1,3 +1,4 @@
+using AfterSales.Api.Hosting;
 using System.Globalization;
 using AfterSales.Api.Http;
 using AfterSales.Api.Security;
@@ -13,7 +14,13 @@ public static class PrivacyApi
     {
         app.MapGet("/personal-data-reads", QueryAsync).RequireAuthorization(Policies.Operate).WithTags("Privacy").WithName("GetPersonalDataReads")
             .WithSummary("Full reads of owners' and customers' personal data, newest first: filter by vin, complaint or actor (e.g. station:GD001); limit 1–500 (default 100), cursor from nextCursor.")
-            .Produces<PersonalDataReadPage>();
+            .Produces<PersonalDataReadPage>()
+            .WithQuery(
+                new QueryDoc("vin", QueryType.Text, "Only reads of this vehicle's owners (not with complaint).", Example: "LSVAU2A37N2000001"),
+                new QueryDoc("complaint", QueryType.Text, "Only reads of this complaint's customer (not with vin)."),
+                new QueryDoc("actor", QueryType.Text, "Only reads by this actor, as histories name it.", Example: "station:GD001"),
+                QueryDoc.Limit(500, 100),
+                new QueryDoc("cursor", QueryType.Integer, "The previous page's `nextCursor`; leave it out for the first page.", Minimum: 1));
         return app;
     }
 

@@ -1,3 +1,4 @@
+using System.ComponentModel.DataAnnotations;
 using System.Collections.Immutable;
 using AfterSales.Api.Http;
 using AfterSales.Api.Security;
@@ -76,4 +77,4 @@ public static class RecallsApi
 
 /// <summary>POST /api/recalls.</summary>
 public sealed record RecallRequest(
-    string? CampaignId, string? Description, IReadOnlyList<string?>? Models, IReadOnlyList<string?>? Batches, IReadOnlyList<string?>? Vins, string? Remedy);
+    [Required] string? CampaignId, [Required] string? Description, IReadOnlyList<string?>? Models, IReadOnlyList<string?>? Batches, IReadOnlyList<string?>? Vins, [Required] string? Remedy);

@@ -1,3 +1,4 @@
+using System.ComponentModel.DataAnnotations;
 using AfterSales.Interfaces.Claims;
 using AfterSales.Interfaces.Vehicles;
 
@@ -5,12 +6,12 @@ namespace AfterSales.Api.Apis;
 
 // Request bodies as the HTTP contract names them; every field nullable so a missing one is reported by name.
 
-public sealed record StationRequest(string? Name, string? Province, string? City, double? Latitude, double? Longitude, int? Bays, IReadOnlyList<string>? Appraisers);
+public sealed record StationRequest([Required] string? Name, [Required] string? Province, [Required] string? City, [Required] double? Latitude, [Required] double? Longitude, [Required] int? Bays, [Required] IReadOnlyList<string>? Appraisers);
 
 public sealed record AuthorisationRequest(string? Reason);
 
 public sealed record WorkOrderRequest(
-    string? Vin, int? OdometerKm, VisitKind? Kind, string? FaultCode, VehicleSystem? System, string? Description, string? RecallCampaignId, WorkGrade? WorkGrade,
+    [Required] string? Vin, [Required] int? OdometerKm, [Required] VisitKind? Kind, string? FaultCode, VehicleSystem? System, string? Description, string? RecallCampaignId, WorkGrade? WorkGrade,
     string? RepairItem);
 
 public sealed record AppraisedPartRequest(string? PartNo, int? Quantity, bool? UnitReplaced);
@@ -23,6 +24,6 @@ public sealed record AppraisedOperationRequest(string? Code, int? Quantity);
 /// claim to the warranty department's review.
 /// </summary>
 public sealed record AppraisalRequest(
-    bool? Warranty, FailureCause? Cause, IReadOnlyList<AppraisedPartRequest>? Parts, bool? SeriousSafety, string? Appraiser,
+    [Required] bool? Warranty, FailureCause? Cause, IReadOnlyList<AppraisedPartRequest>? Parts, bool? SeriousSafety, [Required] string? Appraiser,
     SafetyDefect? SafetyDefect, bool? ServicedElsewhere, double? ExcludedHours, IReadOnlyList<AppraisedOperationRequest?>? Operations = null,
     bool? Unclear = null);

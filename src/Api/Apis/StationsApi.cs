@@ -1,3 +1,4 @@
+using AfterSales.Api.Hosting;
 using System.Globalization;
 using AfterSales.Api.Http;
 using AfterSales.Api.Security;
@@ -19,15 +20,24 @@ public static class StationsApi
         var group = app.MapGroup("/stations").WithTags("Stations");
         group.MapGet("/nearby", NearbyAsync).WithName("FindNearbyStations")
             .WithSummary("Stations within radiusKm of a point, nearest first with distanceKm; available=true keeps active stations with a free bay.")
-            .Produces<IReadOnlyList<NearbyStation>>();
+            .Produces<IReadOnlyList<NearbyStation>>()
+            .WithQuery(
+                new QueryDoc("latitude", QueryType.Number, "Latitude of the point, degrees (WGS-84).", Required: true, Example: "23.13"),
+                new QueryDoc("longitude", QueryType.Number, "Longitude of the point, degrees (WGS-84).", Required: true, Example: "113.26"),
+                new QueryDoc("radiusKm", QueryType.Number, "How far to look, km.", Required: true, Example: "50"),
+                new QueryDoc("available", QueryType.Boolean, "true: only active stations with a free bay.", Default: false),
+                new QueryDoc("limit", QueryType.Integer, $"At most this many stations (default {DefaultNearbyLimit}).", Default: DefaultNearbyLimit));
         group.MapPut("/{code}", RegisterAsync).RequireAuthorization(Policies.Operate).WithName("RegisterStation").WithSummary("Create a station or update its registry data.")
             .Accepts<StationRequest>("application/json").Produces<StationView>().Produces<StationView>(StatusCodes.Status201Created);
         group.MapPost("/{code}/suspend", (string code, HttpRequest request, IClusterClient cluster) => AuthoriseAsync(code, StationAuthorisation.Suspended, request, cluster))
-            .RequireAuthorization(Policies.Operate).WithName("SuspendStation").WithSummary("Suspend the authorisation (body {reason}); no new work orders.").Produces<StationView>();
+            .RequireAuthorization(Policies.Operate).WithName("SuspendStation").WithSummary("Suspend the authorisation (body {reason}); no new work orders.").Produces<StationView>()
+            .Accepts<AuthorisationRequest>("application/json").WithMetadata(new BodyNeeds(["reason"]));
         group.MapPost("/{code}/revoke", (string code, HttpRequest request, IClusterClient cluster) => AuthoriseAsync(code, StationAuthorisation.Revoked, request, cluster))
-            .RequireAuthorization(Policies.Operate).WithName("RevokeStation").WithSummary("Revoke the authorisation for good (body {reason}).").Produces<StationView>();
+            .RequireAuthorization(Policies.Operate).WithName("RevokeStation").WithSummary("Revoke the authorisation for good (body {reason}).").Produces<StationView>()
+            .Accepts<AuthorisationRequest>("application/json").WithMetadata(new BodyNeeds(["reason"]));
         group.MapPost("/{code}/reinstate", (string code, HttpRequest request, IClusterClient cluster) => AuthoriseAsync(code, StationAuthorisation.Active, request, cluster))
-            .RequireAuthorization(Policies.Operate).WithName("ReinstateStation").WithSummary("Reinstate a suspended station.").Produces<StationView>();
+            .RequireAuthorization(Policies.Operate).WithName("ReinstateStation").WithSummary("Reinstate a suspended station (an optional body {reason}).").Produces<StationView>()
+            .Accepts<AuthorisationRequest>(isOptional: true, "application/json");
         group.MapGet("/{code}", GetAsync).WithName("GetStation").WithSummary("Registry data, authorisation and load.").Produces<StationView>();
         group.MapGet("/{code}/load", GetLoadAsync).WithName("GetStationLoad")
             .WithSummary("Live load: openWorkOrders, bays, utilisation, waitingForParts, oldestOpenSince.").Produces<StationLoadView>();

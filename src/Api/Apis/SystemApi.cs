@@ -26,7 +26,8 @@ public static class SystemApi
         app.MapGet("/system/constant", () => TypedResults.Ok(Constant))
             .WithName("GetConstant")
             .WithSummary("Constant JSON reply (benchmark ceiling; no grain, no database).")
-            .WithTags("System");
+            .WithTags("System")
+            .ExcludeFromDescription();
         if (configuration.GetValue<bool>(MemoryEndpointSetting))
         {
             app.MapGet("/system/memory", async (IClusterClient cluster) =>
@@ -34,14 +35,16 @@ public static class SystemApi
                 .RequireAuthorization(Security.Policies.Operate)
                 .WithName("GetSiloMemory")
                 .WithSummary("Forces a full GC in the gateway silo and reports its heap and activations (diagnostics; off by default).")
-                .WithTags("System");
+                .WithTags("System")
+                .ExcludeFromDescription();
         }
 
         app.MapGet("/system/placement/{kind}/{key}", PlacementAsync)
             .RequireAuthorization(Security.Policies.Operate)
             .WithName("GetGrainPlacement")
             .WithSummary("Which silo holds a station's, depot's, vehicle's or complaint's grain now (operators; activates nothing).")
-            .WithTags("System");
+            .WithTags("System")
+            .Produces<PlacementReply>();
         return app;
     }
 

@@ -1,3 +1,4 @@
+using AfterSales.Api.Hosting;
 using AfterSales.Api.Http;
 using AfterSales.Api.Security;
 using AfterSales.Interfaces.Common;
@@ -44,9 +45,12 @@ public static class VehiclesApi
             .Produces<VehicleView>();
         group.MapGet("/{vin}/warranty", GetWarrantyAsync).WithName("GetWarranty")
             .WithSummary("Coverages, first maintenance, 三包 entitlements and open recalls, now or as of a date and mileage.")
-            .Produces<WarrantyView>();
+            .Produces<WarrantyView>()
+            .WithQuery(
+                new QueryDoc("asOf", QueryType.Date, "Answer as of this date (default today, China time).", Example: "2026-11-23"),
+                new QueryDoc("mileageKm", QueryType.Integer, $"Answer for this odometer reading, 0–{MaxKm} (default the last recorded).", Minimum: 0, Maximum: MaxKm, Example: "12000"));
         group.MapGet("/{vin}/history", GetHistoryAsync).WithName("GetRepairHistory").WithSummary("The repair archive, newest first, one page (limit 1–500, default 50; cursor from the previous page's nextCursor).")
-            .Produces<IReadOnlyList<RepairRecordView>>();
+            .Produces<RepairHistoryPage>().WithQuery(QueryDoc.Limit(500, 50), QueryDoc.Cursor);
         return group;
     }
 

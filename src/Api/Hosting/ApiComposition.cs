@@ -21,7 +21,7 @@ public static class ApiComposition
         builder.AddAfterSalesSecurity();
         builder.Services.AddAfterSalesProblemDetails();
         builder.Services.AddAfterSalesHealthChecks();
-        builder.Services.AddOpenApi();
+        builder.Services.AddAfterSalesOpenApi();
         return builder;
     }
 

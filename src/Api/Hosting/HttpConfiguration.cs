@@ -15,6 +15,9 @@ public static class HttpConfiguration
         {
             options.SerializerOptions.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.CamelCase, allowIntegerValues: false));
             options.SerializerOptions.DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull;
+            // A number is a JSON number: the web defaults also read "12" as 12, which the document would have to
+            // describe as "a number or a numeric string" for every numeric field.
+            options.SerializerOptions.NumberHandling = JsonNumberHandling.Strict;
         });
         builder.WebHost.ConfigureKestrel(kestrel =>
         {

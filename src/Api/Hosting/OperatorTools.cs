@@ -18,13 +18,14 @@ public static class OperatorTools
 
     /// <summary>
     /// The OpenAPI document, the interactive docs (/scalar) and the Orleans dashboard (/dashboard). Open in
-    /// Development; everywhere else they require the operator role: a bearer token, or a browser's sign-in cookie
-    /// (<see cref="OperatorLogin"/>).
+    /// Development; everywhere else the dashboard requires the operator role (a bearer token, or a browser's sign-in
+    /// cookie, <see cref="OperatorLogin"/>) and the docs any role's token: integrators generate clients from them.
     /// </summary>
     public static WebApplication MapOperatorTools(this WebApplication app, bool dashboard)
     {
         app.MapOperatorLogin();
-        List<IEndpointConventionBuilder> tools = [app.MapOpenApi(), app.MapScalarApiReference()];
+        List<IEndpointConventionBuilder> docs = [app.MapOpenApi(), app.MapScalarApiReference()];
+        List<IEndpointConventionBuilder> tools = [];
         if (dashboard)
         {
             var group = app.MapOrleansDashboard(routePrefix: "/dashboard");
@@ -46,6 +47,11 @@ public static class OperatorTools
             foreach (var tool in tools)
             {
                 tool.RequireAuthorization(Policies.OperatorTools);
+            }
+
+            foreach (var doc in docs)
+            {
+                doc.RequireAuthorization(Policies.ApiDocs);
             }
         }
 

@@ -25,8 +25,11 @@ public static class Policies
     /// <summary>Register vehicles, bulk loads, network administration.</summary>
     public const string Operate = "operate";
 
-    /// <summary>The dashboard and the API docs outside Development: an operator's bearer token or sign-in cookie.</summary>
+    /// <summary>The dashboard outside Development: an operator's bearer token or sign-in cookie.</summary>
     public const string OperatorTools = "operatorTools";
+
+    /// <summary>The OpenAPI document and /scalar outside Development: any role's bearer token, or an operator's sign-in cookie.</summary>
+    public const string ApiDocs = "apiDocs";
 
     /// <summary>Delivery and odometer readings: stations (dealers) and operators.</summary>
     public const string StationWork = "stationWork";

@@ -43,6 +43,7 @@ public static class SecurityExtensions
             .AddPolicy(Policies.Read, p => p.RequireRole(Roles.All))
             .AddPolicy(Policies.Operate, p => p.RequireRole(Roles.Operator))
             .AddPolicy(Policies.OperatorTools, p => p.AddAuthenticationSchemes(OperatorLogin.ToolsScheme).RequireRole(Roles.Operator))
+            .AddPolicy(Policies.ApiDocs, p => p.AddAuthenticationSchemes(OperatorLogin.ToolsScheme).RequireRole(Roles.All))
             .AddPolicy(Policies.StationWork, p => p.RequireRole(Roles.Station, Roles.Operator))
             .AddPolicy(Policies.CustomerRecords, p => p.RequireRole(Roles.CallCentre, Roles.Operator))
             .AddPolicy(Policies.ComplaintIntake, p => p.RequireRole(Roles.CallCentre, Roles.Station, Roles.Operator))
@@ -157,7 +158,7 @@ public static class SecurityExtensions
     /// <summary>A station caller may use this route only for the station in its <c>{code}</c> route value.</summary>
     public static TBuilder RequireOwnStation<TBuilder>(this TBuilder builder)
         where TBuilder : IEndpointConventionBuilder =>
-        builder.AddEndpointFilter(async (context, next) =>
+        builder.WithMetadata(new Hosting.OwnStationOnly()).AddEndpointFilter(async (context, next) =>
         {
             var code = context.HttpContext.Request.RouteValues["code"] as string ?? "";
             return context.HttpContext.User.MayActFor(code) ? await next(context) : ForbiddenForStation(code);

@@ -10,17 +10,21 @@ namespace AfterSales.Integration.Tests.Infrastructure;
 
 /// <summary>
 /// Every test API host checks each problem it answers: a <c>code</c> from the catalogue, with that code's
-/// <c>type</c>, title and status. One that is not is answered as a 500 saying what is wrong, so whichever test
-/// provoked it fails there — this is how a problem built without a code (a call site missed) is found.
+/// <c>type</c>, title and status. And it checks every <c>/api</c> reply against the OpenAPI document it serves
+/// (<see cref="DocumentAudit"/>): the status is one the operation declares, and a JSON reply's members are ones its
+/// schema names. A reply that fails either is answered as a 500 saying what is wrong, so whichever test provoked it
+/// fails there — this is how a problem built without a code, or an operation documented short of what it does, is found.
 /// </summary>
 public sealed class ProblemAudit : IStartupFilter
 {
     public Action<IApplicationBuilder> Configure(Action<IApplicationBuilder> next) => app =>
     {
+        var documents = new DocumentAudit();
         app.Use(async (context, following) =>
         {
             var prior = context.Features.GetRequiredFeature<IHttpResponseBodyFeature>();
-            var held = new HeldBody(context.Response, prior.Stream);
+            var audited = context.Request.Path.StartsWithSegments("/api");
+            var held = new HeldBody(context.Response, prior.Stream, holdAll: audited);
             var feature = new StreamResponseBodyFeature(held, prior);
             context.Features.Set<IHttpResponseBodyFeature>(feature);
             try
@@ -33,18 +37,21 @@ public sealed class ProblemAudit : IStartupFilter
                 context.Features.Set(prior);
             }
 
-            if (held.Problem is { } problem)
+            var body = held.Problem;
+            var isProblem = context.Response.ContentType?.StartsWith("application/problem+json", StringComparison.OrdinalIgnoreCase) == true;
+            var fault = (body is not null && isProblem ? Check(body.ToArray(), context.Response.StatusCode) : null)
+                ?? (audited ? await documents.CheckAsync(context, body?.ToArray() ?? []) : null);
+            if (fault is not null)
             {
-                var fault = Check(problem.ToArray(), context.Response.StatusCode);
-                if (fault is not null)
-                {
-                    context.Response.StatusCode = StatusCodes.Status500InternalServerError;
-                    context.Response.ContentLength = null;
-                    problem = new MemoryStream(JsonSerializer.SerializeToUtf8Bytes(new { title = "Problem audit (tests)", status = 500, detail = fault }));
-                }
+                context.Response.StatusCode = StatusCodes.Status500InternalServerError;
+                context.Response.ContentLength = null;
+                body = new MemoryStream(JsonSerializer.SerializeToUtf8Bytes(new { title = "Problem audit (tests)", status = 500, detail = fault }));
+            }
 
-                problem.Position = 0;
-                await problem.CopyToAsync(prior.Stream, context.RequestAborted);
+            if (body is not null)
+            {
+                body.Position = 0;
+                await body.CopyToAsync(prior.Stream, context.RequestAborted);
             }
         });
         next(app);
@@ -82,7 +89,7 @@ public sealed class ProblemAudit : IStartupFilter
     }
 
     /// <summary>Passes a response body through, except a problem's, which it holds for the check.</summary>
-    private sealed class HeldBody(HttpResponse response, Stream inner) : Stream
+    private sealed class HeldBody(HttpResponse response, Stream inner, bool holdAll) : Stream
     {
         private bool? _holding;
 
@@ -90,7 +97,7 @@ public sealed class ProblemAudit : IStartupFilter
 
         private Stream Target()
         {
-            _holding ??= response.ContentType?.StartsWith("application/problem+json", StringComparison.OrdinalIgnoreCase) == true;
+            _holding ??= holdAll || response.ContentType?.StartsWith("application/problem+json", StringComparison.OrdinalIgnoreCase) == true;
             return _holding.Value ? Problem ??= new MemoryStream() : inner;
         }
 
