@@ -114,3 +114,9 @@ public sealed class IdempotentRetryHandler(AfterSalesClientOptions options) : De
     private static bool IsLostReply(Exception exception, CancellationToken cancellationToken) =>
         exception is HttpRequestException || (exception is TaskCanceledException && !cancellationToken.IsCancellationRequested);
 }
+
+public partial class AfterSalesApiException<TResult>
+{
+    /// <summary>For a problem reply, what a person needs: the status, the stable code and the API's own detail.</summary>
+    public override string Message => Result is Problem problem ? $"{problem.Status} {problem.Code}: {problem.Detail}" : base.Message;
+}

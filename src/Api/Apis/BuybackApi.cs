@@ -1,3 +1,4 @@
+using AfterSales.Api.Hosting;
 using System.ComponentModel.DataAnnotations;
 using System.Security.Claims;
 using System.Security.Cryptography;
@@ -30,7 +31,7 @@ public static class BuybackApi
         {
             var route = action.ToString().ToLowerInvariant();
             cases.MapPost($"/{{id}}/{route}", (string id, HttpRequest request, ClaimsPrincipal user, IClusterClient cluster) => ActAsync(id, action, request, user, cluster))
-                .RequireAuthorization(Policies.WarrantyDecisions).WithName($"BuybackCase-{route}")
+                .RequireAuthorization(Policies.WarrantyDecisions).WithName($"BuybackCase-{route}").AcceptsIfMatch()
                 .WithSummary(action switch
                 {
                     BuybackAction.Evaluate => "The warranty department's evaluation of the vehicle (body {note}, required).",

@@ -29,13 +29,13 @@ public static class ClaimsApi
         foreach (var (route, action) in new[] { ("approve", ClaimAction.Approve), ("reject", ClaimAction.Reject), ("request-information", ClaimAction.RequestInformation) })
         {
             claims.MapPost($"/{{claimId}}/{route}", (string claimId, HttpRequest request, ClaimsPrincipal user, IClusterClient cluster) => DecideAsync(claimId, action, request, user, cluster))
-                .RequireAuthorization(Policies.WarrantyDecisions).WithName($"Claim-{route}")
+                .RequireAuthorization(Policies.WarrantyDecisions).WithName($"Claim-{route}").AcceptsIfMatch()
                 .WithSummary($"Warranty department: {route} a submitted claim (body {{note}}; required to reject or request information). The wrong state is a 409 naming the allowed actions.")
                 .Accepts<ClaimNoteRequest>("application/json").Produces<ClaimView>();
         }
 
         claims.MapPost("/{claimId}/answer", (string claimId, HttpRequest request, ClaimsPrincipal user, IClusterClient cluster) => DecideAsync(claimId, ClaimAction.Answer, request, user, cluster))
-            .RequireAuthorization(Policies.StationWork).WithName("Claim-answer")
+            .RequireAuthorization(Policies.StationWork).WithName("Claim-answer").AcceptsIfMatch()
             .WithSummary("The station answers the warranty department's request for information (body {note}); the claim returns to the review queue.")
             .Accepts<ClaimNoteRequest>("application/json").Produces<ClaimView>();
 

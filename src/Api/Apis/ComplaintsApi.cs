@@ -45,7 +45,7 @@ public static class ComplaintsApi
         foreach (var (route, action, policy, summary) in Steps)
         {
             group.MapPost($"/{{id}}/{route}", (string id, HttpRequest request, IClusterClient cluster) => StepAsync(id, action, request, cluster))
-                .RequireAuthorization(policy).WithName($"Complaint-{route}").WithSummary(summary + " Illegal steps are 409 naming the current state.")
+                .RequireAuthorization(policy).WithName($"Complaint-{route}").AcceptsIfMatch().WithSummary(summary + " Illegal steps are 409 naming the current state.")
                 .Accepts<ComplaintStepRequest>("application/json").Produces<ComplaintView>()
                 .WithMetadata(new BodyNeeds(StepNeeds.GetValueOrDefault(route, [])));
         }

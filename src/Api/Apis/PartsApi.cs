@@ -16,7 +16,7 @@ public static class PartsApi
     public static void MapPartsApi(this IEndpointRouteBuilder app)
     {
         var depots = app.MapGroup("/depots").WithTags("Parts depots");
-        depots.MapPut("/{code}", RegisterAsync).RequireAuthorization(Policies.PartsWork).WithName("RegisterDepot")
+        depots.MapPut("/{code}", RegisterAsync).RequireAuthorization(Policies.PartsWork).WithName("RegisterDepot").AcceptsIfMatch()
             .WithSummary("Create a parts depot or update its registry data.").Accepts<DepotRequest>("application/json")
             .Produces<DepotView>().Produces<DepotView>(StatusCodes.Status201Created);
         depots.MapGet("/{code}", async (string code, IClusterClient cluster) => await WithCodeAsync(code, c => cluster.Grain<IPartsDepotGrain>(c).GetAsync()))

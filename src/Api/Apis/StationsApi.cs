@@ -27,16 +27,16 @@ public static class StationsApi
                 new QueryDoc("radiusKm", QueryType.Number, "How far to look, km.", Required: true, Example: "50"),
                 new QueryDoc("available", QueryType.Boolean, "true: only active stations with a free bay.", Default: false),
                 new QueryDoc("limit", QueryType.Integer, $"At most this many stations (default {DefaultNearbyLimit}).", Default: DefaultNearbyLimit));
-        group.MapPut("/{code}", RegisterAsync).RequireAuthorization(Policies.Operate).WithName("RegisterStation").WithSummary("Create a station or update its registry data.")
+        group.MapPut("/{code}", RegisterAsync).RequireAuthorization(Policies.Operate).WithName("RegisterStation").AcceptsIfMatch().WithSummary("Create a station or update its registry data.")
             .Accepts<StationRequest>("application/json").Produces<StationView>().Produces<StationView>(StatusCodes.Status201Created);
         group.MapPost("/{code}/suspend", (string code, HttpRequest request, IClusterClient cluster) => AuthoriseAsync(code, StationAuthorisation.Suspended, request, cluster))
-            .RequireAuthorization(Policies.Operate).WithName("SuspendStation").WithSummary("Suspend the authorisation (body {reason}); no new work orders.").Produces<StationView>()
+            .RequireAuthorization(Policies.Operate).WithName("SuspendStation").AcceptsIfMatch().WithSummary("Suspend the authorisation (body {reason}); no new work orders.").Produces<StationView>()
             .Accepts<AuthorisationRequest>("application/json").WithMetadata(new BodyNeeds(["reason"]));
         group.MapPost("/{code}/revoke", (string code, HttpRequest request, IClusterClient cluster) => AuthoriseAsync(code, StationAuthorisation.Revoked, request, cluster))
-            .RequireAuthorization(Policies.Operate).WithName("RevokeStation").WithSummary("Revoke the authorisation for good (body {reason}).").Produces<StationView>()
+            .RequireAuthorization(Policies.Operate).WithName("RevokeStation").AcceptsIfMatch().WithSummary("Revoke the authorisation for good (body {reason}).").Produces<StationView>()
             .Accepts<AuthorisationRequest>("application/json").WithMetadata(new BodyNeeds(["reason"]));
         group.MapPost("/{code}/reinstate", (string code, HttpRequest request, IClusterClient cluster) => AuthoriseAsync(code, StationAuthorisation.Active, request, cluster))
-            .RequireAuthorization(Policies.Operate).WithName("ReinstateStation").WithSummary("Reinstate a suspended station (an optional body {reason}).").Produces<StationView>()
+            .RequireAuthorization(Policies.Operate).WithName("ReinstateStation").AcceptsIfMatch().WithSummary("Reinstate a suspended station (an optional body {reason}).").Produces<StationView>()
             .Accepts<AuthorisationRequest>(isOptional: true, "application/json");
         group.MapGet("/{code}", GetAsync).WithName("GetStation").WithSummary("Registry data, authorisation and load.").Produces<StationView>();
         group.MapGet("/{code}/load", GetLoadAsync).WithName("GetStationLoad")
@@ -45,7 +45,7 @@ public static class StationsApi
             .WithSummary("Open a work order from a pre-inspection; records the odometer on the vehicle.")
             .Accepts<WorkOrderRequest>("application/json").Produces<WorkOrderView>(StatusCodes.Status201Created);
         group.MapGet("/{code}/work-orders/{id}", GetWorkOrderAsync).RequireOwnStation().WithName("GetWorkOrder").WithSummary("One work order.").Produces<WorkOrderView>();
-        group.MapPost("/{code}/work-orders/{id}/appraisal", AppraiseAsync).RequireAuthorization(Policies.StationWork).RequireOwnStation().WithName("AppraiseWorkOrder")
+        group.MapPost("/{code}/work-orders/{id}/appraisal", AppraiseAsync).RequireAuthorization(Policies.StationWork).RequireOwnStation().WithName("AppraiseWorkOrder").AcceptsIfMatch()
             .WithSummary("Record the appraiser's judgement; files the warranty claim.").Accepts<AppraisalRequest>("application/json").Produces<AppraisalResult>();
         foreach (var (route, command) in new[]
         {
@@ -54,7 +54,7 @@ public static class StationsApi
         })
         {
             group.MapPost($"/{{code}}/work-orders/{{id}}/{route}", (string code, string id, HttpRequest request, IClusterClient cluster) => MoveAsync(code, id, command, request, cluster))
-                .RequireAuthorization(Policies.StationWork).RequireOwnStation().WithName($"WorkOrder-{route}").WithSummary($"Work order: {route} (illegal moves are 409 naming the current state).").Produces<WorkOrderView>();
+                .RequireAuthorization(Policies.StationWork).RequireOwnStation().WithName($"WorkOrder-{route}").AcceptsIfMatch().WithSummary($"Work order: {route} (illegal moves are 409 naming the current state).").Produces<WorkOrderView>();
         }
 
         return group;

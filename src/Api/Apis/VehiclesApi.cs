@@ -22,23 +22,23 @@ public static class VehiclesApi
             .WithSummary($"Register up to {MaxBulkItems} vehicles, each with optional delivery, reading and past visits, in one request.")
             .Accepts<BulkVehiclesRequest>("application/json").Produces<BulkVehiclesResult>()
             .WithMetadata(new Microsoft.AspNetCore.Mvc.RequestSizeLimitAttribute(MaxBulkBodyBytes));
-        group.MapPost("/{vin}/delivery", DeliverAsync).RequireAuthorization(Policies.StationWork).WithName("DeliverVehicle")
+        group.MapPost("/{vin}/delivery", DeliverAsync).RequireAuthorization(Policies.StationWork).WithName("DeliverVehicle").AcceptsIfMatch()
             .WithSummary("Record delivery to the first owner; starts the warranty clocks. A station delivers only in its own name (dealerCode).")
             .Accepts<DeliveryRequest>("application/json").Produces<VehicleView>();
-        group.MapPost("/{vin}/odometer", RecordOdometerAsync).RequireAuthorization(Policies.Operate).WithName("RecordOdometer")
+        group.MapPost("/{vin}/odometer", RecordOdometerAsync).RequireAuthorization(Policies.Operate).WithName("RecordOdometer").AcceptsIfMatch()
             .WithSummary("Record an odometer reading (never backwards; stations record readings through their work orders).")
             .Accepts<OdometerRequest>("application/json").Produces<VehicleView>();
-        group.MapPost("/{vin}/odometer-corrections", CorrectOdometerAsync).RequireAuthorization(Policies.Operate).WithName("CorrectOdometer")
+        group.MapPost("/{vin}/odometer-corrections", CorrectOdometerAsync).RequireAuthorization(Policies.Operate).WithName("CorrectOdometer").AcceptsIfMatch()
             .WithSummary("Lower a wrong odometer reading, with the reason; the correction is kept with the vehicle.")
             .Accepts<OdometerCorrectionRequest>("application/json").Produces<VehicleView>();
-        group.MapPost("/{vin}/ownership", TransferOwnershipAsync).RequireAuthorization(Policies.CustomerRecords).WithName("TransferOwnership").WithSummary("Transfer ownership; entitlements stay with the VIN.")
+        group.MapPost("/{vin}/ownership", TransferOwnershipAsync).RequireAuthorization(Policies.CustomerRecords).WithName("TransferOwnership").AcceptsIfMatch().WithSummary("Transfer ownership; entitlements stay with the VIN.")
             .Accepts<OwnershipRequest>("application/json").Produces<VehicleView>();
-        group.MapPost("/{vin}/erase-previous-owners", ErasePreviousOwnersAsync).RequireAuthorization(Policies.Operate).WithName("ErasePreviousOwners")
+        group.MapPost("/{vin}/erase-previous-owners", ErasePreviousOwnersAsync).RequireAuthorization(Policies.Operate).WithName("ErasePreviousOwners").AcceptsIfMatch()
             .WithSummary("Remove the previous owners' names and phones (PIPL), with a reason; the history and the erasure are kept.")
             .Accepts<ErasureRequest>("application/json").Produces<VehicleView>();
-        group.MapPost("/{vin}/lifecycle", EndLifeAsync).RequireAuthorization(Policies.WarrantyDecisions).WithName("EndVehicleLife").WithSummary("Mark the vehicle replaced, refunded or scrapped.")
+        group.MapPost("/{vin}/lifecycle", EndLifeAsync).RequireAuthorization(Policies.WarrantyDecisions).WithName("EndVehicleLife").AcceptsIfMatch().WithSummary("Mark the vehicle replaced, refunded or scrapped.")
             .Accepts<LifecycleRequest>("application/json").Produces<VehicleView>();
-        group.MapPost("/{vin}/visits", AppendVisitAsync).RequireAuthorization(Policies.StationWork).WithName("AppendVisit")
+        group.MapPost("/{vin}/visits", AppendVisitAsync).RequireAuthorization(Policies.StationWork).WithName("AppendVisit").AcceptsIfMatch()
             .WithSummary("Append a visit to the repair archive: an operator's import of history, or a station's report of its own plain work (no warranty, safety, replacement or recall facts).")
             .Accepts<VisitRequest>("application/json").Produces<RepairRecordView>();
         group.MapGet("/{vin}", GetAsync).WithName("GetVehicle").WithSummary("Identity, owner, state and odometer.")

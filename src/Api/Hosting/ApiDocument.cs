@@ -284,6 +284,7 @@ public static class ApiDocument
         var hasRouteValues = description.ParameterDescriptions.Any(p => p.Source.Id == "Path");
         var success = description.SupportedResponseTypes.FirstOrDefault(r => r.StatusCode is >= 200 and < 300);
         var versioned = success?.Type is { } type && typeof(IVersionedView).IsAssignableFrom(type);
+        var ifMatch = isWrite && metadata.OfType<IfMatchSupport>().Any();
 
         var roles = await RolesAsync(metadata, context.ApplicationServices);
         operation.Security = [new OpenApiSecurityRequirement { [new OpenApiSecuritySchemeReference(BearerScheme, context.Document)] = [] }];
@@ -314,7 +315,7 @@ public static class ApiDocument
             notes.Add("Idempotent with an `Idempotency-Key`.");
         }
 
-        if (versioned && isWrite)
+        if (ifMatch)
         {
             operation.Parameters.Add(new OpenApiParameter
             {
@@ -325,7 +326,7 @@ public static class ApiDocument
                 Example = "\"v7\"",
             });
         }
-        else if (versioned)
+        else if (versioned && !isWrite)
         {
             operation.Parameters.Add(new OpenApiParameter
             {
@@ -364,7 +365,7 @@ public static class ApiDocument
             problems.Add(409);
         }
 
-        if (versioned && isWrite)
+        if (ifMatch)
         {
             problems.Add(412);
         }
@@ -478,6 +479,12 @@ public static class ApiDocument
 /// <summary>Endpoint metadata: a station caller may use the route only for the station in its <c>{code}</c>.</summary>
 public sealed class OwnStationOnly;
 
+/// <summary>
+/// Endpoint metadata: the write hands the request's <c>If-Match</c> to the entity's grain (<see cref="Http.IfMatch"/>), which
+/// refuses a stale one with 412. Add with <see cref="QueryDocs.AcceptsIfMatch{TBuilder}"/>.
+/// </summary>
+public sealed class IfMatchSupport;
+
 /// <summary>Endpoint metadata: body fields this operation needs although its (shared) body type does not require them.</summary>
 public sealed record BodyNeeds(IReadOnlyList<string> Fields);
 
@@ -545,6 +552,11 @@ public sealed record QueryDoc(string Name, QueryType Type, string Description, b
 
 public static class QueryDocs
 {
+    /// <summary>Declares that the route honours <c>If-Match</c> (the handler passes it with <see cref="Http.IfMatch.For{T}"/>).</summary>
+    public static TBuilder AcceptsIfMatch<TBuilder>(this TBuilder builder)
+        where TBuilder : IEndpointConventionBuilder =>
+        builder.WithMetadata(new IfMatchSupport());
+
     /// <summary>Declares the route's query parameters for the OpenAPI document.</summary>
     public static TBuilder WithQuery<TBuilder>(this TBuilder builder, params QueryDoc[] parameters)
         where TBuilder : IEndpointConventionBuilder =>
