@@ -39,6 +39,7 @@ public static class ApiDocument
             options.AddDocumentTransformer(DescribeDocumentAsync);
             options.AddOperationTransformer(DescribeOperationAsync);
             options.AddSchemaTransformer(MarkRequiredFields);
+            options.AddSchemaTransformer(AddExamples);
         });
 
     /// <summary>
@@ -449,6 +450,52 @@ public static class ApiDocument
             "Which kind of grain.", Example: "stations"),
         ["key"] = new(Text, "The grain's key: a station or depot code, a VIN or a complaint id.", Example: "S0001"),
     };
+
+    /// <summary>Examples for the fields that recur across bodies and replies (the linters check each against its schema).</summary>
+    private static readonly Dictionary<string, JsonNode> Examples = new(StringComparer.Ordinal)
+    {
+        ["vin"] = "LSVAU218XN2183294",
+        ["model"] = "ID.4",
+        ["batch"] = "B2026-01",
+        ["price"] = 199900,
+        ["productionDate"] = "2026-01-10",
+        ["invoiceDate"] = "2026-02-01",
+        ["deliveryDate"] = "2026-02-03",
+        ["transferDate"] = "2026-09-01",
+        ["effectiveDate"] = "2026-11-20",
+        ["ownerName"] = "Li Lei",
+        ["ownerPhone"] = "13800000000",
+        ["customerName"] = "Wang Fang",
+        ["customerPhone"] = "13900000000",
+        ["dealerCode"] = "D-0101",
+        ["stationCode"] = "S0001",
+        ["readingKm"] = 12000,
+        ["odometerKm"] = 12000,
+        ["mileageKm"] = 12000,
+        ["readAt"] = "2026-12-06T08:00:00+08:00",
+        ["agreedAt"] = "2026-12-06T09:00:00+08:00",
+        ["completedAt"] = "2026-12-06T15:30:00+08:00",
+        ["faultCode"] = "P0A80",
+        ["partNo"] = "BRK-PAD-01",
+        ["quantity"] = 2,
+        ["latitude"] = 23.13,
+        ["longitude"] = 113.26,
+        ["province"] = "广东",
+        ["city"] = "广州",
+        ["campaignId"] = "RC-2026-01",
+        ["workOrderId"] = "WO-000123",
+    };
+
+    private static Task AddExamples(OpenApiSchema schema, OpenApiSchemaTransformerContext context, CancellationToken cancellationToken)
+    {
+        if (context.JsonPropertyInfo?.Name is { } name && Examples.TryGetValue(name, out var example) && schema.Type is { } type
+            && (type.HasFlag(JsonSchemaType.String) ? example.GetValueKind() == System.Text.Json.JsonValueKind.String : example.GetValueKind() == System.Text.Json.JsonValueKind.Number))
+        {
+            schema.Examples = [example.DeepClone()];
+        }
+
+        return Task.CompletedTask;
+    }
 
     /// <summary>Body fields the handler refuses without (a missing one is a 400 naming it), declared by <see cref="RequiredAttribute"/>.</summary>
     private static Task MarkRequiredFields(OpenApiSchema schema, OpenApiSchemaTransformerContext context, CancellationToken cancellationToken)
