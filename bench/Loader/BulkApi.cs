@@ -1,57 +1,54 @@
-using System.Net.Http.Json;
-using System.Text.Json;
-using System.Text.Json.Serialization;
+using AfterSales.Client;
 
 namespace AfterSales.Bench.Loader;
 
-/// <summary>POST /api/vehicles/bulk: the body the system's HTTP contract takes, and its reply.</summary>
-public sealed class BulkApi(HttpClient http)
+/// <summary>POST /api/vehicles/bulk through the typed client: the generated vehicles as its request, and its refusals.</summary>
+public sealed class BulkApi(AfterSalesApi api)
 {
-    public static readonly JsonSerializerOptions Json = CreateOptions();
-
-    /// <summary>Posts one batch; returns the refusals (empty when every vehicle was accepted).</summary>
+    /// <summary>
+    /// Posts one batch; returns the refusals as "VIN: status error" (empty when every vehicle was accepted). The
+    /// client resends a batch whose reply was lost, or that answered 429 or 503, with the same Idempotency-Key, so
+    /// vehicles an earlier attempt registered replay their first outcome rather than answer 409.
+    /// </summary>
     public async Task<IReadOnlyList<string>> PostAsync(IReadOnlyList<GeneratedVehicle> batch, CancellationToken cancellationToken)
     {
-        var body = new { vehicles = batch.Select(ToRequest).ToList() };
-        using var response = await http.PostAsJsonAsync("/api/vehicles/bulk", body, Json, cancellationToken);
-        if (!response.IsSuccessStatusCode)
-        {
-            throw new HttpRequestException($"POST /api/vehicles/bulk answered {(int)response.StatusCode}: {await response.Content.ReadAsStringAsync(cancellationToken)}");
-        }
-
-        var result = await response.Content.ReadFromJsonAsync<BulkResult>(Json, cancellationToken)
-            ?? throw new HttpRequestException("POST /api/vehicles/bulk answered an empty body.");
-        return [.. result.Refusals.Select(r => $"{r.Vin}: {r.Status} {r.Error}")];
+        var result = await api.BulkImportVehiclesAsync(null, new BulkVehiclesRequest { Vehicles = [.. batch.Select(ToRequest)] }, cancellationToken);
+        return [.. (result.Refusals ?? []).Select(r => $"{r.Vin}: {r.Status} {r.Error}")];
     }
 
-    private static object ToRequest(GeneratedVehicle v) => new
+    /// <summary>One generated vehicle with its delivery, latest reading and past visits.</summary>
+    public static BulkVehicle ToRequest(GeneratedVehicle v) => new()
     {
-        vehicle = new { vin = v.Vin, model = v.Model, batch = v.Batch, productionDate = v.ProductionDate, powertrain = v.Powertrain, price = v.Price },
-        delivery = new
+        Vehicle = new RegisterVehicleRequest
         {
-            ownerName = v.OwnerName, ownerPhone = v.OwnerPhone, dealerCode = v.DealerCode,
-            invoiceDate = v.InvoiceDate, deliveryDate = v.DeliveryDate, odometerKm = v.DeliveryKm,
+            Vin = v.Vin, Model = v.Model, Batch = v.Batch, ProductionDate = v.ProductionDate, Powertrain = As<Powertrain>(v.Powertrain), Price = (double)v.Price,
         },
-        odometer = new { readingKm = v.ReadingKm, readAt = v.ReadAt },
-        visits = v.Visits.Select(visit => new
+        Delivery = new DeliveryRequest
         {
-            visitId = visit.VisitId, stationCode = visit.StationCode, kind = visit.Kind, agreedAt = visit.AgreedAt,
-            completedAt = visit.CompletedAt, mileageKm = visit.MileageKm, faultCode = visit.FaultCode, system = visit.System,
-            workGrade = visit.WorkGrade, warranty = visit.Warranty, unitReplaced = visit.UnitReplaced,
-            mainPartsReplaced = visit.MainPartReplaced is { } part ? new[] { part } : null, seriousSafety = visit.SeriousSafety, safetyDefect = visit.SafetyDefect,
-            workDone = visit.WorkDone, partsUsed = visit.Parts.Select(p => new { partNo = p.PartNo, quantity = p.Quantity }),
-            appraiser = visit.Appraiser,
-        }),
+            OwnerName = v.OwnerName, OwnerPhone = v.OwnerPhone, DealerCode = v.DealerCode,
+            InvoiceDate = v.InvoiceDate, DeliveryDate = v.DeliveryDate, OdometerKm = v.DeliveryKm,
+        },
+        Odometer = new OdometerRequest { ReadingKm = v.ReadingKm, ReadAt = v.ReadAt },
+        Visits = [.. v.Visits.Select(visit => new VisitRequest
+        {
+            VisitId = visit.VisitId, StationCode = visit.StationCode, Kind = As<VisitKind>(visit.Kind), AgreedAt = visit.AgreedAt,
+            CompletedAt = visit.CompletedAt, MileageKm = visit.MileageKm, FaultCode = visit.FaultCode, System = As<VehicleSystem>(visit.System),
+            WorkGrade = As<WorkGrade>(visit.WorkGrade), Warranty = visit.Warranty, UnitReplaced = visit.UnitReplaced,
+            MainPartsReplaced = visit.MainPartReplaced is { } part ? [part] : null, SeriousSafety = visit.SeriousSafety, SafetyDefect = As<SafetyDefect>(visit.SafetyDefect),
+            WorkDone = visit.WorkDone, PartsUsed = [.. visit.Parts.Select(p => new PartUsed { PartNo = p.PartNo, Quantity = p.Quantity })],
+            Appraiser = visit.Appraiser,
+        })],
     };
 
-    private static JsonSerializerOptions CreateOptions()
+    /// <summary>The parts catalogue as PUT /api/catalogue/versions/{effectiveFrom} takes it.</summary>
+    public static CatalogueRequest ToRequest(BenchCatalogue catalogue) => new()
     {
-        var options = new JsonSerializerOptions(JsonSerializerDefaults.Web) { DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull };
-        options.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.CamelCase));
-        return options;
-    }
+        Parts = [.. catalogue.Parts.Select(p => new CataloguePartRequest { PartNo = p.PartNo, Name = p.Name, System = Enum.Parse<VehicleSystem>(p.System, ignoreCase: true) })],
+        MainParts = catalogue.MainParts.ToDictionary(m => m.Key, IReadOnlyList<string> (m) => m.Value),
+        WearParts = [.. catalogue.WearParts.Select(w => new WearPartRequest { PartNo = w.PartNo, Months = w.Months, Km = w.Km })],
+    };
 
-    private sealed record BulkResult(int Accepted, int Refused, IReadOnlyList<Refusal> Refusals);
-
-    private sealed record Refusal(int Index, string? Vin, int Status, string? Error);
+    /// <summary>The API's enumeration value of the same name as the domain's (the wire carries the name).</summary>
+    private static T As<T>(Enum value)
+        where T : struct, Enum => Enum.Parse<T>(value.ToString());
 }

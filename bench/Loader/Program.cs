@@ -1,6 +1,7 @@
 using System.Diagnostics;
-using System.Net.Http.Json;
+using System.Globalization;
 using AfterSales.Bench.Loader;
+using AfterSales.Client;
 using Npgsql;
 
 // AfterSales.Bench.Loader --api URL --postgres CONNSTR --vehicles N --out DIR [--seed S] [--batch B] [--concurrency C]
@@ -56,20 +57,22 @@ await File.WriteAllLinesAsync(Path.Combine(options.Out, "vins.txt"), shuffled);
 var readings = vehicles.ToDictionary(v => v.Vin, v => v.ReadingKm, StringComparer.Ordinal);
 await File.WriteAllLinesAsync(Path.Combine(options.Out, "odometers.txt"), shuffled.Select(vin => FormattableString.Invariant($"{vin} {readings[vin]}")));
 
-using var http = new HttpClient { BaseAddress = new Uri(options.Api), Timeout = TimeSpan.FromMinutes(5) };
-Auth.Apply(http);
-using (var catalogue = await http.PutAsJsonAsync($"/api/catalogue/versions/{DataSet.CatalogueEffectiveFrom}", DataSet.Catalogue))
+// A batch that fails as a whole (503 when the cluster cannot answer in time under load, a lost reply) is sent again
+// by the client with the same Idempotency-Key, up to 5 attempts, 1 s before the first retry: vehicles the first
+// attempt registered replay their outcome (201), so a retry reports only real refusals.
+var client = Auth.Client(options.Api, TimeSpan.FromMinutes(5), maxAttempts: 5, firstDelay: TimeSpan.FromSeconds(1));
+try
 {
-    if (!catalogue.IsSuccessStatusCode)
-    {
-        Console.Error.WriteLine($"loader: the parts catalogue was refused: {(int)catalogue.StatusCode} {await catalogue.Content.ReadAsStringAsync()}");
-        return 1;
-    }
-
+    await client.PutCatalogueVersionAsync(DateOnly.Parse(DataSet.CatalogueEffectiveFrom, CultureInfo.InvariantCulture), null, BulkApi.ToRequest(DataSet.Catalogue));
     Console.WriteLine("loader: parts catalogue loaded (main parts of the fault parts' systems, four wear parts)");
 }
+catch (AfterSalesApiException refused)
+{
+    Console.Error.WriteLine($"loader: the parts catalogue was refused: {refused.StatusCode} {refused.Response}");
+    return 1;
+}
 
-var api = new BulkApi(http);
+var api = new BulkApi(client);
 var batches = vehicles.Chunk(options.Batch).ToList();
 var loaded = 0;
 var refusals = new List<string>();
@@ -82,7 +85,7 @@ using var progress = new Timer(_ =>
 
 await Parallel.ForEachAsync(batches, new ParallelOptions { MaxDegreeOfParallelism = options.Concurrency }, async (batch, ct) =>
 {
-    var refused = await PostWithRetriesAsync(api, batch, ct);
+    var refused = await api.PostAsync(batch, ct);
     if (refused.Count > 0)
     {
         lock (refusals)
@@ -105,25 +108,6 @@ foreach (var refusal in refusals.Take(10))
 
 Console.WriteLine($"loader: finished in {total.Elapsed.TotalSeconds:0.0} s");
 return refusals.Count == 0 ? 0 : 1;
-
-// A batch that failed as a whole (a timeout under load) is sent again; vehicles the first attempt did register
-// then answer 409 "already registered", which counts as loaded.
-static async Task<IReadOnlyList<string>> PostWithRetriesAsync(BulkApi api, GeneratedVehicle[] batch, CancellationToken ct)
-{
-    for (var attempt = 1; ; attempt++)
-    {
-        try
-        {
-            var refused = await api.PostAsync(batch, ct);
-            return attempt == 1 ? refused : [.. refused.Where(r => !r.Contains(" 409 ", StringComparison.Ordinal))];
-        }
-        catch (HttpRequestException ex) when (attempt < 5)
-        {
-            Console.Error.WriteLine($"loader: batch failed (attempt {attempt}), retrying: {ex.Message[..Math.Min(ex.Message.Length, 200)]}");
-            await Task.Delay(TimeSpan.FromSeconds(attempt), ct);
-        }
-    }
-}
 
 internal sealed record Args(string Api, string Postgres, int Vehicles, string Out, int Seed, int Batch, int Concurrency)
 {

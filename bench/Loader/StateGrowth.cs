@@ -1,6 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
-using System.Net.Http.Json;
+using AfterSales.Client;
 using Npgsql;
 
 namespace AfterSales.Bench.Loader;
@@ -48,31 +48,32 @@ internal static class StateGrowth
             return 2;
         }
 
-        using var http = new HttpClient { BaseAddress = new Uri(api), Timeout = TimeSpan.FromMinutes(1) };
-        Auth.Apply(http);
+        // The typed client: a write that answers 503 or 429, or whose reply was lost, is sent again with the same
+        // Idempotency-Key (up to 4 attempts); any other refusal stops the run.
+        var client = Auth.Client(api, TimeSpan.FromMinutes(1));
         await using var db = NpgsqlDataSource.Create(postgres);
         var today = DateOnly.FromDateTime(DateTime.UtcNow);
 
         // --- the station's document after 10 and after N closed work orders ---
         const string station = "GROWTH-S1";
-        await SendAsync(http, HttpMethod.Put, $"/api/stations/{station}", new
+        await client.RegisterStationAsync(station, null, null, new StationRequest
         {
-            name = "Growth station", province = "Growth", city = "Growth", latitude = 30.0, longitude = 114.0, bays = 50, appraisers = new[] { "Wang" },
+            Name = "Growth station", Province = "Growth", City = "Growth", Latitude = 30.0, Longitude = 114.0, Bays = 50, Appraisers = ["Wang"],
         });
         var vins = new List<string>();
         for (var i = 0; i < Writers * 2; i++)
         {
-            vins.Add(await NewVehicleAsync(http, "GROWTH-V", "V", i, today));
+            vins.Add(await NewVehicleAsync(client, "GROWTH-V", "V", i, today));
         }
 
         var watch = Stopwatch.StartNew();
-        await CloseOrdersAsync(http, station, vins, 0, 10);
+        await CloseOrdersAsync(client, station, vins, 0, 10);
         var sizeAt10 = await DocumentBytesAsync(db, "station", station);
         var next = 10;
         while (next < orders)
         {
             var batch = Math.Min(500, orders - next);
-            await CloseOrdersAsync(http, station, vins, next, batch);
+            await CloseOrdersAsync(client, station, vins, next, batch);
             next += batch;
             Console.WriteLine(FormattableString.Invariant($"growth: {next:N0}/{orders:N0} work orders settled ({next / watch.Elapsed.TotalSeconds:0} /s)"));
         }
@@ -86,8 +87,8 @@ internal static class StateGrowth
         var large = new List<string>();
         for (var i = 0; i < Writers; i++)
         {
-            small.Add(await NewVehicleAsync(http, "GROWTH-A", "A", i, today));
-            large.Add(await NewVehicleAsync(http, "GROWTH-B", "B", i, today));
+            small.Add(await NewVehicleAsync(client, "GROWTH-A", "A", i, today));
+            large.Add(await NewVehicleAsync(client, "GROWTH-B", "B", i, today));
         }
 
         await Parallel.ForEachAsync(small.Select(v => (Vin: v, Count: 2)).Concat(large.Select(v => (Vin: v, Count: visits))),
@@ -96,11 +97,11 @@ internal static class StateGrowth
                 var start = DateTimeOffset.UtcNow.AddDays(-30);
                 for (var n = 0; n < vehicle.Count; n++)
                 {
-                    await SendAsync(http, HttpMethod.Post, $"/api/vehicles/{vehicle.Vin}/visits", new
+                    await client.AppendVisitAsync(vehicle.Vin, null, new VisitRequest
                     {
-                        visitId = $"G-{n:D4}", stationCode = "S-GROWTH", kind = "maintenance",
-                        agreedAt = start.AddMinutes(n * 5), completedAt = start.AddMinutes(n * 5 + 2), mileageKm = 5,
-                    });
+                        VisitId = $"G-{n:D4}", StationCode = "S-GROWTH", Kind = VisitKind.Maintenance,
+                        AgreedAt = start.AddMinutes(n * 5), CompletedAt = start.AddMinutes(n * 5 + 2), MileageKm = 5,
+                    }, cancel);
                 }
             });
         Console.WriteLine($"growth: {Writers} vehicles with 2 visits, {Writers} with {visits}");
@@ -113,11 +114,11 @@ internal static class StateGrowth
 
         var smallRates = new List<double>();
         var largeRates = new List<double>();
-        await ReadingsAsync(http, small, km, 1); // JIT and connection warm-up, not measured
+        await ReadingsAsync(client, small, km, 1); // JIT and connection warm-up, not measured
         for (var round = 0; round < rounds; round++)
         {
-            smallRates.Add(await ReadingsAsync(http, small, km, seconds));
-            largeRates.Add(await ReadingsAsync(http, large, km, seconds));
+            smallRates.Add(await ReadingsAsync(client, small, km, seconds));
+            largeRates.Add(await ReadingsAsync(client, large, km, seconds));
         }
 
         var (rateSmall, rateLarge) = (Median(smallRates), Median(largeRates));
@@ -126,7 +127,7 @@ internal static class StateGrowth
         Console.WriteLine(FormattableString.Invariant(
             $"RESULT growth-odometer-rounds small={Joined(smallRates)} large={Joined(largeRates)}"));
 
-        await BatchRegistrationAsync(http, db, batchVehicles, seconds, rounds, today);
+        await BatchRegistrationAsync(client, db, batchVehicles, seconds, rounds, today);
         return 0;
     }
 
@@ -134,26 +135,21 @@ internal static class StateGrowth
     /// Registrations per second into a batch of <paramref name="batchVehicles"/> and into a new batch: the batch keeps
     /// counts, so adding a vehicle must cost the same however many it holds.
     /// </summary>
-    private static async Task BatchRegistrationAsync(HttpClient http, NpgsqlDataSource db, int batchVehicles, double seconds, int rounds, DateOnly today)
+    private static async Task BatchRegistrationAsync(AfterSalesApi client, NpgsqlDataSource db, int batchVehicles, double seconds, int rounds, DateOnly today)
     {
         const string big = "GROWTH-BIG";
-        var bulk = new BulkApi(http);
         var watch = Stopwatch.StartNew();
         const int chunk = 500;
         for (var first = 0; first < batchVehicles; first += chunk)
         {
-            var vehicles = Enumerable.Range(first, Math.Min(chunk, batchVehicles - first)).Select(n => new
+            List<BulkVehicle> vehicles = [.. Enumerable.Range(first, Math.Min(chunk, batchVehicles - first)).Select(n => new BulkVehicle { Vehicle = Registration(GrowthVin("C", n), big, today) })];
+            var result = await client.BulkImportVehiclesAsync(null, new BulkVehiclesRequest { Vehicles = vehicles });
+            if (result.Refused > 0)
             {
-                vehicle = new { vin = GrowthVin("C", n), model = "GROWTH", batch = big, productionDate = today.AddMonths(-2), powertrain = "ice", price = 150000 },
-            });
-            using var loaded = await SendAsync(http, HttpMethod.Post, "/api/vehicles/bulk", new { vehicles });
-            var result = await loaded.Content.ReadFromJsonAsync<BulkCounts>();
-            if (result is null || result.Refused > 0)
-            {
-                throw new InvalidOperationException($"bulk load into {big} refused {result?.Refused} vehicles");
+                throw new InvalidOperationException($"bulk load into {big} refused {result.Refused} vehicles");
             }
 
-            var done = first + vehicles.Count();
+            var done = first + vehicles.Count;
             if (done % 10_000 == 0 || done == batchVehicles)
             {
                 Console.WriteLine(FormattableString.Invariant($"growth: {done:N0}/{batchVehicles:N0} vehicles in batch {big} ({done / watch.Elapsed.TotalSeconds:0} /s)"));
@@ -169,20 +165,20 @@ internal static class StateGrowth
         var next = new[] { 0 };
         var bigRates = new List<double>();
         var newRates = new List<double>();
-        await RegistrationsAsync(http, "GROWTH-WARM", "E", next, today, 1); // JIT and connection warm-up, not measured
+        await RegistrationsAsync(client, "GROWTH-WARM", "E", next, today, 1); // JIT and connection warm-up, not measured
         // The two alternate, and which goes first alternates too: measured always second, right after its own bulk
         // load, the big batch met whatever that load left behind (autovacuum, write-back) in every round.
         for (var round = 0; round < rounds; round++)
         {
             if (round % 2 == 0)
             {
-                newRates.Add(await RegistrationsAsync(http, $"GROWTH-NEW-{round}", "D", next, today, seconds));
-                bigRates.Add(await RegistrationsAsync(http, big, "E", next, today, seconds));
+                newRates.Add(await RegistrationsAsync(client, $"GROWTH-NEW-{round}", "D", next, today, seconds));
+                bigRates.Add(await RegistrationsAsync(client, big, "E", next, today, seconds));
             }
             else
             {
-                bigRates.Add(await RegistrationsAsync(http, big, "E", next, today, seconds));
-                newRates.Add(await RegistrationsAsync(http, $"GROWTH-NEW-{round}", "D", next, today, seconds));
+                bigRates.Add(await RegistrationsAsync(client, big, "E", next, today, seconds));
+                newRates.Add(await RegistrationsAsync(client, $"GROWTH-NEW-{round}", "D", next, today, seconds));
             }
         }
 
@@ -193,7 +189,7 @@ internal static class StateGrowth
     }
 
     /// <summary>Registrations per second over <paramref name="seconds"/> into <paramref name="batch"/>, 16 writers, each VIN new.</summary>
-    private static async Task<double> RegistrationsAsync(HttpClient http, string batch, string group, int[] next, DateOnly today, double seconds)
+    private static async Task<double> RegistrationsAsync(AfterSalesApi client, string batch, string group, int[] next, DateOnly today, double seconds)
     {
         var until = Stopwatch.GetTimestamp() + (long)(seconds * Stopwatch.Frequency);
         var watch = Stopwatch.StartNew();
@@ -203,8 +199,7 @@ internal static class StateGrowth
             while (Stopwatch.GetTimestamp() < until)
             {
                 var vin = GrowthVin(group, Interlocked.Increment(ref next[0]));
-                using var __ = await SendAsync(http, HttpMethod.Post, "/api/vehicles",
-                    new { vin, model = "GROWTH", batch, productionDate = today.AddMonths(-2), powertrain = "ice", price = 150000 });
+                await client.RegisterVehicleAsync(null, null, Registration(vin, batch, today));
                 written++;
             }
 
@@ -226,20 +221,19 @@ internal static class StateGrowth
     private static string Joined(IEnumerable<double> rates) => string.Join(",", rates.Select(r => r.ToString("0", CultureInfo.InvariantCulture)));
 
     /// <summary>Opens, starts, completes and settles <paramref name="count"/> orders, spread over the vehicles (equal readings: no plausibility limit).</summary>
-    private static Task CloseOrdersAsync(HttpClient http, string station, IReadOnlyList<string> vins, int first, int count) =>
+    private static Task CloseOrdersAsync(AfterSalesApi client, string station, IReadOnlyList<string> vins, int first, int count) =>
         Parallel.ForEachAsync(Enumerable.Range(first, count), new ParallelOptions { MaxDegreeOfParallelism = 8 }, async (n, cancel) =>
         {
-            using var opened = await SendAsync(http, HttpMethod.Post, $"/api/stations/{station}/work-orders",
-                new { vin = vins[n % vins.Count], odometerKm = 5, kind = "maintenance", faultCode = "", system = "other" });
-            var id = (await opened.Content.ReadFromJsonAsync<IdOnly>())!.Id;
-            foreach (var step in new[] { "start", "complete", "settle" })
-            {
-                using var _ = await SendAsync(http, HttpMethod.Post, $"/api/stations/{station}/work-orders/{id}/{step}", null);
-            }
+            var opened = await client.OpenWorkOrderAsync(station, null, null,
+                new WorkOrderRequest { Vin = vins[n % vins.Count], OdometerKm = 5, Kind = VisitKind.Maintenance, FaultCode = "", System = VehicleSystem.Other }, cancel);
+            var id = opened.Id ?? throw new InvalidOperationException($"the work order opened at {station} has no id");
+            await client.WorkOrderStartAsync(station, id, null, null, cancel);
+            await client.WorkOrderCompleteAsync(station, id, null, null, cancel);
+            await client.WorkOrderSettleAsync(station, id, null, null, cancel);
         });
 
     /// <summary>Readings per second over <paramref name="seconds"/>: one writer per vehicle, each reading 1 km above the last.</summary>
-    private static async Task<double> ReadingsAsync(HttpClient http, IReadOnlyList<string> vins, Dictionary<string, int> km, double seconds)
+    private static async Task<double> ReadingsAsync(AfterSalesApi client, IReadOnlyList<string> vins, Dictionary<string, int> km, double seconds)
     {
         var until = Stopwatch.GetTimestamp() + (long)(seconds * Stopwatch.Frequency);
         var watch = Stopwatch.StartNew();
@@ -250,7 +244,7 @@ internal static class StateGrowth
             while (Stopwatch.GetTimestamp() < until)
             {
                 reading++;
-                using var _ = await SendAsync(http, HttpMethod.Post, $"/api/vehicles/{vin}/odometer", new { readingKm = reading, readAt = DateTimeOffset.UtcNow });
+                await client.RecordOdometerAsync(vin, null, null, new OdometerRequest { ReadingKm = reading, ReadAt = DateTimeOffset.UtcNow });
                 written++;
             }
 
@@ -264,29 +258,19 @@ internal static class StateGrowth
         return counts.Sum() / watch.Elapsed.TotalSeconds;
     }
 
-    private static async Task<string> NewVehicleAsync(HttpClient http, string batch, string group, int n, DateOnly today)
+    private static async Task<string> NewVehicleAsync(AfterSalesApi client, string batch, string group, int n, DateOnly today)
     {
         var vin = GrowthVin(group, n);
-        using var _ = await SendAsync(http, HttpMethod.Post, "/api/vehicles",
-            new { vin, model = "GROWTH", batch, productionDate = today.AddMonths(-2), powertrain = "ice", price = 150000 });
-        using var __ = await SendAsync(http, HttpMethod.Post, $"/api/vehicles/{vin}/delivery",
-            new { ownerName = "Growth", ownerPhone = "13900000000", dealerCode = "GROWTH-S1", invoiceDate = today.AddDays(-40), deliveryDate = today.AddDays(-40), odometerKm = 5 });
+        await client.RegisterVehicleAsync(null, null, Registration(vin, batch, today));
+        await client.DeliverVehicleAsync(vin, null, null, new DeliveryRequest
+        {
+            OwnerName = "Growth", OwnerPhone = "13900000000", DealerCode = "GROWTH-S1", InvoiceDate = today.AddDays(-40), DeliveryDate = today.AddDays(-40), OdometerKm = 5,
+        });
         return vin;
     }
 
-    private static async Task<HttpResponseMessage> SendAsync(HttpClient http, HttpMethod method, string url, object? body)
-    {
-        using var request = new HttpRequestMessage(method, url) { Content = body is null ? null : JsonContent.Create(body) };
-        var response = await http.SendAsync(request);
-        if (!response.IsSuccessStatusCode)
-        {
-            var text = await response.Content.ReadAsStringAsync();
-            response.Dispose();
-            throw new InvalidOperationException($"{method} {url}: {(int)response.StatusCode} {text}");
-        }
-
-        return response;
-    }
+    private static RegisterVehicleRequest Registration(string vin, string batch, DateOnly today) =>
+        new() { Vin = vin, Model = "GROWTH", Batch = batch, ProductionDate = today.AddMonths(-2), Powertrain = Powertrain.Ice, Price = 150000 };
 
     private static async Task<int> DocumentBytesAsync(NpgsqlDataSource db, string stateName, string key)
     {
@@ -301,8 +285,4 @@ internal static class StateGrowth
         var sorted = values.Order().ToList();
         return sorted.Count % 2 == 1 ? sorted[sorted.Count / 2] : (sorted[sorted.Count / 2 - 1] + sorted[sorted.Count / 2]) / 2;
     }
-
-    private sealed record IdOnly(string Id);
-
-    private sealed record BulkCounts(int Accepted, int Refused);
 }

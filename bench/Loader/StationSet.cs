@@ -1,6 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
-using System.Net.Http.Json;
+using AfterSales.Client;
 
 namespace AfterSales.Bench.Loader;
 
@@ -44,35 +44,23 @@ internal static class StationSet
             Longitude: Math.Round(WestLongitude + random.NextDouble() * (EastLongitude - WestLongitude), 5),
             Bays: 2 + random.Next(11))).ToList();
 
-        using var http = new HttpClient { BaseAddress = new Uri(api), Timeout = TimeSpan.FromMinutes(1) };
-        Auth.Apply(http);
+        // A registration that answers 503 (the cluster could not answer in time) or 429, or whose reply was lost, is sent
+        // again by the client with the same Idempotency-Key, up to 5 attempts; any other refusal stops the run.
+        var client = Auth.Client(api, TimeSpan.FromMinutes(1), maxAttempts: 5);
         var watch = Stopwatch.StartNew();
         var done = 0;
         await Parallel.ForEachAsync(sites, new ParallelOptions { MaxDegreeOfParallelism = concurrency }, async (site, ct) =>
         {
-            var body = new
+            await client.RegisterStationAsync(site.Code, null, null, new StationRequest
             {
-                name = $"Bench station {site.Code}",
-                province = $"Zone {(int)((site.Latitude - SouthLatitude) / 4)}-{(int)((site.Longitude - WestLongitude) / 4)}",
-                city = $"Grid {(int)site.Latitude}-{(int)site.Longitude}",
-                latitude = site.Latitude,
-                longitude = site.Longitude,
-                bays = site.Bays,
-                appraisers = new[] { "Bench Appraiser" },
-            };
-            for (var attempt = 1; ; attempt++)
-            {
-                using var response = await http.PutAsJsonAsync($"/api/stations/{site.Code}", body, ct);
-                if (response.IsSuccessStatusCode)
-                {
-                    break;
-                }
-
-                if (attempt == 5 || (int)response.StatusCode < 500)
-                {
-                    throw new InvalidOperationException($"PUT /api/stations/{site.Code} answered {(int)response.StatusCode}: {await response.Content.ReadAsStringAsync(ct)}");
-                }
-            }
+                Name = $"Bench station {site.Code}",
+                Province = $"Zone {(int)((site.Latitude - SouthLatitude) / 4)}-{(int)((site.Longitude - WestLongitude) / 4)}",
+                City = $"Grid {(int)site.Latitude}-{(int)site.Longitude}",
+                Latitude = site.Latitude,
+                Longitude = site.Longitude,
+                Bays = site.Bays,
+                Appraisers = ["Bench Appraiser"],
+            }, ct);
 
             if (Interlocked.Increment(ref done) % 1_000 == 0)
             {

@@ -4,6 +4,12 @@ using System.Text.Json.Nodes;
 namespace AfterSales.Bench.Loader;
 
 /// <summary>One warranty request per VIN (every vehicle grain active afterwards), plus a same-answer check against the baseline.</summary>
+/// <remarks>
+/// Raw HTTP on purpose, not the typed client: the baseline is not our API (no client of it exists), the check compares
+/// the two raw JSON replies as they are (typed replies would drop what the document does not declare and re-render
+/// numbers), and the pass measures the cold-read rate and counts every non-2xx as a failure, where the client would add
+/// deserialisation to the measure and hide a 503 behind its retries.
+/// </remarks>
 public static class WarmPass
 {
     public static async Task<int> RunAsync(string[] args)

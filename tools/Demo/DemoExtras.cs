@@ -1,12 +1,12 @@
-using System.Net;
 using AfterSales.Bench.Loader;
+using AfterSales.Client;
 
 namespace AfterSales.Demo;
 
 /// <summary>Parts depots with stock, and complaints at customers' locations walked part of the way through their tracking card.</summary>
 internal static class DemoExtras
 {
-    private static readonly string[] Categories = ["productQuality", "service", "parts", "attitude", "other"];
+    private static readonly ComplaintCategory[] Categories = [ComplaintCategory.ProductQuality, ComplaintCategory.Service, ComplaintCategory.Parts, ComplaintCategory.Attitude, ComplaintCategory.Other];
 
     private static readonly string[] Parts =
     [
@@ -14,7 +14,7 @@ internal static class DemoExtras
         "AS-BRK-ABS-06", "AS-SUS-ARM-07", "AS-ELE-BCM-08", "AS-BDY-SEAL-09", "AS-ELE-CAN-10",
     ];
 
-    public static async Task RunAsync(DemoApi api, DemoOptions options, IReadOnlyList<DemoStation> stations, IReadOnlyList<GeneratedVehicle> vehicles, Random random)
+    public static async Task RunAsync(AfterSalesApi api, DemoOptions options, IReadOnlyList<DemoStation> stations, IReadOnlyList<GeneratedVehicle> vehicles, Random random)
     {
         // Parts depots in the larger cities, stocked with the fleet's parts; a few parts run short somewhere.
         var depots = Cities.All.OrderByDescending(c => c.Weight).ThenBy(c => c.Name, StringComparer.Ordinal).Take(options.Depots)
@@ -22,11 +22,10 @@ internal static class DemoExtras
             .ToList();
         await Step.RunAsync("parts depots (register, stock)", depots, 4, async d =>
         {
-            var registered = await api.SendAsync(HttpMethod.Put, $"/api/depots/{d.Code}",
-                new { name = $"{d.City.Name} parts depot", province = d.City.Province, latitude = d.City.Latitude, longitude = d.City.Longitude });
-            return registered is HttpStatusCode.OK or HttpStatusCode.Created
-                && await api.SendAsync(HttpMethod.Post, $"/api/depots/{d.Code}/receipts",
-                    new { lines = d.Stock.Select(s => new { partNo = s.Part, quantity = s.Quantity }) }, $"demo-{options.Seed}-stock-{d.Code}") == HttpStatusCode.OK;
+            return await Calls.AcceptedAsync(api.RegisterDepotAsync(d.Code, null, null,
+                    new DepotRequest { Name = $"{d.City.Name} parts depot", Province = d.City.Province, Latitude = d.City.Latitude, Longitude = d.City.Longitude }))
+                && await Calls.AcceptedAsync(api.ReceivePartsAsync(d.Code, $"demo-{options.Seed}-stock-{d.Code}",
+                    new LinesRequest { Lines = [.. d.Stock.Select(s => new LineRequest { PartNo = s.Part, Quantity = s.Quantity })] }));
         });
 
         var complaints = Enumerable.Range(0, options.Complaints).Select(i =>
@@ -38,33 +37,34 @@ internal static class DemoExtras
         await Step.RunAsync("complaints (intake, then part of the card)", complaints, 8, async c =>
         {
             var key = $"demo-{options.Seed}-complaint-{c.Index}";
-            var (status, body) = await api.SendForBodyAsync(HttpMethod.Post, "/api/complaints", new
+            var (complaint, _) = await Calls.ReplyAsync(api.RegisterComplaintAsync(key, null, new ComplaintRequest
             {
-                customerName = c.Vehicle.OwnerName, customerPhone = c.Vehicle.OwnerPhone, vin = c.Vehicle.Vin, category = Categories[c.Index % Categories.Length],
-                severity = c.Major ? "major" : "general", latitude = c.Latitude, longitude = c.Longitude,
-                description = "Warning light on the dashboard after the last visit", channel = "callCentre",
-            }, key);
-            if (status != HttpStatusCode.Created && status != HttpStatusCode.OK)
+                CustomerName = c.Vehicle.OwnerName, CustomerPhone = c.Vehicle.OwnerPhone, Vin = c.Vehicle.Vin, Category = Categories[c.Index % Categories.Length],
+                Severity = c.Major ? ComplaintSeverity.Major : ComplaintSeverity.General, Latitude = c.Latitude, Longitude = c.Longitude,
+                Description = "Warning light on the dashboard after the last visit", Channel = ComplaintChannel.CallCentre,
+            }));
+            if (complaint?.Id is not { } id)
             {
                 return false;
             }
 
             // Some cards are answered and handled, a few closed after the callback; the rest keep their clocks running.
-            var id = body.GetProperty("id").GetString();
             string[] steps = ["respond", "arrive", "plan", "resolve", "callback"];
             foreach (var step in steps.Take(c.Progress))
             {
-                object payload = step switch
+                var stepKey = $"{key}-{step}";
+                var (_, refused) = await Calls.ReplyAsync(step switch
                 {
-                    "plan" => new { note = "Replace the sensor harness", handling = "station" },
-                    "callback" => new { resolved = true, satisfaction = 3 + (c.Index % 3), note = "Customer confirms the fix" },
-                    _ => new { note = "demo" },
-                };
-                var stepStatus = await api.SendAsync(HttpMethod.Post, $"/api/complaints/{id}/{step}", payload, $"{key}-{step}");
-                if (stepStatus != HttpStatusCode.OK)
+                    "respond" => api.ComplaintRespondAsync(id, stepKey, null, new ComplaintStepRequest { Note = "demo" }),
+                    "arrive" => api.ComplaintArriveAsync(id, stepKey, null, new ComplaintStepRequest { Note = "demo" }),
+                    "plan" => api.ComplaintPlanAsync(id, stepKey, null, new ComplaintStepRequest { Note = "Replace the sensor harness", Handling = ActionHandling.Station }),
+                    "resolve" => api.ComplaintResolveAsync(id, stepKey, null, new ComplaintStepRequest { Note = "demo" }),
+                    _ => api.ComplaintCallbackAsync(id, stepKey, null, new ComplaintStepRequest { Resolved = true, Satisfaction = 3 + (c.Index % 3), Note = "Customer confirms the fix" }),
+                });
+                if (refused != 0)
                 {
                     // "arrive" is refused for a customer beyond the service radius: that card waits for a reply instead.
-                    return step == "arrive" && stepStatus == HttpStatusCode.Conflict;
+                    return step == "arrive" && refused == Calls.Conflict;
                 }
             }
 

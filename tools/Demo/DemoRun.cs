@@ -1,28 +1,41 @@
 using System.Diagnostics;
 using System.Globalization;
-using System.Net;
-using System.Net.Http.Json;
 using System.Text.Json;
+using System.Text.Json.Serialization;
 using AfterSales.Bench.Loader;
+using AfterSales.Client;
 
 namespace AfterSales.Demo;
 
-/// <summary>The demo network, built through the API that <paramref name="http"/> reaches (the command, and its smoke test).</summary>
+/// <summary>The demo network, built through the typed client of the API (the command, and its smoke test).</summary>
 public static class DemoRun
 {
-    private static readonly (string Code, string System, string Description)[] Faults =
+    /// <summary>How the demo's client retries: lost replies, 429 and 503 up to 10 attempts in all, each with the call's Idempotency-Key.</summary>
+    public static readonly AfterSalesClientOptions ClientOptions = new() { MaxAttempts = 10, Timeout = TimeSpan.FromMinutes(5) };
+
+    private static readonly JsonSerializerOptions Printed = new()
+    {
+        WriteIndented = true,
+        DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
+        Converters = { new JsonStringEnumConverter(JsonNamingPolicy.CamelCase) },
+    };
+
+    private static readonly (string Code, VehicleSystem System, string Description)[] Faults =
     [
-        ("C0035", "brakes", "front left wheel speed sensor"), ("C1214", "brakes", "brake pressure switch"),
-        ("P0301", "engine", "cylinder 1 misfire"), ("P0420", "engine", "catalyst efficiency below threshold"),
-        ("B1000", "electrical", "body control module fault"), ("U0100", "electrical", "lost communication with the engine module"),
-        ("P0A80", "tractionBattery", "replace the hybrid battery pack"), ("C0545", "steering", "steering angle sensor"),
+        ("C0035", VehicleSystem.Brakes, "front left wheel speed sensor"), ("C1214", VehicleSystem.Brakes, "brake pressure switch"),
+        ("P0301", VehicleSystem.Engine, "cylinder 1 misfire"), ("P0420", VehicleSystem.Engine, "catalyst efficiency below threshold"),
+        ("B1000", VehicleSystem.Electrical, "body control module fault"), ("U0100", VehicleSystem.Electrical, "lost communication with the engine module"),
+        ("P0A80", VehicleSystem.TractionBattery, "replace the hybrid battery pack"), ("C0545", VehicleSystem.Steering, "steering angle sensor"),
     ];
 
-    /// <summary>Loads the network and prints progress and the views; 0 when nothing was refused.</summary>
-    public static async Task<int> RunAsync(HttpClient http, DemoOptions options)
+    /// <summary>The demo's client of the API at <paramref name="baseAddress"/> (over <paramref name="transport"/> when given: a test server's handler).</summary>
+    public static AfterSalesApi Client(Uri baseAddress, Func<CancellationToken, ValueTask<string>> token, HttpMessageHandler? transport = null) =>
+        transport is null ? AfterSalesClient.Create(baseAddress, token, ClientOptions) : AfterSalesClient.Create(baseAddress, token, transport, ClientOptions);
+
+    /// <summary>Loads the network through <paramref name="api"/> and prints progress and the views; 0 when nothing was refused.</summary>
+    public static async Task<int> RunAsync(AfterSalesApi api, DemoOptions options)
     {
         Step.Reset();
-        var api = new DemoApi(http);
         var total = Stopwatch.StartNew();
         var random = new Random(options.Seed);
 
@@ -34,22 +47,20 @@ public static class DemoRun
             var (lat, lon) = (city.Latitude + ((random.NextDouble() - 0.5) * 0.5), city.Longitude + ((random.NextDouble() - 0.5) * 0.6));
             return new DemoStation($"S-{city.Code}-{i:D5}", city, Math.Round(lat, 5), Math.Round(lon, 5), random.Next(2, 13));
         }).ToList();
-        await Step.RunAsync("stations", stations, 16, async s =>
-        {
-            var status = await api.SendAsync(HttpMethod.Put, $"/api/stations/{s.Code}", new
+        await Step.RunAsync("stations", stations, 16, s =>
+            Calls.AcceptedAsync(api.RegisterStationAsync(s.Code, null, null, new StationRequest
             {
-                name = $"{s.City.Name} service {s.Code[^5..]}", province = s.City.Province, city = s.City.Name, latitude = s.Latitude, longitude = s.Longitude,
-                bays = s.Bays, appraisers = new[] { "Wang Lei", "Li Na" },
-            });
-            return status is HttpStatusCode.OK or HttpStatusCode.Created;
-        });
+                Name = $"{s.City.Name} service {s.Code[^5..]}", Province = s.City.Province, City = s.City.Name, Latitude = s.Latitude, Longitude = s.Longitude,
+                Bays = s.Bays, Appraisers = ["Wang Lei", "Li Na"],
+            })));
 
         // The parts catalogue first: an imported history's main parts must be catalogue main parts, and the warranty
         // answers show the wear parts' own coverages.
-        var catalogued = await api.SendAsync(HttpMethod.Put, $"/api/catalogue/versions/{DataSet.CatalogueEffectiveFrom}", DataSet.Catalogue);
-        if (catalogued is not (HttpStatusCode.OK or HttpStatusCode.Created))
+        var (_, catalogueRefused) = await Calls.ReplyAsync(api.PutCatalogueVersionAsync(
+            DateOnly.Parse(DataSet.CatalogueEffectiveFrom, CultureInfo.InvariantCulture), null, BulkApi.ToRequest(DataSet.Catalogue)));
+        if (catalogueRefused != 0)
         {
-            throw new InvalidOperationException($"The parts catalogue was refused ({(int)catalogued}).");
+            throw new InvalidOperationException($"The parts catalogue was refused ({catalogueRefused}).");
         }
 
         // 2. Vehicles with delivery, readings and repair histories, through the bulk API.
@@ -57,75 +68,65 @@ public static class DemoRun
         var vehicles = new GeneratedVehicle[options.Vehicles];
         // Sold by one of the demo's stations (as dealers), so each vehicle has a region for the recall's progress by province.
         Parallel.For(0, vehicles.Length, i => vehicles[i] = DataSet.Vehicle(options.Seed, i, now) with { DealerCode = stations[i * 7 % stations.Count].Code });
-        var bulk = new BulkApi(http);
+        var bulk = new BulkApi(api);
         await Step.RunAsync("vehicles (bulk, 250 per request)", vehicles.Chunk(250).ToList(), 2, async chunk =>
         {
-            for (var attempt = 1; ; attempt++)
-            {
-                try
-                {
-                    // Vehicles an earlier attempt (or run) registered answer 409 "already registered": that is not a failure.
-                    var refused = await bulk.PostAsync(chunk, CancellationToken.None);
-                    return refused.All(r => r.Contains(" 409 ", StringComparison.Ordinal));
-                }
-                catch (HttpRequestException) when (attempt < 10)
-                {
-                    // The whole request timed out under load (503): send it again, as a client of this API should.
-                    await Task.Delay(TimeSpan.FromSeconds(attempt));
-                }
-            }
+            // A request that timed out under load as a whole (503) is sent again by the client with the same key.
+            // Vehicles an earlier run registered answer 409 "already registered": that is not a failure.
+            var refused = await bulk.PostAsync(chunk, CancellationToken.None);
+            return refused.All(r => r.Contains(" 409 ", StringComparison.Ordinal));
         }, itemsPerUnit: 250);
 
         // 3. A recall over one model's batches of one production month.
         var recalled = vehicles.Where(v => v.Model == vehicles[0].Model && v.Batch[..^4] == vehicles[0].Batch[..^4]).ToList();
         var campaignId = $"DEMO-RC-{options.Seed}";
-        await Step.RunAsync("recall campaign", [campaignId], 1, async id =>
-            await api.SendAsync(HttpMethod.Post, "/api/recalls", new
+        await Step.RunAsync("recall campaign", [campaignId], 1, id =>
+            Calls.AcceptedAsync(api.OpenRecallAsync(null, new RecallRequest
             {
-                campaignId = id, description = "Front brake hose may chafe against the wheel arch liner", models = Array.Empty<string>(),
-                batches = recalled.Select(v => v.Batch).Distinct().ToArray(), vins = Array.Empty<string>(), remedy = "Re-route and clip the front brake hoses",
-            }) == HttpStatusCode.Created);
+                CampaignId = id, Description = "Front brake hose may chafe against the wheel arch liner", Models = [],
+                Batches = [.. recalled.Select(v => v.Batch).Distinct()], Vins = [], Remedy = "Re-route and clip the front brake hoses",
+            })));
 
         // 4. Work orders: recall work completed on about a third of the recalled vehicles, and open orders everywhere.
         var recallWork = recalled.Take(Math.Max(1, recalled.Count / 3)).Select((v, i) => (Vehicle: v, Index: i)).ToList();
         await Step.RunAsync("recall work orders (open, start, complete)", recallWork, 8, async w =>
         {
             var station = stations[w.Index * 7919 % stations.Count];
-            var (status, body) = await api.SendForBodyAsync(HttpMethod.Post, $"/api/stations/{station.Code}/work-orders", new
+            var key = $"demo-{options.Seed}-recall-{w.Index}";
+            var (order, refused) = await Calls.ReplyAsync(api.OpenWorkOrderAsync(station.Code, key, null, new WorkOrderRequest
             {
-                vin = w.Vehicle.Vin, odometerKm = w.Vehicle.ReadingKm + 40, kind = "recall", faultCode = "RCL-BRK", system = "brakes",
-                description = "recall: brake hose re-routing", recallCampaignId = campaignId,
-            }, $"demo-{options.Seed}-recall-{w.Index}");
-            if (status != HttpStatusCode.Created)
+                Vin = w.Vehicle.Vin, OdometerKm = w.Vehicle.ReadingKm + 40, Kind = VisitKind.Recall, FaultCode = "RCL-BRK", System = VehicleSystem.Brakes,
+                Description = "recall: brake hose re-routing", RecallCampaignId = campaignId,
+            }));
+            if (order?.Id is not { } id)
             {
-                return status == HttpStatusCode.Conflict; // done by an earlier run
+                return refused == Calls.Conflict; // done by an earlier run
             }
 
-            var id = body.GetProperty("id").GetString();
-            return await api.SendAsync(HttpMethod.Post, $"/api/stations/{station.Code}/work-orders/{id}/start", null, $"demo-{options.Seed}-recall-{w.Index}-start") == HttpStatusCode.OK
-                && await api.SendAsync(HttpMethod.Post, $"/api/stations/{station.Code}/work-orders/{id}/complete", null, $"demo-{options.Seed}-recall-{w.Index}-complete") == HttpStatusCode.OK;
+            return await Calls.AcceptedAsync(api.WorkOrderStartAsync(station.Code, id, $"{key}-start", null))
+                && await Calls.AcceptedAsync(api.WorkOrderCompleteAsync(station.Code, id, $"{key}-complete", null));
         });
 
         var open = Enumerable.Range(0, options.WorkOrders).Select(i => (Index: i, Vehicle: vehicles[(i * 104_729) % vehicles.Length], Station: stations[random.Next(stations.Count)], Roll: random.Next(10))).ToList();
         await Step.RunAsync("open work orders", open, 8, async w =>
         {
-            var (status, body) = await api.SendForBodyAsync(HttpMethod.Post, $"/api/stations/{w.Station.Code}/work-orders", new
+            var key = $"demo-{options.Seed}-wo-{w.Index}";
+            var (order, refused) = await Calls.ReplyAsync(api.OpenWorkOrderAsync(w.Station.Code, key, null, new WorkOrderRequest
             {
-                vin = w.Vehicle.Vin, odometerKm = w.Vehicle.ReadingKm + 60, kind = w.Roll < 4 ? "maintenance" : "repair", faultCode = w.Roll < 4 ? "" : "C0035",
-                system = w.Roll < 4 ? "other" : "brakes", description = "demo visit",
-            }, $"demo-{options.Seed}-wo-{w.Index}");
-            if (status != HttpStatusCode.Created)
+                Vin = w.Vehicle.Vin, OdometerKm = w.Vehicle.ReadingKm + 60, Kind = w.Roll < 4 ? VisitKind.Maintenance : VisitKind.Repair, FaultCode = w.Roll < 4 ? "" : "C0035",
+                System = w.Roll < 4 ? VehicleSystem.Other : VehicleSystem.Brakes, Description = "demo visit",
+            }));
+            if (order?.Id is not { } id)
             {
-                return status == HttpStatusCode.Conflict; // a full station or an earlier run
+                return refused == Calls.Conflict; // a full station or an earlier run
             }
 
-            var id = body.GetProperty("id").GetString();
-            if (w.Roll >= 3 && await api.SendAsync(HttpMethod.Post, $"/api/stations/{w.Station.Code}/work-orders/{id}/start", null, $"demo-{options.Seed}-wo-{w.Index}-start") != HttpStatusCode.OK)
+            if (w.Roll >= 3 && !await Calls.AcceptedAsync(api.WorkOrderStartAsync(w.Station.Code, id, $"{key}-start", null)))
             {
                 return false;
             }
 
-            return w.Roll < 8 || await api.SendAsync(HttpMethod.Post, $"/api/stations/{w.Station.Code}/work-orders/{id}/wait-for-parts", null, $"demo-{options.Seed}-wo-{w.Index}-wait") == HttpStatusCode.OK;
+            return w.Roll < 8 || await Calls.AcceptedAsync(api.WorkOrderWaitForPartsAsync(w.Station.Code, id, $"{key}-wait", null));
         });
 
         // Completed repairs, so this month's quality report and station grades have something to show.
@@ -135,34 +136,32 @@ public static class DemoRun
         await Step.RunAsync("completed repairs (open, start, complete)", repairs, 8, async w =>
         {
             var key = $"demo-{options.Seed}-fix-{w.Index}";
-            var (status, body) = await api.SendForBodyAsync(HttpMethod.Post, $"/api/stations/{w.Station.Code}/work-orders", new
+            var (order, refused) = await Calls.ReplyAsync(api.OpenWorkOrderAsync(w.Station.Code, key, null, new WorkOrderRequest
             {
-                vin = w.Vehicle.Vin, odometerKm = w.Vehicle.ReadingKm + 80, kind = "repair", faultCode = w.Fault.Code, system = w.Fault.System,
-                description = w.Fault.Description,
-            }, key);
-            if (status != HttpStatusCode.Created)
+                Vin = w.Vehicle.Vin, OdometerKm = w.Vehicle.ReadingKm + 80, Kind = VisitKind.Repair, FaultCode = w.Fault.Code, System = w.Fault.System,
+                Description = w.Fault.Description,
+            }));
+            if (order?.Id is not { } id)
             {
-                return status == HttpStatusCode.Conflict; // a full station, or the vehicle is in another open order
+                return refused == Calls.Conflict; // a full station, or the vehicle is in another open order
             }
 
-            var id = body.GetProperty("id").GetString();
-            return await api.SendAsync(HttpMethod.Post, $"/api/stations/{w.Station.Code}/work-orders/{id}/start", null, $"{key}-start") == HttpStatusCode.OK
-                && await api.SendAsync(HttpMethod.Post, $"/api/stations/{w.Station.Code}/work-orders/{id}/complete", null, $"{key}-complete") == HttpStatusCode.OK;
+            return await Calls.AcceptedAsync(api.WorkOrderStartAsync(w.Station.Code, id, $"{key}-start", null))
+                && await Calls.AcceptedAsync(api.WorkOrderCompleteAsync(w.Station.Code, id, $"{key}-complete", null));
         });
 
         await DemoExtras.RunAsync(api, options, stations, vehicles, random);
 
-        using var summary = JsonDocument.Parse(await http.GetStringAsync("/api/network/summary"));
+        var summary = await api.GetNetworkSummaryAsync();
         Console.WriteLine($"demo: done in {total.Elapsed.TotalMinutes:0.0} min. The network view (GET /api/network/summary):");
-        Console.WriteLine(JsonSerializer.Serialize(summary.RootElement, new JsonSerializerOptions { WriteIndented = true }));
+        Console.WriteLine(JsonSerializer.Serialize(summary, Printed));
         var month = DateTimeOffset.UtcNow.ToOffset(TimeSpan.FromHours(8)).ToString("yyyy-MM", CultureInfo.InvariantCulture);
-        using var quality = JsonDocument.Parse(await http.GetStringAsync($"/api/reports/quality/{month}"));
-        var top = quality.RootElement.GetProperty("failures").EnumerateArray().Take(3)
-            .Select(f => $"{f.GetProperty("model").GetString()} {f.GetProperty("component").GetString()} {f.GetProperty("faultCode").GetString()} × {f.GetProperty("repairs").GetInt64()}");
-        Console.WriteLine($"demo: quality report {month} (GET /api/reports/quality/{month}): {quality.RootElement.GetProperty("repairs").GetInt64():N0} repairs; most frequent: {string.Join("; ", top)}");
-        using var recall = JsonDocument.Parse(await http.GetStringAsync($"/api/recalls/{campaignId}"));
+        var quality = await api.GetQualityReportAsync(month);
+        var top = (quality.Failures ?? []).Take(3).Select(f => $"{f.Model} {f.Component} {f.FaultCode} × {f.Repairs}");
+        Console.WriteLine($"demo: quality report {month} (GET /api/reports/quality/{month}): {quality.Repairs ?? 0:N0} repairs; most frequent: {string.Join("; ", top)}");
+        var recall = await api.GetRecallAsync(campaignId);
         Console.WriteLine($"demo: the recall's progress by the vehicles' regions (GET /api/recalls/{campaignId}):");
-        Console.WriteLine(JsonSerializer.Serialize(recall.RootElement, new JsonSerializerOptions { WriteIndented = true }));
+        Console.WriteLine(JsonSerializer.Serialize(recall, Printed));
         return Step.Failures == 0 ? 0 : 1;
     }
 }
@@ -189,43 +188,24 @@ public sealed record DemoOptions(string Api, int Stations, int Vehicles, int Wor
 
 internal sealed record DemoStation(string Code, City City, double Latitude, double Longitude, int Bays);
 
-/// <summary>HTTP with the retries a client of this API is expected to make (503/429 carry Retry-After).</summary>
-internal sealed class DemoApi(HttpClient http)
+/// <summary>A call's outcome as the steps count it: the API's refusals (problem replies, unexpected statuses) become statuses, not exceptions.</summary>
+internal static class Calls
 {
-    public async Task<HttpStatusCode> SendAsync(HttpMethod method, string path, object? body, string? idempotencyKey = null) =>
-        (await SendForBodyAsync(method, path, body, idempotencyKey)).Status;
+    public const int Conflict = 409;
 
-    public async Task<(HttpStatusCode Status, JsonElement Body)> SendForBodyAsync(HttpMethod method, string path, object? body, string? idempotencyKey = null)
+    /// <summary>Whether <paramref name="call"/> succeeded.</summary>
+    public static async Task<bool> AcceptedAsync<T>(Task<T> call) => (await ReplyAsync(call)).Refused == 0;
+
+    /// <summary>The reply, or the status the API refused <paramref name="call"/> with (0 when it succeeded).</summary>
+    public static async Task<(T? Reply, int Refused)> ReplyAsync<T>(Task<T> call)
     {
-        for (var attempt = 1; ; attempt++)
+        try
         {
-            using var request = new HttpRequestMessage(method, path);
-            if (body is not null)
-            {
-                request.Content = JsonContent.Create(body);
-            }
-
-            if (idempotencyKey is not null)
-            {
-                request.Headers.Add("Idempotency-Key", idempotencyKey);
-            }
-
-            try
-            {
-                using var response = await http.SendAsync(request);
-                if (response.StatusCode is HttpStatusCode.ServiceUnavailable or HttpStatusCode.TooManyRequests && attempt < 10)
-                {
-                    await Task.Delay(TimeSpan.FromMilliseconds(200 * attempt));
-                    continue;
-                }
-
-                var text = await response.Content.ReadAsStringAsync();
-                return (response.StatusCode, text.Length == 0 ? default : JsonDocument.Parse(text).RootElement.Clone());
-            }
-            catch (HttpRequestException) when (attempt < 10)
-            {
-                await Task.Delay(TimeSpan.FromMilliseconds(200 * attempt));
-            }
+            return (await call, 0);
+        }
+        catch (AfterSalesApiException refused)
+        {
+            return (default, refused.StatusCode);
         }
     }
 }

@@ -1,4 +1,3 @@
-using System.Net.Http.Headers;
 using AfterSales.Demo;
 
 // AfterSales.Demo --api URL [--stations N] [--vehicles N] [--work-orders N] [--complaints N] [--depots N] [--seed S]
@@ -14,6 +13,4 @@ if (string.IsNullOrWhiteSpace(token))
     return 2;
 }
 
-using var http = new HttpClient { BaseAddress = new Uri(options.Api), Timeout = TimeSpan.FromMinutes(2) };
-http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
-return await DemoRun.RunAsync(http, options);
+return await DemoRun.RunAsync(DemoRun.Client(new Uri(options.Api), _ => ValueTask.FromResult(token)), options);

@@ -17,10 +17,14 @@ public sealed class DemoSmokeTests(RealTimeClusterFixture fixture) : IClassFixtu
 
     private HttpClient Http => fixture.Http;
 
+    /// <summary>The demo's own typed client (its retries and keys), as an operator, over the in-memory API host.</summary>
+    private AfterSales.Client.AfterSalesApi DemoClient =>
+        DemoRun.Client(Http.BaseAddress!, _ => ValueTask.FromResult(ApiFactory.Token(AfterSales.Api.Security.Roles.Operator)), fixture.Api.Server.CreateHandler());
+
     [Fact]
     public async Task TinyDemo_IsAcceptedWhole_ShowsItsNetworkAndReports_AndARerunAddsNothing()
     {
-        Assert.Equal(0, await DemoRun.RunAsync(Http, Tiny));
+        Assert.Equal(0, await DemoRun.RunAsync(DemoClient, Tiny));
 
         var summary = await JsonAsync("/api/network/summary");
         Assert.Equal(Tiny.Stations, summary.GetProperty("stations").GetInt32());
@@ -34,7 +38,7 @@ public sealed class DemoSmokeTests(RealTimeClusterFixture fixture) : IClassFixtu
         Assert.NotEmpty((await JsonAsync($"/api/reports/stations/{month}")).GetProperty("stations").EnumerateArray());
 
         // Idempotency keys derived from the seed: the same run again is accepted and changes no total.
-        Assert.Equal(0, await DemoRun.RunAsync(Http, Tiny));
+        Assert.Equal(0, await DemoRun.RunAsync(DemoClient, Tiny));
         var again = await JsonAsync("/api/network/summary");
         Assert.Equal(summary.GetRawText(), again.GetRawText());
     }
