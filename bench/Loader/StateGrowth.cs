@@ -97,7 +97,7 @@ internal static class StateGrowth
                 var start = DateTimeOffset.UtcNow.AddDays(-30);
                 for (var n = 0; n < vehicle.Count; n++)
                 {
-                    await client.AppendVisitAsync(vehicle.Vin, null, new VisitRequest
+                    await client.AppendVisitAsync(vehicle.Vin, null, null, new VisitRequest
                     {
                         VisitId = $"G-{n:D4}", StationCode = "S-GROWTH", Kind = VisitKind.Maintenance,
                         AgreedAt = start.AddMinutes(n * 5), CompletedAt = start.AddMinutes(n * 5 + 2), MileageKm = 5,
@@ -199,7 +199,7 @@ internal static class StateGrowth
             while (Stopwatch.GetTimestamp() < until)
             {
                 var vin = GrowthVin(group, Interlocked.Increment(ref next[0]));
-                await client.RegisterVehicleAsync(null, null, Registration(vin, batch, today));
+                await client.RegisterVehicleAsync(null, Registration(vin, batch, today));
                 written++;
             }
 
@@ -224,7 +224,7 @@ internal static class StateGrowth
     private static Task CloseOrdersAsync(AfterSalesApi client, string station, IReadOnlyList<string> vins, int first, int count) =>
         Parallel.ForEachAsync(Enumerable.Range(first, count), new ParallelOptions { MaxDegreeOfParallelism = 8 }, async (n, cancel) =>
         {
-            var opened = await client.OpenWorkOrderAsync(station, null, null,
+            var opened = await client.OpenWorkOrderAsync(station, null,
                 new WorkOrderRequest { Vin = vins[n % vins.Count], OdometerKm = 5, Kind = VisitKind.Maintenance, FaultCode = "", System = VehicleSystem.Other }, cancel);
             var id = opened.Id ?? throw new InvalidOperationException($"the work order opened at {station} has no id");
             await client.WorkOrderStartAsync(station, id, null, null, cancel);
@@ -261,7 +261,7 @@ internal static class StateGrowth
     private static async Task<string> NewVehicleAsync(AfterSalesApi client, string batch, string group, int n, DateOnly today)
     {
         var vin = GrowthVin(group, n);
-        await client.RegisterVehicleAsync(null, null, Registration(vin, batch, today));
+        await client.RegisterVehicleAsync(null, Registration(vin, batch, today));
         await client.DeliverVehicleAsync(vin, null, null, new DeliveryRequest
         {
             OwnerName = "Growth", OwnerPhone = "13900000000", DealerCode = "GROWTH-S1", InvoiceDate = today.AddDays(-40), DeliveryDate = today.AddDays(-40), OdometerKm = 5,

@@ -37,7 +37,7 @@ internal static class DemoExtras
         await Step.RunAsync("complaints (intake, then part of the card)", complaints, 8, async c =>
         {
             var key = $"demo-{options.Seed}-complaint-{c.Index}";
-            var (complaint, _) = await Calls.ReplyAsync(api.RegisterComplaintAsync(key, null, new ComplaintRequest
+            var (complaint, _) = await Calls.ReplyAsync(api.RegisterComplaintAsync(key, new ComplaintRequest
             {
                 CustomerName = c.Vehicle.OwnerName, CustomerPhone = c.Vehicle.OwnerPhone, Vin = c.Vehicle.Vin, Category = Categories[c.Index % Categories.Length],
                 Severity = c.Major ? ComplaintSeverity.Major : ComplaintSeverity.General, Latitude = c.Latitude, Longitude = c.Longitude,

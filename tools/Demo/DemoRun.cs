@@ -93,7 +93,7 @@ public static class DemoRun
         {
             var station = stations[w.Index * 7919 % stations.Count];
             var key = $"demo-{options.Seed}-recall-{w.Index}";
-            var (order, refused) = await Calls.ReplyAsync(api.OpenWorkOrderAsync(station.Code, key, null, new WorkOrderRequest
+            var (order, refused) = await Calls.ReplyAsync(api.OpenWorkOrderAsync(station.Code, key, new WorkOrderRequest
             {
                 Vin = w.Vehicle.Vin, OdometerKm = w.Vehicle.ReadingKm + 40, Kind = VisitKind.Recall, FaultCode = "RCL-BRK", System = VehicleSystem.Brakes,
                 Description = "recall: brake hose re-routing", RecallCampaignId = campaignId,
@@ -111,7 +111,7 @@ public static class DemoRun
         await Step.RunAsync("open work orders", open, 8, async w =>
         {
             var key = $"demo-{options.Seed}-wo-{w.Index}";
-            var (order, refused) = await Calls.ReplyAsync(api.OpenWorkOrderAsync(w.Station.Code, key, null, new WorkOrderRequest
+            var (order, refused) = await Calls.ReplyAsync(api.OpenWorkOrderAsync(w.Station.Code, key, new WorkOrderRequest
             {
                 Vin = w.Vehicle.Vin, OdometerKm = w.Vehicle.ReadingKm + 60, Kind = w.Roll < 4 ? VisitKind.Maintenance : VisitKind.Repair, FaultCode = w.Roll < 4 ? "" : "C0035",
                 System = w.Roll < 4 ? VehicleSystem.Other : VehicleSystem.Brakes, Description = "demo visit",
@@ -136,7 +136,7 @@ public static class DemoRun
         await Step.RunAsync("completed repairs (open, start, complete)", repairs, 8, async w =>
         {
             var key = $"demo-{options.Seed}-fix-{w.Index}";
-            var (order, refused) = await Calls.ReplyAsync(api.OpenWorkOrderAsync(w.Station.Code, key, null, new WorkOrderRequest
+            var (order, refused) = await Calls.ReplyAsync(api.OpenWorkOrderAsync(w.Station.Code, key, new WorkOrderRequest
             {
                 Vin = w.Vehicle.Vin, OdometerKm = w.Vehicle.ReadingKm + 80, Kind = VisitKind.Repair, FaultCode = w.Fault.Code, System = w.Fault.System,
                 Description = w.Fault.Description,
