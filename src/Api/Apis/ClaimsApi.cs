@@ -1,6 +1,7 @@
 using AfterSales.Api.Hosting;
 using System.Globalization;
 using System.Security.Claims;
+using System.Text.Json.Serialization;
 using AfterSales.Api.Http;
 using AfterSales.Api.Security;
 using AfterSales.Interfaces.Claims;
@@ -41,8 +42,8 @@ public static class ClaimsApi
 
         app.MapGet("/stations/{code}/settlements/{month}", StatementAsync).RequireAuthorization(Policies.Settlements).RequireOwnStation().WithTags("Claims")
             .WithName("GetSettlementStatement")
-            .WithSummary("A station's settlement statement for a month (yyyy-MM): approved claims, chargebacks, totals; closed months are frozen.")
-            .Produces<SettlementStatement>();
+            .WithSummary("A station's settlement statement for a month (yyyy-MM): approved claims, chargebacks, totals; closed months are frozen. Lines (claims, then chargebacks, each by id) one page at a time (limit 1–500, default 50; cursor from nextCursor); totals and closing are the whole month's.")
+            .Produces<SettlementStatementPage>().WithQuery(QueryDoc.Limit(Paging.MaxLimit, Paging.DefaultLimit), QueryDoc.Cursor);
         app.MapPost("/stations/{code}/settlements/{month}/close", CloseAsync).RequireAuthorization(Policies.WarrantyDecisions).WithTags("Claims")
             .WithName("CloseSettlementMonth")
             .WithSummary("Close a month that is over (and every earlier open month): frozen from now on; later approvals go to the next open month.")
@@ -127,8 +128,24 @@ public static class ClaimsApi
         return (await grain.DecideAsync(action, user.Actor(), string.IsNullOrEmpty(note) ? null : note, key)).ToHttp();
     }
 
-    private static async Task<IResult> StatementAsync(string code, string month, IClusterClient cluster) =>
-        StationsApi.TryCode(code, out var normalized, out var invalid) ? (await cluster.Grain<ISettlementGrain>(normalized).GetStatementAsync(month)).ToHttp() : invalid;
+    private static async Task<IResult> StatementAsync(string code, string month, string? limit, string? cursor, IClusterClient cluster)
+    {
+        if (!StationsApi.TryCode(code, out var normalized, out var invalid))
+        {
+            return invalid;
+        }
+
+        var errors = new RequestErrors();
+        var size = Paging.Limit(limit, errors);
+        var after = Paging.After(cursor, "statement", SettlementStatementPage.IsPosition, errors);
+        if (errors.Any)
+        {
+            return errors.ToResult();
+        }
+
+        var outcome = await cluster.Grain<ISettlementGrain>(normalized).GetStatementAsync(month);
+        return outcome.Value is { } statement ? TypedResults.Ok(SettlementStatementPage.Of(statement, size, after)) : outcome.ToHttp();
+    }
 
     private static async Task<IResult> CloseAsync(string code, string month, HttpRequest request, ClaimsPrincipal user, IClusterClient cluster)
     {
@@ -167,6 +184,62 @@ public static class ClaimsApi
 
         invalid = OutcomeResults.Invalid(new() { ["claimId"] = ["claimId must be 1–80 letters, digits, '-' or '_'."] });
         return false;
+    }
+}
+
+/// <summary>
+/// GET /api/stations/{code}/settlements/{yyyy-MM}: one page of the month's lines. The lines are the claims, then the
+/// chargebacks, each by <see cref="SettlementLine.Id"/> (ordinal); a page holds up to <c>limit</c> of them, split back
+/// into <see cref="Claims"/> and <see cref="Chargebacks"/>. <see cref="Closed"/>, <see cref="ClosedAt"/>,
+/// <see cref="ClosedBy"/> and <see cref="Totals"/> are the whole month's on every page. <see cref="NextCursor"/> (opaque:
+/// the page's last line, "claims:{id}" or "chargebacks:{id}") asks for the next page, null on the last.
+/// </summary>
+public sealed record SettlementStatementPage(
+    string StationCode,
+    string Month,
+    bool Closed,
+    DateTimeOffset? ClosedAt,
+    string? ClosedBy,
+    IReadOnlyList<SettlementLine> Claims,
+    IReadOnlyList<SettlementLine> Chargebacks,
+    SettlementTotals Totals,
+    // Sent as null on the last page (api.md: the reply carries nextCursor), though the API leaves other nulls out.
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.Never)] string? NextCursor)
+{
+    private const string ClaimsList = "claims";
+    private const string ChargebacksList = "chargebacks";
+
+    /// <summary>Whether a decoded cursor is a position of a statement: "claims:{id}" or "chargebacks:{id}".</summary>
+    public static bool IsPosition(string position) => Split(position) is not null;
+
+    /// <summary>Up to <paramref name="limit"/> lines after <paramref name="after"/> (a position).</summary>
+    public static SettlementStatementPage Of(SettlementStatement statement, int limit, string? after)
+    {
+        var lines = statement.Claims.OrderBy(l => l.Id, StringComparer.Ordinal).Select(l => (List: ClaimsList, Line: l))
+            .Concat(statement.Chargebacks.OrderBy(l => l.Id, StringComparer.Ordinal).Select(l => (List: ChargebacksList, Line: l)));
+        if (after is not null && Split(after) is { } position)
+        {
+            // Claims come first: after a chargeback, no claim follows; after a claim, every chargeback does.
+            lines = lines.Where(l => position.List == ClaimsList
+                ? l.List == ChargebacksList || string.CompareOrdinal(l.Line.Id, position.Id) > 0
+                : l.List == ChargebacksList && string.CompareOrdinal(l.Line.Id, position.Id) > 0);
+        }
+
+        var rest = lines.ToList();
+        var page = rest.Take(limit).ToList();
+        var next = rest.Count > page.Count ? Paging.Cursor($"{page[^1].List}:{page[^1].Line.Id}") : null;
+        return new SettlementStatementPage(
+            statement.StationCode, statement.Month, statement.Closed, statement.ClosedAt, statement.ClosedBy,
+            [.. page.Where(l => l.List == ClaimsList).Select(l => l.Line)],
+            [.. page.Where(l => l.List == ChargebacksList).Select(l => l.Line)],
+            statement.Totals, next);
+    }
+
+    private static (string List, string Id)? Split(string position)
+    {
+        var colon = position.IndexOf(':', StringComparison.Ordinal);
+        var (list, id) = colon < 0 ? ("", "") : (position[..colon], position[(colon + 1)..]);
+        return list is ClaimsList or ChargebacksList && id.Length > 0 ? (list, id) : null;
     }
 }
 

@@ -1,4 +1,7 @@
+using System.Collections.Immutable;
 using System.Globalization;
+using System.Text.Json.Serialization;
+using AfterSales.Api.Hosting;
 using AfterSales.Api.Http;
 using AfterSales.Interfaces.Common;
 using AfterSales.Interfaces.Network;
@@ -15,19 +18,28 @@ public static class ReportsApi
             .WithSummary("Repairs completed in a month (yyyy-MM) by model, component and fault code, and repeat-fault signals per batch.")
             .Produces<QualityReport>();
         group.MapGet("/stations/{month}", StationsAsync).WithName("GetStationGrades")
-            .WithSummary("Each station's grade A–D for a month (yyyy-MM) with its inputs, each input's score and the configured weights.")
-            .Produces<StationGradesReport>();
+            .WithSummary("Each station's grade A–D for a month (yyyy-MM) with its inputs, each input's score and the configured weights; stations by code, one page (limit 1–500, default 50; cursor from nextCursor).")
+            .Produces<StationGradesPage>().WithQuery(QueryDoc.Limit(Paging.MaxLimit, Paging.DefaultLimit), QueryDoc.Cursor);
         return group;
     }
 
-    private static async Task<IResult> StationsAsync(string month, IClusterClient cluster)
+    private static async Task<IResult> StationsAsync(string month, string? limit, string? cursor, IClusterClient cluster)
     {
         if (!TryMonth(month, out var first, out var invalid))
         {
             return invalid;
         }
 
-        return TypedResults.Ok(await cluster.Grain<IStationGradesGrain>(first.ToString("yyyy-MM", CultureInfo.InvariantCulture)).GetAsync());
+        var errors = new RequestErrors();
+        var size = Paging.Limit(limit, errors);
+        var after = Paging.After(cursor, "report", StationGradesPage.IsPosition, errors);
+        if (errors.Any)
+        {
+            return errors.ToResult();
+        }
+
+        var report = await cluster.Grain<IStationGradesGrain>(first.ToString("yyyy-MM", CultureInfo.InvariantCulture)).GetAsync();
+        return TypedResults.Ok(StationGradesPage.Of(report, size, after));
     }
 
     internal static bool TryMonth(string month, out DateOnly first, out IResult invalid)
@@ -46,6 +58,34 @@ public static class ReportsApi
 
         var totals = await cluster.Grain<ICounterRollupGrain>(QualityCounters.Scope(first.Year, first.Month)).GetCountersAsync();
         return TypedResults.Ok(QualityReport.From(first.ToString("yyyy-MM", CultureInfo.InvariantCulture), totals.Counters));
+    }
+}
+
+/// <summary>
+/// GET /api/reports/stations/{yyyy-MM}: one page of the month's grades, stations by code (ordinal). The weights are the
+/// whole report's; <see cref="NextCursor"/> (opaque: the page's last code) asks for the next page, null on the last.
+/// </summary>
+public sealed record StationGradesPage(
+    string Month,
+    ImmutableSortedDictionary<string, double> Weights,
+    IReadOnlyList<StationGradeView> Stations,
+    // Sent as null on the last page (api.md: the reply carries nextCursor), though the API leaves other nulls out.
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.Never)] string? NextCursor)
+{
+    private const string Prefix = "station:";
+
+    /// <summary>Whether a decoded cursor is a position of this report: a station code to continue after.</summary>
+    public static bool IsPosition(string position) => position.StartsWith(Prefix, StringComparison.Ordinal) && position.Length > Prefix.Length;
+
+    /// <summary>Up to <paramref name="limit"/> stations after <paramref name="after"/> (a position), by code.</summary>
+    public static StationGradesPage Of(StationGradesReport report, int limit, string? after)
+    {
+        var afterCode = after?[Prefix.Length..];
+        var rest = report.Stations.Where(s => afterCode is null || string.CompareOrdinal(s.Code, afterCode) > 0)
+            .OrderBy(s => s.Code, StringComparer.Ordinal).ToList();
+        var page = rest.Take(limit).ToList();
+        var next = rest.Count > page.Count ? Paging.Cursor(Prefix + page[^1].Code) : null;
+        return new StationGradesPage(report.Month, report.Weights, page, next);
     }
 }
 
