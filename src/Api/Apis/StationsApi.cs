@@ -44,6 +44,12 @@ public static class StationsApi
         group.MapPost("/{code}/work-orders", OpenAsync).RequireAuthorization(Policies.StationWork).RequireOwnStation().WithName("OpenWorkOrder")
             .WithSummary("Open a work order from a pre-inspection; records the odometer on the vehicle.")
             .Accepts<WorkOrderRequest>("application/json").Produces<WorkOrderView>(StatusCodes.Status201Created);
+        group.MapGet("/{code}/work-orders", ListWorkOrdersAsync).RequireOwnStation().WithName("ListStationWorkOrders")
+            .WithSummary("Every work order of the station, live and closed, newest first (by the number n of {code}-{n}); one page (limit 1–500, default 50; cursor from nextCursor). An unregistered station is 404.")
+            .Produces<StationWorkOrdersPage>().WithQuery(QueryDoc.Limit(Paging.MaxLimit, Paging.DefaultLimit), QueryDoc.Cursor);
+        group.MapGet("/{code}/complaints", ListComplaintsAsync).RequireOwnStation().WithName("ListStationComplaints")
+            .WithSummary("The complaints assigned to the station, newest first (by registration time, then id); one page (limit 1–500, default 50; cursor from nextCursor). The customer's name and phone are masked in every item: GET /api/complaints/{id} reads them in full (and records the read). An unregistered station is 404.")
+            .Produces<StationComplaintsPage>().WithQuery(QueryDoc.Limit(Paging.MaxLimit, Paging.DefaultLimit), QueryDoc.Cursor);
         group.MapGet("/{code}/work-orders/{id}", GetWorkOrderAsync).RequireOwnStation().WithName("GetWorkOrder").WithSummary("One work order.").Produces<WorkOrderView>();
         group.MapPost("/{code}/work-orders/{id}/appraisal", AppraiseAsync).RequireAuthorization(Policies.StationWork).RequireOwnStation().WithName("AppraiseWorkOrder").AcceptsIfMatch()
             .WithSummary("Record the appraiser's judgement; files the warranty claim.").Accepts<AppraisalRequest>("application/json").Produces<AppraisalResult>();
@@ -186,6 +192,52 @@ public static class StationsApi
         TryCode(code, out var normalized, out var invalid)
             ? (await cluster.Grain<IServiceStationGrain>(normalized).GetWorkOrderAsync(id.Trim().ToUpperInvariant())).ToHttp()
             : invalid;
+
+    private static async Task<IResult> ListWorkOrdersAsync(string code, string? limit, string? cursor, IClusterClient cluster)
+    {
+        if (!TryCode(code, out var normalized, out var invalid))
+        {
+            return invalid;
+        }
+
+        var errors = new RequestErrors();
+        var size = Paging.Limit(limit, errors);
+        var after = Paging.After(cursor, "list", StationLists.IsWorkOrderPosition, errors);
+        if (errors.Any)
+        {
+            return errors.ToResult();
+        }
+
+        var outcome = await cluster.Grain<IStationListsGrain>(0).GetWorkOrdersAsync(normalized, size, after);
+        return (outcome.Value is { } page ? outcome with { Value = page with { NextCursor = Cursor(page.NextCursor) } } : outcome).ToHttp();
+    }
+
+    /// <summary>
+    /// The complaints assigned to the station, with each customer's name and phone masked for every caller: a list is
+    /// not a read of anyone's personal data (nothing is recorded); GET /api/complaints/{id} reads one in full.
+    /// </summary>
+    private static async Task<IResult> ListComplaintsAsync(string code, string? limit, string? cursor, IClusterClient cluster)
+    {
+        if (!TryCode(code, out var normalized, out var invalid))
+        {
+            return invalid;
+        }
+
+        var errors = new RequestErrors();
+        var size = Paging.Limit(limit, errors);
+        var after = Paging.After(cursor, "list", StationLists.IsComplaintPosition, errors);
+        if (errors.Any)
+        {
+            return errors.ToResult();
+        }
+
+        var outcome = await cluster.Grain<IStationListsGrain>(0).GetComplaintsAsync(normalized, size, after);
+        return (outcome.Value is { } page
+            ? outcome with { Value = new StationComplaintsPage([.. page.Items.Select(PersonalData.Masked)], Cursor(page.NextCursor)) }
+            : outcome).ToHttp();
+    }
+
+    private static string? Cursor(string? position) => position is null ? null : Paging.Cursor(position);
 
     private static async Task<IResult> OpenAsync(string code, HttpRequest request, IClusterClient cluster)
     {

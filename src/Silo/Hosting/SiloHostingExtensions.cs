@@ -225,6 +225,7 @@ public static class SiloHostingExtensions
             NpgsqlDataSource.Create(new NpgsqlConnectionStringBuilder(settings.ConnectionString) { NoResetOnClose = true, MaxAutoPrepare = 16 }.ConnectionString),
             settings.ServiceId));
         silo.Services.AddSingleton<Grains.Privacy.IPersonalDataLog>(_ => new PostgresPersonalDataLog(NpgsqlDataSource.Create(settings.ConnectionString), settings.ServiceId));
+        silo.Services.AddSingleton<Grains.Stations.IStationLists>(_ => new PostgresStationLists(NpgsqlDataSource.Create(settings.ConnectionString), settings.ServiceId));
         silo.Services.AddSingleton(services => new OutboxSweeper(
             settings.ConnectionString, settings.ServiceId, services.GetRequiredService<IGrainFactory>(), services.GetRequiredService<ILogger<OutboxSweeper>>(),
             KeyWindow(services)));

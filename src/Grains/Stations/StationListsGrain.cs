@@ -1,0 +1,88 @@
+using AfterSales.Grains.Complaints;
+using AfterSales.Interfaces.Common;
+using AfterSales.Interfaces.Stations;
+using Orleans.Concurrency;
+
+namespace AfterSales.Grains.Stations;
+
+/// <summary>A work order read for a list, with its number n (of <c>{code}-{n}</c>), the list's sort key.</summary>
+public sealed record ListedWorkOrder(long Number, WorkOrderView Order);
+
+/// <summary>A complaint's stored state read for a list, with its id and its registration time as the database orders it.</summary>
+public sealed record ListedComplaint(string Id, DateTimeOffset RegisteredAt, ComplaintGrainState State);
+
+/// <summary>
+/// A station's lists as stored in PostgreSQL (the silo provides it): only durable state, each page one statement.
+/// </summary>
+public interface IStationLists
+{
+    /// <summary>The registered station's revision (its ETag), or null when no station with this code is registered.</summary>
+    Task<long?> StationRevisionAsync(string stationCode, CancellationToken cancellationToken = default);
+
+    /// <summary>Newest first: up to <paramref name="limit"/> work orders (live and closed) numbered below <paramref name="beforeNumber"/>.</summary>
+    Task<IReadOnlyList<ListedWorkOrder>> WorkOrdersAsync(string stationCode, long? beforeNumber, int limit, CancellationToken cancellationToken = default);
+
+    /// <summary>Newest first (registration time, then id): up to <paramref name="limit"/> complaints assigned to the station, before <paramref name="before"/>.</summary>
+    Task<IReadOnlyList<ListedComplaint>> ComplaintsAsync(
+        string stationCode, (DateTimeOffset RegisteredAt, string Id)? before, int limit, CancellationToken cancellationToken = default);
+}
+
+/// <summary>
+/// A station's growing lists as a grain, so the HTTP tier (which knows only the grain interfaces) reads them through
+/// the cluster. Stateless: each silo reads the tables directly; items are mapped as the station and complaint grains
+/// map their own state, so an item is what the single-entity GET returns.
+/// </summary>
+[StatelessWorker]
+public sealed class StationListsGrain(IStationLists lists) : Grain, IStationListsGrain
+{
+    private const int MaxLimit = 500;
+
+    public async Task<Outcome<StationWorkOrdersPage>> GetWorkOrdersAsync(string stationCode, int limit, string? after)
+    {
+        if (Invalid(limit, after, StationLists.IsWorkOrderPosition) is { } invalid)
+        {
+            return invalid;
+        }
+
+        if (await lists.StationRevisionAsync(stationCode) is not { } revision)
+        {
+            return NotRegistered();
+        }
+
+        var rows = await lists.WorkOrdersAsync(stationCode, after is null ? null : StationLists.WorkOrderNumber(after), limit + 1);
+        var page = rows.Take(limit).ToList();
+        var next = rows.Count > limit ? StationLists.WorkOrderPosition(page[^1].Number) : null;
+        // As GetWorkOrderAsync answers: an order is part of its station's state, so the station's revision is the order's.
+        return Outcome<StationWorkOrdersPage>.Ok(new StationWorkOrdersPage([.. page.Select(r => r.Order with { Revision = revision })], next));
+    }
+
+    public async Task<Outcome<StationComplaintsPage>> GetComplaintsAsync(string stationCode, int limit, string? after)
+    {
+        if (Invalid(limit, after, StationLists.IsComplaintPosition) is { } invalid)
+        {
+            return invalid;
+        }
+
+        if (await lists.StationRevisionAsync(stationCode) is null)
+        {
+            return NotRegistered();
+        }
+
+        var rows = await lists.ComplaintsAsync(stationCode, after is null ? null : StationLists.ComplaintKey(after), limit + 1);
+        var page = rows.Take(limit).ToList();
+        var next = rows.Count > limit ? StationLists.ComplaintPosition(page[^1].RegisteredAt, page[^1].Id) : null;
+        return Outcome<StationComplaintsPage>.Ok(new StationComplaintsPage([.. page.Select(r => ComplaintDecisions.ToView(r.State, r.Id))], next));
+    }
+
+    private static Refusal? Invalid(int limit, string? after, Func<string, bool> isPosition)
+    {
+        if (limit is < 1 or > MaxLimit)
+        {
+            return Refusal.Invalid("limit", $"limit must be a whole number from 1 to {MaxLimit}.");
+        }
+
+        return after is not null && !isPosition(after) ? Refusal.Invalid("cursor", "cursor must be the nextCursor of a previous page.") : null;
+    }
+
+    private static Refusal NotRegistered() => Refusal.NotFound(ProblemCodes.StationNotRegistered, "No station with this code is registered.");
+}
