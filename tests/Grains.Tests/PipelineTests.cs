@@ -120,11 +120,24 @@ public sealed class PipelineTests
     [Theory]
     [InlineData("S1-1")]
     [InlineData("visit with spaces/and:colons")]
-    public void AHistoryCursor_NamesTheVisitItWasMadeFrom(string visitId) =>
-        Assert.Equal(visitId, HistoryCursor.Decode(HistoryCursor.Encode(visitId)));
+    public void APageCursor_NamesTheKeyItWasMadeFrom(string visitId) =>
+        Assert.Equal(visitId, PageCursor.Decode(PageCursor.Encode(visitId)));
+
+    /// <summary>A review-queue key whose plain base64 holds '+' and '/': the cursor goes into a query string as it is.</summary>
+    [Fact]
+    public void APageCursor_IsSafeInAQueryStringAsItIs()
+    {
+        var key = "0639012345678901234|CL-~~~>>>???";
+
+        var cursor = PageCursor.Encode(key);
+
+        Assert.Contains('+', Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes("v1:" + key)) + Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes(key)));
+        Assert.Matches("^[A-Za-z0-9_-]+$", cursor);
+        Assert.Equal(Uri.EscapeDataString(cursor), cursor);
+    }
 
     [Theory]
     [InlineData("not a cursor!")]
     [InlineData("bm90LWEtY3Vyc29y")]
-    public void TextThatIsNoCursor_DecodesToNothing(string text) => Assert.Null(HistoryCursor.Decode(text));
+    public void TextThatIsNoCursor_DecodesToNothing(string text) => Assert.Null(PageCursor.Decode(text));
 }

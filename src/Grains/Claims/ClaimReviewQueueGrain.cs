@@ -52,24 +52,34 @@ public sealed class ClaimReviewQueueGrain(
     public Task<Outcome<ReviewQueuePage>> ListAsync(int limit, string? cursor)
     {
         string? after = null;
-        if (cursor is not null)
+        if (cursor is not null && (after = PageCursor.Decode(cursor) ?? EarlierReleaseCursor(cursor)) is null)
         {
-            try
-            {
-                after = Encoding.UTF8.GetString(Convert.FromBase64String(cursor));
-            }
-            catch (FormatException)
-            {
-                return Task.FromResult(Outcome<ReviewQueuePage>.Refused(Refusal.Invalid("cursor", "cursor is not one this queue returned; start again without it.")));
-            }
+            return Task.FromResult(Outcome<ReviewQueuePage>.Refused(Refusal.Invalid("cursor", "cursor is not one this queue returned; start again without it.")));
         }
 
         var items = state.State.Waiting
             .SkipWhile(e => after is not null && string.CompareOrdinal(e.Key, after) <= 0)
             .Take(limit + 1)
             .ToList();
-        var next = items.Count > limit ? Convert.ToBase64String(Encoding.UTF8.GetBytes(items[limit - 1].Key)) : null;
+        var next = items.Count > limit ? PageCursor.Encode(items[limit - 1].Key) : null;
         return Task.FromResult(Outcome<ReviewQueuePage>.Ok(new ReviewQueuePage([.. items.Take(limit).Select(e => e.Value)], next, state.State.Waiting.Count)));
+    }
+
+    /// <summary>
+    /// A cursor of an earlier release (plain base64 of the key, which may hold '+' and '/'), still honoured so a caller
+    /// paging across an upgrade is not sent back to the first page.
+    /// </summary>
+    private static string? EarlierReleaseCursor(string cursor)
+    {
+        try
+        {
+            var key = Encoding.UTF8.GetString(Convert.FromBase64String(cursor));
+            return key.Length > 20 && key[19] == '|' && key[..19].All(char.IsAsciiDigit) ? key : null;
+        }
+        catch (FormatException)
+        {
+            return null;
+        }
     }
 
     /// <summary>Queue order: the filing instant (UTC ticks, fixed width so text order is time order), then the claim id.</summary>

@@ -407,7 +407,7 @@ public sealed partial class VehicleGrain(
         var start = 0;
         if (cursor is not null)
         {
-            var after = HistoryCursor.Decode(cursor) is { } visitId ? newestFirst.FindIndex(v => v.Visit.VisitId == visitId) : -1;
+            var after = PageCursor.Decode(cursor) is { } visitId ? newestFirst.FindIndex(v => v.Visit.VisitId == visitId) : -1;
             if (after < 0)
             {
                 return Task.FromResult<Outcome<RepairHistoryPage>>(Refusal.Invalid("cursor", "cursor is not one this vehicle's history gave; start again without it."));
@@ -417,7 +417,7 @@ public sealed partial class VehicleGrain(
         }
 
         var page = newestFirst.Skip(start).Take(Math.Clamp(limit, 1, 500)).ToList();
-        var next = start + page.Count < newestFirst.Count ? HistoryCursor.Encode(page[^1].Visit.VisitId) : null;
+        var next = start + page.Count < newestFirst.Count ? PageCursor.Encode(page[^1].Visit.VisitId) : null;
         return Task.FromResult(Outcome<RepairHistoryPage>.Ok(new RepairHistoryPage([.. page.Select(v => v.ToView())], next)));
     }
 
