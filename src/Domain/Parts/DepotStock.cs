@@ -49,8 +49,15 @@ public sealed record DepotBook(
     public static DepotBook Empty { get; } = new(
         ImmutableSortedDictionary.Create<string, int>(StringComparer.Ordinal), ImmutableSortedDictionary.Create<string, int>(StringComparer.Ordinal), [], 1);
 
-    /// <summary>A part is known at a depot once it has been received or ordered there.</summary>
-    public bool Knows(string partNo) => OnHand.ContainsKey(partNo) || OnOrder.ContainsKey(partNo);
+    /// <summary>
+    /// A part is known at a depot once it has been received or ordered there, or a reservation waits for it: a part the
+    /// depot never stocked is back-ordered (queued), not refused (issue 21: unknown parts back-ordered and shown as shortages).
+    /// </summary>
+    public bool Knows(string partNo) => OnHand.ContainsKey(partNo) || OnOrder.ContainsKey(partNo) || Reservations.Any(r => r.PartNo == partNo);
+
+    /// <summary>Every part the depot knows, in part-number order.</summary>
+    public IEnumerable<string> Parts =>
+        OnHand.Keys.Union(OnOrder.Keys).Union(Reservations.Select(r => r.PartNo)).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal);
 
     public PartLevels Levels(string partNo)
     {

@@ -107,11 +107,6 @@ public sealed partial class PartsDepotGrain(
             return missing;
         }
 
-        if (!state.State.Book.Knows(command.PartNo))
-        {
-            return Refusal.Invalid("partNo", $"Part {command.PartNo} is unknown at depot {Code}: a depot knows the parts it has received or ordered.");
-        }
-
         var (warranty, urgent, refusal) = await PriorityOfAsync(command);
         if (refusal is not null)
         {
@@ -278,7 +273,7 @@ public sealed partial class PartsDepotGrain(
 
         return Task.FromResult(state.State.Book.Knows(partNo)
             ? Outcome<PartStockView>.Ok(Stock(state.State.Book, partNo))
-            : Outcome<PartStockView>.Refused(Refusal.NotFound(ProblemCodes.NotFound, $"Depot {Code} has never received or ordered part {partNo}.")));
+            : Outcome<PartStockView>.Refused(Refusal.NotFound(ProblemCodes.NotFound, $"Depot {Code} has never received, ordered or been asked for part {partNo}.")));
     }
 
     public Task<Outcome<DepotView>> GetAsync() =>
@@ -364,7 +359,7 @@ public sealed partial class PartsDepotGrain(
 
     private DepotView View(DepotState s) => new(
         Code, s.Registration!.Name, s.Registration.Province, s.Registration.Latitude, s.Registration.Longitude,
-        [.. s.Book.OnHand.Keys.Union(s.Book.OnOrder.Keys).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).Select(p => Stock(s.Book, p))],
+        [.. s.Book.Parts.Select(p => Stock(s.Book, p))],
         s.Book.Reservations.Count(r => r.State is ReservationState.Allocated or ReservationState.Queued)) { Revision = s.Revision };
 
     private ReservationView View(Reservation r, bool arrived) => new(
@@ -400,7 +395,7 @@ public sealed partial class PartsDepotGrain(
         next = MoveFinishedOut(next) with { Version = state.State.Version + 1 };
         if (next.Registration is { } registry)
         {
-            var shortages = next.Book.OnHand.Keys.Union(next.Book.OnOrder.Keys).Distinct(StringComparer.Ordinal).Count(p => Stock(next.Book, p).Short);
+            var shortages = next.Book.Parts.Count(p => Stock(next.Book, p).Short);
             var owed = changedParts.Select(p => (OutboxMessage)new AvailabilityUpdate(p, new DepotAvailability(
                     Code, registry.Name, registry.Province, registry.Latitude, registry.Longitude, next.Book.Levels(p).Available, next.Version))
                 {

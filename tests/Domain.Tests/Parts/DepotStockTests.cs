@@ -22,6 +22,25 @@ public sealed class DepotStockTests
         Assert.True(levels.Available >= 0);
     }
 
+    /// <summary>Issue 21 (parts, seed 001 §5.4): a part the depot never stocked is back-ordered, known from then on, and served when it arrives.</summary>
+    [Fact]
+    public void APartNeverStocked_IsBackOrdered_AndServedWhenItArrives()
+    {
+        Assert.False(DepotBook.Empty.Knows(Part));
+
+        var book = DepotBook.Empty.Reserve("r1", Part, 2, "S1", "S1-1", false, false, out var backOrdered);
+
+        Assert.Equal(ReservationState.Queued, backOrdered.State);
+        Assert.True(book.Knows(Part));
+        Assert.Equal([Part], book.Parts);
+        Assert.Equal(new PartLevels(0, 0, 0, 0, 2), book.Levels(Part));
+
+        book = book.Receive(Part, 2, out var allocated);
+
+        Assert.Equal("r1", Assert.Single(allocated).Id);
+        Assert.Equal(new PartLevels(2, 2, 0, 0, 0), book.Levels(Part));
+    }
+
     [Theory]
     // queued first, then arriving stock: who gets the 2 units that arrive
     [InlineData(false, false, true, false, "b")] // warranty beats an older ordinary repair
