@@ -47,12 +47,36 @@ public static class DemoRun
             var (lat, lon) = (city.Latitude + ((random.NextDouble() - 0.5) * 0.5), city.Longitude + ((random.NextDouble() - 0.5) * 0.6));
             return new DemoStation($"S-{city.Code}-{i:D5}", city, Math.Round(lat, 5), Math.Round(lon, 5), random.Next(2, 13));
         }).ToList();
-        await Step.RunAsync("stations", stations, 16, s =>
-            Calls.AcceptedAsync(api.RegisterStationAsync(s.Code, null, null, new StationRequest
+        // Each station's two appraisers hold appraiser certificates (seed 001 §5.3.1), so their appraisals are accepted.
+        var certifiedFrom = DateOnly.FromDateTime(DateTime.UtcNow).AddYears(-1);
+        await Step.RunAsync("stations (register, certify appraisers)", stations, 16, async s =>
+        {
+            if (!await Calls.AcceptedAsync(api.RegisterStationAsync(s.Code, null, null, new StationRequest
             {
                 Name = $"{s.City.Name} service {s.Code[^5..]}", Province = s.City.Province, City = s.City.Name, Latitude = s.Latitude, Longitude = s.Longitude,
                 Bays = s.Bays, Appraisers = ["Wang Lei", "Li Na"],
-            })));
+            })))
+            {
+                return false;
+            }
+
+            foreach (var (id, name) in new[] { ("A1", "Wang Lei"), ("A2", "Li Na") })
+            {
+                if (!await Calls.AcceptedAsync(api.SetStationPersonAsync(s.Code, id, null, new StationPersonRequest
+                {
+                    Name = name,
+                    Certificates = [new CertificateRequest
+                    {
+                        Kind = CertificateKind.Appraiser, Number = $"{s.Code}-{id}", ValidFrom = certifiedFrom, ValidUntil = certifiedFrom.AddYears(3),
+                    }],
+                })))
+                {
+                    return false;
+                }
+            }
+
+            return true;
+        });
 
         // The parts catalogue first: an imported history's main parts must be catalogue main parts, and the warranty
         // answers show the wear parts' own coverages.

@@ -1,5 +1,6 @@
 using System.ComponentModel.DataAnnotations;
 using AfterSales.Interfaces.Claims;
+using AfterSales.Interfaces.Stations;
 using AfterSales.Interfaces.Vehicles;
 
 namespace AfterSales.Api.Apis;
@@ -27,3 +28,9 @@ public sealed record AppraisalRequest(
     [Required] bool? Warranty, FailureCause? Cause, IReadOnlyList<AppraisedPartRequest>? Parts, bool? SeriousSafety, [Required] string? Appraiser,
     SafetyDefect? SafetyDefect, bool? ServicedElsewhere, double? ExcludedHours, IReadOnlyList<AppraisedOperationRequest?>? Operations = null,
     bool? Unclear = null);
+
+/// <summary>A certificate the after-sales side issued: kind (appraiser or technician), its number, valid from and until (business dates, inclusive).</summary>
+public sealed record CertificateRequest([Required] CertificateKind? Kind, [Required] string? Number, [Required] DateOnly? ValidFrom, [Required] DateOnly? ValidUntil);
+
+/// <summary>One of a station's people (by the name the station's appraisers and an appraisal's appraiser use) and the certificates they hold.</summary>
+public sealed record StationPersonRequest([Required] string? Name, [Required] IReadOnlyList<CertificateRequest?>? Certificates);

@@ -38,6 +38,11 @@ public static class StationsApi
         group.MapPost("/{code}/reinstate", (string code, HttpRequest request, IClusterClient cluster) => AuthoriseAsync(code, StationAuthorisation.Active, request, cluster))
             .RequireAuthorization(Policies.Operate).WithName("ReinstateStation").AcceptsIfMatch().WithSummary("Reinstate a suspended station (an optional body {reason}).").Produces<StationView>()
             .Accepts<AuthorisationRequest>(isOptional: true, "application/json");
+        group.MapPut("/{code}/people/{personId}", SetPersonAsync).RequireAuthorization(Policies.Operate).WithName("SetStationPerson")
+            .WithSummary("Record one of the station's people (name) and the certificates the after-sales side issued them (kind appraiser or technician, number, validFrom, validUntil), replacing what was recorded for them. An appraisal needs an appraiser certificate valid on its date.")
+            .Accepts<StationPersonRequest>("application/json").Produces<StationPerson>();
+        group.MapGet("/{code}/people", GetPeopleAsync).RequireOwnStation().WithName("ListStationPeople")
+            .WithSummary("The station's people and their certificates, by personId.").Produces<IReadOnlyList<StationPerson>>();
         group.MapGet("/{code}", GetAsync).WithName("GetStation").WithSummary("Registry data, authorisation and load.").Produces<StationView>();
         group.MapGet("/{code}/load", GetLoadAsync).WithName("GetStationLoad")
             .WithSummary("Live load: openWorkOrders, bays, utilisation, waitingForParts, oldestOpenSince.").Produces<StationLoadView>();
@@ -181,6 +186,75 @@ public static class StationsApi
 
         return (await IfMatch.For(request, cluster.Grain<IServiceStationGrain>(normalized)).SetAuthorisationAsync(target, reason, key)).ToHttp();
     }
+
+    private static async Task<IResult> SetPersonAsync(string code, string personId, HttpRequest request, IClusterClient cluster)
+    {
+        if (!TryCode(code, out var normalized, out var invalid))
+        {
+            return invalid;
+        }
+
+        var person = personId.Trim().ToUpperInvariant();
+        if (person.Length is < 1 or > 32 || !person.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_'))
+        {
+            return OutcomeResults.Invalid(new() { ["personId"] = ["personId must be 1–32 letters, digits, '-' or '_'."] });
+        }
+
+        if (!IdempotencyKey.TryRead(request, out var key, out var keyErrors))
+        {
+            return OutcomeResults.Invalid(keyErrors!);
+        }
+
+        var (body, error) = await JsonBody.ReadAsync<StationPersonRequest>(request);
+        if (error is not null)
+        {
+            return error;
+        }
+
+        var errors = new RequestErrors();
+        var name = errors.Text("name", body!.Name, 64);
+        var certificates = body.Certificates ?? [];
+        if (body.Certificates is null)
+        {
+            errors.Add("certificates", "certificates is required (an empty list records a person without certificates).");
+        }
+        else if (certificates.Count > 20)
+        {
+            errors.Add("certificates", "certificates must hold at most 20 certificates.");
+        }
+
+        var held = new List<Certificate>();
+        for (var i = 0; i < Math.Min(certificates.Count, 20); i++)
+        {
+            var c = certificates[i];
+            if (c is null)
+            {
+                errors.Add($"certificates[{i}]", "each certificate needs kind, number, validFrom and validUntil.");
+                continue;
+            }
+
+            var kind = errors.Require($"certificates[{i}].kind", c.Kind);
+            var number = errors.Text($"certificates[{i}].number", c.Number, 64);
+            var from = errors.Require($"certificates[{i}].validFrom", c.ValidFrom);
+            var until = errors.Require($"certificates[{i}].validUntil", c.ValidUntil);
+            if (c.ValidFrom is { } f && c.ValidUntil is { } u && u < f)
+            {
+                errors.Add($"certificates[{i}].validUntil", "validUntil must not be before validFrom.");
+            }
+
+            held.Add(new Certificate(kind, number, from, until));
+        }
+
+        if (errors.Any)
+        {
+            return errors.ToResult();
+        }
+
+        return (await cluster.Grain<IServiceStationGrain>(normalized).SetPersonAsync(new StationPerson(person, name, held), key)).ToHttp();
+    }
+
+    private static async Task<IResult> GetPeopleAsync(string code, IClusterClient cluster) =>
+        TryCode(code, out var normalized, out var invalid) ? (await cluster.Grain<IServiceStationGrain>(normalized).GetPeopleAsync()).ToHttp() : invalid;
 
     private static async Task<IResult> GetAsync(string code, IClusterClient cluster) =>
         TryCode(code, out var normalized, out var invalid) ? (await cluster.Grain<IServiceStationGrain>(normalized).GetAsync()).ToHttp() : invalid;

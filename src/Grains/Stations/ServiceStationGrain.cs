@@ -88,6 +88,19 @@ public sealed partial class ServiceStationGrain(
         return result.Refusal is { } refused ? refused : Outcome<StationView>.Ok(result.Remembered.Station!);
     }
 
+    public async Task<Outcome<StationPerson>> SetPersonAsync(StationPerson person, string? idempotencyKey)
+    {
+        var result = await ExecuteAsync(nameof(SetPersonAsync), person, idempotencyKey, false,
+            s => StationDecisions.SetPerson(s, Code, person),
+            s => new RememberedStationRequest("", "", Now, false, null, null, null, s.People.FirstOrDefault(p => p.PersonId == person.PersonId) ?? person));
+        return result.Refusal is { } refused ? refused : Outcome<StationPerson>.Ok(result.Remembered.Person!);
+    }
+
+    public Task<Outcome<IReadOnlyList<StationPerson>>> GetPeopleAsync() =>
+        Task.FromResult(state.State.IsRegistered
+            ? Outcome<IReadOnlyList<StationPerson>>.Ok([.. state.State.People.OrderBy(p => p.PersonId, StringComparer.Ordinal)])
+            : NotRegistered());
+
     public Task<Outcome<StationView>> GetAsync() =>
         Task.FromResult(state.State.IsRegistered ? Outcome<StationView>.Ok(StationDecisions.ToView(state.State, Code)) : NotRegistered());
 
@@ -222,7 +235,8 @@ public sealed partial class ServiceStationGrain(
 
         var order = found!;
 
-        if (StationDecisions.CanAppraise(state.State, order, appraisal) is { } refusal)
+        // The appraiser's certificate must be in force on the business date of the appraisal (today).
+        if (StationDecisions.CanAppraise(state.State, order, appraisal, vehicleOptions.Value.Warranty.DateOf(Now)) is { } refusal)
         {
             return refusal;
         }

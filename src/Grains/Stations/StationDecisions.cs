@@ -80,6 +80,84 @@ public static class StationDecisions
         });
     }
 
+    public const int MaxPeople = 500;
+
+    public const int MaxCertificates = 20;
+
+    /// <summary>
+    /// Records one of the station's people with the certificates the after-sales side issued them (seed 001 §5.1.5:
+    /// the management department issues the certificate after the assessment), replacing what was recorded for them.
+    /// Names are unique at the station: the station's <c>appraisers</c> and an appraisal's <c>appraiser</c> name people.
+    /// </summary>
+    public static StationDecision SetPerson(StationState state, string code, StationPerson person)
+    {
+        if (!state.IsRegistered)
+        {
+            return NotFound(code);
+        }
+
+        var errors = new Dictionary<string, string[]>();
+        if (string.IsNullOrWhiteSpace(person.Name))
+        {
+            errors["name"] = ["name is required."];
+        }
+
+        if (person.Certificates.Count > MaxCertificates)
+        {
+            errors["certificates"] = [$"certificates must hold at most {MaxCertificates} certificates."];
+        }
+
+        for (var i = 0; i < person.Certificates.Count; i++)
+        {
+            var certificate = person.Certificates[i];
+            if (string.IsNullOrWhiteSpace(certificate.Number))
+            {
+                errors[$"certificates[{i}].number"] = ["number is required."];
+            }
+
+            if (certificate.ValidUntil < certificate.ValidFrom)
+            {
+                errors[$"certificates[{i}].validUntil"] = ["validUntil must not be before validFrom."];
+            }
+        }
+
+        if (person.Certificates.GroupBy(c => (c.Kind, c.Number)).Any(g => g.Count() > 1))
+        {
+            errors["certificates"] = ["each certificate (kind and number) may be listed once."];
+        }
+
+        if (errors.Count > 0)
+        {
+            return Refusal.Invalid(errors);
+        }
+
+        var index = state.People.Select(p => p.PersonId).ToList().IndexOf(person.PersonId);
+        if (state.People.FirstOrDefault(p => p.Name == person.Name && p.PersonId != person.PersonId) is { } namesake)
+        {
+            return Refusal.Conflict(ProblemCodes.AlreadyExists, $"Station {code} already has person {namesake.PersonId} named {person.Name}; names are unique at a station (appraisers are named by name).");
+        }
+
+        if (index >= 0 && state.People[index] == person)
+        {
+            return new StationDecision(null, null);
+        }
+
+        if (index < 0 && state.People.Length >= MaxPeople)
+        {
+            return Refusal.Invalid("personId", $"Station {code} already has {MaxPeople} people, the most it records.");
+        }
+
+        return StationDecision.Change(state with { People = index >= 0 ? state.People.SetItem(index, person) : state.People.Add(person) });
+    }
+
+    /// <summary>
+    /// Whether the person named <paramref name="name"/> is one of the station's people holding a certificate of
+    /// <paramref name="kind"/> in force on business date <paramref name="date"/> (seed 001 §5.3.1: repair staff work
+    /// only with a certificate, 持证上岗).
+    /// </summary>
+    public static bool IsCertified(StationState state, string name, CertificateKind kind, DateOnly date) =>
+        state.People.Any(p => p.Name == name && p.Certificates.Any(c => c.Qualifies(kind, date)));
+
     /// <summary>Checks a pre-inspection before the vehicle is asked; the odometer is the vehicle's to judge.</summary>
     public static Refusal? CanOpen(StationState state, string code, OpenWorkOrder command)
     {
@@ -195,11 +273,25 @@ public static class StationDecisions
         return StationDecision.Change(Replace(state, moved));
     }
 
-    public static Refusal? CanAppraise(StationState state, WorkOrderView order, Appraisal appraisal)
+    /// <summary>
+    /// Whether the appraisal may be made on business date <paramref name="today"/>: the appraiser is one the station
+    /// names (400 otherwise) and holds an appraiser certificate in force today (seed 001 §5.3.1; 409 otherwise).
+    /// </summary>
+    public static Refusal? CanAppraise(StationState state, WorkOrderView order, Appraisal appraisal, DateOnly today)
     {
         if (!state.Registry!.Appraisers.Contains(appraisal.Appraiser, StringComparer.Ordinal))
         {
             return Refusal.Invalid("appraiser", $"{appraisal.Appraiser} is not a qualified appraiser of station {order.StationCode} ({string.Join(", ", state.Registry.Appraisers)}).");
+        }
+
+        if (!IsCertified(state, appraisal.Appraiser, CertificateKind.Appraiser, today))
+        {
+            var person = state.People.FirstOrDefault(p => p.Name == appraisal.Appraiser);
+            var held = person is null ? "is not recorded among the station's people"
+                : person.Certificates.Count == 0 ? $"(person {person.PersonId}) holds no certificate"
+                : $"(person {person.PersonId}) holds {string.Join(", ", person.Certificates.Select(c => $"{Describe(c.Kind)} certificate {c.Number} valid {c.ValidFrom:yyyy-MM-dd}..{c.ValidUntil:yyyy-MM-dd}"))}";
+            return Refusal.Conflict(ProblemCodes.AppraiserNotCertified,
+                $"{appraisal.Appraiser} {held}: no appraiser certificate valid on {today:yyyy-MM-dd}; nothing was recorded. The after-sales side issues certificates (PUT /api/stations/{order.StationCode}/people/{{personId}}).");
         }
 
         if (order.Kind != VisitKind.Repair)
@@ -340,6 +432,8 @@ public static class StationDecisions
         StationAuthorisation.Suspended => "suspended",
         _ => "revoked",
     };
+
+    public static string Describe(CertificateKind kind) => kind == CertificateKind.Appraiser ? "appraiser" : "technician";
 
     public static string Describe(WorkOrderState state) => state switch
     {

@@ -21,6 +21,12 @@ public sealed record StationState : IOutboxState<StationState>
     /// <summary>Null until the station is registered.</summary>
     public StationRegistration? Registry { get; init; }
 
+    /// <summary>
+    /// The station's people and their certificates, by person id (empty in documents written before certification:
+    /// then nobody is certified and appraisals are refused until the after-sales side records them).
+    /// </summary>
+    public ImmutableArray<StationPerson> People { get; init; } = [];
+
     public StationAuthorisation Authorisation { get; init; } = StationAuthorisation.Active;
 
     public string? AuthorisationReason { get; init; }
@@ -60,4 +66,4 @@ public sealed record StationState : IOutboxState<StationState>
 
 /// <summary>An idempotency key, a fingerprint of its request and the reply it got.</summary>
 public sealed record RememberedStationRequest(
-    string Key, string Fingerprint, DateTimeOffset At, bool Created, StationView? Station, WorkOrderView? WorkOrder, AppraisalResult? Appraisal) : IRememberedReply;
+    string Key, string Fingerprint, DateTimeOffset At, bool Created, StationView? Station, WorkOrderView? WorkOrder, AppraisalResult? Appraisal, StationPerson? Person = null) : IRememberedReply;

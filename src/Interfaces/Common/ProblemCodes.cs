@@ -71,6 +71,9 @@ public static class ProblemCodes
     /// <summary>409: the station is suspended or revoked and accepts no new work orders.</summary>
     public const string StationNotActive = "station-not-active";
 
+    /// <summary>409: the appraiser holds no appraiser certificate valid on the appraisal's business date (seed 001 §5.3.1).</summary>
+    public const string AppraiserNotCertified = "appraiser-not-certified";
+
     /// <summary>409: no active authorised station is in reach of the complaint's location.</summary>
     public const string NoStationInReach = "no-station-in-reach";
 

@@ -20,6 +20,14 @@ public interface IServiceStationGrain : IGrainWithStringKey
     [Alias("SetAuthorisation")]
     Task<Outcome<StationView>> SetAuthorisationAsync(StationAuthorisation authorisation, string? reason, string? idempotencyKey);
 
+    /// <summary>Records one of the station's people and the certificates they hold (replacing what was recorded for them).</summary>
+    [Alias("SetPerson")]
+    Task<Outcome<StationPerson>> SetPersonAsync(StationPerson person, string? idempotencyKey);
+
+    /// <summary>The station's people and their certificates, by person id.</summary>
+    [Alias("GetPeople"), Idempotent]
+    Task<Outcome<IReadOnlyList<StationPerson>>> GetPeopleAsync();
+
     /// <summary>Registry data, authorisation and load.</summary>
     [Alias("Get"), Idempotent]
     Task<Outcome<StationView>> GetAsync();

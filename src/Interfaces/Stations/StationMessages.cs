@@ -71,3 +71,41 @@ public sealed record class StationSummary(
     /// <summary>Authorised and with a free bay: can take a vehicle now.</summary>
     public bool Available => Authorisation == StationAuthorisation.Active && OpenWorkOrders < Bays;
 }
+
+/// <summary>What a certificate (上岗证) qualifies its holder for: appraising warranty repairs (鉴定员) or repairing (维修技师).</summary>
+public enum CertificateKind
+{
+    Appraiser = 0,
+    Technician = 1,
+}
+
+/// <summary>
+/// A certificate the manufacturer's after-sales side issued after training and assessment (seed 001 §5.1.5, §5.3.1):
+/// valid from <see cref="ValidFrom"/> through <see cref="ValidUntil"/>, both business dates, inclusive.
+/// </summary>
+[GenerateSerializer, Immutable, Alias("AfterSales.Certificate")]
+public sealed record class Certificate(
+    [property: Id(0)] CertificateKind Kind,
+    [property: Id(1)] string Number,
+    [property: Id(2)] DateOnly ValidFrom,
+    [property: Id(3)] DateOnly ValidUntil)
+{
+    /// <summary>Whether the certificate is of <paramref name="kind"/> and in force on <paramref name="date"/> (validFrom ≤ date ≤ validUntil).</summary>
+    public bool Qualifies(CertificateKind kind, DateOnly date) => Kind == kind && ValidFrom <= date && date <= ValidUntil;
+}
+
+/// <summary>
+/// One of the station's staff (PUT /api/stations/{code}/people/{personId}) with the certificates they hold. The
+/// station's <c>appraisers</c> and an appraisal's <c>appraiser</c> name people by <see cref="Name"/>.
+/// </summary>
+[GenerateSerializer, Immutable, Alias("AfterSales.StationPerson")]
+public sealed record class StationPerson(
+    [property: Id(0)] string PersonId,
+    [property: Id(1)] string Name,
+    [property: Id(2)] IReadOnlyList<Certificate> Certificates)
+{
+    public bool Equals(StationPerson? other) =>
+        other is not null && PersonId == other.PersonId && Name == other.Name && Certificates.SequenceEqual(other.Certificates);
+
+    public override int GetHashCode() => HashCode.Combine(PersonId, Name, Certificates.Count);
+}

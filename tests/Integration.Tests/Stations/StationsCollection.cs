@@ -54,8 +54,20 @@ internal static class Api
         var code = "S" + Token();
         await ExpectAsync(HttpStatusCode.Created, SendAsync(http, HttpMethod.Put, $"/api/stations/{code}",
             JsonSerializer.Serialize(new { name = $"Station {code}", province, city = "Harbin", latitude, longitude, bays, appraisers = new[] { "Wang", "Zhao" } })));
+
+        // Both appraisers hold appraiser certificates for as long as any test's clock runs (seed 001 §5.3.1: 持证上岗).
+        await CertifyAsync(http, code, "W1", "Wang", ("appraiser", new DateOnly(2000, 1, 1), new DateOnly(2099, 12, 31)));
+        await CertifyAsync(http, code, "Z1", "Zhao", ("appraiser", new DateOnly(2000, 1, 1), new DateOnly(2099, 12, 31)));
         return code;
     }
+
+    /// <summary>The after-sales side records one of the station's people with these certificates (numbered from the person id).</summary>
+    public static Task<JsonElement> CertifyAsync(HttpClient http, string station, string personId, string name, params (string Kind, DateOnly ValidFrom, DateOnly ValidUntil)[] certificates) =>
+        ExpectAsync(HttpStatusCode.OK, SendAsync(http, HttpMethod.Put, $"/api/stations/{station}/people/{personId}", JsonSerializer.Serialize(new
+        {
+            name,
+            certificates = certificates.Select((c, i) => new { kind = c.Kind, number = $"{station}-{personId}-{i + 1}", validFrom = c.ValidFrom, validUntil = c.ValidUntil }),
+        })));
 
     public static async Task<string> OpenAsync(HttpClient http, string station, string vin, int km, string kind = "repair", string fault = "BRK-101", string system = "brakes")
     {
