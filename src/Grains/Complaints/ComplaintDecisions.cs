@@ -3,6 +3,7 @@ using AfterSales.Domain.Complaints;
 using AfterSales.Interfaces.Common;
 using AfterSales.Interfaces.Complaints;
 using AfterSales.Interfaces.Network;
+using AfterSales.Interfaces.Reports;
 
 namespace AfterSales.Grains.Complaints;
 
@@ -173,6 +174,34 @@ public static class ComplaintDecisions
     public static string StationMonthScope(ComplaintGrainState s) =>
         RollupScopes.StationMonth(s.StationCode, int.Parse(s.Month[..4], global::System.Globalization.CultureInfo.InvariantCulture),
             int.Parse(s.Month[5..], global::System.Globalization.CultureInfo.InvariantCulture));
+
+    /// <summary>The month of intake's complaints report (<c>complaints:{yyyy-MM}</c>), the same month as <see cref="StationMonthScope"/>.</summary>
+    public static string ComplaintsMonthScope(ComplaintGrainState s) =>
+        RollupScopes.ComplaintsMonth(int.Parse(s.Month[..4], global::System.Globalization.CultureInfo.InvariantCulture),
+            int.Parse(s.Month[5..], global::System.Globalization.CultureInfo.InvariantCulture));
+
+    /// <summary>
+    /// The contribution to the monthly complaints report: the complaint, its category and its station (1 each, and
+    /// station by category), and 1 per SLA clock breached, overall and at its station. Names are the API's.
+    /// </summary>
+    public static CounterContribution ComplaintsMonthContribution(ComplaintGrainState s, string id)
+    {
+        var station = s.StationCode;
+        var category = Wire(s.Intake!.Category);
+        var counters = ImmutableSortedDictionary.CreateBuilder<string, long>(StringComparer.Ordinal);
+        counters[ComplaintCounters.Complaints] = 1;
+        counters[ComplaintCounters.Category(category)] = 1;
+        counters[ComplaintCounters.Station(station)] = 1;
+        counters[ComplaintCounters.StationCategory(station, category)] = 1;
+        foreach (var clock in s.Clocks.Where(c => c.Status == Domain.Complaints.SlaClockStatus.Breached))
+        {
+            var name = Wire((SlaClockName)(int)clock.Kind);
+            counters[ComplaintCounters.Clock(name)] = counters.GetValueOrDefault(ComplaintCounters.Clock(name)) + 1;
+            counters[ComplaintCounters.StationClock(station, name)] = counters.GetValueOrDefault(ComplaintCounters.StationClock(station, name)) + 1;
+        }
+
+        return new(Source(id), s.Version, counters.ToImmutable(), Final: s.Stage == ComplaintStage.Closed);
+    }
 
     private static string Source(string id) => "complaint:" + id;
 

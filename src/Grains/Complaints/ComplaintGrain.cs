@@ -270,8 +270,8 @@ public sealed partial class ComplaintGrain(
         key is null ? next : next with { NewRows = [IdempotencyKeys<RememberedComplaintRequest>.Row(new RememberedComplaintRequest(key, fingerprint, Now, reply))] };
 
     /// <summary>
-    /// Writes <paramref name="next"/> with the roll-up reports it owes (its whole current contribution to the province
-    /// and to its station-month, versioned; a newer report replaces a pending older one), under the shared failure policy.
+    /// Writes <paramref name="next"/> with the roll-up reports it owes (its whole current contribution to the province,
+    /// to its station-month and to its month's complaints report, versioned; a newer report replaces a pending older one), under the shared failure policy.
     /// </summary>
     private async Task CommitAsync(ComplaintGrainState next)
     {
@@ -279,8 +279,9 @@ public sealed partial class ComplaintGrain(
         [
             new RollupReport(RollupScopes.Province(next.Province), ComplaintDecisions.ProvinceContribution(next, Id)) { Id = "province" },
             new RollupReport(ComplaintDecisions.StationMonthScope(next), ComplaintDecisions.StationMonthContribution(next, Id)) { Id = "station-month" },
+            new RollupReport(ComplaintDecisions.ComplaintsMonthScope(next), ComplaintDecisions.ComplaintsMonthContribution(next, Id)) { Id = "complaints-month" },
         ];
-        await Durable.CommitAsync(next.WithOutbox(next.Outbox.RemoveAll(m => m.Id is "province" or "station-month")).Send(owed));
+        await Durable.CommitAsync(next.WithOutbox(next.Outbox.RemoveAll(m => m.Id is "province" or "station-month" or "complaints-month")).Send(owed));
         Keys.Written(next.NewRows);
     }
 

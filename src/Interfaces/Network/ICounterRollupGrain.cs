@@ -60,6 +60,10 @@ public static class RollupScopes
     /// <summary>A station's counters for one month (<c>station:{code}:{yyyy-MM}</c>), read by the monthly grades.</summary>
     public static string StationMonth(string stationCode, int year, int month) =>
         string.Create(System.Globalization.CultureInfo.InvariantCulture, $"station:{stationCode}:{year:D4}-{month:D2}");
+
+    /// <summary>Complaints registered in one business month (<c>complaints:{yyyy-MM}</c>), by category, station and SLA clock breached.</summary>
+    public static string ComplaintsMonth(int year, int month) =>
+        string.Create(System.Globalization.CultureInfo.InvariantCulture, $"complaints:{year:D4}-{month:D2}");
 }
 
 /// <summary>Counter names shared by the sources and the views.</summary>
