@@ -20,6 +20,9 @@ public static class ReportsApi
         group.MapGet("/stations/{month}", StationsAsync).WithName("GetStationGrades")
             .WithSummary("Each station's grade A–D for a month (yyyy-MM) with its inputs, each input's score and the configured weights; stations by code, one page (limit 1–500, default 50; cursor from nextCursor).")
             .Produces<StationGradesPage>().WithQuery(QueryDoc.Limit(Paging.MaxLimit, Paging.DefaultLimit), QueryDoc.Cursor);
+        group.MapGet("/complaints/{month}", ComplaintsAsync).WithName("GetComplaintsReport")
+            .WithSummary("Complaints registered in a month (yyyy-MM, business calendar) by category and by SLA clock breached, and per station; the totals are the whole month's, stations by code, one page (limit 1–500, default 50; cursor from nextCursor).")
+            .Produces<ComplaintsReportPage>().WithQuery(QueryDoc.Limit(Paging.MaxLimit, Paging.DefaultLimit), QueryDoc.Cursor);
         return group;
     }
 
@@ -40,6 +43,25 @@ public static class ReportsApi
 
         var report = await cluster.Grain<IStationGradesGrain>(first.ToString("yyyy-MM", CultureInfo.InvariantCulture)).GetAsync();
         return TypedResults.Ok(StationGradesPage.Of(report, size, after));
+    }
+
+    private static async Task<IResult> ComplaintsAsync(string month, string? limit, string? cursor, IClusterClient cluster)
+    {
+        if (!TryMonth(month, out var first, out var invalid))
+        {
+            return invalid;
+        }
+
+        var errors = new RequestErrors();
+        var size = Paging.Limit(limit, errors);
+        var after = Paging.After(cursor, "report", ComplaintsReportPage.IsPosition, errors);
+        if (errors.Any)
+        {
+            return errors.ToResult();
+        }
+
+        var totals = await cluster.Grain<ICounterRollupGrain>(RollupScopes.ComplaintsMonth(first.Year, first.Month)).GetCountersAsync();
+        return TypedResults.Ok(ComplaintsReportPage.Of(first.ToString("yyyy-MM", CultureInfo.InvariantCulture), totals.Counters, size, after));
     }
 
     internal static bool TryMonth(string month, out DateOnly first, out IResult invalid)
@@ -88,6 +110,76 @@ public sealed record StationGradesPage(
         return new StationGradesPage(report.Month, report.Weights, page, next);
     }
 }
+
+/// <summary>
+/// GET /api/reports/complaints/{yyyy-MM}: complaints registered in the month, from the roll-up <c>complaints:{yyyy-MM}</c>.
+/// <see cref="Complaints"/>, <see cref="ByCategory"/> and <see cref="ByClock"/> (SLA clocks breached) are the whole
+/// month's; <see cref="Stations"/> is one page of the stations, by code (ordinal), <see cref="NextCursor"/> (opaque: the
+/// page's last code) asks for the next page, null on the last.
+/// </summary>
+public sealed record ComplaintsReportPage(
+    string Month,
+    long Complaints,
+    ImmutableSortedDictionary<string, long> ByCategory,
+    ImmutableSortedDictionary<string, long> ByClock,
+    IReadOnlyList<StationComplaints> Stations,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.Never)] string? NextCursor)
+{
+    private const string Prefix = "station:";
+
+    /// <summary>Whether a decoded cursor is a position of this report: a station code to continue after.</summary>
+    public static bool IsPosition(string position) => position.StartsWith(Prefix, StringComparison.Ordinal) && position.Length > Prefix.Length;
+
+    /// <summary>The report from the month's counters: up to <paramref name="limit"/> stations after <paramref name="after"/> (a position), by code.</summary>
+    public static ComplaintsReportPage Of(string month, IReadOnlyDictionary<string, long> counters, int limit, string? after)
+    {
+        var afterCode = after?[Prefix.Length..];
+        var stations = new SortedDictionary<string, (long Complaints, ImmutableSortedDictionary<string, long>.Builder ByCategory, ImmutableSortedDictionary<string, long>.Builder Breaches)>(StringComparer.Ordinal);
+        foreach (var (name, value) in counters.Where(c => c.Key.StartsWith(ComplaintCounters.StationPrefix, StringComparison.Ordinal)))
+        {
+            var rest = name[ComplaintCounters.StationPrefix.Length..];
+            var split = rest.IndexOf(ComplaintCounters.Separator, StringComparison.Ordinal);
+            var code = split < 0 ? rest : rest[..split];
+            if (afterCode is not null && string.CompareOrdinal(code, afterCode) <= 0)
+            {
+                continue;
+            }
+
+            if (!stations.TryGetValue(code, out var row))
+            {
+                row = (0, ImmutableSortedDictionary.CreateBuilder<string, long>(StringComparer.Ordinal), ImmutableSortedDictionary.CreateBuilder<string, long>(StringComparer.Ordinal));
+            }
+
+            var part = split < 0 ? "" : rest[(split + 1)..];
+            if (split < 0)
+            {
+                row.Complaints = value;
+            }
+            else if (part.StartsWith(ComplaintCounters.CategoryPrefix, StringComparison.Ordinal))
+            {
+                row.ByCategory[part[ComplaintCounters.CategoryPrefix.Length..]] = value;
+            }
+            else if (part.StartsWith(ComplaintCounters.ClockPrefix, StringComparison.Ordinal))
+            {
+                row.Breaches[part[ComplaintCounters.ClockPrefix.Length..]] = value;
+            }
+
+            stations[code] = row;
+        }
+
+        var page = stations.Take(limit).Select(s => new StationComplaints(s.Key, s.Value.Complaints, s.Value.ByCategory.ToImmutable(), s.Value.Breaches.ToImmutable())).ToList();
+        var next = stations.Count > page.Count ? Paging.Cursor(Prefix + page[^1].StationCode) : null;
+        return new ComplaintsReportPage(month, counters.GetValueOrDefault(ComplaintCounters.Complaints),
+            By(counters, ComplaintCounters.CategoryPrefix), By(counters, ComplaintCounters.ClockPrefix), page, next);
+    }
+
+    private static ImmutableSortedDictionary<string, long> By(IReadOnlyDictionary<string, long> counters, string prefix) => counters
+        .Where(c => c.Key.StartsWith(prefix, StringComparison.Ordinal))
+        .ToImmutableSortedDictionary(c => c.Key[prefix.Length..], c => c.Value, StringComparer.Ordinal);
+}
+
+/// <summary>One station's complaints in the month: by category, and SLA breaches by clock.</summary>
+public sealed record StationComplaints(string StationCode, long Complaints, ImmutableSortedDictionary<string, long> ByCategory, ImmutableSortedDictionary<string, long> Breaches);
 
 public sealed record CountBy(string Name, long Repairs);
 
