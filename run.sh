@@ -35,7 +35,8 @@ pids=()
 started_pg=""
 
 stop_all() {
-  trap - INT TERM EXIT
+  # A second Ctrl-C while stopping must not cut the cleanup short and leave PostgreSQL running.
+  trap '' INT TERM; trap - EXIT
   echo
   echo "== stopping"
   for pid in "${pids[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
