@@ -58,11 +58,7 @@ public static class ClaimsApi
     private static async Task<IResult> ReviewQueueAsync(string? limit, string? cursor, IClusterClient cluster)
     {
         var errors = new RequestErrors();
-        var size = limit is null ? 50 : int.TryParse(limit, NumberStyles.None, CultureInfo.InvariantCulture, out var n) && n is >= 1 and <= 500 ? n : -1;
-        if (size < 0)
-        {
-            errors.Add("limit", "limit must be a whole number from 1 to 500.");
-        }
+        var size = Paging.Limit(limit, errors);
 
         if (cursor is { Length: 0 or > 200 })
         {

@@ -205,11 +205,7 @@ public static class PartsApi
         var part = PartNo(errors, "partNo", partNo);
         var lat = Number(errors, "latitude", latitude, 90);
         var lon = Number(errors, "longitude", longitude, 180);
-        var max = limit is null ? 20 : int.TryParse(limit, NumberStyles.None, CultureInfo.InvariantCulture, out var n) && n is >= 1 and <= 200 ? n : -1;
-        if (max < 0)
-        {
-            errors.Add("limit", "limit must be a whole number from 1 to 200.");
-        }
+        var max = Paging.Limit(limit, errors, @default: 20, maximum: 200);
 
         return errors.Any ? errors.ToResult() : Results.Ok(await cluster.Grain<IPartAvailabilityGrain>(part).FindAsync(lat, lon, max));
     }

@@ -32,11 +32,7 @@ public static class PrivacyApi
             errors.Add("complaint", "Ask for a vin or a complaint, not both.");
         }
 
-        var size = limit is null ? 100 : int.TryParse(limit, NumberStyles.None, CultureInfo.InvariantCulture, out var n) && n is >= 1 and <= 500 ? n : -1;
-        if (size < 0)
-        {
-            errors.Add("limit", "limit must be a whole number from 1 to 500.");
-        }
+        var size = Paging.Limit(limit, errors, @default: 100);
 
         long? before = null;
         if (cursor is not null)

@@ -282,11 +282,7 @@ public static class VehiclesApi
         }
 
         var errors = new RequestErrors();
-        var size = limit is null ? 50 : int.TryParse(limit, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var n) && n is >= 1 and <= 500 ? n : -1;
-        if (size < 0)
-        {
-            errors.Add("limit", "limit must be a whole number from 1 to 500.");
-        }
+        var size = Paging.Limit(limit, errors);
 
         if (cursor is { Length: 0 or > 200 })
         {

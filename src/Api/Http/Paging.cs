@@ -15,21 +15,24 @@ public static class Paging
     public const int MaxLimit = 500;
     private const string Version = "v1:";
 
-    /// <summary>The page size (default 50); anything but a whole number from 1 to 500 is an error naming <c>limit</c>.</summary>
-    public static int Limit(string? limit, RequestErrors errors)
+    /// <summary>
+    /// The page size (default <paramref name="default"/>, 50 unless a list says otherwise); anything but a whole number
+    /// from 1 to <paramref name="maximum"/> is an error naming <c>limit</c>.
+    /// </summary>
+    public static int Limit(string? limit, RequestErrors errors, int @default = DefaultLimit, int maximum = MaxLimit)
     {
         if (limit is null)
         {
-            return DefaultLimit;
+            return @default;
         }
 
-        if (int.TryParse(limit, NumberStyles.None, CultureInfo.InvariantCulture, out var n) && n is >= 1 and <= MaxLimit)
+        if (int.TryParse(limit, NumberStyles.None, CultureInfo.InvariantCulture, out var n) && n >= 1 && n <= maximum)
         {
             return n;
         }
 
-        errors.Add("limit", $"limit must be a whole number from 1 to {MaxLimit}.");
-        return DefaultLimit;
+        errors.Add("limit", $"limit must be a whole number from 1 to {maximum}.");
+        return @default;
     }
 
     /// <summary>
