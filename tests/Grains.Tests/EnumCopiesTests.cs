@@ -25,13 +25,15 @@ public sealed class EnumCopiesTests
         { typeof(Interfaces.Complaints.ComplaintState), typeof(Domain.Complaints.ComplaintStage) },
         { typeof(Interfaces.Complaints.SlaClockName), typeof(Domain.Complaints.SlaClockKind) },
         { typeof(Interfaces.Complaints.SlaClockStatus), typeof(Domain.Complaints.SlaClockStatus) },
+        { typeof(Interfaces.Complaints.ComplaintKind), typeof(Domain.Complaints.CardKind) },
     };
 
     /// <summary>
     /// Members only the contract has, on purpose: "register" names the intake in a card's history and is refused as a
     /// step (ComplaintDecisions.Act), so it is never converted.
     /// </summary>
-    private static readonly HashSet<Enum> ContractOnly = [Interfaces.Complaints.ComplaintAction.Register];
+    private static readonly HashSet<Enum> ContractOnly =
+        [Interfaces.Complaints.ComplaintAction.Register, Interfaces.Complaints.ComplaintAction.Assign, Interfaces.Complaints.ComplaintAction.CorrectiveAction];
 
     [Theory]
     [MemberData(nameof(Pairs))]

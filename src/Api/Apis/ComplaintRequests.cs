@@ -7,7 +7,17 @@ namespace AfterSales.Api.Apis;
 
 public sealed record ComplaintRequest(
     [Required] string? CustomerName, [Required] string? CustomerPhone, string? Vin, [Required] ComplaintCategory? Category, [Required] ComplaintSeverity? Severity,
-    [Required] double? Latitude, [Required] double? Longitude, [Required] string? Description, [Required] ComplaintChannel? Channel, bool? SupplierNeeded);
+    [Required] double? Latitude, [Required] double? Longitude, [Required] string? Description, [Required] ComplaintChannel? Channel, bool? SupplierNeeded,
+    ComplaintKind? Kind = null, string? AboutStation = null, string? SlaPolicy = null);
+
+/// <summary>A card taken from the call centre's queue to a station.</summary>
+public sealed record AssignRequest([Required] string? StationCode);
+
+/// <summary>A corrective/preventive action opened on a complaint.</summary>
+public sealed record CorrectiveActionRequest([Required] string? Owner, [Required] DateOnly? DueOn, [Required] string? Description);
+
+/// <summary>The body of complete / verify (an optional note) and waive (the reason, required).</summary>
+public sealed record CorrectiveActionStepRequest(string? Note);
 
 /// <summary>
 /// The body of a step: <c>note</c> for every step; <c>agreedAt</c> for reply; <c>handling</c> and <c>systemic</c> for plan;

@@ -6,6 +6,7 @@ using AfterSales.Api.Http;
 using AfterSales.Api.Security;
 using AfterSales.Interfaces.Common;
 using AfterSales.Interfaces.Complaints;
+using AfterSales.Interfaces.Stations;
 
 namespace AfterSales.Api.Apis;
 
@@ -38,8 +39,20 @@ public static class ComplaintsApi
     {
         var group = app.MapGroup("/complaints").WithTags("Complaints");
         group.MapPost("/", RegisterAsync).RequireAuthorization(Policies.ComplaintIntake).WithName("RegisterComplaint")
-            .WithSummary("Register a complaint; it is assigned to the nearest active authorised station (201 with id, stationCode, distanceKm).")
+            .WithSummary("Register a call; it never fails for want of a station. kind serviceRequest (the default): dispatched to the nearest active "
+                + "authorised station (assignedStation, distanceKm), or assignedStation null and the call centre's queue when none is within reach. "
+                + "kind complaint: attributed to aboutStation, else the vehicle's last servicing station (responsibleStation), else the queue. "
+                + "slaPolicy names the clocks' policy (call centre and operator only). A station may name only itself as aboutStation.")
             .Accepts<ComplaintRequest>("application/json").Produces<ComplaintView>(StatusCodes.Status201Created);
+        group.MapGet("/queue", QueueAsync).RequireAuthorization(Policies.CustomerRecords).WithName("ListComplaintQueue")
+            .WithSummary("The call centre's queue: open cards with no station, newest first (by registration time, then id); one page (limit 1–500, default 50; cursor from nextCursor). Customer data masked; GET /api/complaints/{id} reads one in full.")
+            .Produces<StationComplaintsPage>().WithQuery(QueryDoc.Limit(Paging.MaxLimit, Paging.DefaultLimit), QueryDoc.Cursor);
+        group.MapPost("/{id}/assign", AssignAsync).RequireAuthorization(Policies.CustomerRecords).WithName("AssignComplaint").AcceptsIfMatch()
+            .WithSummary("Take a card from the call centre's queue to a station {stationCode} (an active one for a service request); its clocks keep running from the report. 409 already-assigned when it has a station.")
+            .Accepts<AssignRequest>("application/json").Produces<ComplaintView>();
+        group.MapPost("/{id}/corrective-actions", OpenActionAsync).RequireAuthorization(Policies.ComplaintIntake).WithName("OpenCorrectiveAction").AcceptsIfMatch()
+            .WithSummary("Open a corrective/preventive action {owner, dueOn, description} on an open card (201 with the action, id {complaintId}-A{n}); the card then closes only once every action is verified or waived. A station only on its own cards.")
+            .Accepts<CorrectiveActionRequest>("application/json").Produces<CorrectiveActionView>(StatusCodes.Status201Created);
         group.MapGet("/{id}", GetAsync).WithName("GetComplaint")
             .WithSummary("The tracking card: state, history, sla {respondBy, arriveBy?, replyBy?, breaches}.").Produces<ComplaintView>();
         foreach (var (route, action, policy, summary) in Steps)
@@ -52,6 +65,31 @@ public static class ComplaintsApi
 
         return group;
     }
+
+    /// <summary>The corrective actions' own routes (<c>/api/corrective-actions/{id}</c>).</summary>
+    public static RouteGroupBuilder MapCorrectiveActionsApi(this IEndpointRouteBuilder app)
+    {
+        var group = app.MapGroup("/corrective-actions").WithTags("Complaints");
+        group.MapGet("/{id}", GetActionAsync).WithName("GetCorrectiveAction")
+            .WithSummary("One corrective action: owner, dueOn, state (open, completed, verified, waived), overdue once its due day has passed while open.")
+            .Produces<CorrectiveActionView>();
+        foreach (var (route, step, policy, summary) in ActionSteps)
+        {
+            group.MapPost($"/{{id}}/{route}", (string id, HttpRequest request, IClusterClient cluster) => ActionStepAsync(id, step, request, cluster))
+                .RequireAuthorization(policy).WithName($"CorrectiveAction-{route}").AcceptsIfMatch().WithSummary(summary)
+                .Accepts<CorrectiveActionStepRequest>("application/json").Produces<CorrectiveActionView>()
+                .WithMetadata(new BodyNeeds(step == CorrectiveActionStep.Waive ? ["note"] : []));
+        }
+
+        return group;
+    }
+
+    private static readonly (string Route, CorrectiveActionStep Step, string Policy, string Summary)[] ActionSteps =
+    [
+        ("complete", CorrectiveActionStep.Complete, Policies.StationWork, "The owner reports the action done {note?} (open → completed). A station only on its own cards."),
+        ("verify", CorrectiveActionStep.Verify, Policies.CustomerRecords, "Verified closed {note?} (completed → verified) by the customer-service side, never by the station itself."),
+        ("waive", CorrectiveActionStep.Waive, Policies.CustomerRecords, "Waived with a reason {note} (open or completed → waived)."),
+    ];
 
     private static async Task<IResult> RegisterAsync(HttpRequest request, IClusterClient cluster)
     {
@@ -83,10 +121,29 @@ public static class ComplaintsApi
             Coordinate(errors, "longitude", body.Longitude, 180),
             errors.Text("description", body.Description, 2000),
             errors.Require("channel", body.Channel),
-            body.SupplierNeeded ?? false);
+            body.SupplierNeeded ?? false,
+            body.Kind ?? ComplaintKind.ServiceRequest,
+            AboutStation(errors, body),
+            errors.OptionalText("slaPolicy", body.SlaPolicy, 64));
         if (errors.Any)
         {
             return errors.ToResult();
+        }
+
+        var caller = request.HttpContext.User;
+        if (caller.IsInRole(Roles.Station))
+        {
+            // A station does not charge a complaint to another station, nor choose the clocks it is measured by.
+            if (intake.AboutStation is { } about && !caller.MayActFor(about))
+            {
+                return Problems.Of(ProblemCodes.ForbiddenStation,
+                    $"A station may register a complaint only about itself, not about {about}; the call centre registers complaints about other stations.");
+            }
+
+            if (intake.SlaPolicy is not null)
+            {
+                return Problems.Of(ProblemCodes.AssertionNotAllowed, "slaPolicy is chosen by the call centre or an operator, not by a station.");
+            }
         }
 
         var outcome = await cluster.Grain<IComplaintGrain>(NewId(request.HttpContext.User, key)).RegisterAsync(intake, request.HttpContext.User.Actor());
@@ -98,6 +155,195 @@ public static class ComplaintsApi
         TryId(id, out var normalized, out var invalid)
             ? await PersonalData.ComplaintReplyAsync(await cluster.Grain<IComplaintGrain>(normalized).GetAsync(), http, cluster, stated: false)
             : invalid;
+
+    /// <summary>aboutStation: a station code, upper-cased, and only for a complaint (a service request is dispatched, not attributed).</summary>
+    private static string? AboutStation(RequestErrors errors, ComplaintRequest body)
+    {
+        var about = errors.OptionalText("aboutStation", body.AboutStation, 32)?.ToUpperInvariant();
+        if (about is null)
+        {
+            return null;
+        }
+
+        if (body.Kind != ComplaintKind.Complaint)
+        {
+            errors.Add("aboutStation", "aboutStation names the station a complaint is about: send it with kind complaint (a service request is dispatched to the nearest station).");
+        }
+        else if (!about.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_'))
+        {
+            errors.Add("aboutStation", "aboutStation must be a station code: letters, digits, '-' or '_'.");
+        }
+
+        return about;
+    }
+
+    private static async Task<IResult> QueueAsync(string? limit, string? cursor, IClusterClient cluster)
+    {
+        var errors = new RequestErrors();
+        var size = Paging.Limit(limit, errors);
+        var after = Paging.After(cursor, "list", StationLists.IsComplaintPosition, errors);
+        if (errors.Any)
+        {
+            return errors.ToResult();
+        }
+
+        var outcome = await cluster.Grain<IStationListsGrain>(0).GetComplaintQueueAsync(size, after);
+        return (outcome.Value is { } page
+            ? outcome with { Value = new StationComplaintsPage([.. page.Items.Select(PersonalData.Masked)], page.NextCursor is { } next ? Paging.Cursor(next) : null) }
+            : outcome).ToHttp();
+    }
+
+    private static async Task<IResult> AssignAsync(string id, HttpRequest request, IClusterClient cluster)
+    {
+        if (!TryId(id, out var normalized, out var invalid))
+        {
+            return invalid;
+        }
+
+        if (!IdempotencyKey.TryRead(request, out var key, out var keyErrors))
+        {
+            return OutcomeResults.Invalid(keyErrors!);
+        }
+
+        var (body, error) = await JsonBody.ReadAsync<AssignRequest>(request);
+        if (error is not null)
+        {
+            return error;
+        }
+
+        if (!StationsApi.TryCode(body!.StationCode ?? "", out var station, out _))
+        {
+            return OutcomeResults.Invalid(new() { ["stationCode"] = ["stationCode is required: 1–32 letters, digits, '-' or '_'."] });
+        }
+
+        var complaint = IfMatch.For(request, cluster.Grain<IComplaintGrain>(normalized));
+        return await PersonalData.ComplaintReplyAsync(await complaint.AssignAsync(station, request.HttpContext.User.Actor(), key), request.HttpContext, cluster, stated: false);
+    }
+
+    private static async Task<IResult> OpenActionAsync(string id, HttpRequest request, IClusterClient cluster)
+    {
+        if (!TryId(id, out var normalized, out var invalid))
+        {
+            return invalid;
+        }
+
+        if (!IdempotencyKey.TryRead(request, out var key, out var keyErrors))
+        {
+            return OutcomeResults.Invalid(keyErrors!);
+        }
+
+        var (body, error) = await JsonBody.ReadAsync<CorrectiveActionRequest>(request);
+        if (error is not null)
+        {
+            return error;
+        }
+
+        var errors = new RequestErrors();
+        var open = new OpenCorrectiveAction(errors.Text("owner", body!.Owner, 100), errors.Require("dueOn", body.DueOn), errors.Text("description", body.Description, 2000));
+        if (errors.Any)
+        {
+            return errors.ToResult();
+        }
+
+        var complaint = IfMatch.For(request, cluster.Grain<IComplaintGrain>(normalized));
+        if (await ForbiddenForStationAsync(request.HttpContext.User, complaint, normalized) is { } forbidden)
+        {
+            return forbidden;
+        }
+
+        return (await complaint.OpenCorrectiveActionAsync(open, request.HttpContext.User.Actor(), key)).ToHttp(a => $"/api/corrective-actions/{a.Id}");
+    }
+
+    private static async Task<IResult> GetActionAsync(string id, HttpContext http, IClusterClient cluster)
+    {
+        if (!TryActionId(id, out var actionId, out var complaintId, out var invalid))
+        {
+            return invalid;
+        }
+
+        var card = await cluster.Grain<IComplaintGrain>(complaintId).GetAsync();
+        if (card.Value is not { } view || view.CorrectiveActions.FirstOrDefault(a => a.Id == actionId) is not { } action)
+        {
+            return Problems.Of(ProblemCodes.NotFound, $"No corrective action {actionId}.");
+        }
+
+        return http.User.MayActFor(action.StationCode) ? Outcome<CorrectiveActionView>.Ok(action).ToHttp() : SecurityExtensions.ForbiddenForStation(action.StationCode);
+    }
+
+    private static async Task<IResult> ActionStepAsync(string id, CorrectiveActionStep step, HttpRequest request, IClusterClient cluster)
+    {
+        if (!TryActionId(id, out var actionId, out var complaintId, out var invalid))
+        {
+            return invalid;
+        }
+
+        if (!IdempotencyKey.TryRead(request, out var key, out var keyErrors))
+        {
+            return OutcomeResults.Invalid(keyErrors!);
+        }
+
+        var body = new CorrectiveActionStepRequest(null);
+        if (request.ContentLength is not 0 || request.ContentType is not null)
+        {
+            var (read, error) = await JsonBody.ReadAsync<CorrectiveActionStepRequest>(request);
+            if (error is not null)
+            {
+                return error;
+            }
+
+            body = read!;
+        }
+
+        var errors = new RequestErrors();
+        var note = step == CorrectiveActionStep.Waive ? errors.Text("note", body.Note, 2000) : errors.OptionalText("note", body.Note, 2000);
+        if (errors.Any)
+        {
+            return errors.ToResult();
+        }
+
+        var complaint = IfMatch.For(request, cluster.Grain<IComplaintGrain>(complaintId));
+        if (await ForbiddenForStationAsync(request.HttpContext.User, complaint, complaintId) is { } forbidden)
+        {
+            return forbidden;
+        }
+
+        return (await complaint.ActOnCorrectiveActionAsync(actionId, step, note, request.HttpContext.User.Actor(), key)).ToHttp();
+    }
+
+    /// <summary>For a station caller: a problem unless the card is its own (a refusal reading the card answers as that refusal).</summary>
+    private static async Task<IResult?> ForbiddenForStationAsync(ClaimsPrincipal user, IComplaintGrain complaint, string id)
+    {
+        if (!user.IsInRole(Roles.Station))
+        {
+            return null;
+        }
+
+        var card = await complaint.GetAsync();
+        if (card.Refusal is { } refusal)
+        {
+            return refusal.ToProblem();
+        }
+
+        return user.MayActFor(card.Value!.StationCode) ? null
+            : Problems.Of(ProblemCodes.ForbiddenStation, $"Complaint {id} is with station {(card.Value.StationCode.Length == 0 ? "none (the call centre's queue)" : card.Value.StationCode)}; a station acts only on its own cards.");
+    }
+
+    /// <summary>A corrective action id, <c>{complaintId}-A{n}</c>, upper-cased, with the complaint it belongs to.</summary>
+    private static bool TryActionId(string id, out string actionId, out string complaintId, out IResult invalid)
+    {
+        actionId = id.Trim().ToUpperInvariant();
+        complaintId = "";
+        invalid = null!;
+        var split = actionId.LastIndexOf("-A", StringComparison.Ordinal);
+        if (split > 0 && split + 2 < actionId.Length && actionId.AsSpan(split + 2).ToString().All(char.IsAsciiDigit)
+            && TryId(actionId[..split], out complaintId, out _))
+        {
+            return true;
+        }
+
+        invalid = OutcomeResults.Invalid(new() { ["id"] = ["id must be a corrective action id: {complaintId}-A{n}."] });
+        return false;
+    }
 
     /// <summary>A customer's name or phone: required text that is not a masked value sent back.</summary>
     private static string CustomerText(RequestErrors errors, string field, string? value, int maxLength)
@@ -157,8 +403,9 @@ public static class ComplaintsApi
 
             if (!user.MayActFor(card.Value!.StationCode))
             {
-                return Problems.Of(ProblemCodes.ForbiddenStation,
-                    $"Complaint {normalized} is assigned to station {card.Value.StationCode}; a station acts only on complaints assigned to it.");
+                return Problems.Of(ProblemCodes.ForbiddenStation, card.Value.StationCode.Length == 0
+                    ? $"Complaint {normalized} waits in the call centre's queue; a station acts only on complaints assigned to it."
+                    : $"Complaint {normalized} is assigned to station {card.Value.StationCode}; a station acts only on complaints assigned to it.");
             }
         }
 

@@ -21,7 +21,7 @@ public static class ReportsApi
             .WithSummary("Each station's grade A–D for a month (yyyy-MM) with its inputs, each input's score and the configured weights; stations by code, one page (limit 1–500, default 50; cursor from nextCursor).")
             .Produces<StationGradesPage>().WithQuery(QueryDoc.Limit(Paging.MaxLimit, Paging.DefaultLimit), QueryDoc.Cursor);
         group.MapGet("/complaints/{month}", ComplaintsAsync).WithName("GetComplaintsReport")
-            .WithSummary("Complaints registered in a month (yyyy-MM, business calendar) by category and by SLA clock breached, and per station; the totals are the whole month's, stations by code, one page (limit 1–500, default 50; cursor from nextCursor).")
+            .WithSummary("Cards (service requests and complaints) registered in a month (yyyy-MM, business calendar) by kind, by category and by SLA clock breached, per station and for the call centre's queue; the totals are the whole month's, stations by code, one page (limit 1–500, default 50; cursor from nextCursor).")
             .Produces<ComplaintsReportPage>().WithQuery(QueryDoc.Limit(Paging.MaxLimit, Paging.DefaultLimit), QueryDoc.Cursor);
         return group;
     }
@@ -127,6 +127,12 @@ public sealed record ComplaintsReportPage(
 {
     private const string Prefix = "station:";
 
+    /// <summary>The month's cards by kind: <c>serviceRequest</c> and <c>complaint</c>.</summary>
+    public ImmutableSortedDictionary<string, long> ByKind { get; init; } = ImmutableSortedDictionary<string, long>.Empty;
+
+    /// <summary>The month's cards in the call centre's queue (counted at no station): how many, by category, and their breaches.</summary>
+    public QueuedComplaints Queued { get; init; } = new(0, ImmutableSortedDictionary<string, long>.Empty, ImmutableSortedDictionary<string, long>.Empty);
+
     /// <summary>Whether a decoded cursor is a position of this report: a station code to continue after.</summary>
     public static bool IsPosition(string position) => position.StartsWith(Prefix, StringComparison.Ordinal) && position.Length > Prefix.Length;
 
@@ -170,7 +176,13 @@ public sealed record ComplaintsReportPage(
         var page = stations.Take(limit).Select(s => new StationComplaints(s.Key, s.Value.Complaints, s.Value.ByCategory.ToImmutable(), s.Value.Breaches.ToImmutable())).ToList();
         var next = stations.Count > page.Count ? Paging.Cursor(Prefix + page[^1].StationCode) : null;
         return new ComplaintsReportPage(month, counters.GetValueOrDefault(ComplaintCounters.Complaints),
-            By(counters, ComplaintCounters.CategoryPrefix), By(counters, ComplaintCounters.ClockPrefix), page, next);
+            By(counters, ComplaintCounters.CategoryPrefix), By(counters, ComplaintCounters.ClockPrefix), page, next)
+        {
+            ByKind = By(counters, ComplaintCounters.KindPrefix),
+            Queued = new QueuedComplaints(counters.GetValueOrDefault(ComplaintCounters.Queued),
+                By(counters, ComplaintCounters.Queued + ComplaintCounters.Separator + ComplaintCounters.CategoryPrefix),
+                By(counters, ComplaintCounters.Queued + ComplaintCounters.Separator + ComplaintCounters.ClockPrefix)),
+        };
     }
 
     private static ImmutableSortedDictionary<string, long> By(IReadOnlyDictionary<string, long> counters, string prefix) => counters
@@ -179,6 +191,8 @@ public sealed record ComplaintsReportPage(
 }
 
 /// <summary>One station's complaints in the month: by category, and SLA breaches by clock.</summary>
+public sealed record QueuedComplaints(long Complaints, ImmutableSortedDictionary<string, long> ByCategory, ImmutableSortedDictionary<string, long> Breaches);
+
 public sealed record StationComplaints(string StationCode, long Complaints, ImmutableSortedDictionary<string, long> ByCategory, ImmutableSortedDictionary<string, long> Breaches);
 
 public sealed record CountBy(string Name, long Repairs);

@@ -52,6 +52,11 @@ public static class StationsApi
         group.MapGet("/{code}/work-orders", ListWorkOrdersAsync).RequireOwnStation().WithName("ListStationWorkOrders")
             .WithSummary("Every work order of the station, live and closed, newest first (by the number n of {code}-{n}); one page (limit 1–500, default 50; cursor from nextCursor). An unregistered station is 404.")
             .Produces<StationWorkOrdersPage>().WithQuery(QueryDoc.Limit(Paging.MaxLimit, Paging.DefaultLimit), QueryDoc.Cursor);
+        group.MapGet("/{code}/corrective-actions", ListCorrectiveActionsAsync).RequireOwnStation().WithName("ListStationCorrectiveActions")
+            .WithSummary("The corrective actions on the station's complaints, newest first (by opening time, then id); open=true leaves out the verified and waived ones. One page (limit 1–500, default 50; cursor from nextCursor). An unregistered station is 404.")
+            .Produces<CorrectiveActionsPage>().WithQuery(
+                new QueryDoc("open", QueryType.Boolean, "true: only actions still open or completed (not yet verified or waived).", Default: false),
+                QueryDoc.Limit(Paging.MaxLimit, Paging.DefaultLimit), QueryDoc.Cursor);
         group.MapGet("/{code}/complaints", ListComplaintsAsync).RequireOwnStation().WithName("ListStationComplaints")
             .WithSummary("The complaints assigned to the station, newest first (by registration time, then id); one page (limit 1–500, default 50; cursor from nextCursor). The customer's name and phone are masked in every item: GET /api/complaints/{id} reads them in full (and records the read). An unregistered station is 404.")
             .Produces<StationComplaintsPage>().WithQuery(QueryDoc.Limit(Paging.MaxLimit, Paging.DefaultLimit), QueryDoc.Cursor);
@@ -309,6 +314,31 @@ public static class StationsApi
         return (outcome.Value is { } page
             ? outcome with { Value = new StationComplaintsPage([.. page.Items.Select(PersonalData.Masked)], Cursor(page.NextCursor)) }
             : outcome).ToHttp();
+    }
+
+    private static async Task<IResult> ListCorrectiveActionsAsync(string code, string? open, string? limit, string? cursor, IClusterClient cluster)
+    {
+        if (!TryCode(code, out var normalized, out var invalid))
+        {
+            return invalid;
+        }
+
+        var errors = new RequestErrors();
+        var openOnly = false;
+        if (open is not null && !bool.TryParse(open, out openOnly))
+        {
+            errors.Add("open", "open must be true or false.");
+        }
+
+        var size = Paging.Limit(limit, errors);
+        var after = Paging.After(cursor, "list", StationLists.IsComplaintPosition, errors);
+        if (errors.Any)
+        {
+            return errors.ToResult();
+        }
+
+        var outcome = await cluster.Grain<IStationListsGrain>(0).GetCorrectiveActionsAsync(normalized, openOnly, size, after);
+        return (outcome.Value is { } page ? outcome with { Value = page with { NextCursor = Cursor(page.NextCursor) } } : outcome).ToHttp();
     }
 
     private static string? Cursor(string? position) => position is null ? null : Paging.Cursor(position);

@@ -46,6 +46,7 @@ public static class ApiComposition
         api.MapRecallsApi();
         api.MapReportsApi();
         api.MapComplaintsApi();
+        api.MapCorrectiveActionsApi();
         api.MapPartsApi();
         api.MapCatalogueApi();
         api.MapClaimsApi();

@@ -40,6 +40,23 @@ public enum SlaClockKind
 
     /// <summary>A reply with an agreed time, beyond the radius or when a supplier must help.</summary>
     Reply = 2,
+
+    /// <summary>Solved (resolved) within the policy's time of the report (seed 004: 24 h).</summary>
+    Resolve = 3,
+
+    /// <summary>The time agreed with the customer in a reply: met by arriving on site or resolving by then.</summary>
+    Agreed = 4,
+}
+
+/// <summary>
+/// The two kinds of call a tracking card records: a service request (a breakdown, a fault on the road) is dispatched
+/// to the nearest suitable station, whose clocks run; a complaint about a station or a product is attributed to the
+/// station responsible for it and counts in that station's grade.
+/// </summary>
+public enum CardKind
+{
+    ServiceRequest = 0,
+    Complaint = 1,
 }
 
 /// <summary>Running until met, breached, or stopped because the complaint was resolved without that step.</summary>

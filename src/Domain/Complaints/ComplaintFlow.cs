@@ -1,7 +1,7 @@
 namespace AfterSales.Domain.Complaints;
 
 /// <summary>
-/// The moves of the tracking card: registered → responded → on site (or replied with an agreed time) → action planned
+/// The moves of the tracking card: registered → responded → (on site, or replied with an agreed time) → action planned
 /// → resolved → callback → closed, or reopened when the callback finds it unresolved. Disputes go to third-party
 /// mediation and then to an appeal to the authority; either ends in a planned action again. Escalation does not move
 /// the card. Everything else is illegal.
@@ -19,7 +19,7 @@ public static class ComplaintFlow
         (ComplaintStep.Respond, ComplaintStage.Registered) => ComplaintStage.Responded,
         (ComplaintStep.Arrive, ComplaintStage.Responded or ComplaintStage.Replied or ComplaintStage.Reopened) => ComplaintStage.OnSite,
         (ComplaintStep.Reply, ComplaintStage.Responded or ComplaintStage.Reopened) => ComplaintStage.Replied,
-        (ComplaintStep.Plan, ComplaintStage.OnSite or ComplaintStage.Replied or ComplaintStage.Reopened or ComplaintStage.Mediation or ComplaintStage.Appealed)
+        (ComplaintStep.Plan, ComplaintStage.Responded or ComplaintStage.OnSite or ComplaintStage.Replied or ComplaintStage.Reopened or ComplaintStage.Mediation or ComplaintStage.Appealed)
             => ComplaintStage.ActionPlanned,
         (ComplaintStep.Resolve, ComplaintStage.ActionPlanned) => ComplaintStage.Resolved,
         (ComplaintStep.Callback, ComplaintStage.Resolved) => resolvedOnCallback ? ComplaintStage.Closed : ComplaintStage.Reopened,

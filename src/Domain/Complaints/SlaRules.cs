@@ -14,14 +14,48 @@ public sealed record SlaClock(SlaClockKind Kind, DateTimeOffset DueAt, SlaClockS
 /// </summary>
 public static class SlaRules
 {
-    /// <summary>The clocks a report starts: respond, and on site inside the radius (inclusive) or reply beyond it / with a supplier.</summary>
-    public static ImmutableArray<SlaClock> Start(DateTimeOffset reportedAt, double distanceKm, bool supplierNeeded, SlaPolicy policy)
+    /// <summary>The clocks a service request's report starts with its station <paramref name="distanceKm"/> away (see <see cref="StartCard"/>).</summary>
+    public static ImmutableArray<SlaClock> Start(DateTimeOffset reportedAt, double distanceKm, bool supplierNeeded, SlaPolicy policy) =>
+        StartCard(CardKind.ServiceRequest, reportedAt, distanceKm, supplierNeeded, policy);
+
+    /// <summary>
+    /// The clocks a report starts. Every card: respond, and resolve where the policy has it. A service request also:
+    /// inside the radius (inclusive) with no supplier, on site; otherwise — beyond the radius, with a supplier, or with no
+    /// station in reach (<paramref name="distanceKm"/> null: the call centre's queue) — a reply, and on site where the
+    /// policy asks it beyond the radius. A complaint about a station or a product has no site visit to clock.
+    /// </summary>
+    public static ImmutableArray<SlaClock> StartCard(CardKind kind, DateTimeOffset reportedAt, double? distanceKm, bool supplierNeeded, SlaPolicy policy)
     {
-        var respond = new SlaClock(SlaClockKind.Respond, reportedAt + policy.RespondWithin);
-        return IsOnSiteCase(distanceKm, supplierNeeded, policy)
-            ? [respond, new SlaClock(SlaClockKind.Arrive, reportedAt + policy.OnSiteWithin)]
-            : [respond, new SlaClock(SlaClockKind.Reply, reportedAt + policy.ReplyWithin)];
+        var clocks = ImmutableArray.CreateBuilder<SlaClock>();
+        clocks.Add(new SlaClock(SlaClockKind.Respond, reportedAt + policy.RespondWithin));
+        if (kind == CardKind.ServiceRequest)
+        {
+            if (distanceKm is { } d && IsOnSiteCase(d, supplierNeeded, policy))
+            {
+                Add(clocks, SlaClockKind.Arrive, reportedAt, policy.OnSiteWithin);
+            }
+            else
+            {
+                Add(clocks, SlaClockKind.Reply, reportedAt, policy.ReplyWithin);
+                Add(clocks, SlaClockKind.Arrive, reportedAt, policy.OnSiteBeyondRadiusWithin);
+            }
+        }
+
+        Add(clocks, SlaClockKind.Resolve, reportedAt, policy.ResolveWithin);
+        return clocks.ToImmutable();
     }
+
+    private static void Add(ImmutableArray<SlaClock>.Builder clocks, SlaClockKind kind, DateTimeOffset from, TimeSpan? within)
+    {
+        if (within is { } w)
+        {
+            clocks.Add(new SlaClock(kind, from + w));
+        }
+    }
+
+    /// <summary>A reply's agreed time starts a clock of its own, due at that time.</summary>
+    public static ImmutableArray<SlaClock> Agree(ImmutableArray<SlaClock> clocks, DateTimeOffset agreedAt) =>
+        clocks.Add(new SlaClock(SlaClockKind.Agreed, agreedAt));
 
     /// <summary>Inside the service radius (distance ≤ radius) and no supplier needed: the station must come on site.</summary>
     public static bool IsOnSiteCase(double distanceKm, bool supplierNeeded, SlaPolicy policy) => !supplierNeeded && distanceKm <= policy.ServiceRadiusKm;
@@ -48,7 +82,8 @@ public static class SlaRules
 
     /// <summary>
     /// The clocks after <paramref name="step"/> at <paramref name="at"/>: overdue clocks are breached first, then the clocks
-    /// the step satisfies are met (arriving on site also answers the reply clock); resolving stops whatever still runs.
+    /// the step satisfies are met (arriving on site also answers the reply clock and keeps the agreed time; resolving meets
+    /// the resolve and agreed-time clocks); resolving stops whatever still runs.
     /// </summary>
     public static ImmutableArray<SlaClock> Apply(ImmutableArray<SlaClock> clocks, ComplaintStep step, DateTimeOffset at)
     {
@@ -64,6 +99,8 @@ public static class SlaRules
         (ComplaintStep.Respond, SlaClockKind.Respond) => true,
         (ComplaintStep.Arrive, SlaClockKind.Arrive or SlaClockKind.Reply) => true,
         (ComplaintStep.Reply, SlaClockKind.Reply) => true,
+        (ComplaintStep.Arrive, SlaClockKind.Agreed) => true,
+        (ComplaintStep.Resolve, SlaClockKind.Resolve or SlaClockKind.Agreed) => true,
         _ => false,
     };
 

@@ -8,7 +8,11 @@ public sealed record StationMonthInputs(
     long SlaBreaches,
     long SatisfactionSum,
     long SatisfactionCount,
-    long RecallsCompleted);
+    long RecallsCompleted)
+{
+    /// <summary>Service requests dispatched to the station: not complaints against it, but their clocks are its to meet.</summary>
+    public long ServiceRequests { get; init; }
+}
 
 /// <summary>The weights and targets of the monthly grade (configuration <c>Policies:Grades</c>).</summary>
 public sealed record GradePolicy
@@ -76,7 +80,9 @@ public static class StationGrades
         var volume = Math.Min(1, (double)m.CompletedWorkOrders / p.VolumeTarget);
         var comebacks = m.CompletedWorkOrders == 0 ? 1 : 1 - Math.Min(1, (double)m.Comebacks / m.CompletedWorkOrders / p.ComebackRateLimit);
         var complaints = 1 - Math.Min(1, m.Complaints * 100.0 / Math.Max(1, m.CompletedWorkOrders) / p.ComplaintsPer100Limit);
-        var sla = m.Complaints == 0 ? 1 : 1 - Math.Min(1, (double)m.SlaBreaches / m.Complaints);
+        // Breaches per card the station answers for: complaints against it and service requests sent to it.
+        var cards = m.Complaints + m.ServiceRequests;
+        var sla = cards == 0 ? 1 : 1 - Math.Min(1, (double)m.SlaBreaches / cards);
         var satisfaction = m.SatisfactionCount == 0 ? 1 : ((double)m.SatisfactionSum / m.SatisfactionCount - 1) / 4;
         var recalls = Math.Min(1, (double)m.RecallsCompleted / p.RecallTarget);
         var score = Math.Round(

@@ -14,8 +14,11 @@ public sealed class DeadlineClock(
     Grain grain, TimeProvider time, string reminderName, TimeSpan reminderPeriod, Func<Task> check, Action<Exception> checkFailed, Action<Exception> reminderFailed)
     : IDisposable
 {
+    private static readonly TimeSpan MaxTimerDelay = TimeSpan.FromDays(1);
+
     private ITimer? _timer;
     private DateTimeOffset? _timerDue;
+    private DateTimeOffset _timerFiresAt = DateTimeOffset.MaxValue;
     private bool? _reminderRegistered;
 
     /// <summary>Registers the reminder now (before a first write that starts the clocks); throws when it cannot.</summary>
@@ -31,7 +34,8 @@ public sealed class DeadlineClock(
     /// </summary>
     public async Task ArmAsync(DateTimeOffset? due)
     {
-        if (due != _timerDue || _timer is null)
+        // Armed again when the deadline moved, or when the timer has fired (a far deadline's timer fires early, capped).
+        if (due != _timerDue || _timer is null || _timerFiresAt <= time.GetUtcNow())
         {
             _timer?.Dispose();
             _timer = null;
@@ -39,6 +43,9 @@ public sealed class DeadlineClock(
             if (due is { } next)
             {
                 var delay = next - time.GetUtcNow() + TimeSpan.FromTicks(1);
+                // A timer cannot wait beyond about 49 days; a far deadline is checked once a day and armed again.
+                delay = delay > MaxTimerDelay ? MaxTimerDelay : delay;
+                _timerFiresAt = time.GetUtcNow() + delay;
                 _timer = time.CreateTimer(_ => OnDue(), null, delay < TimeSpan.Zero ? TimeSpan.Zero : delay, Timeout.InfiniteTimeSpan);
             }
         }

@@ -5,6 +5,7 @@ using AfterSales.Interfaces.Common;
 using AfterSales.Interfaces.Complaints;
 using AfterSales.Interfaces.Network;
 using AfterSales.Interfaces.Stations;
+using AfterSales.Interfaces.Vehicles;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -50,6 +51,8 @@ public sealed partial class ComplaintGrain(
 
     private DateTimeOffset Now => time.GetUtcNow();
 
+    private TimeSpan BusinessOffset => vehicleOptions.Value.BusinessUtcOffset;
+
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
         if (!state.State.Outbox.IsDefaultOrEmpty)
@@ -94,16 +97,27 @@ public sealed partial class ComplaintGrain(
             return Outcome<ComplaintView>.Created(ComplaintDecisions.ToView(state.State, Id));
         }
 
-        var station = await FindStationAsync(intake.Latitude, intake.Longitude);
-        if (station is null)
+        var policyName = intake.SlaPolicy ?? (intake.Kind == ComplaintKind.Complaint ? _options.ComplaintPolicy : _options.ServiceRequestPolicy);
+        if (_options.Policy(policyName) is not { } policy)
         {
             DeactivateOnIdle();
-            return Refusal.Conflict(ProblemCodes.NoStationInReach,
-                $"No active authorised station within {_options.MaxSearchRadiusKm:0} km of ({intake.Latitude}, {intake.Longitude}); the complaint was not registered. "
-                + $"Check the location, or register it with the {ComplaintDecisions.CustomerServiceDepartment} directly.");
+            return Refusal.Invalid("slaPolicy", $"'{policyName}' names no SLA policy. Allowed: {string.Join(", ", _options.PolicyNames)}.");
         }
 
-        var next = ComplaintDecisions.Register(intake, fingerprint, station, actor, Now, vehicleOptions.Value.BusinessUtcOffset, _options.Sla);
+        // A service request goes to the nearest active station in reach; a complaint to the station it is about, else the
+        // vehicle's last servicing station. With none, the card waits in the call centre's queue: intake never fails.
+        var (station, attribution, invalid) = intake.Kind == ComplaintKind.Complaint
+            ? await AttributeAsync(intake)
+            : (await FindStationAsync(intake.Latitude, intake.Longitude) is { } nearest
+                ? (new CardStation(nearest.Code, nearest.Name, nearest.Province, nearest.DistanceKm), StationAttribution.Nearest, null)
+                : (null, StationAttribution.CallCentreQueue, (Refusal?)null));
+        if (invalid is not null)
+        {
+            DeactivateOnIdle();
+            return invalid;
+        }
+
+        var next = ComplaintDecisions.Register(intake, fingerprint, station, attribution, policyName, policy, actor, Now, BusinessOffset);
         // The reminder first: a complaint acknowledged without it could miss its SLA clocks after a crash. A reminder
         // left behind by an intake that was then not written finds no clocks and unregisters itself.
         try
@@ -117,7 +131,7 @@ public sealed partial class ComplaintGrain(
         }
 
         await CommitAsync(next);
-        LogRegistered(logger, Id, station.Code, station.DistanceKm, intake.Severity);
+        LogRegistered(logger, Id, intake.Kind, intake.Severity, station?.Code ?? "(call centre's queue)", attribution);
         await Durable.DeliverAsync();
         await ArmClocksAsync();
         homes.GoHomeIfAway(state.State.Province, MigrateOnIdle);
@@ -145,7 +159,7 @@ public sealed partial class ComplaintGrain(
             return stale;
         }
 
-        var caughtUp = ComplaintDecisions.CatchUp(state.State, Now);
+        var caughtUp = ComplaintDecisions.CatchUp(state.State, Now, BusinessOffset);
         var (refusal, next) = ComplaintDecisions.Act(caughtUp, Id, command, actor, Now);
         if (refusal is not null)
         {
@@ -163,6 +177,138 @@ public sealed partial class ComplaintGrain(
         var view = ComplaintDecisions.ToView(next, Id);
         await SettleAsync(Remember(next, idempotencyKey, fingerprint, view));
         return Outcome<ComplaintView>.Ok(view);
+    }
+
+    public async Task<Outcome<ComplaintView>> AssignAsync(string stationCode, string actor, string? idempotencyKey)
+    {
+        var (refusal, view, _) = await DecideAsync(nameof(AssignAsync), stationCode, idempotencyKey, null, async current =>
+        {
+            if (!current.IsQueued)
+            {
+                return (ComplaintDecisions.Assign(current, Id, new CardStation(stationCode, "", "", null), actor, Now).Refusal, null, null);
+            }
+
+            var found = await GrainFactory.GetGrain<IServiceStationGrain>(stationCode).GetAsync();
+            if (found.Value is not { } station)
+            {
+                return (Refusal.Invalid("stationCode", $"No station is registered under code {stationCode}."), null, null);
+            }
+
+            double? distance = null;
+            if (current.Intake!.Kind == ComplaintKind.ServiceRequest)
+            {
+                if (station.Authorisation != StationAuthorisation.Active)
+                {
+                    return (Refusal.Conflict(ProblemCodes.StationNotActive, $"Station {stationCode} is {station.Authorisation.ToString().ToLowerInvariant()}; a service request goes to an active station."), null, null);
+                }
+
+                distance = Domain.Geo.GreatCircle.DistanceKm(new(current.Intake.Latitude, current.Intake.Longitude), new(station.Latitude, station.Longitude));
+            }
+
+            var (invalid, next) = ComplaintDecisions.Assign(current, Id, new CardStation(station.Code, station.Name, station.Province, distance), actor, Now);
+            return (invalid, next, null);
+        }, next => [new RollupReport(RollupScopes.National, ComplaintDecisions.QueueRelease(next, Id)) { Id = "queue-release" }]);
+        if (refusal is not null)
+        {
+            return refusal;
+        }
+
+        homes.GoHomeIfAway(state.State.Province, MigrateOnIdle);
+        return Outcome<ComplaintView>.Ok(view!);
+    }
+
+    public async Task<Outcome<CorrectiveActionView>> OpenCorrectiveActionAsync(OpenCorrectiveAction request, string actor, string? idempotencyKey)
+    {
+        var (refusal, view, actionId) = await DecideAsync(nameof(OpenCorrectiveActionAsync), request, idempotencyKey, null, current =>
+        {
+            var (invalid, next, action) = ComplaintDecisions.OpenAction(current, Id, request, actor, Now, BusinessOffset);
+            return Task.FromResult((invalid, next, action?.Id));
+        });
+        return refusal ?? Outcome<CorrectiveActionView>.Created(view!.CorrectiveActions.First(a => a.Id == actionId));
+    }
+
+    public async Task<Outcome<CorrectiveActionView>> ActOnCorrectiveActionAsync(string actionId, CorrectiveActionStep step, string? note, string actor, string? idempotencyKey)
+    {
+        var (refusal, view, _) = await DecideAsync(nameof(ActOnCorrectiveActionAsync), (actionId, step, note), idempotencyKey, actionId, current =>
+        {
+            var (invalid, next, _) = ComplaintDecisions.ActOnAction(current, actionId, step, note, actor, Now);
+            return Task.FromResult((invalid, next, (string?)actionId));
+        });
+        return refusal ?? Outcome<CorrectiveActionView>.Ok(view!.CorrectiveActions.First(a => a.Id == actionId));
+    }
+
+    /// <summary>
+    /// The command pattern shared by the card's other writes: replay by idempotency key, check If-Match, catch the clocks
+    /// up, decide, then write the change with its reports (and <paramref name="extra"/> messages) and the key in one write.
+    /// Returns the card after the change and the corrective action the change concerns, if any.
+    /// </summary>
+    private async Task<(Refusal? Refusal, ComplaintView? View, string? ActionId)> DecideAsync(
+        string method, object request, string? idempotencyKey, string? actionId,
+        Func<ComplaintGrainState, Task<(Refusal? Refusal, ComplaintGrainState? Next, string? ActionId)>> decide,
+        Func<ComplaintGrainState, OutboxMessage[]>? extra = null)
+    {
+        if (!state.State.IsRegistered)
+        {
+            DeactivateOnIdle();
+            return (NotRegistered(), null, null);
+        }
+
+        var fingerprint = RequestFingerprint.Of(method, request);
+        if (idempotencyKey is not null && await Keys.FindAsync(idempotencyKey) is { } remembered)
+        {
+            return remembered.Fingerprint == fingerprint
+                ? (null, remembered.Reply, remembered.ActionId)
+                : (Refusal.Conflict(ProblemCodes.IdempotencyKeyReused, $"Idempotency-Key '{idempotencyKey}' was already used for a different request to this complaint."), null, null);
+        }
+
+        if (Preconditions.Check(this, state.State.Revision, exists: true, $"Complaint {Id}") is { } stale)
+        {
+            return (stale, null, null);
+        }
+
+        var caughtUp = ComplaintDecisions.CatchUp(state.State, Now, BusinessOffset);
+        var (refusal, next, decidedAction) = await decide(caughtUp);
+        if (refusal is not null || next is null)
+        {
+            if (!ReferenceEquals(caughtUp, state.State))
+            {
+                await SettleAsync(caughtUp);
+            }
+
+            return (refusal ?? Refusal.Conflict(ProblemCodes.IllegalTransition, $"Complaint {Id}: nothing to change."), null, null);
+        }
+
+        next = next.Revised(state.State);
+        var view = ComplaintDecisions.ToView(next, Id);
+        var remember = idempotencyKey is null ? next
+            : next with { NewRows = [IdempotencyKeys<RememberedComplaintRequest>.Row(new RememberedComplaintRequest(idempotencyKey, fingerprint, Now, view) { ActionId = decidedAction ?? actionId })] };
+        await CommitAsync(remember, extra?.Invoke(next) ?? []);
+        await Durable.DeliverAsync();
+        await ArmClocksAsync();
+        return (null, view, decidedAction ?? actionId);
+    }
+
+    /// <summary>A complaint's responsible station: the one it is about, else the vehicle's last servicing station, else none (the queue).</summary>
+    private async Task<(CardStation? Station, StationAttribution Attribution, Refusal? Invalid)> AttributeAsync(ComplaintIntake intake)
+    {
+        if (intake.AboutStation is { } about)
+        {
+            var found = await GrainFactory.GetGrain<IServiceStationGrain>(about).GetAsync();
+            return found.Value is { } station
+                ? (new CardStation(station.Code, station.Name, station.Province, null), StationAttribution.AboutStation, null)
+                : (null, StationAttribution.CallCentreQueue, Refusal.Invalid("aboutStation", $"No station is registered under code {about}."));
+        }
+
+        if (intake.Vin is { } vin)
+        {
+            var history = await GrainFactory.GetGrain<IVehicleGrain>(vin).GetHistoryAsync(1, null);
+            if (history.Value is { Items: [var newest, ..] } && (await GrainFactory.GetGrain<IServiceStationGrain>(newest.Visit.StationCode).GetAsync()).Value is { } station)
+            {
+                return (new CardStation(station.Code, station.Name, station.Province, null), StationAttribution.LastServicingStation, null);
+            }
+        }
+
+        return (null, StationAttribution.CallCentreQueue, null);
     }
 
     public Task<Outcome<ComplaintView>> GetAsync()
@@ -185,7 +331,7 @@ public sealed partial class ComplaintGrain(
         }
 
         var now = Now;
-        var caughtUp = ComplaintDecisions.CatchUp(state.State, now);
+        var caughtUp = ComplaintDecisions.CatchUp(state.State, now, BusinessOffset);
         if (!ReferenceEquals(caughtUp, state.State))
         {
             await CommitAsync(caughtUp);
@@ -193,6 +339,12 @@ public sealed partial class ComplaintGrain(
             {
                 LogBreach(logger, Id, clock.Kind, clock.DueAt, clock.EndedAt!.Value);
                 AfterSalesMetrics.Breach("complaint", clock.Kind.ToString());
+            }
+
+            foreach (var action in caughtUp.CorrectiveActions.Where(a => a.Overdue && a.OverdueAt == now))
+            {
+                LogActionOverdue(logger, Id, action.Id, action.DueOn, action.Owner);
+                AfterSalesMetrics.Breach("correctiveAction", "due");
             }
         }
 
@@ -260,7 +412,7 @@ public sealed partial class ComplaintGrain(
     /// Arms the business-time timer for the next due clock (one tick after it: the due instant itself is still in
     /// time) and keeps the durable reminder registered exactly while a clock runs.
     /// </summary>
-    private Task ArmClocksAsync() => Clock.ArmAsync(SlaRules.NextDue(state.State.Clocks));
+    private Task ArmClocksAsync() => Clock.ArmAsync(ComplaintDecisions.NextDue(state.State, BusinessOffset));
 
     private DeadlineClock Clock => _clock ??= new(this, time, ReminderName, _options.ReminderPeriod, this.AsReference<IComplaintGrain>().CheckClocksAsync,
         ex => LogClockCheckFailed(logger, ex, Id), ex => LogReminderFailed(logger, ex, Id));
@@ -273,28 +425,40 @@ public sealed partial class ComplaintGrain(
     /// Writes <paramref name="next"/> with the roll-up reports it owes (its whole current contribution to the province,
     /// to its station-month and to its month's complaints report, versioned; a newer report replaces a pending older one), under the shared failure policy.
     /// </summary>
-    private async Task CommitAsync(ComplaintGrainState next)
+    private async Task CommitAsync(ComplaintGrainState next, params OutboxMessage[] extra)
     {
-        OutboxMessage[] owed =
-        [
-            new RollupReport(RollupScopes.Province(next.Province), ComplaintDecisions.ProvinceContribution(next, Id)) { Id = "province" },
-            new RollupReport(ComplaintDecisions.StationMonthScope(next), ComplaintDecisions.StationMonthContribution(next, Id)) { Id = "station-month" },
+        var owed = new List<OutboxMessage>
+        {
+            new RollupReport(ComplaintDecisions.ProvinceScope(next), ComplaintDecisions.ProvinceContribution(next, Id)) { Id = "province" },
             new RollupReport(ComplaintDecisions.ComplaintsMonthScope(next), ComplaintDecisions.ComplaintsMonthContribution(next, Id)) { Id = "complaints-month" },
-        ];
-        await Durable.CommitAsync(next.WithOutbox(next.Outbox.RemoveAll(m => m.Id is "province" or "station-month" or "complaints-month")).Send(owed));
+        };
+        if (!next.IsQueued)
+        {
+            // A card in the call centre's queue counts at no station until it is assigned.
+            owed.Add(new RollupReport(ComplaintDecisions.StationMonthScope(next), ComplaintDecisions.StationMonthContribution(next, Id)) { Id = "station-month" });
+        }
+
+        owed.AddRange(extra);
+        await Durable.CommitAsync(next.WithOutbox(next.Outbox.RemoveAll(m => m.Id is "province" or "station-month" or "complaints-month")).Send([.. owed]));
         Keys.Written(next.NewRows);
     }
 
     private static Refusal NotRegistered() => Refusal.NotFound(ProblemCodes.NotFound, "No complaint with this id is registered.");
 
-    [LoggerMessage(EventId = 1501, Level = LogLevel.Information, Message = "Complaint {Id} registered ({Severity}), assigned to station {Station} at {DistanceKm:0.#} km")]
-    private static partial void LogRegistered(ILogger logger, string id, string station, double distanceKm, ComplaintSeverity severity);
+    [LoggerMessage(EventId = 1501, Level = LogLevel.Information, Message = "Complaint {Id} registered ({Kind}, {Severity}): station {Station} ({Attribution})")]
+    private static partial void LogRegistered(ILogger logger, string id, ComplaintKind kind, ComplaintSeverity severity, string station, StationAttribution attribution);
 
     /// <summary>The event a recorded breach is logged with (after it is durable).</summary>
     public const int BreachEventId = 1502;
 
     [LoggerMessage(EventId = BreachEventId, Level = LogLevel.Warning, Message = "Complaint {Id}: SLA clock {Clock} breached (due {DueAt:O}, recorded {BreachedAt:O})")]
     private static partial void LogBreach(ILogger logger, string id, SlaClockKind clock, DateTimeOffset dueAt, DateTimeOffset breachedAt);
+
+    /// <summary>The event an overdue corrective action is logged with (after it is durable).</summary>
+    public const int ActionOverdueEventId = 1505;
+
+    [LoggerMessage(EventId = ActionOverdueEventId, Level = LogLevel.Warning, Message = "Complaint {Id}: corrective action {ActionId} is overdue (due on {DueOn}, owner {Owner})")]
+    private static partial void LogActionOverdue(ILogger logger, string id, string actionId, DateOnly dueOn, string owner);
 
     [LoggerMessage(EventId = 1503, Level = LogLevel.Warning, Message = "Complaint {Id}: checking the SLA clocks failed; the reminder retries")]
     private static partial void LogClockCheckFailed(ILogger logger, Exception exception, string id);

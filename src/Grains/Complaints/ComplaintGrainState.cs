@@ -21,13 +21,23 @@ public sealed record ComplaintGrainState : AfterSales.Grains.Common.IOutboxState
     /// <summary>Fingerprint of the intake, so a retried intake is recognised and a different one under the same id refused.</summary>
     public string IntakeFingerprint { get; init; } = "";
 
+    /// <summary>The station that handles the card; empty while it waits in the call centre's queue.</summary>
     public string StationCode { get; init; } = "";
 
     public string StationName { get; init; } = "";
 
     public string Province { get; init; } = "";
 
-    public double DistanceKm { get; init; }
+    /// <summary>A service request's distance to its station; null for a complaint or while no station is assigned.</summary>
+    public double? DistanceKm { get; init; }
+
+    public StationAttribution Attribution { get; init; }
+
+    /// <summary>The named SLA policy the clocks were started under (cards registered before policies had names: the network's).</summary>
+    public string SlaPolicy { get; init; } = AfterSales.Domain.Complaints.SlaSchemes.Network;
+
+    /// <summary>Corrective/preventive actions opened on the card (a handful at most; see <see cref="ComplaintDecisions.MaxCorrectiveActions"/>).</summary>
+    public ImmutableArray<CorrectiveActionView> CorrectiveActions { get; init; } = [];
 
     public DateTimeOffset RegisteredAt { get; init; }
 
@@ -64,9 +74,10 @@ public sealed record ComplaintGrainState : AfterSales.Grains.Common.IOutboxState
     /// <summary>The idempotency key written with this change (grain_rows, not the document); null once written.</summary>
     public ImmutableArray<AfterSales.Grains.Common.TypedRow<RememberedComplaintRequest>>? NewRows { get; init; }
 
-    /// <summary>Roll-up reports written with the step that owes them, until acknowledged.</summary>
     /// <summary>The entity's version (its ETag), one on with every change callers see (<see cref="AfterSales.Grains.Common.IOutboxState{TState}.Revision"/>).</summary>
     public long Revision { get; init; }
+
+    /// <summary>Roll-up reports written with the step that owes them, until acknowledged.</summary>
 
     public ComplaintGrainState WithRevision(long revision) => this with { Revision = revision };
 
@@ -78,7 +89,15 @@ public sealed record ComplaintGrainState : AfterSales.Grains.Common.IOutboxState
 
     [JsonIgnore]
     public bool IsRegistered => Intake is not null;
+
+    /// <summary>True while the card waits in the call centre's queue for a station.</summary>
+    [JsonIgnore]
+    public bool IsQueued => IsRegistered && StationCode.Length == 0;
 }
 
 /// <summary>An idempotency key, a fingerprint of its request and the card it answered with.</summary>
-public sealed record RememberedComplaintRequest(string Key, string Fingerprint, DateTimeOffset At, ComplaintView Reply) : AfterSales.Grains.Common.IRememberedReply;
+public sealed record RememberedComplaintRequest(string Key, string Fingerprint, DateTimeOffset At, ComplaintView Reply) : AfterSales.Grains.Common.IRememberedReply
+{
+    /// <summary>The corrective action a request on one answered with (its id), so a replay answers the same action.</summary>
+    public string? ActionId { get; init; }
+}

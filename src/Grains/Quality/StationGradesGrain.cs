@@ -44,13 +44,14 @@ public sealed class StationGradesGrain(IOptions<GradePolicy> policy) : Grain, IS
         var inputs = new StationMonthInputs(
             Get(StationMonthCounters.CompletedWorkOrders), Get(StationMonthCounters.Comebacks), Get(StationMonthCounters.Complaints),
             Get(StationMonthCounters.SlaBreaches), Get(StationMonthCounters.SatisfactionSum), Get(StationMonthCounters.SatisfactionCount),
-            Get(StationMonthCounters.RecallsCompleted));
+            Get(StationMonthCounters.RecallsCompleted)) { ServiceRequests = Get(StationMonthCounters.ServiceRequests) };
         var grade = StationGrades.Grade(inputs, _policy);
         var shown = ImmutableSortedDictionary.CreateRange(StringComparer.Ordinal, new Dictionary<string, long>
         {
             [StationMonthCounters.CompletedWorkOrders] = inputs.CompletedWorkOrders,
             [StationMonthCounters.Comebacks] = inputs.Comebacks,
             [StationMonthCounters.Complaints] = inputs.Complaints,
+            [StationMonthCounters.ServiceRequests] = inputs.ServiceRequests,
             [StationMonthCounters.SlaBreaches] = inputs.SlaBreaches,
             [StationMonthCounters.SatisfactionSum] = inputs.SatisfactionSum,
             [StationMonthCounters.SatisfactionCount] = inputs.SatisfactionCount,

@@ -1,5 +1,6 @@
 using AfterSales.Grains.Complaints;
 using AfterSales.Interfaces.Common;
+using AfterSales.Interfaces.Complaints;
 using AfterSales.Interfaces.Stations;
 using Orleans.Concurrency;
 
@@ -25,6 +26,12 @@ public interface IStationLists
     /// <summary>Newest first (registration time, then id): up to <paramref name="limit"/> complaints assigned to the station, before <paramref name="before"/>.</summary>
     Task<IReadOnlyList<ListedComplaint>> ComplaintsAsync(
         string stationCode, (DateTimeOffset RegisteredAt, string Id)? before, int limit, CancellationToken cancellationToken = default);
+
+    /// <summary>As <see cref="ComplaintsAsync"/>, for the open cards with no station (the call centre's queue).</summary>
+    Task<IReadOnlyList<ListedComplaint>> QueuedComplaintsAsync((DateTimeOffset RegisteredAt, string Id)? before, int limit, CancellationToken cancellationToken = default);
+
+    /// <summary>Every complaint of the station that holds a corrective action.</summary>
+    Task<IReadOnlyList<ListedComplaint>> ComplaintsWithActionsAsync(string stationCode, CancellationToken cancellationToken = default);
 }
 
 /// <summary>
@@ -72,6 +79,45 @@ public sealed class StationListsGrain(IStationLists lists) : Grain, IStationList
         var page = rows.Take(limit).ToList();
         var next = rows.Count > limit ? StationLists.ComplaintPosition(page[^1].RegisteredAt, page[^1].Id) : null;
         return Outcome<StationComplaintsPage>.Ok(new StationComplaintsPage([.. page.Select(r => ComplaintDecisions.ToView(r.State, r.Id))], next));
+    }
+
+    public async Task<Outcome<StationComplaintsPage>> GetComplaintQueueAsync(int limit, string? after)
+    {
+        if (Invalid(limit, after, StationLists.IsComplaintPosition) is { } invalid)
+        {
+            return invalid;
+        }
+
+        var rows = await lists.QueuedComplaintsAsync(after is null ? null : StationLists.ComplaintKey(after), limit + 1);
+        var page = rows.Take(limit).ToList();
+        var next = rows.Count > limit ? StationLists.ComplaintPosition(page[^1].RegisteredAt, page[^1].Id) : null;
+        return Outcome<StationComplaintsPage>.Ok(new StationComplaintsPage([.. page.Select(r => ComplaintDecisions.ToView(r.State, r.Id))], next));
+    }
+
+    public async Task<Outcome<CorrectiveActionsPage>> GetCorrectiveActionsAsync(string stationCode, bool openOnly, int limit, string? after)
+    {
+        if (Invalid(limit, after, StationLists.IsComplaintPosition) is { } invalid)
+        {
+            return invalid;
+        }
+
+        if (await lists.StationRevisionAsync(stationCode) is null)
+        {
+            return NotRegistered();
+        }
+
+        // Corrective actions are few (a handful on some complaints): the station's are read whole and paged here.
+        var before = after is null ? null : StationLists.ComplaintKey(after);
+        var actions = (await lists.ComplaintsWithActionsAsync(stationCode))
+            .SelectMany(c => c.State.CorrectiveActions)
+            .Where(a => a.StationCode == stationCode && (!openOnly || a.State is CorrectiveActionState.Open or CorrectiveActionState.Completed))
+            .Where(a => before is not { } b || a.OpenedAt.UtcTicks < b.RegisteredAt.UtcTicks
+                || (a.OpenedAt.UtcTicks == b.RegisteredAt.UtcTicks && string.CompareOrdinal(a.Id, b.Id) < 0))
+            .OrderByDescending(a => a.OpenedAt.UtcTicks).ThenByDescending(a => a.Id, StringComparer.Ordinal)
+            .Take(limit + 1).ToList();
+        var page = actions.Take(limit).ToList();
+        var next = actions.Count > limit ? StationLists.ComplaintPosition(page[^1].OpenedAt, page[^1].Id) : null;
+        return Outcome<CorrectiveActionsPage>.Ok(new CorrectiveActionsPage(page, next));
     }
 
     private static Refusal? Invalid(int limit, string? after, Func<string, bool> isPosition)

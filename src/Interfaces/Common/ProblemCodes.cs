@@ -74,8 +74,11 @@ public static class ProblemCodes
     /// <summary>409: the appraiser holds no appraiser certificate valid on the appraisal's business date (seed 001 §5.3.1).</summary>
     public const string AppraiserNotCertified = "appraiser-not-certified";
 
-    /// <summary>409: no active authorised station is in reach of the complaint's location.</summary>
-    public const string NoStationInReach = "no-station-in-reach";
+    /// <summary>409: the card is with a station already; only a card in the call centre's queue is assigned.</summary>
+    public const string AlreadyAssigned = "already-assigned";
+
+    /// <summary>409: the card has corrective actions neither verified nor waived, so a callback cannot close it.</summary>
+    public const string CorrectiveActionsOpen = "corrective-actions-open";
 
     /// <summary>409: the vehicle does not meet the article's conditions for a replacement or refund; <c>missingConditions</c> lists them.</summary>
     public const string BuybackConditionsNotMet = "buyback-conditions-not-met";

@@ -16,6 +16,18 @@ public interface IComplaintGrain : IGrainWithStringKey
     [Alias("Act")]
     Task<Outcome<ComplaintView>> ActAsync(ComplaintCommand command, string actor, string? idempotencyKey);
 
+    /// <summary>Takes a card from the call centre's queue to a station (409 already-assigned when it has one).</summary>
+    [Alias("Assign")]
+    Task<Outcome<ComplaintView>> AssignAsync(string stationCode, string actor, string? idempotencyKey);
+
+    /// <summary>Opens a corrective/preventive action on the card (201 with the action, id <c>{complaintId}-A{n}</c>).</summary>
+    [Alias("OpenCorrectiveAction")]
+    Task<Outcome<CorrectiveActionView>> OpenCorrectiveActionAsync(OpenCorrectiveAction request, string actor, string? idempotencyKey);
+
+    /// <summary>Completes, verifies or waives one of the card's corrective actions.</summary>
+    [Alias("ActOnCorrectiveAction")]
+    Task<Outcome<CorrectiveActionView>> ActOnCorrectiveActionAsync(string actionId, CorrectiveActionStep step, string? note, string actor, string? idempotencyKey);
+
     /// <summary>The card.</summary>
     [Alias("Get"), Idempotent]
     Task<Outcome<ComplaintView>> GetAsync();

@@ -11,6 +11,15 @@ public static class ComplaintCounters
     /// <summary>1 per complaint.</summary>
     public const string Complaints = "complaints";
 
+    /// <summary><c>kind:{serviceRequest|complaint}</c> = 1.</summary>
+    public const string KindPrefix = "kind:";
+
+    /// <summary>
+    /// <c>q</c> = 1 while the card waits in the call centre's queue (it then counts at no station); <c>q|cat:{category}</c> = 1;
+    /// <c>q|clock:{clock}</c> = 1 per breach.
+    /// </summary>
+    public const string Queued = "q";
+
     /// <summary><c>cat:{category}</c> = 1.</summary>
     public const string CategoryPrefix = "cat:";
 
@@ -22,6 +31,8 @@ public static class ComplaintCounters
 
     public const char Separator = '|';
 
+    public static string Kind(string kind) => KindPrefix + kind;
+
     public static string Category(string category) => CategoryPrefix + category;
 
     public static string Clock(string clock) => ClockPrefix + clock;
@@ -31,4 +42,8 @@ public static class ComplaintCounters
     public static string StationCategory(string station, string category) => Station(station) + Separator + Category(category);
 
     public static string StationClock(string station, string clock) => Station(station) + Separator + Clock(clock);
+
+    public static string QueuedCategory(string category) => Queued + Separator + Category(category);
+
+    public static string QueuedClock(string clock) => Queued + Separator + Clock(clock);
 }

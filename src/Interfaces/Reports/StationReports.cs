@@ -14,7 +14,11 @@ public static class StationMonthCounters
     /// <summary>Repeat repairs charged to the station whose earlier repair did not hold.</summary>
     public const string Comebacks = "comebacks";
     public const string RecallsCompleted = "recallsCompleted";
+    /// <summary>Complaints about the station (or charged to it as the vehicle's last servicing station).</summary>
     public const string Complaints = "complaints";
+
+    /// <summary>Service requests dispatched to the station: work, not complaints; their SLA breaches count.</summary>
+    public const string ServiceRequests = "serviceRequests";
     public const string SlaBreaches = "slaBreaches";
     public const string SatisfactionSum = "satisfactionSum";
     public const string SatisfactionCount = "satisfactionCount";

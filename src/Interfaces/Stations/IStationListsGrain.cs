@@ -28,6 +28,13 @@ public sealed record class StationComplaintsPage(
     // Sent as null on the last page (api.md: the reply carries nextCursor), though the API leaves other nulls out.
     [property: Id(1), JsonIgnore(Condition = JsonIgnoreCondition.Never)] string? NextCursor);
 
+/// <summary>One page of a station's corrective actions, newest first; <see cref="NextCursor"/> as for the other lists.</summary>
+[GenerateSerializer, Immutable, Alias("AfterSales.CorrectiveActionsPage")]
+public sealed record class CorrectiveActionsPage(
+    [property: Id(0)] IReadOnlyList<CorrectiveActionView> Items,
+    // Sent as null on the last page (api.md: the reply carries nextCursor), though the API leaves other nulls out.
+    [property: Id(1), JsonIgnore(Condition = JsonIgnoreCondition.Never)] string? NextCursor);
+
 /// <summary>
 /// A station's lists that grow without bound, read from PostgreSQL (durable state only) by any silo: its work orders
 /// (the live ones in the station's document and the closed ones in its rows) and the complaints assigned to it. A
@@ -45,6 +52,17 @@ public interface IStationListsGrain : IGrainWithIntegerKey
     /// <summary>Up to <paramref name="limit"/> (1–500) complaints assigned to the station after <paramref name="after"/> (a position, or null), newest first.</summary>
     [Alias("GetComplaints"), Idempotent]
     Task<Outcome<StationComplaintsPage>> GetComplaintsAsync(string stationCode, int limit, string? after);
+
+    /// <summary>Up to <paramref name="limit"/> open cards waiting in the call centre's queue (no station) after <paramref name="after"/>, newest first.</summary>
+    [Alias("GetComplaintQueue"), Idempotent]
+    Task<Outcome<StationComplaintsPage>> GetComplaintQueueAsync(int limit, string? after);
+
+    /// <summary>
+    /// Up to <paramref name="limit"/> corrective actions on the station's complaints after <paramref name="after"/>, newest
+    /// first (opened time, then id); <paramref name="openOnly"/> leaves out the verified and waived ones.
+    /// </summary>
+    [Alias("GetCorrectiveActions"), Idempotent]
+    Task<Outcome<CorrectiveActionsPage>> GetCorrectiveActionsAsync(string stationCode, bool openOnly, int limit, string? after);
 }
 
 /// <summary>The positions a page of a station's list ends at (the text inside the opaque cursor).</summary>

@@ -54,9 +54,9 @@ public static class PolicyRegistration
             .ValidateOnStart();
         services.AddOptions<ComplaintOptions>()
             .Bind(configuration.GetSection(ComplaintsSection))
-            .Validate(o => o.Sla.Validate().Count == 0, $"{ComplaintsSection}:Sla is invalid: RespondWithin, OnSiteWithin, ReplyWithin above zero (≤ 30 days), ServiceRadiusKm in (0, 2000].")
-            .Validate(o => o.MaxSearchRadiusKm >= o.Sla.ServiceRadiusKm && o.MaxSearchRadiusKm <= 500,
-                $"{ComplaintsSection}:MaxSearchRadiusKm must be at least Sla:ServiceRadiusKm and at most 500.")
+            .Validate(o => o.ValidatePolicies().Count == 0,
+                $"{ComplaintsSection}: every SLA policy's clocks above zero (≤ 30 days) and ServiceRadiusKm in (0, 2000]; ServiceRequestPolicy and ComplaintPolicy naming a policy; "
+                + "MaxSearchRadiusKm at least Sla:ServiceRadiusKm and at most 500.")
             .Validate(o => o.ReminderPeriod >= TimeSpan.FromSeconds(1) && o.IdempotencyWindow > TimeSpan.Zero,
                 $"{ComplaintsSection}: ReminderPeriod must be at least 1 second, IdempotencyWindow positive.")
             .ValidateOnStart();

@@ -79,16 +79,28 @@ public sealed class PostgresStationLists(NpgsqlDataSource database, string servi
         }
     }
 
-    public async Task<IReadOnlyList<ListedComplaint>> ComplaintsAsync(
-        string stationCode, (DateTimeOffset RegisteredAt, string Id)? before, int limit, CancellationToken cancellationToken = default)
+    public Task<IReadOnlyList<ListedComplaint>> ComplaintsAsync(
+        string stationCode, (DateTimeOffset RegisteredAt, string Id)? before, int limit, CancellationToken cancellationToken = default) =>
+        ReadComplaintsAsync(stationCode, before, limit, "", "Reading a station's complaints", cancellationToken);
+
+    // The queue: cards stored with no station ("stationCode": ""), the closed ones left out.
+    public Task<IReadOnlyList<ListedComplaint>> QueuedComplaintsAsync((DateTimeOffset RegisteredAt, string Id)? before, int limit, CancellationToken cancellationToken = default) =>
+        ReadComplaintsAsync("", before, limit, "AND payload->>'stage' IS DISTINCT FROM 'closed'", "Reading the call centre's queue", cancellationToken);
+
+    public Task<IReadOnlyList<ListedComplaint>> ComplaintsWithActionsAsync(string stationCode, CancellationToken cancellationToken = default) =>
+        ReadComplaintsAsync(stationCode, null, int.MaxValue, "AND jsonb_typeof(payload->'correctiveActions') = 'array' AND payload->'correctiveActions' <> '[]'::jsonb",
+            "Reading a station's corrective actions", cancellationToken);
+
+    private async Task<IReadOnlyList<ListedComplaint>> ReadComplaintsAsync(
+        string stationCode, (DateTimeOffset RegisteredAt, string Id)? before, int limit, string filter, string what, CancellationToken cancellationToken)
     {
         try
         {
             await using var command = database.CreateCommand(
-                """
+                $"""
                 SELECT grain_key, registered_at, payload::text FROM (
                     SELECT grain_key, (payload->>'registeredAt')::timestamptz AS registered_at, payload FROM grain_state
-                    WHERE service_id = $1 AND complaint_station = $2 AND jsonb_typeof(payload->'intake') = 'object') AS c
+                    WHERE service_id = $1 AND complaint_station = $2 AND jsonb_typeof(payload->'intake') = 'object' {filter}) AS c
                 WHERE $3::timestamptz IS NULL OR (registered_at, grain_key) < ($3, $4)
                 ORDER BY registered_at DESC, grain_key DESC
                 LIMIT $5
@@ -112,7 +124,7 @@ public sealed class PostgresStationLists(NpgsqlDataSource database, string servi
         }
         catch (Exception ex) when (DatabaseFailures.IsDatabaseFailure(ex))
         {
-            throw DatabaseFailures.Translate(ex, "Reading a station's complaints");
+            throw DatabaseFailures.Translate(ex, what);
         }
     }
 }

@@ -14,6 +14,8 @@ public sealed class ComplaintFlowTests
             [(ComplaintStage.Reopened, ComplaintStep.Arrive)] = ComplaintStage.OnSite,
             [(ComplaintStage.Responded, ComplaintStep.Reply)] = ComplaintStage.Replied,
             [(ComplaintStage.Reopened, ComplaintStep.Reply)] = ComplaintStage.Replied,
+            // Domain §4 (seed 002 §6.2): registered → responded → (on site) → action planned; a complaint about a station has no visit.
+            [(ComplaintStage.Responded, ComplaintStep.Plan)] = ComplaintStage.ActionPlanned,
             [(ComplaintStage.OnSite, ComplaintStep.Plan)] = ComplaintStage.ActionPlanned,
             [(ComplaintStage.Replied, ComplaintStep.Plan)] = ComplaintStage.ActionPlanned,
             [(ComplaintStage.Reopened, ComplaintStep.Plan)] = ComplaintStage.ActionPlanned,

@@ -104,7 +104,9 @@ public sealed class ComplaintFlowTests(ClusterFixture fixture)
 
         var now = fixture.Clock.GetUtcNow().ToOffset(TimeSpan.FromHours(8));
         var month = await CountersAsync(fixture, RollupScopes.StationMonth(station, now.Year, now.Month));
-        Assert.Equal(1, month[CounterNames.Complaints]);
+        // A service request is work sent to the station, not a complaint against it.
+        Assert.Equal(0, month[CounterNames.Complaints]);
+        Assert.Equal(1, month["serviceRequests"]);
         Assert.Equal(6, month["satisfactionSum"]);
         Assert.Equal(2, month["satisfactionCount"]);
         Assert.Equal(1, month["reopenings"]);
@@ -153,7 +155,7 @@ public sealed class ComplaintFlowTests(ClusterFixture fixture)
     }
 
     [Fact]
-    public async Task Intake_WidensTheSearch_SkipsSuspendedStations_AndRefusesWhenNoneExists()
+    public async Task Intake_WidensTheSearch_SkipsSuspendedStations_AndQueuesTheCardWhenNoneIsInReach()
     {
         var province = "CMP" + Token();
         var (lat, lon) = NewArea();
@@ -169,8 +171,58 @@ public sealed class ComplaintFlowTests(ClusterFixture fixture)
         Assert.False(sla.TryGetProperty("arriveBy", out _), "arriveBy is left out when that clock does not run");
         Assert.Equal(card.GetProperty("registeredAt").GetDateTimeOffset().AddHours(2), sla.GetProperty("replyBy").GetDateTimeOffset());
 
-        var none = await ExpectAsync(HttpStatusCode.Conflict, PostAsync(Http, "/api/complaints", Body(-50, -130)));
-        Assert.Contains("No active authorised station within 500 km", none.GetProperty("detail").GetString(), StringComparison.Ordinal);
+        // No station within 500 km: the call is registered all the same, in the call centre's queue, its clocks running
+        // (beyond any radius: a reply with an agreed time) and counted nationally, in no province.
+        var nationalBefore = await CountersAsync(fixture, RollupScopes.National);
+        var queued = await ExpectAsync(HttpStatusCode.Created, PostAsync(Http, "/api/complaints", Body(-50, -130)));
+        var id = queued.GetProperty("id").GetString()!;
+        Assert.Equal(JsonValueKind.Null, queued.GetProperty("assignedStation").ValueKind);
+        Assert.Equal("callCentreQueue", queued.GetProperty("attribution").GetString());
+        Assert.False(queued.TryGetProperty("distanceKm", out _), "no distance without a station");
+        Assert.Equal(["respond", "reply", "resolve"], queued.GetProperty("sla").GetProperty("clocks").EnumerateArray().Select(c => c.GetProperty("clock").GetString()));
+        await Eventually.UntilAsync(() => CountersAsync(fixture, RollupScopes.National),
+            n => n[CounterNames.OpenComplaints] >= nationalBefore[CounterNames.OpenComplaints] + 1, TimeSpan.FromSeconds(10), "the queued card in the national totals");
+        Assert.Contains(id, await QueueIdsAsync(Http));
+
+        // A station acts only on its own cards, and cannot take one from the queue; the call centre assigns it.
+        using var farStation = StationClient(fixture, far);
+        await ExpectAsync(HttpStatusCode.Forbidden, PostAsync(farStation, $"/api/complaints/{id}/respond"));
+        await ExpectAsync(HttpStatusCode.Forbidden, PostAsync(farStation, $"/api/complaints/{id}/assign", $$"""{"stationCode":"{{far}}"}"""));
+        await ExpectAsync(HttpStatusCode.Forbidden, GetAsync(farStation, "/api/complaints/queue"));
+        using var callCentre = CallCentreClient(fixture);
+        var unknown = await ExpectAsync(HttpStatusCode.BadRequest, PostAsync(callCentre, $"/api/complaints/{id}/assign", """{"stationCode":"NOSUCH-STATION"}"""));
+        Assert.True(unknown.GetProperty("errors").TryGetProperty("stationCode", out _));
+        var suspended = await ExpectAsync(HttpStatusCode.Conflict, PostAsync(callCentre, $"/api/complaints/{id}/assign", $$"""{"stationCode":"{{near}}"}"""));
+        Assert.Equal("station-not-active", suspended.GetProperty("code").GetString());
+        var assigned = await ExpectAsync(HttpStatusCode.OK, PostAsync(callCentre, $"/api/complaints/{id}/assign", $$"""{"stationCode":"{{far}}"}"""));
+        Assert.Equal(far, assigned.GetProperty("assignedStation").GetString());
+        Assert.Equal("assigned", assigned.GetProperty("attribution").GetString());
+        Assert.True(assigned.GetProperty("distanceKm").GetDouble() > 500);
+        Assert.Equal(queued.GetProperty("sla").GetProperty("respondBy").GetDateTimeOffset(), assigned.GetProperty("sla").GetProperty("respondBy").GetDateTimeOffset());
+        var again = await ExpectAsync(HttpStatusCode.Conflict, PostAsync(callCentre, $"/api/complaints/{id}/assign", $$"""{"stationCode":"{{far}}"}"""));
+        Assert.Equal("already-assigned", again.GetProperty("code").GetString());
+        Assert.DoesNotContain(id, await QueueIdsAsync(Http));
+
+        // Now in its station's province (the first card and this one), passed on to the national totals.
+        await Eventually.UntilAsync(() => CountersAsync(fixture, RollupScopes.Province(province)),
+            p => p[CounterNames.OpenComplaints] == 2, TimeSpan.FromSeconds(10), "the assigned card in its province");
+        await Eventually.UntilAsync(() => CountersAsync(fixture, RollupScopes.National),
+            n => n.ByProvince!.TryGetValue(province, out var p) && p.GetValueOrDefault(CounterNames.OpenComplaints) == 2, TimeSpan.FromSeconds(10), "the province passed on");
+        await ExpectAsync(HttpStatusCode.OK, PostAsync(farStation, $"/api/complaints/{id}/respond"));
+    }
+
+    private static async Task<List<string>> QueueIdsAsync(HttpClient http)
+    {
+        var ids = new List<string>();
+        string? cursor = null;
+        do
+        {
+            var page = await ExpectAsync(HttpStatusCode.OK, GetAsync(http, "/api/complaints/queue?limit=500" + (cursor is null ? "" : $"&cursor={cursor}")));
+            ids.AddRange(page.GetProperty("items").EnumerateArray().Select(i => i.GetProperty("id").GetString()!));
+            cursor = page.GetProperty("nextCursor").GetString();
+        }
+        while (cursor is not null);
+        return ids;
     }
 
     [Fact]

@@ -182,6 +182,7 @@ public sealed class OpenApiDocumentTests(ClusterFixture fixture)
         "code" => "S0001",
         "province" => "广东",
         "id" when path.StartsWith("/api/buyback-cases/", StringComparison.Ordinal) => "BB0123456789ABCDEF0123",
+        "id" when path.StartsWith("/api/corrective-actions/", StringComparison.Ordinal) => "X1-A1",
         _ => "X1",
     });
 

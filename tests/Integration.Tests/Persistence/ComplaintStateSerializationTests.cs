@@ -16,9 +16,9 @@ public sealed class ComplaintStateSerializationTests
         var at = new DateTimeOffset(2026, 6, 1, 2, 0, 0, TimeSpan.Zero);
         var intake = new ComplaintIntake("Li Lei", "13800000000", "LSVAU218XN2183294", ComplaintCategory.ProductQuality, ComplaintSeverity.Major,
             45.8, 126.6, "Engine light", ComplaintChannel.CallCentre, false);
-        var station = new NearbyStation("S1", "Harbin 1", "Heilongjiang", "Harbin", 45.7, 126.6, 11.1, 4, 0, 4, Interfaces.Stations.StationAuthorisation.Active, true);
-        var state = ComplaintDecisions.Register(intake, "F1", station, "callCentre:desk-7", at, TimeSpan.FromHours(8), new SlaPolicy());
-        state = ComplaintDecisions.CatchUp(state, at.AddMinutes(31));
+        var station = new CardStation("S1", "Harbin 1", "Heilongjiang", 11.1);
+        var state = ComplaintDecisions.Register(intake, "F1", station, StationAttribution.Nearest, "network", new SlaPolicy(), "callCentre:desk-7", at, TimeSpan.FromHours(8));
+        state = ComplaintDecisions.CatchUp(state, at.AddMinutes(31), TimeSpan.FromHours(8));
         var (_, next) = ComplaintDecisions.Act(state, "C1", new ComplaintCommand(ComplaintAction.Respond, "late"), "station:S1", at.AddMinutes(40));
         // The key row written with the step (it leaves the document in SQL, migration 0007) is plain JSON too.
         state = next! with

@@ -585,7 +585,7 @@ public sealed class StepFaultTests(StepFaultFixture fixture) : IClassFixture<Ste
         Assert.Equal(station, registered.Body.GetProperty("stationCode").GetString());
         Assert.Equal(1L, await RemindersOfAsync(id));
         Assert.Equal(1L, await CardsAsync(id));
-        Assert.Equal(1L, await GradeInputAsync(station, "complaints"));
+        Assert.Equal(1L, await GradeInputAsync(station, "serviceRequests"));
     }
 
     [Fact]
@@ -605,7 +605,7 @@ public sealed class StepFaultTests(StepFaultFixture fixture) : IClassFixture<Ste
         Assert.Equal(id, retried.Body.GetProperty("id").GetString());
         Assert.Equal(1L, await CardsAsync(id));
         Assert.Equal(1L, await RemindersOfAsync(id));
-        Assert.Equal(1L, await GradeInputAsync(station, "complaints"));
+        Assert.Equal(1L, await GradeInputAsync(station, "serviceRequests"));
     }
 
     [Fact]
@@ -622,14 +622,14 @@ public sealed class StepFaultTests(StepFaultFixture fixture) : IClassFixture<Ste
         Assert.Equal(id, registered.Body.GetProperty("id").GetString());
         // The card is durable with the report it owes its station's month, which waits in its outbox.
         Assert.NotEmpty(await OutboxAsync("complaint", id));
-        Assert.Equal(0L, await GradeInputAsync(station, "complaints"));
+        Assert.Equal(0L, await GradeInputAsync(station, "serviceRequests"));
 
         Assert.True(await refusal.LiftAsync() >= 1);
         await fixture.Sweeper.SweepOnceAsync(TimeSpan.Zero);
         Assert.Empty(await OutboxAsync("complaint", id));
         await fixture.Sweeper.SweepOnceAsync(TimeSpan.Zero);
         Assert.Equal(HttpStatusCode.Created, (await IntakeAsync(body, key)).Status);
-        Assert.Equal(1L, await GradeInputAsync(station, "complaints"));
+        Assert.Equal(1L, await GradeInputAsync(station, "serviceRequests"));
     }
 
     // ───────────────────────── depot reservation → part availability index ─────────────────────────

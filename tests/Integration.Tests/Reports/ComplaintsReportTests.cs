@@ -44,6 +44,9 @@ public sealed class ComplaintsReportTests(ClusterFixture fixture)
         var plans = Enumerable.Range(0, 24).Select(_ => new
         {
             Station = stations[random.Next(stations.Count)],
+            // 0: a service request (dispatched to the nearest station); 1: a complaint about a station; 2: a complaint naming
+            // no station and no vehicle, which waits in the call centre's queue.
+            Kind = random.Next(3),
             Category = Categories[random.Next(Categories.Length)],
             RespondEarly = random.NextDouble() < 0.5,
             ArriveEarly = random.NextDouble() < 0.5,
@@ -55,8 +58,19 @@ public sealed class ComplaintsReportTests(ClusterFixture fixture)
         {
             var p = plans[i];
             var (cLat, cLon) = North(p.Station.Latitude, p.Station.Longitude, 5);
-            var created = await ExpectAsync(HttpStatusCode.Created, PostAsync(Http, "/api/complaints", Body(cLat, cLon, category: p.Category)));
-            Assert.Equal(p.Station.Code, created.GetProperty("stationCode").GetString());
+            var body = System.Text.Json.Nodes.JsonNode.Parse(Body(cLat, cLon, category: p.Category))!.AsObject();
+            if (p.Kind > 0)
+            {
+                body["kind"] = "complaint";
+                body.Remove("vin");
+                if (p.Kind == 1)
+                {
+                    body["aboutStation"] = p.Station.Code;
+                }
+            }
+
+            var created = await ExpectAsync(HttpStatusCode.Created, PostAsync(Http, "/api/complaints", body.ToJsonString()));
+            Assert.Equal(p.Kind == 2 ? "" : p.Station.Code, created.GetProperty("stationCode").GetString());
             Assert.Equal(month, created.GetProperty("registeredAt").GetDateTimeOffset().ToOffset(TimeSpan.FromHours(8)).ToString("yyyy-MM", CultureInfo.InvariantCulture));
             ids[i] = created.GetProperty("id").GetString()!;
         }
@@ -87,8 +101,9 @@ public sealed class ComplaintsReportTests(ClusterFixture fixture)
             }
         }
 
+        // Only a service request has an on-site clock to breach.
         fixture.Clock.Advance(TimeSpan.FromHours(4));
-        foreach (var i in Enumerable.Range(0, plans.Count).Where(i => !plans[i].ArriveEarly))
+        foreach (var i in Enumerable.Range(0, plans.Count).Where(i => !plans[i].ArriveEarly && plans[i].Kind == 0))
         {
             var card = await AwaitBreachesAsync(fixture.Logs, Http, ids[i], plans[i].RespondEarly ? 1 : 2);
             Assert.Contains("arrive", Breaches(card));
@@ -97,11 +112,11 @@ public sealed class ComplaintsReportTests(ClusterFixture fixture)
         // The brute-force count.
         var expected = stations.ToDictionary(s => s.Code, s =>
         {
-            var mine = plans.Where(p => p.Station.Code == s.Code).ToList();
+            var mine = plans.Where(p => p.Station.Code == s.Code && p.Kind < 2).ToList();
             var breaches = new SortedDictionary<string, long>(StringComparer.Ordinal)
             {
                 ["respond"] = mine.Count(p => !p.RespondEarly),
-                ["arrive"] = mine.Count(p => !p.ArriveEarly),
+                ["arrive"] = mine.Count(p => !p.ArriveEarly && p.Kind == 0),
             };
             return (Complaints: (long)mine.Count,
                 ByCategory: Only(mine.GroupBy(p => p.Category).ToDictionary(g => g.Key, g => (long)g.Count())),
@@ -120,10 +135,24 @@ public sealed class ComplaintsReportTests(ClusterFixture fixture)
             Assert.Equal(breaches, Map(row, "breaches"));
         }
 
-        // The totals are the whole month's: the sum of every station's row, and this test's complaints more than before.
-        Assert.Equal(rows.Sum(r => r.GetProperty("complaints").GetInt64()), report.GetProperty("complaints").GetInt64());
-        Assert.Equal(Sum(rows, "byCategory"), Map(report, "byCategory"));
-        Assert.Equal(Sum(rows, "breaches"), Map(report, "byClock"));
+        // The cards in the call centre's queue count at no station, in the report's own queued row.
+        var queued = report.GetProperty("queued");
+        var queuedBefore = before.GetProperty("queued");
+        var inQueue = plans.Where(p => p.Kind == 2).ToList();
+        Assert.Equal(inQueue.Count, queued.GetProperty("complaints").GetInt64() - queuedBefore.GetProperty("complaints").GetInt64());
+        foreach (var category in Categories)
+        {
+            Assert.Equal(inQueue.Count(p => p.Category == category), Map(queued, "byCategory").GetValueOrDefault(category) - Map(queuedBefore, "byCategory").GetValueOrDefault(category));
+        }
+
+        Assert.Equal(inQueue.Count(p => !p.RespondEarly), Map(queued, "breaches").GetValueOrDefault("respond") - Map(queuedBefore, "breaches").GetValueOrDefault("respond"));
+        Assert.Equal(plans.Count(p => p.Kind == 0), Map(report, "byKind").GetValueOrDefault("serviceRequest") - Map(before, "byKind").GetValueOrDefault("serviceRequest"));
+        Assert.Equal(plans.Count(p => p.Kind > 0), Map(report, "byKind").GetValueOrDefault("complaint") - Map(before, "byKind").GetValueOrDefault("complaint"));
+
+        // The totals are the whole month's: the sum of every station's row and the queue's, and this test's cards more than before.
+        Assert.Equal(rows.Sum(r => r.GetProperty("complaints").GetInt64()) + queued.GetProperty("complaints").GetInt64(), report.GetProperty("complaints").GetInt64());
+        Assert.Equal(Add(Sum(rows, "byCategory"), Map(queued, "byCategory")), Map(report, "byCategory"));
+        Assert.Equal(Add(Sum(rows, "breaches"), Map(queued, "breaches")), Map(report, "byClock"));
         Assert.Equal(plans.Count, report.GetProperty("complaints").GetInt64() - before.GetProperty("complaints").GetInt64());
         foreach (var category in Categories)
         {
@@ -192,6 +221,9 @@ public sealed class ComplaintsReportTests(ClusterFixture fixture)
 
     private static SortedDictionary<string, long> Sum(IEnumerable<JsonElement> rows, string property) =>
         new(rows.SelectMany(r => Map(r, property)).GroupBy(e => e.Key).ToDictionary(g => g.Key, g => g.Sum(e => e.Value)), StringComparer.Ordinal);
+
+    private static SortedDictionary<string, long> Add(SortedDictionary<string, long> a, SortedDictionary<string, long> b) =>
+        new(a.Concat(b).GroupBy(e => e.Key).ToDictionary(g => g.Key, g => g.Sum(e => e.Value)), StringComparer.Ordinal);
 
     /// <summary>The non-zero entries (the report leaves zero counts out).</summary>
     private static SortedDictionary<string, long> Only(IDictionary<string, long> counts) =>

@@ -146,22 +146,29 @@ public sealed class StationGradesTests(ClusterFixture fixture)
 
         var month = BusinessMonth();
         var complaints = new Dictionary<string, long>();
-        var untouched = new List<(string Id, string Station)>();
+        var serviceRequests = new Dictionary<string, long>();
+        var untouched = new List<(string Id, string Station, bool Complaint)>();
         var satisfaction = new Dictionary<string, (long Sum, long Count)>();
         for (var i = 0; i < 12; i++)
         {
+            // A service request goes to the station nearest the caller; a complaint to the station it is about, wherever the caller is.
             var (code, lat, lon) = stations[random.Next(stations.Count)];
+            var isComplaint = random.Next(2) == 0;
+            var about = isComplaint ? stations[random.Next(stations.Count)].Code : null;
             var card = await ExpectAsync(HttpStatusCode.Created, PostAsync(http, "/api/complaints", JsonSerializer.Serialize(new
             {
                 customerName = "Zhou Min", customerPhone = "13700000000", category = "service", severity = "general",
                 latitude = lat, longitude = lon, description = "Waited too long", channel = "callCentre",
+                kind = isComplaint ? "complaint" : "serviceRequest", aboutStation = about,
             })));
+            code = about ?? code;
             Assert.Equal(code, card.GetProperty("stationCode").GetString());
-            complaints[code] = complaints.GetValueOrDefault(code) + 1;
+            var counted = isComplaint ? complaints : serviceRequests;
+            counted[code] = counted.GetValueOrDefault(code) + 1;
             var id = card.GetProperty("id").GetString()!;
             if (random.Next(2) == 0)
             {
-                untouched.Add((id, code));
+                untouched.Add((id, code, isComplaint));
                 continue;
             }
 
@@ -178,14 +185,15 @@ public sealed class StationGradesTests(ClusterFixture fixture)
             satisfaction[code] = (sum + score, count + 1);
         }
 
-        // The complaints nobody answered run out of time: past the 30-minute response and the 4-hour on-site clock,
-        // a late response records both breaches (charged to the month the complaint was registered in).
+        // The cards nobody answered run out of time: past the 30-minute response and (a service request's) 4-hour on-site
+        // clock, a late response records the breaches (charged to the month the card was registered in). A complaint
+        // has no on-site clock; neither kind reaches its 24-hour resolve clock here.
         fixture.Clock.Advance(TimeSpan.FromHours(5));
         var breaches = new Dictionary<string, long>();
-        foreach (var (id, code) in untouched)
+        foreach (var (id, code, isComplaint) in untouched)
         {
             await ExpectAsync(HttpStatusCode.OK, PostAsync(http, $"/api/complaints/{id}/respond", """{"note":"sorry, late"}"""));
-            breaches[code] = breaches.GetValueOrDefault(code) + 2;
+            breaches[code] = breaches.GetValueOrDefault(code) + (isComplaint ? 1 : 2);
         }
 
         var (_, all) = await StationGradesPagingTests.WalkAsync(http, month, 500);
@@ -195,7 +203,10 @@ public sealed class StationGradesTests(ClusterFixture fixture)
         {
             var inputs = rows[code].GetProperty("inputs");
             var expected = new StationMonthInputs(completed.GetValueOrDefault(code), comebacks.GetValueOrDefault(code), complaints.GetValueOrDefault(code),
-                breaches.GetValueOrDefault(code), satisfaction.GetValueOrDefault(code).Sum, satisfaction.GetValueOrDefault(code).Count, recalls.GetValueOrDefault(code));
+                breaches.GetValueOrDefault(code), satisfaction.GetValueOrDefault(code).Sum, satisfaction.GetValueOrDefault(code).Count, recalls.GetValueOrDefault(code))
+            {
+                ServiceRequests = serviceRequests.GetValueOrDefault(code),
+            };
             var actual = new StationMonthInputs(
                 inputs.GetProperty("completedWorkOrders").GetInt64(),
                 inputs.GetProperty("comebacks").GetInt64(),
@@ -203,7 +214,10 @@ public sealed class StationGradesTests(ClusterFixture fixture)
                 inputs.GetProperty("slaBreaches").GetInt64(),
                 inputs.GetProperty("satisfactionSum").GetInt64(),
                 inputs.GetProperty("satisfactionCount").GetInt64(),
-                inputs.GetProperty("recallsCompleted").GetInt64());
+                inputs.GetProperty("recallsCompleted").GetInt64())
+            {
+                ServiceRequests = inputs.GetProperty("serviceRequests").GetInt64(),
+            };
             Assert.Equal(expected, actual);
             Assert.Equal(StationGrades.Grade(expected, new GradePolicy()).Grade, rows[code].GetProperty("grade").GetString());
         }
