@@ -47,6 +47,7 @@ public static class ApiComposition
         api.MapReportsApi();
         api.MapComplaintsApi();
         api.MapPartsApi();
+        api.MapShipmentsApi();
         api.MapCatalogueApi();
         api.MapClaimsApi();
         api.MapBuybackApi();

@@ -95,7 +95,11 @@ public sealed record class PartStockView(
 public sealed record class ReservationView(
     [property: Id(0)] string Id, [property: Id(1)] string DepotCode, [property: Id(2)] string PartNo, [property: Id(3)] int Quantity,
     [property: Id(4)] string StationCode, [property: Id(5)] string WorkOrderId, [property: Id(6)] bool Warranty, [property: Id(7)] bool Urgent,
-    [property: Id(8)] string State, [property: Id(9)] int Shipped, [property: Id(10)] bool Arrived);
+    [property: Id(8)] string State, [property: Id(9)] int Shipped, [property: Id(10)] bool Arrived)
+{
+    /// <summary>In a ship reply: the shipment (notice) this shipping opened (GET /api/shipments/{id}).</summary>
+    [Id(11)] public string? ShipmentId { get; init; }
+}
 
 [GenerateSerializer, Immutable, Alias("AfterSales.DepotView")]
 public sealed record class DepotView(
