@@ -32,6 +32,67 @@ public static class ShipmentsApi
         app.MapGet("/stations/{code}/parts-stock", StockAsync).RequireOwnStation().WithTags("Parts depots").WithName("GetStationPartsStock")
             .WithSummary("The station's parts from inspected shipments, per part: accepted (usable stock) and rejected. An unregistered station is 404.")
             .Produces<StationPartsStock>();
+
+        app.MapPost("/stations/{code}/urgent-orders", PlaceUrgentAsync).RequireAuthorization(Policies.PartsRequests).RequireOwnStation()
+            .WithTags("Parts depots").WithName("PlaceUrgentOrder")
+            .WithSummary("An urgent parts order (急件订单) for an open work order, sourced automatically: reserved at the nearest depot with the whole quantity available within reach (policy, 300 km); else at the nearest depot that has it, as a transfer towards the station's nearest depot; else added to the month's procurement list and back-ordered at the station's nearest depot. The reservation takes the work order's priority (warranty first).")
+            .Accepts<UrgentOrderRequest>("application/json").Produces<UrgentOrderView>(StatusCodes.Status201Created);
+        app.MapGet("/urgent-orders/{id}", GetUrgentAsync).WithTags("Parts depots").WithName("GetUrgentOrder")
+            .WithSummary("An urgent order and how it was sourced: route (nearestDepot | transfer | procurement), source depot and distanceKm, the station's nearest depot, the reservation, state (sourcing | sourced | refused). A station reads only its own.")
+            .Produces<UrgentOrderView>();
+    }
+
+    private static async Task<IResult> PlaceUrgentAsync(string code, HttpRequest request, IClusterClient cluster)
+    {
+        if (!TryId(code, "code", out var station, out var invalid))
+        {
+            return invalid!;
+        }
+
+        if (!IdempotencyKey.TryRead(request, out var key, out var keyErrors))
+        {
+            return OutcomeResults.Invalid(keyErrors!);
+        }
+
+        var (body, error) = await JsonBody.ReadAsync<UrgentOrderRequest>(request);
+        if (error is not null)
+        {
+            return error;
+        }
+
+        var errors = new RequestErrors();
+        var partNo = errors.Text("partNo", body!.PartNo, 40).Trim().ToUpperInvariant();
+        if (!errors.Any && !partNo.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.'))
+        {
+            errors.Add("partNo", "partNo must be 1–40 letters, digits, '-', '_' or '.'.");
+        }
+
+        var quantity = errors.Range("quantity", body.Quantity, 1, MaxQuantity);
+        var workOrder = errors.Text("workOrderId", body.WorkOrderId, 48).Trim().ToUpperInvariant();
+        if (errors.Any)
+        {
+            return errors.ToResult();
+        }
+
+        // With an Idempotency-Key the id is derived from the station and the key, so a retry reaches the same order.
+        var id = key is null
+            ? "U" + Guid.NewGuid().ToString("N")[..20].ToUpperInvariant()
+            : "U" + Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes($"{station}\n{key}")))[..20];
+        var placed = await cluster.Grain<IUrgentOrderGrain>(id).PlaceAsync(new PlaceUrgentOrder(station, partNo, quantity, workOrder), key);
+        return placed.ToHttp(o => $"/api/urgent-orders/{o.Id}");
+    }
+
+    private static async Task<IResult> GetUrgentAsync(string id, HttpRequest request, IClusterClient cluster)
+    {
+        if (!TryId(id, "id", out var orderId, out var invalid))
+        {
+            return invalid!;
+        }
+
+        var order = await cluster.Grain<IUrgentOrderGrain>(orderId).GetAsync();
+        return order.Value is { } found && !request.HttpContext.User.MayActFor(found.StationCode)
+            ? SecurityExtensions.ForbiddenForStation(found.StationCode)
+            : order.ToHttp();
     }
 
     private static async Task<IResult> GetAsync(string id, HttpRequest request, IClusterClient cluster)
@@ -140,5 +201,7 @@ public static class ShipmentsApi
 }
 
 public sealed record InspectionLineRequest([Required] string? PartNo, [Required] int? Accepted, [Required] int? Rejected, string? Reason);
+
+public sealed record UrgentOrderRequest([Required] string? PartNo, [Required] int? Quantity, [Required] string? WorkOrderId);
 
 public sealed record InspectionRequest([Required] IReadOnlyList<InspectionLineRequest?>? Lines);

@@ -34,6 +34,8 @@ namespace AfterSales.Grains.Common;
 [JsonDerivedType(typeof(ShipmentToStation), "shipmentToStation")]
 [JsonDerivedType(typeof(ArrivalToDepot), "arrival")]
 [JsonDerivedType(typeof(RejectedToDepot), "rejectedParts")]
+[JsonDerivedType(typeof(UrgentReservation), "urgentReservation")]
+[JsonDerivedType(typeof(UrgentProcurementLine), "urgentProcurement")]
 public abstract record OutboxMessage
 {
     /// <summary>Unique among the messages the grain ever owes, so an acknowledgement removes exactly this one.</summary>
@@ -203,6 +205,26 @@ public sealed record RejectedToDepot(string DepotCode, ReserveParts Reservation,
     {
         var reserved = await grains.Grain<IPartsDepotGrain>(DepotCode).ReserveAsync(Reservation, IdempotencyKey);
         return new DeliveryAnswer(reserved.Value, reserved.Refusal);
+    }
+}
+
+/// <summary>An urgent order's reservation at the depot it was sourced from (or back-ordered at); made once by its idempotency key.</summary>
+public sealed record UrgentReservation(string DepotCode, ReserveParts Reservation, string IdempotencyKey) : OutboxMessage
+{
+    public override async Task<DeliveryAnswer> DeliverAsync(IGrainFactory grains)
+    {
+        var reserved = await grains.Grain<IPartsDepotGrain>(DepotCode).ReserveAsync(Reservation, IdempotencyKey);
+        return new DeliveryAnswer(reserved.Value, reserved.Refusal);
+    }
+}
+
+/// <summary>An urgent order no depot could serve, for the month's procurement list; the list takes each order once.</summary>
+public sealed record UrgentProcurementLine(string Month, string OrderId, string Region, PartQuantity Line) : OutboxMessage
+{
+    public override async Task<DeliveryAnswer> DeliverAsync(IGrainFactory grains)
+    {
+        await grains.Grain<IPartsPlanGrain>(Month).AddUrgentAsync(OrderId, Region, Line);
+        return DeliveryAnswer.Accepted;
     }
 }
 

@@ -59,6 +59,10 @@ public interface IPartAvailabilityGrain : IGrainWithStringKey
     /// <summary>Depots with the part available, nearest first.</summary>
     [Alias("Find"), Orleans.Concurrency.AlwaysInterleave]
     Task<IReadOnlyList<PartAvailabilityView>> FindAsync(double latitude, double longitude, int limit);
+
+    /// <summary>Every depot that knows the part (available or not), nearest first: where an urgent order may be sourced or back-ordered.</summary>
+    [Alias("FindKnown"), Orleans.Concurrency.AlwaysInterleave]
+    Task<IReadOnlyList<PartAvailabilityView>> FindKnownAsync(double latitude, double longitude, int limit);
 }
 
 /// <summary>The stations' parts demand plans for one month (key <c>yyyy-MM</c>) and their aggregate.</summary>
@@ -72,6 +76,10 @@ public interface IPartsPlanGrain : IGrainWithStringKey
 
     [Alias("Get"), Orleans.Concurrency.AlwaysInterleave]
     Task<ProcurementList> GetAsync();
+
+    /// <summary>An urgent order no depot could serve goes on the month's procurement list (whatever the day); once per order id.</summary>
+    [Alias("AddUrgent")]
+    Task AddUrgentAsync(string orderId, string region, PartQuantity line);
 }
 
 [GenerateSerializer, Immutable, Alias("AfterSales.DepotRegistration")]

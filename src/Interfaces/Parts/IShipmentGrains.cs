@@ -108,3 +108,38 @@ public static class StationShipments
         position.Length is > 20 and <= 80 && position[19] == '|' && position.AsSpan(0, 19).ContainsAnyExcept("0123456789") is false
         && position.AsSpan(20).ContainsAnyExcept("ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_") is false;
 }
+
+/// <summary>
+/// A station's urgent parts order (服务商配件急件订单, seed 000 §5.3.5), key its id: sourced automatically when placed —
+/// the nearest depot with the part available within reach, else a transfer from the nearest depot that has it, else
+/// the month's procurement list with a back-order at the station's nearest depot — and kept with how it was sourced.
+/// </summary>
+[Alias("AfterSales.IUrgentOrderGrain")]
+[Version(1)]
+public interface IUrgentOrderGrain : IGrainWithStringKey
+{
+    /// <summary>Places and sources the order; a retry with the same key replays it (the order as it is now).</summary>
+    [Alias("Place")]
+    Task<Outcome<UrgentOrderView>> PlaceAsync(PlaceUrgentOrder command, string? idempotencyKey);
+
+    [Alias("Get"), Orleans.Concurrency.AlwaysInterleave, Idempotent]
+    Task<Outcome<UrgentOrderView>> GetAsync();
+}
+
+[GenerateSerializer, Immutable, Alias("AfterSales.PlaceUrgentOrder")]
+public sealed record class PlaceUrgentOrder(
+    [property: Id(0)] string StationCode, [property: Id(1)] string PartNo, [property: Id(2)] int Quantity, [property: Id(3)] string WorkOrderId);
+
+/// <summary>
+/// An urgent order and how it was sourced: <c>route</c> "nearestDepot" | "transfer" | "procurement", the source depot
+/// and its distance, the station's nearest depot (the transfer's destination, the procurement's back-order depot), the
+/// reservation made for it, and <c>state</c> "sourcing" (the reservation is being made), "sourced" or "refused".
+/// </summary>
+[GenerateSerializer, Immutable, Alias("AfterSales.UrgentOrderView")]
+public sealed record class UrgentOrderView(
+    [property: Id(0)] string Id, [property: Id(1)] string StationCode, [property: Id(2)] string PartNo, [property: Id(3)] int Quantity,
+    [property: Id(4)] string WorkOrderId, [property: Id(5)] DateTimeOffset PlacedAt, [property: Id(6)] string Route,
+    [property: Id(7)] string? SourceDepot, [property: Id(8)] double? SourceDistanceKm, [property: Id(9)] string? HomeDepot,
+    [property: Id(10)] double? HomeDistanceKm, [property: Id(11)] string? ProcurementMonth, [property: Id(12)] string? ReservationDepot,
+    [property: Id(13)] string? ReservationId, [property: Id(14)] string? ReservationState, [property: Id(15)] string State,
+    [property: Id(16)] string? Reason);

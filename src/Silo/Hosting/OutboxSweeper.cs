@@ -40,6 +40,7 @@ public sealed partial class OutboxSweeper(string connectionString, string servic
         ["claim"] = GrainType.Create("claim"),
         ["buybackCase"] = GrainType.Create("buybackcase"),
         ["shipment"] = GrainType.Create("shipment"),
+        ["urgentOrder"] = GrainType.Create("urgentorder"),
     };
 
     private readonly CancellationTokenSource _stopping = new();
