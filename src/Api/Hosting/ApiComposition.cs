@@ -48,6 +48,7 @@ public static class ApiComposition
         api.MapComplaintsApi();
         api.MapCorrectiveActionsApi();
         api.MapPartsApi();
+        api.MapShipmentsApi();
         api.MapCatalogueApi();
         api.MapClaimsApi();
         api.MapBuybackApi();

@@ -30,6 +30,13 @@ public interface IGrainRowReader
     /// <summary>The bodies of those of <paramref name="keys"/> that have a row, by key (one round trip).</summary>
     Task<IReadOnlyDictionary<string, TBody>> ReadManyAsync<TBody>(string stateName, string grainKey, string kind, IReadOnlyCollection<string> keys, CancellationToken cancellationToken = default)
         where TBody : class;
+
+    /// <summary>
+    /// Up to <paramref name="limit"/> rows of <paramref name="kind"/> with their keys, in descending key order, those
+    /// below <paramref name="beforeKey"/> (all when null): a page of a list kept as rows (the primary key orders them).
+    /// </summary>
+    Task<IReadOnlyList<KeyValuePair<string, TBody>>> ReadPageAsync<TBody>(string stateName, string grainKey, string kind, string? beforeKey, int limit, CancellationToken cancellationToken = default)
+        where TBody : class;
 }
 
 /// <summary>

@@ -30,6 +30,12 @@ namespace AfterSales.Grains.Common;
 [JsonDerivedType(typeof(SettlementLineToStation), "settlementLine")]
 [JsonDerivedType(typeof(BuybackClosureToVehicle), "buybackClosure")]
 [JsonDerivedType(typeof(ReplacementDelivery), "replacementDelivery")]
+[JsonDerivedType(typeof(ShipmentNoticeToShipment), "shipmentNotice")]
+[JsonDerivedType(typeof(ShipmentToStation), "shipmentToStation")]
+[JsonDerivedType(typeof(ArrivalToDepot), "arrival")]
+[JsonDerivedType(typeof(RejectedToDepot), "rejectedParts")]
+[JsonDerivedType(typeof(UrgentReservation), "urgentReservation")]
+[JsonDerivedType(typeof(UrgentProcurementLine), "urgentProcurement")]
 public abstract record OutboxMessage
 {
     /// <summary>Unique among the messages the grain ever owes, so an acknowledgement removes exactly this one.</summary>
@@ -156,6 +162,69 @@ public sealed record ReplacementDelivery(string Vin, DeliverVehicle Delivery, st
     {
         var delivered = await grains.Grain<IVehicleGrain>(Vin).DeliverAsync(Delivery, IdempotencyKey);
         return new DeliveryAnswer(null, delivered.Refusal);
+    }
+}
+
+/// <summary>A depot's shipment notice (with its detail list) for the shipment it opens; issuing the same notice twice changes nothing.</summary>
+public sealed record ShipmentNoticeToShipment(ShipmentNotice Notice) : OutboxMessage
+{
+    public override async Task<DeliveryAnswer> DeliverAsync(IGrainFactory grains)
+    {
+        var issued = await grains.Grain<IShipmentGrain>(Notice.Id).IssueAsync(Notice);
+        return new DeliveryAnswer(issued.Value, issued.Refusal);
+    }
+}
+
+/// <summary>A shipment as it is now, for its station's list and (once inspected) stock; the station takes an inspection in once.</summary>
+public sealed record ShipmentToStation(string StationCode, ShipmentView Shipment) : OutboxMessage
+{
+    public override async Task<DeliveryAnswer> DeliverAsync(IGrainFactory grains)
+    {
+        await grains.Grain<IStationPartsGrain>(StationCode).RecordAsync(Shipment);
+        return DeliveryAnswer.Accepted;
+    }
+}
+
+/// <summary>Inspected parts accepted at the station: the depot confirms the reservation's arrival (its work order is told); idempotent by reservation.</summary>
+public sealed record ArrivalToDepot(string DepotCode, string ReservationId) : OutboxMessage
+{
+    public override async Task<DeliveryAnswer> DeliverAsync(IGrainFactory grains)
+    {
+        var confirmed = await grains.Grain<IPartsDepotGrain>(DepotCode).ConfirmArrivalAsync(ReservationId, null);
+        return new DeliveryAnswer(confirmed.Value, confirmed.Refusal);
+    }
+}
+
+/// <summary>
+/// Parts the station rejected at inspection, asked of the depot again for the same work order (a new reservation,
+/// allocated or queued with the work order's priority); exactly once by its idempotency key.
+/// </summary>
+public sealed record RejectedToDepot(string DepotCode, ReserveParts Reservation, string IdempotencyKey) : OutboxMessage
+{
+    public override async Task<DeliveryAnswer> DeliverAsync(IGrainFactory grains)
+    {
+        var reserved = await grains.Grain<IPartsDepotGrain>(DepotCode).ReserveAsync(Reservation, IdempotencyKey);
+        return new DeliveryAnswer(reserved.Value, reserved.Refusal);
+    }
+}
+
+/// <summary>An urgent order's reservation at the depot it was sourced from (or back-ordered at); made once by its idempotency key.</summary>
+public sealed record UrgentReservation(string DepotCode, ReserveParts Reservation, string IdempotencyKey) : OutboxMessage
+{
+    public override async Task<DeliveryAnswer> DeliverAsync(IGrainFactory grains)
+    {
+        var reserved = await grains.Grain<IPartsDepotGrain>(DepotCode).ReserveAsync(Reservation, IdempotencyKey);
+        return new DeliveryAnswer(reserved.Value, reserved.Refusal);
+    }
+}
+
+/// <summary>An urgent order no depot could serve, for the month's procurement list; the list takes each order once.</summary>
+public sealed record UrgentProcurementLine(string Month, string OrderId, string Region, PartQuantity Line) : OutboxMessage
+{
+    public override async Task<DeliveryAnswer> DeliverAsync(IGrainFactory grains)
+    {
+        await grains.Grain<IPartsPlanGrain>(Month).AddUrgentAsync(OrderId, Region, Line);
+        return DeliveryAnswer.Accepted;
     }
 }
 

@@ -29,11 +29,15 @@ public sealed partial class PartAvailabilityGrain(
             this, logger, $"Availability of part {this.GetPrimaryKeyString()}");
     }
 
-    public Task<IReadOnlyList<PartAvailabilityView>> FindAsync(double latitude, double longitude, int limit)
+    public Task<IReadOnlyList<PartAvailabilityView>> FindAsync(double latitude, double longitude, int limit) => Find(latitude, longitude, limit, availableOnly: true);
+
+    public Task<IReadOnlyList<PartAvailabilityView>> FindKnownAsync(double latitude, double longitude, int limit) => Find(latitude, longitude, limit, availableOnly: false);
+
+    private Task<IReadOnlyList<PartAvailabilityView>> Find(double latitude, double longitude, int limit, bool availableOnly)
     {
         var here = new GeoPoint(latitude, longitude);
         IReadOnlyList<PartAvailabilityView> found = [.. state.State.Depots.Values
-            .Where(d => d.Available > 0)
+            .Where(d => !availableOnly || d.Available > 0)
             .Select(d => new PartAvailabilityView(d.DepotCode, d.Name, d.Province, d.Latitude, d.Longitude, d.Available,
                 Math.Round(GreatCircle.DistanceKm(here, new GeoPoint(d.Latitude, d.Longitude)), 3)))
             .OrderBy(d => d.DistanceKm).ThenBy(d => d.DepotCode, StringComparer.Ordinal)

@@ -192,10 +192,16 @@ public sealed partial class PartsDepotGrain(
             return Refusal.Conflict(ProblemCodes.InsufficientStock, $"Reservation {reservationId} holds {reservation.Held} unit(s); {units} cannot ship.");
         }
 
+        // The shipment notice with its detail list (配件发运通知单 / 明细表, seed 000 §5.5.2) is owed with the shipping:
+        // written in the same statement, delivered to the shipment (and from there to the station) until acknowledged.
+        var shipmentId = $"{Code}-S{state.State.ShipmentsIssued + 1}";
+        var notice = new ShipmentNotice(shipmentId, Code, state.State.Registration!.Name, reservation.StationCode, time.GetUtcNow(),
+            [new ShipmentLine(reservation.Id, reservation.PartNo, units, reservation.Warranty, reservation.WorkOrderId)]);
         var book = state.State.Book.Ship(reservation, units, out var shipped);
-        var view = View(shipped, arrived);
-        await CommitAsync(Remember(state.State with { Book = book }, idempotencyKey, fingerprint, new Remembered { Reservation = view }),
-            [reservation.PartNo]);
+        var view = View(shipped, arrived) with { ShipmentId = shipmentId };
+        var next = (state.State with { Book = book, ShipmentsIssued = state.State.ShipmentsIssued + 1 })
+            .Send(new ShipmentNoticeToShipment(notice) { Id = "shipment:" + shipmentId });
+        await CommitAsync(Remember(next, idempotencyKey, fingerprint, new Remembered { Reservation = view }), [reservation.PartNo]);
         return Outcome<ReservationView>.Ok(view);
     }
 
@@ -428,6 +434,9 @@ public sealed record DepotState : IOutboxState<DepotState>
     public DepotRegistration? Registration { get; init; }
 
     public DepotBook Book { get; init; } = DepotBook.Empty;
+
+    /// <summary>Shipments issued so far (shipment ids are <c>{code}-S{n}</c>).</summary>
+    public long ShipmentsIssued { get; init; }
 
     /// <summary>The grain_rows kind of a finished reservation (key its id, body a <see cref="FinishedReservation"/>).</summary>
     public const string FinishedReservationKind = "reservation";

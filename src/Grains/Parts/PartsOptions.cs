@@ -15,5 +15,8 @@ public sealed class PartsOptions
     /// <summary>How long a depot or a month's parts plan remembers an idempotency key (every key, as a row in grain_rows). Default 24 h.</summary>
     public TimeSpan IdempotencyWindow { get; set; } = TimeSpan.FromHours(24);
 
+    /// <summary>How far a depot supplies stations directly; an urgent order beyond it is a transfer (issue 21). Default 300 km.</summary>
+    public double UrgentReachKm { get; set; } = 300;
+
     public int ReorderPointOf(string partNo) => ReorderPoints.TryGetValue(partNo, out var point) ? point : DefaultReorderPoint;
 }

@@ -57,6 +57,7 @@ public static class PartsPlanDecisions
     {
         var lines = state.Plans.Values
             .SelectMany(p => p.Lines.Select(l => (p.Region, l.PartNo, l.Quantity)))
+            .Concat(state.Urgent.Values.Select(u => (u.Region, u.PartNo, u.Quantity)))
             .GroupBy(x => x.PartNo, StringComparer.Ordinal)
             .OrderBy(g => g.Key, StringComparer.Ordinal)
             .Select(g => new ProcurementLine(g.Key, g.Sum(x => x.Quantity),

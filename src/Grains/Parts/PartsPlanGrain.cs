@@ -60,6 +60,17 @@ public sealed partial class PartsPlanGrain(
         return Outcome<StationPartsPlan>.Ok(submitted);
     }
 
+    public async Task AddUrgentAsync(string orderId, string region, PartQuantity line)
+    {
+        if (state.State.Urgent.ContainsKey(orderId))
+        {
+            return;
+        }
+
+        var next = state.State with { Urgent = state.State.Urgent.SetItem(orderId, new UrgentProcurement(region, line.PartNo, line.Quantity)) };
+        await state.WriteOrRestoreAsync(next, this, logger, $"Parts plan {Month}", written => written.Written());
+    }
+
     public Task<ProcurementList> GetAsync() =>
         Task.FromResult(PartsPlanDecisions.ToProcurementList(state.State, Month, PartsPlanDecisions.SubmitBy(Month, options.Value.PlanDeadlineDay)));
 }
@@ -72,6 +83,10 @@ public sealed record PartsPlanState
     public ImmutableSortedDictionary<string, StationPartsPlan> Plans { get; init; } =
         ImmutableSortedDictionary.Create<string, StationPartsPlan>(StringComparer.Ordinal);
 
+    /// <summary>Urgent orders no depot could serve, by order id (issue 21: procurement on the month's list).</summary>
+    public ImmutableSortedDictionary<string, UrgentProcurement> Urgent { get; init; } =
+        ImmutableSortedDictionary.Create<string, UrgentProcurement>(StringComparer.Ordinal);
+
     /// <summary>The idempotency key written with this submission (grain_rows, not the document); null once written.</summary>
     public ImmutableArray<TypedRow<RememberedPlan>>? NewRows { get; init; }
 
@@ -83,3 +98,6 @@ public sealed record PartsPlanState
 /// carried over by migration 0011 from a document whose plan the station had replaced since: a retry of it is refused.
 /// </summary>
 public sealed record RememberedPlan(string Key, string Fingerprint, DateTimeOffset At, StationPartsPlan? Plan) : IRememberedReply;
+
+/// <summary>An urgent order's part and quantity on the month's procurement list, with the ordering station's region.</summary>
+public sealed record UrgentProcurement(string Region, string PartNo, int Quantity);

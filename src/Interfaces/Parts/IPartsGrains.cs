@@ -59,6 +59,10 @@ public interface IPartAvailabilityGrain : IGrainWithStringKey
     /// <summary>Depots with the part available, nearest first.</summary>
     [Alias("Find"), Orleans.Concurrency.AlwaysInterleave]
     Task<IReadOnlyList<PartAvailabilityView>> FindAsync(double latitude, double longitude, int limit);
+
+    /// <summary>Every depot that knows the part (available or not), nearest first: where an urgent order may be sourced or back-ordered.</summary>
+    [Alias("FindKnown"), Orleans.Concurrency.AlwaysInterleave]
+    Task<IReadOnlyList<PartAvailabilityView>> FindKnownAsync(double latitude, double longitude, int limit);
 }
 
 /// <summary>The stations' parts demand plans for one month (key <c>yyyy-MM</c>) and their aggregate.</summary>
@@ -72,6 +76,10 @@ public interface IPartsPlanGrain : IGrainWithStringKey
 
     [Alias("Get"), Orleans.Concurrency.AlwaysInterleave]
     Task<ProcurementList> GetAsync();
+
+    /// <summary>An urgent order no depot could serve goes on the month's procurement list (whatever the day); once per order id.</summary>
+    [Alias("AddUrgent")]
+    Task AddUrgentAsync(string orderId, string region, PartQuantity line);
 }
 
 [GenerateSerializer, Immutable, Alias("AfterSales.DepotRegistration")]
@@ -95,7 +103,11 @@ public sealed record class PartStockView(
 public sealed record class ReservationView(
     [property: Id(0)] string Id, [property: Id(1)] string DepotCode, [property: Id(2)] string PartNo, [property: Id(3)] int Quantity,
     [property: Id(4)] string StationCode, [property: Id(5)] string WorkOrderId, [property: Id(6)] bool Warranty, [property: Id(7)] bool Urgent,
-    [property: Id(8)] string State, [property: Id(9)] int Shipped, [property: Id(10)] bool Arrived);
+    [property: Id(8)] string State, [property: Id(9)] int Shipped, [property: Id(10)] bool Arrived)
+{
+    /// <summary>In a ship reply: the shipment (notice) this shipping opened (GET /api/shipments/{id}).</summary>
+    [Id(11)] public string? ShipmentId { get; init; }
+}
 
 [GenerateSerializer, Immutable, Alias("AfterSales.DepotView")]
 public sealed record class DepotView(

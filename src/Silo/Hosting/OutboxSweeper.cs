@@ -39,6 +39,8 @@ public sealed partial class OutboxSweeper(string connectionString, string servic
         ["depot"] = GrainType.Create("partsdepot"),
         ["claim"] = GrainType.Create("claim"),
         ["buybackCase"] = GrainType.Create("buybackcase"),
+        ["shipment"] = GrainType.Create("shipment"),
+        ["urgentOrder"] = GrainType.Create("urgentorder"),
     };
 
     private readonly CancellationTokenSource _stopping = new();

@@ -54,6 +54,42 @@ public sealed class PostgresGrainRowReader(NpgsqlDataSource database, string ser
         }
     }
 
+    public async Task<IReadOnlyList<KeyValuePair<string, TBody>>> ReadPageAsync<TBody>(string stateName, string grainKey, string kind, string? beforeKey, int limit, CancellationToken cancellationToken = default)
+        where TBody : class
+    {
+        try
+        {
+            // The primary key (…, kind, row_key) serves the range and the order.
+            await using var command = database.CreateCommand("""
+                SELECT row_key, body::text FROM grain_rows
+                WHERE service_id = $1 AND state_name = $2 AND grain_key = $3 AND kind = $4 AND ($5::text IS NULL OR row_key < $5) AND body IS NOT NULL
+                ORDER BY row_key DESC
+                LIMIT $6
+                """);
+            command.Parameters.AddWithValue(serviceId);
+            command.Parameters.AddWithValue(stateName);
+            command.Parameters.AddWithValue(grainKey);
+            command.Parameters.AddWithValue(kind);
+            command.Parameters.Add(new NpgsqlParameter { Value = (object?)beforeKey ?? DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Text });
+            command.Parameters.AddWithValue(limit);
+            var rows = new List<KeyValuePair<string, TBody>>();
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                if (JsonSerializer.Deserialize<TBody>(reader.GetString(1), JsonGrainStateSerializer.Options) is { } body)
+                {
+                    rows.Add(KeyValuePair.Create(reader.GetString(0), body));
+                }
+            }
+
+            return rows;
+        }
+        catch (Exception ex) when (DatabaseFailures.IsDatabaseFailure(ex))
+        {
+            throw DatabaseFailures.Translate(ex, "Reading a page of a grain's rows");
+        }
+    }
+
     private async Task<IReadOnlyList<TBody>> ReadAllAsync<TBody>(string stateName, string grainKey, string kind, TimeSpan? maxAge, CancellationToken cancellationToken)
     {
         await using var command = database.CreateCommand("""
