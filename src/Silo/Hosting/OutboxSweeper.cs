@@ -39,6 +39,7 @@ public sealed partial class OutboxSweeper(string connectionString, string servic
         ["depot"] = GrainType.Create("partsdepot"),
         ["claim"] = GrainType.Create("claim"),
         ["buybackCase"] = GrainType.Create("buybackcase"),
+        ["recall"] = GrainType.Create("recallcampaign"),
     };
 
     private readonly CancellationTokenSource _stopping = new();
