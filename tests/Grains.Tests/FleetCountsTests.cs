@@ -81,7 +81,7 @@ public sealed class FleetCountsTests
             ListedHere = FleetCounts.NoMembers.Add("V2", new FleetMember("M1", null)),
         };
 
-        Assert.Equal(expected, FleetCounts.CountedByModel(batch, subscription, models));
+        Assert.Equal(expected, FleetCounts.CountedByModel(batch, subscription, subscription.Coverage));
     }
 
     [Fact]

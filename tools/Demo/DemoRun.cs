@@ -101,14 +101,25 @@ public static class DemoRun
             return refused.All(r => r.Contains(" 409 ", StringComparison.Ordinal));
         }, itemsPerUnit: 250);
 
-        // 3. A recall over one model's batches of one production month.
-        var recalled = vehicles.Where(v => v.Model == vehicles[0].Model && v.Batch[..^4] == vehicles[0].Batch[..^4]).ToList();
+        // 3. A recall over one model's vehicles produced in one month (a criterion: model AND production-date range),
+        //    and the owners of some of them notified (as the call centre records it).
+        var (recalledFrom, recalledTo) = (new DateOnly(vehicles[0].ProductionDate.Year, vehicles[0].ProductionDate.Month, 1), default(DateOnly));
+        recalledTo = recalledFrom.AddMonths(1).AddDays(-1);
+        var recalled = vehicles.Where(v => v.Model == vehicles[0].Model && v.ProductionDate >= recalledFrom && v.ProductionDate <= recalledTo).ToList();
         var campaignId = $"DEMO-RC-{options.Seed}";
         await Step.RunAsync("recall campaign", [campaignId], 1, id =>
             Calls.AcceptedAsync(api.OpenRecallAsync(null, new RecallRequest
             {
-                CampaignId = id, Description = "Front brake hose may chafe against the wheel arch liner", Models = [],
-                Batches = [.. recalled.Select(v => v.Batch).Distinct()], Vins = [], Remedy = "Re-route and clip the front brake hoses",
+                CampaignId = id, Description = "Front brake hose may chafe against the wheel arch liner", Models = [], Batches = [], Vins = [],
+                Criteria = [new RecallCriterionRequest { Model = vehicles[0].Model, ProducedFrom = recalledFrom, ProducedTo = recalledTo }],
+                Remedy = "Re-route and clip the front brake hoses",
+            })));
+        var notified = recalled.Take(Math.Max(1, recalled.Count / 2)).Select((v, i) => (Vehicle: v, Index: i)).ToList();
+        NotificationChannel[] channels = [NotificationChannel.Letter, NotificationChannel.Sms, NotificationChannel.Phone, NotificationChannel.App];
+        await Step.RunAsync("recall owner notifications", notified, 8, n =>
+            Calls.AcceptedAsync(api.RecordRecallNotificationAsync(campaignId, null, new RecallNotificationRequest
+            {
+                Vin = n.Vehicle.Vin, Channel = channels[n.Index % channels.Length], NotifiedOn = DateOnly.FromDateTime(now.UtcDateTime),
             })));
 
         // 4. Work orders: recall work completed on about a third of the recalled vehicles, and open orders everywhere.

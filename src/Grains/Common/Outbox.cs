@@ -36,6 +36,10 @@ namespace AfterSales.Grains.Common;
 [JsonDerivedType(typeof(RejectedToDepot), "rejectedParts")]
 [JsonDerivedType(typeof(UrgentReservation), "urgentReservation")]
 [JsonDerivedType(typeof(UrgentProcurementLine), "urgentProcurement")]
+[JsonDerivedType(typeof(RecallCompletionReport), "recallCompletion")]
+[JsonDerivedType(typeof(RecallRegistryRemoval), "recallRegistryRemoval")]
+[JsonDerivedType(typeof(RecallModelUnsubscription), "recallModelUnsubscription")]
+[JsonDerivedType(typeof(RecallBatchUnsubscription), "recallBatchUnsubscription")]
 public abstract record OutboxMessage
 {
     /// <summary>Unique among the messages the grain ever owes, so an acknowledgement removes exactly this one.</summary>
@@ -224,6 +228,50 @@ public sealed record UrgentProcurementLine(string Month, string OrderId, string 
     public override async Task<DeliveryAnswer> DeliverAsync(IGrainFactory grains)
     {
         await grains.Grain<IPartsPlanGrain>(Month).AddUrgentAsync(OrderId, Region, Line);
+        return DeliveryAnswer.Accepted;
+    }
+}
+
+/// <summary>
+/// A recall completed on a vehicle: counted in the campaign's roll-up (once per VIN), then the campaign checks whether
+/// it reached 100 % and closes (both steps idempotent, in this order, so the check sees the completion).
+/// </summary>
+public sealed record RecallCompletionReport(string CampaignId, CounterContribution Contribution) : OutboxMessage
+{
+    public override async Task<DeliveryAnswer> DeliverAsync(IGrainFactory grains)
+    {
+        await grains.Grain<ICounterRollupGrain>(RecallCounters.Scope(CampaignId)).ReportAsync(Contribution);
+        await grains.Grain<IRecallCampaignGrain>(CampaignId).CheckCompletionAsync();
+        return DeliveryAnswer.Accepted;
+    }
+}
+
+/// <summary>A closed campaign leaves the registry (and every silo's catalog); idempotent.</summary>
+public sealed record RecallRegistryRemoval(string CampaignId) : OutboxMessage
+{
+    public override async Task<DeliveryAnswer> DeliverAsync(IGrainFactory grains)
+    {
+        await grains.Grain<IRecallRegistryGrain>(RecallRegistry.Key).RemoveAsync(CampaignId);
+        return DeliveryAnswer.Accepted;
+    }
+}
+
+/// <summary>A closed campaign leaves a model's fleet index (and the model's batches); idempotent.</summary>
+public sealed record RecallModelUnsubscription(string Model, string CampaignId) : OutboxMessage
+{
+    public override async Task<DeliveryAnswer> DeliverAsync(IGrainFactory grains)
+    {
+        await grains.Grain<IFleetModelGrain>(Model).UnsubscribeAsync(CampaignId);
+        return DeliveryAnswer.Accepted;
+    }
+}
+
+/// <summary>A closed campaign leaves a batch's fleet index; idempotent.</summary>
+public sealed record RecallBatchUnsubscription(string Batch, string CampaignId) : OutboxMessage
+{
+    public override async Task<DeliveryAnswer> DeliverAsync(IGrainFactory grains)
+    {
+        await grains.Grain<IFleetBatchGrain>(Batch).UnsubscribeAsync(CampaignId);
         return DeliveryAnswer.Accepted;
     }
 }

@@ -44,11 +44,17 @@ public sealed partial class FleetBatchGrain(
 
     public Task AddAsync(FleetEntry entry) => Enqueue(new Work(entry, null, null));
 
-    public async Task<long> SubscribeAsync(string campaignId, ImmutableSortedSet<string> listedVins, ImmutableSortedSet<string>? models)
+    public async Task<long> SubscribeAsync(string campaignId, ImmutableSortedSet<string> listedVins, ImmutableSortedSet<string>? models, ImmutableArray<RecallCriterion> dated)
     {
-        var subscription = new PendingSubscription(campaignId, listedVins, models);
+        var subscription = new PendingSubscription(campaignId, listedVins, new BatchCoverage(models, dated.IsDefault ? [] : dated));
         await Enqueue(new Work(null, subscription, null));
         return subscription.AtSubscription;
+    }
+
+    public async Task UnsubscribeAsync(string campaignId)
+    {
+        var subscription = new PendingSubscription(campaignId, [], BatchCoverage.None) { Unsubscribe = true };
+        await Enqueue(new Work(null, subscription, null));
     }
 
     public Task RecordRepairAsync(FleetRepair repair) => Enqueue(new Work(null, null, repair));
@@ -87,7 +93,9 @@ public sealed partial class FleetBatchGrain(
                     }
                     else if (run[0].Subscription is { } subscription)
                     {
-                        subscription.AtSubscription = await SubscribeNowAsync(subscription.CampaignId, subscription.ListedVins, subscription.Models);
+                        subscription.AtSubscription = subscription.Unsubscribe
+                            ? await UnsubscribeNowAsync(subscription.CampaignId)
+                            : await SubscribeNowAsync(subscription.CampaignId, subscription.ListedVins, subscription.Coverage);
                     }
                     else
                     {
@@ -181,7 +189,7 @@ public sealed partial class FleetBatchGrain(
                 next = await FollowAsync(next, entry.Model, campaigns, members);
             }
 
-            member = new FleetMember(entry.Model, entry.Region);
+            member = new FleetMember(entry.Model, entry.Region, entry.ProductionDate);
             next = FleetCounts.Add(next, vin, member);
         }
         else
@@ -190,7 +198,7 @@ public sealed partial class FleetBatchGrain(
             member = known;
             if (entry.Region is { } region && known.Region != region)
             {
-                member = known with { Region = region };
+                member = known with { Region = region, Produced = known.Produced ?? entry.ProductionDate };
                 next = FleetCounts.Move(next, vin, known, member);
             }
         }
@@ -216,7 +224,7 @@ public sealed partial class FleetBatchGrain(
         return (next, member);
     }
 
-    private async Task<long> SubscribeNowAsync(string campaignId, ImmutableSortedSet<string> listedVins, ImmutableSortedSet<string>? models)
+    private async Task<long> SubscribeNowAsync(string campaignId, ImmutableSortedSet<string> listedVins, BatchCoverage coverage)
     {
         var current = state.State;
         BatchSubscription subscription;
@@ -224,15 +232,16 @@ public sealed partial class FleetBatchGrain(
         {
             // A campaign followed so far for its listed VINs only (a vehicle told us first) now covers the batch.
             var listedHere = await MembersAsync(listedVins, NoPending);
-            subscription = new BatchSubscription(0, 0, listedVins, Models: models) { ListedHere = listedHere };
-            subscription = subscription with { AtSubscription = FleetCounts.CountedByModel(current, subscription, models) };
+            subscription = new BatchSubscription(0, 0, listedVins, Models: coverage.Models) { ListedHere = listedHere, Dated = coverage.Dated };
+            subscription = subscription with { AtSubscription = FleetCounts.CountedByModel(current, subscription, coverage) };
         }
-        else if (TryWiden(held.Models, models, out var widened))
+        else if (!held.Coverage.Includes(coverage))
         {
             // A retried opening that found more of the campaign's models here (or the batch itself named): the vehicles
             // it covers now and did not before are covered from the opening.
-            var added = FleetCounts.CountedByModel(current, held, widened) - FleetCounts.CountedByModel(current, held, held.Models);
-            subscription = held with { Models = widened, AtSubscription = held.AtSubscription + added };
+            var widened = held.Coverage.Union(coverage);
+            var added = FleetCounts.CountedByModel(current, held, widened) - FleetCounts.CountedByModel(current, held, held.Coverage);
+            subscription = held with { Models = widened.Models, Dated = widened.Dated, AtSubscription = held.AtSubscription + added };
         }
         else
         {
@@ -242,6 +251,20 @@ public sealed partial class FleetBatchGrain(
         await WriteAsync(current with { Subscriptions = current.Subscriptions.SetItem(campaignId, subscription), Revision = current.Revision + 1 });
         await ReportAsync();
         return subscription.AtSubscription;
+    }
+
+    /// <summary>Drops a closed campaign and reports the batch's contributions without it.</summary>
+    private async Task<long> UnsubscribeNowAsync(string campaignId)
+    {
+        var current = state.State;
+        if (current.Subscriptions.ContainsKey(campaignId))
+        {
+            await WriteAsync(current with { Subscriptions = current.Subscriptions.Remove(campaignId), Revision = current.Revision + 1 });
+        }
+
+        // Reported even when nothing changed: the caller may be retrying after a report failed.
+        await ReportAsync();
+        return 0;
     }
 
     private static readonly IReadOnlyDictionary<string, FleetMember> NoPending = new Dictionary<string, FleetMember>(StringComparer.Ordinal);
@@ -259,16 +282,6 @@ public sealed partial class FleetBatchGrain(
     }
 
     /// <summary>
-    /// The union of two coverings by model (null: the whole batch); false when <paramref name="requested"/> covers
-    /// nothing that <paramref name="held"/> does not.
-    /// </summary>
-    private static bool TryWiden(ImmutableSortedSet<string>? held, ImmutableSortedSet<string>? requested, out ImmutableSortedSet<string>? widened)
-    {
-        widened = requested is null ? null : held?.Union(requested);
-        return held is not null && (requested is null || !requested.IsSubsetOf(held));
-    }
-
-    /// <summary>
     /// Follows the campaigns over <paramref name="model"/> for the model's vehicles here; a campaign followed only for
     /// listed VINs, or for other models, now covers this one too. (A campaign that also names the batch widens its
     /// subscription to the whole batch when it subscribes, which counts the other models' vehicles already here.)
@@ -276,13 +289,13 @@ public sealed partial class FleetBatchGrain(
     private async Task<FleetBatchState> FollowAsync(FleetBatchState batch, string model, ImmutableArray<RecallDefinition> campaigns, IReadOnlyDictionary<string, FleetMember> known)
     {
         var subscriptions = batch.Subscriptions;
-        var models = ImmutableSortedSet.Create(StringComparer.Ordinal, model);
         foreach (var campaign in campaigns)
         {
+            var coverage = RecallScopes.ForModel(campaign, model);
             if (!subscriptions.TryGetValue(campaign.CampaignId, out var held))
             {
                 subscriptions = subscriptions.Add(campaign.CampaignId,
-                    new BatchSubscription(0, 0, campaign.Vins, Models: models) { ListedHere = await MembersAsync(campaign.Vins, known) });
+                    new BatchSubscription(0, 0, campaign.Vins, Models: coverage.Models) { ListedHere = await MembersAsync(campaign.Vins, known), Dated = coverage.Dated });
             }
             else if (held.ListedOnly)
             {
@@ -292,14 +305,16 @@ public sealed partial class FleetBatchGrain(
                 {
                     ListedOnly = false,
                     Listed = held.Listed.Union(campaign.Vins),
-                    Models = models,
+                    Models = coverage.Models,
+                    Dated = coverage.Dated,
                     ListedHere = held.ListedHere.SetItems(newlyListed),
                 });
             }
-            else if (TryWiden(held.Models, models, out var widened))
+            else if (!held.Coverage.Includes(coverage))
             {
                 // No vehicle of this model is here yet, so widening covers no vehicle from before.
-                subscriptions = subscriptions.SetItem(campaign.CampaignId, held with { Models = widened });
+                var widened = held.Coverage.Union(coverage);
+                subscriptions = subscriptions.SetItem(campaign.CampaignId, held with { Models = widened.Models, Dated = widened.Dated });
             }
         }
 
@@ -354,13 +369,16 @@ internal sealed record Work(FleetEntry? Entry, PendingSubscription? Subscription
 }
 
 /// <summary>A subscription waiting in the queue, and (once made) how many vehicles it covered.</summary>
-internal sealed class PendingSubscription(string campaignId, ImmutableSortedSet<string> listedVins, ImmutableSortedSet<string>? models)
+internal sealed class PendingSubscription(string campaignId, ImmutableSortedSet<string> listedVins, BatchCoverage coverage)
 {
     public string CampaignId { get; } = campaignId;
 
     public ImmutableSortedSet<string> ListedVins { get; } = listedVins;
 
-    public ImmutableSortedSet<string>? Models { get; } = models;
+    public BatchCoverage Coverage { get; } = coverage;
+
+    /// <summary>Drops the campaign instead (it closed).</summary>
+    public bool Unsubscribe { get; init; }
 
     public long AtSubscription { get; set; }
 }
@@ -380,12 +398,13 @@ public static class FleetCounts
             s => s.Key,
             s => s.Value.Listed.Contains(vin)
                 ? s.Value with { ListedHere = s.Value.ListedHere.SetItem(vin, member) }
-                : Counts(s.Value, member.Model) ? s.Value with { AddedSince = s.Value.AddedSince + 1 } : s.Value,
+                : Counts(s.Value, member) ? s.Value with { AddedSince = s.Value.AddedSince + 1 } : s.Value,
             StringComparer.Ordinal);
         return batch with
         {
             Models = batch.Models.SetItem(member.Model, batch.Models.GetValueOrDefault(member.Model) + 1),
             Regions = member.Region is { } region ? Bump(batch.Regions, member.Model, region, +1) : batch.Regions,
+            Produced = BumpProduced(batch.Produced, member, +1),
             Subscriptions = subscriptions,
         };
     }
@@ -395,20 +414,50 @@ public static class FleetCounts
     {
         var regions = from.Region is { } old ? Bump(batch.Regions, from.Model, old, -1) : batch.Regions;
         regions = to.Region is { } region ? Bump(regions, to.Model, region, +1) : regions;
+        // A member stored before production dates were kept is not in the dated counts: it enters them once its date is known.
+        var produced = BumpProduced(from.Produced is null ? batch.Produced : BumpProduced(batch.Produced, from, -1), to, +1);
         var subscriptions = batch.Subscriptions.ToImmutableSortedDictionary(
             s => s.Key,
             s => s.Value.ListedHere.ContainsKey(vin) ? s.Value with { ListedHere = s.Value.ListedHere.SetItem(vin, to) } : s.Value,
             StringComparer.Ordinal);
-        return batch with { Regions = regions, Subscriptions = subscriptions, Revision = batch.Revision + 1 };
+        return batch with { Regions = regions, Produced = produced, Subscriptions = subscriptions, Revision = batch.Revision + 1 };
     }
 
     /// <summary>
-    /// The vehicles of the batch a subscription counts itself when it covers <paramref name="models"/> (null: every
-    /// model): those of the covered models, less its listed vehicles among them (the campaign counts those).
+    /// The vehicles of the batch a subscription counts itself when it covers <paramref name="coverage"/>: those of the
+    /// wholly covered models, and of the others those produced inside a dated criterion's range, less its listed
+    /// vehicles among them (the campaign counts those).
     /// </summary>
-    public static long CountedByModel(FleetBatchState batch, BatchSubscription subscription, ImmutableSortedSet<string>? models) =>
-        batch.Models.Where(m => models is null || models.Contains(m.Key)).Sum(m => m.Value)
-        - subscription.ListedHere.Values.Count(m => models is null || models.Contains(m.Model));
+    public static long CountedByModel(FleetBatchState batch, BatchSubscription subscription, BatchCoverage coverage) =>
+        batch.Models.Sum(m => coverage.CoversModel(m.Key) ? m.Value : Dated(batch, m.Key, coverage).Sum(d => d.Value.Values.Sum()))
+        - subscription.ListedHere.Values.Count(m => coverage.Covers(m.Model, m.Produced));
+
+    /// <summary>The dated counts of <paramref name="model"/> (production date → region or "" → vehicles) inside a dated criterion of the coverage.</summary>
+    private static IEnumerable<KeyValuePair<string, ImmutableSortedDictionary<string, long>>> Dated(FleetBatchState batch, string model, BatchCoverage coverage) =>
+        coverage.Dated.IsEmpty || batch.Produced.GetValueOrDefault(model) is not { } byDate
+            ? []
+            : byDate.Where(d => coverage.Covers(model, DateOnly.ParseExact(d.Key, DateFormat, System.Globalization.CultureInfo.InvariantCulture)));
+
+    /// <summary>The key format of production dates in <see cref="FleetBatchState.Produced"/>.</summary>
+    public const string DateFormat = "yyyy-MM-dd";
+
+    private static ImmutableSortedDictionary<string, ImmutableSortedDictionary<string, ImmutableSortedDictionary<string, long>>> BumpProduced(
+        ImmutableSortedDictionary<string, ImmutableSortedDictionary<string, ImmutableSortedDictionary<string, long>>> produced, FleetMember member, long by)
+    {
+        if (member.Produced is not { } date)
+        {
+            return produced;
+        }
+
+        var key = date.ToString(DateFormat, System.Globalization.CultureInfo.InvariantCulture);
+        var ofModel = produced.GetValueOrDefault(member.Model) ?? ImmutableSortedDictionary.Create<string, ImmutableSortedDictionary<string, long>>(StringComparer.Ordinal);
+        var ofDate = ofModel.GetValueOrDefault(key) ?? ImmutableSortedDictionary.Create<string, long>(StringComparer.Ordinal);
+        var region = member.Region ?? "";
+        var count = ofDate.GetValueOrDefault(region) + by;
+        ofDate = count == 0 ? ofDate.Remove(region) : ofDate.SetItem(region, count);
+        ofModel = ofDate.IsEmpty ? ofModel.Remove(key) : ofModel.SetItem(key, ofDate);
+        return ofModel.IsEmpty ? produced.Remove(member.Model) : produced.SetItem(member.Model, ofModel);
+    }
 
     /// <summary>The campaign's vehicles in this batch (covered by model or listed) with a known region, counted by region.</summary>
     public static IEnumerable<KeyValuePair<string, long>> ByRegion(FleetBatchState batch, BatchSubscription subscription)
@@ -416,9 +465,10 @@ public static class FleetCounts
         var byRegion = new SortedDictionary<string, long>(StringComparer.Ordinal);
         if (!subscription.ListedOnly)
         {
+            var coverage = subscription.Coverage;
             foreach (var (model, regions) in batch.Regions)
             {
-                if (subscription.Models is null || subscription.Models.Contains(model))
+                if (coverage.CoversModel(model))
                 {
                     foreach (var (region, count) in regions)
                     {
@@ -426,12 +476,23 @@ public static class FleetCounts
                     }
                 }
             }
+
+            foreach (var model in batch.Models.Keys.Where(m => !coverage.CoversModel(m)))
+            {
+                foreach (var (_, regions) in Dated(batch, model, coverage))
+                {
+                    foreach (var (region, count) in regions.Where(r => r.Key.Length > 0))
+                    {
+                        byRegion[region] = byRegion.GetValueOrDefault(region) + count;
+                    }
+                }
+            }
         }
 
-        // Listed vehicles of a model the subscription does not cover are covered for being listed.
+        // Listed vehicles the subscription does not cover otherwise are covered for being listed.
         foreach (var member in subscription.ListedHere.Values)
         {
-            if (member.Region is { } region && (subscription.ListedOnly || !CoversModel(subscription, member.Model)))
+            if (member.Region is { } region && (subscription.ListedOnly || !Counts(subscription, member)))
             {
                 byRegion[region] = byRegion.GetValueOrDefault(region) + 1;
             }
@@ -440,11 +501,9 @@ public static class FleetCounts
         return byRegion.Where(r => r.Value > 0);
     }
 
-    private static bool CoversModel(BatchSubscription subscription, string model) =>
-        !subscription.ListedOnly && (subscription.Models is null || subscription.Models.Contains(model));
-
-    /// <summary>Whether a subscription counts a vehicle of <paramref name="model"/> that it does not list.</summary>
-    private static bool Counts(BatchSubscription subscription, string model) => CoversModel(subscription, model);
+    /// <summary>Whether a subscription counts a vehicle (by its model and production date) that it does not list.</summary>
+    private static bool Counts(BatchSubscription subscription, FleetMember member) =>
+        !subscription.ListedOnly && subscription.Coverage.Covers(member.Model, member.Produced);
 
     private static ImmutableSortedDictionary<string, ImmutableSortedDictionary<string, long>> Bump(
         ImmutableSortedDictionary<string, ImmutableSortedDictionary<string, long>> regions, string model, string region, long by)
@@ -484,6 +543,17 @@ public sealed partial class FleetModelGrain(
         return state.State.Batches;
     }
 
+    public async Task UnsubscribeAsync(string campaignId)
+    {
+        if (state.State.Campaigns.Any(c => c.CampaignId == campaignId))
+        {
+            await WriteAsync(state.State with { Campaigns = state.State.Campaigns.RemoveAll(c => c.CampaignId == campaignId) });
+        }
+
+        // Every time, so a retry after a failed call reaches the batches it missed (they drop a campaign idempotently).
+        await Task.WhenAll(state.State.Batches.Select(b => GrainFactory.Grain<IFleetBatchGrain>(b).UnsubscribeAsync(campaignId)));
+    }
+
     private Task WriteAsync(FleetModelState next) =>
         state.WriteOrRestoreAsync(next, this, logger, $"Fleet model {Model}");
 }
@@ -502,6 +572,13 @@ public sealed record FleetBatchState
     /// <summary>The delivered vehicles whose selling dealer is a registered station, by model, then by that dealer's province.</summary>
     public ImmutableSortedDictionary<string, ImmutableSortedDictionary<string, long>> Regions { get; init; } =
         ImmutableSortedDictionary.Create<string, ImmutableSortedDictionary<string, long>>(StringComparer.Ordinal);
+
+    /// <summary>
+    /// The batch's vehicles with a known production date, by model, then production date (<see cref="FleetCounts.DateFormat"/>),
+    /// then region ("" until delivered): what campaigns with a production-date range count from.
+    /// </summary>
+    public ImmutableSortedDictionary<string, ImmutableSortedDictionary<string, ImmutableSortedDictionary<string, long>>> Produced { get; init; } =
+        ImmutableSortedDictionary.Create<string, ImmutableSortedDictionary<string, ImmutableSortedDictionary<string, long>>>(StringComparer.Ordinal);
 
     /// <summary>Changes other than added vehicles (regions, listings): with the vehicle count, the version of the batch's reports.</summary>
     public long Revision { get; init; }
@@ -524,8 +601,8 @@ public sealed record FleetBatchState
     public FleetBatchState Written() => NewRowsMembers is null ? this : this with { NewRowsMembers = null };
 }
 
-/// <summary>A vehicle of a batch, as its row holds it: its model, and its region once delivered.</summary>
-public sealed record FleetMember(string Model, string? Region);
+/// <summary>A vehicle of a batch, as its row holds it: its model, its region once delivered, and its production date (null in a row stored before it was kept).</summary>
+public sealed record FleetMember(string Model, string? Region, DateOnly? Produced = null);
 
 /// <summary>
 /// A campaign's view of a batch. Covering the batch: vehicles covered when it subscribed, vehicles added since, and
@@ -538,6 +615,13 @@ public sealed record BatchSubscription(
 {
     /// <summary>The listed VINs that are vehicles of this batch, with their model and region.</summary>
     public ImmutableSortedDictionary<string, FleetMember> ListedHere { get; init; } = FleetCounts.NoMembers;
+
+    /// <summary>The campaign's criteria with a production-date range reaching this batch (beyond <see cref="Models"/>).</summary>
+    public ImmutableArray<RecallCriterion> Dated { get; init; } = [];
+
+    /// <summary>What the subscription covers besides its listed VINs.</summary>
+    [JsonIgnore]
+    public BatchCoverage Coverage => new(Models, Dated.IsDefault ? [] : Dated);
 }
 
 /// <summary>What a fleet model persists (state_name 'fleetModel').</summary>

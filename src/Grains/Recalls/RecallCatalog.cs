@@ -10,7 +10,7 @@ namespace AfterSales.Grains.Recalls;
 /// This silo's copy of the open recall campaigns (one per silo, shared by its vehicle grains). A warranty read
 /// matches the vehicle against it in memory instead of calling the registry grain, which would otherwise take
 /// every warranty read of the cluster. The registry pushes each new campaign here before the campaign's opening is
-/// acknowledged, and the silo renews its subscription every <see cref="SiloCopies.RenewEvery"/>; a copy that has not
+/// acknowledged (and each closing before the closing is done), and the silo renews its subscription every <see cref="SiloCopies.RenewEvery"/>; a copy that has not
 /// been confirmed for <see cref="SiloCopies.TrustedFor"/> is not used (callers then ask the registry).
 /// </summary>
 public sealed class RecallCatalog(TimeProvider time) : SiloCopy<IRecallCatalogObserver>, IRecallCatalogObserver
@@ -45,9 +45,7 @@ public sealed class RecallCatalog(TimeProvider time) : SiloCopy<IRecallCatalogOb
     /// <summary>Takes a snapshot unless a newer one already arrived (a push and a sync reply can cross).</summary>
     public void Apply(RecallCatalogSnapshot snapshot)
     {
-        var scopes = snapshot.Campaigns.Select(c => (c.CampaignId, new RecallScope(
-            c.Models.WithComparer(StringComparer.Ordinal), c.Batches.WithComparer(StringComparer.Ordinal), c.Vins.WithComparer(StringComparer.Ordinal))))
-            .ToImmutableArray();
+        var scopes = snapshot.Campaigns.Select(c => (c.CampaignId, RecallScopes.Of(c))).ToImmutableArray();
         lock (_gate)
         {
             if (_copy is null || snapshot.Version >= _copy.Version)
@@ -73,7 +71,7 @@ public sealed class RecallCatalog(TimeProvider time) : SiloCopy<IRecallCatalogOb
     /// The ids of the campaigns covering the vehicle, in campaign id order; null when this copy cannot be trusted
     /// (never synced, or not confirmed lately) and <paramref name="evenIfStale"/> is false.
     /// </summary>
-    public ImmutableArray<string>? Match(string vin, string model, string batch, bool evenIfStale = false)
+    public ImmutableArray<string>? Match(string vin, string model, string batch, DateOnly produced, bool evenIfStale = false)
     {
         var copy = Volatile.Read(ref _copy);
         if (copy is null || (!evenIfStale && time.GetUtcNow() - copy.ConfirmedAt > SiloCopies.TrustedFor))
@@ -84,7 +82,7 @@ public sealed class RecallCatalog(TimeProvider time) : SiloCopy<IRecallCatalogOb
         var matches = ImmutableArray.CreateBuilder<string>();
         foreach (var (id, scope) in copy.Scopes)
         {
-            if (scope.Covers(vin, model, batch))
+            if (scope.Covers(vin, model, batch, produced))
             {
                 matches.Add(id);
             }

@@ -165,15 +165,17 @@ public sealed partial class VehicleGrain(
         return imported;
     }
 
-    public async Task JoinListedRecallAsync(string campaignId)
+    public async Task<string?> JoinListedRecallAsync(string campaignId)
     {
         if (state.State.Identity is not { } identity)
         {
             DeactivateIfUnregistered();
-            return;
+            return null;
         }
 
-        await GrainFactory.Grain<IFleetBatchGrain>(identity.Batch).AddAsync(new FleetEntry(Vin, identity.Model, state.State.Region, [campaignId]));
+        await GrainFactory.Grain<IFleetBatchGrain>(identity.Batch).AddAsync(
+            new FleetEntry(Vin, identity.Model, state.State.Region, [campaignId]) { ProductionDate = identity.ProductionDate });
+        return identity.Batch;
     }
 
     /// <summary>
@@ -254,7 +256,7 @@ public sealed partial class VehicleGrain(
 
         var region = vehicle.Region;
         var one = ImmutableSortedDictionary.CreateRange(StringComparer.Ordinal, [KeyValuePair.Create(CounterNames.RecallCompleted, 1L)]);
-        yield return new RollupReport(RecallCounters.Scope(campaignId),
+        yield return new RecallCompletionReport(campaignId,
             new CounterContribution(Vin, 1, one.Add(RecallCounters.CompletedInPrefix + (region ?? RecallCounters.Unassigned), 1), Final: true))
         {
             Id = "recall:" + campaignId,
@@ -346,7 +348,7 @@ public sealed partial class VehicleGrain(
     private async Task<ImmutableArray<string>> OpenRecallsAsync(VehicleState current)
     {
         var identity = current.Identity!;
-        var covering = recalls.Match(Vin, identity.Model, identity.Batch) ?? await AskRegistryAsync(identity);
+        var covering = recalls.Match(Vin, identity.Model, identity.Batch, identity.ProductionDate) ?? await AskRegistryAsync(identity);
         if (covering.IsEmpty)
         {
             return [];
@@ -363,11 +365,11 @@ public sealed partial class VehicleGrain(
     {
         try
         {
-            var covering = await GrainFactory.Grain<IRecallRegistryGrain>(RecallRegistry.Key).MatchAsync(Vin, identity.Model, identity.Batch);
+            var covering = await GrainFactory.Grain<IRecallRegistryGrain>(RecallRegistry.Key).MatchAsync(Vin, identity.Model, identity.Batch, identity.ProductionDate);
             _lastCovering = covering;
             return covering;
         }
-        catch (Exception ex) when ((recalls.Match(Vin, identity.Model, identity.Batch, evenIfStale: true) ?? _lastCovering) is { } known)
+        catch (Exception ex) when ((recalls.Match(Vin, identity.Model, identity.Batch, identity.ProductionDate, evenIfStale: true) ?? _lastCovering) is { } known)
         {
             // The registry is unreachable (say, it must be re-activated while the database is down): keep answering
             // with the campaigns last heard of rather than failing the read.
@@ -388,8 +390,8 @@ public sealed partial class VehicleGrain(
     private async Task<OutboxMessage> IndexEntryAsync(string operation, VehicleState next)
     {
         var identity = next.Identity!;
-        var campaigns = recalls.Match(Vin, identity.Model, identity.Batch) ?? await AskRegistryAsync(identity);
-        return new FleetIndexEntry(identity.Batch, new FleetEntry(Vin, identity.Model, next.Region, campaigns)) { Id = "fleet:" + operation };
+        var campaigns = recalls.Match(Vin, identity.Model, identity.Batch, identity.ProductionDate) ?? await AskRegistryAsync(identity);
+        return new FleetIndexEntry(identity.Batch, new FleetEntry(Vin, identity.Model, next.Region, campaigns) { ProductionDate = identity.ProductionDate }) { Id = "fleet:" + operation };
     }
 
     public Task<Outcome<RepairHistoryPage>> GetHistoryAsync(int limit, string? cursor)

@@ -104,6 +104,12 @@ public static class ProblemCodes
     /// <summary>409: the vehicle has no open recall of this campaign.</summary>
     public const string RecallNotOpen = "recall-not-open";
 
+    /// <summary>409: the recall campaign is closed: closing it again, or recording owner notifications, is refused.</summary>
+    public const string RecallClosed = "recall-closed";
+
+    /// <summary>409: the vehicle is not in the recall campaign's scope (an owner notification for it is refused).</summary>
+    public const string VehicleNotInRecall = "vehicle-not-in-recall";
+
     /// <summary>409: the work order is closed and needs no more parts.</summary>
     public const string WorkOrderClosed = "work-order-closed";
 

@@ -27,7 +27,61 @@ public interface IRecallCampaignGrain : IGrainWithStringKey
     /// </summary>
     [Alias("ResolveListedRegions")]
     Task<int> ResolveListedRegionsAsync();
+
+    /// <summary>
+    /// Closes the campaign (an operator's decision, or <see cref="CheckCompletionAsync"/> at 100 %): it leaves the
+    /// registry (vehicles' open recalls), the fleet index and the network view; its record stays readable. A second
+    /// close is a conflict; the same Idempotency-Key answers as the first time.
+    /// </summary>
+    [Alias("Close")]
+    Task<Outcome<RecallView>> CloseAsync(CloseRecall command, string? idempotencyKey);
+
+    /// <summary>Closes the campaign when every affected vehicle is completed (called after each completion is counted).</summary>
+    [Alias("CheckCompletion")]
+    Task CheckCompletionAsync();
+
+    /// <summary>
+    /// Records that the owner of a covered vehicle was notified (召回条例: the manufacturer informs the owners):
+    /// append-only, one row per (VIN, channel, date); recording the same notification again changes nothing.
+    /// </summary>
+    [Alias("RecordNotification")]
+    Task<Outcome<RecallNotificationView>> RecordNotificationAsync(RecordRecallNotification command);
 }
+
+/// <summary>POST /api/recalls/{campaignId}/close.</summary>
+[GenerateSerializer, Immutable, Alias("AfterSales.CloseRecall")]
+public sealed record class CloseRecall(
+    [property: Id(0)] string Reason,
+    [property: Id(1)] string ClosedBy);
+
+/// <summary>How an owner was told of a recall.</summary>
+public enum NotificationChannel
+{
+    Letter,
+    Phone,
+    Sms,
+    App,
+    Email,
+}
+
+/// <summary>POST /api/recalls/{campaignId}/notifications.</summary>
+[GenerateSerializer, Immutable, Alias("AfterSales.RecordRecallNotification")]
+public sealed record class RecordRecallNotification(
+    [property: Id(0)] string Vin,
+    [property: Id(1)] NotificationChannel Channel,
+    [property: Id(2)] DateOnly NotifiedOn,
+    [property: Id(3)] string RecordedBy);
+
+/// <summary>A recorded owner notification, and the campaign's count of notified vehicles after it.</summary>
+[GenerateSerializer, Immutable, Alias("AfterSales.RecallNotificationView")]
+public sealed record class RecallNotificationView(
+    [property: Id(0)] string CampaignId,
+    [property: Id(1)] string Vin,
+    [property: Id(2)] NotificationChannel Channel,
+    [property: Id(3)] DateOnly NotifiedOn,
+    [property: Id(4)] string RecordedBy,
+    [property: Id(5)] DateTimeOffset RecordedAt,
+    [property: Id(6)] long Notified);
 
 /// <summary>The open campaigns and what they cover (key <c>all</c>); vehicles ask it which campaigns apply to them.</summary>
 [Alias("AfterSales.IRecallRegistryGrain")]
@@ -37,9 +91,13 @@ public interface IRecallRegistryGrain : IGrainWithStringKey
     [Alias("Add")]
     Task AddAsync(RecallDefinition campaign);
 
+    /// <summary>Removes a closed campaign (idempotent) and pushes the list to every silo's catalog before returning.</summary>
+    [Alias("Remove")]
+    Task RemoveAsync(string campaignId);
+
     /// <summary>The ids of the open campaigns that cover this vehicle, in campaign id order.</summary>
     [Alias("Match"), Orleans.Concurrency.AlwaysInterleave, Orleans.Concurrency.ReadOnly]
-    Task<ImmutableArray<string>> MatchAsync(string vin, string model, string batch);
+    Task<ImmutableArray<string>> MatchAsync(string vin, string model, string batch, DateOnly produced);
 
     [Alias("GetCampaignIds"), Orleans.Concurrency.AlwaysInterleave, Orleans.Concurrency.ReadOnly]
     Task<ImmutableArray<string>> GetCampaignIdsAsync();
@@ -65,7 +123,7 @@ public interface IRecallCatalogObserver : IGrainObserver
     Task UpdateAsync(RecallCatalogSnapshot snapshot);
 }
 
-/// <summary>The open campaigns at a version (campaigns are only ever added, so the version is their count).</summary>
+/// <summary>The open campaigns at a version (a counter of the registry's changes: every campaign added or closed moves it on).</summary>
 [GenerateSerializer, Immutable, Alias("AfterSales.RecallCatalogSnapshot")]
 public sealed record class RecallCatalogSnapshot(
     [property: Id(0)] int Version,
@@ -92,8 +150,14 @@ public interface IFleetBatchGrain : IGrainWithStringKey
     /// the campaign names the batch (all its vehicles), else the campaign's models this batch holds (a batch may
     /// hold several models; only their vehicles are covered).
     /// </summary>
+    /// <paramref name="dated"/>: the campaign's criteria with a production-date range that reach this batch (their
+    /// model, if any, and range; the vehicles matching one of them are covered too).
     [Alias("Subscribe")]
-    Task<long> SubscribeAsync(string campaignId, ImmutableSortedSet<string> listedVins, ImmutableSortedSet<string>? models);
+    Task<long> SubscribeAsync(string campaignId, ImmutableSortedSet<string> listedVins, ImmutableSortedSet<string>? models, ImmutableArray<RecallCriterion> dated);
+
+    /// <summary>Drops a closed campaign (idempotent): the batch no longer counts it, nor reports it to the provinces.</summary>
+    [Alias("Unsubscribe")]
+    Task UnsubscribeAsync(string campaignId);
 
     /// <summary>
     /// Records a completed repair of a fault on one of the batch's vehicles (idempotent by visit id) and reports
@@ -113,7 +177,12 @@ public sealed record class FleetEntry(
     [property: Id(0)] string Vin,
     [property: Id(1)] string Model,
     [property: Id(2)] string? Region,
-    [property: Id(3)] ImmutableArray<string> Campaigns);
+    [property: Id(3)] ImmutableArray<string> Campaigns)
+{
+    /// <summary>The vehicle's production date (for campaigns whose criteria have a production-date range).</summary>
+    [Id(4)]
+    public DateOnly? ProductionDate { get; init; }
+}
 
 /// <summary>A completed repair as the fleet index sees it.</summary>
 [GenerateSerializer, Immutable, Alias("AfterSales.FleetRepair")]
@@ -136,6 +205,10 @@ public interface IFleetModelGrain : IGrainWithStringKey
     /// <summary>Subscribes a campaign (idempotent) and returns the model's batches so far.</summary>
     [Alias("Subscribe")]
     Task<ImmutableSortedSet<string>> SubscribeAsync(RecallDefinition campaign);
+
+    /// <summary>Drops a closed campaign (idempotent) and tells each of the model's batches to drop it too.</summary>
+    [Alias("Unsubscribe")]
+    Task UnsubscribeAsync(string campaignId);
 }
 
 /// <summary>POST /api/recalls.</summary>
@@ -145,7 +218,23 @@ public sealed record class OpenRecall(
     [property: Id(1)] string Remedy,
     [property: Id(2)] ImmutableArray<string> Models,
     [property: Id(3)] ImmutableArray<string> Batches,
-    [property: Id(4)] ImmutableArray<string> Vins);
+    [property: Id(4)] ImmutableArray<string> Vins)
+{
+    /// <summary>Criteria, each an intersection of model, batch and production-date range (the union of all is covered).</summary>
+    [Id(5)]
+    public ImmutableArray<RecallCriterion> Criteria { get; init; } = [];
+}
+
+/// <summary>
+/// One criterion of a recall's scope: the vehicles of that model, of that batch and produced in that date range
+/// (inclusive); each field given narrows it, at least a model or a batch is given.
+/// </summary>
+[GenerateSerializer, Immutable, Alias("AfterSales.RecallCriterion")]
+public sealed record class RecallCriterion(
+    [property: Id(0)] string? Model,
+    [property: Id(1)] string? Batch,
+    [property: Id(2)] DateOnly? ProducedFrom,
+    [property: Id(3)] DateOnly? ProducedTo);
 
 /// <summary>A campaign's definition as the registry and the fleet index hold it.</summary>
 [GenerateSerializer, Immutable, Alias("AfterSales.RecallDefinition")]
@@ -153,7 +242,12 @@ public sealed record class RecallDefinition(
     [property: Id(0)] string CampaignId,
     [property: Id(1)] ImmutableSortedSet<string> Models,
     [property: Id(2)] ImmutableSortedSet<string> Batches,
-    [property: Id(3)] ImmutableSortedSet<string> Vins);
+    [property: Id(3)] ImmutableSortedSet<string> Vins)
+{
+    /// <summary>The explicit criteria (the listed models and batches are criteria too, kept in their own lists).</summary>
+    [Id(4)]
+    public ImmutableArray<RecallCriterion> Criteria { get; init; } = [];
+}
 
 /// <summary>GET /api/recalls/{campaignId}.</summary>
 [GenerateSerializer, Immutable, Alias("AfterSales.RecallView")]
@@ -169,7 +263,33 @@ public sealed record class RecallView(
     [property: Id(8)] long Completed,
     [property: Id(9)] double CompletionRate,
     [property: Id(10)] IReadOnlyDictionary<string, RecallRegionProgress> ByProvince,
-    [property: Id(11)] int RegionsPending);
+    [property: Id(11)] int RegionsPending)
+{
+    /// <summary>The explicit criteria of the scope.</summary>
+    [Id(12)]
+    public IReadOnlyList<RecallCriterion> Criteria { get; init; } = [];
+
+    /// <summary>Covered vehicles whose owner was notified at least once.</summary>
+    [Id(13)]
+    public long Notified { get; init; }
+
+    /// <summary>Notified vehicles by region (the vehicle's region when notified; 'unassigned' for none).</summary>
+    [Id(14)]
+    public IReadOnlyDictionary<string, long> NotifiedByProvince { get; init; } = ImmutableSortedDictionary<string, long>.Empty;
+
+    [Id(15)]
+    public bool Closed { get; init; }
+
+    [Id(16)]
+    public DateTimeOffset? ClosedAt { get; init; }
+
+    /// <summary>The operator who closed it, or <c>system</c> when it closed at 100 % completion.</summary>
+    [Id(17)]
+    public string? ClosedBy { get; init; }
+
+    [Id(18)]
+    public string? CloseReason { get; init; }
+}
 
 /// <summary>
 /// A campaign's progress in one region: the covered vehicles sold there (by the selling dealer's province) and those

@@ -80,6 +80,7 @@ public interface IVehicleGrain : IGrainWithStringKey
     /// A campaign that lists this VIN asks the vehicle to tell its batch (with its region), so the campaign's
     /// split by province counts it. Idempotent; an unregistered VIN does nothing (it tells its batch on registration).
     /// </summary>
+    /// <returns>The vehicle's batch (which then follows the campaign for it), or null when the VIN is not registered.</returns>
     [Alias("JoinListedRecall")]
-    Task JoinListedRecallAsync(string campaignId);
+    Task<string?> JoinListedRecallAsync(string campaignId);
 }

@@ -41,6 +41,7 @@ public sealed partial class OutboxSweeper(string connectionString, string servic
         ["buybackCase"] = GrainType.Create("buybackcase"),
         ["shipment"] = GrainType.Create("shipment"),
         ["urgentOrder"] = GrainType.Create("urgentorder"),
+        ["recall"] = GrainType.Create("recallcampaign"),
     };
 
     private readonly CancellationTokenSource _stopping = new();

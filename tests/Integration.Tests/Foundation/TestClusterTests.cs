@@ -72,8 +72,8 @@ public sealed class TestClusterTests : IAsyncLifetime
 
         Assert.True(opened.Succeeded, opened.Refusal?.Detail);
         // Both silos' copies hold the campaign the moment the opening is acknowledged (no waiting for a renewal).
-        Assert.All(catalogs, catalog => Assert.Equal(["RC-CATALOG-1"], catalog.Match(vins[0], "Q5-catalog", "B7")!.Value.ToArray()));
-        Assert.All(catalogs, catalog => Assert.Empty(catalog.Match(vins[0], "other-model", "other-batch")!.Value));
+        Assert.All(catalogs, catalog => Assert.Equal(["RC-CATALOG-1"], catalog.Match(vins[0], "Q5-catalog", "B7", new DateOnly(2026, 1, 1))!.Value.ToArray()));
+        Assert.All(catalogs, catalog => Assert.Empty(catalog.Match(vins[0], "other-model", "other-batch", new DateOnly(2026, 1, 1))!.Value));
         foreach (var vin in vins)
         {
             Assert.Equal<string>(["RC-CATALOG-1"], (await _cluster.Client.GetGrain<IVehicleGrain>(vin).GetWarrantyAsync(null, null)).Value!.OpenRecalls);
