@@ -51,6 +51,7 @@ public static class ApiComposition
         api.MapClaimsApi();
         api.MapBuybackApi();
         api.MapPrivacyApi();
+        api.MapSurveysApi();
         return app;
     }
 }

@@ -39,6 +39,8 @@ public sealed partial class OutboxSweeper(string connectionString, string servic
         ["depot"] = GrainType.Create("partsdepot"),
         ["claim"] = GrainType.Create("claim"),
         ["buybackCase"] = GrainType.Create("buybackcase"),
+        ["survey"] = GrainType.Create("survey"),
+        ["gradeSheet"] = GrainType.Create("gradesheet"),
     };
 
     private readonly CancellationTokenSource _stopping = new();
