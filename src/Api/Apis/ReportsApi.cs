@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Text.Json.Serialization;
 using AfterSales.Api.Hosting;
 using AfterSales.Api.Http;
+using AfterSales.Api.Security;
 using AfterSales.Interfaces.Common;
 using AfterSales.Interfaces.Network;
 using AfterSales.Interfaces.Reports;
@@ -20,6 +21,9 @@ public static class ReportsApi
         group.MapGet("/stations/{month}", StationsAsync).WithName("GetStationGrades")
             .WithSummary("Each station's grade A–D for a month (yyyy-MM) with its inputs, each input's score and the configured weights; stations by code, one page (limit 1–500, default 50; cursor from nextCursor).")
             .Produces<StationGradesPage>().WithQuery(QueryDoc.Limit(Paging.MaxLimit, Paging.DefaultLimit), QueryDoc.Cursor);
+        group.MapPost("/stations/{month}/close", CloseStationsAsync).RequireAuthorization(Policies.Operate).WithName("CloseStationGrades")
+            .WithSummary("Freeze a month's grade sheet (服务商分级考核表) once the month has ended on the business calendar (409 month-not-over before; 409 illegal-transition once closed): the grades are stored, each grade's reward or penalty (Policies:Grades:Consequences) is recorded on its station, and a station graded D in SuspendAfterConsecutiveD consecutive months (default 2) is suspended with the months as the reason. Answers the first page of the frozen sheet (limit 50).")
+            .Produces<StationGradesPage>();
         group.MapGet("/complaints/{month}", ComplaintsAsync).WithName("GetComplaintsReport")
             .WithSummary("Cards (service requests and complaints) registered in a month (yyyy-MM, business calendar) by kind, by category and by SLA clock breached, per station and for the call centre's queue; the totals are the whole month's, stations by code, one page (limit 1–500, default 50; cursor from nextCursor).")
             .Produces<ComplaintsReportPage>().WithQuery(QueryDoc.Limit(Paging.MaxLimit, Paging.DefaultLimit), QueryDoc.Cursor);
@@ -41,8 +45,31 @@ public static class ReportsApi
             return errors.ToResult();
         }
 
-        var report = await cluster.Grain<IStationGradesGrain>(first.ToString("yyyy-MM", CultureInfo.InvariantCulture)).GetAsync();
+        var key = first.ToString("yyyy-MM", CultureInfo.InvariantCulture);
+        // A closed month answers its frozen sheet; an open one is graded live from the roll-ups.
+        if (await cluster.Grain<IGradeSheetGrain>(key).GetFrozenAsync() is { } frozen)
+        {
+            return TypedResults.Ok(StationGradesPage.Of(frozen, size, after));
+        }
+
+        var report = await cluster.Grain<IStationGradesGrain>(key).GetAsync();
         return TypedResults.Ok(StationGradesPage.Of(report, size, after));
+    }
+
+    private static async Task<IResult> CloseStationsAsync(string month, HttpRequest request, IClusterClient cluster)
+    {
+        if (!TryMonth(month, out var first, out var invalid))
+        {
+            return invalid;
+        }
+
+        if (!IdempotencyKey.TryRead(request, out var key, out var keyErrors))
+        {
+            return OutcomeResults.Invalid(keyErrors!);
+        }
+
+        var closed = await cluster.Grain<IGradeSheetGrain>(first.ToString("yyyy-MM", CultureInfo.InvariantCulture)).CloseAsync(request.HttpContext.User.Actor(), key);
+        return closed.Refusal is not null ? closed.ToHttp() : TypedResults.Ok(StationGradesPage.Of(closed.Value!, Paging.DefaultLimit, null));
     }
 
     private static async Task<IResult> ComplaintsAsync(string month, string? limit, string? cursor, IClusterClient cluster)
@@ -86,14 +113,23 @@ public static class ReportsApi
 /// <summary>
 /// GET /api/reports/stations/{yyyy-MM}: one page of the month's grades, stations by code (ordinal). The weights are the
 /// whole report's; <see cref="NextCursor"/> (opaque: the page's last code) asks for the next page, null on the last.
+/// <see cref="Frozen"/>: the month is closed and this is its stored sheet (frozen at <see cref="FrozenAt"/>, each
+/// station with its <c>consequence</c>), not a live grading.
 /// </summary>
 public sealed record StationGradesPage(
     string Month,
     ImmutableSortedDictionary<string, double> Weights,
     IReadOnlyList<StationGradeView> Stations,
     // Sent as null on the last page (api.md: the reply carries nextCursor), though the API leaves other nulls out.
-    [property: JsonIgnore(Condition = JsonIgnoreCondition.Never)] string? NextCursor)
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.Never)] string? NextCursor,
+    bool Frozen = false,
+    DateTimeOffset? FrozenAt = null,
+    string? FrozenBy = null)
 {
+    /// <summary>One page of a frozen sheet.</summary>
+    public static StationGradesPage Of(FrozenGradeSheet sheet, int limit, string? after) =>
+        Of(sheet.Report, limit, after) with { Frozen = true, FrozenAt = sheet.FrozenAt, FrozenBy = sheet.FrozenBy };
+
     private const string Prefix = "station:";
 
     /// <summary>Whether a decoded cursor is a position of this report: a station code to continue after.</summary>

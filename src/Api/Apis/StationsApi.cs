@@ -43,6 +43,9 @@ public static class StationsApi
             .Accepts<StationPersonRequest>("application/json").Produces<StationPerson>();
         group.MapGet("/{code}/people", GetPeopleAsync).RequireOwnStation().WithName("ListStationPeople")
             .WithSummary("The station's people and their certificates, by personId.").Produces<IReadOnlyList<StationPerson>>();
+        group.MapGet("/{code}/grades", GetGradesAsync).RequireOwnStation().WithName("ListStationGrades")
+            .WithSummary("The station's frozen monthly grades (the last 24 months), newest first: grade, score, the reward or penalty it earned (consequence: kind reward|penalty|none, amountCny, label) and, where a run of consecutive D grades suspended the station, suspendedFor (the months). A station reads its own only.")
+            .Produces<IReadOnlyList<StationGradeRecord>>();
         group.MapGet("/{code}", GetAsync).WithName("GetStation").WithSummary("Registry data, authorisation and load.").Produces<StationView>();
         group.MapGet("/{code}/load", GetLoadAsync).WithName("GetStationLoad")
             .WithSummary("Live load: openWorkOrders, bays, utilisation, waitingForParts, oldestOpenSince.").Produces<StationLoadView>();
@@ -191,6 +194,9 @@ public static class StationsApi
 
         return (await IfMatch.For(request, cluster.Grain<IServiceStationGrain>(normalized)).SetAuthorisationAsync(target, reason, key)).ToHttp();
     }
+
+    private static async Task<IResult> GetGradesAsync(string code, IClusterClient cluster) =>
+        TryCode(code, out var normalized, out var invalid) ? (await cluster.Grain<IServiceStationGrain>(normalized).GetGradesAsync()).ToHttp() : invalid;
 
     private static async Task<IResult> SetPersonAsync(string code, string personId, HttpRequest request, IClusterClient cluster)
     {

@@ -53,6 +53,7 @@ public static class ApiComposition
         api.MapClaimsApi();
         api.MapBuybackApi();
         api.MapPrivacyApi();
+        api.MapSurveysApi();
         return app;
     }
 }

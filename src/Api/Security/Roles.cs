@@ -54,4 +54,7 @@ public static class Policies
 
     /// <summary>Parts requests and demand plans: stations (for themselves), the parts department and operators.</summary>
     public const string PartsRequests = "partsRequests";
+
+    /// <summary>Customer satisfaction surveys (the list due, answers): call centre and operators — never the station surveyed.</summary>
+    public const string Surveys = "surveys";
 }

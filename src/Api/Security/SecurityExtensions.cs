@@ -51,7 +51,8 @@ public static class SecurityExtensions
             .AddPolicy(Policies.BuybackRequests, p => p.RequireRole(Roles.CallCentre, Roles.Warranty, Roles.Operator))
             .AddPolicy(Policies.Settlements, p => p.RequireRole(Roles.Station, Roles.Warranty, Roles.Operator))
             .AddPolicy(Policies.PartsWork, p => p.RequireRole(Roles.Parts, Roles.Operator))
-            .AddPolicy(Policies.PartsRequests, p => p.RequireRole(Roles.Station, Roles.Parts, Roles.Operator));
+            .AddPolicy(Policies.PartsRequests, p => p.RequireRole(Roles.Station, Roles.Parts, Roles.Operator))
+            .AddPolicy(Policies.Surveys, p => p.RequireRole(Roles.CallCentre, Roles.Operator));
 
         var maxConcurrent = builder.Configuration.GetValue(MaxConcurrentRequestsSetting, 1000);
         if (maxConcurrent < 1)

@@ -8,6 +8,7 @@ using AfterSales.Interfaces.Parts;
 using AfterSales.Interfaces.Recalls;
 using AfterSales.Interfaces.Settlements;
 using AfterSales.Interfaces.Stations;
+using AfterSales.Interfaces.Surveys;
 using AfterSales.Interfaces.Vehicles;
 
 namespace AfterSales.Grains.Common;
@@ -40,6 +41,9 @@ namespace AfterSales.Grains.Common;
 [JsonDerivedType(typeof(RecallRegistryRemoval), "recallRegistryRemoval")]
 [JsonDerivedType(typeof(RecallModelUnsubscription), "recallModelUnsubscription")]
 [JsonDerivedType(typeof(RecallBatchUnsubscription), "recallBatchUnsubscription")]
+[JsonDerivedType(typeof(SurveyDueToSurvey), "surveyDue")]
+[JsonDerivedType(typeof(SurveyQueueUpdate), "surveyQueue")]
+[JsonDerivedType(typeof(GradeToStation), "grade")]
 public abstract record OutboxMessage
 {
     /// <summary>Unique among the messages the grain ever owes, so an acknowledgement removes exactly this one.</summary>
@@ -273,6 +277,37 @@ public sealed record RecallBatchUnsubscription(string Batch, string CampaignId) 
     {
         await grains.Grain<IFleetBatchGrain>(Batch).UnsubscribeAsync(CampaignId);
         return DeliveryAnswer.Accepted;
+    }
+}
+
+/// <summary>A completed work order's satisfaction survey, for the call centre; opening it again changes nothing.</summary>
+public sealed record SurveyDueToSurvey(SurveyDue Due) : OutboxMessage
+{
+    public override async Task<DeliveryAnswer> DeliverAsync(IGrainFactory grains)
+    {
+        await grains.Grain<ISurveyGrain>(Due.WorkOrderId).OpenAsync(Due);
+        return DeliveryAnswer.Accepted;
+    }
+}
+
+/// <summary>A survey entering (<see cref="Survey"/> set) or leaving the call centre's queue of surveys due; idempotent by survey id.</summary>
+public sealed record SurveyQueueUpdate(string SurveyId, SurveyView? Survey) : OutboxMessage
+{
+    public override async Task<DeliveryAnswer> DeliverAsync(IGrainFactory grains)
+    {
+        var queue = grains.Grain<ISurveyQueueGrain>(SurveyQueueKeys.National);
+        await (Survey is { } survey ? queue.EnqueueAsync(survey) : queue.RemoveAsync(SurveyId));
+        return DeliveryAnswer.Accepted;
+    }
+}
+
+/// <summary>A frozen month's grade and its consequences for the station; the station records each month once.</summary>
+public sealed record GradeToStation(string StationCode, StationGradeRecord Record) : OutboxMessage
+{
+    public override async Task<DeliveryAnswer> DeliverAsync(IGrainFactory grains)
+    {
+        var recorded = await grains.Grain<IServiceStationGrain>(StationCode).RecordGradeAsync(Record);
+        return new DeliveryAnswer(recorded.Value, recorded.Refusal);
     }
 }
 

@@ -34,6 +34,7 @@ public sealed class StationGradesGrain(IOptions<GradePolicy> policy) : Grain, IS
         {
             ["volume"] = _policy.VolumeWeight, ["comebacks"] = _policy.ComebackWeight, ["complaints"] = _policy.ComplaintWeight,
             ["slaBreaches"] = _policy.SlaWeight, ["satisfaction"] = _policy.SatisfactionWeight, ["recalls"] = _policy.RecallWeight,
+            ["surveyScore"] = _policy.SurveyScoreWeight, ["surveyResponse"] = _policy.SurveyResponseWeight,
         });
         return new StationGradesReport(this.GetPrimaryKeyString(), weights, views);
     }
@@ -44,7 +45,8 @@ public sealed class StationGradesGrain(IOptions<GradePolicy> policy) : Grain, IS
         var inputs = new StationMonthInputs(
             Get(StationMonthCounters.CompletedWorkOrders), Get(StationMonthCounters.Comebacks), Get(StationMonthCounters.Complaints),
             Get(StationMonthCounters.SlaBreaches), Get(StationMonthCounters.SatisfactionSum), Get(StationMonthCounters.SatisfactionCount),
-            Get(StationMonthCounters.RecallsCompleted)) { ServiceRequests = Get(StationMonthCounters.ServiceRequests) };
+            Get(StationMonthCounters.RecallsCompleted), Get(StationMonthCounters.SurveysDue), Get(StationMonthCounters.SurveysAnswered),
+            Get(StationMonthCounters.SurveyScoreSum)) { ServiceRequests = Get(StationMonthCounters.ServiceRequests) };
         var grade = StationGrades.Grade(inputs, _policy);
         var shown = ImmutableSortedDictionary.CreateRange(StringComparer.Ordinal, new Dictionary<string, long>
         {
@@ -56,11 +58,16 @@ public sealed class StationGradesGrain(IOptions<GradePolicy> policy) : Grain, IS
             [StationMonthCounters.SatisfactionSum] = inputs.SatisfactionSum,
             [StationMonthCounters.SatisfactionCount] = inputs.SatisfactionCount,
             [StationMonthCounters.RecallsCompleted] = inputs.RecallsCompleted,
+            [StationMonthCounters.SurveysDue] = inputs.SurveysDue,
+            [StationMonthCounters.SurveysAnswered] = inputs.SurveysAnswered,
+            [StationMonthCounters.SurveysNoAnswer] = Get(StationMonthCounters.SurveysNoAnswer),
+            [StationMonthCounters.SurveyScoreSum] = inputs.SurveyScoreSum,
         });
         var scores = ImmutableSortedDictionary.CreateRange(StringComparer.Ordinal, new Dictionary<string, double>
         {
             ["volume"] = grade.Volume, ["comebacks"] = grade.Comebacks, ["complaints"] = grade.Complaints,
             ["slaBreaches"] = grade.Sla, ["satisfaction"] = grade.Satisfaction, ["recalls"] = grade.Recalls,
+            ["surveyScore"] = grade.SurveyScore, ["surveyResponse"] = grade.SurveyResponse,
         });
         return new StationGradeView(code, province, grade.Grade, grade.Score, shown, scores);
     }

@@ -11,6 +11,7 @@ using AfterSales.Interfaces.Settlements;
 using AfterSales.Interfaces.Claims;
 using AfterSales.Interfaces.Common;
 using AfterSales.Interfaces.Stations;
+using AfterSales.Interfaces.Surveys;
 using AfterSales.Interfaces.Vehicles;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
@@ -445,6 +446,34 @@ public sealed partial class ServiceStationGrain(
         return owed;
     }
 
+    public async Task<Outcome<StationGradeRecord>> RecordGradeAsync(StationGradeRecord record)
+    {
+        if (!state.State.IsRegistered)
+        {
+            return NotRegistered();
+        }
+
+        await EnsurePublishedAsync();
+        if (StationDecisions.RecordGrade(state.State, record, out var recorded) is { } next)
+        {
+            await CommitAsync(next);
+            if (recorded.SuspendedFor is not null && next.Authorisation != state.State.Authorisation)
+            {
+                LogSuspendedByGrades(logger, Code, string.Join(", ", recorded.SuspendedFor));
+            }
+
+            // A suspension takes the station out of the nearby index before the sheet hears back.
+            await EnsurePublishedAsync();
+        }
+
+        return Outcome<StationGradeRecord>.Ok(recorded);
+    }
+
+    public Task<Outcome<IReadOnlyList<StationGradeRecord>>> GetGradesAsync() =>
+        Task.FromResult(state.State.IsRegistered
+            ? Outcome<IReadOnlyList<StationGradeRecord>>.Ok([.. state.State.Grades.Values.Reverse()])
+            : Outcome<IReadOnlyList<StationGradeRecord>>.Refused(NotRegistered()));
+
     public Task<StationSummary?> GetSummaryAsync(string groupKey)
     {
         var current = state.State;
@@ -532,6 +561,13 @@ public sealed partial class ServiceStationGrain(
                 Id = "comeback:" + order.Id,
             });
         }
+
+        // The customer satisfaction survey the visit owes (seed 000 §5.6), counted in the month of the completion.
+        owed.Add(new SurveyDueToSurvey(new SurveyDue(order.Id, Code, order.Vin, System.Text.Json.JsonNamingPolicy.CamelCase.ConvertName(order.Kind.ToString()), order.CompletedAt ?? Now,
+            completedOn.ToString("yyyy-MM", System.Globalization.CultureInfo.InvariantCulture)))
+        {
+            Id = "survey:" + order.Id,
+        });
 
         var archived = order with { ArchivedOnVehicle = true, ComebackOf = comebackOf };
         owed.AddRange(Chargebacks(archived));
@@ -650,6 +686,9 @@ public sealed partial class ServiceStationGrain(
     }
 
     private static Refusal NotRegistered() => Refusal.NotFound(ProblemCodes.StationNotRegistered, "No station with this code is registered.");
+
+    [LoggerMessage(EventId = 1102, Level = LogLevel.Warning, Message = "Station {Code} suspended by the graded assessment: graded D in {Months}")]
+    private static partial void LogSuspendedByGrades(ILogger logger, string code, string months);
 
     [LoggerMessage(EventId = 1101, Level = LogLevel.Warning, Message = "Work order {WorkOrderId}: the vehicle refused the visit: {Detail}")]
     private static partial void LogArchiveRefused(ILogger logger, string workOrderId, string detail);

@@ -80,6 +80,60 @@ public static class StationDecisions
         });
     }
 
+    /// <summary>How many months of frozen grades the station document keeps (the rule allows at most 12 consecutive).</summary>
+    public const int GradeMonthsKept = 24;
+
+    /// <summary>
+    /// Takes a frozen month's grade in (seed 000 §5.4.5): once per month — a month already recorded keeps its first
+    /// record. When the month completes a run of <see cref="StationGradeRecord.SuspendAfterConsecutiveD"/> consecutive
+    /// D grades (<see cref="GradeConsequences.SuspensionRun"/>; months that already caused a suspension do not count
+    /// again), an active station is suspended with the reason naming the months; a station already suspended or revoked
+    /// stays as it is, and the record says so. Returns null when the month was recorded already.
+    /// </summary>
+    public static StationState? RecordGrade(StationState state, StationGradeRecord record, out StationGradeRecord recorded)
+    {
+        if (state.Grades.TryGetValue(record.Month, out var held))
+        {
+            recorded = held;
+            return null;
+        }
+
+        recorded = record with { SuspendedFor = null, SuspensionNote = null };
+        var grades = state.Grades.SetItem(record.Month, recorded);
+        var used = grades.Values.SelectMany(g => g.SuspendedFor ?? []).ToHashSet(StringComparer.Ordinal);
+        var counted = grades.Where(g => !used.Contains(g.Key)).ToDictionary(g => g.Key, g => g.Value.Grade, StringComparer.Ordinal);
+        var next = state;
+        if (GradeConsequences.SuspensionRun(counted, record.Month, record.SuspendAfterConsecutiveD) is { } run)
+        {
+            if (state.Authorisation == StationAuthorisation.Active)
+            {
+                recorded = recorded with { SuspendedFor = run };
+                next = next with
+                {
+                    Authorisation = StationAuthorisation.Suspended,
+                    AuthorisationReason = $"Graded D in {run.Count} consecutive months ({string.Join(", ", run)}): suspended by the graded assessment (Policies:Grades:SuspendAfterConsecutiveD = {record.SuspendAfterConsecutiveD}).",
+                };
+            }
+            else
+            {
+                recorded = recorded with
+                {
+                    SuspendedFor = run,
+                    SuspensionNote = $"Graded D in {string.Join(", ", run)}, but the station was already {Describe(state.Authorisation)}; its authorisation was left as it was.",
+                };
+            }
+
+            grades = grades.SetItem(record.Month, recorded);
+        }
+
+        while (grades.Count > GradeMonthsKept)
+        {
+            grades = grades.Remove(grades.Keys.First());
+        }
+
+        return next with { Grades = grades, Version = state.Version + 1 };
+    }
+
     public const int MaxPeople = 500;
 
     public const int MaxCertificates = 20;

@@ -31,6 +31,13 @@ public sealed record StationState : IOutboxState<StationState>
 
     public string? AuthorisationReason { get; init; }
 
+    /// <summary>
+    /// The station's frozen monthly grades and what they earned, by month (yyyy-MM): the newest
+    /// <see cref="StationDecisions.GradeMonthsKept"/> only, enough for the consecutive-D rule (the month's frozen
+    /// sheet keeps every month for good).
+    /// </summary>
+    public ImmutableSortedDictionary<string, StationGradeRecord> Grades { get; init; } = ImmutableSortedDictionary.Create<string, StationGradeRecord>(StringComparer.Ordinal);
+
     /// <summary>Increases with every change; the index and roll-up grains keep only the newest summary.</summary>
     public long Version { get; init; }
 

@@ -122,6 +122,12 @@ public static class ProblemCodes
     /// <summary>409: the window for this submission has closed (a month's parts plan after its deadline).</summary>
     public const string SubmissionWindowClosed = "submission-window-closed";
 
+    /// <summary>404: no survey with this id (a survey is due once a completed work order is archived).</summary>
+    public const string SurveyNotFound = "survey-not-found";
+
+    /// <summary>409: the survey was already answered or closed unanswered; it is recorded once.</summary>
+    public const string SurveyRecorded = "survey-recorded";
+
     /// <summary>409: the month is not over, so it cannot be closed yet.</summary>
     public const string MonthNotOver = "month-not-over";
 

@@ -76,6 +76,17 @@ public interface IServiceStationGrain : IGrainWithStringKey
     Task<Outcome<WorkOrderView>> ClaimDecidedAsync(string workOrderId, string claimId, Claims.ClaimState decided, Claims.ClaimAmount? amount);
 
     /// <summary>
+    /// A frozen month's grade and what it earned (seed 000 §5.4.5); the station applies the consecutive-D rule and
+    /// suspends itself with the reason recorded. Idempotent by month.
+    /// </summary>
+    [Alias("RecordGrade")]
+    Task<Outcome<StationGradeRecord>> RecordGradeAsync(StationGradeRecord record);
+
+    /// <summary>The station's frozen grades and their consequences, newest month first.</summary>
+    [Alias("GetGrades"), Orleans.Concurrency.ReadOnly]
+    Task<Outcome<IReadOnlyList<StationGradeRecord>>> GetGradesAsync();
+
+    /// <summary>
     /// The station's summary for the index or roll-up grain <paramref name="groupKey"/>, or null when the station no
     /// longer belongs there. Interleaves: groups call it while the station awaits them.
     /// </summary>

@@ -109,3 +109,20 @@ public sealed record class StationPerson(
 
     public override int GetHashCode() => HashCode.Combine(PersonId, Name, Certificates.Count);
 }
+
+/// <summary>
+/// One frozen month's grade of a station and its consequences: the reward or penalty (CNY) and, when the month
+/// completed a run of consecutive D grades, the suspension it caused (<see cref="SuspendedFor"/>: the months of the run).
+/// </summary>
+[GenerateSerializer, Immutable, Alias("AfterSales.StationGradeRecord")]
+public sealed record class StationGradeRecord(
+    [property: Id(0)] string Month,
+    [property: Id(1)] string Grade,
+    [property: Id(2)] double Score,
+    [property: Id(3)] AfterSales.Interfaces.Reports.GradeConsequenceView Consequence,
+    // The consecutive-D rule in force when the month was frozen (0: off).
+    [property: Id(4)] int SuspendAfterConsecutiveD,
+    [property: Id(5)] DateTimeOffset FrozenAt,
+    [property: Id(6)] IReadOnlyList<string>? SuspendedFor = null,
+    // Why the station was not suspended though the rule applied (it was suspended or revoked already), or null.
+    [property: Id(7)] string? SuspensionNote = null);

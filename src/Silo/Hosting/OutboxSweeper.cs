@@ -42,6 +42,8 @@ public sealed partial class OutboxSweeper(string connectionString, string servic
         ["shipment"] = GrainType.Create("shipment"),
         ["urgentOrder"] = GrainType.Create("urgentorder"),
         ["recall"] = GrainType.Create("recallcampaign"),
+        ["survey"] = GrainType.Create("survey"),
+        ["gradeSheet"] = GrainType.Create("gradesheet"),
     };
 
     private readonly CancellationTokenSource _stopping = new();

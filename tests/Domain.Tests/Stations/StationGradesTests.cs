@@ -17,7 +17,7 @@ public sealed class StationGradesTests
     }
 
     [Theory]
-    [InlineData(19, 0.95)] // one short of the volume target loses 1/20 of the volume weight (0.20)
+    [InlineData(19, 0.95)] // one short of the volume target loses 1/20 of the volume score
     [InlineData(20, 1.0)]
     [InlineData(40, 1.0)]
     public void Volume_IsScoredAgainstTheTarget(long completed, double expectedVolumeScore) =>
@@ -59,9 +59,37 @@ public sealed class StationGradesTests
         var policy = Policy with
         {
             VolumeWeight = score, ComebackWeight = 0, ComplaintWeight = 0, SlaWeight = 0, SatisfactionWeight = 0, RecallWeight = 1 - score,
+            SurveyScoreWeight = 0, SurveyResponseWeight = 0,
         };
         var month = Perfect with { RecallsCompleted = 0 };
         Assert.Equal(expected, StationGrades.Grade(month, policy).Grade);
+    }
+
+    // Seed 000 §5.6 / §5.4.5: the satisfaction surveys after completed work orders feed the grade — their mean score
+    // (1–5 onto 0–1) and the response rate (answered ÷ due) against the target (80 %).
+    [Theory]
+    [InlineData(0, 0, 0, 1.0, 1.0)] // no survey due: nothing to measure
+    [InlineData(10, 0, 0, 1.0, 0.0)] // ten due, none answered: no score to take, no response
+    [InlineData(10, 8, 40, 1.0, 1.0)] // 80 %: the target, all 5s
+    [InlineData(10, 7, 7, 0.0, 0.875)] // 70 % of the 80 % target; all 1s
+    [InlineData(10, 10, 30, 0.5, 1.0)] // beyond the target it stays 1; mean 3 → 0.5
+    [InlineData(4, 1, 4, 0.75, 0.3125)] // 25 % ÷ 80 %; mean 4 → 0.75
+    public void Surveys_ScoreTheMeanAndTheResponseRate(long due, long answered, long sum, double expectedScore, double expectedResponse)
+    {
+        var grade = StationGrades.Grade(Perfect with { SurveysDue = due, SurveysAnswered = answered, SurveyScoreSum = sum }, Policy);
+        Assert.Equal(expectedScore, grade.SurveyScore);
+        Assert.Equal(expectedResponse, grade.SurveyResponse);
+    }
+
+    [Fact]
+    public void Surveys_WeighInTheTotal_ByTheirPolicyWeights()
+    {
+        // Everything else perfect; surveys all answered with 1 (score 0) at full response: the total loses the score weight.
+        var grade = StationGrades.Grade(Perfect with { SurveysDue = 5, SurveysAnswered = 5, SurveyScoreSum = 5 }, Policy);
+        Assert.Equal(1 - Policy.SurveyScoreWeight, grade.Score, 6);
+
+        // Nobody answered: the total loses the response weight.
+        Assert.Equal(1 - Policy.SurveyResponseWeight, StationGrades.Grade(Perfect with { SurveysDue = 5 }, Policy).Score, 6);
     }
 
     [Fact]
@@ -70,5 +98,10 @@ public sealed class StationGradesTests
         Assert.Empty(Policy.Validate());
         Assert.Contains((Policy with { VolumeWeight = 0.5 }).Validate(), p => p.Contains("sum to 1", StringComparison.Ordinal));
         Assert.Contains((Policy with { GradeB = 0.9 }).Validate(), p => p.Contains("GradeA > GradeB", StringComparison.Ordinal));
+        Assert.Contains((Policy with { SurveyScoreWeight = 0.3 }).Validate(), p => p.Contains("sum to 1", StringComparison.Ordinal));
+        Assert.Contains((Policy with { SuspendAfterConsecutiveD = 13 }).Validate(), p => p.Contains("SuspendAfterConsecutiveD", StringComparison.Ordinal));
+        var withoutD = new Dictionary<string, GradeConsequencePolicy>(Policy.Consequences);
+        withoutD.Remove("D");
+        Assert.Contains((Policy with { Consequences = withoutD }).Validate(), p => p.Contains("Consequences:D", StringComparison.Ordinal));
     }
 }

@@ -99,7 +99,8 @@ public sealed partial class FuzzTests(ClusterFixture fixture)
         "POST /api/stations/{code}/work-orders/{id}/complete", "POST /api/stations/{code}/work-orders/{id}/settle",
         "POST /api/stations/{code}/work-orders/{id}/cancel", "POST /api/depots/{code}/reservations/{id}/ship",
         "POST /api/depots/{code}/reservations/{id}/release", "POST /api/depots/{code}/reservations/{id}/arrived",
-        "POST /api/stations/{code}/settlements/{month}/close",
+        "POST /api/stations/{code}/settlements/{month}/close", "POST /api/reports/stations/{month}/close",
+        "POST /api/surveys/{id}/no-answer",
     };
 
     /// <summary>

@@ -51,8 +51,9 @@ public sealed class StationGradesTests(ClusterFixture fixture)
 
         var expected = new Dictionary<string, StationMonthInputs>
         {
-            [first] = new(CompletedWorkOrders: 2, Comebacks: 1, Complaints: 0, SlaBreaches: 0, SatisfactionSum: 0, SatisfactionCount: 0, RecallsCompleted: 0),
-            [second] = new(CompletedWorkOrders: 2, Comebacks: 0, Complaints: 0, SlaBreaches: 0, SatisfactionSum: 0, SatisfactionCount: 0, RecallsCompleted: 1),
+            // Every completed order owes a satisfaction survey (seed 000 §5.6); none answered here.
+            [first] = new(CompletedWorkOrders: 2, Comebacks: 1, Complaints: 0, SlaBreaches: 0, SatisfactionSum: 0, SatisfactionCount: 0, RecallsCompleted: 0, SurveysDue: 2),
+            [second] = new(CompletedWorkOrders: 2, Comebacks: 0, Complaints: 0, SlaBreaches: 0, SatisfactionSum: 0, SatisfactionCount: 0, RecallsCompleted: 1, SurveysDue: 2),
         };
         foreach (var (code, inputs) in expected)
         {
@@ -203,7 +204,8 @@ public sealed class StationGradesTests(ClusterFixture fixture)
         {
             var inputs = rows[code].GetProperty("inputs");
             var expected = new StationMonthInputs(completed.GetValueOrDefault(code), comebacks.GetValueOrDefault(code), complaints.GetValueOrDefault(code),
-                breaches.GetValueOrDefault(code), satisfaction.GetValueOrDefault(code).Sum, satisfaction.GetValueOrDefault(code).Count, recalls.GetValueOrDefault(code))
+                breaches.GetValueOrDefault(code), satisfaction.GetValueOrDefault(code).Sum, satisfaction.GetValueOrDefault(code).Count, recalls.GetValueOrDefault(code),
+                SurveysDue: completed.GetValueOrDefault(code))
             {
                 ServiceRequests = serviceRequests.GetValueOrDefault(code),
             };
@@ -214,7 +216,10 @@ public sealed class StationGradesTests(ClusterFixture fixture)
                 inputs.GetProperty("slaBreaches").GetInt64(),
                 inputs.GetProperty("satisfactionSum").GetInt64(),
                 inputs.GetProperty("satisfactionCount").GetInt64(),
-                inputs.GetProperty("recallsCompleted").GetInt64())
+                inputs.GetProperty("recallsCompleted").GetInt64(),
+                inputs.GetProperty("surveysDue").GetInt64(),
+                inputs.GetProperty("surveysAnswered").GetInt64(),
+                inputs.GetProperty("surveyScoreSum").GetInt64())
             {
                 ServiceRequests = inputs.GetProperty("serviceRequests").GetInt64(),
             };
