@@ -263,7 +263,7 @@ public sealed partial class FleetBatchGrain(
         }
 
         // Reported even when nothing changed: the caller may be retrying after a report failed.
-        await ReportAsync();
+        await ReportAsync(afterUnsubscribe: true);
         return 0;
     }
 
@@ -326,7 +326,7 @@ public sealed partial class FleetBatchGrain(
     /// covered vehicles by region), and to each province (its covered vehicles there, summed over the campaigns).
     /// Versions grow with every vehicle added and every region or listing learned.
     /// </summary>
-    private Task ReportAsync()
+    private Task ReportAsync(bool afterUnsubscribe = false)
     {
         var current = state.State;
         var version = current.VehicleCount + current.Revision;
@@ -343,6 +343,18 @@ public sealed partial class FleetBatchGrain(
 
             reports.Add(GrainFactory.Grain<ICounterRollupGrain>(RecallCounters.Scope(campaignId)).ReportAsync(
                 new CounterContribution("batch:" + Batch, version, counters.ToImmutableSortedDictionary(StringComparer.Ordinal))));
+        }
+
+        // After a campaign left, every province the batch has vehicles in hears from it, 0 where no campaign covers them
+        // any more: a closed campaign's vehicles leave the province's recall view (a province not told keeps the older count).
+        // Only then: a vehicle added never uncovers a province, and this keeps bulk loading free of extra roll-up writes.
+        if (afterUnsubscribe)
+        {
+            foreach (var province in current.Regions.Values.SelectMany(r => r.Keys)
+                .Concat(current.Produced.Values.SelectMany(d => d.Values).SelectMany(r => r.Keys)).Where(p => p.Length > 0))
+            {
+                byProvince.TryAdd(province, 0);
+            }
         }
 
         foreach (var (province, count) in byProvince)

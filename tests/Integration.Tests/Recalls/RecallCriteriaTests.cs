@@ -194,22 +194,44 @@ public sealed class RecallCriteriaTests(ClusterFixture fixture)
     {
         var tag = Token();
         var (model, batch) = ($"M-{tag}", $"{tag}-B1");
-        var vins = new[] { await VehicleAsync(model, batch, new DateOnly(2026, 3, 10)), await VehicleAsync(model, batch, new DateOnly(2026, 3, 11)) };
+        // Sold by the station that will do the recall work, so the vehicles (and their completions) are in its province.
+        var station = await StationAsync(Http, $"P{tag}", 30.5, 114.3, bays: 4);
+        var vins = new[]
+        {
+            await TestFleet.DeliveredVehicleAsync(Http, new DateOnly(2026, 3, 10), model, batch, station),
+            await TestFleet.DeliveredVehicleAsync(Http, new DateOnly(2026, 3, 11), model, batch, station),
+        };
         var campaign = $"RC-{tag}";
         await ExpectAsync(HttpStatusCode.Created, PostAsync(Http, "/api/recalls", Definition(campaign, [new { model }])));
-        var station = await StationAsync(Http, $"P{tag}", 30.5, 114.3, bays: 4);
 
         await RecallWork.CompleteAsync(Http, station, vins[0], campaign);
         var half = await ExpectAsync(HttpStatusCode.OK, GetAsync(Http, $"/api/recalls/{campaign}"));
         Assert.False(half.GetProperty("closed").GetBoolean());
+        // The completing station's province counts the completion while the campaign is live.
+        await Eventually.UntilAsync(() => ProvinceCompletedAsync($"P{tag}"), c => c == 1, TimeSpan.FromSeconds(10), "the completion in the station's province");
+        Assert.Equal(2, await ProvinceAffectedAsync($"P{tag}"));
 
         await RecallWork.CompleteAsync(Http, station, vins[1], campaign);
         var done = await ExpectAsync(HttpStatusCode.OK, GetAsync(Http, $"/api/recalls/{campaign}"));
         Assert.True(done.GetProperty("closed").GetBoolean());
         Assert.Equal("system", done.GetProperty("closedBy").GetString());
         Assert.Equal(1.0, done.GetProperty("completionRate").GetDouble());
-        var summary = await ExpectAsync(HttpStatusCode.OK, GetAsync(Http, "/api/network/summary"));
-        Assert.True(summary.GetProperty("recallCompletion").GetProperty("completed").GetInt64() >= 0);
+
+        // A closed campaign leaves the live views: its completions are taken back out of the province (and so the nation).
+        await Eventually.UntilAsync(() => ProvinceCompletedAsync($"P{tag}"), c => c == 0, TimeSpan.FromSeconds(10), "the closed campaign out of the province's recall completion");
+        await Eventually.UntilAsync(() => ProvinceAffectedAsync($"P{tag}"), a => a == 0, TimeSpan.FromSeconds(10), "the closed campaign's vehicles out of the province's affected");
+    }
+
+    private async Task<long> ProvinceAffectedAsync(string province)
+    {
+        var view = await ExpectAsync(HttpStatusCode.OK, GetAsync(Http, $"/api/network/provinces/{province}"));
+        return view.GetProperty("recallCompletion").GetProperty("affected").GetInt64();
+    }
+
+    private async Task<long> ProvinceCompletedAsync(string province)
+    {
+        var view = await ExpectAsync(HttpStatusCode.OK, GetAsync(Http, $"/api/network/provinces/{province}"));
+        return view.GetProperty("recallCompletion").GetProperty("completed").GetInt64();
     }
 
     private sealed record Criterion(string? Model, string? Batch, DateOnly? From, DateOnly? To);
