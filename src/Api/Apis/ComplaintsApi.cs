@@ -45,7 +45,7 @@ public static class ComplaintsApi
                 + "slaPolicy names the clocks' policy (call centre and operator only). A station may name only itself as aboutStation.")
             .Accepts<ComplaintRequest>("application/json").Produces<ComplaintView>(StatusCodes.Status201Created);
         group.MapGet("/queue", QueueAsync).RequireAuthorization(Policies.CustomerRecords).WithName("ListComplaintQueue")
-            .WithSummary("The call centre's queue: open cards with no station, newest first (by registration time, then id); one page (limit 1–500, default 50; cursor from nextCursor). Customer data masked; GET /api/complaints/{id} reads one in full.")
+            .WithSummary("The call centre's queue: open cards with no station, the longest waiting first (by registration time, then id); one page (limit 1–500, default 50; cursor from nextCursor). Customer data masked; GET /api/complaints/{id} reads one in full.")
             .Produces<StationComplaintsPage>().WithQuery(QueryDoc.Limit(Paging.MaxLimit, Paging.DefaultLimit), QueryDoc.Cursor);
         group.MapPost("/{id}/assign", AssignAsync).RequireAuthorization(Policies.CustomerRecords).WithName("AssignComplaint").AcceptsIfMatch()
             .WithSummary("Take a card from the call centre's queue to a station {stationCode} (an active one for a service request); its clocks keep running from the report. 409 already-assigned when it has a station.")

@@ -27,8 +27,8 @@ public interface IStationLists
     Task<IReadOnlyList<ListedComplaint>> ComplaintsAsync(
         string stationCode, (DateTimeOffset RegisteredAt, string Id)? before, int limit, CancellationToken cancellationToken = default);
 
-    /// <summary>As <see cref="ComplaintsAsync"/>, for the open cards with no station (the call centre's queue).</summary>
-    Task<IReadOnlyList<ListedComplaint>> QueuedComplaintsAsync((DateTimeOffset RegisteredAt, string Id)? before, int limit, CancellationToken cancellationToken = default);
+    /// <summary>Oldest first (registration time, then id): up to <paramref name="limit"/> open cards with no station (the call centre's queue), after <paramref name="after"/>.</summary>
+    Task<IReadOnlyList<ListedComplaint>> QueuedComplaintsAsync((DateTimeOffset RegisteredAt, string Id)? after, int limit, CancellationToken cancellationToken = default);
 
     /// <summary>Every complaint of the station that holds a corrective action.</summary>
     Task<IReadOnlyList<ListedComplaint>> ComplaintsWithActionsAsync(string stationCode, CancellationToken cancellationToken = default);

@@ -53,7 +53,7 @@ public interface IStationListsGrain : IGrainWithIntegerKey
     [Alias("GetComplaints"), Idempotent]
     Task<Outcome<StationComplaintsPage>> GetComplaintsAsync(string stationCode, int limit, string? after);
 
-    /// <summary>Up to <paramref name="limit"/> open cards waiting in the call centre's queue (no station) after <paramref name="after"/>, newest first.</summary>
+    /// <summary>Up to <paramref name="limit"/> open cards waiting in the call centre's queue (no station) after <paramref name="after"/>, the longest waiting first.</summary>
     [Alias("GetComplaintQueue"), Idempotent]
     Task<Outcome<StationComplaintsPage>> GetComplaintQueueAsync(int limit, string? after);
 

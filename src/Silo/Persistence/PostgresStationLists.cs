@@ -81,18 +81,18 @@ public sealed class PostgresStationLists(NpgsqlDataSource database, string servi
 
     public Task<IReadOnlyList<ListedComplaint>> ComplaintsAsync(
         string stationCode, (DateTimeOffset RegisteredAt, string Id)? before, int limit, CancellationToken cancellationToken = default) =>
-        ReadComplaintsAsync(stationCode, before, limit, "", "Reading a station's complaints", cancellationToken);
+        ReadComplaintsAsync(stationCode, before, limit, "", oldestFirst: false, "Reading a station's complaints", cancellationToken);
 
-    // The queue: cards stored with no station ("stationCode": ""), the closed ones left out.
-    public Task<IReadOnlyList<ListedComplaint>> QueuedComplaintsAsync((DateTimeOffset RegisteredAt, string Id)? before, int limit, CancellationToken cancellationToken = default) =>
-        ReadComplaintsAsync("", before, limit, "AND payload->>'stage' IS DISTINCT FROM 'closed'", "Reading the call centre's queue", cancellationToken);
+    // The queue: cards stored with no station ("stationCode": ""), the closed ones left out, longest waiting first.
+    public Task<IReadOnlyList<ListedComplaint>> QueuedComplaintsAsync((DateTimeOffset RegisteredAt, string Id)? after, int limit, CancellationToken cancellationToken = default) =>
+        ReadComplaintsAsync("", after, limit, "AND payload->>'stage' IS DISTINCT FROM 'closed'", oldestFirst: true, "Reading the call centre's queue", cancellationToken);
 
     public Task<IReadOnlyList<ListedComplaint>> ComplaintsWithActionsAsync(string stationCode, CancellationToken cancellationToken = default) =>
         ReadComplaintsAsync(stationCode, null, int.MaxValue, "AND jsonb_typeof(payload->'correctiveActions') = 'array' AND payload->'correctiveActions' <> '[]'::jsonb",
-            "Reading a station's corrective actions", cancellationToken);
+            oldestFirst: false, "Reading a station's corrective actions", cancellationToken);
 
     private async Task<IReadOnlyList<ListedComplaint>> ReadComplaintsAsync(
-        string stationCode, (DateTimeOffset RegisteredAt, string Id)? before, int limit, string filter, string what, CancellationToken cancellationToken)
+        string stationCode, (DateTimeOffset RegisteredAt, string Id)? from, int limit, string filter, bool oldestFirst, string what, CancellationToken cancellationToken)
     {
         try
         {
@@ -101,14 +101,14 @@ public sealed class PostgresStationLists(NpgsqlDataSource database, string servi
                 SELECT grain_key, registered_at, payload::text FROM (
                     SELECT grain_key, (payload->>'registeredAt')::timestamptz AS registered_at, payload FROM grain_state
                     WHERE service_id = $1 AND complaint_station = $2 AND jsonb_typeof(payload->'intake') = 'object' {filter}) AS c
-                WHERE $3::timestamptz IS NULL OR (registered_at, grain_key) < ($3, $4)
-                ORDER BY registered_at DESC, grain_key DESC
+                WHERE $3::timestamptz IS NULL OR (registered_at, grain_key) {(oldestFirst ? ">" : "<")} ($3, $4)
+                ORDER BY registered_at {(oldestFirst ? "ASC" : "DESC")}, grain_key {(oldestFirst ? "ASC" : "DESC")}
                 LIMIT $5
                 """);
             command.Parameters.AddWithValue(serviceId);
             command.Parameters.AddWithValue(stationCode);
-            command.Parameters.Add(new NpgsqlParameter { Value = before is { } at ? at.RegisteredAt : (object)DBNull.Value, NpgsqlDbType = NpgsqlDbType.TimestampTz });
-            command.Parameters.Add(new NpgsqlParameter { Value = before is { } key ? key.Id : (object)DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text });
+            command.Parameters.Add(new NpgsqlParameter { Value = from is { } at ? at.RegisteredAt : (object)DBNull.Value, NpgsqlDbType = NpgsqlDbType.TimestampTz });
+            command.Parameters.Add(new NpgsqlParameter { Value = from is { } key ? key.Id : (object)DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text });
             command.Parameters.AddWithValue(limit);
             var complaints = new List<ListedComplaint>();
             await using var reader = await command.ExecuteReaderAsync(cancellationToken);

@@ -175,6 +175,41 @@ public sealed class ComplaintKindsAndActionsTests(ClusterFixture fixture)
         Assert.Equal("open", overdue.GetProperty("state").GetString());
     }
 
+    [Fact]
+    public async Task CallCentreQueue_ListsOpenCardsWithNoStation_LongestWaitingFirst_PageByPage()
+    {
+        var (lat, lon) = NewArea();
+        var mine = new List<string>();
+        for (var i = 0; i < 3; i++)
+        {
+            fixture.Clock.Advance(TimeSpan.FromSeconds(1));
+            mine.Add((await ExpectAsync(HttpStatusCode.Created, PostAsync(Http, "/api/complaints", ComplaintBody(lat, lon)))).GetProperty("id").GetString()!);
+        }
+
+        // Closing one takes it off the queue.
+        await StepAsync(Http, mine[1], "respond");
+        await StepAsync(Http, mine[1], "plan", Plan());
+        await StepAsync(Http, mine[1], "resolve");
+        await StepAsync(Http, mine[1], "callback", Callback(true, 5));
+
+        var seen = new List<string>();
+        string? cursor = null;
+        do
+        {
+            var page = await ExpectAsync(HttpStatusCode.OK, GetAsync(Http, "/api/complaints/queue?limit=2" + (cursor is null ? "" : $"&cursor={cursor}")));
+            Assert.InRange(page.GetProperty("items").GetArrayLength(), 0, 2);
+            seen.AddRange(page.GetProperty("items").EnumerateArray().Select(i => i.GetProperty("id").GetString()!));
+            cursor = page.GetProperty("nextCursor").GetString();
+        }
+        while (cursor is not null);
+
+        Assert.Equal([mine[0], mine[2]], seen.Where(mine.Contains));
+        Assert.Equal(seen.Count, seen.Distinct().Count());
+        var masked = (await ExpectAsync(HttpStatusCode.OK, GetAsync(Http, "/api/complaints/queue?limit=500"))).GetProperty("items").EnumerateArray()
+            .First(i => i.GetProperty("id").GetString() == mine[0]);
+        Assert.NotEqual("13800000000", masked.GetProperty("intake").GetProperty("customerPhone").GetString());
+    }
+
     private async Task<(HttpStatusCode, JsonElement)> PostWithKeyAsync(string key, string url, string json)
     {
         using var request = new HttpRequestMessage(HttpMethod.Post, url) { Content = new StringContent(json, System.Text.Encoding.UTF8, "application/json") };
