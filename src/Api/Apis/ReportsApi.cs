@@ -27,7 +27,63 @@ public static class ReportsApi
         group.MapGet("/complaints/{month}", ComplaintsAsync).WithName("GetComplaintsReport")
             .WithSummary("Cards (service requests and complaints) registered in a month (yyyy-MM, business calendar) by kind, by category and by SLA clock breached, per station and for the call centre's queue; the totals are the whole month's, stations by code, one page (limit 1–500, default 50; cursor from nextCursor).")
             .Produces<ComplaintsReportPage>().WithQuery(QueryDoc.Limit(Paging.MaxLimit, Paging.DefaultLimit), QueryDoc.Cursor);
+        group.MapGet("/summaries/weekly/{week}", WeeklyAsync).WithName("GetWeeklySummary")
+            .WithSummary("One ISO week (yyyy-Www, Monday–Sunday on the business calendar) of quality (repairs by model, component, top fault codes and failures), complaints (cards by kind, category, SLA clock breached, queued) and service (work orders and recall work completed, comebacks, service requests, complaints, SLA breaches, surveys due/answered/not reached and their mean score); an event counts in the week of the business date that puts it in its month. Totals are the whole week's; stations by code, one page (limit 1–500, default 50; cursor from nextCursor).")
+            .Produces<ReportSummaryPage>().WithQuery(QueryDoc.Limit(Paging.MaxLimit, Paging.DefaultLimit), QueryDoc.Cursor);
+        group.MapGet("/summaries/annual/{year}", AnnualAsync).WithName("GetAnnualSummary")
+            .WithSummary("One calendar year (yyyy, business calendar) of quality, complaints and service as the weekly summary counts them: the sum of the year's twelve months. Totals are the whole year's; stations by code, one page (limit 1–500, default 50; cursor from nextCursor).")
+            .Produces<ReportSummaryPage>().WithQuery(QueryDoc.Limit(Paging.MaxLimit, Paging.DefaultLimit), QueryDoc.Cursor);
         return group;
+    }
+
+    private static async Task<IResult> WeeklyAsync(string week, string? limit, string? cursor, IClusterClient cluster)
+    {
+        var errors = new RequestErrors();
+        if (!ReportPeriods.TryParseWeek(week, out var monday, out var sunday))
+        {
+            errors.Add("week", "week must be an ISO 8601 week yyyy-Www (W01 to the year's last week, W52 or W53), for example 2026-W23.");
+        }
+
+        var size = Paging.Limit(limit, errors);
+        var after = Paging.After(cursor, "summary", ReportSummaryPage.IsPosition, errors);
+        if (errors.Any)
+        {
+            return errors.ToResult();
+        }
+
+        var period = ReportPeriods.Week(monday);
+        var read = await Task.WhenAll(
+            cluster.Grain<ICounterRollupGrain>(QualityCounters.WeekScope(period)).GetCountersAsync(),
+            cluster.Grain<ICounterRollupGrain>(RollupScopes.ComplaintsWeek(period)).GetCountersAsync(),
+            cluster.Grain<ICounterRollupGrain>(ServiceCounters.WeekScope(period)).GetCountersAsync());
+        return TypedResults.Ok(ReportSummaryPage.Of(period, monday, sunday, read[0].Counters, read[1].Counters, read[2].Counters, size, after));
+    }
+
+    private static async Task<IResult> AnnualAsync(string year, string? limit, string? cursor, IClusterClient cluster)
+    {
+        var errors = new RequestErrors();
+        if (!ReportPeriods.TryParseYear(year, out var y))
+        {
+            errors.Add("year", "year must be yyyy, for example 2026.");
+        }
+
+        var size = Paging.Limit(limit, errors);
+        var after = Paging.After(cursor, "summary", ReportSummaryPage.IsPosition, errors);
+        if (errors.Any)
+        {
+            return errors.ToResult();
+        }
+
+        // A year is its twelve months: every event's month lies in the year of its business date.
+        async Task<IReadOnlyDictionary<string, long>> SumAsync(Func<int, string> scope) => ReportSummaryPage.Sum(
+            (await Task.WhenAll(Enumerable.Range(1, 12).Select(m => cluster.Grain<ICounterRollupGrain>(scope(m)).GetCountersAsync()))).Select(t => t.Counters));
+
+        var read = await Task.WhenAll(
+            SumAsync(m => QualityCounters.Scope(y, m)),
+            SumAsync(m => RollupScopes.ComplaintsMonth(y, m)),
+            SumAsync(m => ServiceCounters.MonthScope(y, m)));
+        return TypedResults.Ok(ReportSummaryPage.Of(ReportPeriods.Year(new DateOnly(y, 1, 1)), new DateOnly(y, 1, 1), new DateOnly(y, 12, 31),
+            read[0], read[1], read[2], size, after));
     }
 
     private static async Task<IResult> StationsAsync(string month, string? limit, string? cursor, IClusterClient cluster)

@@ -384,6 +384,12 @@ public static class ComplaintDecisions
             int.Parse(s.Month[5..], global::System.Globalization.CultureInfo.InvariantCulture));
 
     /// <summary>
+    /// The business date of the intake: the date whose month is <see cref="ComplaintGrainState.Month"/> and whose ISO
+    /// week and year the card counts in (<see cref="ReportPeriods"/>).
+    /// </summary>
+    public static DateOnly IntakeDay(ComplaintGrainState s, TimeSpan businessOffset) => ReportPeriods.DayOf(s.RegisteredAt, businessOffset);
+
+    /// <summary>
     /// The contribution to the monthly complaints report: the complaint, its category and its station (1 each, and
     /// station by category), and 1 per SLA clock breached, overall and at its station. Names are the API's.
     /// </summary>

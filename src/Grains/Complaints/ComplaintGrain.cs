@@ -1,9 +1,11 @@
 using AfterSales.Domain.Complaints;
 using AfterSales.Grains.Common;
+using AfterSales.Grains.Network;
 using AfterSales.Grains.Vehicles;
 using AfterSales.Interfaces.Common;
 using AfterSales.Interfaces.Complaints;
 using AfterSales.Interfaces.Network;
+using AfterSales.Interfaces.Reports;
 using AfterSales.Interfaces.Stations;
 using AfterSales.Interfaces.Vehicles;
 using Microsoft.Extensions.DependencyInjection;
@@ -423,23 +425,30 @@ public sealed partial class ComplaintGrain(
 
     /// <summary>
     /// Writes <paramref name="next"/> with the roll-up reports it owes (its whole current contribution to the province,
-    /// to its station-month and to its month's complaints report, versioned; a newer report replaces a pending older one), under the shared failure policy.
+    /// to its station-month and to its month's complaints report, and the same to its week's complaints and its month's and
+    /// week's service summaries, versioned; a newer report replaces a pending older one), under the shared failure policy.
     /// </summary>
     private async Task CommitAsync(ComplaintGrainState next, params OutboxMessage[] extra)
     {
+        var day = ComplaintDecisions.IntakeDay(next, BusinessOffset);
+        var complaints = ComplaintDecisions.ComplaintsMonthContribution(next, Id);
         var owed = new List<OutboxMessage>
         {
             new RollupReport(ComplaintDecisions.ProvinceScope(next), ComplaintDecisions.ProvinceContribution(next, Id)) { Id = "province" },
-            new RollupReport(ComplaintDecisions.ComplaintsMonthScope(next), ComplaintDecisions.ComplaintsMonthContribution(next, Id)) { Id = "complaints-month" },
+            new RollupReport(ComplaintDecisions.ComplaintsMonthScope(next), complaints) { Id = "complaints-month" },
+            new RollupReport(RollupScopes.ComplaintsWeek(ReportPeriods.Week(day)), complaints) { Id = "complaints-week" },
         };
         if (!next.IsQueued)
         {
             // A card in the call centre's queue counts at no station until it is assigned.
-            owed.Add(new RollupReport(ComplaintDecisions.StationMonthScope(next), ComplaintDecisions.StationMonthContribution(next, Id)) { Id = "station-month" });
+            var station = ComplaintDecisions.StationMonthContribution(next, Id);
+            owed.Add(new RollupReport(ComplaintDecisions.StationMonthScope(next), station) { Id = "station-month" });
+            owed.AddRange(SummaryReports.Service(next.StationCode, day, station, "station"));
         }
 
         owed.AddRange(extra);
-        await Durable.CommitAsync(next.WithOutbox(next.Outbox.RemoveAll(m => m.Id is "province" or "station-month" or "complaints-month")).Send([.. owed]));
+        await Durable.CommitAsync(next.WithOutbox(next.Outbox.RemoveAll(m => m.Id is "province" or "station-month" or "complaints-month"
+            or "complaints-week" or "station:service-month" or "station:service-week")).Send([.. owed]));
         Keys.Written(next.NewRows);
     }
 

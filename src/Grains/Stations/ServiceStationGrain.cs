@@ -543,23 +543,28 @@ public sealed partial class ServiceStationGrain(
             [StationMonthCounters.CompletedWorkOrders] = 1,
             [StationMonthCounters.RecallsCompleted] = order.Kind == VisitKind.Recall ? 1 : 0,
         });
+        var completion = new CounterContribution("wo:" + order.Id, 1, counters, Final: true);
         var owed = new List<OutboxMessage>
         {
-            new RollupReport(RollupScopes.StationMonth(Code, completedOn.Year, completedOn.Month), new CounterContribution("wo:" + order.Id, 1, counters, Final: true))
+            new RollupReport(RollupScopes.StationMonth(Code, completedOn.Year, completedOn.Month), completion)
             {
                 Id = "grade:" + order.Id,
             },
         };
+        // The same completion in the weekly and annual summaries (service:{yyyy-MM}, service:week:{yyyy-Www}).
+        owed.AddRange(SummaryReports.Service(Code, completedOn, completion, "grade:" + order.Id));
         string? comebackOf = null;
         if (answer.Reply is RepairRecordView { Comeback: { } comeback } && comeback.PreviousVisitId.LastIndexOf('-') is > 0 and var dash)
         {
             var responsible = comeback.PreviousVisitId[..dash];
             comebackOf = responsible;
-            owed.Add(new RollupReport(RollupScopes.StationMonth(responsible, completedOn.Year, completedOn.Month), new CounterContribution("comeback:" + order.Id, 1,
-                ImmutableSortedDictionary.CreateRange(StringComparer.Ordinal, [KeyValuePair.Create(StationMonthCounters.Comebacks, 1L)]), Final: true))
+            var charged = new CounterContribution("comeback:" + order.Id, 1,
+                ImmutableSortedDictionary.CreateRange(StringComparer.Ordinal, [KeyValuePair.Create(StationMonthCounters.Comebacks, 1L)]), Final: true);
+            owed.Add(new RollupReport(RollupScopes.StationMonth(responsible, completedOn.Year, completedOn.Month), charged)
             {
                 Id = "comeback:" + order.Id,
             });
+            owed.AddRange(SummaryReports.Service(responsible, completedOn, charged, "comeback:" + order.Id));
         }
 
         // The customer satisfaction survey the visit owes (seed 000 §5.6), counted in the month of the completion.

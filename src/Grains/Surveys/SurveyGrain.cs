@@ -1,11 +1,14 @@
 using System.Collections.Immutable;
 using AfterSales.Grains.Common;
+using AfterSales.Grains.Network;
+using AfterSales.Grains.Vehicles;
 using AfterSales.Interfaces.Common;
 using AfterSales.Interfaces.Network;
 using AfterSales.Interfaces.Reports;
 using AfterSales.Interfaces.Surveys;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 using Orleans.Placement;
 
 namespace AfterSales.Grains.Surveys;
@@ -44,6 +47,7 @@ public sealed record SurveyGrainState : IOutboxState<SurveyGrainState>
 public sealed class SurveyGrain(
     [PersistentState("survey", GrainStorage.Name)] IPersistentState<SurveyGrainState> state,
     [FromKeyedServices(BusinessClock.Key)] TimeProvider time,
+    IOptions<VehicleOptions> vehicleOptions,
     ILogger<SurveyGrain> logger) : Grain, ISurveyGrain, IOutboxOwner
 {
     public const int MaxCommentLength = 2000;
@@ -71,9 +75,9 @@ public sealed class SurveyGrain(
 
         var survey = new SurveyView(Id, due.WorkOrderId, due.StationCode, due.Vin, due.Kind, due.CompletedAt, due.Month, time.GetUtcNow(),
             SurveyState.Due, null, null, null, null);
-        await Durable.CommitAsync(state.State.Send(
-            Contribution(survey, 1),
-            new SurveyQueueUpdate(Id, survey) { Id = "queue:due" }) with { Survey = survey });
+        await Durable.CommitAsync(state.State.Send([
+            .. Contributions(survey, 1),
+            new SurveyQueueUpdate(Id, survey) { Id = "queue:due" }]) with { Survey = survey });
         await Durable.DeliverAsync();
         return survey;
     }
@@ -125,15 +129,18 @@ public sealed class SurveyGrain(
         }
 
         var recorded = record(survey) with { RecordedAt = time.GetUtcNow(), RecordedBy = actor };
-        await Durable.CommitAsync(current.Send(
-            Contribution(recorded, 2),
-            new SurveyQueueUpdate(Id, null) { Id = "queue:recorded" }) with { Survey = recorded, RecordedKey = key, RecordedFingerprint = fingerprint });
+        await Durable.CommitAsync(current.Send([
+            .. Contributions(recorded, 2),
+            new SurveyQueueUpdate(Id, null) { Id = "queue:recorded" }]) with { Survey = recorded, RecordedKey = key, RecordedFingerprint = fingerprint });
         await Durable.DeliverAsync();
         return Outcome<SurveyView>.Ok(recorded);
     }
 
-    /// <summary>The survey's whole contribution to its station-month (final once recorded).</summary>
-    private static RollupReport Contribution(SurveyView survey, long version)
+    /// <summary>
+    /// The survey's whole contribution to its station-month (final once recorded), and the same to the service summaries
+    /// of the completion's business date (its month and ISO week).
+    /// </summary>
+    private IEnumerable<OutboxMessage> Contributions(SurveyView survey, long version)
     {
         var counters = new Dictionary<string, long> { [StationMonthCounters.SurveysDue] = 1 };
         if (survey.State == SurveyState.Answered)
@@ -147,11 +154,11 @@ public sealed class SurveyGrain(
         }
 
         var month = Domain.Claims.BusinessMonth.TryParse(survey.Month, out var m) ? m : default;
-        return new RollupReport(RollupScopes.StationMonth(survey.StationCode, month.Year, month.Month),
-            new CounterContribution("survey:" + survey.Id, version, counters.ToImmutableSortedDictionary(StringComparer.Ordinal), Final: version > 1))
-        {
-            Id = "rollup:" + version,
-        };
+        var contribution = new CounterContribution("survey:" + survey.Id, version, counters.ToImmutableSortedDictionary(StringComparer.Ordinal), Final: version > 1);
+        return [
+            new RollupReport(RollupScopes.StationMonth(survey.StationCode, month.Year, month.Month), contribution) { Id = "rollup:" + version },
+            .. SummaryReports.Service(survey.StationCode, ReportPeriods.DayOf(survey.CompletedAt, vehicleOptions.Value.BusinessUtcOffset), contribution, "rollup:" + version),
+        ];
     }
 
     private Refusal NotFound() => Refusal.NotFound(ProblemCodes.SurveyNotFound, $"No survey {Id}: surveys are due once a completed work order is archived on its vehicle.");

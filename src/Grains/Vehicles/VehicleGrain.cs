@@ -294,10 +294,10 @@ public sealed partial class VehicleGrain(
             [QualityCounters.FaultPrefix + fault] = 1,
             [QualityCounters.CombinationPrefix + string.Join(QualityCounters.Separator, identity.Model, component, fault)] = 1,
         });
-        yield return new RollupReport(QualityCounters.Scope(date.Year, date.Month), new CounterContribution("repair:" + visit.VisitId, 1, counters, Final: true))
-        {
-            Id = "repair:" + visit.VisitId,
-        };
+        var repair = new CounterContribution("repair:" + visit.VisitId, 1, counters, Final: true);
+        yield return new RollupReport(QualityCounters.Scope(date.Year, date.Month), repair) { Id = "repair:" + visit.VisitId };
+        // The same repair in its ISO week's summary (a year is read as its twelve months).
+        yield return new RollupReport(QualityCounters.WeekScope(ReportPeriods.Week(date)), repair) { Id = "repair-week:" + visit.VisitId };
         yield return new FleetRepairReport(identity.Batch, new FleetRepair(visit.VisitId, Vin, identity.Model, fault, date)) { Id = "fleet:" + visit.VisitId };
     }
 

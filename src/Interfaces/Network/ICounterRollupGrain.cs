@@ -64,6 +64,9 @@ public static class RollupScopes
     /// <summary>Complaints registered in one business month (<c>complaints:{yyyy-MM}</c>), by category, station and SLA clock breached.</summary>
     public static string ComplaintsMonth(int year, int month) =>
         string.Create(System.Globalization.CultureInfo.InvariantCulture, $"complaints:{year:D4}-{month:D2}");
+
+    /// <summary>Complaints registered in one ISO business week (<c>complaints:week:{yyyy-Www}</c>), the same contribution as the month's.</summary>
+    public static string ComplaintsWeek(string week) => "complaints:week:" + week;
 }
 
 /// <summary>Counter names shared by the sources and the views.</summary>

@@ -22,4 +22,7 @@ public static class QualityCounters
 
     public static string Scope(int year, int month) =>
         string.Create(System.Globalization.CultureInfo.InvariantCulture, $"quality:{year:D4}-{month:D2}");
+
+    /// <summary>Repairs completed in one ISO business week (<c>quality:week:{yyyy-Www}</c>), the same per-repair contribution as the month's (no signals).</summary>
+    public static string WeekScope(string week) => "quality:week:" + week;
 }

@@ -81,8 +81,9 @@ public sealed class DatabaseErrorTests(ClusterFixture fixture) : IClassFixture<C
             Assert.Equal(HttpStatusCode.OK, first.StatusCode);
             Assert.Equal("rollup", await TestDatabase.ScalarAsync<string>(ConnectionString,
                 "SELECT payload->'outbox'->0->>'$kind' FROM grain_state WHERE state_name = 'vehicle' AND grain_key = @vin", ("vin", vin)));
-            // The quality report, and the batch's repeat-fault watch (which reports on to the same roll-up).
-            Assert.Equal(2L, await TestDatabase.ScalarAsync<long>(ConnectionString,
+            // The quality report, the same repair in its week's summary, and the batch's repeat-fault watch (which
+            // reports on to the month's roll-up).
+            Assert.Equal(3L, await TestDatabase.ScalarAsync<long>(ConnectionString,
                 "SELECT jsonb_array_length(payload->'outbox')::bigint FROM grain_state WHERE state_name = 'vehicle' AND grain_key = @vin", ("vin", vin)));
         }
         finally
@@ -107,6 +108,11 @@ public sealed class DatabaseErrorTests(ClusterFixture fixture) : IClassFixture<C
         var byFault = Assert.Single(report.RootElement.GetProperty("byFault").EnumerateArray());
         Assert.Equal("F-RETRY", byFault.GetProperty("name").GetString());
         Assert.Equal(1, byFault.GetProperty("repairs").GetInt64());
+
+        // Its week (Friday 10 April 2026 is in 2026-W15) counted it once too.
+        using var week = System.Text.Json.JsonDocument.Parse(await Http.GetStringAsync("/api/reports/summaries/weekly/2026-W15"));
+        var weekly = Assert.Single(week.RootElement.GetProperty("quality").GetProperty("byFault").EnumerateArray(), f => f.GetProperty("name").GetString() == "F-RETRY");
+        Assert.Equal(1, weekly.GetProperty("repairs").GetInt64());
     }
 
     /// <summary>
