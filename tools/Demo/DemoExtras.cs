@@ -76,12 +76,14 @@ internal static class DemoExtras
         var complaint = c.Intake != Intake.ServiceRequest;
         var byStation = c.Intake == Intake.AtStation;
         var policy = c.Intake == Intake.ServiceRequest && c.Index % 4 == 0 ? SlaPolicies[c.Index / 4 % SlaPolicies.Length] : null;
+        var supplier = c.Intake == Intake.ServiceRequest && c.Index % 5 == 2; // the supplier's engineer must help: a reply with an agreed time
         var request = new ComplaintRequest
         {
             CustomerName = c.Vehicle.OwnerName, CustomerPhone = c.Vehicle.OwnerPhone, Vin = c.Vehicle.Vin,
             Category = complaint ? Categories[c.Index % 4] : Categories[c.Index % Categories.Length],
             Severity = c.Major ? ComplaintSeverity.Major : ComplaintSeverity.General, Latitude = c.Latitude, Longitude = c.Longitude,
-            Description = complaint ? "The fault came back a week after the repair" : "Warning light on the dashboard after the last visit",
+            Description = complaint ? "The fault came back a week after the repair" : supplier ? "Traction battery fault: the supplier's engineer is needed" : "Warning light on the dashboard after the last visit",
+            SupplierNeeded = supplier ? true : null,
             Channel = byStation ? ComplaintChannel.Station : ComplaintChannel.CallCentre,
             Kind = complaint ? ComplaintKind.Complaint : ComplaintKind.ServiceRequest,
             AboutStation = c.Intake is Intake.AboutStation or Intake.AtStation ? c.Near.Code : null,
@@ -135,19 +137,24 @@ internal static class DemoExtras
 
         if (c.Progress >= 2 && !complaint)
         {
-            // On site within the radius; beyond it (a 409) the station replies with a time agreed with the customer:
-            // tomorrow 10:00 business time, which starts the agreed-time clock.
-            var (_, refused) = await Calls.ReplyAsync(api.ComplaintArriveAsync(id, $"{key}-arrive", null, note));
+            // On site; where a supplier must help (or the customer is beyond the radius: a 409 on arriving) the station
+            // first replies with a time agreed with the customer — tomorrow 10:00 business time, the agreed-time clock —
+            // and is on site then.
+            var refused = supplier ? Calls.Conflict : (await Calls.ReplyAsync(api.ComplaintArriveAsync(id, $"{key}-arrive", null, note))).Refused;
             if (refused == Calls.Conflict)
             {
                 var tomorrow = DateTimeOffset.UtcNow.ToOffset(DataSet.Offset).Date.AddDays(1).AddHours(10);
                 var agreedAt = new DateTimeOffset(tomorrow, DataSet.Offset);
-                if (!await StepAsync(api.ComplaintReplyAsync(id, $"{key}-reply", null, new ComplaintStepRequest { Note = "Technician booked", AgreedAt = agreedAt })))
+                if (!await StepAsync(api.ComplaintReplyAsync(id, $"{key}-reply", null, new ComplaintStepRequest { Note = "Supplier's engineer booked", AgreedAt = agreedAt })))
                 {
                     return false;
                 }
 
-                produced.Add("cards: replied with an agreed time (beyond the radius)");
+                produced.Add("cards: replied with an agreed time");
+                if (supplier && !await StepAsync(api.ComplaintArriveAsync(id, $"{key}-arrive", null, note)))
+                {
+                    return false;
+                }
             }
             else if (refused != 0)
             {

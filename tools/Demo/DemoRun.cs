@@ -264,7 +264,7 @@ public static class DemoRun
         Console.WriteLine("demo: produced (this run's replies; a rerun with the same seed replays them):");
         foreach (var (name, count) in produced.Snapshot())
         {
-            Console.WriteLine($"demo:   {name,-48} {count,8:N0}");
+            Console.WriteLine($"demo:   {name,-60} {count,8:N0}");
         }
 
         var summary = await admin.GetNetworkSummaryAsync();

@@ -47,7 +47,7 @@ internal static class DemoWork
             var shipmentId = reservation.ShipmentId; // a rerun's replay: shipped by the earlier run
             if (shipmentId is null)
             {
-                var (shipped, _) = await Calls.ReplyAsync(callers.Parts.ShipReservationAsync(r.Depot.Code, reservationId, $"{key}-ship", null));
+                var (shipped, _) = await Calls.ReplyAsync(callers.Parts.ShipReservationAsync(r.Depot.Code, reservationId, $"{key}-ship", new ShipRequest()));
                 shipmentId = shipped?.ShipmentId ?? (await Calls.ReplyAsync(callers.Parts.GetReservationAsync(r.Depot.Code, reservationId))).Reply?.ShipmentId;
             }
 

@@ -19,8 +19,10 @@ public sealed class DemoSmokeTests(RealTimeClusterFixture fixture) : IClassFixtu
 
     private HttpClient Http => fixture.Http;
 
-    /// <summary>The demo's own typed clients (its retries and keys), each role with its own token, over the in-memory API host.</summary>
-    private DemoCallers Callers => DemoRun.Callers(Http.BaseAddress!, (role, station) => ApiFactory.Token(role, station), fixture.Api.Server.CreateHandler());
+    /// <summary>The demo's own typed clients (its retries and keys), each role with the token the demo signs itself (as with ./run.sh's key), over the in-memory API host.</summary>
+    private DemoCallers Callers => DemoRun.Callers(Http.BaseAddress!,
+        (role, station) => DemoTokens.Issue(ApiFactory.SigningKey, ApiFactory.Auth.Issuer, ApiFactory.Auth.Audience, role, station, TimeSpan.FromHours(1)),
+        fixture.Api.Server.CreateHandler());
 
     [Fact]
     public async Task TinyDemo_IsAcceptedWhole_ShowsItsNetworkAndReports_AndARerunAddsNothing()
