@@ -4,7 +4,8 @@
 # P, P+1, …; with --api-host the silos serve no HTTP and one separate API host (an Orleans client) serves port P.
 # Ctrl-C stops everything it started; the data stays for the next run.
 #   ./run.sh [--silos N] [--api-host] [--http-port P] [--demo [small|full]]
-#   --demo loads the demo network once the system is ready (tools/Demo; idempotent, so a second run adds nothing):
+#   --demo loads the demo network once the system is ready (tools/Demo, each call as its role with tokens signed with
+#   Auth__SigningKey; idempotent, so a second run adds nothing):
 #   small = 1,000 stations, 20,000 vehicles (~3 min); full = 3,000 stations, 200,000 vehicles (~25 min on 2 cores)
 set -euo pipefail
 cd "$(dirname "$0")"

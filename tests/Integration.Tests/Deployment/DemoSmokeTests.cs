@@ -7,24 +7,28 @@ namespace AfterSales.Integration.Tests.Deployment;
 
 /// <summary>
 /// The demo generator (<c>./run.sh --demo</c>) at a tiny size against a cluster of its own on the real clock (its
-/// vehicles' histories are dated from today): everything it sends is accepted, its network and its reports show up,
-/// and a second run adds nothing.
+/// vehicles' histories are dated from today), each call with its role's token: everything it sends is accepted, its
+/// network and its reports show up, each kind of record issue 21 added is produced and reads back as the demo left it
+/// (a queued card assigned, a corrective action verified, a survey answered, a shipment inspected, an urgent order, a
+/// recall closed), and a second run adds nothing.
 /// </summary>
 [Trait("Category", "Slow")] // left out of ./test.sh --fast: builds and runs whole processes for a minute
 public sealed class DemoSmokeTests(RealTimeClusterFixture fixture) : IClassFixture<RealTimeClusterFixture>
 {
-    private static readonly DemoOptions Tiny = new("http://localhost", Stations: 40, Vehicles: 500, WorkOrders: 40, Complaints: 20, Depots: 4, Seed: 7);
+    private static readonly DemoOptions Tiny = new("http://localhost", Stations: 40, Vehicles: 500, WorkOrders: 40, Complaints: 120, Depots: 4, Seed: 7);
 
     private HttpClient Http => fixture.Http;
 
-    /// <summary>The demo's own typed client (its retries and keys), as an operator, over the in-memory API host.</summary>
-    private AfterSales.Client.AfterSalesApi DemoClient =>
-        DemoRun.Client(Http.BaseAddress!, _ => ValueTask.FromResult(ApiFactory.Token(AfterSales.Api.Security.Roles.Operator)), fixture.Api.Server.CreateHandler());
+    /// <summary>The demo's own typed clients (its retries and keys), each role with the token the demo signs itself (as with ./run.sh's key), over the in-memory API host.</summary>
+    private DemoCallers Callers => DemoRun.Callers(Http.BaseAddress!,
+        (role, station) => DemoTokens.Issue(ApiFactory.SigningKey, ApiFactory.Auth.Issuer, ApiFactory.Auth.Audience, role, station, TimeSpan.FromHours(1)),
+        fixture.Api.Server.CreateHandler());
 
     [Fact]
     public async Task TinyDemo_IsAcceptedWhole_ShowsItsNetworkAndReports_AndARerunAddsNothing()
     {
-        Assert.Equal(0, await DemoRun.RunAsync(DemoClient, Tiny));
+        var first = await DemoRun.RunAsync(Callers, Tiny);
+        Assert.Equal(0, first.ExitCode);
 
         var summary = await JsonAsync("/api/network/summary");
         Assert.Equal(Tiny.Stations, summary.GetProperty("stations").GetInt32());
@@ -37,8 +41,23 @@ public sealed class DemoSmokeTests(RealTimeClusterFixture fixture) : IClassFixtu
         Assert.True((await JsonAsync($"/api/reports/quality/{month}")).GetProperty("repairs").GetInt64() > 0);
         Assert.NotEmpty((await JsonAsync($"/api/reports/stations/{month}")).GetProperty("stations").EnumerateArray());
 
+        // Issue 21's records, each produced and read back as the demo left it.
+        foreach (var kind in new[] { DemoCounts.QueueAssigned, DemoCounts.ActionVerified, DemoCounts.SurveyAnswered, DemoCounts.ShipmentInspected, DemoCounts.UrgentOrder })
+        {
+            Assert.True(first.Counts.GetValueOrDefault(kind) > 0, $"the demo produced no '{kind}'");
+        }
+
+        var assigned = await JsonAsync($"/api/complaints/{first.Samples[DemoCounts.QueueAssigned]}");
+        Assert.Equal("assigned", assigned.GetProperty("attribution").GetString());
+        Assert.Equal("verified", (await JsonAsync($"/api/corrective-actions/{first.Samples[DemoCounts.ActionVerified]}")).GetProperty("state").GetString());
+        Assert.Equal("answered", (await JsonAsync($"/api/surveys/{first.Samples[DemoCounts.SurveyAnswered]}")).GetProperty("state").GetString());
+        Assert.Equal(JsonValueKind.Object, (await JsonAsync($"/api/shipments/{first.Samples[DemoCounts.ShipmentInspected]}")).GetProperty("inspection").ValueKind);
+        Assert.False(string.IsNullOrEmpty((await JsonAsync($"/api/urgent-orders/{first.Samples[DemoCounts.UrgentOrder]}")).GetProperty("route").GetString()));
+        Assert.True((await JsonAsync($"/api/recalls/DEMO-RC-{Tiny.Seed}-X")).GetProperty("closed").GetBoolean());
+        Assert.True(first.Counts.GetValueOrDefault("cards: kind complaint") > 0 && first.Counts.GetValueOrDefault("cards: under a named SLA policy") > 0);
+
         // Idempotency keys derived from the seed: the same run again is accepted and changes no total.
-        Assert.Equal(0, await DemoRun.RunAsync(DemoClient, Tiny));
+        Assert.Equal(0, (await DemoRun.RunAsync(Callers, Tiny)).ExitCode);
         var again = await JsonAsync("/api/network/summary");
         Assert.Equal(summary.GetRawText(), again.GetRawText());
     }
