@@ -20,7 +20,7 @@ public static class ShipmentsApi
     {
         var shipments = app.MapGroup("/shipments").WithTags("Parts depots");
         shipments.MapGet("/{id}", GetAsync).WithName("GetShipment")
-            .WithSummary("A shipment notice with its detail lines (partNo, quantity, warranty, workOrderId, reservationId); state inTransit, or inspected with the inspection. A station reads only its own.")
+            .WithSummary("A shipment notice with its detail lines (partNo, quantity, warranty, workOrderId, reservationId); state inTransit, or inspected with the inspection. An inter-depot transfer (toDepot set) is received by that depot, not inspected by the station: state received with receivedAt. A station reads only its own (the station of the work order).")
             .Produces<ShipmentView>();
         shipments.MapPost("/{id}/inspection", InspectAsync).RequireAuthorization(Policies.StationWork).WithName("InspectShipment")
             .WithSummary("The receiving station's receipt inspection: one line per shipped part, accepted + rejected = shipped (400 otherwise; a rejected quantity needs its reason); a second inspection is 409. Accepted parts become the station's usable stock and confirm the reservation's arrival (its work order is told); rejected parts are reserved again at the depot for the same work order.")
@@ -35,10 +35,10 @@ public static class ShipmentsApi
 
         app.MapPost("/stations/{code}/urgent-orders", PlaceUrgentAsync).RequireAuthorization(Policies.PartsRequests).RequireOwnStation()
             .WithTags("Parts depots").WithName("PlaceUrgentOrder")
-            .WithSummary("An urgent parts order (急件订单) for an open work order, sourced automatically: reserved at the nearest depot with the whole quantity available within reach (policy, 300 km); else at the nearest depot that has it, as a transfer towards the station's nearest depot; else added to the month's procurement list and back-ordered at the station's nearest depot. The reservation takes the work order's priority (warranty first).")
+            .WithSummary("An urgent parts order (急件订单) for an open work order, sourced automatically: reserved at the nearest depot with the whole quantity available within reach (policy, 300 km); else at the nearest depot that has it as an inter-depot transfer to the station's nearest depot (on order there at once, received there when shipped, then served to the work order warranty first); else added to the month's procurement list and back-ordered at the station's nearest registered depot. The reservations take the work order's priority (warranty first).")
             .Accepts<UrgentOrderRequest>("application/json").Produces<UrgentOrderView>(StatusCodes.Status201Created);
         app.MapGet("/urgent-orders/{id}", GetUrgentAsync).WithTags("Parts depots").WithName("GetUrgentOrder")
-            .WithSummary("An urgent order and how it was sourced: route (nearestDepot | transfer | procurement), source depot and distanceKm, the station's nearest depot, the reservation, state (sourcing | sourced | refused). A station reads only its own.")
+            .WithSummary("An urgent order and how it was sourced: route (nearestDepot | transfer | procurement), source depot and distanceKm, the station's nearest depot, the reservations, state (sourcing | sourced | refused), and legs as they are now: a transfer's transfer leg (queued | reserved → shipped → received) and delivery leg (awaitingTransfer → allocated → shipped → arrived). A station reads only its own.")
             .Produces<UrgentOrderView>();
     }
 

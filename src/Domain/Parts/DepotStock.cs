@@ -17,10 +17,14 @@ public enum ReservationState
     Released,
 }
 
-/// <summary>A request for parts for a station's work order.</summary>
+/// <summary>
+/// A request for parts for a station's work order. <see cref="ToDepot"/> set: an inter-depot transfer — the parts go
+/// to that depot (which serves the work order from its stock), not to the station; the work order still gives the
+/// priority. <see cref="ShipmentId"/>: the shipment its last shipping opened.
+/// </summary>
 public sealed record Reservation(
     string Id, string PartNo, int Quantity, string StationCode, string WorkOrderId, bool Warranty, bool Urgent, long Sequence,
-    ReservationState State, int Shipped = 0)
+    ReservationState State, int Shipped = 0, string? ToDepot = null, string? ShipmentId = null)
 {
 
     /// <summary>Still holding stock (allocated, not yet all shipped).</summary>
@@ -87,9 +91,10 @@ public sealed record DepotBook(
     /// otherwise it queues (so a warranty repair waiting for stock is never overtaken by a later ordinary one).
     /// </summary>
     public DepotBook Reserve(
-        string id, string partNo, int quantity, string stationCode, string workOrderId, bool warranty, bool urgent, out Reservation reservation)
+        string id, string partNo, int quantity, string stationCode, string workOrderId, bool warranty, bool urgent, out Reservation reservation,
+        string? toDepot = null)
     {
-        var candidate = new Reservation(id, partNo, quantity, stationCode, workOrderId, warranty, urgent, NextSequence, ReservationState.Queued, 0);
+        var candidate = new Reservation(id, partNo, quantity, stationCode, workOrderId, warranty, urgent, NextSequence, ReservationState.Queued, 0, toDepot);
         var outranked = Reservations.Any(r => r.PartNo == partNo && r.State == ReservationState.Queued && r.Priority.CompareTo(candidate.Priority) < 0);
         if (!outranked && Levels(partNo).Available >= quantity)
         {
@@ -101,10 +106,11 @@ public sealed record DepotBook(
     }
 
     /// <summary>Ships some or all of an allocated reservation: on hand and reserved both shrink.</summary>
-    public DepotBook Ship(Reservation reservation, int quantity, out Reservation shipped)
+    public DepotBook Ship(Reservation reservation, int quantity, out Reservation shipped, string? shipmentId = null)
     {
         shipped = reservation with
         {
+            ShipmentId = shipmentId ?? reservation.ShipmentId,
             Shipped = reservation.Shipped + quantity,
             State = reservation.Shipped + quantity == reservation.Quantity ? ReservationState.Shipped : ReservationState.Allocated,
         };
@@ -114,6 +120,16 @@ public sealed record DepotBook(
             Reservations = Reservations.Replace(reservation, shipped),
         };
     }
+
+    /// <summary>
+    /// A transfer expected from another depot for a work order (seed 000 §5.3.5 急件): the quantity is on order (in
+    /// transit) at once and a reservation for the work order is made — allocated only if stock here already serves it
+    /// under the priority rules, else queued until the transfer is received (<see cref="Receive"/> serves the queue,
+    /// warranty first, so the transfer may go to a repair that outranks it).
+    /// </summary>
+    public DepotBook ExpectTransfer(
+        string id, string partNo, int quantity, string stationCode, string workOrderId, bool warranty, bool urgent, out Reservation reservation) =>
+        Order(partNo, quantity).Reserve(id, partNo, quantity, stationCode, workOrderId, warranty, urgent, out reservation);
 
     /// <summary>Gives a reservation up: what it held goes back to the depot and the queue is served.</summary>
     public DepotBook Release(Reservation reservation, out IReadOnlyList<Reservation> allocated)

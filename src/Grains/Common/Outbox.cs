@@ -37,6 +37,8 @@ namespace AfterSales.Grains.Common;
 [JsonDerivedType(typeof(RejectedToDepot), "rejectedParts")]
 [JsonDerivedType(typeof(UrgentReservation), "urgentReservation")]
 [JsonDerivedType(typeof(UrgentProcurementLine), "urgentProcurement")]
+[JsonDerivedType(typeof(TransferToDepot), "transferToDepot")]
+[JsonDerivedType(typeof(DepotDirectoryEntry), "depotDirectory")]
 [JsonDerivedType(typeof(RecallCompletionReport), "recallCompletion")]
 [JsonDerivedType(typeof(RecallRegistryRemoval), "recallRegistryRemoval")]
 [JsonDerivedType(typeof(RecallModelUnsubscription), "recallModelUnsubscription")]
@@ -223,6 +225,29 @@ public sealed record UrgentReservation(string DepotCode, ReserveParts Reservatio
     {
         var reserved = await grains.Grain<IPartsDepotGrain>(DepotCode).ReserveAsync(Reservation, IdempotencyKey);
         return new DeliveryAnswer(reserved.Value, reserved.Refusal);
+    }
+}
+
+/// <summary>
+/// An inter-depot transfer shipment, for the depot it goes to: that depot receives it into its stock (serving its
+/// queue, warranty first); received once per shipment however often it is delivered.
+/// </summary>
+public sealed record TransferToDepot(string DepotCode, ShipmentNotice Notice) : OutboxMessage
+{
+    public override async Task<DeliveryAnswer> DeliverAsync(IGrainFactory grains)
+    {
+        var received = await grains.Grain<IPartsDepotGrain>(DepotCode).ReceiveTransferAsync(Notice);
+        return new DeliveryAnswer(received.Value, received.Refusal);
+    }
+}
+
+/// <summary>A depot's registration for the depot directory; the directory keeps the newest version.</summary>
+public sealed record DepotDirectoryEntry(DepotLocation Depot) : OutboxMessage
+{
+    public override async Task<DeliveryAnswer> DeliverAsync(IGrainFactory grains)
+    {
+        await grains.Grain<IDepotDirectoryGrain>(Parts.DepotDirectoryKeys.National).UpsertAsync(Depot);
+        return DeliveryAnswer.Accepted;
     }
 }
 

@@ -67,7 +67,8 @@ public sealed partial class PartsDepotGrain(
 
         var created = state.State.Registration is null;
         // The reply names the version the write makes.
-        var next = (state.State with { Registration = registration }).Revised(state.State);
+        // A changed registration is listed again in the depot directory (CommitAsync owes it).
+        var next = (state.State with { Registration = registration, Listed = false }).Revised(state.State);
         var view = View(next);
         await CommitAsync(Remember(next, idempotencyKey, (nameof(RegisterAsync), registration), new Remembered { Created = created }),
             [.. next.Book.OnHand.Keys]);
@@ -113,9 +114,13 @@ public sealed partial class PartsDepotGrain(
             return refusal;
         }
 
+        // An urgent order's transfer: at the source the reservation goes to the destination depot; at the destination
+        // the quantity is on order (in transit) at once and the work order's reservation waits for it.
         var id = $"{Code}-R{state.State.Book.NextSequence}";
-        var book = state.State.Book.Reserve(id, command.PartNo, command.Quantity, command.StationCode, command.WorkOrderId, warranty, urgent,
-            out var reservation);
+        var book = command.TransferFrom is not null
+            ? state.State.Book.ExpectTransfer(id, command.PartNo, command.Quantity, command.StationCode, command.WorkOrderId, warranty, urgent, out var reservation)
+            : state.State.Book.Reserve(id, command.PartNo, command.Quantity, command.StationCode, command.WorkOrderId, warranty, urgent, out reservation,
+                command.ToDepot);
         var view = View(reservation, arrived: false);
         var next = state.State with { Book = book };
         if (idempotencyKey is not null)
@@ -195,9 +200,10 @@ public sealed partial class PartsDepotGrain(
         // The shipment notice with its detail list (配件发运通知单 / 明细表, seed 000 §5.5.2) is owed with the shipping:
         // written in the same statement, delivered to the shipment (and from there to the station) until acknowledged.
         var shipmentId = $"{Code}-S{state.State.ShipmentsIssued + 1}";
+        // A transfer's notice goes to the destination depot, which receives it into its stock.
         var notice = new ShipmentNotice(shipmentId, Code, state.State.Registration!.Name, reservation.StationCode, time.GetUtcNow(),
-            [new ShipmentLine(reservation.Id, reservation.PartNo, units, reservation.Warranty, reservation.WorkOrderId)]);
-        var book = state.State.Book.Ship(reservation, units, out var shipped);
+            [new ShipmentLine(reservation.Id, reservation.PartNo, units, reservation.Warranty, reservation.WorkOrderId)]) { ToDepot = reservation.ToDepot };
+        var book = state.State.Book.Ship(reservation, units, out var shipped, shipmentId);
         var view = View(shipped, arrived) with { ShipmentId = shipmentId };
         var next = (state.State with { Book = book, ShipmentsIssued = state.State.ShipmentsIssued + 1 })
             .Send(new ShipmentNoticeToShipment(notice) { Id = "shipment:" + shipmentId });
@@ -244,6 +250,11 @@ public sealed partial class PartsDepotGrain(
             return Refusal.Conflict(ProblemCodes.IllegalTransition, $"Reservation {reservationId} is {Describe(reservation.State)} and nothing of it has shipped; nothing can arrive yet.");
         }
 
+        if (reservation.ToDepot is { } destination)
+        {
+            return Refusal.Conflict(ProblemCodes.IllegalTransition, $"Reservation {reservationId} is a transfer to depot {destination}: it arrives there by that depot's receipt of its shipment, not at a station.");
+        }
+
         // The station hears first, so a retry after a failure below tells it again (it ignores a repeat).
         var told = await GrainFactory.Grain<IServiceStationGrain>(reservation.StationCode).PartsArrivedAsync(reservation.WorkOrderId, reservationId);
         if (told.Refusal is { } refusal)
@@ -262,6 +273,31 @@ public sealed partial class PartsDepotGrain(
 
         _ = idempotencyKey; // arrival is idempotent by reservation, so a key adds nothing
         return Outcome<ReservationView>.Ok(View(reservation, arrived: true));
+    }
+
+    public async Task<Outcome<IReadOnlyList<PartStockView>>> ReceiveTransferAsync(ShipmentNotice notice)
+    {
+        if (NotRegistered() is { } missing)
+        {
+            return missing;
+        }
+
+        if (notice.ToDepot != Code)
+        {
+            return Refusal.Conflict(ProblemCodes.IllegalTransition, $"Shipment {notice.Id} goes to {notice.ToDepot ?? "station " + notice.StationCode}, not to depot {Code}.");
+        }
+
+        var parts = notice.Lines.Select(l => l.PartNo).Distinct(StringComparer.Ordinal).ToList();
+        // Received once per shipment, whenever its shipment delivers it again: the receipt is a row of its own, written with the stock.
+        if (await rows.ReadOneAsync<TransferReceipt>("depot", Code, DepotState.TransferReceiptKind, notice.Id) is not null)
+        {
+            return Outcome<IReadOnlyList<PartStockView>>.Ok([.. parts.Select(p => Stock(state.State.Book, p))]);
+        }
+
+        var book = notice.Lines.Aggregate(state.State.Book, (b, line) => b.Receive(line.PartNo, line.Quantity, out _));
+        var receipt = new TransferReceipt(notice.Id, notice.DepotCode, time.GetUtcNow(), [.. notice.Lines.Select(l => new PartQuantity(l.PartNo, l.Quantity))]);
+        await CommitAsync(state.State with { Book = book, NewRowsTransfers = [new(DepotState.TransferReceiptKind, notice.Id, receipt)] }, parts);
+        return Outcome<IReadOnlyList<PartStockView>>.Ok([.. parts.Select(p => Stock(state.State.Book, p))]);
     }
 
     public async Task<Outcome<ReservationView>> GetReservationAsync(string reservationId)
@@ -369,7 +405,11 @@ public sealed partial class PartsDepotGrain(
         s.Book.Reservations.Count(r => r.State is ReservationState.Allocated or ReservationState.Queued)) { Revision = s.Revision };
 
     private ReservationView View(Reservation r, bool arrived) => new(
-        r.Id, Code, r.PartNo, r.Quantity, r.StationCode, r.WorkOrderId, r.Warranty, r.Urgent, Describe(r.State), r.Shipped, arrived);
+        r.Id, Code, r.PartNo, r.Quantity, r.StationCode, r.WorkOrderId, r.Warranty, r.Urgent, Describe(r.State), r.Shipped, arrived)
+    {
+        ShipmentId = r.ShipmentId,
+        ToDepot = r.ToDepot,
+    };
 
     private static string Describe(ReservationState s) => s.ToString().ToLowerInvariant();
 
@@ -414,6 +454,17 @@ public sealed partial class PartsDepotGrain(
                     Id = "shortages",
                 })
                 .ToList();
+            if (!next.Listed)
+            {
+                // The depot directory learns where the depot is (once per registration; a depot stored before the
+                // directory existed is listed with its next change).
+                owed.Add(new DepotDirectoryEntry(new DepotLocation(Code, registry.Name, registry.Province, registry.Latitude, registry.Longitude, next.Version))
+                {
+                    Id = "directory",
+                });
+                next = next with { Listed = true };
+            }
+
             var superseded = owed.Select(m => m.Id).ToHashSet(StringComparer.Ordinal);
             next = next.WithOutbox(next.Outbox.RemoveAll(m => superseded.Contains(m.Id))).Send(owed);
         }
@@ -450,6 +501,15 @@ public sealed record DepotState : IOutboxState<DepotState>
     /// <summary>The idempotency key written with this change (grain_rows, not the document); null once written.</summary>
     public ImmutableArray<TypedRow<Remembered>>? NewRows { get; init; }
 
+    /// <summary>The grain_rows kind of a received transfer shipment (key the shipment id, body a <see cref="TransferReceipt"/>).</summary>
+    public const string TransferReceiptKind = "transferReceipt";
+
+    /// <summary>The transfer shipment received with this change (grain_rows, not the document); null once written.</summary>
+    public ImmutableArray<TypedRow<TransferReceipt>>? NewRowsTransfers { get; init; }
+
+    /// <summary>Whether the depot directory has been sent the current registration.</summary>
+    public bool Listed { get; init; }
+
     /// <summary>Index and roll-up updates written with the change that owes them, until acknowledged.</summary>
     /// <summary>The entity's version (its ETag), one on with every change callers see (<see cref="AfterSales.Grains.Common.IOutboxState{TState}.Revision"/>).</summary>
     public long Revision { get; init; }
@@ -460,7 +520,9 @@ public sealed record DepotState : IOutboxState<DepotState>
 
     public DepotState WithOutbox(ImmutableArray<OutboxMessage> outbox) => this with { Outbox = outbox };
 
-    public DepotState Written() => NewRows is null && NewRowsReservations is null ? this : this with { NewRows = null, NewRowsReservations = null };
+    public DepotState Written() => NewRows is null && NewRowsReservations is null && NewRowsTransfers is null
+        ? this
+        : this with { NewRows = null, NewRowsReservations = null, NewRowsTransfers = null };
 }
 
 /// <summary>An idempotency key, the fingerprint of its request and the reply it got.</summary>
@@ -484,3 +546,6 @@ public sealed record Remembered : IRememberedReply
 
 /// <summary>A reservation that was shipped in full or released, as its row in grain_rows keeps it, and whether its parts arrived.</summary>
 public sealed record FinishedReservation(Reservation Reservation, bool Arrived);
+
+/// <summary>A transfer shipment the depot received: from which depot, when, and what.</summary>
+public sealed record TransferReceipt(string ShipmentId, string FromDepot, DateTimeOffset At, IReadOnlyList<PartQuantity> Lines);

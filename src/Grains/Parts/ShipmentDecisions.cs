@@ -10,10 +10,19 @@ public static class ShipmentDecisions
 {
     public const string InTransit = "inTransit";
     public const string Inspected = "inspected";
+    public const string Received = "received";
 
-    public static ShipmentView View(ShipmentNotice notice, ShipmentInspection? inspection) => new(
+    public static ShipmentView View(ShipmentNotice notice, ShipmentInspection? inspection, DateTimeOffset? receivedAt = null) => new(
         notice.Id, notice.DepotCode, notice.DepotName, notice.StationCode, notice.ShippedAt, notice.Lines,
-        inspection is null ? InTransit : Inspected, inspection);
+        inspection is not null ? Inspected : receivedAt is not null ? Received : InTransit, inspection)
+    {
+        ToDepot = notice.ToDepot,
+        ReceivedAt = receivedAt,
+    };
+
+    /// <summary>A transfer's depot acknowledged its receipt (not a refusal): the shipment is received, at the first acknowledgement.</summary>
+    public static ShipmentState FoldReceipt(ShipmentState current, OutboxMessage message, DeliveryAnswer answer, DateTimeOffset now) =>
+        message is TransferToDepot && answer.Refusal is null && current.ReceivedAt is null ? current with { ReceivedAt = now } : current;
 
     /// <summary>
     /// The inspection of <paramref name="notice"/> (seed 001 §5.4.3), or why not: inspected already (409), or lines that

@@ -30,7 +30,8 @@ public sealed partial class ShipmentGrain(
 
     private IdempotencyKeys<RememberedInspection> Keys => _keys ??= new(rows, "shipment", Id, options.Value.IdempotencyWindow, time, state.RecordExists);
 
-    private DurableState<ShipmentState> Durable => _durable ??= new(state, this, GrainFactory, logger, "Shipment");
+    private DurableState<ShipmentState> Durable => _durable ??= new(state, this, GrainFactory, logger, "Shipment",
+        (current, message, answer) => ShipmentDecisions.FoldReceipt(current, message, answer, time.GetUtcNow()));
 
     public override Task OnActivateAsync(CancellationToken cancellationToken)
     {
@@ -44,13 +45,16 @@ public sealed partial class ShipmentGrain(
     {
         if (state.State.Notice is { } issued)
         {
-            return Outcome<ShipmentView>.Ok(ShipmentDecisions.View(issued, state.State.Inspection));
+            return Outcome<ShipmentView>.Ok(ShipmentDecisions.View(issued, state.State.Inspection, state.State.ReceivedAt));
         }
 
+        // A transfer goes to its depot, which receives it into stock; any other shipment to the station's list.
         var view = ShipmentDecisions.View(notice, null);
-        await Durable.CommitAsync((state.State with { Notice = notice }).Send(new ShipmentToStation(notice.StationCode, view) { Id = "station" }));
+        await Durable.CommitAsync((state.State with { Notice = notice }).Send(notice.ToDepot is { } depot
+            ? new TransferToDepot(depot, notice) { Id = "depot" }
+            : new ShipmentToStation(notice.StationCode, view) { Id = "station" }));
         await Durable.DeliverAsync();
-        return Outcome<ShipmentView>.Created(view);
+        return Outcome<ShipmentView>.Created(ShipmentDecisions.View(notice, null, state.State.ReceivedAt));
     }
 
     public async Task<Outcome<ShipmentView>> InspectAsync(IReadOnlyList<InspectionLine> lines, string inspectedBy, string? idempotencyKey)
@@ -66,6 +70,11 @@ public sealed partial class ShipmentGrain(
         if (state.State.Notice is not { } notice)
         {
             return Refusal.NotFound(ProblemCodes.NotFound, $"There is no shipment {Id}.");
+        }
+
+        if (notice.ToDepot is { } toDepot)
+        {
+            return Refusal.Conflict(ProblemCodes.IllegalTransition, $"Shipment {Id} is a transfer to depot {toDepot}, which receives it; a station inspects only what is shipped to it.");
         }
 
         var (inspection, refusal) = ShipmentDecisions.Inspect(notice, state.State.Inspection, lines, inspectedBy, time.GetUtcNow());
@@ -90,7 +99,7 @@ public sealed partial class ShipmentGrain(
     }
 
     public Task<Outcome<ShipmentView>> GetAsync() => Task.FromResult(state.State.Notice is { } notice
-        ? Outcome<ShipmentView>.Ok(ShipmentDecisions.View(notice, state.State.Inspection))
+        ? Outcome<ShipmentView>.Ok(ShipmentDecisions.View(notice, state.State.Inspection, state.State.ReceivedAt))
         : Outcome<ShipmentView>.Refused(Refusal.NotFound(ProblemCodes.NotFound, $"There is no shipment {Id}.")));
 }
 
@@ -102,6 +111,9 @@ public sealed record ShipmentState : IOutboxState<ShipmentState>
     public ShipmentNotice? Notice { get; init; }
 
     public ShipmentInspection? Inspection { get; init; }
+
+    /// <summary>A transfer: when its depot acknowledged the receipt.</summary>
+    public DateTimeOffset? ReceivedAt { get; init; }
 
     /// <summary>The idempotency key written with the inspection (grain_rows, not the document); null once written.</summary>
     public ImmutableArray<TypedRow<RememberedInspection>>? NewRows { get; init; }

@@ -73,45 +73,92 @@ public sealed partial class UrgentOrderGrain(
 
         var where = station.Value!;
         var known = await GrainFactory.Grain<IPartAvailabilityGrain>(command.PartNo).FindKnownAsync(where.Latitude, where.Longitude, 200);
-        var decision = UrgentSourcing.Decide([.. known.Select(k => new SourcingCandidate(k.DepotCode, k.DistanceKm, k.Available))], command.Quantity, options.Value.UrgentReachKm);
+        // The station's nearest depot whatever it stocks: the transfer's destination, the back-order depot.
+        var nearest = await GrainFactory.Grain<IDepotDirectoryGrain>(DepotDirectoryKeys.National).NearestAsync(where.Latitude, where.Longitude, where.Province);
+        var decision = UrgentSourcing.Decide([.. known.Select(k => new SourcingCandidate(k.DepotCode, k.DistanceKm, k.Available))], command.Quantity,
+            options.Value.UrgentReachKm, nearest is null ? null : new SourcingCandidate(nearest.Code, nearest.DistanceKm, 0));
         var now = time.GetUtcNow();
         var month = now.ToOffset(calendar.Value.BusinessUtcOffset).ToString("yyyy-MM", CultureInfo.InvariantCulture);
         var (order, owed) = UrgentOrderDecisions.Place(Id, command, where.Province, decision, month, now);
         await Durable.CommitAsync((state.State with { Order = order, Fingerprint = fingerprint }).Send(owed));
         await Durable.DeliverAsync();
-        return Outcome<UrgentOrderView>.Created(state.State.Order!);
+        return Outcome<UrgentOrderView>.Created(await WithLegsAsync(state.State.Order!));
     }
 
-    public Task<Outcome<UrgentOrderView>> GetAsync() => Task.FromResult(state.State.Order is { } order
-        ? Outcome<UrgentOrderView>.Ok(order)
-        : Outcome<UrgentOrderView>.Refused(Refusal.NotFound(ProblemCodes.NotFound, $"There is no urgent order {Id}.")));
+    public async Task<Outcome<UrgentOrderView>> GetAsync() => state.State.Order is { } order
+        ? Outcome<UrgentOrderView>.Ok(await WithLegsAsync(order))
+        : Outcome<UrgentOrderView>.Refused(Refusal.NotFound(ProblemCodes.NotFound, $"There is no urgent order {Id}."));
+
+    /// <summary>The order with its legs as they are now, read from the depots that hold its reservations and the transfer's shipment.</summary>
+    private async Task<UrgentOrderView> WithLegsAsync(UrgentOrderView order)
+    {
+        async Task<ReservationView?> ReadAsync(string? depot, string? reservationId) =>
+            depot is null || reservationId is null ? null : (await GrainFactory.Grain<IPartsDepotGrain>(depot).GetReservationAsync(reservationId)).Value;
+
+        var first = ReadAsync(order.ReservationDepot, order.ReservationId);
+        var home = order.Route == UrgentOrderDecisions.TransferRoute ? ReadAsync(order.HomeDepot, order.HomeReservationId) : Task.FromResult<ReservationView?>(null);
+        var source = await first;
+        var transfer = order.Route == UrgentOrderDecisions.TransferRoute && source?.ShipmentId is { } shipmentId
+            ? (await GrainFactory.Grain<IShipmentGrain>(shipmentId).GetAsync()).Value
+            : null;
+        return order with { Legs = UrgentOrderDecisions.Legs(order, source, await home, transfer) };
+    }
 
     private static UrgentOrderState Fold(UrgentOrderState current, OutboxMessage message, DeliveryAnswer answer) =>
-        message is UrgentReservation && current.Order is { } order
-            ? current with { Order = UrgentOrderDecisions.Reserved(order, answer.Reply as ReservationView, answer.Refusal) }
-            : current;
+        (message, current.Order) switch
+        {
+            (UrgentReservation { Id: UrgentOrderDecisions.HomeMessage }, { } order) =>
+                current with { Order = UrgentOrderDecisions.HomeReserved(order, answer.Reply as ReservationView, answer.Refusal) },
+            (UrgentReservation, { } order) => current with { Order = UrgentOrderDecisions.Reserved(order, answer.Reply as ReservationView, answer.Refusal) },
+            _ => current,
+        };
 }
 
 /// <summary>The urgent order's decisions (pure).</summary>
 public static class UrgentOrderDecisions
 {
-    /// <summary>The order as placed, and what it owes: the reservation at the source depot (back-order depot for procurement) and the procurement line.</summary>
+    public const string TransferRoute = "transfer";
+
+    /// <summary>The outbox id of a transfer's reservation at the home depot.</summary>
+    public const string HomeMessage = "home";
+
+    /// <summary>
+    /// The order as placed, and what it owes: the reservation at the source depot (back-order depot for procurement),
+    /// for a transfer the reservation at the home depot with the quantity on order there, and the procurement line.
+    /// Each keyed by the order id, so made once however often it is delivered.
+    /// </summary>
     public static (UrgentOrderView Order, IReadOnlyList<OutboxMessage> Owed) Place(
         string id, PlaceUrgentOrder command, string region, SourcingDecision decision, string month, DateTimeOffset now)
     {
         var route = decision.Route switch
         {
             SourcingRoute.NearestDepot => "nearestDepot",
-            SourcingRoute.Transfer => "transfer",
+            SourcingRoute.Transfer => TransferRoute,
             _ => "procurement",
         };
         var reserveAt = decision.Route == SourcingRoute.Procurement ? decision.Home : decision.Source;
         var owed = new List<OutboxMessage>();
+        var transfer = decision.Route == SourcingRoute.Transfer ? decision.Home : null;
         if (reserveAt is not null)
         {
+            // A transfer's reservation at the source goes to the home depot, not to the station.
             owed.Add(new UrgentReservation(reserveAt.DepotCode,
-                new ReserveParts(command.PartNo, command.Quantity, command.StationCode, command.WorkOrderId, Warranty: false, Urgent: false),
+                new ReserveParts(command.PartNo, command.Quantity, command.StationCode, command.WorkOrderId, Warranty: false, Urgent: false)
+                {
+                    ToDepot = transfer?.DepotCode,
+                },
                 "urgent:" + id) { Id = "reserve" });
+        }
+
+        if (transfer is not null)
+        {
+            // The home depot has the quantity on order (in transit) at once and reserves it for the work order.
+            owed.Add(new UrgentReservation(transfer.DepotCode,
+                new ReserveParts(command.PartNo, command.Quantity, command.StationCode, command.WorkOrderId, Warranty: false, Urgent: false)
+                {
+                    TransferFrom = reserveAt!.DepotCode,
+                },
+                $"urgent:{id}:home") { Id = HomeMessage });
         }
 
         if (decision.Route == SourcingRoute.Procurement)
@@ -130,7 +177,67 @@ public static class UrgentOrderDecisions
     public static UrgentOrderView Reserved(UrgentOrderView order, ReservationView? reservation, Refusal? refusal) =>
         refusal is not null
             ? order with { State = "refused", Reason = refusal.Detail }
-            : order with { ReservationId = reservation?.Id, ReservationState = reservation?.State, State = "sourced" };
+            : order with { ReservationId = reservation?.Id, ReservationState = reservation?.State, State = Sourced(order, reservation?.Id, order.HomeReservationId) };
+
+    /// <summary>The home depot's answer to a transfer folded in: its reservation for the work order, or its refusal.</summary>
+    public static UrgentOrderView HomeReserved(UrgentOrderView order, ReservationView? reservation, Refusal? refusal) =>
+        refusal is not null
+            ? order with { State = "refused", Reason = $"Depot {order.HomeDepot}: {refusal.Detail}" }
+            : order with { HomeReservationId = reservation?.Id, State = Sourced(order, order.ReservationId, reservation?.Id) };
+
+    /// <summary>Sourced once every reservation it owes is made (a refusal stays refused).</summary>
+    private static string Sourced(UrgentOrderView order, string? reservationId, string? homeReservationId) =>
+        order.State == "refused" ? "refused"
+        : reservationId is not null && (order.Route != TransferRoute || homeReservationId is not null) ? "sourced"
+        : "sourcing";
+
+    /// <summary>
+    /// The order's legs as they are now. A transfer: "transfer" from the source depot to the home depot (reserving →
+    /// queued | reserved → shipped → received, from the source reservation and its shipment) and "delivery" from the
+    /// home depot to the station (awaitingTransfer → allocated → shipped → arrived); otherwise a single "delivery" from
+    /// the depot that reserved it (a back-order shows "backOrdered" until stock arrives). "refused" for a leg whose
+    /// reservation was refused, "released" for one given up.
+    /// </summary>
+    public static IReadOnlyList<UrgentOrderLeg> Legs(UrgentOrderView order, ReservationView? first, ReservationView? home, ShipmentView? transfer)
+    {
+        if (order.ReservationDepot is null)
+        {
+            return [];
+        }
+
+        string Pending(string? reservationId) => reservationId is null && order.State == "refused" ? "refused" : "reserving";
+
+        string Delivery(ReservationView? r, string? reservationId, string waiting) => r switch
+        {
+            null => Pending(reservationId),
+            { State: "queued" } => waiting,
+            { State: "shipped" or "allocated", Arrived: true } => "arrived",
+            { State: "shipped" } => "shipped",
+            { State: "released" } => "released",
+            _ => "allocated",
+        };
+
+        if (order.Route != TransferRoute)
+        {
+            return [new UrgentOrderLeg("delivery", order.ReservationDepot, order.StationCode, order.ReservationId,
+                Delivery(first, order.ReservationId, order.Route == "procurement" ? "backOrdered" : "queued"), first?.ShipmentId)];
+        }
+
+        var transferState = first switch
+        {
+            null => Pending(order.ReservationId),
+            { State: "queued" } => "queued",
+            { State: "released" } => "released",
+            { State: "shipped" } => transfer?.State == ShipmentDecisions.Received ? "received" : "shipped",
+            _ => "reserved",
+        };
+        return
+        [
+            new UrgentOrderLeg("transfer", order.ReservationDepot, order.HomeDepot!, order.ReservationId, transferState, first?.ShipmentId),
+            new UrgentOrderLeg("delivery", order.HomeDepot!, order.StationCode, order.HomeReservationId,
+                Delivery(home, order.HomeReservationId, "awaitingTransfer"), home?.ShipmentId),
+        ];
+    }
 }
 
 /// <summary>What an urgent order persists (state_name 'urgentOrder').</summary>

@@ -37,6 +37,14 @@ public interface IPartsDepotGrain : IGrainWithStringKey
     [Alias("ConfirmArrival")]
     Task<Outcome<ReservationView>> ConfirmArrivalAsync(string reservationId, string? idempotencyKey);
 
+    /// <summary>
+    /// The depot-side receipt of an inter-depot transfer shipment addressed to this depot (from the shipment's outbox):
+    /// its quantities go into on hand (out of on order) and the queue is served, warranty first; receiving the same
+    /// shipment again changes nothing.
+    /// </summary>
+    [Alias("ReceiveTransfer")]
+    Task<Outcome<IReadOnlyList<PartStockView>>> ReceiveTransferAsync(ShipmentNotice notice);
+
     [Alias("GetReservation"), Orleans.Concurrency.AlwaysInterleave, Idempotent]
     Task<Outcome<ReservationView>> GetReservationAsync(string reservationId);
 
@@ -63,6 +71,24 @@ public interface IPartAvailabilityGrain : IGrainWithStringKey
     /// <summary>Every depot that knows the part (available or not), nearest first: where an urgent order may be sourced or back-ordered.</summary>
     [Alias("FindKnown"), Orleans.Concurrency.AlwaysInterleave]
     Task<IReadOnlyList<PartAvailabilityView>> FindKnownAsync(double latitude, double longitude, int limit);
+}
+
+/// <summary>
+/// Every registered depot and where it is (key <c>national</c>; a few dozen depots), kept current by the depots from
+/// their outbox: the station's nearest depot whatever it stocks (the back-order depot of a part nobody knows, the
+/// destination of a transfer).
+/// </summary>
+[Alias("AfterSales.IDepotDirectoryGrain")]
+[Version(1)]
+public interface IDepotDirectoryGrain : IGrainWithStringKey
+{
+    /// <summary>A depot's registration; an older version than the one held is ignored.</summary>
+    [Alias("Upsert")]
+    Task UpsertAsync(DepotLocation depot);
+
+    /// <summary>The nearest depot in <paramref name="province"/>, else the nearest of all; null when none is registered.</summary>
+    [Alias("Nearest"), Orleans.Concurrency.AlwaysInterleave, Idempotent]
+    Task<NearestDepot?> NearestAsync(double latitude, double longitude, string province);
 }
 
 /// <summary>The stations' parts demand plans for one month (key <c>yyyy-MM</c>) and their aggregate.</summary>
@@ -92,7 +118,14 @@ public sealed record class PartQuantity([property: Id(0)] string PartNo, [proper
 [GenerateSerializer, Immutable, Alias("AfterSales.ReserveParts")]
 public sealed record class ReserveParts(
     [property: Id(0)] string PartNo, [property: Id(1)] int Quantity, [property: Id(2)] string StationCode, [property: Id(3)] string WorkOrderId,
-    [property: Id(4)] bool Warranty, [property: Id(5)] bool Urgent);
+    [property: Id(4)] bool Warranty, [property: Id(5)] bool Urgent)
+{
+    /// <summary>An inter-depot transfer: the parts go to this depot (which serves the work order), not to the station. Set by urgent orders only.</summary>
+    [Id(6)] public string? ToDepot { get; init; }
+
+    /// <summary>Set by urgent orders only: the parts come by transfer from this depot, so the quantity is on order here at once.</summary>
+    [Id(7)] public string? TransferFrom { get; init; }
+}
 
 [GenerateSerializer, Immutable, Alias("AfterSales.PartStockView")]
 public sealed record class PartStockView(
@@ -105,8 +138,11 @@ public sealed record class ReservationView(
     [property: Id(4)] string StationCode, [property: Id(5)] string WorkOrderId, [property: Id(6)] bool Warranty, [property: Id(7)] bool Urgent,
     [property: Id(8)] string State, [property: Id(9)] int Shipped, [property: Id(10)] bool Arrived)
 {
-    /// <summary>In a ship reply: the shipment (notice) this shipping opened (GET /api/shipments/{id}).</summary>
+    /// <summary>The shipment (notice) its last shipping opened (GET /api/shipments/{id}).</summary>
     [Id(11)] public string? ShipmentId { get; init; }
+
+    /// <summary>An inter-depot transfer: the depot the parts go to (null: to the station).</summary>
+    [Id(12)] public string? ToDepot { get; init; }
 }
 
 [GenerateSerializer, Immutable, Alias("AfterSales.DepotView")]
@@ -127,6 +163,17 @@ public sealed record class DepotAvailability(
 public sealed record class PartAvailabilityView(
     [property: Id(0)] string DepotCode, [property: Id(1)] string Name, [property: Id(2)] string Province, [property: Id(3)] double Latitude,
     [property: Id(4)] double Longitude, [property: Id(5)] int Available, [property: Id(6)] double DistanceKm);
+
+/// <summary>A depot's place in the depot directory, with the depot's version (a newer one replaces it).</summary>
+[GenerateSerializer, Immutable, Alias("AfterSales.DepotLocation")]
+public sealed record class DepotLocation(
+    [property: Id(0)] string Code, [property: Id(1)] string Name, [property: Id(2)] string Province, [property: Id(3)] double Latitude,
+    [property: Id(4)] double Longitude, [property: Id(5)] long Version);
+
+/// <summary>A depot nearest to a point, with its distance.</summary>
+[GenerateSerializer, Immutable, Alias("AfterSales.NearestDepot")]
+public sealed record class NearestDepot(
+    [property: Id(0)] string Code, [property: Id(1)] string Name, [property: Id(2)] string Province, [property: Id(3)] double DistanceKm);
 
 [GenerateSerializer, Immutable, Alias("AfterSales.StationPartsPlan")]
 public sealed record class StationPartsPlan(

@@ -59,7 +59,14 @@ public sealed record class ShipmentLine(
 [GenerateSerializer, Immutable, Alias("AfterSales.ShipmentNotice")]
 public sealed record class ShipmentNotice(
     [property: Id(0)] string Id, [property: Id(1)] string DepotCode, [property: Id(2)] string DepotName, [property: Id(3)] string StationCode,
-    [property: Id(4)] DateTimeOffset ShippedAt, [property: Id(5)] IReadOnlyList<ShipmentLine> Lines);
+    [property: Id(4)] DateTimeOffset ShippedAt, [property: Id(5)] IReadOnlyList<ShipmentLine> Lines)
+{
+    /// <summary>
+    /// An inter-depot transfer: the depot the shipment goes to (which receives it into its stock); the station is the
+    /// one whose work order it serves. Null: the shipment goes to the station.
+    /// </summary>
+    [Id(6)] public string? ToDepot { get; init; }
+}
 
 /// <summary>What the station counted for one part: accepted into stock, rejected (and why).</summary>
 [GenerateSerializer, Immutable, Alias("AfterSales.InspectionLine")]
@@ -71,12 +78,22 @@ public sealed record class InspectionLine(
 public sealed record class ShipmentInspection(
     [property: Id(0)] DateTimeOffset InspectedAt, [property: Id(1)] string InspectedBy, [property: Id(2)] IReadOnlyList<InspectionLine> Lines);
 
-/// <summary>A shipment: its notice, <c>state</c> "inTransit" until the station inspects it, then "inspected" with the inspection.</summary>
+/// <summary>
+/// A shipment: its notice, <c>state</c> "inTransit" until the station inspects it, then "inspected" with the
+/// inspection; an inter-depot transfer (<see cref="ToDepot"/>) is "received" once that depot took it into its stock.
+/// </summary>
 [GenerateSerializer, Immutable, Alias("AfterSales.ShipmentView")]
 public sealed record class ShipmentView(
     [property: Id(0)] string Id, [property: Id(1)] string DepotCode, [property: Id(2)] string DepotName, [property: Id(3)] string StationCode,
     [property: Id(4)] DateTimeOffset ShippedAt, [property: Id(5)] IReadOnlyList<ShipmentLine> Lines, [property: Id(6)] string State,
-    [property: Id(7)] ShipmentInspection? Inspection);
+    [property: Id(7)] ShipmentInspection? Inspection)
+{
+    /// <summary>An inter-depot transfer: the depot it goes to (null: the station).</summary>
+    [Id(8)] public string? ToDepot { get; init; }
+
+    /// <summary>An inter-depot transfer: when the depot received it.</summary>
+    [Id(9)] public DateTimeOffset? ReceivedAt { get; init; }
+}
 
 /// <summary>
 /// One page of a station's shipments, newest first. From the grain, <see cref="NextCursor"/> is the position the page
@@ -142,4 +159,22 @@ public sealed record class UrgentOrderView(
     [property: Id(7)] string? SourceDepot, [property: Id(8)] double? SourceDistanceKm, [property: Id(9)] string? HomeDepot,
     [property: Id(10)] double? HomeDistanceKm, [property: Id(11)] string? ProcurementMonth, [property: Id(12)] string? ReservationDepot,
     [property: Id(13)] string? ReservationId, [property: Id(14)] string? ReservationState, [property: Id(15)] string State,
-    [property: Id(16)] string? Reason);
+    [property: Id(16)] string? Reason)
+{
+    /// <summary>A transfer: the reservation for the work order at the station's nearest depot, served by the transfer.</summary>
+    [Id(17)] public string? HomeReservationId { get; init; }
+
+    /// <summary>
+    /// Each leg of the order as it is now (read from the depots and shipments): a transfer's "transfer" leg (source
+    /// depot → home depot: queued | reserved → shipped → received) and "delivery" leg (home depot → station:
+    /// awaitingTransfer → allocated → shipped → arrived); a single "delivery" leg otherwise (a back-order: queued until
+    /// stock arrives).
+    /// </summary>
+    [Id(18)] public IReadOnlyList<UrgentOrderLeg>? Legs { get; init; }
+}
+
+/// <summary>One leg of an urgent order: from a depot to a depot (transfer) or to the station (delivery), its reservation, state and shipment.</summary>
+[GenerateSerializer, Immutable, Alias("AfterSales.UrgentOrderLeg")]
+public sealed record class UrgentOrderLeg(
+    [property: Id(0)] string Kind, [property: Id(1)] string FromDepot, [property: Id(2)] string To, [property: Id(3)] string? ReservationId,
+    [property: Id(4)] string State, [property: Id(5)] string? ShipmentId);

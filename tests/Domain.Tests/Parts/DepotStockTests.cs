@@ -166,4 +166,52 @@ public sealed class DepotStockTests
             Assert.Equal(levels.OnHand - held, levels.Available);
         }
     }
+
+    /// <summary>
+    /// Issue 21 item 5, seed 000 §5.3.5 (急件) and seed 001 §5.4.5: an inter-depot transfer is on order at the home depot
+    /// at once, with the work order's reservation waiting for it; its receipt takes it out of on order into on hand and
+    /// serves the queue in priority order — a warranty repair queued for the part is served first.
+    /// </summary>
+    [Theory]
+    // home on hand, transfer quantity, a warranty repair queued for how many (0: none) → the transfer's reservation and the repair's after the receipt
+    [InlineData(0, 3, 0, ReservationState.Allocated, null)] // nothing else waits: the transfer serves the work order
+    [InlineData(1, 3, 0, ReservationState.Allocated, null)] // too little stock here before (why it was transferred); enough after
+    [InlineData(0, 3, 2, ReservationState.Queued, ReservationState.Allocated)] // a warranty repair waits: it takes 2, the 1 left does not fit the 3
+    [InlineData(2, 3, 3, ReservationState.Queued, ReservationState.Allocated)] // 2 here + 3 received: the repair's 3 first, 2 left
+    [InlineData(0, 3, 4, ReservationState.Queued, ReservationState.Queued)] // the warranty repair at the head does not fit: it keeps the stock for itself
+    public void ATransfer_IsOnOrderAtOnce_AndItsReceiptServesTheQueueWarrantyFirst(int onHand, int quantity, int warranty, ReservationState transferAfter, ReservationState? warrantyAfter)
+    {
+        var book = onHand > 0 ? Stocked(onHand) : DepotBook.Empty;
+        if (warranty > 0)
+        {
+            book = book.Reserve("w1", Part, warranty, "S2", "S2-2", true, false, out var repair);
+            Assert.Equal(ReservationState.Queued, repair.State);
+        }
+
+        book = book.ExpectTransfer("t1", Part, quantity, "S1", "S1-1", false, true, out var expected);
+
+        Assert.Equal(ReservationState.Queued, expected.State);
+        Assert.Equal(quantity, book.Levels(Part).OnOrder);
+
+        book = book.Receive(Part, quantity, out _);
+
+        Assert.Equal(0, book.Levels(Part).OnOrder);
+        Assert.Equal(onHand + quantity, book.Levels(Part).OnHand);
+        var byId = book.Reservations.ToDictionary(r => r.Id);
+        Assert.Equal(transferAfter, byId["t1"].State);
+        Assert.Equal(warrantyAfter, warranty > 0 ? byId["w1"].State : null);
+    }
+
+    /// <summary>A transfer reservation at the source keeps its destination depot and, once shipped, the shipment.</summary>
+    [Fact]
+    public void ATransferReservation_KeepsItsDestination_AndItsShipment()
+    {
+        var book = Stocked(5).Reserve("r1", Part, 3, "S1", "S1-1", false, true, out var reserved, toDepot: "D-HOME");
+        Assert.Equal(("D-HOME", ReservationState.Allocated), (reserved.ToDepot, reserved.State));
+
+        book = book.Ship(reserved, 3, out var shipped, "D-SRC-S1");
+
+        Assert.Equal(("D-HOME", "D-SRC-S1", ReservationState.Shipped), (shipped.ToDepot, shipped.ShipmentId, shipped.State));
+        Assert.Equal(2, book.Levels(Part).OnHand);
+    }
 }

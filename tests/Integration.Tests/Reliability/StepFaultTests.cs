@@ -699,6 +699,132 @@ public sealed class StepFaultTests(StepFaultFixture fixture) : IClassFixture<Ste
         Assert.Equal(6, await AvailableAtDepotAsync(depot, part));
     }
 
+    // ───────────────────────── urgent order → depots, shipment → depot and station (issue 21 item 5) ─────────────────────────
+
+    [Fact]
+    public async Task UrgentTransfer_SourceReservedButItsReplyLost_TheOrderSendsItAgain_AndTheSourceReservesOnce()
+    {
+        var (station, order, part, home, far) = await TransferSetupAsync();
+        var lost = fixture.Faults.Arm<IPartsDepotGrain>(nameof(IPartsDepotGrain.ReserveAsync), far, CallFault.LoseReply);
+
+        var placed = await ExpectAsync(HttpStatusCode.Created, SendKeyedAsync(HttpMethod.Post, $"/api/stations/{station}/urgent-orders", "urgent-1", Urgent(part, 4, order)));
+        var id = placed.GetProperty("id").GetString()!;
+        Assert.Equal(1, lost.Fired);
+        // Reserved at the source, but the order did not hear it: still sourcing, the reservation still owed.
+        Assert.Equal("sourcing", placed.GetProperty("state").GetString());
+        Assert.Equal(["reserve"], await OutboxAsync("urgentOrder", id));
+        Assert.Equal((4, 1), await ReservedAsync(far, part));
+
+        await fixture.Sweeper.SweepOnceAsync(TimeSpan.Zero);
+        await Eventually.UntilAsync(() => OutboxAsync("urgentOrder", id), pending => pending.Length == 0, Patience, $"urgent order {id}'s outbox to drain");
+        var read = await ExpectAsync(HttpStatusCode.OK, GetAsync(Http, $"/api/urgent-orders/{id}"));
+        Assert.Equal(("sourced", "reserved"), (read.GetProperty("state").GetString(), read.GetProperty("legs")[0].GetProperty("state").GetString()));
+        Assert.Equal((4, 1), await ReservedAsync(far, part));
+        Assert.Equal(placed.GetProperty("reservationDepot").GetString(), far);
+        // The keyed retry of the order is the same order; nothing is reserved again anywhere.
+        await ExpectAsync(HttpStatusCode.Created, SendKeyedAsync(HttpMethod.Post, $"/api/stations/{station}/urgent-orders", "urgent-1", Urgent(part, 4, order)));
+        await fixture.Sweeper.SweepOnceAsync(TimeSpan.Zero);
+        Assert.Equal((4, 1), await ReservedAsync(far, part));
+        Assert.Equal((1, 4, 0, 4), await LevelsAsync(home, part));
+    }
+
+    [Fact]
+    public async Task UrgentTransfer_HomeDepotCannotWrite_TheOrderIs201Sourcing_AndTheSweeperPutsItOnOrderThereOnce()
+    {
+        var (station, order, part, home, far) = await TransferSetupAsync();
+        string id;
+        await using (var refusal = await WriteRefusal.StartAsync(ConnectionString, "depot", home))
+        {
+            var placed = await ExpectAsync(HttpStatusCode.Created, SendKeyedAsync(HttpMethod.Post, $"/api/stations/{station}/urgent-orders", "urgent-1", Urgent(part, 4, order)));
+            id = placed.GetProperty("id").GetString()!;
+            Assert.True(await refusal.RefusedAsync() >= 1);
+            Assert.Equal("sourcing", placed.GetProperty("state").GetString());
+            Assert.Equal(["home"], await OutboxAsync("urgentOrder", id));
+            // Nothing on order at home yet; the source reserved.
+            Assert.Equal((1, 0, 0, 0), await LevelsAsync(home, part));
+            Assert.Equal((4, 1), await ReservedAsync(far, part));
+            Assert.True(await refusal.LiftAsync() >= 1);
+        }
+
+        await fixture.Sweeper.SweepOnceAsync(TimeSpan.Zero);
+        await Eventually.UntilAsync(() => OutboxAsync("urgentOrder", id), pending => pending.Length == 0, Patience, $"urgent order {id}'s outbox to drain");
+        await fixture.Sweeper.SweepOnceAsync(TimeSpan.Zero);
+        Assert.Equal((1, 4, 0, 4), await LevelsAsync(home, part));
+        var read = await ExpectAsync(HttpStatusCode.OK, GetAsync(Http, $"/api/urgent-orders/{id}"));
+        Assert.Equal(("sourced", "awaitingTransfer"), (read.GetProperty("state").GetString(), read.GetProperty("legs")[1].GetProperty("state").GetString()));
+        Assert.Equal(1, (await ExpectAsync(HttpStatusCode.OK, GetAsync(Http, $"/api/depots/{home}"))).GetProperty("openReservations").GetInt32());
+    }
+
+    [Fact]
+    public async Task TransferShipment_NoticeAndReceiptRepliesLost_TheyAreSentAgain_AndTheHomeDepotReceivesItOnce()
+    {
+        var (station, order, part, home, far) = await TransferSetupAsync();
+        var placed = await ExpectAsync(HttpStatusCode.Created, SendKeyedAsync(HttpMethod.Post, $"/api/stations/{station}/urgent-orders", "urgent-1", Urgent(part, 4, order)));
+        var id = placed.GetProperty("id").GetString()!;
+        var transfer = placed.GetProperty("reservationId").GetString()!;
+        var shipmentId = $"{far}-S1";
+        var noticeLost = fixture.Faults.Arm<IShipmentGrain>(nameof(IShipmentGrain.IssueAsync), shipmentId, CallFault.LoseReply);
+        var receiptLost = fixture.Faults.Arm<IPartsDepotGrain>(nameof(IPartsDepotGrain.ReceiveTransferAsync), home, CallFault.LoseReply);
+
+        var shipped = await ExpectAsync(HttpStatusCode.OK, SendKeyedAsync(HttpMethod.Post, $"/api/depots/{far}/reservations/{transfer}/ship", "ship-1"));
+        Assert.Equal(shipmentId, shipped.GetProperty("shipmentId").GetString());
+        Assert.Equal((1, 1), (noticeLost.Fired, receiptLost.Fired));
+        // Received at home (its write landed) though neither sender heard it: both still owe their message.
+        Assert.Equal([$"shipment:{shipmentId}"], await OutboxAsync("depot", far));
+        Assert.Equal(["depot"], await OutboxAsync("shipment", shipmentId));
+        Assert.Equal((5, 0, 4, 0), await LevelsAsync(home, part));
+
+        for (var sweep = 0; sweep < 2; sweep++)
+        {
+            await fixture.Sweeper.SweepOnceAsync(TimeSpan.Zero);
+        }
+
+        await Eventually.UntilAsync(async () => (await OutboxAsync("depot", far)).Length + (await OutboxAsync("shipment", shipmentId)).Length,
+            pending => pending == 0, Patience, "the source depot's and the shipment's outboxes to drain");
+        Assert.Equal((5, 0, 4, 0), await LevelsAsync(home, part));
+        Assert.Equal("received", (await ExpectAsync(HttpStatusCode.OK, GetAsync(Http, $"/api/shipments/{shipmentId}"))).GetProperty("state").GetString());
+        Assert.Equal(1L, await TestDatabase.ScalarAsync<long>(ConnectionString,
+            "SELECT count(*) FROM grain_rows WHERE state_name = 'depot' AND grain_key = @key AND kind = 'transferReceipt'", ("key", home)));
+        var legs = (await ExpectAsync(HttpStatusCode.OK, GetAsync(Http, $"/api/urgent-orders/{id}"))).GetProperty("legs");
+        Assert.Equal(("received", "allocated"), (legs[0].GetProperty("state").GetString(), legs[1].GetProperty("state").GetString()));
+    }
+
+    [Fact]
+    public async Task DeliveryToTheStation_StationPartsCannotWriteTheInspection_TheSweeperDeliversIt_AndTheStockCountsItOnce()
+    {
+        var (station, order, part, home, far) = await TransferSetupAsync();
+        var placed = await ExpectAsync(HttpStatusCode.Created, SendKeyedAsync(HttpMethod.Post, $"/api/stations/{station}/urgent-orders", "urgent-1", Urgent(part, 4, order)));
+        var id = placed.GetProperty("id").GetString()!;
+        await ExpectAsync(HttpStatusCode.OK, SendKeyedAsync(HttpMethod.Post, $"/api/depots/{far}/reservations/{placed.GetProperty("reservationId").GetString()}/ship", "ship-1"));
+        var delivery = (await ExpectAsync(HttpStatusCode.OK, SendKeyedAsync(HttpMethod.Post,
+            $"/api/depots/{home}/reservations/{placed.GetProperty("homeReservationId").GetString()}/ship", "ship-2"))).GetProperty("shipmentId").GetString()!;
+        var inspection = JsonSerializer.Serialize(new { lines = new[] { new { partNo = part, accepted = 4, rejected = 0 } } });
+        using var stationClient = fixture.Api.CreateClient(Roles.Station, station);
+
+        await using (var refusal = await WriteRefusal.StartAsync(ConnectionString, "stationParts", station))
+        {
+            var inspected = await RequestAsync(HttpMethod.Post, $"/api/shipments/{delivery}/inspection", inspection, "inspect-1", stationClient);
+            Assert.Equal(HttpStatusCode.OK, inspected.Status);
+            Assert.True(await refusal.RefusedAsync() >= 1);
+            Assert.Equal(["station"], await OutboxAsync("shipment", delivery));
+            var before = await ExpectAsync(HttpStatusCode.OK, GetAsync(stationClient, $"/api/stations/{station}/parts-stock"));
+            Assert.Equal(0, before.GetProperty("shipmentsInspected").GetInt32());
+            Assert.True(await refusal.LiftAsync() >= 1);
+        }
+
+        await fixture.Sweeper.SweepOnceAsync(TimeSpan.Zero);
+        await Eventually.UntilAsync(() => OutboxAsync("shipment", delivery), pending => pending.Length == 0, Patience, $"shipment {delivery}'s outbox to drain");
+        // A retried inspection is replayed and changes nothing.
+        Assert.Equal(HttpStatusCode.OK, (await RequestAsync(HttpMethod.Post, $"/api/shipments/{delivery}/inspection", inspection, "inspect-1", stationClient)).Status);
+        await fixture.Sweeper.SweepOnceAsync(TimeSpan.Zero);
+        var stock = await ExpectAsync(HttpStatusCode.OK, GetAsync(stationClient, $"/api/stations/{station}/parts-stock"));
+        Assert.Equal(1, stock.GetProperty("shipmentsInspected").GetInt32());
+        Assert.Equal(4, Assert.Single(stock.GetProperty("parts").EnumerateArray().ToList()).GetProperty("accepted").GetInt32());
+        var legs = (await ExpectAsync(HttpStatusCode.OK, GetAsync(Http, $"/api/urgent-orders/{id}"))).GetProperty("legs");
+        Assert.Equal(("received", "arrived"), (legs[0].GetProperty("state").GetString(), legs[1].GetProperty("state").GetString()));
+        Assert.Equal((1, 0, 0, 0), await LevelsAsync(home, part));
+    }
+
     // ───────────────────────── helpers ─────────────────────────
 
     /// <summary>A fresh vehicle and station, and an open repair order for a fault code no other test uses.</summary>
@@ -858,6 +984,46 @@ public sealed class StepFaultTests(StepFaultFixture fixture) : IClassFixture<Ste
         var reservation = JsonSerializer.Serialize(new { partNo = part, quantity = 3, stationCode = station, workOrderId = order, warranty = false, urgent = false });
         return (depot, part, reservation);
     }
+
+    /// <summary>
+    /// A station (far from every other test's) with a repair waiting for parts, a home depot next to it with 1 of a part
+    /// nobody else uses and a depot ~900 km away with 6: an urgent order for 4 is a transfer.
+    /// </summary>
+    private async Task<(string Station, string Order, string Part, string Home, string Far)> TransferSetupAsync()
+    {
+        var (station, _, order, _, _) = await AppraisedOrderAsync();
+        await MoveAsync(Http, station, order, "wait-for-parts");
+        var province = (await ExpectAsync(HttpStatusCode.OK, GetAsync(Http, $"/api/stations/{station}"))).GetProperty("province").GetString()!;
+        var part = "P-" + Token();
+        var home = await UrgentDepotAsync(province, StationLatitude - 0.05, StationLongitude - 0.05, part, 1);
+        var far = await UrgentDepotAsync(province, StationLatitude + 8, StationLongitude, part, 6);
+        return (station, order, part, home, far);
+    }
+
+    private async Task<string> UrgentDepotAsync(string province, double latitude, double longitude, string part, int stock)
+    {
+        var depot = "D-" + Token();
+        await ExpectAsync(HttpStatusCode.Created, Stations.Api.SendAsync(Http, HttpMethod.Put, $"/api/depots/{depot}",
+            JsonSerializer.Serialize(new { name = $"Depot {depot}", province, latitude, longitude })));
+        await ExpectAsync(HttpStatusCode.OK, PostAsync(Http, $"/api/depots/{depot}/receipts",
+            JsonSerializer.Serialize(new { lines = new[] { new { partNo = part, quantity = stock } } })));
+        await Eventually.UntilAsync(() => OutboxAsync("depot", depot), pending => pending.Length == 0, Patience, $"depot {depot}'s outbox to drain");
+        return depot;
+    }
+
+    private static string Urgent(string part, int quantity, string order) => JsonSerializer.Serialize(new { partNo = part, quantity, workOrderId = order });
+
+    /// <summary>A part's levels at a depot as (onHand, onOrder, reserved, queued).</summary>
+    private async Task<(int, int, int, int)> LevelsAsync(string depot, string part)
+    {
+        var stock = await ExpectAsync(HttpStatusCode.OK, GetAsync(Http, $"/api/depots/{depot}/stock/{part}"));
+        return (stock.GetProperty("onHand").GetInt32(), stock.GetProperty("onOrder").GetInt32(), stock.GetProperty("reserved").GetInt32(), stock.GetProperty("queued").GetInt32());
+    }
+
+    /// <summary>The part's reserved quantity at a depot and the depot's open reservations.</summary>
+    private async Task<(int, int)> ReservedAsync(string depot, string part) =>
+        ((await ExpectAsync(HttpStatusCode.OK, GetAsync(Http, $"/api/depots/{depot}/stock/{part}"))).GetProperty("reserved").GetInt32(),
+            (await ExpectAsync(HttpStatusCode.OK, GetAsync(Http, $"/api/depots/{depot}"))).GetProperty("openReservations").GetInt32());
 
     private async Task<int> AvailableAtDepotAsync(string depot, string part) =>
         (await ExpectAsync(HttpStatusCode.OK, GetAsync(Http, $"/api/depots/{depot}/stock/{part}"))).GetProperty("available").GetInt32();
