@@ -249,10 +249,11 @@ public static class WorkOrderCheck
 
         // (d) The monthly quality reports (counterRollup 'quality:{yyyy-MM}'): a completed repair's visit is the final
         // source 'repair:{visit id}' (the visit id is the work order's), and the base counts its fault under 'f:{code}'.
+        // Only the months: the same visit is also a final source of its week's report ('quality:week:{yyyy-Www}').
         var qualityFinals = new Dictionary<string, int>(StringComparer.Ordinal);
         await using (var command = new NpgsqlCommand("""
             SELECT row_key FROM grain_rows
-            WHERE state_name = 'counterRollup' AND kind = 'final' AND starts_with(grain_key, 'quality:') AND row_key LIKE 'repair:%'
+            WHERE state_name = 'counterRollup' AND kind = 'final' AND grain_key ~ '^quality:[0-9]{4}-[0-9]{2}$' AND row_key LIKE 'repair:%'
             """, connection))
         await using (var reader = await command.ExecuteReaderAsync())
         {
@@ -266,7 +267,7 @@ public static class WorkOrderCheck
         var qualityBase = 0L;
         await using (var command = new NpgsqlCommand("""
             SELECT coalesce(sum((payload->'base'->>@fault)::bigint), 0)::bigint FROM grain_state
-            WHERE state_name = 'counterRollup' AND starts_with(grain_key, 'quality:')
+            WHERE state_name = 'counterRollup' AND grain_key ~ '^quality:[0-9]{4}-[0-9]{2}$'
             """, connection))
         {
             command.Parameters.AddWithValue("fault", "f:" + WorkOrderLoad.RepairFault);
