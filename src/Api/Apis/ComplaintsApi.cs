@@ -267,7 +267,7 @@ public static class ComplaintsApi
             return Problems.Of(ProblemCodes.NotFound, $"No corrective action {actionId}.");
         }
 
-        return http.User.MayActFor(action.StationCode) ? Outcome<CorrectiveActionView>.Ok(action).ToHttp() : SecurityExtensions.ForbiddenForStation(action.StationCode);
+        return Outcome<CorrectiveActionView>.Ok(action).ToHttpForOwnStation(http.User, a => a.StationCode);
     }
 
     private static async Task<IResult> ActionStepAsync(string id, CorrectiveActionStep step, HttpRequest request, IClusterClient cluster)

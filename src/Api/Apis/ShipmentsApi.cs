@@ -90,9 +90,7 @@ public static class ShipmentsApi
         }
 
         var order = await cluster.Grain<IUrgentOrderGrain>(orderId).GetAsync();
-        return order.Value is { } found && !request.HttpContext.User.MayActFor(found.StationCode)
-            ? SecurityExtensions.ForbiddenForStation(found.StationCode)
-            : order.ToHttp();
+        return order.ToHttpForOwnStation(request.HttpContext.User, o => o.StationCode);
     }
 
     private static async Task<IResult> GetAsync(string id, HttpRequest request, IClusterClient cluster)
@@ -103,9 +101,7 @@ public static class ShipmentsApi
         }
 
         var shipment = await cluster.Grain<IShipmentGrain>(shipmentId).GetAsync();
-        return shipment.Value is { } found && !request.HttpContext.User.MayActFor(found.StationCode)
-            ? SecurityExtensions.ForbiddenForStation(found.StationCode)
-            : shipment.ToHttp();
+        return shipment.ToHttpForOwnStation(request.HttpContext.User, o => o.StationCode);
     }
 
     private static async Task<IResult> InspectAsync(string id, HttpRequest request, IClusterClient cluster)

@@ -165,6 +165,10 @@ public static class SecurityExtensions
             return context.HttpContext.User.MayActFor(code) ? await next(context) : ForbiddenForStation(code);
         });
 
+    /// <summary>A read of one station's entity: the outcome as HTTP, or a 403 when a station caller reads another station's.</summary>
+    public static IResult ToHttpForOwnStation<T>(this Outcome<T> outcome, ClaimsPrincipal user, Func<T, string> stationOf) =>
+        outcome.Value is { } found && !user.MayActFor(stationOf(found)) ? ForbiddenForStation(stationOf(found)) : outcome.ToHttp();
+
     /// <summary>403 problem detail for a station acting for another station.</summary>
     public static IResult ForbiddenForStation(string stationCode) =>
         Forbidden(ProblemCodes.ForbiddenStation, $"A station caller may act only for its own station, not for {stationCode}.");
