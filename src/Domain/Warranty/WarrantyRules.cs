@@ -73,28 +73,57 @@ public static class WarrantyRules
 
         var warranty = ctx.Coverage(WarrantyCoverage, policy.Warranty.Months, policy.Warranty.Km);
         var sanbao = ctx.Coverage(SanbaoCoverage, policy.Sanbao.Months, policy.Sanbao.Km);
-        var coverages = new List<CoverageStatus> { warranty, sanbao };
-        coverages.AddRange(policy.Components
-            .Where(c => c.AppliesTo(vehicle.Model, vehicle.Powertrain))
-            .Select(c => ctx.Coverage(c.Name, c.Months, c.Km)));
+        var coverages = new List<CoverageStatus>(2 + policy.Components.Count) { warranty, sanbao };
+        for (var i = 0; i < policy.Components.Count; i++)
+        {
+            var component = policy.Components[i];
+            if (component.AppliesTo(vehicle.Model, vehicle.Powertrain))
+            {
+                coverages.Add(ctx.Coverage(component.Name, component.Months, component.Km));
+            }
+        }
 
         var wearParts = catalogue?.VersionOn(start)?.WearPartsFor(vehicle.Model) is { Count: > 0 } terms
             ? terms.Select(t => ctx.Coverage(t.PartNo, t.Months, t.Km)).ToList()
             : [];
 
-        var sanbaoFindings = ctx.Counted.Where(v => ctx.IsInside(v, sanbao)).ToList();
-        var sanbaoRepairs = sanbaoFindings.Where(v => !v.Cancelled).ToList();
+        var sanbaoFindings = new List<RepairVisit>(ctx.Counted.Count);
+        var sanbaoRepairs = new List<RepairVisit>(ctx.Counted.Count);
+        foreach (var visit in ctx.Counted)
+        {
+            if (ctx.IsInside(visit, sanbao))
+            {
+                sanbaoFindings.Add(visit);
+                if (!visit.Cancelled)
+                {
+                    sanbaoRepairs.Add(visit);
+                }
+            }
+        }
+
         var counters = Count(sanbaoRepairs, evaluatedAt);
 
-        var entitlements = new List<Entitlement>();
-        entitlements.AddRange(Article20(ctx));
-        entitlements.AddRange(Article21(ctx, warranty));
-        entitlements.AddRange(Article22(ctx));
-        entitlements.AddRange(Article23(ctx));
-        entitlements.AddRange(Article24(ctx, sanbaoRepairs, sanbaoFindings, counters, sanbao.State == CoverageState.Active));
+        // Every article looks only at counted visits; only thresholds of 0 or less (which validation refuses) could
+        // make one arise from none. Most vehicles have none counted, and this saves their reads the articles' garbage.
+        IReadOnlyList<Entitlement> entitlements = [];
+        if (ctx.Counted.Count > 0 || !AllThresholdsPositive(policy.ReplaceOrRefund))
+        {
+            var found = new List<Entitlement>();
+            found.AddRange(Article20(ctx));
+            found.AddRange(Article21(ctx, warranty));
+            found.AddRange(Article22(ctx));
+            found.AddRange(Article23(ctx));
+            found.AddRange(Article24(ctx, sanbaoRepairs, sanbaoFindings, counters, sanbao.State == CoverageState.Active));
+            entitlements = found;
+        }
 
         return new WarrantyAssessment(asOf, mileage, start, null, coverages, FirstMaintenance(ctx), entitlements, counters, wearParts);
     }
+
+    private static bool AllThresholdsPositive(ReplaceOrRefundThresholds thresholds) =>
+        thresholds.SeriousSafetyRepairs > 0 && thresholds.UnitReplacements > 0 && thresholds.SameMainPartReplacements > 0
+        && thresholds.MaxCumulativeRepairDays >= 0 && thresholds.WatchRepairDays > 0
+        && thresholds.WatchSameProblemRepairs > 0;
 
     /// <summary>True for the engine, gearbox, traction battery and drive motor (Art. 20, 22, 24(2)).</summary>
     public static bool IsMajorUnit(VehicleSystem system) =>
@@ -113,8 +142,14 @@ public static class WarrantyRules
 
     private static SanbaoCounters Count(List<RepairVisit> repairs, DateTimeOffset evaluatedAt)
     {
+        if (repairs.Count == 0)
+        {
+            return SanbaoCounters.Empty;
+        }
+
         var byFault = new Dictionary<string, int>(StringComparer.OrdinalIgnoreCase);
         var byPart = new Dictionary<string, int>(StringComparer.OrdinalIgnoreCase);
+        int repairDays = 0, unitReplacements = 0, seriousSafety = 0;
         foreach (var visit in repairs)
         {
             if (FaultOf(visit) is { } fault)
@@ -126,14 +161,13 @@ public static class WarrantyRules
             {
                 byPart[part] = byPart.GetValueOrDefault(part) + 1;
             }
+
+            repairDays += RepairTime.Days(visit, evaluatedAt, subtractExclusions: true);
+            unitReplacements += IsUnitReplacement(visit) ? 1 : 0;
+            seriousSafety += visit.SeriousSafety ? 1 : 0;
         }
 
-        return new SanbaoCounters(
-            repairs.Sum(v => RepairTime.Days(v, evaluatedAt, subtractExclusions: true)),
-            byFault,
-            repairs.Count(IsUnitReplacement),
-            repairs.Count(v => v.SeriousSafety),
-            byPart);
+        return new SanbaoCounters(repairDays, byFault, unitReplacements, seriousSafety, byPart);
     }
 
     private static IEnumerable<Entitlement> Article20(Context ctx)
@@ -229,10 +263,10 @@ public static class WarrantyRules
             : null;
 
         // (1) serious safety faults repaired twice, then the fault still there or a new serious safety fault.
-        var safety = repairs.Where(v => v.SeriousSafety).ToList();
-        if (safety.Count >= thresholds.SeriousSafetyRepairs)
+        // The counters count the same repairs: the lists are built only when a threshold is reached.
+        if (counters.SeriousSafetyRepairs >= thresholds.SeriousSafetyRepairs)
         {
-            var counted = safety.Take(thresholds.SeriousSafetyRepairs).ToList();
+            var counted = repairs.Where(v => v.SeriousSafety).Take(thresholds.SeriousSafetyRepairs).ToList();
             var evidence = LaterThan(findings, counted[^1]).FirstOrDefault(v => v.SeriousSafety);
             if (WatchOrGrant("Art. 24(1)", counted, evidence,
                 found => Text($"Serious safety faults were repaired {Times(counted.Count)} inside the 三包 validity period (repairs {Ids(counted)}) and ") + (counted.Any(v => SameFault(v, found))
@@ -245,10 +279,9 @@ public static class WarrantyRules
         }
 
         // (2) engine, gearbox, battery or motor replaced twice, then still not usable.
-        var units = repairs.Where(IsUnitReplacement).ToList();
-        if (units.Count >= thresholds.UnitReplacements)
+        if (counters.UnitReplacements >= thresholds.UnitReplacements)
         {
-            var counted = units.Take(thresholds.UnitReplacements).ToList();
+            var counted = repairs.Where(IsUnitReplacement).Take(thresholds.UnitReplacements).ToList();
             var which = string.Join(", ", counted.Select(v => Text($"{v.Id}: {SystemName(v.System)}")));
             var evidence = LaterThan(findings, counted[^1]).FirstOrDefault(v => counted.Any(u => u.System == v.System));
             if (WatchOrGrant("Art. 24(2)", counted, evidence,
@@ -319,12 +352,20 @@ public static class WarrantyRules
         var window = ctx.Policy.FirstMaintenance;
         var dueBy = ctx.Start.AddMonths(window.Months);
         var dueAtKm = ctx.BaseKm + window.Km;
-        var done = ctx.Archive
-            .Where(v => v.Kind == VisitKind.FirstMaintenance)
-            .Where(v => ctx.DateOf(v.AgreedAt) is var date && date >= ctx.Start && date <= ctx.AsOf && date <= dueBy)
-            .Where(v => Boundaries.IsBelowKm(v.MileageKm, dueAtKm))
-            .OrderBy(v => v.AgreedAt)
-            .FirstOrDefault();
+        // The earliest agreed first maintenance inside the window (the first of equals, as a stable order gives).
+        RepairVisit? done = null;
+        for (var i = 0; i < ctx.Archive.Count; i++)
+        {
+            var visit = ctx.Archive[i];
+            if (visit.Kind == VisitKind.FirstMaintenance
+                && ctx.DateOf(visit.AgreedAt) is var date && date >= ctx.Start && date <= ctx.AsOf && date <= dueBy
+                && Boundaries.IsBelowKm(visit.MileageKm, dueAtKm)
+                && (done is null || visit.AgreedAt < done.AgreedAt))
+            {
+                done = visit;
+            }
+        }
+
         if (done is not null)
         {
             return new FirstMaintenanceStatus(FirstMaintenanceState.Done, dueBy, dueAtKm, done.Id);
@@ -340,8 +381,43 @@ public static class WarrantyRules
         string.IsNullOrWhiteSpace(visit.FaultCode) ? null : visit.FaultCode.Trim();
 
     /// <summary>The highest odometer reading dated (business calendar) on or before <paramref name="date"/>; 0 when there is none.</summary>
-    private static int OdometerOn(VehicleFacts vehicle, DateOnly date, WarrantyPolicy policy) =>
-        vehicle.OdometerReadings.Where(r => policy.DateOf(r.ReadAt) <= date).Select(r => r.Km).DefaultIfEmpty(0).Max();
+    private static int OdometerOn(VehicleFacts vehicle, DateOnly date, WarrantyPolicy policy)
+    {
+        var highest = 0;
+        var readings = vehicle.OdometerReadings;
+        for (var i = 0; i < readings.Count; i++) // by index: a foreach over the interface allocates its enumerator
+        {
+            var reading = readings[i];
+            if (reading.Km > highest && policy.DateOf(reading.ReadAt) <= date)
+            {
+                highest = reading.Km;
+            }
+        }
+
+        return highest;
+    }
+
+    /// <summary>In the order the visits were agreed, the same instant by id: a stable order that does not depend on the archive's.</summary>
+    private static void SortByAgreement(List<RepairVisit> visits)
+    {
+        for (var i = 1; i < visits.Count; i++)
+        {
+            if (CompareAgreement(visits[i - 1], visits[i]) > 0)
+            {
+                // Rare (an archive is kept in the order visits were recorded); a stable sort, as before.
+                var sorted = visits.OrderBy(v => v.AgreedAt).ThenBy(v => v.Id, StringComparer.Ordinal).ToList();
+                visits.Clear();
+                visits.AddRange(sorted);
+                return;
+            }
+        }
+    }
+
+    private static int CompareAgreement(RepairVisit a, RepairVisit b)
+    {
+        var byTime = a.AgreedAt.CompareTo(b.AgreedAt);
+        return byTime != 0 ? byTime : string.CompareOrdinal(a.Id, b.Id);
+    }
 
     private static string Failure(RepairVisit visit) =>
         visit.UnitReplaced
@@ -392,12 +468,19 @@ public static class WarrantyRules
             Archive = archive;
             BaseKm = vehicle.CoverageRestartedOn is { } restarted ? OdometerOn(vehicle, restarted, policy) : 0;
             StartOdometerKm = OdometerOn(vehicle, start, policy);
-            Counted = archive
-                .Where(v => v.IsWarrantyRepair)
-                .Where(v => DateOf(v.AgreedAt) is var date && date >= start && date <= asOf)
-                .OrderBy(v => v.AgreedAt)
-                .ThenBy(v => v.Id, StringComparer.Ordinal)
-                .ToList();
+            // Loops rather than LINQ here and below: a warranty read runs this for every request, and each iterator,
+            // closure and sort buffer was garbage the silo's collector then paid for in pauses (bench/profiling.md).
+            Counted = new List<RepairVisit>(archive.Count);
+            for (var i = 0; i < archive.Count; i++)
+            {
+                var visit = archive[i];
+                if (visit.IsWarrantyRepair && DateOf(visit.AgreedAt) is var date && date >= start && date <= asOf)
+                {
+                    Counted.Add(visit);
+                }
+            }
+
+            SortByAgreement(Counted);
         }
 
         public VehicleFacts Vehicle { get; }
@@ -465,13 +548,19 @@ public static class WarrantyRules
             Text($" On a replacement or refund the owner pays a usage compensation of ¥{amount:N2} at {Km(KmDriven)} driven (Art. 27: price ¥{Vehicle.Price:N2} × {KmDriven:N0} km ÷ 1000 × {Policy.UsageCompensationRate * 100m:0.###} %).");
 
         /// <summary>The date of the first recorded reading at or over <paramref name="limitKm"/>, up to <see cref="AsOf"/>.</summary>
-        private DateOnly? MileageReachedOn(int limitKm) =>
-            Vehicle.OdometerReadings
-                .Where(r => r.Km >= limitKm)
-                .Select(r => DateOf(r.ReadAt))
-                .Where(d => d <= AsOf)
-                .Order()
-                .Cast<DateOnly?>()
-                .FirstOrDefault();
+        private DateOnly? MileageReachedOn(int limitKm)
+        {
+            DateOnly? earliest = null;
+            var readings = Vehicle.OdometerReadings;
+            for (var i = 0; i < readings.Count; i++)
+            {
+                if (readings[i].Km >= limitKm && DateOf(readings[i].ReadAt) is var date && date <= AsOf && (earliest is null || date < earliest))
+                {
+                    earliest = date;
+                }
+            }
+
+            return earliest;
+        }
     }
 }

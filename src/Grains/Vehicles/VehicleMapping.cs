@@ -123,7 +123,10 @@ public static class VehicleMapping
     /// The rules count case-insensitively; the reply needs no comparer (its keys are already distinct), and a
     /// default-comparer dictionary is cheaper on the wire, where a custom comparer is encoded with every reply.
     /// </summary>
-    private static Dictionary<string, int> Ordinal(IReadOnlyDictionary<string, int> counts) => new(counts);
+    private static Dictionary<string, int> Ordinal(IReadOnlyDictionary<string, int> counts) => counts.Count == 0 ? NoCounts : new(counts);
+
+    /// <summary>Most replies count nothing: they share one empty dictionary, which no one changes (as every reply's).</summary>
+    private static readonly Dictionary<string, int> NoCounts = [];
 
     public static ContractPowertrain ToContract(this DomainPowertrain powertrain) => (ContractPowertrain)(int)powertrain;
 }
