@@ -97,8 +97,8 @@ public sealed class VehicleStore(NpgsqlDataSource db)
             readings.Add(new OdometerReading(Local(reader.GetFieldValue<DateTimeOffset>(0)), reader.GetInt32(1)));
         }
 
-        var last = readings.Count == 0 ? null : readings[^1];
-        return new StoredVehicle(facts with { OdometerReadings = readings }, archive, lifecycle, last?.ReadAt, readings.Count == 0 ? 0 : readings.Max(r => r.Km));
+        DateTimeOffset? lastReadAt = readings.Count == 0 ? null : readings[^1].ReadAt;
+        return new StoredVehicle(facts with { OdometerReadings = readings }, archive, lifecycle, lastReadAt, readings.Count == 0 ? 0 : readings.Max(r => r.Km));
     }
 
     /// <summary>One statement: inserts the reading unless a higher one exists (never backwards); false when nothing was written.</summary>
