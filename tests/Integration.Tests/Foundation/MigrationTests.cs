@@ -57,6 +57,21 @@ public sealed class MigrationTests
     }
 
     [Fact]
+    public async Task Migration0021_PlansTheGroupWriteAndTheGroupReadAfreshOnEveryCall()
+    {
+        // A generic plan cached while grain_state was nearly empty scanned a whole service per group write
+        // (bench/profiling.md, round 3): both group statements are planned for the table as it is at each call.
+        var connectionString = await TestDatabase.CreateAsync("customplans");
+
+        var settings = await TestDatabase.ScalarAsync<string[]>(connectionString, """
+            SELECT array_agg(p.proname || ' ' || coalesce(array_to_string(p.proconfig, ','), '') ORDER BY p.proname)
+            FROM pg_proc p WHERE p.proname IN ('write_grain_states_split', 'read_grain_states')
+            """);
+
+        Assert.Equal(["read_grain_states plan_cache_mode=force_custom_plan", "write_grain_states_split plan_cache_mode=force_custom_plan"], settings!);
+    }
+
+    [Fact]
     public async Task Migrations_StartedByManySilosAtOnce_AllSucceedAndApplyEachScriptOnce()
     {
         var connectionString = await TestDatabase.CreateAsync("concurrent", migrate: false);
