@@ -224,7 +224,9 @@ public static class SiloHostingExtensions
         silo.Services.AddSingleton<IGrainRowReader>(_ => new PostgresGrainRowReader(
             NpgsqlDataSource.Create(new NpgsqlConnectionStringBuilder(settings.ConnectionString) { NoResetOnClose = true, MaxAutoPrepare = 16 }.ConnectionString),
             settings.ServiceId));
-        silo.Services.AddSingleton<Grains.Privacy.IPersonalDataLog>(_ => new PostgresPersonalDataLog(NpgsqlDataSource.Create(settings.ConnectionString), settings.ServiceId));
+        // Never reset on return either: the log sets no session state, and a reset was a statement per recorded read.
+        silo.Services.AddSingleton<Grains.Privacy.IPersonalDataLog>(_ => new PostgresPersonalDataLog(
+            NpgsqlDataSource.Create(new NpgsqlConnectionStringBuilder(settings.ConnectionString) { NoResetOnClose = true }.ConnectionString), settings.ServiceId));
         silo.Services.AddSingleton<Grains.Stations.IStationLists>(_ => new PostgresStationLists(NpgsqlDataSource.Create(settings.ConnectionString), settings.ServiceId));
         silo.Services.AddSingleton(services => new OutboxSweeper(
             settings.ConnectionString, settings.ServiceId, services.GetRequiredService<IGrainFactory>(), services.GetRequiredService<ILogger<OutboxSweeper>>(),

@@ -38,6 +38,18 @@ public sealed class GroupCommitQueue<TItem, TResult>
     /// <summary>Items those batches carried.</summary>
     public long Items => Interlocked.Read(ref _items);
 
+    /// <summary>Requests queued behind the batches in flight, not yet in a batch.</summary>
+    public int Waiting
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _waiting.Count;
+            }
+        }
+    }
+
     /// <summary>Queues <paramref name="item"/>; the task ends when the batch carrying it has committed or failed.</summary>
     public Task<TResult> EnqueueAsync(TItem item)
     {

@@ -5,22 +5,70 @@ using NpgsqlTypes;
 
 namespace AfterSales.Silo.Persistence;
 
-/// <summary>The personal-data read log in PostgreSQL (migration 0018: append-only, a trigger refuses updates and deletes).</summary>
-public sealed class PostgresPersonalDataLog(NpgsqlDataSource database, string serviceId) : IPersonalDataLog
+/// <summary>
+/// The personal-data read log in PostgreSQL (migration 0018: append-only, a trigger refuses updates and deletes).
+/// Every full read of personal data is recorded before its reply, so under load a commit per read was a second
+/// commit on every operator write; concurrent reads are group-committed instead (<see cref="GroupCommitQueue{TItem, TResult}"/>:
+/// one multi-row INSERT and one commit per batch, a lone read leaving at once). An append returns only when its
+/// batch has committed, and a failed batch fails each of its appends.
+/// </summary>
+public sealed class PostgresPersonalDataLog : IPersonalDataLog
 {
-    public async Task AppendAsync(PersonalDataRead read, CancellationToken cancellationToken = default)
+    private readonly NpgsqlDataSource _database;
+    private readonly string _serviceId;
+
+    public PostgresPersonalDataLog(NpgsqlDataSource database, string serviceId, int maxBatchSize = 128, int maxBatchesInFlight = 2)
     {
+        _database = database;
+        _serviceId = serviceId;
+        Appends = new GroupCommitQueue<PersonalDataRead, bool>(AppendBatchAsync, maxBatchSize, maxBatchesInFlight);
+    }
+
+    /// <summary>The batches the appends went out in (tests and diagnostics read its counts).</summary>
+    public GroupCommitQueue<PersonalDataRead, bool> Appends { get; }
+
+    public Task AppendAsync(PersonalDataRead read, CancellationToken cancellationToken = default) => Appends.EnqueueAsync(read);
+
+    private async Task<IReadOnlyList<bool>> AppendBatchAsync(IReadOnlyList<PersonalDataRead> batch)
+    {
+        var at = new DateTime[batch.Count];
+        var actors = new string[batch.Count];
+        var kinds = new string[batch.Count];
+        var subjects = new string[batch.Count];
+        var routes = new string[batch.Count];
+        for (var i = 0; i < batch.Count; i++)
+        {
+            at[i] = batch[i].At.UtcDateTime;
+            actors[i] = batch[i].Actor;
+            kinds[i] = Kind(batch[i].Subject);
+            subjects[i] = batch[i].SubjectId;
+            routes[i] = batch[i].Route;
+        }
+
         try
         {
-            await using var command = database.CreateCommand(
-                "INSERT INTO personal_data_reads (service_id, read_at, actor, subject_kind, subject_id, route) VALUES ($1, $2, $3, $4, $5, $6)");
-            command.Parameters.Add(new NpgsqlParameter { Value = serviceId });
-            command.Parameters.Add(new NpgsqlParameter { Value = read.At.ToUniversalTime(), NpgsqlDbType = NpgsqlDbType.TimestampTz });
-            command.Parameters.Add(new NpgsqlParameter { Value = read.Actor });
-            command.Parameters.Add(new NpgsqlParameter { Value = Kind(read.Subject) });
-            command.Parameters.Add(new NpgsqlParameter { Value = read.SubjectId });
-            command.Parameters.Add(new NpgsqlParameter { Value = read.Route });
-            await command.ExecuteNonQueryAsync(cancellationToken);
+            // WITH ORDINALITY and ORDER BY: the ids (the log's order) follow the order the reads were queued in.
+            await using var command = _database.CreateCommand(
+                """
+                INSERT INTO personal_data_reads (service_id, read_at, actor, subject_kind, subject_id, route)
+                SELECT $1, r.read_at, r.actor, r.subject_kind, r.subject_id, r.route
+                FROM unnest($2::timestamptz[], $3::text[], $4::text[], $5::text[], $6::text[]) WITH ORDINALITY
+                    AS r(read_at, actor, subject_kind, subject_id, route, position)
+                ORDER BY r.position
+                """);
+            command.Parameters.Add(new NpgsqlParameter { Value = _serviceId });
+            command.Parameters.Add(new NpgsqlParameter { Value = at, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.TimestampTz });
+            command.Parameters.Add(new NpgsqlParameter { Value = actors, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text });
+            command.Parameters.Add(new NpgsqlParameter { Value = kinds, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text });
+            command.Parameters.Add(new NpgsqlParameter { Value = subjects, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text });
+            command.Parameters.Add(new NpgsqlParameter { Value = routes, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text });
+            var inserted = await command.ExecuteNonQueryAsync();
+            if (inserted != batch.Count)
+            {
+                throw new InvalidOperationException($"Recording {batch.Count} reads of personal data inserted {inserted} rows.");
+            }
+
+            return new bool[batch.Count];
         }
         catch (Exception ex) when (DatabaseFailures.IsDatabaseFailure(ex))
         {
@@ -32,7 +80,7 @@ public sealed class PostgresPersonalDataLog(NpgsqlDataSource database, string se
     {
         try
         {
-            await using var command = database.CreateCommand(
+            await using var command = _database.CreateCommand(
                 """
                 SELECT id, read_at, actor, subject_kind, subject_id, route FROM personal_data_reads
                 WHERE service_id = $1
@@ -40,7 +88,7 @@ public sealed class PostgresPersonalDataLog(NpgsqlDataSource database, string se
                   AND ($4::text IS NULL OR actor = $4) AND ($5::bigint IS NULL OR id < $5)
                 ORDER BY id DESC LIMIT $6
                 """);
-            command.Parameters.Add(new NpgsqlParameter { Value = serviceId });
+            command.Parameters.Add(new NpgsqlParameter { Value = _serviceId });
             command.Parameters.Add(new NpgsqlParameter { Value = query.Subject is { } subject ? Kind(subject) : DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text });
             command.Parameters.Add(new NpgsqlParameter { Value = (object?)query.SubjectId ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text });
             command.Parameters.Add(new NpgsqlParameter { Value = (object?)query.Actor ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text });

@@ -2,7 +2,12 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using AfterSales.Api.Security;
+using AfterSales.Grains.Privacy;
 using AfterSales.Integration.Tests.Infrastructure;
+using AfterSales.Integration.Tests.Persistence;
+using AfterSales.Interfaces.Privacy;
+using AfterSales.Silo.Persistence;
+using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
 using static AfterSales.Integration.Tests.Stations.Api;
 
@@ -187,6 +192,30 @@ public sealed class PersonalDataTests(ClusterFixture fixture)
         using var operatorOn = enabled.CreateClient(Roles.Operator);
         using var grainState = await operatorOn.GetAsync("/dashboard/GrainState?grainType=x&grainId=y");
         Assert.NotEqual(HttpStatusCode.NotFound, grainState.StatusCode);
+    }
+
+    [Fact]
+    public async Task ReadsRecordedAtOnce_ReachTheLogTogether_AndShareItsCommits()
+    {
+        // Every operator write's reply is a recorded read: a log grain that awaited each append before taking the next
+        // (a stateless worker has as many activations as cores) held every other write in the silo behind it.
+        var log = (PostgresPersonalDataLog)fixture.Silo.Services.GetRequiredService<IPersonalDataLog>();
+        var grains = fixture.Silo.Services.GetRequiredService<IGrainFactory>();
+        var (batches, items) = (log.Appends.Batches, log.Appends.Items);
+        Task[] records;
+        await using (await PersonalDataLogGroupCommitTests.LockTableAsync(fixture.ConnectionString))
+        {
+            records = [.. Enumerable.Range(0, 24).Select(i => grains.GetGrain<IPersonalDataLogGrain>(0).RecordAsync(
+                new PersonalDataRead(DateTimeOffset.UtcNow, "operator:together", PersonalDataSubject.Vehicle, $"TOGETHER{i}", "GET /api/vehicles/TOGETHER")))];
+            // Two batches wait on the locked table (two in flight at most) and the other 22 reads are already queued in the log.
+            await Eventually.UntilAsync(() => Task.FromResult(log.Appends.Waiting), waiting => waiting == 22, TimeSpan.FromSeconds(30),
+                "the 22 reads behind the two blocked batches to reach the log");
+            Assert.All(records, record => Assert.False(record.IsCompleted));
+        }
+
+        await Task.WhenAll(records);
+        Assert.Equal((3L, 24L), (log.Appends.Batches - batches, log.Appends.Items - items));
+        Assert.Equal(24, (await ReadsAsync("actor=operator:together&limit=100")).Count);
     }
 
     private async Task<List<JsonElement>> ReadsAsync(string query) =>
