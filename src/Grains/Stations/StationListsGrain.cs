@@ -37,9 +37,12 @@ public interface IStationLists
 /// <summary>
 /// A station's growing lists as a grain, so the HTTP tier (which knows only the grain interfaces) reads them through
 /// the cluster. Stateless: each silo reads the tables directly; items are mapped as the station and complaint grains
-/// map their own state, so an item is what the single-entity GET returns.
+/// map their own state, so an item is what the single-entity GET returns. Reentrant (it holds no state): a stateless
+/// worker has one activation per core, and one read at a time each held every other list read in the silo behind a
+/// database round trip.
 /// </summary>
 [StatelessWorker]
+[Reentrant]
 public sealed class StationListsGrain(IStationLists lists) : Grain, IStationListsGrain
 {
     private const int MaxLimit = 500;

@@ -2,6 +2,9 @@ using System.Net;
 using System.Text.Json;
 using AfterSales.Api.Security;
 using AfterSales.Integration.Tests.Infrastructure;
+using AfterSales.Interfaces.Stations;
+using Microsoft.Extensions.DependencyInjection;
+using Npgsql;
 using static AfterSales.Integration.Tests.Stations.Api;
 
 namespace AfterSales.Integration.Tests.Stations;
@@ -113,6 +116,36 @@ public sealed class StationListsTests(ClusterFixture fixture)
             Assert.Equal("station-not-registered", missing.GetProperty("code").GetString());
             await ExpectAsync(HttpStatusCode.BadRequest, GetAsync(Http, $"/api/stations/bad%20code/{list}"));
         }
+    }
+
+    [Fact]
+    public async Task ListReadsSentAtOnce_AllReachTheDatabase_NoneWaitsBehindAnother()
+    {
+        // Every station list of a silo is read through one stateless worker, which has at most one activation per
+        // core: taking one read at a time, it held every other list read in the silo behind a database round trip.
+        var station = await StationAsync(Http, "Together" + Token(), 30.3, 120.4);
+        var grains = fixture.Silo.Services.GetRequiredService<IGrainFactory>();
+        var reads = Environment.ProcessorCount + 2;
+        Task<Interfaces.Common.Outcome<StationWorkOrdersPage>>[] pages;
+        await using (var connection = new NpgsqlConnection(fixture.ConnectionString))
+        {
+            await connection.OpenAsync();
+            await using var transaction = await connection.BeginTransactionAsync();
+            await using (var lockStates = new NpgsqlCommand("LOCK TABLE grain_state IN ACCESS EXCLUSIVE MODE", connection, transaction))
+            {
+                await lockStates.ExecuteNonQueryAsync();
+            }
+
+            pages = [.. Enumerable.Range(0, reads).Select(_ => grains.GetGrain<IStationListsGrain>(0).GetWorkOrdersAsync(station, 10, null))];
+            await Eventually.UntilAsync(
+                () => TestDatabase.ScalarAsync<long>(fixture.ConnectionString,
+                    "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock' AND query LIKE '%payload->>''revision''%'"),
+                waiting => waiting == reads, TimeSpan.FromSeconds(30), $"all {reads} list reads to wait on the locked table at once");
+            Assert.All(pages, page => Assert.False(page.IsCompleted));
+            await transaction.RollbackAsync();
+        }
+
+        Assert.All(await Task.WhenAll(pages), page => Assert.Empty(page.Value!.Items));
     }
 
     private static async Task<(List<(string Id, string State)> Items, string? Next)> PageAsync(HttpClient http, string station, int limit, string? cursor)
