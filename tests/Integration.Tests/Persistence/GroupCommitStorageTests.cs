@@ -293,31 +293,14 @@ public sealed class GroupCommitStorageTests
             "SELECT string_agg(grain_key || ' ' || version || ' ' || (payload->>'km'), '|' ORDER BY grain_key) FROM grain_state WHERE state_name = 'vehicle'");
 
     /// <summary>Another transaction holding <paramref name="vin"/>'s state row: a write of it waits until disposal.</summary>
-    private static async Task<RowLock> LockRowAsync(string connectionString, string vin)
-    {
-        var connection = new NpgsqlConnection(connectionString);
-        await connection.OpenAsync();
-        var transaction = await connection.BeginTransactionAsync();
-        await using var command = new NpgsqlCommand("SELECT 1 FROM grain_state WHERE state_name = 'vehicle' AND grain_key = @vin FOR UPDATE", connection, transaction);
-        command.Parameters.AddWithValue("vin", vin);
-        await command.ExecuteScalarAsync();
-        return new RowLock(connection, transaction);
-    }
+    private static Task<HeldLock> LockRowAsync(string connectionString, string vin) =>
+        HeldLock.TakeAsync(connectionString, "SELECT 1 FROM grain_state WHERE state_name = 'vehicle' AND grain_key = @vin FOR UPDATE", ("vin", vin));
 
     private static Task WaitUntilBlockedAsync(string connectionString) =>
         Eventually.UntilAsync(
             () => TestDatabase.ScalarAsync<long>(connectionString,
                 "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock' AND query LIKE '%write_grain_states%'"),
             waiting => waiting > 0, TimeSpan.FromSeconds(30), "the group to wait on the locked row");
-
-    private sealed class RowLock(NpgsqlConnection connection, NpgsqlTransaction transaction) : IAsyncDisposable
-    {
-        public async ValueTask DisposeAsync()
-        {
-            await transaction.RollbackAsync();
-            await connection.DisposeAsync();
-        }
-    }
 
     private sealed class TestStorage(GroupCommitGrainStorage inner, NpgsqlDataSource dataSource) : IAsyncDisposable
     {

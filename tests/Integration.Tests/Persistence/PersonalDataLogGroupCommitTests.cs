@@ -85,16 +85,9 @@ public sealed class PersonalDataLogGroupCommitTests
 
     private static PersonalDataRead Read(string vin) => new(At, "operator:probe", PersonalDataSubject.Vehicle, vin, $"GET /api/vehicles/{vin}");
 
-    /// <summary>Another transaction holding the log's table: an insert waits until disposal (which rolls it back).</summary>
-    internal static async Task<IAsyncDisposable> LockTableAsync(string connectionString)
-    {
-        var connection = new NpgsqlConnection(connectionString);
-        await connection.OpenAsync();
-        var transaction = await connection.BeginTransactionAsync();
-        await using var command = new NpgsqlCommand("LOCK TABLE personal_data_reads IN SHARE MODE", connection, transaction);
-        await command.ExecuteNonQueryAsync();
-        return new TableLock(connection, transaction);
-    }
+    /// <summary>Another transaction holding the log's table: an insert waits until disposal.</summary>
+    internal static Task<HeldLock> LockTableAsync(string connectionString) =>
+        HeldLock.TakeAsync(connectionString, "LOCK TABLE personal_data_reads IN SHARE MODE");
 
     internal static Task WaitUntilBlockedAsync(string connectionString) =>
         Eventually.UntilAsync(
@@ -108,14 +101,5 @@ public sealed class PersonalDataLogGroupCommitTests
         await connection.OpenAsync();
         await using var command = new NpgsqlCommand(sql, connection);
         await command.ExecuteNonQueryAsync();
-    }
-
-    private sealed class TableLock(NpgsqlConnection connection, NpgsqlTransaction transaction) : IAsyncDisposable
-    {
-        public async ValueTask DisposeAsync()
-        {
-            await transaction.RollbackAsync();
-            await connection.DisposeAsync();
-        }
     }
 }

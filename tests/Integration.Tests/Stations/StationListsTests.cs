@@ -4,7 +4,6 @@ using AfterSales.Api.Security;
 using AfterSales.Integration.Tests.Infrastructure;
 using AfterSales.Interfaces.Stations;
 using Microsoft.Extensions.DependencyInjection;
-using Npgsql;
 using static AfterSales.Integration.Tests.Stations.Api;
 
 namespace AfterSales.Integration.Tests.Stations;
@@ -127,22 +126,14 @@ public sealed class StationListsTests(ClusterFixture fixture)
         var grains = fixture.Silo.Services.GetRequiredService<IGrainFactory>();
         var reads = Environment.ProcessorCount + 2;
         Task<Interfaces.Common.Outcome<StationWorkOrdersPage>>[] pages;
-        await using (var connection = new NpgsqlConnection(fixture.ConnectionString))
+        await using (await HeldLock.TakeAsync(fixture.ConnectionString, "LOCK TABLE grain_state IN ACCESS EXCLUSIVE MODE"))
         {
-            await connection.OpenAsync();
-            await using var transaction = await connection.BeginTransactionAsync();
-            await using (var lockStates = new NpgsqlCommand("LOCK TABLE grain_state IN ACCESS EXCLUSIVE MODE", connection, transaction))
-            {
-                await lockStates.ExecuteNonQueryAsync();
-            }
-
             pages = [.. Enumerable.Range(0, reads).Select(_ => grains.GetGrain<IStationListsGrain>(0).GetWorkOrdersAsync(station, 10, null))];
             await Eventually.UntilAsync(
                 () => TestDatabase.ScalarAsync<long>(fixture.ConnectionString,
                     "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock' AND query LIKE '%payload->>''revision''%'"),
                 waiting => waiting == reads, TimeSpan.FromSeconds(30), $"all {reads} list reads to wait on the locked table at once");
             Assert.All(pages, page => Assert.False(page.IsCompleted));
-            await transaction.RollbackAsync();
         }
 
         Assert.All(await Task.WhenAll(pages), page => Assert.Empty(page.Value!.Items));
