@@ -107,11 +107,24 @@ public static class DataSet
 
     private static string SystemKey(VehicleSystem system) => System.Text.Json.JsonNamingPolicy.CamelCase.ConvertName(system.ToString());
 
-    /// <summary>Generates vehicle <paramref name="index"/> of the fleet; the same seed and index give the same vehicle.</summary>
+    /// <summary>
+    /// The random seed of one vehicle: a fixed mix of the fleet's seed and the index, the same in every process
+    /// (HashCode.Combine is seeded anew in each process, so a rerun would have generated another fleet).
+    /// </summary>
+    public static int VehicleSeed(int seed, int index)
+    {
+        // SplitMix64's finaliser: neighbouring indexes give unrelated seeds.
+        var z = unchecked(((ulong)(uint)seed << 32 | (uint)index) + 0x9E3779B97F4A7C15UL);
+        z = unchecked((z ^ (z >> 30)) * 0xBF58476D1CE4E5B9UL);
+        z = unchecked((z ^ (z >> 27)) * 0x94D049BB133111EBUL);
+        return unchecked((int)(z ^ (z >> 31)));
+    }
+
+    /// <summary>Generates vehicle <paramref name="index"/> of the fleet; the same seed, index and day give the same vehicle in every process.</summary>
     public static GeneratedVehicle Vehicle(int seed, int index, DateTimeOffset now)
     {
         var today = DateOnly.FromDateTime(now.ToOffset(Offset).DateTime);
-        var random = new Random(HashCode.Combine(seed, index));
+        var random = new Random(VehicleSeed(seed, index));
         var model = Models[random.Next(Models.Length)];
         var powertrain = model.Code == "AS-M3" && random.Next(3) == 0 ? Powertrain.Hev : model.Powertrain;
 
