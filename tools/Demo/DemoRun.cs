@@ -117,15 +117,21 @@ public static class DemoRun
 
         // 3. A recall over one model's vehicles produced in one month (a criterion: model AND production-date range),
         //    opened by the warranty department, and the owners of some of them notified (as the call centre records it).
-        var (recalledFrom, recalledTo) = (new DateOnly(vehicles[0].ProductionDate.Year, vehicles[0].ProductionDate.Month, 1), default(DateOnly));
-        recalledTo = recalledFrom.AddMonths(1).AddDays(-1);
-        var recalled = vehicles.Where(v => v.Model == vehicles[0].Model && v.ProductionDate >= recalledFrom && v.ProductionDate <= recalledTo).ToList();
+        //    The model and month with the most vehicles (ties: the first model and month in order), so that the recall
+        //    work below, done on a third of them, leaves the campaign open: completed on all of its vehicles (a month
+        //    holding a single one), it would close itself at 100 % and leave the network view.
+        var (recalledModel, recalledFrom) = vehicles
+            .GroupBy(v => (v.Model, Month: new DateOnly(v.ProductionDate.Year, v.ProductionDate.Month, 1)))
+            .OrderByDescending(g => g.Count()).ThenBy(g => g.Key.Model, StringComparer.Ordinal).ThenBy(g => g.Key.Month)
+            .First().Key;
+        var recalledTo = recalledFrom.AddMonths(1).AddDays(-1);
+        var recalled = vehicles.Where(v => v.Model == recalledModel && v.ProductionDate >= recalledFrom && v.ProductionDate <= recalledTo).ToList();
         var campaignId = $"DEMO-RC-{options.Seed}";
         await Step.RunAsync("recall campaign", [campaignId], 1, id =>
             Calls.AcceptedAsync(callers.Warranty.OpenRecallAsync($"demo-{options.Seed}-recall", new RecallRequest
             {
                 CampaignId = id, Description = "Front brake hose may chafe against the wheel arch liner", Models = [], Batches = [], Vins = [],
-                Criteria = [new RecallCriterionRequest { Model = vehicles[0].Model, ProducedFrom = recalledFrom, ProducedTo = recalledTo }],
+                Criteria = [new RecallCriterionRequest { Model = recalledModel, ProducedFrom = recalledFrom, ProducedTo = recalledTo }],
                 Remedy = "Re-route and clip the front brake hoses",
             })));
         // The bulk load's vehicles join the fleet index from their outboxes, just after their replies, so a campaign opened
@@ -152,7 +158,7 @@ public static class DemoRun
         // A second, smaller campaign over listed VINs of another model that the operator closes (superseded): a closed
         // campaign leaves the network view and the vehicles' open recalls.
         var closedId = $"DEMO-RC-{options.Seed}-X";
-        var listed = vehicles.Where(v => v.Model != vehicles[0].Model).Take(Math.Max(2, vehicles.Length / 1_000)).Select(v => v.Vin).ToList();
+        var listed = vehicles.Where(v => v.Model != recalledModel).Take(Math.Max(2, vehicles.Length / 1_000)).Select(v => v.Vin).ToList();
         await Step.RunAsync("recall opened, notified and closed", [closedId], 1, async id =>
         {
             var opened = await Calls.AcceptedAsync(callers.Warranty.OpenRecallAsync($"demo-{options.Seed}-recall-x", new RecallRequest
@@ -175,7 +181,8 @@ public static class DemoRun
         // 4. Work orders, each opened and moved by its own station: recall work completed on about a third of the
         //    recalled vehicles, and open orders everywhere.
         var completed = new ConcurrentBag<(string Station, string WorkOrderId)>();
-        var recallWork = recalled.Take(Math.Max(1, recalled.Count / 3)).Select((v, i) => (Vehicle: v, Index: i)).ToList();
+        // A third of them, at least one, and never all (the campaign stays open to show its progress).
+        var recallWork = recalled.Take(Math.Min(Math.Max(1, recalled.Count / 3), recalled.Count - 1)).Select((v, i) => (Vehicle: v, Index: i)).ToList();
         await Step.RunAsync("recall work orders (open, start, complete)", recallWork, 8, async w =>
         {
             var station = stations[w.Index * 7919 % stations.Count];
