@@ -27,6 +27,9 @@ public interface IGrainRowReader
     Task<TBody?> ReadOneAsync<TBody>(string stateName, string grainKey, string kind, string key, CancellationToken cancellationToken = default)
         where TBody : class;
 
+    /// <summary>Whether the row is recorded (a row without a body too, such as a roll-up's record of a final source).</summary>
+    Task<bool> ExistsAsync(string stateName, string grainKey, string kind, string key, CancellationToken cancellationToken = default);
+
     /// <summary>The bodies of those of <paramref name="keys"/> that have a row, by key (one round trip).</summary>
     Task<IReadOnlyDictionary<string, TBody>> ReadManyAsync<TBody>(string stateName, string grainKey, string kind, IReadOnlyCollection<string> keys, CancellationToken cancellationToken = default)
         where TBody : class;

@@ -262,15 +262,19 @@ public sealed record UrgentProcurementLine(string Month, string OrderId, string 
 }
 
 /// <summary>
-/// A recall completed on a vehicle: counted in the campaign's roll-up (once per VIN), then the campaign checks whether
-/// it reached 100 % and closes (both steps idempotent, in this order, so the check sees the completion).
+/// A recall completed on a vehicle, handed to the campaign: while it is open, counted in its roll-up and in
+/// <see cref="Province"/> (once per VIN), then the campaign checks whether it reached 100 % and closes; after the
+/// closing, counted nowhere new (see <see cref="IRecallCampaignGrain.RecordCompletionAsync"/>). A report stored before
+/// <see cref="Province"/> existed has none: its vehicle owed the province a report of its own.
 /// </summary>
 public sealed record RecallCompletionReport(string CampaignId, CounterContribution Contribution) : OutboxMessage
 {
+    /// <summary>The vehicle's region (the selling dealer's province) when the completion was recorded; null: none known.</summary>
+    public string? Province { get; init; }
+
     public override async Task<DeliveryAnswer> DeliverAsync(IGrainFactory grains)
     {
-        await grains.Grain<ICounterRollupGrain>(RecallCounters.Scope(CampaignId)).ReportAsync(Contribution);
-        await grains.Grain<IRecallCampaignGrain>(CampaignId).CheckCompletionAsync();
+        await grains.Grain<IRecallCampaignGrain>(CampaignId).RecordCompletionAsync(Contribution, Province);
         return DeliveryAnswer.Accepted;
     }
 }

@@ -18,10 +18,14 @@ namespace AfterSales.Grains.Network;
 [ProvinceHomedPlacement(keyPrefix: RollupScopes.ProvincePrefix)]
 [Immovable(ImmovableKind.Any)] // a silo shutting down lets it go instead of carrying it across: it reactivates from PostgreSQL
 public sealed partial class CounterRollupGrain(
-    [PersistentState("counterRollup", GrainStorage.Name)] IPersistentState<CounterRollupState> state,
+    [PersistentState(CounterRollupGrain.StateName, GrainStorage.Name)] IPersistentState<CounterRollupState> state,
     ILogger<CounterRollupGrain> logger) : Grain, ICounterRollupGrain
 {
-    private const string FinalSource = "final";
+    /// <summary>The rows (grain_rows, kind 'final', key the source) recording each final source folded in for good.</summary>
+    public const string FinalSource = "final";
+
+    /// <summary>The roll-ups' state_name.</summary>
+    public const string StateName = "counterRollup";
 
     private Dictionary<string, long> _totals = new(StringComparer.Ordinal);
     private long _sequence;

@@ -1,6 +1,7 @@
 using System.Collections.Immutable;
 using AfterSales.Domain.Recalls;
 using AfterSales.Grains.Common;
+using AfterSales.Grains.Network;
 using AfterSales.Interfaces.Common;
 using AfterSales.Interfaces.Network;
 using AfterSales.Interfaces.Recalls;
@@ -212,6 +213,39 @@ public sealed partial class RecallCampaignGrain(
         await CloseNowAsync(command.Reason, command.ClosedBy, idempotencyKey, counters);
         return Outcome<RecallView>.Ok(await ViewAsync());
     }
+
+    public async Task RecordCompletionAsync(CounterContribution contribution, string? province)
+    {
+        // In the campaign's turn, so a closing (same grain, one turn at a time) falls wholly before or after it.
+        var campaignCounts = GrainFactory.Grain<ICounterRollupGrain>(RecallCounters.Scope(CampaignId));
+        if (state.State.Closed)
+        {
+            // The closing took back from each province what the campaign's roll-up had counted there: a completion it
+            // counted whose province report failed (this is its retry) still owes the province that count; one it
+            // did not count belongs to no live view any more.
+            if (province is not null
+                && await rows.ExistsAsync(CounterRollupGrain.StateName, RecallCounters.Scope(CampaignId), CounterRollupGrain.FinalSource, contribution.Source))
+            {
+                await ReportToProvinceAsync(contribution.Source, province);
+            }
+
+            return;
+        }
+
+        await campaignCounts.ReportAsync(contribution);
+        if (province is not null)
+        {
+            await ReportToProvinceAsync(contribution.Source, province);
+        }
+
+        await CheckCompletionAsync();
+    }
+
+    /// <summary>The completion on <paramref name="vin"/> in its province's recall completion (final, keyed by campaign and VIN: counted once).</summary>
+    private Task ReportToProvinceAsync(string vin, string province) =>
+        GrainFactory.Grain<ICounterRollupGrain>(RollupScopes.Province(province)).ReportAsync(new CounterContribution(
+            $"{RecallCounters.Scope(CampaignId)}:{vin}", 1,
+            ImmutableSortedDictionary.CreateRange(StringComparer.Ordinal, [KeyValuePair.Create(CounterNames.RecallCompleted, 1L)]), Final: true));
 
     public async Task CheckCompletionAsync()
     {

@@ -244,8 +244,9 @@ public sealed partial class VehicleGrain(
     }
 
     /// <summary>
-    /// A recall visit completes the campaign on this vehicle: a final contribution keyed by the VIN to the campaign
-    /// (counted in the vehicle's region) and to that province, so appending or importing it again counts nothing twice.
+    /// A recall visit completes the campaign on this vehicle: a final contribution keyed by the VIN, which the campaign
+    /// counts (in the vehicle's region) and passes on to that province while it is open, so appending or importing it
+    /// again counts nothing twice, and a completion arriving after the closing is not left in the province's count.
     /// </summary>
     private IEnumerable<OutboxMessage> RecallDone(VehicleState vehicle, CompletedVisit visit)
     {
@@ -260,14 +261,8 @@ public sealed partial class VehicleGrain(
             new CounterContribution(Vin, 1, one.Add(RecallCounters.CompletedInPrefix + (region ?? RecallCounters.Unassigned), 1), Final: true))
         {
             Id = "recall:" + campaignId,
+            Province = region,
         };
-        if (region is not null)
-        {
-            yield return new RollupReport(RollupScopes.Province(region), new CounterContribution($"{RecallCounters.Scope(campaignId)}:{Vin}", 1, one, Final: true))
-            {
-                Id = "recall-region:" + campaignId,
-            };
-        }
     }
 
     /// <summary>

@@ -1,5 +1,6 @@
 using System.Collections.Immutable;
 using AfterSales.Interfaces.Common;
+using AfterSales.Interfaces.Network;
 using Orleans.CodeGeneration;
 
 namespace AfterSales.Interfaces.Recalls;
@@ -10,7 +11,7 @@ namespace AfterSales.Interfaces.Recalls;
 /// arrive as events from the stations that do the recall work.
 /// </summary>
 [Alias("AfterSales.IRecallCampaignGrain")]
-[Version(1)]
+[Version(2)] // 2: RecordCompletion (a completion reaching a silo of the previous release would find no such method)
 public interface IRecallCampaignGrain : IGrainWithStringKey
 {
     /// <summary>Opens the campaign; opening it again with the same definition answers as the first time, a different one is a conflict.</summary>
@@ -39,6 +40,16 @@ public interface IRecallCampaignGrain : IGrainWithStringKey
     /// <summary>Closes the campaign when every affected vehicle is completed (called after each completion is counted).</summary>
     [Alias("CheckCompletion")]
     Task CheckCompletionAsync();
+
+    /// <summary>
+    /// Counts a recall completed on a vehicle (<paramref name="contribution"/>, final and keyed by the VIN) while the
+    /// campaign is open: in the campaign's roll-up, then in <paramref name="province"/> (the vehicle's region; null:
+    /// none), then closes the campaign if that made 100 %. Both counts are idempotent, so a retried report counts once.
+    /// A report arriving after the closing counts nowhere, unless the closing counted it (its province count had
+    /// failed): then the province gets it, since the closing took it back from there.
+    /// </summary>
+    [Alias("RecordCompletion")]
+    Task RecordCompletionAsync(CounterContribution contribution, string? province);
 
     /// <summary>
     /// Records that the owner of a covered vehicle was notified (召回条例: the manufacturer informs the owners):

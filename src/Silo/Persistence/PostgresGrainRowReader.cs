@@ -36,6 +36,26 @@ public sealed class PostgresGrainRowReader(NpgsqlDataSource database, string ser
         }
     }
 
+    public async Task<bool> ExistsAsync(string stateName, string grainKey, string kind, string key, CancellationToken cancellationToken = default)
+    {
+        try
+        {
+            await using var command = database.CreateCommand("""
+                SELECT EXISTS (SELECT 1 FROM grain_rows WHERE service_id = $1 AND state_name = $2 AND grain_key = $3 AND kind = $4 AND row_key = $5)
+                """);
+            command.Parameters.AddWithValue(serviceId);
+            command.Parameters.AddWithValue(stateName);
+            command.Parameters.AddWithValue(grainKey);
+            command.Parameters.AddWithValue(kind);
+            command.Parameters.AddWithValue(key);
+            return await command.ExecuteScalarAsync(cancellationToken) is true;
+        }
+        catch (Exception ex) when (DatabaseFailures.IsDatabaseFailure(ex))
+        {
+            throw DatabaseFailures.Translate(ex, "Reading a grain's row");
+        }
+    }
+
     public async Task<IReadOnlyDictionary<string, TBody>> ReadManyAsync<TBody>(string stateName, string grainKey, string kind, IReadOnlyCollection<string> keys, CancellationToken cancellationToken = default)
         where TBody : class
     {

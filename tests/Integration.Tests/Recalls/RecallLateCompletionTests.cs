@@ -1,0 +1,122 @@
+using System.Net;
+using System.Text.Json;
+using AfterSales.Integration.Tests.Infrastructure;
+using AfterSales.Silo.Hosting;
+using Microsoft.Extensions.DependencyInjection;
+using static AfterSales.Integration.Tests.Stations.Api;
+
+namespace AfterSales.Integration.Tests.Recalls;
+
+/// <summary>
+/// A province's recall completion (召回条例 Art. 20: completion rates by region feed the manufacturer's progress reports)
+/// counts only open campaigns. A closing takes back from each province what the campaign had counted there, so every
+/// completion must be counted in both or in neither, whatever the order in which a vehicle's report, its retries and the
+/// closing arrive. Each test holds one delivery back with a trigger that refuses one roll-up's writes, closes the
+/// campaign meanwhile, then lets the delivery through (the outbox sweeper) and reads the province.
+/// </summary>
+public sealed class RecallLateCompletionTests(ClusterFixture fixture) : IClassFixture<ClusterFixture>
+{
+    private HttpClient Http => fixture.Http;
+
+    [Fact]
+    public async Task ACompletionThatReachesTheCampaignOnlyAfterItsClosing_CountsInNoProvince()
+    {
+        var (province, campaign, first, second, station) = await TwoVehicleCampaignAsync();
+        await RecallWork.CompleteAsync(Http, station, first, campaign);
+        Assert.Equal(1, await SettledProvinceCompletedAsync(province, 1));
+
+        // The campaign's roll-up refuses writes: the second completion stays in its vehicle's outbox.
+        await using (var refusal = await WriteRefusal.StartAsync(fixture.ConnectionString, "counterRollup", $"recall:{campaign}"))
+        {
+            await RecallWork.CompleteAsync(Http, station, second, campaign);
+            Assert.True(await OwesRecallCompletionAsync(second));
+            await CloseAsync(campaign);
+            Assert.True(await refusal.LiftAsync() > 0);
+        }
+
+        // The closing took back the one completion it counted; the late one, delivered now, is counted nowhere.
+        await SweepAsync();
+        Assert.False(await OwesRecallCompletionAsync(second));
+        Assert.Equal(0, await SettledProvinceCompletedAsync(province, 0));
+        var record = await ExpectAsync(HttpStatusCode.OK, GetAsync(Http, $"/api/recalls/{campaign}"));
+        Assert.Equal((2, 1), (record.GetProperty("affected").GetInt64(), record.GetProperty("completed").GetInt64()));
+    }
+
+    [Fact]
+    public async Task ACompletionTheClosingCounted_WhoseProvinceReportFailed_ReachesTheProvinceOnItsRetry()
+    {
+        var (province, campaign, first, second, station) = await TwoVehicleCampaignAsync();
+        await RecallWork.CompleteAsync(Http, station, first, campaign);
+        Assert.Equal(1, await SettledProvinceCompletedAsync(province, 1));
+
+        // The province refuses writes: the second completion is counted by the campaign, not by the province, and the
+        // operator's closing (which takes back both from the province) waits in the campaign's outbox.
+        await using (var refusal = await WriteRefusal.StartAsync(fixture.ConnectionString, "counterRollup", $"province:{province}"))
+        {
+            await RecallWork.CompleteAsync(Http, station, second, campaign);
+            Assert.True(await OwesRecallCompletionAsync(second));
+            await CloseAsync(campaign);
+            Assert.True(await refusal.LiftAsync() > 0);
+        }
+
+        var record = await ExpectAsync(HttpStatusCode.OK, GetAsync(Http, $"/api/recalls/{campaign}"));
+        Assert.Equal((2, 2), (record.GetProperty("affected").GetInt64(), record.GetProperty("completed").GetInt64()));
+
+        // Both deliveries go through: the province counts the second completion (+1) and the take-back (−2), so none is left.
+        await SweepAsync();
+        Assert.False(await OwesRecallCompletionAsync(second));
+        Assert.Equal(0, await SettledProvinceCompletedAsync(province, 0));
+    }
+
+    /// <summary>A station in a province of its own, two delivered vehicles it sold of a model of their own, and a campaign over that model.</summary>
+    private async Task<(string Province, string Campaign, string First, string Second, string Station)> TwoVehicleCampaignAsync()
+    {
+        var tag = Token();
+        var (province, model, batch, campaign) = ($"P{tag}", $"M-{tag}", $"{tag}-B1", $"RC-{tag}");
+        var station = await StationAsync(Http, province, 30.5, 114.3, bays: 4);
+        var first = await TestFleet.DeliveredVehicleAsync(Http, new DateOnly(2026, 3, 10), model, batch, station);
+        var second = await TestFleet.DeliveredVehicleAsync(Http, new DateOnly(2026, 3, 11), model, batch, station);
+        await ExpectAsync(HttpStatusCode.Created, PostAsync(Http, "/api/recalls", JsonSerializer.Serialize(new
+        {
+            campaignId = campaign, description = "Brake hose may chafe", models = new[] { model }, batches = Array.Empty<string>(),
+            vins = Array.Empty<string>(), remedy = "Replace the front brake hoses",
+        })));
+        return (province, campaign, first, second, station);
+    }
+
+    private Task CloseAsync(string campaign) =>
+        ExpectAsync(HttpStatusCode.OK, PostAsync(Http, $"/api/recalls/{campaign}/close", JsonSerializer.Serialize(new { reason = "Superseded (test)" })));
+
+    /// <summary>The province's recall completion once it reads <paramref name="expected"/> (bounded), or the last value read.</summary>
+    private async Task<long> SettledProvinceCompletedAsync(string province, long expected)
+    {
+        try
+        {
+            return await Eventually.UntilAsync(async () =>
+            {
+                var view = await ExpectAsync(HttpStatusCode.OK, GetAsync(Http, $"/api/network/provinces/{province}"));
+                return view.GetProperty("recallCompletion").GetProperty("completed").GetInt64();
+            }, completed => completed == expected, TimeSpan.FromSeconds(10), $"the recall completion of {province} at {expected}");
+        }
+        catch (TimeoutException)
+        {
+            var view = await ExpectAsync(HttpStatusCode.OK, GetAsync(Http, $"/api/network/provinces/{province}"));
+            return view.GetProperty("recallCompletion").GetProperty("completed").GetInt64();
+        }
+    }
+
+    /// <summary>Wakes every grain with messages still owed, twice (a delivery may owe a further one).</summary>
+    private async Task SweepAsync()
+    {
+        var sweeper = fixture.Silo.Services.GetRequiredService<OutboxSweeper>();
+        await sweeper.SweepOnceAsync(TimeSpan.Zero);
+        await sweeper.SweepOnceAsync(TimeSpan.Zero);
+    }
+
+    /// <summary>Whether the vehicle's stored state still owes its recall completion report.</summary>
+    private async Task<bool> OwesRecallCompletionAsync(string vin) =>
+        await TestDatabase.ScalarAsync<bool>(fixture.ConnectionString, """
+            SELECT EXISTS (SELECT 1 FROM grain_state, jsonb_array_elements(coalesce(payload->'outbox', '[]'::jsonb)) AS message
+                           WHERE state_name = 'vehicle' AND grain_key = @vin AND message->>'$kind' = 'recallCompletion')
+            """, ("vin", vin));
+}
