@@ -119,7 +119,7 @@ public static class DemoRun
         //    opened by the warranty department, and the owners of some of them notified (as the call centre records it).
         //    The model and month with the most vehicles (ties: the first model and month in order), so that the recall
         //    work below, done on a third of them, leaves the campaign open: completed on all of its vehicles (a month
-        //    holding a single one), it would close itself at 100 % and leave the network view.
+        //    holding a single one), it would close itself at 100 % (once settled) and leave the network view.
         var (recalledModel, recalledFrom) = vehicles
             .GroupBy(v => (v.Model, Month: new DateOnly(v.ProductionDate.Year, v.ProductionDate.Month, 1)))
             .OrderByDescending(g => g.Count()).ThenBy(g => g.Key.Model, StringComparer.Ordinal).ThenBy(g => g.Key.Month)
@@ -135,8 +135,8 @@ public static class DemoRun
                 Remedy = "Re-route and clip the front brake hoses",
             })));
         // The bulk load's vehicles join the fleet index from their outboxes, just after their replies, so a campaign opened
-        // at once may not count them all yet; completed on the few it counts, it would close itself at 100 %. The recall
-        // work waits (30 s at most) until the campaign counts every vehicle recalled here.
+        // at once may not count them all yet, and the progress it prints would be short of them. The recall work waits
+        // (30 s at most) until the campaign counts every vehicle recalled here.
         if (!await Calls.UntilAsync(async () => (await admin.GetRecallAsync(campaignId)).Affected >= recalled.Count))
         {
             Console.WriteLine($"demo: after 30 s the recall {campaignId} counts fewer than the {recalled.Count} vehicles it covers; going on");

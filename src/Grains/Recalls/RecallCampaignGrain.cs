@@ -24,6 +24,7 @@ public sealed partial class RecallCampaignGrain(
     [PersistentState("recall", GrainStorage.Name)] IPersistentState<RecallState> state,
     [FromKeyedServices(BusinessClock.Key)] TimeProvider time,
     IGrainRowReader rows,
+    Microsoft.Extensions.Options.IOptions<RecallOptions> options,
     ILogger<RecallCampaignGrain> logger) : Grain, IRecallCampaignGrain, IRemindable, IOutboxOwner
 {
     private const string StateName = "recall";
@@ -44,6 +45,14 @@ public sealed partial class RecallCampaignGrain(
 
     private IGrainTimer? _resolveTimer;
 
+    /// <summary>Keeps a campaign at 100 % checked once its settling time is over (a timer, and a reminder across restarts).</summary>
+    private const string SettleReminder = "complete-settle";
+
+    private DeadlineClock? _settleClock;
+
+    private DeadlineClock SettleClock => _settleClock ??= new(this, time, SettleReminder, TimeSpan.FromMinutes(1),
+        this.AsReference<IRecallCampaignGrain>().CheckCompletionAsync, ex => LogSettleCheckFailed(logger, ex, CampaignId), ex => LogSettleReminderFailed(logger, ex, CampaignId));
+
     private string CampaignId => this.GetPrimaryKeyString();
 
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
@@ -55,10 +64,20 @@ public sealed partial class RecallCampaignGrain(
         }
 
         Durable.ResumePending();
+        if (state.State is { Open: true, Closed: false, CompleteSince: { } since })
+        {
+            // The timer is this activation's; the reminder that woke it (or the next check) finishes what is due.
+            await SettleClock.ArmAsync(since + options.Value.CloseWhenCompleteAfter);
+        }
     }
 
     public Task ReceiveReminder(string reminderName, TickStatus status)
     {
+        if (reminderName == SettleReminder)
+        {
+            return CheckCompletionAsync();
+        }
+
         // Activation started the timer when VINs were pending; with none left, the reminder is no longer needed.
         return PendingListed(state.State).IsEmpty ? StopResolvingAsync() : Task.CompletedTask;
     }
@@ -252,15 +271,31 @@ public sealed partial class RecallCampaignGrain(
         var s = state.State;
         if (!s.Open || s.Closed || !PendingListed(s).IsEmpty)
         {
+            if (s.Closed)
+            {
+                // A reminder left by a closing that stopped between its write and this: nothing to settle any more.
+                await SettleClock.ArmAsync(null);
+            }
+
             return;
         }
 
         var counters = await GrainFactory.Grain<ICounterRollupGrain>(RecallCounters.Scope(CampaignId)).GetCountersAsync();
         var affected = s.AffectedAtOpening + counters[CounterNames.RecallAffected];
-        if (RecallClosing.IsComplete(affected, counters[CounterNames.RecallCompleted]))
+        var settle = options.Value.CloseWhenCompleteAfter;
+        var (completeSince, close) = RecallClosing.Settle(s.CompleteSince, RecallClosing.IsComplete(affected, counters[CounterNames.RecallCompleted]), time.GetUtcNow(), settle);
+        if (close)
         {
             await CloseNowAsync("Completed on every affected vehicle (100 %).", SystemActor, null, counters);
+            return;
         }
+
+        if (completeSince != s.CompleteSince)
+        {
+            await WriteAsync(state.State with { CompleteSince = completeSince });
+        }
+
+        await SettleClock.ArmAsync(completeSince + settle);
     }
 
     /// <summary>
@@ -281,9 +316,11 @@ public sealed partial class RecallCampaignGrain(
             CloseKey = key,
             PendingListed = [],
             AtClosing = frozen,
+            CompleteSince = null,
         };
         await Durable.CommitAsync(next.Send(RecallClosing.Owed(CampaignId, s, counters)));
         await StopResolvingAsync();
+        await SettleClock.ArmAsync(null);
         LogClosed(logger, CampaignId, closedBy, reason);
         await Durable.DeliverAsync();
     }
@@ -363,6 +400,12 @@ public sealed partial class RecallCampaignGrain(
     private Task WriteAsync(RecallState next) =>
         state.WriteOrRestoreAsync(next, this, logger, $"Recall campaign {CampaignId}");
 
+    [LoggerMessage(EventId = 1506, Level = LogLevel.Warning, Message = "Recall campaign {CampaignId}: checking its completion after settling failed; the reminder tries again")]
+    private static partial void LogSettleCheckFailed(ILogger logger, Exception exception, string campaignId);
+
+    [LoggerMessage(EventId = 1507, Level = LogLevel.Warning, Message = "Recall campaign {CampaignId}: its settling reminder could not be updated; the next check tries again")]
+    private static partial void LogSettleReminderFailed(ILogger logger, Exception exception, string campaignId);
+
     [LoggerMessage(EventId = 1505, Level = LogLevel.Information, Message = "Recall campaign {CampaignId} closed by {ClosedBy}: {Reason}")]
     private static partial void LogClosed(ILogger logger, string campaignId, string closedBy, string reason);
 
@@ -404,6 +447,16 @@ public static class RecallClosing
 {
     /// <summary>100 % completion: every affected vehicle completed (a campaign covering none is not complete).</summary>
     public static bool IsComplete(long affected, long completed) => affected > 0 && completed >= affected;
+
+    /// <summary>
+    /// Whether a campaign closes itself now: only once it has been complete for <paramref name="settle"/> without a
+    /// break (a vehicle counted late ends the run; complete again, it starts anew). Returns when the current run of
+    /// completeness began (null: not complete) and whether to close.
+    /// </summary>
+    public static (DateTimeOffset? CompleteSince, bool Close) Settle(DateTimeOffset? completeSince, bool complete, DateTimeOffset now, TimeSpan settle) =>
+        !complete ? (null, false)
+        : completeSince is { } since ? (since, now >= since + settle)
+        : (now, settle <= TimeSpan.Zero);
 
     public static RecallProgressAtClosing Frozen(long affectedAtOpening, CounterTotals counters)
     {
@@ -523,6 +576,9 @@ public sealed record RecallState : IOutboxState<RecallState>
 
     /// <summary>The Idempotency-Key the closing came with (a retry with it answers as the first time).</summary>
     public string? CloseKey { get; init; }
+
+    /// <summary>Since when the open campaign has been at 100 % without a break (it closes itself once settled); null: it is not.</summary>
+    public DateTimeOffset? CompleteSince { get; init; }
 
     /// <summary>The progress when it closed (what GET shows from then on).</summary>
     public RecallProgressAtClosing? AtClosing { get; init; }

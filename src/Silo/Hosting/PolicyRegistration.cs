@@ -3,6 +3,7 @@ using AfterSales.Domain.Warranty;
 using AfterSales.Grains.Complaints;
 using AfterSales.Grains.Parts;
 using AfterSales.Grains.Quality;
+using AfterSales.Grains.Recalls;
 using AfterSales.Grains.Stations;
 using AfterSales.Grains.Vehicles;
 using Microsoft.Extensions.Configuration;
@@ -30,6 +31,9 @@ public static class PolicyRegistration
 
     /// <summary>Configuration section of the parts policy (reorder points, plan deadline).</summary>
     public const string PartsSection = "Policies:Parts";
+
+    /// <summary>Configuration section of the recall policy (how long a campaign stays at 100 % before it closes itself).</summary>
+    public const string RecallsSection = "Policies:Recalls";
 
     /// <summary>Business policies from configuration, validated when the silo starts (errors name the setting).</summary>
     public static IServiceCollection AddAfterSalesPolicies(this IServiceCollection services, IConfiguration configuration)
@@ -59,6 +63,11 @@ public static class PolicyRegistration
                 + "MaxSearchRadiusKm at least Sla:ServiceRadiusKm and at most 500.")
             .Validate(o => o.ReminderPeriod >= TimeSpan.FromSeconds(1) && o.IdempotencyWindow > TimeSpan.Zero,
                 $"{ComplaintsSection}: ReminderPeriod must be at least 1 second, IdempotencyWindow positive.")
+            .ValidateOnStart();
+        services.AddOptions<RecallOptions>()
+            .Bind(configuration.GetSection(RecallsSection))
+            .Validate(o => o.CloseWhenCompleteAfter >= TimeSpan.Zero && o.CloseWhenCompleteAfter <= TimeSpan.FromDays(30),
+                $"{RecallsSection}: CloseWhenCompleteAfter must be between 0 and 30 days.")
             .ValidateOnStart();
         services.AddOptions<PartsOptions>()
             .Bind(configuration.GetSection(PartsSection))

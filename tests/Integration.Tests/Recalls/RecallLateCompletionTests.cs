@@ -8,11 +8,12 @@ using static AfterSales.Integration.Tests.Stations.Api;
 namespace AfterSales.Integration.Tests.Recalls;
 
 /// <summary>
-/// A province's recall completion (召回条例 Art. 20: completion rates by region feed the manufacturer's progress reports)
+/// Completions and index entries that arrive late. A province's recall completion (召回条例 Art. 20: completion rates by region feed the manufacturer's progress reports)
 /// counts only open campaigns. A closing takes back from each province what the campaign had counted there, so every
 /// completion must be counted in both or in neither, whatever the order in which a vehicle's report, its retries and the
 /// closing arrive. Each test holds one delivery back with a trigger that refuses one roll-up's writes, closes the
-/// campaign meanwhile, then lets the delivery through (the outbox sweeper) and reads the province.
+/// campaign meanwhile, then lets the delivery through (the outbox sweeper) and reads the province. And a campaign at
+/// 100 % settles before it closes itself, so a vehicle whose fleet-index entry arrives late still counts.
 /// </summary>
 public sealed class RecallLateCompletionTests(ClusterFixture fixture) : IClassFixture<ClusterFixture>
 {
@@ -68,6 +69,60 @@ public sealed class RecallLateCompletionTests(ClusterFixture fixture) : IClassFi
         Assert.Equal(0, await SettledProvinceCompletedAsync(province, 0));
     }
 
+    [Fact]
+    public async Task AVehicleCountedLate_KeepsACampaignAt100PercentOpen_WhileItSettles()
+    {
+        var tag = Token();
+        var (province, model, batch, campaign) = ($"P{tag}", $"M-{tag}", $"{tag}-B1", $"RC-{tag}");
+        var station = await StationAsync(Http, province, 30.5, 114.3, bays: 4);
+        var first = await TestFleet.DeliveredVehicleAsync(Http, new DateOnly(2026, 3, 10), model, batch, station);
+        await OpenAsync(campaign, model);
+
+        // The batch refuses writes: the second vehicle is registered and delivered, its fleet-index entry waits in its outbox.
+        string second;
+        await using (var refusal = await WriteRefusal.StartAsync(fixture.ConnectionString, "fleetBatch", batch))
+        {
+            second = await TestFleet.DeliveredVehicleAsync(Http, new DateOnly(2026, 3, 11), model, batch, station);
+            Assert.True(await refusal.RefusedAsync() > 0);
+
+            // Completed on the one vehicle it counts, the campaign is at 100 %, and settles instead of closing.
+            await RecallWork.CompleteAsync(Http, station, first, campaign);
+            var complete = await RecallAsync(campaign);
+            Assert.Equal((1, 1, false), (complete.GetProperty("affected").GetInt64(), complete.GetProperty("completed").GetInt64(), complete.GetProperty("closed").GetBoolean()));
+            Assert.NotNull(await CompleteSinceAsync(campaign));
+        }
+
+        // The late entry arrives within the settling time; once it is over, the campaign finds itself at 1 of 2 and stays open.
+        await SweepAsync();
+        Assert.Equal(2, (await RecallAsync(campaign)).GetProperty("affected").GetInt64());
+        fixture.Clock.Advance(TimeSpan.FromMinutes(10) + TimeSpan.FromSeconds(1));
+        await Eventually.UntilAsync(() => CompleteSinceAsync(campaign), since => since is null, TimeSpan.FromSeconds(10), "the settling check to find the campaign incomplete");
+        var open = await RecallAsync(campaign);
+        Assert.Equal((2, 1, false), (open.GetProperty("affected").GetInt64(), open.GetProperty("completed").GetInt64(), open.GetProperty("closed").GetBoolean()));
+
+        // Completed on both, it settles again, and closes itself when the settling time is over.
+        await RecallWork.CompleteAsync(Http, station, second, campaign);
+        Assert.False((await RecallAsync(campaign)).GetProperty("closed").GetBoolean());
+        fixture.Clock.Advance(TimeSpan.FromMinutes(10) + TimeSpan.FromSeconds(1));
+        var closed = await Eventually.UntilAsync(() => RecallAsync(campaign), view => view.GetProperty("closed").GetBoolean(), TimeSpan.FromSeconds(10), "the campaign closed once settled");
+        Assert.Equal(("system", 2L, 2L), (closed.GetProperty("closedBy").GetString(), closed.GetProperty("affected").GetInt64(), closed.GetProperty("completed").GetInt64()));
+        Assert.Null(await CompleteSinceAsync(campaign));
+    }
+
+    private Task<JsonElement> RecallAsync(string campaign) => ExpectAsync(HttpStatusCode.OK, GetAsync(Http, $"/api/recalls/{campaign}"));
+
+    /// <summary>Since when the stored campaign has been at 100 % (null: it is not, or it closed).</summary>
+    private Task<string?> CompleteSinceAsync(string campaign) =>
+        TestDatabase.ScalarAsync<string?>(fixture.ConnectionString,
+            "SELECT payload->>'completeSince' FROM grain_state WHERE state_name = 'recall' AND grain_key = @campaign", ("campaign", campaign));
+
+    private Task OpenAsync(string campaign, string model) =>
+        ExpectAsync(HttpStatusCode.Created, PostAsync(Http, "/api/recalls", JsonSerializer.Serialize(new
+        {
+            campaignId = campaign, description = "Brake hose may chafe", models = new[] { model }, batches = Array.Empty<string>(),
+            vins = Array.Empty<string>(), remedy = "Replace the front brake hoses",
+        })));
+
     /// <summary>A station in a province of its own, two delivered vehicles it sold of a model of their own, and a campaign over that model.</summary>
     private async Task<(string Province, string Campaign, string First, string Second, string Station)> TwoVehicleCampaignAsync()
     {
@@ -76,11 +131,7 @@ public sealed class RecallLateCompletionTests(ClusterFixture fixture) : IClassFi
         var station = await StationAsync(Http, province, 30.5, 114.3, bays: 4);
         var first = await TestFleet.DeliveredVehicleAsync(Http, new DateOnly(2026, 3, 10), model, batch, station);
         var second = await TestFleet.DeliveredVehicleAsync(Http, new DateOnly(2026, 3, 11), model, batch, station);
-        await ExpectAsync(HttpStatusCode.Created, PostAsync(Http, "/api/recalls", JsonSerializer.Serialize(new
-        {
-            campaignId = campaign, description = "Brake hose may chafe", models = new[] { model }, batches = Array.Empty<string>(),
-            vins = Array.Empty<string>(), remedy = "Replace the front brake hoses",
-        })));
+        await OpenAsync(campaign, model);
         return (province, campaign, first, second, station);
     }
 
