@@ -66,9 +66,15 @@ public sealed partial class RecallCampaignGrain(
         Durable.ResumePending();
         if (state.State is { Open: true, Closed: false, CompleteSince: { } since })
         {
-            // The timer is this activation's; the reminder that woke it (or the next check) finishes what is due.
+            // This activation's timer (a settling time already over fires at once); the reminder outlives activations.
             await SettleClock.ArmAsync(since + options.Value.CloseWhenCompleteAfter);
         }
+    }
+
+    public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
+    {
+        _settleClock?.Dispose();
+        return base.OnDeactivateAsync(reason, cancellationToken);
     }
 
     public Task ReceiveReminder(string reminderName, TickStatus status)
