@@ -20,7 +20,7 @@ public static class RecallsApi
             .WithMetadata(new Microsoft.AspNetCore.Mvc.RequestSizeLimitAttribute(MaxRecallBodyBytes))
             .Accepts<RecallRequest>("application/json").Produces<RecallView>(StatusCodes.Status201Created);
         group.MapGet("/{campaignId}", GetAsync).WithName("GetRecall")
-            .WithSummary("Live progress: affected, completed, completionRate, and the same per region (the selling dealer's province; 'unassigned' for vehicles with none); regionsPending; owners notified; and, once closed, closed/closedAt/closedBy/closeReason with the progress frozen at closing.").Produces<RecallView>();
+            .WithSummary("Live progress: affected, completed, completionRate, and the same per region (the selling dealer's province; 'unassigned' for vehicles with none); regionsPending; owners notified; closesAt while it is at 100 % and settling before it closes itself; and, once closed, closed/closedAt/closedBy/closeReason with the progress frozen at closing.").Produces<RecallView>();
         group.MapPost("/{campaignId}/close", CloseAsync).RequireAuthorization(Policies.Operate).WithName("CloseRecall")
             .WithSummary("Close the campaign (operators; it also closes by itself at 100 % completion): it leaves vehicles' openRecalls, the network view's recall completion and the registry; the record stays readable. Closing a closed campaign is 409 recall-closed.")
             .Accepts<CloseRecallRequest>("application/json").Produces<RecallView>();

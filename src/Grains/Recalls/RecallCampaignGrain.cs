@@ -400,6 +400,9 @@ public sealed partial class RecallCampaignGrain(
             ClosedAt = s.Closed ? s.ClosedAt : null,
             ClosedBy = s.ClosedBy,
             CloseReason = s.CloseReason,
+            ClosesAt = !s.Closed && s.CompleteSince is { } since && RecallClosing.IsComplete(affected, completed)
+                ? since + options.Value.CloseWhenCompleteAfter
+                : null,
         };
     }
 

@@ -300,6 +300,13 @@ public sealed record class RecallView(
 
     [Id(18)]
     public string? CloseReason { get; init; }
+
+    /// <summary>
+    /// When an open campaign at 100 % closes itself, unless a vehicle counted meanwhile makes it incomplete (it stays
+    /// at 100 % for a settling time first); null while it is below 100 % or closed.
+    /// </summary>
+    [Id(19)]
+    public DateTimeOffset? ClosesAt { get; init; }
 }
 
 /// <summary>

@@ -90,11 +90,14 @@ public sealed class RecallLateCompletionTests(ClusterFixture fixture) : IClassFi
             var complete = await RecallAsync(campaign);
             Assert.Equal((1, 1, false), (complete.GetProperty("affected").GetInt64(), complete.GetProperty("completed").GetInt64(), complete.GetProperty("closed").GetBoolean()));
             Assert.NotNull(await CompleteSinceAsync(campaign));
+            Assert.Equal(fixture.Clock.GetUtcNow() + TimeSpan.FromMinutes(10), complete.GetProperty("closesAt").GetDateTimeOffset());
         }
 
         // The late entry arrives within the settling time; once it is over, the campaign finds itself at 1 of 2 and stays open.
         await SweepAsync();
-        Assert.Equal(2, (await RecallAsync(campaign)).GetProperty("affected").GetInt64());
+        var counted = await RecallAsync(campaign);
+        Assert.Equal(2, counted.GetProperty("affected").GetInt64());
+        Assert.False(counted.TryGetProperty("closesAt", out var closesAt) && closesAt.ValueKind != JsonValueKind.Null, "no longer at 100 %: no closing time");
         fixture.Clock.Advance(TimeSpan.FromMinutes(10) + TimeSpan.FromSeconds(1));
         await Eventually.UntilAsync(() => CompleteSinceAsync(campaign), since => since is null, TimeSpan.FromSeconds(10), "the settling check to find the campaign incomplete");
         var open = await RecallAsync(campaign);
