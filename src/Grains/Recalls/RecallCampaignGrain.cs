@@ -242,14 +242,14 @@ public sealed partial class RecallCampaignGrain(
     public async Task RecordCompletionAsync(CounterContribution contribution, string? province)
     {
         // In the campaign's turn, so a closing (same grain, one turn at a time) falls wholly before or after it.
-        var campaignCounts = GrainFactory.Grain<ICounterRollupGrain>(RecallCounters.Scope(CampaignId));
+        var scope = RecallCounters.Scope(CampaignId);
         if (state.State.Closed)
         {
             // The closing took back from each province what the campaign's roll-up had counted there: a completion it
             // counted whose province report failed (this is its retry) still owes the province that count; one it
             // did not count belongs to no live view any more.
             if (province is not null
-                && await rows.ExistsAsync(CounterRollupGrain.StateName, RecallCounters.Scope(CampaignId), CounterRollupGrain.FinalSource, contribution.Source))
+                && await rows.ExistsAsync(CounterRollupGrain.StateName, scope, CounterRollupGrain.FinalSource, contribution.Source))
             {
                 await ReportToProvinceAsync(contribution.Source, province);
             }
@@ -257,7 +257,7 @@ public sealed partial class RecallCampaignGrain(
             return;
         }
 
-        await campaignCounts.ReportAsync(contribution);
+        await GrainFactory.Grain<ICounterRollupGrain>(scope).ReportAsync(contribution);
         if (province is not null)
         {
             await ReportToProvinceAsync(contribution.Source, province);
