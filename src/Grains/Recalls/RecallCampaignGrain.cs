@@ -298,6 +298,13 @@ public sealed partial class RecallCampaignGrain(
 
         if (completeSince != s.CompleteSince)
         {
+            if (completeSince is not null)
+            {
+                // The reminder first: a settling run written without it would, after a crash, wait for some other call
+                // to wake the campaign. One left behind by a write that then failed finds it incomplete and goes.
+                await SettleClock.RegisterReminderAsync();
+            }
+
             await WriteAsync(state.State with { CompleteSince = completeSince });
         }
 
