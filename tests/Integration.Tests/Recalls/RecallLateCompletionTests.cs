@@ -146,18 +146,17 @@ public sealed class RecallLateCompletionTests(ClusterFixture fixture) : IClassFi
     {
         try
         {
-            return await Eventually.UntilAsync(async () =>
-            {
-                var view = await ExpectAsync(HttpStatusCode.OK, GetAsync(Http, $"/api/network/provinces/{province}"));
-                return view.GetProperty("recallCompletion").GetProperty("completed").GetInt64();
-            }, completed => completed == expected, TimeSpan.FromSeconds(10), $"the recall completion of {province} at {expected}");
+            return await Eventually.UntilAsync(() => ProvinceCompletedAsync(province), completed => completed == expected,
+                TimeSpan.FromSeconds(10), $"the recall completion of {province} at {expected}");
         }
         catch (TimeoutException)
         {
-            var view = await ExpectAsync(HttpStatusCode.OK, GetAsync(Http, $"/api/network/provinces/{province}"));
-            return view.GetProperty("recallCompletion").GetProperty("completed").GetInt64();
+            return await ProvinceCompletedAsync(province);
         }
     }
+
+    private async Task<long> ProvinceCompletedAsync(string province) =>
+        (await ExpectAsync(HttpStatusCode.OK, GetAsync(Http, $"/api/network/provinces/{province}"))).GetProperty("recallCompletion").GetProperty("completed").GetInt64();
 
     /// <summary>Wakes every grain with messages still owed, twice (a delivery may owe a further one).</summary>
     private async Task SweepAsync()
