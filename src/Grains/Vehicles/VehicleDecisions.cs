@@ -394,21 +394,21 @@ public static class VehicleDecisions
                 return Decision.Unchanged;
             }
 
-            var runningOrCancelled = existing.Visit.CompletedAt is null || existing.Visit.Cancelled;
-            if (runningOrCancelled && existing.Visit.StationCode == visit.StationCode && visit.CompletedAt is not null)
+            var runningOrCancelled = existing.CompletedAt is null || existing.Cancelled;
+            if (runningOrCancelled && existing.StationCode == visit.StationCode && visit.CompletedAt is not null)
             {
                 return Revise(state, index, visit, now, options, out entry);
             }
 
             // A claim the warranty department approved after the work was done: the same visit, now a warranty repair
             // with the appraisal's findings (only a station's approved claim makes a visit warranty, never a flag).
-            if (existing.Visit is { Warranty: false, CompletedAt: not null } done && visit.Warranty && done.StationCode == visit.StationCode
+            if (existing is { Warranty: false, CompletedAt: not null } done && visit.Warranty && done.StationCode == visit.StationCode
                 && done.CompletedAt == visit.CompletedAt && done.Cancelled == visit.Cancelled && done.AgreedAt == visit.AgreedAt)
             {
                 return Revise(state, index, visit, now, options, out entry);
             }
 
-            if (existing.Visit.CompletedAt is not null && visit.CompletedAt is null && existing.Visit.StationCode == visit.StationCode)
+            if (existing.CompletedAt is not null && visit.CompletedAt is null && existing.StationCode == visit.StationCode)
             {
                 entry = existing;
                 return Decision.Unchanged;
@@ -624,7 +624,7 @@ public static class VehicleDecisions
     {
         for (var i = 0; i < visits.Length; i++)
         {
-            if (visits[i].Visit.VisitId == visitId)
+            if (visits[i].VisitId == visitId)
             {
                 return i;
             }

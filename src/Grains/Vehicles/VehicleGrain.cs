@@ -24,27 +24,19 @@ namespace AfterSales.Grains.Vehicles;
 [Immovable(ImmovableKind.Any)] // a silo shutting down lets it go instead of carrying it across: it reactivates from PostgreSQL
 public sealed partial class VehicleGrain(
     [PersistentState("vehicle", GrainStorage.Name)] IPersistentState<VehicleState> state,
-    IOptions<VehicleOptions> options,
-    [FromKeyedServices(BusinessClock.Key)] TimeProvider time,
-    RecallCatalog recalls,
-    PartsCatalogueCopy catalogue,
-    IGrainRowReader rows,
-    IHomeRegions homes,
-    ILogger<VehicleGrain> logger) : Grain, IVehicleGrain, IOutboxOwner
+    VehicleGrainServices services) : Grain, IVehicleGrain, IOutboxOwner
 {
-    private readonly VehicleOptions _options = options.Value;
-
-    // The registry's last answer in this activation, used if the registry cannot be reached.
-    private ImmutableArray<string>? _lastCovering;
+    // The registry's last answer in this activation, used if the registry cannot be reached (default: none yet).
+    private ImmutableArray<string> _lastCovering;
 
     private DurableState<VehicleState>? _durable;
     private IdempotencyKeys<RememberedRequest>? _keys;
 
     private string Vin => this.GetPrimaryKeyString();
 
-    private IdempotencyKeys<RememberedRequest> Keys => _keys ??= new(rows, "vehicle", Vin, _options.IdempotencyWindow, time, state.RecordExists);
+    private IdempotencyKeys<RememberedRequest> Keys => _keys ??= new(services.Rows, "vehicle", Vin, services.Options.IdempotencyWindow, services.Time, state.RecordExists);
 
-    private DurableState<VehicleState> Durable => _durable ??= new(state, this, GrainFactory, logger, "Vehicle");
+    private DurableState<VehicleState> Durable => _durable ??= new(state, this, GrainFactory, services.Logger, "Vehicle");
 
     public override Task OnActivateAsync(CancellationToken cancellationToken)
     {
@@ -53,15 +45,15 @@ public sealed partial class VehicleGrain(
             Durable.ResumePending();
         }
 
-        homes.GoHomeIfAway(state.State.Region, MigrateOnIdle);
+        services.Homes.GoHomeIfAway(state.State.Region, MigrateOnIdle);
         return base.OnActivateAsync(cancellationToken);
     }
 
     public Task FlushOutboxAsync() => Durable.DeliverAsync();
 
-    private DateTimeOffset Now => time.GetUtcNow();
+    private DateTimeOffset Now => services.Time.GetUtcNow();
 
-    private DateOnly Today => DateOnly.FromDateTime(Now.ToOffset(_options.BusinessUtcOffset).DateTime);
+    private DateOnly Today => DateOnly.FromDateTime(Now.ToOffset(services.Options.BusinessUtcOffset).DateTime);
 
     public async Task<Outcome<VehicleView>> RegisterAsync(RegisterVehicle command, string? idempotencyKey) =>
         await ExecuteAsync(nameof(RegisterAsync), command, idempotencyKey, created: true,
@@ -71,14 +63,14 @@ public sealed partial class VehicleGrain(
     {
         var region = await RegionOfAsync(command);
         var delivered = await ExecuteAsync(nameof(DeliverAsync), command, idempotencyKey, created: false,
-            s => InRegion(VehicleDecisions.Deliver(s, command, Today, Now, _options.BusinessUtcOffset), region), indexes: true);
-        homes.GoHomeIfAway(state.State.Region, MigrateOnIdle);
+            s => InRegion(VehicleDecisions.Deliver(s, command, Today, Now, services.Options.BusinessUtcOffset), region), indexes: true);
+        services.Homes.GoHomeIfAway(state.State.Region, MigrateOnIdle);
         return delivered;
     }
 
     public Task<Outcome<VehicleView>> RecordOdometerAsync(RecordOdometer command, string? idempotencyKey) =>
         ExecuteAsync(nameof(RecordOdometerAsync), command, idempotencyKey, created: false,
-            s => VehicleDecisions.RecordOdometer(s, command, Now, _options));
+            s => VehicleDecisions.RecordOdometer(s, command, Now, services.Options));
 
     public Task<Outcome<VehicleView>> CorrectOdometerAsync(CorrectOdometer command, string? idempotencyKey) =>
         ExecuteAsync(nameof(CorrectOdometerAsync), command, idempotencyKey, created: false,
@@ -97,7 +89,7 @@ public sealed partial class VehicleGrain(
         // A case that was never written (its opening died after holding the vehicle) must not block the vehicle for good.
         var heldCaseOpen = state.State.OpenBuybackCase is { } held && await HoldsAsync(held);
         return await ExecuteAsync(nameof(EndLifeAsync), command, idempotencyKey, created: false,
-            s => VehicleDecisions.EndLife(s, command, Now, Today, _options, heldCaseOpen));
+            s => VehicleDecisions.EndLife(s, command, Now, Today, services.Options, heldCaseOpen));
     }
 
     public async Task<Outcome<BuybackEntitlement>> OpenBuybackCaseAsync(string caseId, BuybackRequestKind request, string article)
@@ -111,8 +103,8 @@ public sealed partial class VehicleGrain(
 
         var otherCaseOpen = current.OpenBuybackCase is { } held && held != caseId && await HoldsAsync(held);
 
-        var assessment = WarrantyRules.Assess(current.ToFacts(), current.Visits.ToArchive(), Today, current.OdometerKm, Now, _options.Warranty, await catalogue.GetAsync(GrainFactory));
-        var decision = VehicleDecisions.OpenBuybackCase(current, caseId, request, article, assessment, _options.Warranty, otherCaseOpen, out var granted);
+        var assessment = WarrantyRules.Assess(current.ToFacts(), current.Visits.ToArchive(), Today, current.OdometerKm, Now, services.Options.Warranty, await services.Catalogue.GetAsync(GrainFactory));
+        var decision = VehicleDecisions.OpenBuybackCase(current, caseId, request, article, assessment, services.Options.Warranty, otherCaseOpen, out var granted);
         if (decision.Refusal is { } refusal)
         {
             return refusal;
@@ -157,11 +149,11 @@ public sealed partial class VehicleGrain(
     public async Task<Outcome<VehicleView>> ImportAsync(VehicleImport import, string? idempotencyKey)
     {
         var region = import.Delivery is { } delivery ? await RegionOfAsync(delivery) : null;
-        var parts = await catalogue.GetAsync(GrainFactory);
+        var parts = await services.Catalogue.GetAsync(GrainFactory);
         var imported = await ExecuteAsync(nameof(ImportAsync), import, idempotencyKey, created: true,
-            s => InRegion(VehicleDecisions.Import(s, import, Vin, Today, Now, _options, parts), region),
+            s => InRegion(VehicleDecisions.Import(s, import, Vin, Today, Now, services.Options, parts), region),
             next => import.Visits.SelectMany(v => RecallDone(next, v)), indexes: true);
-        homes.GoHomeIfAway(state.State.Region, MigrateOnIdle);
+        services.Homes.GoHomeIfAway(state.State.Region, MigrateOnIdle);
         return imported;
     }
 
@@ -215,7 +207,7 @@ public sealed partial class VehicleGrain(
             return stale;
         }
 
-        var decision = VehicleDecisions.AppendVisit(state.State, visit, Now, _options, await catalogue.GetAsync(GrainFactory), out var entry);
+        var decision = VehicleDecisions.AppendVisit(state.State, visit, Now, services.Options, await services.Catalogue.GetAsync(GrainFactory), out var entry);
         if (decision.Refusal is { } refusal)
         {
             DeactivateIfUnregistered();
@@ -227,7 +219,7 @@ public sealed partial class VehicleGrain(
         if (decision.Next is not null)
         {
             // A changed visit owes the roll-ups what it now counts for, in the same write.
-            next = next.Send(RepairDone(next, entry!.Visit).Concat(RecallDone(next, entry!.Visit)));
+            next = next.Send(RepairDone(next, view.Visit).Concat(RecallDone(next, view.Visit)));
         }
 
         if (decision.Next is not null || idempotencyKey is not null)
@@ -279,7 +271,7 @@ public sealed partial class VehicleGrain(
         }
 
         var fault = visit.FaultCode;
-        var date = _options.Warranty.DateOf(completed);
+        var date = services.Options.Warranty.DateOf(completed);
         var component = System.Text.Json.JsonNamingPolicy.CamelCase.ConvertName(visit.System.ToString());
         var counters = ImmutableSortedDictionary.CreateRange(StringComparer.Ordinal, new Dictionary<string, long>
         {
@@ -317,8 +309,8 @@ public sealed partial class VehicleGrain(
         }
 
         var date = asOf ?? Today;
-        var mileage = mileageKm ?? MileageOn(current, date, _options.Warranty);
-        var assessment = WarrantyRules.Assess(current.ToFacts(), current.Visits.ToArchive(), date, mileage, Now, _options.Warranty, await catalogue.GetAsync(GrainFactory));
+        var mileage = mileageKm ?? MileageOn(current, date, services.Options.Warranty);
+        var assessment = WarrantyRules.Assess(current.ToFacts(), current.Visits.ToArchive(), date, mileage, Now, services.Options.Warranty, await services.Catalogue.GetAsync(GrainFactory));
         AfterSalesMetrics.WarrantyAnswered();
         if (AfterSalesMetrics.CountsGrantedEntitlements)
         {
@@ -343,15 +335,15 @@ public sealed partial class VehicleGrain(
     private async Task<ImmutableArray<string>> OpenRecallsAsync(VehicleState current)
     {
         var identity = current.Identity!;
-        var covering = recalls.Match(Vin, identity.Model, identity.Batch, identity.ProductionDate) ?? await AskRegistryAsync(identity);
+        var covering = services.Recalls.Match(Vin, identity.Model, identity.Batch, identity.ProductionDate) ?? await AskRegistryAsync(identity);
         if (covering.IsEmpty)
         {
             return [];
         }
 
         var completed = current.Visits
-            .Where(v => v.Visit.Kind == VisitKind.Recall && v.Visit.RecallCampaignId is not null)
-            .Select(v => v.Visit.RecallCampaignId!)
+            .Where(v => v.Kind == VisitKind.Recall && v.RecallCampaignId is not null)
+            .Select(v => v.RecallCampaignId!)
             .ToHashSet(StringComparer.Ordinal);
         return [.. covering.Where(id => !completed.Contains(id))];
     }
@@ -364,19 +356,21 @@ public sealed partial class VehicleGrain(
             _lastCovering = covering;
             return covering;
         }
-        catch (Exception ex) when ((recalls.Match(Vin, identity.Model, identity.Batch, identity.ProductionDate, evenIfStale: true) ?? _lastCovering) is { } known)
+        catch (Exception ex) when ((services.Recalls.Match(Vin, identity.Model, identity.Batch, identity.ProductionDate, evenIfStale: true) ?? NoneIfDefault(_lastCovering)) is { } known)
         {
             // The registry is unreachable (say, it must be re-activated while the database is down): keep answering
             // with the campaigns last heard of rather than failing the read.
-            LogRegistryUnavailable(logger, ex, Vin);
+            LogRegistryUnavailable(services.Logger, ex, Vin);
             return known;
         }
         catch (Exception ex) when (ex is not ServiceUnavailableException)
         {
-            LogRegistryUnavailable(logger, ex, Vin);
+            LogRegistryUnavailable(services.Logger, ex, Vin);
             throw new ServiceUnavailableException($"Vehicle {Vin}: the recall registry could not be asked; retry.");
         }
     }
+
+    private static ImmutableArray<string>? NoneIfDefault(ImmutableArray<string> covering) => covering.IsDefault ? null : covering;
 
     /// <summary>
     /// What the vehicle owes its batch in the fleet index once registered or delivered: itself, its region and the
@@ -385,7 +379,7 @@ public sealed partial class VehicleGrain(
     private async Task<OutboxMessage> IndexEntryAsync(string operation, VehicleState next)
     {
         var identity = next.Identity!;
-        var campaigns = recalls.Match(Vin, identity.Model, identity.Batch, identity.ProductionDate) ?? await AskRegistryAsync(identity);
+        var campaigns = services.Recalls.Match(Vin, identity.Model, identity.Batch, identity.ProductionDate) ?? await AskRegistryAsync(identity);
         return new FleetIndexEntry(identity.Batch, new FleetEntry(Vin, identity.Model, next.Region, campaigns) { ProductionDate = identity.ProductionDate }) { Id = "fleet:" + operation };
     }
 
@@ -400,11 +394,11 @@ public sealed partial class VehicleGrain(
         // Visits are kept in the order they were recorded; a late-entered older visit still sorts by its date. The
         // cursor names the last visit of the previous page (visits are never removed), so a visit recorded between
         // two pages does not shift the next one.
-        var newestFirst = state.State.Visits.Reverse().OrderByDescending(v => v.Visit.AgreedAt).ToList();
+        var newestFirst = state.State.Visits.Reverse().OrderByDescending(v => v.AgreedAt).ToList();
         var start = 0;
         if (cursor is not null)
         {
-            var after = PageCursor.Decode(cursor) is { } visitId ? newestFirst.FindIndex(v => v.Visit.VisitId == visitId) : -1;
+            var after = PageCursor.Decode(cursor) is { } visitId ? newestFirst.FindIndex(v => v.VisitId == visitId) : -1;
             if (after < 0)
             {
                 return Task.FromResult<Outcome<RepairHistoryPage>>(Refusal.Invalid("cursor", "cursor is not one this vehicle's history gave; start again without it."));
@@ -414,7 +408,7 @@ public sealed partial class VehicleGrain(
         }
 
         var page = newestFirst.Skip(start).Take(Math.Clamp(limit, 1, 500)).ToList();
-        var next = start + page.Count < newestFirst.Count ? PageCursor.Encode(page[^1].Visit.VisitId) : null;
+        var next = start + page.Count < newestFirst.Count ? PageCursor.Encode(page[^1].VisitId) : null;
         return Task.FromResult(Outcome<RepairHistoryPage>.Ok(new RepairHistoryPage([.. page.Select(v => v.ToView())], next)));
     }
 
@@ -514,7 +508,7 @@ public sealed partial class VehicleGrain(
         {
             if (i >= before.Length || !ReferenceEquals(before[i], after[i]))
             {
-                rows.Add(new TypedRow<StoredVisit>(VehicleState.ArchiveRowKind, after[i].Visit.VisitId, new StoredVisit(i, after[i])));
+                rows.Add(new TypedRow<StoredVisit>(VehicleState.ArchiveRowKind, after[i].VisitId, new StoredVisit(i, after[i])));
             }
         }
 

@@ -32,8 +32,42 @@ public static class VehicleMapping
         };
     }
 
-    public static IReadOnlyList<RepairVisit> ToArchive(this ImmutableArray<VisitEntry> visits) =>
-        [.. visits.Select(v => v.Visit.ToRepairVisit())];
+    public static IReadOnlyList<RepairVisit> ToArchive(this ImmutableArray<VisitEntry> visits)
+    {
+        var archive = new RepairVisit[visits.Length];
+        for (var i = 0; i < archive.Length; i++)
+        {
+            archive[i] = visits[i].ToRepairVisit();
+        }
+
+        return archive;
+    }
+
+    /// <summary>The rules' view of an archive entry, read from its fields (no contract record in between).</summary>
+    public static RepairVisit ToRepairVisit(this VisitEntry entry) => new()
+    {
+        Id = entry.VisitId,
+        StationCode = entry.StationCode,
+        Kind = (Domain.Repairs.VisitKind)(int)entry.Kind,
+        AgreedAt = entry.AgreedAt,
+        CompletedAt = entry.CompletedAt,
+        MileageKm = entry.MileageKm,
+        FaultCode = entry.FaultCode,
+        System = (Domain.Repairs.VehicleSystem)(int)entry.System,
+        WorkGrade = (Domain.Repairs.WorkGrade)(int)entry.WorkGrade,
+        Warranty = entry.Warranty,
+        UnitReplaced = entry.UnitReplaced,
+        MainPartsReplaced = entry.MainPartsReplaced,
+        RepairItem = entry.RepairItem,
+        Cancelled = entry.Cancelled,
+        SeriousSafety = entry.SeriousSafety,
+        SafetyDefect = (Domain.Repairs.SafetyDefect)(int)entry.SafetyDefect,
+        ExcludedTime = TimeSpan.FromHours(entry.ExcludedHours),
+        RecallCampaignId = entry.RecallCampaignId,
+        WorkDone = entry.WorkDone,
+        PartsUsed = PartLines(entry.PartsUsed),
+        Appraiser = entry.Appraiser,
+    };
 
     public static RepairVisit ToRepairVisit(this CompletedVisit visit) => new()
     {
@@ -56,9 +90,25 @@ public static class VehicleMapping
         ExcludedTime = TimeSpan.FromHours(visit.ExcludedHours),
         RecallCampaignId = visit.RecallCampaignId,
         WorkDone = visit.WorkDone,
-        PartsUsed = [.. visit.PartsUsed.Select(p => new PartLine(p.PartNo, p.Quantity))],
+        PartsUsed = PartLines(visit.PartsUsed),
         Appraiser = visit.Appraiser,
     };
+
+    private static IReadOnlyList<PartLine> PartLines(IReadOnlyList<PartUsed> parts)
+    {
+        if (parts.Count == 0)
+        {
+            return [];
+        }
+
+        var lines = new PartLine[parts.Count];
+        for (var i = 0; i < lines.Length; i++)
+        {
+            lines[i] = new PartLine(parts[i].PartNo, parts[i].Quantity);
+        }
+
+        return lines;
+    }
 
     public static ComebackView ToView(this ComebackFinding finding) => new(
         finding.PreviousVisitId,

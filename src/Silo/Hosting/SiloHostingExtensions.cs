@@ -2,6 +2,7 @@ using AfterSales.Api.Hosting;
 using AfterSales.Grains.Catalogue;
 using AfterSales.Grains.Common;
 using AfterSales.Grains.Recalls;
+using AfterSales.Grains.Vehicles;
 using AfterSales.Silo.Persistence;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -119,6 +120,7 @@ public static class SiloHostingExtensions
         services.AddSingleton<ISiloCopy>(provider => provider.GetRequiredService<RecallCatalog>());
         services.AddSingleton<ISiloCopy>(provider => provider.GetRequiredService<PartsCatalogueCopy>());
         services.AddSingleton<SiloCopySync>();
+        services.AddSingleton<VehicleGrainServices>();
         services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>>(provider => provider.GetRequiredService<SiloCopySync>());
         return services;
     }

@@ -28,7 +28,7 @@ public sealed class JsonGrainStateSerializerTests
         var first = RoundTrip(Vehicle("LASCA1S40PS000004", "S-ZJ-0012", "王伟"));
         var second = RoundTrip(Vehicle("LASCA1S40PS000005", "S-GD-0331", "李娜"));
         var other = RoundTrip(Vehicle("LASCA1S40PS000006", "S-GD-0331", "张敏") is var v
-            ? v with { Visits = [v.Visits[0] with { Visit = v.Visits[0].Visit with { PartsUsed = [new PartUsed("AS-ENG-IGN-01", 2)], MainPartsReplaced = [] } }] }
+            ? v with { Visits = [new VisitEntry(v.Visits[0].Visit with { PartsUsed = [new PartUsed("AS-ENG-IGN-01", 2)], MainPartsReplaced = [] }, v.Visits[0].RepairDays, v.Visits[0].Comeback, v.Visits[0].RecordedAt)] }
             : v);
 
         Assert.Same(first.Visits[0].Visit.PartsUsed, second.Visits[0].Visit.PartsUsed);
@@ -53,6 +53,71 @@ public sealed class JsonGrainStateSerializerTests
         Assert.Equal(state.Visits[0].Visit.MainPartsReplaced, read.Visits[0].Visit.MainPartsReplaced);
         Assert.Equal(state.OdometerLog.ToArray(), read.OdometerLog.ToArray());
         Assert.Equal(Serializer.Serialize(state).ToString(), Serializer.Serialize(read).ToString());
+    }
+
+    [Fact]
+    public void AnArchiveRow_IsStoredInTheShapeOfTheVisitRecord_AndReadBackUnchanged()
+    {
+        var visit = Vehicle("LASCA1S40PS000007", "S-ZJ-0012", "王伟").Visits[0].Visit with { AgreedAt = new DateTimeOffset(2026, 3, 2, 9, 0, 0, TimeSpan.FromMinutes(-330)) };
+        var recorded = new DateTimeOffset(2026, 3, 3, 8, 0, 0, TimeSpan.FromHours(8));
+        var comeback = new ComebackView("WO-000007-0", WorkGrade.Minor, 3, 40, false);
+        var row = new StoredVisit(2, new VisitEntry(visit, 1, comeback, recorded));
+
+        var json = System.Text.Json.JsonSerializer.Serialize(row, JsonGrainStateSerializer.Options);
+
+        // What the positional record (visit, repairDays, comeback, recordedAt) wrote: rows written before still read.
+        var expected = new System.Text.Json.Nodes.JsonObject
+        {
+            ["seq"] = 2,
+            ["entry"] = new System.Text.Json.Nodes.JsonObject
+            {
+                ["visit"] = System.Text.Json.JsonSerializer.SerializeToNode(visit, JsonGrainStateSerializer.Options),
+                ["repairDays"] = 1,
+                ["comeback"] = System.Text.Json.JsonSerializer.SerializeToNode(comeback, JsonGrainStateSerializer.Options),
+                ["recordedAt"] = System.Text.Json.JsonSerializer.SerializeToNode(recorded, JsonGrainStateSerializer.Options),
+            },
+        };
+        Assert.True(System.Text.Json.Nodes.JsonNode.DeepEquals(expected, System.Text.Json.Nodes.JsonNode.Parse(json)), json);
+        var read = System.Text.Json.JsonSerializer.Deserialize<StoredVisit>(json, JsonGrainStateSerializer.Options)!;
+        Assert.Equal(visit with { PartsUsed = [], MainPartsReplaced = [] }, read.Entry.Visit with { PartsUsed = [], MainPartsReplaced = [] });
+        Assert.True(read.Entry.Visit.AgreedAt.EqualsExact(visit.AgreedAt));
+        Assert.True(read.Entry.RecordedAt.EqualsExact(recorded));
+        Assert.Equal(comeback, read.Entry.Comeback);
+        Assert.Equal(json, System.Text.Json.JsonSerializer.Serialize(read, JsonGrainStateSerializer.Options));
+    }
+
+    [Fact]
+    public void FactsKeptOutOfLine_AreStoredAsTheStatesOwnFields_AndReadBackUnchanged()
+    {
+        var at = new DateTimeOffset(2026, 5, 1, 10, 0, 0, TimeSpan.FromHours(8));
+        var plain = Vehicle("LASCA1S40PS000008", "S-ZJ-0012", "王伟");
+        var state = plain with
+        {
+            PreviousOwners = [new OwnerView("李娜", "13900000000", new DateOnly(2025, 1, 1))],
+            CoverageRestartedOn = new DateOnly(2026, 4, 1),
+            ReplacesVin = "LASCA1S40PS000001",
+            ReplacedByVin = "LASCA1S40PS000002",
+            EndedOn = new DateOnly(2026, 6, 1),
+            Erasures = [new PersonalDataErasureView(at, "op-1", "request", 1)],
+            OpenBuybackCase = "BB-1",
+            OdometerCorrections = [new OdometerCorrectionView(at, 9_999, 999, "typo", "op-1")],
+        };
+
+        var document = System.Text.Json.Nodes.JsonNode.Parse(Serializer.Serialize(state).ToString())!.AsObject();
+        var read = RoundTrip(state);
+
+        Assert.Equal("LASCA1S40PS000001", (string?)document["replacesVin"]);
+        Assert.Equal("2026-06-01", (string?)document["endedOn"]);
+        Assert.Equal("BB-1", (string?)document["openBuybackCase"]);
+        Assert.Single(document["previousOwners"]!.AsArray());
+        Assert.Equal(Serializer.Serialize(state).ToString(), Serializer.Serialize(read).ToString());
+        Assert.Equal(state.PreviousOwners.ToArray(), read.PreviousOwners.ToArray());
+        Assert.Equal(state.Erasures.ToArray(), read.Erasures.ToArray());
+        Assert.Equal(state.OdometerCorrections.ToArray(), read.OdometerCorrections.ToArray());
+        Assert.Equal((state.CoverageRestartedOn, state.ReplacesVin, state.ReplacedByVin, state.EndedOn, state.OpenBuybackCase),
+            (read.CoverageRestartedOn, read.ReplacesVin, read.ReplacedByVin, read.EndedOn, read.OpenBuybackCase));
+        Assert.Null(RoundTrip(plain).ReplacesVin);
+        Assert.True(RoundTrip(plain).PreviousOwners.IsEmpty);
     }
 
     /// <summary>The document, and the archive the way its rows are written and read (grain_rows, the same JSON options).</summary>

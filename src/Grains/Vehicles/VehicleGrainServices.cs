@@ -1,0 +1,37 @@
+using AfterSales.Grains.Catalogue;
+using AfterSales.Grains.Common;
+using AfterSales.Grains.Recalls;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace AfterSales.Grains.Vehicles;
+
+/// <summary>
+/// What every vehicle grain uses from its silo, resolved once per silo. A silo holds up to millions of active
+/// vehicles; each keeps one reference to this instead of seven references of its own (56 bytes a grain).
+/// </summary>
+public sealed class VehicleGrainServices(
+    IOptions<VehicleOptions> options,
+    [FromKeyedServices(BusinessClock.Key)] TimeProvider time,
+    RecallCatalog recalls,
+    PartsCatalogueCopy catalogue,
+    IGrainRowReader rows,
+    IHomeRegions homes,
+    ILogger<VehicleGrain> logger)
+{
+    public VehicleOptions Options { get; } = options.Value;
+
+    /// <summary>The business clock.</summary>
+    public TimeProvider Time { get; } = time;
+
+    public RecallCatalog Recalls { get; } = recalls;
+
+    public PartsCatalogueCopy Catalogue { get; } = catalogue;
+
+    public IGrainRowReader Rows { get; } = rows;
+
+    public IHomeRegions Homes { get; } = homes;
+
+    public ILogger<VehicleGrain> Logger { get; } = logger;
+}
