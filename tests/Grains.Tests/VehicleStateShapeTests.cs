@@ -19,14 +19,14 @@ public sealed class VehicleStateShapeTests
         new(
             "WO-00000001-1", "S-ZJ-0012", kind, agreedAt, completedAt, 12_345, "P0301", system, grade,
             Warranty: flags, UnitReplaced: !flags, MainPartsReplaced: ["AS-ENG-CRANK"], SeriousSafety: flags, SafetyDefect: defect,
-            ExcludedHours: 7.25, WorkDone: flags ? "Diagnosed P0301; repaired" : null, PartsUsed: [new PartUsed("AS-ENG-IGN-01", 2)],
+            ExcludedHours: flags ? 7.25 : 0, WorkDone: flags ? "Diagnosed P0301; repaired" : null, PartsUsed: [new PartUsed("AS-ENG-IGN-01", 2)],
             Appraiser: flags ? "A00347" : null, RecallCampaignId: kind == VisitKind.Recall ? "RC-2026-001" : null,
             RepairItem: flags ? "ENG-IGN" : null, Cancelled: !flags, Source: source);
 
     public static TheoryData<string, CompletedVisit> Visits() => new()
     {
         { "completed, UTC+8, every flag set", Visit(Agreed, Agreed.AddHours(5.5), flags: true) },
-        { "still running, every flag clear", Visit(Agreed, null, flags: false) },
+        { "still running, every flag clear, nothing uncommon", Visit(Agreed, null, flags: false, VisitKind.Maintenance) },
         { "UTC−5:30 and UTC+14, a recall", Visit(Agreed.ToOffset(TimeSpan.FromMinutes(-330)), Agreed.AddDays(3).ToOffset(TimeSpan.FromHours(14)), flags: true, VisitKind.Recall) },
         { "UTC, the highest enum values", Visit(Agreed.ToUniversalTime(), Agreed.AddDays(1), flags: true, VisitKind.Recall, VehicleSystem.Other, WorkGrade.Minor, SafetyDefect.BatteryFire, VisitSource.StationReport) },
         { "completed at the moment it was agreed", Visit(Agreed, Agreed, flags: false, VisitKind.FirstMaintenance, VehicleSystem.Body, WorkGrade.Secondary, SafetyDefect.FuelLeak, VisitSource.Imported) },
@@ -37,7 +37,8 @@ public sealed class VehicleStateShapeTests
     public void AnArchiveEntry_GivesBackTheVisitItWasMadeFrom_OffsetsIncluded(string _, CompletedVisit visit)
     {
         var recorded = Agreed.AddDays(1).ToOffset(TimeSpan.FromHours(-3));
-        var comeback = new ComebackView("WO-00000000-9", WorkGrade.Secondary, 4, 120, false);
+        // Entries with and without what few visits have (a comeback, a recall, a repair item, time not counted).
+        var comeback = visit.Warranty ? new ComebackView("WO-00000000-9", WorkGrade.Secondary, 4, 120, false) : null;
 
         var entry = new VisitEntry(visit, 3, comeback, recorded);
 
@@ -47,6 +48,7 @@ public sealed class VehicleStateShapeTests
         Assert.True(entry.RecordedAt.EqualsExact(recorded));
         Assert.Equal(3, entry.RepairDays);
         Assert.Same(comeback, entry.Comeback);
+        Assert.Equal(visit.ExcludedHours, entry.ExcludedHours);
     }
 
     [Theory]
@@ -70,6 +72,8 @@ public sealed class VehicleStateShapeTests
         Assert.NotEqual(new VisitEntry(visit, 1, null, Agreed), new VisitEntry(visit with { Warranty = false }, 1, null, Agreed));
         Assert.NotEqual(new VisitEntry(visit, 1, null, Agreed), new VisitEntry(visit with { CompletedAt = null }, 1, null, Agreed));
         Assert.NotEqual(new VisitEntry(visit, 1, null, Agreed), new VisitEntry(visit, 2, null, Agreed));
+        Assert.NotEqual(new VisitEntry(visit, 1, null, Agreed), new VisitEntry(visit with { RepairItem = "ENG-OTHER" }, 1, null, Agreed));
+        Assert.NotEqual(new VisitEntry(visit, 1, null, Agreed), new VisitEntry(visit with { ExcludedHours = 0 }, 1, null, Agreed));
     }
 
     [Fact]

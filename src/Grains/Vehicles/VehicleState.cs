@@ -150,9 +150,10 @@ public readonly record struct OdometerEntry(DateTimeOffset ReadAt, int Km);
 /// <summary>
 /// One entry of the repair archive: the visit, its repair days, the comeback it was found to be, and when it was
 /// recorded. Every active vehicle holds its whole archive in memory, so an entry keeps the visit's fields itself in a
-/// compact form (times as UTC ticks and an offset, enums and flags as bytes) rather than a <see cref="CompletedVisit"/>
-/// object beside it: about 150 bytes an entry instead of 224. <see cref="Visit"/> builds the contract's record when a
-/// reply or a decision needs it; the rules read the fields through <see cref="VehicleMapping.ToRepairVisit(VisitEntry)"/>.
+/// compact form (times as UTC ticks and an offset, enums and flags as bytes, what few visits have out of line) rather
+/// than a <see cref="CompletedVisit"/> object beside it: about 120 bytes an entry instead of 224. <see cref="Visit"/>
+/// builds the contract's record when a reply or a decision needs it; the rules read the fields through
+/// <see cref="VehicleMapping.ToRepairVisit(VisitEntry)"/>.
 /// The JSON is the same as the positional record's it replaces ("visit", "repairDays", "comeback", "recordedAt").
 /// </summary>
 public sealed record VisitEntry
@@ -160,15 +161,13 @@ public sealed record VisitEntry
     private const byte WarrantyFlag = 1, UnitReplacedFlag = 2, SeriousSafetyFlag = 4, CancelledFlag = 8, CompletedFlag = 16;
 
     private readonly string? _appraiser;
-    private readonly string? _recallCampaignId;
-    private readonly string? _repairItem;
     private readonly string? _workDone;
+    private readonly Uncommon? _uncommon;
     private readonly IReadOnlyList<string> _mainPartsReplaced;
     private readonly IReadOnlyList<PartUsed> _partsUsed;
     private readonly long _agreedAtUtcTicks;
     private readonly long _completedAtUtcTicks;
     private readonly long _recordedAtUtcTicks;
-    private readonly double _excludedHours;
     private readonly short _agreedAtOffsetMinutes;
     private readonly short _completedAtOffsetMinutes;
     private readonly short _recordedAtOffsetMinutes;
@@ -187,9 +186,12 @@ public sealed record VisitEntry
         FaultCode = visit.FaultCode;
         MileageKm = visit.MileageKm;
         _appraiser = visit.Appraiser;
-        _recallCampaignId = visit.RecallCampaignId;
-        _repairItem = visit.RepairItem;
         _workDone = visit.WorkDone;
+        if (visit.RecallCampaignId is not null || visit.RepairItem is not null || comeback is not null || visit.ExcludedHours != 0)
+        {
+            _uncommon = new Uncommon(visit.RecallCampaignId, visit.RepairItem, comeback, visit.ExcludedHours);
+        }
+
         _mainPartsReplaced = visit.MainPartsReplaced;
         _partsUsed = visit.PartsUsed;
         (_agreedAtUtcTicks, _agreedAtOffsetMinutes) = Pack(visit.AgreedAt);
@@ -199,7 +201,6 @@ public sealed record VisitEntry
         }
 
         (_recordedAtUtcTicks, _recordedAtOffsetMinutes) = Pack(recordedAt);
-        _excludedHours = visit.ExcludedHours;
         _kind = checked((byte)visit.Kind);
         _system = checked((byte)visit.System);
         _workGrade = checked((byte)visit.WorkGrade);
@@ -209,18 +210,17 @@ public sealed record VisitEntry
             | (visit.SeriousSafety ? SeriousSafetyFlag : 0) | (visit.Cancelled ? CancelledFlag : 0)
             | (visit.CompletedAt is null ? 0 : CompletedFlag));
         RepairDays = repairDays;
-        Comeback = comeback;
     }
 
     /// <summary>The visit as the contract states it (a new record each time: replies and decisions, not the hot read).</summary>
     public CompletedVisit Visit => new(
         VisitId, StationCode, Kind, AgreedAt, CompletedAt, MileageKm, FaultCode, System, WorkGrade, Warranty, UnitReplaced,
-        _mainPartsReplaced, SeriousSafety, SafetyDefect, _excludedHours, _workDone, _partsUsed, _appraiser, RecallCampaignId,
-        _repairItem, Cancelled, Source);
+        _mainPartsReplaced, SeriousSafety, SafetyDefect, ExcludedHours, _workDone, _partsUsed, _appraiser, RecallCampaignId,
+        RepairItem, Cancelled, Source);
 
     public int RepairDays { get; }
 
-    public ComebackView? Comeback { get; }
+    public ComebackView? Comeback => _uncommon?.Comeback;
 
     public DateTimeOffset RecordedAt => Unpack(_recordedAtUtcTicks, _recordedAtOffsetMinutes);
 
@@ -270,7 +270,7 @@ public sealed record VisitEntry
     public bool Cancelled => (_flags & CancelledFlag) != 0;
 
     [JsonIgnore]
-    public double ExcludedHours => _excludedHours;
+    public double ExcludedHours => _uncommon?.ExcludedHours ?? 0;
 
     [JsonIgnore]
     public string? WorkDone => _workDone;
@@ -279,16 +279,19 @@ public sealed record VisitEntry
     public string? Appraiser => _appraiser;
 
     [JsonIgnore]
-    public string? RecallCampaignId => _recallCampaignId;
+    public string? RecallCampaignId => _uncommon?.RecallCampaignId;
 
     [JsonIgnore]
-    public string? RepairItem => _repairItem;
+    public string? RepairItem => _uncommon?.RepairItem;
 
     [JsonIgnore]
     public IReadOnlyList<string> MainPartsReplaced => _mainPartsReplaced;
 
     [JsonIgnore]
     public IReadOnlyList<PartUsed> PartsUsed => _partsUsed;
+
+    /// <summary>What few visits have (a recall, a named repair item, a comeback, time not counted): one reference, null for most.</summary>
+    private sealed record Uncommon(string? RecallCampaignId, string? RepairItem, ComebackView? Comeback, double ExcludedHours);
 
     // A DateTimeOffset is its UTC time and its offset in minutes; kept as such it round-trips exactly.
     private static (long UtcTicks, short OffsetMinutes) Pack(DateTimeOffset value) =>
