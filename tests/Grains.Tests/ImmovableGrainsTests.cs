@@ -14,7 +14,8 @@ public sealed class ImmovableGrainsTests
 {
     private static readonly Type[] Stateful = [.. typeof(Vehicles.VehicleGrain).Assembly.GetTypes()
         .Where(t => typeof(Grain).IsAssignableFrom(t) && !t.IsAbstract)
-        .Where(t => t.GetConstructors().SelectMany(c => c.GetParameters()).Any(p => p.GetCustomAttribute<PersistentStateAttribute>() is not null))
+        .Where(t => t.GetConstructors().SelectMany(c => c.GetParameters()).Any(p => p.GetCustomAttribute<PersistentStateAttribute>() is not null)
+            || t.GetFields(BindingFlags.Instance | BindingFlags.NonPublic).Any(f => f.FieldType.IsGenericType && f.FieldType.GetGenericTypeDefinition() == typeof(Common.DirectGrainState<>)))
         .OrderBy(t => t.FullName, StringComparer.Ordinal)];
 
     public static TheoryData<Type> GrainsWithState => [.. Stateful];

@@ -26,6 +26,9 @@ public static class AfterSalesMetrics
         "aftersales.storage.write_batch_size", "{write}", "Grain-state writes per PostgreSQL round trip (group commit).",
         advice: new InstrumentAdvice<int> { HistogramBucketBoundaries = [1, 2, 4, 8, 16, 32, 64] });
 
+    private static readonly Counter<long> StorageErrors = Meter.CreateCounter<long>(
+        "aftersales.storage.errors", "{error}", "Grain-state reads and writes that failed (version conflicts included), every grain type, by operation and state.");
+
     private static Func<long>? s_outboxBacklog;
 
     static AfterSalesMetrics() =>
@@ -44,6 +47,10 @@ public static class AfterSalesMetrics
         Breaches.Add(1, new TagList { { "kind", kind }, { "clock", clock } });
 
     public static void WriteBatch(int writes) => WriteBatchSizes.Record(writes);
+
+    /// <summary>A grain-state read or write failed: <paramref name="operation"/> is <c>read</c> or <c>write</c>, <paramref name="state"/> the state's name.</summary>
+    public static void StorageError(string operation, string state) =>
+        StorageErrors.Add(1, new TagList { { "operation", operation }, { "state", state } });
 
     /// <summary>Where the backlog gauge reads from (the silo's outbox sweeper).</summary>
     public static void ObserveOutboxBacklog(Func<long> backlog) => s_outboxBacklog = backlog;

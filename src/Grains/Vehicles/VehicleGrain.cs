@@ -20,12 +20,15 @@ namespace AfterSales.Grains.Vehicles;
 /// One vehicle per VIN. Commands are decided by <see cref="VehicleDecisions"/>, written once, and only then
 /// become the grain's state: a failed write leaves the previous state in place and nothing is acknowledged.
 /// </summary>
-[ProvinceHomedPlacement(stateName: "vehicle", provincePath: "region")]
+[ProvinceHomedPlacement(stateName: VehicleState.StateName, provincePath: "region")]
 [Immovable(ImmovableKind.Any)] // a silo shutting down lets it go instead of carrying it across: it reactivates from PostgreSQL
-public sealed partial class VehicleGrain(
-    [PersistentState("vehicle", GrainStorage.Name)] IPersistentState<VehicleState> state,
-    VehicleGrainServices services) : Grain, IVehicleGrain, IOutboxOwner
+public sealed partial class VehicleGrain : Grain, IVehicleGrain, IOutboxOwner
 {
+    private readonly VehicleGrainServices _services;
+
+    // Read straight through the grain storage (not Orleans' state bridge): a silo holds vehicles by the million.
+    private readonly DirectGrainState<VehicleState> _state;
+
     // The registry's last answer in this activation, used if the registry cannot be reached (default: none yet).
     private ImmutableArray<string> _lastCovering;
 
@@ -34,26 +37,33 @@ public sealed partial class VehicleGrain(
 
     private string Vin => this.GetPrimaryKeyString();
 
-    private IdempotencyKeys<RememberedRequest> Keys => _keys ??= new(services.Rows, "vehicle", Vin, services.Options.IdempotencyWindow, services.Time, state.RecordExists);
+    private IdempotencyKeys<RememberedRequest> Keys => _keys ??= new(_services.Rows, VehicleState.StateName, Vin, _services.Options.IdempotencyWindow, _services.Time, _state.RecordExists);
 
-    private DurableState<VehicleState> Durable => _durable ??= new(state, this, GrainFactory, services.Logger, "Vehicle");
+    private DurableState<VehicleState> Durable => _durable ??= new(_state, this, GrainFactory, _services.Logger, "Vehicle");
 
-    public override Task OnActivateAsync(CancellationToken cancellationToken)
+    public VehicleGrain(VehicleGrainServices services)
     {
-        if (!state.State.Outbox.IsDefaultOrEmpty)
+        _services = services;
+        _state = new DirectGrainState<VehicleState>(services.Storage, VehicleState.StateName, GrainContext);
+    }
+
+    public override async Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        await _state.ReadStateAsync();
+        if (!_state.State.Outbox.IsDefaultOrEmpty)
         {
             Durable.ResumePending();
         }
 
-        services.Homes.GoHomeIfAway(state.State.Region, MigrateOnIdle);
-        return base.OnActivateAsync(cancellationToken);
+        _services.Homes.GoHomeIfAway(_state.State.Region, MigrateOnIdle);
+        await base.OnActivateAsync(cancellationToken);
     }
 
     public Task FlushOutboxAsync() => Durable.DeliverAsync();
 
-    private DateTimeOffset Now => services.Time.GetUtcNow();
+    private DateTimeOffset Now => _services.Time.GetUtcNow();
 
-    private DateOnly Today => DateOnly.FromDateTime(Now.ToOffset(services.Options.BusinessUtcOffset).DateTime);
+    private DateOnly Today => DateOnly.FromDateTime(Now.ToOffset(_services.Options.BusinessUtcOffset).DateTime);
 
     public async Task<Outcome<VehicleView>> RegisterAsync(RegisterVehicle command, string? idempotencyKey) =>
         await ExecuteAsync(nameof(RegisterAsync), command, idempotencyKey, created: true,
@@ -63,14 +73,14 @@ public sealed partial class VehicleGrain(
     {
         var region = await RegionOfAsync(command);
         var delivered = await ExecuteAsync(nameof(DeliverAsync), command, idempotencyKey, created: false,
-            s => InRegion(VehicleDecisions.Deliver(s, command, Today, Now, services.Options.BusinessUtcOffset), region), indexes: true);
-        services.Homes.GoHomeIfAway(state.State.Region, MigrateOnIdle);
+            s => InRegion(VehicleDecisions.Deliver(s, command, Today, Now, _services.Options.BusinessUtcOffset), region), indexes: true);
+        _services.Homes.GoHomeIfAway(_state.State.Region, MigrateOnIdle);
         return delivered;
     }
 
     public Task<Outcome<VehicleView>> RecordOdometerAsync(RecordOdometer command, string? idempotencyKey) =>
         ExecuteAsync(nameof(RecordOdometerAsync), command, idempotencyKey, created: false,
-            s => VehicleDecisions.RecordOdometer(s, command, Now, services.Options));
+            s => VehicleDecisions.RecordOdometer(s, command, Now, _services.Options));
 
     public Task<Outcome<VehicleView>> CorrectOdometerAsync(CorrectOdometer command, string? idempotencyKey) =>
         ExecuteAsync(nameof(CorrectOdometerAsync), command, idempotencyKey, created: false,
@@ -87,14 +97,14 @@ public sealed partial class VehicleGrain(
     public async Task<Outcome<VehicleView>> EndLifeAsync(EndVehicleLife command, string? idempotencyKey)
     {
         // A case that was never written (its opening died after holding the vehicle) must not block the vehicle for good.
-        var heldCaseOpen = state.State.OpenBuybackCase is { } held && await HoldsAsync(held);
+        var heldCaseOpen = _state.State.OpenBuybackCase is { } held && await HoldsAsync(held);
         return await ExecuteAsync(nameof(EndLifeAsync), command, idempotencyKey, created: false,
-            s => VehicleDecisions.EndLife(s, command, Now, Today, services.Options, heldCaseOpen));
+            s => VehicleDecisions.EndLife(s, command, Now, Today, _services.Options, heldCaseOpen));
     }
 
     public async Task<Outcome<BuybackEntitlement>> OpenBuybackCaseAsync(string caseId, BuybackRequestKind request, string article)
     {
-        var current = state.State;
+        var current = _state.State;
         if (!current.IsRegistered)
         {
             DeactivateIfUnregistered();
@@ -103,8 +113,8 @@ public sealed partial class VehicleGrain(
 
         var otherCaseOpen = current.OpenBuybackCase is { } held && held != caseId && await HoldsAsync(held);
 
-        var assessment = WarrantyRules.Assess(current.ToFacts(), current.Visits.ToArchive(), Today, current.OdometerKm, Now, services.Options.Warranty, await services.Catalogue.GetAsync(GrainFactory));
-        var decision = VehicleDecisions.OpenBuybackCase(current, caseId, request, article, assessment, services.Options.Warranty, otherCaseOpen, out var granted);
+        var assessment = WarrantyRules.Assess(current.ToFacts(), current.Visits.ToArchive(), Today, current.OdometerKm, Now, _services.Options.Warranty, await _services.Catalogue.GetAsync(GrainFactory));
+        var decision = VehicleDecisions.OpenBuybackCase(current, caseId, request, article, assessment, _services.Options.Warranty, otherCaseOpen, out var granted);
         if (decision.Refusal is { } refusal)
         {
             return refusal;
@@ -131,7 +141,7 @@ public sealed partial class VehicleGrain(
 
     public async Task<Outcome<VehicleView>> CloseBuybackCaseAsync(BuybackClosure closure)
     {
-        var decision = VehicleDecisions.CloseBuybackCase(state.State, closure);
+        var decision = VehicleDecisions.CloseBuybackCase(_state.State, closure);
         if (decision.Refusal is { } refusal)
         {
             DeactivateIfUnregistered();
@@ -143,30 +153,30 @@ public sealed partial class VehicleGrain(
             await CommitAsync(next);
         }
 
-        return Outcome<VehicleView>.Ok(state.State.ToView());
+        return Outcome<VehicleView>.Ok(_state.State.ToView());
     }
 
     public async Task<Outcome<VehicleView>> ImportAsync(VehicleImport import, string? idempotencyKey)
     {
         var region = import.Delivery is { } delivery ? await RegionOfAsync(delivery) : null;
-        var parts = await services.Catalogue.GetAsync(GrainFactory);
+        var parts = await _services.Catalogue.GetAsync(GrainFactory);
         var imported = await ExecuteAsync(nameof(ImportAsync), import, idempotencyKey, created: true,
-            s => InRegion(VehicleDecisions.Import(s, import, Vin, Today, Now, services.Options, parts), region),
+            s => InRegion(VehicleDecisions.Import(s, import, Vin, Today, Now, _services.Options, parts), region),
             next => import.Visits.SelectMany(v => RecallDone(next, v)), indexes: true);
-        services.Homes.GoHomeIfAway(state.State.Region, MigrateOnIdle);
+        _services.Homes.GoHomeIfAway(_state.State.Region, MigrateOnIdle);
         return imported;
     }
 
     public async Task<string?> JoinListedRecallAsync(string campaignId)
     {
-        if (state.State.Identity is not { } identity)
+        if (_state.State.Identity is not { } identity)
         {
             DeactivateIfUnregistered();
             return null;
         }
 
         await GrainFactory.Grain<IFleetBatchGrain>(identity.Batch).AddAsync(
-            new FleetEntry(Vin, identity.Model, state.State.Region, [campaignId]) { ProductionDate = identity.ProductionDate });
+            new FleetEntry(Vin, identity.Model, _state.State.Region, [campaignId]) { ProductionDate = identity.ProductionDate });
         return identity.Batch;
     }
 
@@ -176,9 +186,9 @@ public sealed partial class VehicleGrain(
     /// </summary>
     private async Task<string?> RegionOfAsync(DeliverVehicle delivery)
     {
-        if (state.State.DealerCode is not null || string.IsNullOrWhiteSpace(delivery.DealerCode))
+        if (_state.State.DealerCode is not null || string.IsNullOrWhiteSpace(delivery.DealerCode))
         {
-            return state.State.Region;
+            return _state.State.Region;
         }
 
         // An interleaving query: the station may be awaiting this vehicle right now (a work order's reading).
@@ -202,12 +212,12 @@ public sealed partial class VehicleGrain(
             return replay.Refusal is { } refused ? refused : Outcome<RepairRecordView>.Ok(replay.Record!);
         }
 
-        if (Preconditions.Check(this, state.State.Revision, state.State.IsRegistered, $"Vehicle {Vin}") is { } stale)
+        if (Preconditions.Check(this, _state.State.Revision, _state.State.IsRegistered, $"Vehicle {Vin}") is { } stale)
         {
             return stale;
         }
 
-        var decision = VehicleDecisions.AppendVisit(state.State, visit, Now, services.Options, await services.Catalogue.GetAsync(GrainFactory), out var entry);
+        var decision = VehicleDecisions.AppendVisit(_state.State, visit, Now, _services.Options, await _services.Catalogue.GetAsync(GrainFactory), out var entry);
         if (decision.Refusal is { } refusal)
         {
             DeactivateIfUnregistered();
@@ -215,7 +225,7 @@ public sealed partial class VehicleGrain(
         }
 
         var view = entry!.ToView();
-        var next = decision.Next ?? state.State;
+        var next = decision.Next ?? _state.State;
         if (decision.Next is not null)
         {
             // A changed visit owes the roll-ups what it now counts for, in the same write.
@@ -271,7 +281,7 @@ public sealed partial class VehicleGrain(
         }
 
         var fault = visit.FaultCode;
-        var date = services.Options.Warranty.DateOf(completed);
+        var date = _services.Options.Warranty.DateOf(completed);
         var component = System.Text.Json.JsonNamingPolicy.CamelCase.ConvertName(visit.System.ToString());
         var counters = ImmutableSortedDictionary.CreateRange(StringComparer.Ordinal, new Dictionary<string, long>
         {
@@ -290,18 +300,18 @@ public sealed partial class VehicleGrain(
 
     public Task<Outcome<VehicleView>> GetAsync()
     {
-        if (!state.State.IsRegistered)
+        if (!_state.State.IsRegistered)
         {
             DeactivateIfUnregistered();
             return Task.FromResult<Outcome<VehicleView>>(NotRegistered());
         }
 
-        return Task.FromResult(Outcome<VehicleView>.Ok(state.State.ToView()));
+        return Task.FromResult(Outcome<VehicleView>.Ok(_state.State.ToView()));
     }
 
     public async Task<Outcome<WarrantyView>> GetWarrantyAsync(DateOnly? asOf, int? mileageKm)
     {
-        var current = state.State;
+        var current = _state.State;
         if (!current.IsRegistered)
         {
             DeactivateIfUnregistered();
@@ -309,8 +319,8 @@ public sealed partial class VehicleGrain(
         }
 
         var date = asOf ?? Today;
-        var mileage = mileageKm ?? MileageOn(current, date, services.Options.Warranty);
-        var assessment = WarrantyRules.Assess(current.ToFacts(), current.Visits.ToArchive(), date, mileage, Now, services.Options.Warranty, await services.Catalogue.GetAsync(GrainFactory));
+        var mileage = mileageKm ?? MileageOn(current, date, _services.Options.Warranty);
+        var assessment = WarrantyRules.Assess(current.ToFacts(), current.Visits.ToArchive(), date, mileage, Now, _services.Options.Warranty, await _services.Catalogue.GetAsync(GrainFactory));
         AfterSalesMetrics.WarrantyAnswered();
         if (AfterSalesMetrics.CountsGrantedEntitlements)
         {
@@ -335,7 +345,7 @@ public sealed partial class VehicleGrain(
     private async Task<ImmutableArray<string>> OpenRecallsAsync(VehicleState current)
     {
         var identity = current.Identity!;
-        var covering = services.Recalls.Match(Vin, identity.Model, identity.Batch, identity.ProductionDate) ?? await AskRegistryAsync(identity);
+        var covering = _services.Recalls.Match(Vin, identity.Model, identity.Batch, identity.ProductionDate) ?? await AskRegistryAsync(identity);
         if (covering.IsEmpty)
         {
             return [];
@@ -356,16 +366,16 @@ public sealed partial class VehicleGrain(
             _lastCovering = covering;
             return covering;
         }
-        catch (Exception ex) when ((services.Recalls.Match(Vin, identity.Model, identity.Batch, identity.ProductionDate, evenIfStale: true) ?? NoneIfDefault(_lastCovering)) is { } known)
+        catch (Exception ex) when ((_services.Recalls.Match(Vin, identity.Model, identity.Batch, identity.ProductionDate, evenIfStale: true) ?? NoneIfDefault(_lastCovering)) is { } known)
         {
             // The registry is unreachable (say, it must be re-activated while the database is down): keep answering
             // with the campaigns last heard of rather than failing the read.
-            LogRegistryUnavailable(services.Logger, ex, Vin);
+            LogRegistryUnavailable(_services.Logger, ex, Vin);
             return known;
         }
         catch (Exception ex) when (ex is not ServiceUnavailableException)
         {
-            LogRegistryUnavailable(services.Logger, ex, Vin);
+            LogRegistryUnavailable(_services.Logger, ex, Vin);
             throw new ServiceUnavailableException($"Vehicle {Vin}: the recall registry could not be asked; retry.");
         }
     }
@@ -379,13 +389,13 @@ public sealed partial class VehicleGrain(
     private async Task<OutboxMessage> IndexEntryAsync(string operation, VehicleState next)
     {
         var identity = next.Identity!;
-        var campaigns = services.Recalls.Match(Vin, identity.Model, identity.Batch, identity.ProductionDate) ?? await AskRegistryAsync(identity);
+        var campaigns = _services.Recalls.Match(Vin, identity.Model, identity.Batch, identity.ProductionDate) ?? await AskRegistryAsync(identity);
         return new FleetIndexEntry(identity.Batch, new FleetEntry(Vin, identity.Model, next.Region, campaigns) { ProductionDate = identity.ProductionDate }) { Id = "fleet:" + operation };
     }
 
     public Task<Outcome<RepairHistoryPage>> GetHistoryAsync(int limit, string? cursor)
     {
-        if (!state.State.IsRegistered)
+        if (!_state.State.IsRegistered)
         {
             DeactivateIfUnregistered();
             return Task.FromResult<Outcome<RepairHistoryPage>>(NotRegistered());
@@ -394,7 +404,7 @@ public sealed partial class VehicleGrain(
         // Visits are kept in the order they were recorded; a late-entered older visit still sorts by its date. The
         // cursor names the last visit of the previous page (visits are never removed), so a visit recorded between
         // two pages does not shift the next one.
-        var newestFirst = state.State.Visits.Reverse().OrderByDescending(v => v.AgreedAt).ToList();
+        var newestFirst = _state.State.Visits.Reverse().OrderByDescending(v => v.AgreedAt).ToList();
         var start = 0;
         if (cursor is not null)
         {
@@ -430,12 +440,12 @@ public sealed partial class VehicleGrain(
                 : replay.Created ? Outcome<VehicleView>.Created(replay.Vehicle!) : Outcome<VehicleView>.Ok(replay.Vehicle!);
         }
 
-        if (Preconditions.Check(this, state.State.Revision, state.State.IsRegistered, $"Vehicle {Vin}") is { } stale)
+        if (Preconditions.Check(this, _state.State.Revision, _state.State.IsRegistered, $"Vehicle {Vin}") is { } stale)
         {
             return stale;
         }
 
-        var decision = decide(state.State);
+        var decision = decide(_state.State);
         if (decision.Refusal is { } refusal)
         {
             DeactivateIfUnregistered();
@@ -443,7 +453,7 @@ public sealed partial class VehicleGrain(
         }
 
         // The reply names the version the write makes.
-        var next = decision.Next?.Revised(state.State) ?? state.State;
+        var next = decision.Next?.Revised(_state.State) ?? _state.State;
         if (decision.Next is not null && owes is not null)
         {
             next = next.Send(owes(next));
@@ -487,7 +497,7 @@ public sealed partial class VehicleGrain(
     /// <summary>Makes <paramref name="next"/> and its outbox durable, then current (the shared failure policy).</summary>
     private async Task CommitAsync(VehicleState next)
     {
-        await Durable.CommitAsync(WithArchiveRows(state.State, next));
+        await Durable.CommitAsync(WithArchiveRows(_state.State, next));
         Keys.Written(next.NewRows);
     }
 
@@ -537,7 +547,7 @@ public sealed partial class VehicleGrain(
     // An unknown or invalid VIN should not keep an activation alive.
     private void DeactivateIfUnregistered()
     {
-        if (!state.State.IsRegistered)
+        if (!_state.State.IsRegistered)
         {
             DeactivateOnIdle();
         }

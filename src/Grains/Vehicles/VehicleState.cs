@@ -14,6 +14,9 @@ public sealed record VehicleState : IOutboxState<VehicleState>
 {
     public const int CurrentSchemaVersion = 1;
 
+    /// <summary>The state's name in grain_state.</summary>
+    public const string StateName = "vehicle";
+
     public int SchemaVersion { get; init; } = CurrentSchemaVersion;
 
     /// <summary>Null until the vehicle is registered.</summary>
@@ -87,12 +90,12 @@ public sealed record VehicleState : IOutboxState<VehicleState>
     /// <summary>The idempotency key written with this change (grain_rows, not the document); null once written.</summary>
     public ImmutableArray<TypedRow<RememberedRequest>>? NewRows { get => _rare.NewRows; init => _rare = Rare.Normal(_rare with { NewRows = value }); }
 
-    /// <summary>Messages owed to other grains (quality and recall roll-ups, the batch's repeat-fault watch), written with the visit that owes them.</summary>
     /// <summary>The entity's version (its ETag), one on with every change callers see (<see cref="AfterSales.Grains.Common.IOutboxState{TState}.Revision"/>).</summary>
     public long Revision { get; init; }
 
     public VehicleState WithRevision(long revision) => this with { Revision = revision };
 
+    /// <summary>Messages owed to other grains (quality and recall roll-ups, the batch's repeat-fault watch), written with the visit that owes them.</summary>
     public ImmutableArray<OutboxMessage> Outbox { get => _rare.Outbox; init => _rare = Rare.Normal(_rare with { Outbox = Rare.Shared(value) }); }
 
     public VehicleState WithOutbox(ImmutableArray<OutboxMessage> outbox) => this with { Outbox = outbox };

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Reflection;
 using AfterSales.Grains.Common;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -34,16 +35,18 @@ public static partial class RegionalPlacementHosting
 
     /// <summary>
     /// The types grains persist (the <c>T</c> of each <c>IPersistentState&lt;T&gt;</c> a grain class of the grains'
-    /// assembly takes): these, and only these, travel as JSON when a grain migrates. What they hold is written by
-    /// System.Text.Json inside that JSON; everything else a grain sends keeps Orleans' own codecs.
+    /// assembly takes, or of each <see cref="DirectGrainState{TState}"/> it holds): these, and only these, travel as
+    /// JSON when a grain migrates. What they hold is written by System.Text.Json inside that JSON; everything else a
+    /// grain sends keeps Orleans' own codecs.
     /// </summary>
     public static bool IsStoredStateType(Type type) => StoredStateTypes.Contains(type);
 
     private static readonly HashSet<Type> StoredStateTypes = typeof(ProvinceHomedPlacement).Assembly.GetTypes()
         .Where(type => typeof(Grain).IsAssignableFrom(type) && !type.IsAbstract)
-        .SelectMany(grain => grain.GetConstructors().SelectMany(constructor => constructor.GetParameters()))
-        .Select(parameter => parameter.ParameterType)
-        .Where(type => type.IsGenericType && type.GetGenericTypeDefinition() == typeof(IPersistentState<>))
+        .SelectMany(grain => grain.GetConstructors().SelectMany(constructor => constructor.GetParameters()).Select(parameter => parameter.ParameterType)
+            .Concat(grain.GetFields(BindingFlags.Instance | BindingFlags.Public | BindingFlags.NonPublic).Select(field => field.FieldType)))
+        .Where(type => type.IsGenericType && type.GetGenericTypeDefinition() is var definition
+            && (definition == typeof(IPersistentState<>) || definition == typeof(DirectGrainState<>)))
         .Select(type => type.GetGenericArguments()[0])
         .ToHashSet();
 

@@ -1,5 +1,6 @@
 using System.Data.Common;
 using System.Globalization;
+using AfterSales.Grains.Common;
 using Npgsql;
 using NpgsqlTypes;
 using Orleans.Storage;
@@ -87,6 +88,20 @@ public sealed class GroupCommitGrainStorage : IGrainStorage
 
     public async Task ReadStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState)
     {
+        try
+        {
+            await ReadAsync(stateName, grainId, grainState);
+        }
+        catch
+        {
+            // Counted here rather than by Orleans' state bridge, which the vehicles' states do not pass through.
+            AfterSalesMetrics.StorageError("read", stateName);
+            throw;
+        }
+    }
+
+    private async Task ReadAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState)
+    {
         var stored = await Reads.EnqueueAsync(StateKey.Of(stateName, grainId));
         // As the ADO.NET provider: no row (or an empty one) reads as a new state with no version.
         var state = stored.Payload is { } payload ? _serializer.Deserialize<T>(new BinaryData(payload)) : default;
@@ -99,6 +114,19 @@ public sealed class GroupCommitGrainStorage : IGrainStorage
         _inner.ClearStateAsync(stateName, grainId, grainState);
 
     public async Task WriteStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState)
+    {
+        try
+        {
+            await WriteAsync(stateName, grainId, grainState);
+        }
+        catch
+        {
+            AfterSalesMetrics.StorageError("write", stateName);
+            throw;
+        }
+    }
+
+    private async Task WriteAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState)
     {
         var version = string.IsNullOrWhiteSpace(grainState.ETag) ? (int?)null : int.Parse(grainState.ETag, CultureInfo.InvariantCulture);
         var write = new StateWrite(StateKey.Of(stateName, grainId), version, _serializer.Serialize(grainState.State).ToArray());
@@ -121,7 +149,7 @@ public sealed class GroupCommitGrainStorage : IGrainStorage
     /// <summary>Writes <paramref name="batch"/> in one statement (one round trip, one transaction).</summary>
     public async Task<IReadOnlyList<StateWriteOutcome>> WriteBatchAsync(IReadOnlyList<StateWrite> batch)
     {
-        Grains.Common.AfterSalesMetrics.WriteBatch(batch.Count);
+        AfterSalesMetrics.WriteBatch(batch.Count);
         var stateNames = new string[batch.Count];
         var grainKeys = new string?[batch.Count];
         var n0 = new long[batch.Count];

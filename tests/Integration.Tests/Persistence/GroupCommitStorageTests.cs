@@ -172,6 +172,43 @@ public sealed class GroupCommitStorageTests
     }
 
     [Fact]
+    public async Task AFailedWrite_IsCountedInTheStorageErrorSeries_ByOperationAndState_AndAGoodOneIsNot()
+    {
+        // A state name of this test's own: the series is process-wide and other tests fail writes of "vehicle".
+        const string StateName = "errorseries";
+        var connectionString = await TestDatabase.CreateAsync("groupcommit");
+        await using var storage = Storage(connectionString, maxInFlight: 2);
+        var errors = new List<(long Count, string? Operation)>();
+        using var listener = new System.Diagnostics.Metrics.MeterListener();
+        listener.InstrumentPublished = (instrument, l) =>
+        {
+            if (instrument.Name == "aftersales.storage.errors")
+            {
+                l.EnableMeasurementEvents(instrument);
+            }
+        };
+        listener.SetMeasurementEventCallback<long>((_, count, tags, _) =>
+        {
+            var pairs = tags.ToArray();
+            if (pairs.Any(t => t.Key == "state" && (string?)t.Value == StateName))
+            {
+                lock (errors)
+                {
+                    errors.Add((count, (string?)pairs.Single(t => t.Key == "operation").Value));
+                }
+            }
+        });
+        listener.Start();
+        var id = GrainId.Create(StateName, "VM");
+
+        await storage.Inner.WriteStateAsync(StateName, id, new GrainState<JsonObject>(new JsonObject { ["km"] = 1 }, null));
+        await Assert.ThrowsAsync<InconsistentStateException>(() =>
+            storage.Inner.WriteStateAsync(StateName, id, new GrainState<JsonObject>(new JsonObject { ["km"] = 2 }, null)));
+
+        Assert.Equal([(1L, (string?)"write")], errors);
+    }
+
+    [Fact]
     public async Task AGroupThatFails_FailsEveryWriteInIt_StoresNoneOfThem_AndAcknowledgesNoneBeforeItEnds()
     {
         var connectionString = await TestDatabase.CreateAsync("groupcommit");
