@@ -9,9 +9,7 @@ using AfterSales.Interfaces.Network;
 using AfterSales.Interfaces.Recalls;
 using AfterSales.Interfaces.Reports;
 using AfterSales.Interfaces.Vehicles;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Options;
 using Orleans.Placement;
 
 namespace AfterSales.Grains.Vehicles;
