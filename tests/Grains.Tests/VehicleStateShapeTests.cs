@@ -53,14 +53,20 @@ public sealed class VehicleStateShapeTests
 
     [Theory]
     [MemberData(nameof(Visits))]
-    public void TheRulesReadAnEntry_AsTheyReadTheVisitItWasMadeFrom(string _, CompletedVisit visit)
+    public void TheRulesReadAnEntry_WithEveryFactOfTheVisitItWasMadeFrom(string _, CompletedVisit visit)
     {
-        var fromEntry = new VisitEntry(visit, 0, null, Agreed).ToRepairVisit();
-        var fromVisit = visit.ToRepairVisit();
+        var read = new VisitEntry(visit, 0, null, Agreed).ToRepairVisit();
 
-        Assert.Equal(fromVisit with { PartsUsed = [] }, fromEntry with { PartsUsed = [] });
-        Assert.Equal(fromVisit.PartsUsed, fromEntry.PartsUsed);
-        Assert.True(fromEntry.AgreedAt.EqualsExact(visit.AgreedAt));
+        Assert.Equal(
+            (visit.VisitId, visit.StationCode, visit.Kind.ToString(), visit.CompletedAt, visit.MileageKm, visit.FaultCode, visit.System.ToString(), visit.WorkGrade.ToString()),
+            (read.Id, read.StationCode, read.Kind.ToString(), read.CompletedAt, read.MileageKm, read.FaultCode, read.System.ToString(), read.WorkGrade.ToString()));
+        Assert.Equal(
+            (visit.Warranty, visit.UnitReplaced, visit.SeriousSafety, visit.SafetyDefect.ToString(), visit.Cancelled, visit.RepairItem, visit.RecallCampaignId, visit.WorkDone, visit.Appraiser),
+            (read.Warranty, read.UnitReplaced, read.SeriousSafety, read.SafetyDefect.ToString(), read.Cancelled, read.RepairItem, read.RecallCampaignId, read.WorkDone, read.Appraiser));
+        Assert.Equal(TimeSpan.FromHours(visit.ExcludedHours), read.ExcludedTime);
+        Assert.Same(visit.MainPartsReplaced, read.MainPartsReplaced);
+        Assert.Equal(visit.PartsUsed.Select(p => (p.PartNo, p.Quantity)), read.PartsUsed.Select(p => (p.PartNo, p.Quantity)));
+        Assert.True(read.AgreedAt.EqualsExact(visit.AgreedAt));
     }
 
     [Fact]

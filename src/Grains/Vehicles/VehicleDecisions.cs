@@ -473,9 +473,11 @@ public static class VehicleDecisions
 
     private static VisitEntry Entry(ImmutableArray<VisitEntry> others, CompletedVisit visit, DateTimeOffset now, VehicleOptions options)
     {
-        var comeback = Comebacks.Find(others.ToArchive(), visit.ToRepairVisit(), options.Warranty)?.ToView();
         var days = visit.CompletedAt is { } done && !visit.Cancelled ? RepairTime.Days(visit.AgreedAt, done, TimeSpan.Zero) : 0;
-        return new VisitEntry(visit, days, comeback, now);
+        var entry = new VisitEntry(visit, days, null, now);
+        // The rules read the visit as they read every archive entry: through the entry's one mapping.
+        var comeback = Comebacks.Find(others.ToArchive(), entry.ToRepairVisit(), options.Warranty)?.ToView();
+        return comeback is null ? entry : new VisitEntry(visit, days, comeback, now);
     }
 
     private static Refusal? ImportedMainPartsRefused(CompletedVisit visit, PartsCatalogue catalogue, VehicleOptions options)

@@ -69,31 +69,6 @@ public static class VehicleMapping
         Appraiser = entry.Appraiser,
     };
 
-    public static RepairVisit ToRepairVisit(this CompletedVisit visit) => new()
-    {
-        Id = visit.VisitId,
-        StationCode = visit.StationCode,
-        Kind = (Domain.Repairs.VisitKind)(int)visit.Kind,
-        AgreedAt = visit.AgreedAt,
-        CompletedAt = visit.CompletedAt,
-        MileageKm = visit.MileageKm,
-        FaultCode = visit.FaultCode,
-        System = (Domain.Repairs.VehicleSystem)(int)visit.System,
-        WorkGrade = (Domain.Repairs.WorkGrade)(int)visit.WorkGrade,
-        Warranty = visit.Warranty,
-        UnitReplaced = visit.UnitReplaced,
-        MainPartsReplaced = visit.MainPartsReplaced,
-        RepairItem = visit.RepairItem,
-        Cancelled = visit.Cancelled,
-        SeriousSafety = visit.SeriousSafety,
-        SafetyDefect = (Domain.Repairs.SafetyDefect)(int)visit.SafetyDefect,
-        ExcludedTime = TimeSpan.FromHours(visit.ExcludedHours),
-        RecallCampaignId = visit.RecallCampaignId,
-        WorkDone = visit.WorkDone,
-        PartsUsed = PartLines(visit.PartsUsed),
-        Appraiser = visit.Appraiser,
-    };
-
     private static IReadOnlyList<PartLine> PartLines(IReadOnlyList<PartUsed> parts)
     {
         if (parts.Count == 0)
