@@ -57,7 +57,10 @@ public interface IVehicleGrain : IGrainWithStringKey
     [Alias("AppendVisit")]
     Task<Outcome<RepairRecordView>> AppendVisitAsync(CompletedVisit visit, string? idempotencyKey);
 
-    /// <summary>Creates a vehicle with its delivery, reading and past visits in one durable write (bulk loads).</summary>
+    /// <summary>
+    /// Creates a vehicle with its delivery, reading and past visits in one durable write (bulk loads). A retry with the
+    /// same key answers with the first outcome's status and the vehicle as it stands now (the key keeps no view).
+    /// </summary>
     [Alias("Import")]
     Task<Outcome<VehicleView>> ImportAsync(VehicleImport import, string? idempotencyKey);
 

@@ -91,6 +91,42 @@ public sealed class BulkImportTests(ClusterFixture fixture)
         Assert.Equal(0, await VehicleRows.CountAsync(fixture.ConnectionString, vin));
     }
 
+    /// <summary>
+    /// A bulk request retried with its Idempotency-Key answers as the first did and imports nothing twice. The key's row
+    /// keeps each vehicle's outcome, not its view: the bulk reply carries only statuses, and the view would copy the
+    /// owner's name and phone into the row.
+    /// </summary>
+    [Fact]
+    public async Task Bulk_RetriedWithItsKey_AnswersTheSame_ImportsOnce_AndKeepsNoOwnerInTheKeyRow()
+    {
+        var (first, second) = (TestVins.Next(), TestVins.Next());
+        var deliveredOn = _api.Today.AddDays(-40);
+        var visit = VehicleClient.Visit("imp-k1", VehicleClient.At(deliveredOn.AddDays(20), 9), VehicleClient.At(deliveredOn.AddDays(20), 12), 2_000);
+        var request = new BulkVehiclesRequest(
+        [
+            new BulkVehicle(_api.Registration(first), VehicleClient.Delivery(deliveredOn, deliveredOn), null, [visit]),
+            new BulkVehicle(_api.Registration(second), null, null, null),
+        ]);
+        var key = "bulk-" + first;
+
+        using var response = await _api.PostAsync("/api/vehicles/bulk", request, key);
+        var firstResult = await VehicleClient.ReadAsync<BulkVehiclesResult>(response, HttpStatusCode.OK);
+        using var retried = await _api.PostAsync("/api/vehicles/bulk", request, key);
+        var retriedResult = await VehicleClient.ReadAsync<BulkVehiclesResult>(retried, HttpStatusCode.OK);
+
+        Assert.Equal((2, 0), (firstResult.Accepted, firstResult.Refused));
+        Assert.Equal((2, 0), (retriedResult.Accepted, retriedResult.Refused));
+        Assert.Equal(VehicleRows.AfterRegistration, await VehicleRows.VersionAsync(fixture.ConnectionString, second));
+        Assert.Equal(["imp-k1"], (await _api.GetHistoryAsync(first)).Select(r => r.Visit.VisitId));
+        Assert.Equal(1L, await TestDatabase.ScalarAsync<long>(fixture.ConnectionString,
+            "SELECT count(*) FROM grain_rows WHERE state_name = 'fleetBatch' AND kind = 'vin' AND row_key = @vin", ("vin", first)));
+        var keyRow = await TestDatabase.ScalarAsync<string>(fixture.ConnectionString,
+            "SELECT body::text FROM grain_rows WHERE state_name = 'vehicle' AND grain_key = @vin AND kind = 'key'", ("vin", first));
+        Assert.Contains(key + "#0", keyRow, StringComparison.Ordinal);
+        Assert.DoesNotContain("Li Lei", keyRow, StringComparison.Ordinal);
+        Assert.DoesNotContain("\"vehicle\"", keyRow, StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData("{\"vehicles\":[]}")]
     [InlineData("{}")]
