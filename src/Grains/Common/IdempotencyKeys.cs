@@ -15,7 +15,14 @@ public interface IRememberedReply
 /// document): the remembered reply of a keyed request, a closed work order. Its body is the record as JSON, in the
 /// same shape the state uses.
 /// </summary>
-public sealed record TypedRow<TBody>(string Kind, string Key, TBody Body);
+public sealed record TypedRow<TBody>(string Kind, string Key, TBody Body)
+{
+    /// <summary>
+    /// True: the row must not exist yet, and the write fails whole if it does (<see cref="GrainRows.IsDuplicateRow"/>).
+    /// Null (left out of the JSON): the row replaces one with the same key.
+    /// </summary>
+    public bool? Unique { get; init; }
+}
 
 /// <summary>Reads a grain's rows in grain_rows.</summary>
 public interface IGrainRowReader

@@ -142,12 +142,32 @@ public sealed partial class FleetBatchGrain(
             new CounterContribution($"signal:{Batch}:{repair.FaultCode}", state.State.RepairsRecorded, counters));
     }
 
-    /// <summary>Adds (or updates) the vehicles of <paramref name="entries"/>: one read of their rows, one write.</summary>
+    /// <summary>
+    /// Adds (or updates) the vehicles of <paramref name="entries"/>: one read of their rows, one write. A vehicle's
+    /// first entry is taken as a new member without reading its row (a bulk load's vehicles arrive one or two per
+    /// batch at a time, so that read was a round trip per vehicle); its row is written as one that must not exist yet.
+    /// If it did (the entry was delivered again after a crash), nothing of that write is applied and the entries are
+    /// added again, every row read.
+    /// </summary>
     private async Task AddAllAsync(IReadOnlyList<FleetEntry> entries)
     {
+        if (!entries.Any(e => e.First) || !await TryAddAllAsync(entries, trustFirst: true))
+        {
+            await TryAddAllAsync(entries, trustFirst: false);
+        }
+
+        // Reported even when nothing changed: the caller may be retrying after a report failed.
+        await ReportAsync();
+    }
+
+    /// <returns>False when a first entry's vehicle was a member already (only with <paramref name="trustFirst"/>).</returns>
+    private async Task<bool> TryAddAllAsync(IReadOnlyList<FleetEntry> entries, bool trustFirst)
+    {
         var current = state.State;
+        var assumedNew = trustFirst ? entries.Where(e => e.First).Select(e => e.Vin).ToHashSet(StringComparer.Ordinal) : [];
+        var toRead = entries.Select(e => e.Vin).Where(v => !assumedNew.Contains(v)).Distinct(StringComparer.Ordinal).ToArray();
         var known = new Dictionary<string, FleetMember>(
-            await rows.ReadManyAsync<FleetMember>(StateName, Batch, FleetBatchState.MemberKind, [.. entries.Select(e => e.Vin).Distinct(StringComparer.Ordinal)]),
+            toRead.Length == 0 ? [] : await rows.ReadManyAsync<FleetMember>(StateName, Batch, FleetBatchState.MemberKind, toRead),
             StringComparer.Ordinal);
         var changed = new SortedDictionary<string, FleetMember>(StringComparer.Ordinal);
         var next = current;
@@ -162,13 +182,29 @@ public sealed partial class FleetBatchGrain(
             }
         }
 
-        if (!ReferenceEquals(next, current))
+        if (ReferenceEquals(next, current))
         {
-            await WriteAsync(next with { NewRowsMembers = [.. changed.Select(c => new TypedRow<FleetMember>(FleetBatchState.MemberKind, c.Key, c.Value))] });
+            return true;
         }
 
-        // Reported even when nothing changed: the caller may be retrying after a report failed.
-        await ReportAsync();
+        var written = next with
+        {
+            NewRowsMembers = [.. changed.Select(c => new TypedRow<FleetMember>(FleetBatchState.MemberKind, c.Key, c.Value) { Unique = assumedNew.Contains(c.Key) ? true : null })],
+        };
+        if (assumedNew.Count == 0)
+        {
+            await WriteAsync(written);
+            return true;
+        }
+
+        if (!await state.TryWriteNewRowsAsync(written, this, logger, $"Fleet batch {Batch}"))
+        {
+            LogMemberAlready(logger, Batch);
+            return false;
+        }
+
+        state.State = state.State.Written();
+        return true;
     }
 
     /// <summary>
@@ -372,6 +408,9 @@ public sealed partial class FleetBatchGrain(
         await state.WriteOrRestoreAsync(next, this, logger, $"Fleet batch {Batch}");
         state.State = state.State.Written();
     }
+
+    [LoggerMessage(EventId = 1320, Level = LogLevel.Information, Message = "Fleet batch {Batch}: a vehicle's first entry came again (redelivered); added again reading its row")]
+    private static partial void LogMemberAlready(ILogger logger, string batch);
 }
 
 /// <summary>A change waiting in a batch's queue: a vehicle to add, a campaign to subscribe, or a repair to record.</summary>

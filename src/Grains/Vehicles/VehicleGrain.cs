@@ -384,11 +384,11 @@ public sealed partial class VehicleGrain : Grain, IVehicleGrain, IOutboxOwner
     /// What the vehicle owes its batch in the fleet index once registered or delivered: itself, its region and the
     /// campaigns covering it (the batch adds a VIN once and learns its region once).
     /// </summary>
-    private async Task<OutboxMessage> IndexEntryAsync(string operation, VehicleState next)
+    private async Task<OutboxMessage> IndexEntryAsync(string operation, VehicleState next, bool first)
     {
         var identity = next.Identity!;
         var campaigns = _services.Recalls.Match(Vin, identity.Model, identity.Batch, identity.ProductionDate) ?? await AskRegistryAsync(identity);
-        return new FleetIndexEntry(identity.Batch, new FleetEntry(Vin, identity.Model, next.Region, campaigns) { ProductionDate = identity.ProductionDate }) { Id = "fleet:" + operation };
+        return new FleetIndexEntry(identity.Batch, new FleetEntry(Vin, identity.Model, next.Region, campaigns) { ProductionDate = identity.ProductionDate, First = first }) { Id = "fleet:" + operation };
     }
 
     public Task<Outcome<RepairHistoryPage>> GetHistoryAsync(int limit, string? cursor)
@@ -469,7 +469,8 @@ public sealed partial class VehicleGrain : Grain, IVehicleGrain, IOutboxOwner
 
         if (decision.Next is not null && indexes && next.Identity is not null)
         {
-            next = next.Send(await IndexEntryAsync(operation, next));
+            // A command that creates the vehicle sends its first entry.
+            next = next.Send(await IndexEntryAsync(operation, next, first: created));
         }
 
         var view = next.ToView();

@@ -193,6 +193,13 @@ public sealed record class FleetEntry(
     /// <summary>The vehicle's production date (for campaigns whose criteria have a production-date range).</summary>
     [Id(4)]
     public DateOnly? ProductionDate { get; init; }
+
+    /// <summary>
+    /// The vehicle's first entry (sent when it was registered or imported): the batch may take it as a new member
+    /// without looking it up, and finds out from its own write if it was one already (a redelivered entry).
+    /// </summary>
+    [Id(5)]
+    public bool First { get; init; }
 }
 
 /// <summary>A completed repair as the fleet index sees it.</summary>

@@ -269,6 +269,52 @@ public sealed class DatabaseErrorTests(ClusterFixture fixture) : IClassFixture<C
         Assert.NotEqual(first, second);
     }
 
+    /// <summary>
+    /// The batch took the vehicle's first entry but the vehicle could not write that it did (its acknowledgement is
+    /// refused), so the entry is still owed. The batch takes a first entry as new without reading its row: delivered
+    /// again, its write finds the row, applies nothing, and the batch adds it again reading the row. Counted once.
+    /// </summary>
+    [Fact]
+    public async Task ARegistrationWhoseAcknowledgementCannotBeWritten_SendsItsFirstEntryAgain_AndTheCampaignCountsItOnce()
+    {
+        var tag = Guid.NewGuid().ToString("N")[..8].ToUpperInvariant();
+        var (model, batch, campaign) = ($"M-ACK-{tag}", $"B-ACK-{tag}", $"RC-ACK-{tag}");
+        using (var opened = await Http.PostAsync("/api/recalls", JsonContent.Create(new
+        {
+            campaignId = campaign, description = "Seat rail may crack", models = new[] { model }, batches = Array.Empty<string>(),
+            vins = Array.Empty<string>(), remedy = "Replace the seat rails",
+        })))
+        {
+            Assert.Equal(HttpStatusCode.Created, opened.StatusCode);
+        }
+
+        var vin = TestVins.Next();
+        // Only the vehicle's writes that owe nothing (its acknowledgement) are refused; its registration lands.
+        await using (await WriteRefusal.StartAsync(ConnectionString, "vehicle", vin, "coalesce(NEW.payload->'outbox', '[]'::jsonb) = '[]'::jsonb"))
+        {
+            using var registered = await Http.PostAsync("/api/vehicles", JsonContent.Create(new
+            {
+                vin, model, batch, productionDate = "2026-02-01", powertrain = "ice", price = 150000,
+            }));
+            Assert.Equal(HttpStatusCode.Created, registered.StatusCode);
+            Assert.Equal(1, await AffectedAsync(campaign));
+            Assert.Equal("fleetIndex", await TestDatabase.ScalarAsync<string>(ConnectionString,
+                "SELECT payload->'outbox'->0->>'$kind' FROM grain_state WHERE state_name = 'vehicle' AND grain_key = @vin", ("vin", vin)));
+        }
+
+        var sweeper = fixture.Silo.Services.GetRequiredService<OutboxSweeper>();
+        Assert.True(await sweeper.SweepOnceAsync(TimeSpan.Zero) >= 1);
+        await sweeper.SweepOnceAsync(TimeSpan.Zero);
+        Assert.Equal(0L, await TestDatabase.ScalarAsync<long>(ConnectionString,
+            "SELECT coalesce(jsonb_array_length(payload->'outbox'), 0)::bigint FROM grain_state WHERE state_name = 'vehicle' AND grain_key = @vin", ("vin", vin)));
+        Assert.Equal(1, await AffectedAsync(campaign));
+        Assert.Equal(1L, await TestDatabase.ScalarAsync<long>(ConnectionString,
+            "SELECT count(*) FROM grain_rows WHERE state_name = 'fleetBatch' AND grain_key = @batch AND kind = 'vin'", ("batch", batch)));
+        var stored = await TestDatabase.ScalarAsync<string>(ConnectionString,
+            "SELECT payload::text FROM grain_state WHERE state_name = 'fleetBatch' AND grain_key = @batch", ("batch", batch));
+        Assert.Contains($"\"{model}\": 1", stored, StringComparison.Ordinal);
+    }
+
     private async Task<long> AffectedAsync(string campaign)
     {
         using var progress = System.Text.Json.JsonDocument.Parse(await Http.GetStringAsync($"/api/recalls/{campaign}"));
