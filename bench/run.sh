@@ -16,7 +16,8 @@
 #     --growth-batch N   vehicles loaded into one production batch for the registration figure (default 50000; smoke 500)
 #     --scale-active N   the small active set of the scale figure (default 10000; smoke 100): warranty GETs with N vehicles
 #                        active, then with the whole fleet active, in the same run (a million: --vehicles 1000000)
-# The million-vehicle run (issue 16): bench/run.sh --vehicles 1000000 --doc docs/benchmarks-1m.md (about an hour here).
+# The million-vehicle run (issue 16): bench/run.sh --vehicles 1000000 --doc docs/benchmarks-1m.md (about an hour with
+# the defaults; 22 min with --duration 10 --growth-orders 1000 --growth-batch 5000 on 2 Xeon cores).
 # It ends with the state-growth figures (a station's document after 10 and 10,000 settled work orders; odometer
 # readings on vehicles with 2 and 200 visits; registrations into a batch of 50,000 and into a new one; smoke: 100,
 # 20 and 500).
