@@ -45,7 +45,7 @@ while [ $# -gt 0 ]; do
     --scale-active) scale_active_arg="${2:-}"; shift 2 ;;
     --growth-orders) growth_orders_arg="${2:-}"; shift 2 ;;
     --growth-batch) growth_batch_arg="${2:-}"; shift 2 ;;
-    -h|--help) sed -n '2,25p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) sed -n '2,24p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "unknown argument: $1 (try --help)" >&2; exit 2 ;;
   esac
 done
