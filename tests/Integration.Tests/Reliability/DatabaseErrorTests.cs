@@ -218,14 +218,7 @@ public sealed class DatabaseErrorTests(ClusterFixture fixture) : IClassFixture<C
     {
         var tag = Guid.NewGuid().ToString("N")[..8].ToUpperInvariant();
         var (model, batch, campaign) = ($"M-IDX-{tag}", $"B-IDX-{tag}", $"RC-IDX-{tag}");
-        using (var opened = await Http.PostAsync("/api/recalls", JsonContent.Create(new
-        {
-            campaignId = campaign, description = "Seat rail may crack", models = new[] { model }, batches = Array.Empty<string>(),
-            vins = Array.Empty<string>(), remedy = "Replace the seat rails",
-        })))
-        {
-            Assert.Equal(HttpStatusCode.Created, opened.StatusCode);
-        }
+        await OpenModelRecallAsync(campaign, model);
 
         var first = await TestFleet.DeliveredVehicleAsync(Http, new DateOnly(2026, 3, 1), model, batch);
         Assert.Equal(1, await AffectedAsync(campaign));
@@ -261,11 +254,9 @@ public sealed class DatabaseErrorTests(ClusterFixture fixture) : IClassFixture<C
         var sweeper = fixture.Silo.Services.GetRequiredService<OutboxSweeper>();
         Assert.True(await sweeper.SweepOnceAsync(TimeSpan.Zero) >= 1);
         await sweeper.SweepOnceAsync(TimeSpan.Zero);
-        Assert.Equal(0L, await TestDatabase.ScalarAsync<long>(ConnectionString,
-            "SELECT coalesce(jsonb_array_length(payload->'outbox'), 0)::bigint FROM grain_state WHERE state_name = 'vehicle' AND grain_key = @vin", ("vin", second)));
+        Assert.Equal(0L, await OutboxLengthAsync(second));
         Assert.Equal(2, await AffectedAsync(campaign));
-        Assert.Equal(2L, await TestDatabase.ScalarAsync<long>(ConnectionString,
-            "SELECT count(*) FROM grain_rows WHERE state_name = 'fleetBatch' AND grain_key = @batch AND kind = 'vin'", ("batch", batch)));
+        Assert.Equal(2L, await BatchVehicleRowsAsync(batch));
         Assert.NotEqual(first, second);
     }
 
@@ -279,14 +270,7 @@ public sealed class DatabaseErrorTests(ClusterFixture fixture) : IClassFixture<C
     {
         var tag = Guid.NewGuid().ToString("N")[..8].ToUpperInvariant();
         var (model, batch, campaign) = ($"M-ACK-{tag}", $"B-ACK-{tag}", $"RC-ACK-{tag}");
-        using (var opened = await Http.PostAsync("/api/recalls", JsonContent.Create(new
-        {
-            campaignId = campaign, description = "Seat rail may crack", models = new[] { model }, batches = Array.Empty<string>(),
-            vins = Array.Empty<string>(), remedy = "Replace the seat rails",
-        })))
-        {
-            Assert.Equal(HttpStatusCode.Created, opened.StatusCode);
-        }
+        await OpenModelRecallAsync(campaign, model);
 
         var vin = TestVins.Next();
         // Only the vehicle's writes that owe nothing (its acknowledgement) are refused; its registration lands.
@@ -305,15 +289,32 @@ public sealed class DatabaseErrorTests(ClusterFixture fixture) : IClassFixture<C
         var sweeper = fixture.Silo.Services.GetRequiredService<OutboxSweeper>();
         Assert.True(await sweeper.SweepOnceAsync(TimeSpan.Zero) >= 1);
         await sweeper.SweepOnceAsync(TimeSpan.Zero);
-        Assert.Equal(0L, await TestDatabase.ScalarAsync<long>(ConnectionString,
-            "SELECT coalesce(jsonb_array_length(payload->'outbox'), 0)::bigint FROM grain_state WHERE state_name = 'vehicle' AND grain_key = @vin", ("vin", vin)));
+        Assert.Equal(0L, await OutboxLengthAsync(vin));
         Assert.Equal(1, await AffectedAsync(campaign));
-        Assert.Equal(1L, await TestDatabase.ScalarAsync<long>(ConnectionString,
-            "SELECT count(*) FROM grain_rows WHERE state_name = 'fleetBatch' AND grain_key = @batch AND kind = 'vin'", ("batch", batch)));
+        Assert.Equal(1L, await BatchVehicleRowsAsync(batch));
         var stored = await TestDatabase.ScalarAsync<string>(ConnectionString,
             "SELECT payload::text FROM grain_state WHERE state_name = 'fleetBatch' AND grain_key = @batch", ("batch", batch));
         Assert.Contains($"\"{model}\": 1", stored, StringComparison.Ordinal);
     }
+
+    /// <summary>Opens a campaign over one model and expects it opened.</summary>
+    private async Task OpenModelRecallAsync(string campaign, string model)
+    {
+        using var opened = await Http.PostAsync("/api/recalls", JsonContent.Create(new
+        {
+            campaignId = campaign, description = "Seat rail may crack", models = new[] { model }, batches = Array.Empty<string>(),
+            vins = Array.Empty<string>(), remedy = "Replace the seat rails",
+        }));
+        Assert.Equal(HttpStatusCode.Created, opened.StatusCode);
+    }
+
+    /// <summary>How many messages the vehicle's stored state still owes.</summary>
+    private Task<long> OutboxLengthAsync(string vin) => TestDatabase.ScalarAsync<long>(ConnectionString,
+        "SELECT coalesce(jsonb_array_length(payload->'outbox'), 0)::bigint FROM grain_state WHERE state_name = 'vehicle' AND grain_key = @vin", ("vin", vin));
+
+    /// <summary>The batch's vehicle rows.</summary>
+    private Task<long> BatchVehicleRowsAsync(string batch) => TestDatabase.ScalarAsync<long>(ConnectionString,
+        "SELECT count(*) FROM grain_rows WHERE state_name = 'fleetBatch' AND grain_key = @batch AND kind = 'vin'", ("batch", batch));
 
     private async Task<long> AffectedAsync(string campaign)
     {
