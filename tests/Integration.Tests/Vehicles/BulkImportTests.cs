@@ -1,4 +1,5 @@
 using System.Net;
+using System.Net.Http.Json;
 using AfterSales.Api.Apis;
 using AfterSales.Integration.Tests.Infrastructure;
 using AfterSales.Interfaces.Vehicles;
@@ -125,6 +126,29 @@ public sealed class BulkImportTests(ClusterFixture fixture)
         Assert.Contains(key + "#0", keyRow, StringComparison.Ordinal);
         Assert.DoesNotContain("Li Lei", keyRow, StringComparison.Ordinal);
         Assert.DoesNotContain("\"vehicle\"", keyRow, StringComparison.Ordinal);
+    }
+
+    /// <summary>
+    /// Only an operator imports history: a bulk item states delivery, readings and past visits (warranty repairs among
+    /// them) that for any other caller are facts only an approved claim or the owning station establishes.
+    /// </summary>
+    [Theory]
+    [InlineData(AfterSales.Api.Security.Roles.Station, "S001")]
+    [InlineData(AfterSales.Api.Security.Roles.CallCentre, null)]
+    [InlineData(AfterSales.Api.Security.Roles.Warranty, null)]
+    [InlineData(AfterSales.Api.Security.Roles.Parts, null)]
+    [InlineData(AfterSales.Api.Security.Roles.Reader, null)]
+    public async Task Bulk_ByAnyoneButAnOperator_Is403_AndImportsNothing(string role, string? station)
+    {
+        var vin = TestVins.Next();
+        var deliveredOn = _api.Today.AddDays(-10);
+        var request = new BulkVehiclesRequest([new BulkVehicle(_api.Registration(vin), VehicleClient.Delivery(deliveredOn, deliveredOn), null, null)]);
+        using var caller = fixture.Api.CreateClient(role, station);
+
+        using var response = await caller.PostAsJsonAsync("/api/vehicles/bulk", request, VehicleClient.Json);
+
+        Assert.Equal(HttpStatusCode.Forbidden, response.StatusCode);
+        Assert.Equal(0, await VehicleRows.CountAsync(fixture.ConnectionString, vin));
     }
 
     [Theory]
