@@ -33,13 +33,15 @@ public static class RollingRun
         var workOrderVins = options.WorkOrderWorkers == 0 ? [] : await Setup.RegisterFleetAsync(http, options.WorkOrderVehicles, seed: 4242, [.. vins]);
         var odometerVins = options.OdometerWorkers == 0 ? [] : await Setup.RegisterFleetAsync(http, options.OdometerVehicles, seed: 424242, [.. vins, .. workOrderVins]);
         var stations = options.WorkOrderWorkers == 0 ? [] : await Setup.RegisterStationsAsync(http, options.Stations);
-        Console.WriteLine($"rolling: cluster ready, {vins.Count + workOrderVins.Count + odometerVins.Count} vehicles, {depots.Count} depots, {stations.Count} stations; load starts");
+        var fleet = vins.Concat(workOrderVins).Concat(odometerVins).ToList();
+        await Setup.WarmReadsAsync(http, fleet);
+        Console.WriteLine($"rolling: cluster ready, {fleet.Count} vehicles (each read once, not counted), {depots.Count} depots, {stations.Count} stations; load starts");
 
         var stats = new RequestStats();
         Console.WriteLine($"rolling: t = 0 is {DateTimeOffset.UtcNow:HH:mm:ss.fff} UTC");
         var writes = new WriteLoad(options, http, vins, depots, stats);
         var workOrders = new WorkOrderLoad(options, http, workOrderVins, stations, stats);
-        var steady = new SteadyLoad(options, http, [.. vins, .. workOrderVins, .. odometerVins], odometerVins, stats);
+        var steady = new SteadyLoad(options, http, fleet, odometerVins, stats);
         using var stop = new CancellationTokenSource();
         var running = Task.WhenAll(writes.RunAsync(stop.Token), workOrders.RunAsync(stop.Token), steady.RunAsync(stop.Token));
 
