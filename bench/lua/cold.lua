@@ -2,7 +2,9 @@
 -- without repeats; thread i of STEP takes FROM+i, FROM+i+STEP, ... If a thread runs past TO it starts
 -- over (those requests are warm) and done() prints a COLD_WRAPPED line, so such a figure is never quoted.
 --   wrk -tSTEP ... -s cold.lua URL -- VINS_FILE STEP FROM TO
-local threads, vins = {}, {}
+local here = debug.getinfo(1, "S").source:match("^@(.*/)") or "./"
+local vinlist = dofile(here .. "vinlist.lua")
+local threads, vins = {}, nil
 
 function setup(thread)
   thread:set("id", #threads)
@@ -10,8 +12,8 @@ function setup(thread)
 end
 
 function init(args)
-  for line in io.lines(args[1]) do vins[#vins + 1] = line end
-  step, first, last = tonumber(args[2]), tonumber(args[3]), math.min(tonumber(args[4]), #vins)
+  vins = vinlist.load(args[1])
+  step, first, last = tonumber(args[2]), tonumber(args[3]), math.min(tonumber(args[4]), vins.count)
   pos, wrapped = first + id, 0
 end
 
@@ -19,7 +21,7 @@ function request()
   if pos > last then
     pos, wrapped = first + id, wrapped + 1
   end
-  local vin = vins[pos]
+  local vin = vins.at(pos)
   pos = pos + step
   return wrk.format("GET", "/api/vehicles/" .. vin .. "/warranty")
 end

@@ -1,7 +1,9 @@
 -- GET /api/vehicles/{vin} (identity, owner, odometer: one grain call, no warranty rules) for a random VIN: it
 -- separates the cost of the grain call path from the cost of the warranty assessment and its larger reply.
 --   wrk ... -s vehicle.lua URL -- VINS_FILE
-local threads, vins = {}, {}
+local here = debug.getinfo(1, "S").source:match("^@(.*/)") or "./"
+local vinlist = dofile(here .. "vinlist.lua")
+local threads, vins = {}, nil
 
 function setup(thread)
   thread:set("id", #threads)
@@ -9,10 +11,10 @@ function setup(thread)
 end
 
 function init(args)
-  for line in io.lines(args[1]) do vins[#vins + 1] = line end
+  vins = vinlist.load(args[1])
   math.randomseed(os.time() * 1000 + id)
 end
 
 function request()
-  return wrk.format("GET", "/api/vehicles/" .. vins[math.random(#vins)])
+  return wrk.format("GET", "/api/vehicles/" .. vins.at(math.random(vins.count)))
 end

@@ -1,6 +1,8 @@
 -- GET /api/vehicles/{vin}/warranty for a random VIN of the list per request.
 --   wrk ... -s warranty.lua URL -- VINS_FILE
-local threads, vins = {}, {}
+local here = debug.getinfo(1, "S").source:match("^@(.*/)") or "./"
+local vinlist = dofile(here .. "vinlist.lua")
+local threads, vins = {}, nil
 
 function setup(thread)
   thread:set("id", #threads)
@@ -8,10 +10,10 @@ function setup(thread)
 end
 
 function init(args)
-  for line in io.lines(args[1]) do vins[#vins + 1] = line end
+  vins = vinlist.load(args[1])
   math.randomseed(os.time() * 1000 + id)
 end
 
 function request()
-  return wrk.format("GET", "/api/vehicles/" .. vins[math.random(#vins)] .. "/warranty")
+  return wrk.format("GET", "/api/vehicles/" .. vins.at(math.random(vins.count)) .. "/warranty")
 end
