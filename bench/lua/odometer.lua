@@ -5,7 +5,9 @@
 -- readings of one VIN in flight on two connections at once may still arrive out of order (a 409): wrk counts those
 -- as non-2xx responses.
 --   wrk -tSTEP ... -s odometer.lua URL -- ODOMETERS_FILE STEP OFFSET
-local threads, km, count, width, packed = {}, {}, 0, 0, ""
+local here = debug.getinfo(1, "S").source:match("^@(.*/)") or "./"
+local vinlist = dofile(here .. "vinlist.lua")
+local threads, km, vins = {}, {}, nil
 
 function setup(thread)
   thread:set("id", #threads)
@@ -16,20 +18,18 @@ function init(args)
   local step = tonumber(args[2])
   local position = 0
   local offset = tonumber(args[3])
-  -- This thread's VINs packed into one string of fixed-width records and their readings in an array of numbers (a
-  -- table of half a million strings would make wrk's collector cost grow with the fleet: see vinlist.lua).
+  -- This thread's VINs packed into one string and their readings in an array by position (a table of half a million
+  -- strings would make wrk's collector cost grow with the fleet: see vinlist.lua).
   local mine = {}
   for line in io.lines(args[1]) do
     if position % step == id then
       local vin, reading = line:match("^(%S+)%s+(%d+)")
-      assert(#mine == 0 or #vin == width, args[1] .. ": VINs of different lengths")
-      width = #vin
       mine[#mine + 1] = vin
       km[#mine] = tonumber(reading) + offset
     end
     position = position + 1
   end
-  count, packed = #mine, table.concat(mine)
+  vins = vinlist.pack(mine, args[1])
   math.randomseed(os.time() * 1000 + id)
   second, stamp = -1, ""
   -- Keep the command line's -H headers (the bearer token) and add the body's type.
@@ -37,9 +37,8 @@ function init(args)
 end
 
 function request()
-  local i = math.random(count)
-  local start = (i - 1) * width + 1
-  local vin = packed:sub(start, start + width - 1)
+  local i = math.random(vins.count)
+  local vin = vins.at(i)
   km[i] = km[i] + 1
   local now = os.time()
   if now ~= second then
