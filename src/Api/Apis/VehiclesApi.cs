@@ -330,10 +330,18 @@ public static class VehiclesApi
             return forbidden;
         }
 
-        var outcome = await call(IfMatch.For(request, cluster.Grain<IVehicleGrain>(normalized)), command, key);
         // A delivery or an ownership transfer states the owner: its reply is no read of someone else's data.
+        var stated = command is DeliverVehicle or TransferOwnership;
+        var grain = IfMatch.For(request, cluster.Grain<IVehicleGrain>(normalized));
+        var handedOver = typeof(TResult) == typeof(VehicleView) && !stated && PersonalData.HandOverVehicleRead(request.HttpContext, grain);
+        var outcome = await call(grain, command, key);
+        if (handedOver)
+        {
+            PersonalData.TakeBackVehicleRead();
+        }
+
         return outcome is Outcome<VehicleView> vehicle
-            ? await PersonalData.VehicleReplyAsync(vehicle, request.HttpContext, cluster, stated: command is DeliverVehicle or TransferOwnership)
+            ? await PersonalData.VehicleReplyAsync(vehicle, request.HttpContext, cluster, stated)
             : outcome.ToHttp();
     }
 

@@ -71,13 +71,35 @@ public static class PersonalData
             return (outcome with { Value = Masked(view) }).ToHttp(location);
         }
 
-        if (!stated)
+        // The grain recorded it with its write when handed over (HandOverVehicleRead); a previous release's did not.
+        if (!stated && !outcome.PersonalDataReadRecorded)
         {
             await RecordAsync(http, cluster, PersonalDataSubject.Vehicle, view.Vin);
         }
 
         return outcome.ToHttp(location);
     }
+
+    /// <summary>
+    /// For a caller who sees every owner in full, hands the read that the reply of the write about to be sent to
+    /// <paramref name="vehicle"/> will make over to that grain, which records it while its state write commits instead
+    /// of after it (<see cref="PersonalDataReads"/>); true if handed over. Any other caller's reply is decided here,
+    /// after the reply (a station sees the owner only of a vehicle it serves), and recorded here.
+    /// </summary>
+    public static bool HandOverVehicleRead(HttpContext http, IAddressable vehicle)
+    {
+        if (!SeesAll(http.User)
+            || PersonalDataReads.Compose(vehicle.GetGrainId().ToString(), Now(http), http.User.Actor(), Route(http)) is not { } entry)
+        {
+            return false;
+        }
+
+        RequestContext.Set(PersonalDataReads.RecordWithWriteKey, entry);
+        return true;
+    }
+
+    /// <summary>Ends a <see cref="HandOverVehicleRead"/>: the request's further calls do not carry it.</summary>
+    public static void TakeBackVehicleRead() => RequestContext.Remove(PersonalDataReads.RecordWithWriteKey);
 
     /// <summary>A complaint reply for this caller: in full (the read recorded unless <paramref name="stated"/>) or masked.</summary>
     public static async Task<IResult> ComplaintReplyAsync(
@@ -104,10 +126,10 @@ public static class PersonalData
 
     private static bool SeesAll(ClaimsPrincipal user) => user.IsInRole(Roles.CallCentre) || user.IsInRole(Roles.Operator);
 
-    private static Task RecordAsync(HttpContext http, IClusterClient cluster, PersonalDataSubject subject, string id)
-    {
-        var now = (http.RequestServices.GetService<TimeProvider>() ?? TimeProvider.System).GetUtcNow();
-        var route = $"{http.Request.Method} {http.Request.Path}";
-        return cluster.Grain<IPersonalDataLogGrain>(0).RecordAsync(new PersonalDataRead(now, http.User.Actor(), subject, id, route));
-    }
+    private static Task RecordAsync(HttpContext http, IClusterClient cluster, PersonalDataSubject subject, string id) =>
+        cluster.Grain<IPersonalDataLogGrain>(0).RecordAsync(new PersonalDataRead(Now(http), http.User.Actor(), subject, id, Route(http)));
+
+    private static DateTimeOffset Now(HttpContext http) => (http.RequestServices.GetService<TimeProvider>() ?? TimeProvider.System).GetUtcNow();
+
+    private static string Route(HttpContext http) => $"{http.Request.Method} {http.Request.Path}";
 }

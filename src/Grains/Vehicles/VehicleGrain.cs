@@ -2,10 +2,12 @@ using System.Collections.Immutable;
 using AfterSales.Domain.Warranty;
 using AfterSales.Grains.Catalogue;
 using AfterSales.Grains.Common;
+using AfterSales.Grains.Privacy;
 using AfterSales.Grains.Recalls;
 using AfterSales.Interfaces.Buyback;
 using AfterSales.Interfaces.Common;
 using AfterSales.Interfaces.Network;
+using AfterSales.Interfaces.Privacy;
 using AfterSales.Interfaces.Recalls;
 using AfterSales.Interfaces.Reports;
 using AfterSales.Interfaces.Vehicles;
@@ -431,6 +433,7 @@ public sealed partial class VehicleGrain : Grain, IVehicleGrain, IOutboxOwner
         Func<VehicleState, IEnumerable<OutboxMessage>>? owes = null, bool indexes = false, bool remembersView = true)
     {
         var fingerprint = RequestFingerprint.Of(operation, command);
+        var read = ReadsRecordedWithWrites.Take(this, PersonalDataSubject.Vehicle, Vin);
         if (await ReplayAsync(idempotencyKey, fingerprint) is { } replay)
         {
             // What the first attempt owed is in the outbox with it, delivered then or since; a retry pushes it again.
@@ -445,7 +448,8 @@ public sealed partial class VehicleGrain : Grain, IVehicleGrain, IOutboxOwner
             }
 
             var replayed = replay.Vehicle ?? _state.State.ToView();
-            return replay.Created ? Outcome<VehicleView>.Created(replayed) : Outcome<VehicleView>.Ok(replayed);
+            var again = await RecordReadAsync(read, replayed, write: null);
+            return (replay.Created ? Outcome<VehicleView>.Created(replayed) : Outcome<VehicleView>.Ok(replayed)) with { PersonalDataReadRecorded = again };
         }
 
         if (Preconditions.Check(this, _state.State.Revision, _state.State.IsRegistered, $"Vehicle {Vin}") is { } stale)
@@ -474,17 +478,39 @@ public sealed partial class VehicleGrain : Grain, IVehicleGrain, IOutboxOwner
         }
 
         var view = next.ToView();
-        if (decision.Next is not null || idempotencyKey is not null)
-        {
-            await CommitAsync(Remember(next, idempotencyKey, fingerprint, remembersView ? view : null, null, created));
-        }
+        var recorded = await RecordReadAsync(read, view, decision.Next is not null || idempotencyKey is not null
+            ? CommitAsync(Remember(next, idempotencyKey, fingerprint, remembersView ? view : null, null, created))
+            : null);
 
         if (Durable.HasPending)
         {
             await Durable.DeliverAsync();
         }
 
-        return created ? Outcome<VehicleView>.Created(view) : Outcome<VehicleView>.Ok(view);
+        return (created ? Outcome<VehicleView>.Created(view) : Outcome<VehicleView>.Ok(view)) with { PersonalDataReadRecorded = recorded };
+    }
+
+    /// <summary>
+    /// Awaits <paramref name="write"/> (if any) and, when the API asked for it and <paramref name="reply"/> shows an owner,
+    /// records <paramref name="read"/> in the personal-data log while the write commits; true if it was recorded. The log
+    /// then holds a row for every reply that shows the owner. A write that fails after its read was recorded leaves a
+    /// row for a reply never sent, as a reply lost on its way does.
+    /// </summary>
+    private async Task<bool> RecordReadAsync(PersonalDataRead? read, VehicleView reply, Task? write)
+    {
+        if (read is null || reply.Owner is null || _services.PersonalData is not { } log)
+        {
+            if (write is not null)
+            {
+                await write;
+            }
+
+            return false;
+        }
+
+        var append = log.AppendAsync(read);
+        await (write is null ? append : Task.WhenAll(write, append));
+        return true;
     }
 
     private async ValueTask<(Refusal? Refusal, VehicleView? Vehicle, RepairRecordView? Record, bool Created)?> ReplayAsync(string? key, string fingerprint)

@@ -1,5 +1,6 @@
 using AfterSales.Grains.Catalogue;
 using AfterSales.Grains.Common;
+using AfterSales.Grains.Privacy;
 using AfterSales.Grains.Recalls;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
@@ -20,7 +21,8 @@ public sealed class VehicleGrainServices(
     PartsCatalogueCopy catalogue,
     IGrainRowReader rows,
     IHomeRegions homes,
-    ILogger<VehicleGrain> logger)
+    ILogger<VehicleGrain> logger,
+    IPersonalDataLog? personalData = null)
 {
     /// <summary>Where vehicle states are read and written (see <see cref="DirectGrainState{TState}"/>).</summary>
     public IGrainStorage Storage { get; } = storage;
@@ -39,4 +41,11 @@ public sealed class VehicleGrainServices(
     public IHomeRegions Homes { get; } = homes;
 
     public ILogger<VehicleGrain> Logger { get; } = logger;
+
+    /// <summary>
+    /// Where a write records the read of the owner its reply makes, when the API hands it over
+    /// (<see cref="AfterSales.Interfaces.Privacy.PersonalDataReads"/>); none in a silo without the log (the in-memory
+    /// test clusters), whose grains leave the read to the API.
+    /// </summary>
+    public IPersonalDataLog? PersonalData { get; } = personalData;
 }

@@ -60,6 +60,14 @@ public sealed record class Outcome<T>(
 {
     public bool Succeeded => Refusal is null;
 
+    /// <summary>
+    /// True when the grain has recorded the full read of personal data this reply makes, as the API asked it to
+    /// (<see cref="Privacy.PersonalDataReads"/>), so the API does not record it again. A silo of a release before it
+    /// never sets it: the API then records the read itself.
+    /// </summary>
+    [Id(3)]
+    public bool PersonalDataReadRecorded { get; init; }
+
     public static Outcome<T> Ok(T value) => new(OutcomeStatus.Ok, value, null);
 
     public static Outcome<T> Created(T value) => new(OutcomeStatus.Created, value, null);

@@ -1,12 +1,16 @@
 using System.Net;
 using System.Net.Http.Json;
+using System.Security.Claims;
 using System.Text.Json;
 using AfterSales.Api.Security;
 using AfterSales.Grains.Privacy;
 using AfterSales.Integration.Tests.Infrastructure;
 using AfterSales.Integration.Tests.Persistence;
+using AfterSales.Interfaces.Common;
 using AfterSales.Interfaces.Privacy;
+using AfterSales.Interfaces.Vehicles;
 using AfterSales.Silo.Persistence;
+using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
 using static AfterSales.Integration.Tests.Stations.Api;
@@ -216,6 +220,134 @@ public sealed class PersonalDataTests(ClusterFixture fixture)
         await Task.WhenAll(records);
         Assert.Equal((3L, 24L), (log.Appends.Batches - batches, log.Appends.Items - items));
         Assert.Equal(24, (await ReadsAsync("actor=operator:together&limit=100")).Count);
+    }
+
+    [Fact]
+    public async Task AnOperatorsWrite_RecordsTheReadItsReplyMakes_OnceAndAgainOnAReplay_AndARefusedWriteRecordsNothing()
+    {
+        // The vehicle grain records an operator's read with its own state write (PersonalDataReads): still one row
+        // for each reply that shows the owner, none for a reply that shows nothing.
+        var vin = await TestFleet.DeliveredVehicleAsync(Http);
+        using var @operator = fixture.Api.CreateClient(Roles.Operator);
+        var before = DateTimeOffset.UtcNow.AddSeconds(-5);
+        var reading = $$"""{"readingKm":1000,"readAt":"{{fixture.Clock.GetUtcNow():O}}"}""";
+
+        var (status, body) = await KeyedPostAsync(@operator, $"/api/vehicles/{vin}/odometer", reading, "pd-write-" + vin);
+        Assert.Equal((HttpStatusCode.OK, "Wang Fang"), (status, body.GetProperty("owner").GetProperty("name").GetString()));
+        var read = Assert.Single(await ReadsAsync($"vin={vin}"));
+        Assert.Equal(("vehicle", vin, $"POST /api/vehicles/{vin}/odometer"), (read.GetProperty("subject").GetString(), read.GetProperty("subjectId").GetString(), read.GetProperty("route").GetString()));
+        Assert.StartsWith("operator:", read.GetProperty("actor").GetString(), StringComparison.Ordinal);
+        Assert.InRange(read.GetProperty("at").GetDateTimeOffset(), before, DateTimeOffset.UtcNow.AddSeconds(5));
+
+        // A retry of the same request answers the owner again: another read.
+        Assert.Equal(HttpStatusCode.OK, (await KeyedPostAsync(@operator, $"/api/vehicles/{vin}/odometer", reading, "pd-write-" + vin)).Status);
+        Assert.Equal(2, (await ReadsAsync($"vin={vin}")).Count);
+
+        // Refused (the odometer cannot go back, the key was used for another request): no owner shown, nothing recorded.
+        var back = $$"""{"readingKm":900,"readAt":"{{fixture.Clock.GetUtcNow():O}}"}""";
+        Assert.Equal(HttpStatusCode.Conflict, (await KeyedPostAsync(@operator, $"/api/vehicles/{vin}/odometer", back, null)).Status);
+        Assert.Equal(HttpStatusCode.Conflict, (await KeyedPostAsync(@operator, $"/api/vehicles/{vin}/odometer", back, "pd-write-" + vin)).Status);
+        Assert.Equal(2, (await ReadsAsync($"vin={vin}")).Count);
+    }
+
+    [Fact]
+    public async Task TheVehicleGrain_RecordsAHandedOverRead_OnlyWhenAddressedToIt_AndSaysSo()
+    {
+        var vin = await TestFleet.DeliveredVehicleAsync(Http);
+        var cluster = fixture.Api.Services.GetRequiredService<IClusterClient>();
+        var vehicle = cluster.GetGrain<IVehicleGrain>(vin);
+        var at = new DateTimeOffset(2026, 6, 2, 8, 30, 0, TimeSpan.Zero);
+        try
+        {
+            // Addressed to another vehicle: this one ignores it, and its reply leaves the read to the API.
+            RequestContext.Set(PersonalDataReads.RecordWithWriteKey, PersonalDataReads.Compose(cluster.GetGrain<IVehicleGrain>(TestVins.Next()).GetGrainId().ToString(), at, "operator:handover", "POST /x")!);
+            var ignored = await vehicle.RecordOdometerAsync(new RecordOdometer(100, fixture.Clock.GetUtcNow()), null);
+            Assert.Equal((OutcomeStatus.Ok, false), (ignored.Status, ignored.PersonalDataReadRecorded));
+            Assert.Empty(await ReadsAsync($"vin={vin}"));
+
+            RequestContext.Set(PersonalDataReads.RecordWithWriteKey, PersonalDataReads.Compose(vehicle.GetGrainId().ToString(), at, "operator:handover", "POST /x")!);
+            var recorded = await vehicle.RecordOdometerAsync(new RecordOdometer(200, fixture.Clock.GetUtcNow()), null);
+            Assert.Equal((OutcomeStatus.Ok, true), (recorded.Status, recorded.PersonalDataReadRecorded));
+            var read = Assert.Single(await ReadsAsync($"vin={vin}"));
+            Assert.Equal(("operator:handover", "POST /x", at), (read.GetProperty("actor").GetString(), read.GetProperty("route").GetString(), read.GetProperty("at").GetDateTimeOffset()));
+        }
+        finally
+        {
+            RequestContext.Remove(PersonalDataReads.RecordWithWriteKey);
+        }
+    }
+
+    [Fact]
+    public async Task AWriteWhoseReadCannotBeRecorded_Is503_AndItsRetryIsAppliedOnceAndRecorded()
+    {
+        var vin = await TestFleet.DeliveredVehicleAsync(Http);
+        using var @operator = fixture.Api.CreateClient(Roles.Operator);
+        var reading = $$"""{"readingKm":1500,"readAt":"{{fixture.Clock.GetUtcNow():O}}"}""";
+        var trigger = "refuse_read_" + Token().ToLowerInvariant();
+        var vehicle = fixture.Api.Services.GetRequiredService<IClusterClient>().GetGrain<IVehicleGrain>(vin);
+        var revision = (await vehicle.GetAsync()).Value!.Revision;
+        await using (var connection = new NpgsqlConnection(fixture.ConnectionString))
+        {
+            await connection.OpenAsync();
+            await using var create = new NpgsqlCommand(
+                $"""
+                CREATE FUNCTION {trigger}() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'the log refuses (test)'; END $$;
+                CREATE TRIGGER {trigger} BEFORE INSERT ON personal_data_reads FOR EACH ROW WHEN (NEW.subject_id = '{vin}') EXECUTE FUNCTION {trigger}();
+                """, connection);
+            await create.ExecuteNonQueryAsync();
+            try
+            {
+                Assert.Equal(HttpStatusCode.ServiceUnavailable, (await KeyedPostAsync(@operator, $"/api/vehicles/{vin}/odometer", reading, "pd-fail-" + vin)).Status);
+            }
+            finally
+            {
+                await using var drop = new NpgsqlCommand($"DROP TRIGGER {trigger} ON personal_data_reads; DROP FUNCTION {trigger}();", connection);
+                await drop.ExecuteNonQueryAsync();
+            }
+        }
+
+        Assert.Empty(await ReadsAsync($"vin={vin}"));
+        var (status, body) = await KeyedPostAsync(@operator, $"/api/vehicles/{vin}/odometer", reading, "pd-fail-" + vin);
+        Assert.Equal((HttpStatusCode.OK, 1500), (status, body.GetProperty("odometerKm").GetInt32()));
+        Assert.Single(await ReadsAsync($"vin={vin}"));
+        Assert.Equal(revision + 1, (await vehicle.GetAsync()).Value!.Revision);
+    }
+
+    [Fact]
+    public async Task AReplyFromASiloThatDidNotRecordTheRead_IsRecordedByTheApi_AndOneThatDid_IsNotRecordedAgain()
+    {
+        // A silo of the previous release ignores the hand-over and never sets PersonalDataReadRecorded.
+        var vin = await TestFleet.DeliveredVehicleAsync(Http);
+        var cluster = fixture.Api.Services.GetRequiredService<IClusterClient>();
+        var reply = await cluster.GetGrain<IVehicleGrain>(vin).GetAsync();
+        Assert.False(reply.PersonalDataReadRecorded);
+        var http = new DefaultHttpContext
+        {
+            RequestServices = new ServiceCollection().BuildServiceProvider(),
+            User = new ClaimsPrincipal(new ClaimsIdentity([new Claim("role", Roles.Operator), new Claim("sub", "upgrade")], "test", "sub", "role")),
+        };
+        http.Request.Method = "POST";
+        http.Request.Path = $"/api/vehicles/{vin}/odometer";
+
+        await PersonalData.VehicleReplyAsync(reply, http, cluster, stated: false);
+        var read = Assert.Single(await ReadsAsync($"vin={vin}"));
+        Assert.Equal("operator:upgrade", read.GetProperty("actor").GetString());
+
+        await PersonalData.VehicleReplyAsync(reply with { PersonalDataReadRecorded = true }, http, cluster, stated: false);
+        Assert.Single(await ReadsAsync($"vin={vin}"));
+    }
+
+    private static async Task<(HttpStatusCode Status, JsonElement Body)> KeyedPostAsync(HttpClient client, string url, string json, string? key)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, url) { Content = new StringContent(json, System.Text.Encoding.UTF8, "application/json") };
+        if (key is not null)
+        {
+            request.Headers.Add("Idempotency-Key", key);
+        }
+
+        using var response = await client.SendAsync(request);
+        var text = await response.Content.ReadAsStringAsync();
+        return (response.StatusCode, text.Length == 0 ? default : JsonDocument.Parse(text).RootElement.Clone());
     }
 
     private async Task<List<JsonElement>> ReadsAsync(string query) =>
