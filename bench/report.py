@@ -23,14 +23,14 @@ TARGETS = [
 ]
 
 # Not targets: the same ratios for the bare grain-call path (GET /api/vehicles/{vin}: no rules, a small reply),
-# which bound what the warranty GET can reach through the API host's process hop.
+# which bound what the warranty GET can reach through a grain call (and, behind an API host, its process hop).
 DIAGNOSTICS = [
     ("diagnostic: vehicle GET (grain call, no rules) / constant JSON ceiling", "vehicle", "constant", "rps", 0.6, True),
     ("diagnostic: vehicle GET (grain call, no rules) / database-per-request baseline", "vehicle", "baseline-warranty", "rps", 5.0, True),
 ]
 
 LABELS = {
-    "constant": "constant JSON (Kestrel ceiling, API host)",
+    "constant": "constant JSON (Kestrel ceiling of the process serving HTTP)",
     "warranty": "warranty GET through the system (warm, random VIN)",
     "baseline-warranty": "warranty GET, database-per-request baseline",
     "vehicle": "vehicle GET through the system (diagnostic: grain call, no rules)",
