@@ -242,15 +242,15 @@ public sealed class ComplaintFlowTests(ClusterFixture fixture)
         await ExpectAsync(HttpStatusCode.NotFound, PostAsync(Http, "/api/complaints/CNOSUCH/respond"));
 
         var key = "intake-" + Token();
-        var first = await SendWithKeyAsync(key, "/api/complaints", Body(lat, lon));
-        var retry = await SendWithKeyAsync(key, "/api/complaints", Body(lat, lon));
+        var first = await PostWithKeyAsync(Http, "/api/complaints", Body(lat, lon), key);
+        var retry = await PostWithKeyAsync(Http, "/api/complaints", Body(lat, lon), key);
         Assert.Equal(HttpStatusCode.Created, first.Status);
         Assert.Equal(first.Body.ToString(), retry.Body.ToString());
-        Assert.Equal(HttpStatusCode.Conflict, (await SendWithKeyAsync(key, "/api/complaints", Body(lat, lon, severity: "major"))).Status);
+        Assert.Equal(HttpStatusCode.Conflict, (await PostWithKeyAsync(Http, "/api/complaints", Body(lat, lon, severity: "major"), key)).Status);
         var id = first.Body.GetProperty("id").GetString()!;
 
-        var respond = await SendWithKeyAsync("respond-1", $"/api/complaints/{id}/respond", "{}");
-        var again = await SendWithKeyAsync("respond-1", $"/api/complaints/{id}/respond", "{}");
+        var respond = await PostWithKeyAsync(Http, $"/api/complaints/{id}/respond", "{}", "respond-1");
+        var again = await PostWithKeyAsync(Http, $"/api/complaints/{id}/respond", "{}", "respond-1");
         Assert.Equal(HttpStatusCode.OK, again.Status);
         Assert.Equal(respond.Body.ToString(), again.Body.ToString());
         await StepAsync(Http, id, "arrive");
@@ -261,14 +261,5 @@ public sealed class ComplaintFlowTests(ClusterFixture fixture)
         var missing = await ExpectAsync(HttpStatusCode.BadRequest, PostAsync(Http, $"/api/complaints/{id}/callback", """{"satisfaction":3}"""));
         Assert.True(missing.GetProperty("errors").TryGetProperty("resolved", out _));
         Assert.Equal(4, (await CardAsync(Http, id)).GetProperty("history").GetArrayLength() - 1);
-    }
-
-    private async Task<(HttpStatusCode Status, JsonElement Body)> SendWithKeyAsync(string key, string url, string json)
-    {
-        using var request = new HttpRequestMessage(HttpMethod.Post, url) { Content = new StringContent(json, System.Text.Encoding.UTF8, "application/json") };
-        request.Headers.Add("Idempotency-Key", key);
-        using var response = await Http.SendAsync(request);
-        var text = await response.Content.ReadAsStringAsync();
-        return (response.StatusCode, JsonDocument.Parse(text).RootElement.Clone());
     }
 }

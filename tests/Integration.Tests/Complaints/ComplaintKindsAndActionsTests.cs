@@ -158,8 +158,8 @@ public sealed class ComplaintKindsAndActionsTests(ClusterFixture fixture)
         var id = (await ExpectAsync(HttpStatusCode.Created, PostAsync(Http, "/api/complaints", ComplaintBody(lat, lon, about: code)))).GetProperty("id").GetString()!;
         var today = DateOnly.FromDateTime(fixture.Clock.GetUtcNow().ToOffset(TimeSpan.FromHours(8)).DateTime);
         var key = "capa-" + Token();
-        var action = await ExpectAsync(HttpStatusCode.Created, PostWithKeyAsync(key, $"/api/complaints/{id}/corrective-actions", Action("Service manager", today.AddDays(1))));
-        var retried = await ExpectAsync(HttpStatusCode.Created, PostWithKeyAsync(key, $"/api/complaints/{id}/corrective-actions", Action("Service manager", today.AddDays(1))));
+        var action = await ExpectAsync(HttpStatusCode.Created, PostWithKeyAsync(Http, $"/api/complaints/{id}/corrective-actions", Action("Service manager", today.AddDays(1)), key));
+        var retried = await ExpectAsync(HttpStatusCode.Created, PostWithKeyAsync(Http, $"/api/complaints/{id}/corrective-actions", Action("Service manager", today.AddDays(1)), key));
         Assert.Equal(action.GetProperty("id").GetString(), retried.GetProperty("id").GetString());
         Assert.Single((await CardAsync(Http, id)).GetProperty("correctiveActions").EnumerateArray());
 
@@ -208,15 +208,6 @@ public sealed class ComplaintKindsAndActionsTests(ClusterFixture fixture)
         var masked = (await ExpectAsync(HttpStatusCode.OK, GetAsync(Http, "/api/complaints/queue?limit=500"))).GetProperty("items").EnumerateArray()
             .First(i => i.GetProperty("id").GetString() == mine[0]);
         Assert.NotEqual("13800000000", masked.GetProperty("intake").GetProperty("customerPhone").GetString());
-    }
-
-    private async Task<(HttpStatusCode, JsonElement)> PostWithKeyAsync(string key, string url, string json)
-    {
-        using var request = new HttpRequestMessage(HttpMethod.Post, url) { Content = new StringContent(json, System.Text.Encoding.UTF8, "application/json") };
-        request.Headers.Add("Idempotency-Key", key);
-        using var response = await Http.SendAsync(request);
-        var text = await response.Content.ReadAsStringAsync();
-        return (response.StatusCode, JsonDocument.Parse(text.Length == 0 ? "{}" : text).RootElement.Clone());
     }
 
     private static string ComplaintBody(double latitude, double longitude, string? about = null, string? vin = null)

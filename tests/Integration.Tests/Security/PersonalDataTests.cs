@@ -232,7 +232,7 @@ public sealed class PersonalDataTests(ClusterFixture fixture)
         var before = DateTimeOffset.UtcNow.AddSeconds(-5);
         var reading = $$"""{"readingKm":1000,"readAt":"{{fixture.Clock.GetUtcNow():O}}"}""";
 
-        var (status, body) = await KeyedPostAsync(@operator, $"/api/vehicles/{vin}/odometer", reading, "pd-write-" + vin);
+        var (status, body) = await PostWithKeyAsync(@operator, $"/api/vehicles/{vin}/odometer", reading, "pd-write-" + vin);
         Assert.Equal((HttpStatusCode.OK, "Wang Fang"), (status, body.GetProperty("owner").GetProperty("name").GetString()));
         var read = Assert.Single(await ReadsAsync($"vin={vin}"));
         Assert.Equal(("vehicle", vin, $"POST /api/vehicles/{vin}/odometer"), (read.GetProperty("subject").GetString(), read.GetProperty("subjectId").GetString(), read.GetProperty("route").GetString()));
@@ -240,13 +240,13 @@ public sealed class PersonalDataTests(ClusterFixture fixture)
         Assert.InRange(read.GetProperty("at").GetDateTimeOffset(), before, DateTimeOffset.UtcNow.AddSeconds(5));
 
         // A retry of the same request answers the owner again: another read.
-        Assert.Equal(HttpStatusCode.OK, (await KeyedPostAsync(@operator, $"/api/vehicles/{vin}/odometer", reading, "pd-write-" + vin)).Status);
+        Assert.Equal(HttpStatusCode.OK, (await PostWithKeyAsync(@operator, $"/api/vehicles/{vin}/odometer", reading, "pd-write-" + vin)).Status);
         Assert.Equal(2, (await ReadsAsync($"vin={vin}")).Count);
 
         // Refused (the odometer cannot go back, the key was used for another request): no owner shown, nothing recorded.
         var back = $$"""{"readingKm":900,"readAt":"{{fixture.Clock.GetUtcNow():O}}"}""";
-        Assert.Equal(HttpStatusCode.Conflict, (await KeyedPostAsync(@operator, $"/api/vehicles/{vin}/odometer", back, null)).Status);
-        Assert.Equal(HttpStatusCode.Conflict, (await KeyedPostAsync(@operator, $"/api/vehicles/{vin}/odometer", back, "pd-write-" + vin)).Status);
+        Assert.Equal(HttpStatusCode.Conflict, (await PostWithKeyAsync(@operator, $"/api/vehicles/{vin}/odometer", back, null)).Status);
+        Assert.Equal(HttpStatusCode.Conflict, (await PostWithKeyAsync(@operator, $"/api/vehicles/{vin}/odometer", back, "pd-write-" + vin)).Status);
         Assert.Equal(2, (await ReadsAsync($"vin={vin}")).Count);
     }
 
@@ -297,7 +297,7 @@ public sealed class PersonalDataTests(ClusterFixture fixture)
             await create.ExecuteNonQueryAsync();
             try
             {
-                Assert.Equal(HttpStatusCode.ServiceUnavailable, (await KeyedPostAsync(@operator, $"/api/vehicles/{vin}/odometer", reading, "pd-fail-" + vin)).Status);
+                Assert.Equal(HttpStatusCode.ServiceUnavailable, (await PostWithKeyAsync(@operator, $"/api/vehicles/{vin}/odometer", reading, "pd-fail-" + vin)).Status);
             }
             finally
             {
@@ -307,7 +307,7 @@ public sealed class PersonalDataTests(ClusterFixture fixture)
         }
 
         Assert.Empty(await ReadsAsync($"vin={vin}"));
-        var (status, body) = await KeyedPostAsync(@operator, $"/api/vehicles/{vin}/odometer", reading, "pd-fail-" + vin);
+        var (status, body) = await PostWithKeyAsync(@operator, $"/api/vehicles/{vin}/odometer", reading, "pd-fail-" + vin);
         Assert.Equal((HttpStatusCode.OK, 1500), (status, body.GetProperty("odometerKm").GetInt32()));
         Assert.Single(await ReadsAsync($"vin={vin}"));
         Assert.Equal(revision + 1, (await vehicle.GetAsync()).Value!.Revision);
@@ -335,19 +335,6 @@ public sealed class PersonalDataTests(ClusterFixture fixture)
 
         await PersonalData.VehicleReplyAsync(reply with { PersonalDataReadRecorded = true }, http, cluster, stated: false);
         Assert.Single(await ReadsAsync($"vin={vin}"));
-    }
-
-    private static async Task<(HttpStatusCode Status, JsonElement Body)> KeyedPostAsync(HttpClient client, string url, string json, string? key)
-    {
-        using var request = new HttpRequestMessage(HttpMethod.Post, url) { Content = new StringContent(json, System.Text.Encoding.UTF8, "application/json") };
-        if (key is not null)
-        {
-            request.Headers.Add("Idempotency-Key", key);
-        }
-
-        using var response = await client.SendAsync(request);
-        var text = await response.Content.ReadAsStringAsync();
-        return (response.StatusCode, text.Length == 0 ? default : JsonDocument.Parse(text).RootElement.Clone());
     }
 
     private async Task<List<JsonElement>> ReadsAsync(string query) =>

@@ -21,12 +21,17 @@ internal static class Api
 {
     public static string Token() => Guid.NewGuid().ToString("N")[..8].ToUpperInvariant();
 
-    public static async Task<(HttpStatusCode Status, JsonElement Body)> SendAsync(HttpClient http, HttpMethod method, string url, string? json = null)
+    public static async Task<(HttpStatusCode Status, JsonElement Body)> SendAsync(HttpClient http, HttpMethod method, string url, string? json = null, string? idempotencyKey = null)
     {
         using var request = new HttpRequestMessage(method, url);
         if (json is not null)
         {
             request.Content = new StringContent(json, Encoding.UTF8, "application/json");
+        }
+
+        if (idempotencyKey is not null)
+        {
+            request.Headers.Add("Idempotency-Key", idempotencyKey);
         }
 
         using var response = await http.SendAsync(request);
@@ -37,6 +42,10 @@ internal static class Api
 
     public static Task<(HttpStatusCode Status, JsonElement Body)> PostAsync(HttpClient http, string url, string? json = null) =>
         SendAsync(http, HttpMethod.Post, url, json ?? "{}");
+
+    /// <summary>A POST with an <c>Idempotency-Key</c> (none when <paramref name="idempotencyKey"/> is null).</summary>
+    public static Task<(HttpStatusCode Status, JsonElement Body)> PostWithKeyAsync(HttpClient http, string url, string json, string? idempotencyKey) =>
+        SendAsync(http, HttpMethod.Post, url, json, idempotencyKey);
 
     public static Task<(HttpStatusCode Status, JsonElement Body)> GetAsync(HttpClient http, string url) => SendAsync(http, HttpMethod.Get, url);
 
