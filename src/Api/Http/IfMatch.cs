@@ -14,7 +14,7 @@ public static class IfMatch
     {
         if (request.Headers.IfMatch.ToString() is { Length: > 0 } tags)
         {
-            RequestContext.Set(EntityVersions.IfMatchKey, grain.GetGrainId().ToString() + "\n" + tags);
+            AddressedCallContext.Set(EntityVersions.IfMatchKey, grain.GetGrainId(), tags);
         }
 
         return grain;

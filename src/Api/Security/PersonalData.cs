@@ -88,13 +88,12 @@ public static class PersonalData
     /// </summary>
     public static bool HandOverVehicleRead(HttpContext http, IAddressable vehicle)
     {
-        if (!SeesAll(http.User)
-            || PersonalDataReads.Compose(vehicle.GetGrainId().ToString(), Now(http), http.User.Actor(), Route(http)) is not { } entry)
+        if (!SeesAll(http.User) || PersonalDataReads.Compose(Now(http), http.User.Actor(), Route(http)) is not { } read)
         {
             return false;
         }
 
-        RequestContext.Set(PersonalDataReads.RecordWithWriteKey, entry);
+        AddressedCallContext.Set(PersonalDataReads.RecordWithWriteKey, vehicle.GetGrainId(), read);
         return true;
     }
 

@@ -15,19 +15,11 @@ public static class Preconditions
     /// </summary>
     public static Refusal? Check(IGrainBase grain, long revision, bool exists, string what)
     {
-        if (RequestContext.Get(EntityVersions.IfMatchKey) is not string expectation)
+        if (AddressedCallContext.Take(EntityVersions.IfMatchKey, grain.GrainContext.GrainId) is not { } tags)
         {
             return null;
         }
 
-        var split = expectation.IndexOf('\n', StringComparison.Ordinal);
-        if (split < 0 || !expectation.AsSpan(0, split).SequenceEqual(grain.GrainContext.GrainId.ToString()))
-        {
-            return null;
-        }
-
-        RequestContext.Remove(EntityVersions.IfMatchKey);
-        var tags = expectation[(split + 1)..];
         return exists && EntityVersions.Matches(tags, revision)
             ? null
             : Refusal.PreconditionFailed(exists

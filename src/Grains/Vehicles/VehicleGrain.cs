@@ -2,7 +2,6 @@ using System.Collections.Immutable;
 using AfterSales.Domain.Warranty;
 using AfterSales.Grains.Catalogue;
 using AfterSales.Grains.Common;
-using AfterSales.Grains.Privacy;
 using AfterSales.Grains.Recalls;
 using AfterSales.Interfaces.Buyback;
 using AfterSales.Interfaces.Common;
@@ -433,7 +432,9 @@ public sealed partial class VehicleGrain : Grain, IVehicleGrain, IOutboxOwner
         Func<VehicleState, IEnumerable<OutboxMessage>>? owes = null, bool indexes = false, bool remembersView = true)
     {
         var fingerprint = RequestFingerprint.Of(operation, command);
-        var read = ReadsRecordedWithWrites.Take(this, PersonalDataSubject.Vehicle, Vin);
+        var read = AddressedCallContext.Take(PersonalDataReads.RecordWithWriteKey, GrainContext.GrainId) is { } handedOver
+            ? PersonalDataReads.Parse(handedOver, PersonalDataSubject.Vehicle, Vin)
+            : null;
         if (await ReplayAsync(idempotencyKey, fingerprint) is { } replay)
         {
             // What the first attempt owed is in the outbox with it, delivered then or since; a retry pushes it again.

@@ -5,34 +5,32 @@ namespace AfterSales.Interfaces.Privacy;
 /// <summary>
 /// A full read of a vehicle's owner that the API hands to the vehicle grain with a write, so the grain records it while
 /// its own state write commits, instead of the API recording it after the reply (one commit's wait less on every
-/// operator write). It travels in the call's <c>RequestContext</c> as text addressed to that grain: a silo of a release
-/// before it ignores the entry, does not say it recorded the read, and the API records it itself (docs/upgrades.md).
+/// operator write). It travels as an <see cref="Common.AddressedCallContext"/> entry for that grain: a silo of a
+/// release before it ignores the entry, does not say it recorded the read, and the API records it itself
+/// (docs/upgrades.md).
 /// </summary>
 public static class PersonalDataReads
 {
-    /// <summary>The <c>RequestContext</c> key: the value is <c>"{grainId}\n{UTC ticks}\n{actor}\n{route}"</c>.</summary>
+    /// <summary>The <c>RequestContext</c> key: the value (after the grain's address) is <c>"{UTC ticks}\n{actor}\n{route}"</c>.</summary>
     public const string RecordWithWriteKey = "aftersales-record-read";
 
     /// <summary>
-    /// The entry for a read by <paramref name="actor"/> through <paramref name="route"/> at <paramref name="at"/>, to be
-    /// recorded by <paramref name="grainId"/>; null when a field holds a line break (the API then records it itself).
+    /// The value for a read by <paramref name="actor"/> through <paramref name="route"/> at <paramref name="at"/>; null
+    /// when a field holds a line break (the API then records the read itself).
     /// </summary>
-    public static string? Compose(string grainId, DateTimeOffset at, string actor, string route) =>
-        grainId.Contains('\n', StringComparison.Ordinal) || actor.Contains('\n', StringComparison.Ordinal) || route.Contains('\n', StringComparison.Ordinal)
+    public static string? Compose(DateTimeOffset at, string actor, string route) =>
+        actor.Contains('\n', StringComparison.Ordinal) || route.Contains('\n', StringComparison.Ordinal)
             ? null
-            : string.Join('\n', grainId, at.UtcTicks.ToString(CultureInfo.InvariantCulture), actor, route);
+            : string.Join('\n', at.UtcTicks.ToString(CultureInfo.InvariantCulture), actor, route);
 
-    /// <summary>
-    /// The read <paramref name="entry"/> asks <paramref name="grainId"/> to record about <paramref name="subjectId"/>,
-    /// or null when it is addressed to another grain or is not of this form.
-    /// </summary>
-    public static PersonalDataRead? Parse(string entry, string grainId, PersonalDataSubject subject, string subjectId)
+    /// <summary>The read of <paramref name="subjectId"/> that <paramref name="value"/> names, or null when it is not of this form.</summary>
+    public static PersonalDataRead? Parse(string value, PersonalDataSubject subject, string subjectId)
     {
-        var fields = entry.Split('\n');
-        return fields.Length == 4 && fields[0] == grainId
-            && long.TryParse(fields[1], NumberStyles.None, CultureInfo.InvariantCulture, out var ticks)
+        var fields = value.Split('\n');
+        return fields.Length == 3
+            && long.TryParse(fields[0], NumberStyles.None, CultureInfo.InvariantCulture, out var ticks)
             && ticks <= DateTimeOffset.MaxValue.UtcTicks
-            ? new PersonalDataRead(new DateTimeOffset(ticks, TimeSpan.Zero), fields[2], subject, subjectId, fields[3])
+            ? new PersonalDataRead(new DateTimeOffset(ticks, TimeSpan.Zero), fields[1], subject, subjectId, fields[2])
             : null;
     }
 }

@@ -260,12 +260,12 @@ public sealed class PersonalDataTests(ClusterFixture fixture)
         try
         {
             // Addressed to another vehicle: this one ignores it, and its reply leaves the read to the API.
-            RequestContext.Set(PersonalDataReads.RecordWithWriteKey, PersonalDataReads.Compose(cluster.GetGrain<IVehicleGrain>(TestVins.Next()).GetGrainId().ToString(), at, "operator:handover", "POST /x")!);
+            AddressedCallContext.Set(PersonalDataReads.RecordWithWriteKey, cluster.GetGrain<IVehicleGrain>(TestVins.Next()).GetGrainId(), PersonalDataReads.Compose(at, "operator:handover", "POST /x")!);
             var ignored = await vehicle.RecordOdometerAsync(new RecordOdometer(100, fixture.Clock.GetUtcNow()), null);
             Assert.Equal((OutcomeStatus.Ok, false), (ignored.Status, ignored.PersonalDataReadRecorded));
             Assert.Empty(await ReadsAsync($"vin={vin}"));
 
-            RequestContext.Set(PersonalDataReads.RecordWithWriteKey, PersonalDataReads.Compose(vehicle.GetGrainId().ToString(), at, "operator:handover", "POST /x")!);
+            AddressedCallContext.Set(PersonalDataReads.RecordWithWriteKey, vehicle.GetGrainId(), PersonalDataReads.Compose(at, "operator:handover", "POST /x")!);
             var recorded = await vehicle.RecordOdometerAsync(new RecordOdometer(200, fixture.Clock.GetUtcNow()), null);
             Assert.Equal((OutcomeStatus.Ok, true), (recorded.Status, recorded.PersonalDataReadRecorded));
             var read = Assert.Single(await ReadsAsync($"vin={vin}"));
