@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Reflection;
+using System.Runtime.ExceptionServices;
 using AfterSales.Interfaces.Common;
 
 namespace AfterSales.Api.Hosting;
@@ -11,7 +12,10 @@ namespace AfterSales.Api.Hosting;
 /// ran, so every call is sent again. A silo lost while a call was pending (<see cref="SiloUnavailableException"/>)
 /// leaves it unknown whether the call ran, so only a call that is harmless to repeat is sent again: one marked
 /// <see cref="IdempotentAttribute"/>, or one carrying an Idempotency-Key (the grain replays its first answer).
-/// Anything else (a timeout, say) is the caller's: an HTTP caller gets 503 and retries with its key. Orleans' own calls
+/// A call marked idempotent that timed out is sent once more: in a silo's last moments before it leaves, a call it
+/// can no longer place is turned away after its outbound queue stopped, so the answer never comes; the next attempt
+/// reaches the grain's new home. A command's timeout stays the caller's, key or not: the call may still be running,
+/// and a 503 within the response timeout tells an HTTP caller to retry with its key. Orleans' own calls
 /// (membership probes and the like) pass untouched. Used by the API host's client and by every silo (co-hosted
 /// requests and grain-to-grain calls).
 /// </summary>
@@ -36,26 +40,34 @@ public sealed partial class RejectedCallRetry(TimeProvider time, ILogger<Rejecte
             return;
         }
 
+        var timedOut = false;
         for (var retry = 1; retry <= Pauses.Count; retry++)
         {
-            Exception failure;
+            Exception? failure;
+            var thrown = false;
             try
             {
                 await context.Invoke();
-                // A rejection comes back as the call's exceptional response rather than a throw.
-                if (context.Response?.Exception is not OrleansMessageRejectionException rejected || !MaySendAgain(rejected, method, context))
+                // A rejection or a timeout usually comes back as the call's exceptional response rather than a throw.
+                failure = context.Response?.Exception;
+            }
+            catch (Exception exception) when (exception is OrleansMessageRejectionException or TimeoutException)
+            {
+                failure = exception;
+                thrown = true;
+            }
+
+            if (!MaySendAgain(failure, method, context, ref timedOut))
+            {
+                if (thrown)
                 {
-                    return;
+                    ExceptionDispatchInfo.Throw(failure!);
                 }
 
-                failure = rejected;
-            }
-            catch (OrleansMessageRejectionException thrown) when (MaySendAgain(thrown, method, context))
-            {
-                failure = thrown;
+                return;
             }
 
-            LogSendingAgain(logger, context.InterfaceName, context.MethodName, retry, failure.GetType().Name, failure.Message);
+            LogSendingAgain(logger, context.InterfaceName, context.MethodName, retry, failure!.GetType().Name, failure.Message);
             await Task.Delay(Pauses[retry - 1], time);
         }
 
@@ -63,16 +75,28 @@ public sealed partial class RejectedCallRetry(TimeProvider time, ILogger<Rejecte
         await context.Invoke();
     }
 
-    private static bool MaySendAgain(Exception failure, (bool Ours, bool Idempotent, int KeyIndex) method, IOutgoingGrainCallContext context) =>
-        failure.GetType() == typeof(OrleansMessageRejectionException)
-        || (failure is SiloUnavailableException
-            && (method.Idempotent || (method.KeyIndex >= 0 && context.Request.GetArgument(method.KeyIndex) is string { Length: > 0 })));
+    private static bool MaySendAgain(Exception? failure, (bool Ours, bool Idempotent, int KeyIndex) method, IOutgoingGrainCallContext context, ref bool timedOut)
+    {
+        switch (failure)
+        {
+            case OrleansMessageRejectionException when failure.GetType() == typeof(OrleansMessageRejectionException):
+                return true;
+            case SiloUnavailableException:
+                return method.Idempotent || (method.KeyIndex >= 0 && context.Request.GetArgument(method.KeyIndex) is string { Length: > 0 });
+            case TimeoutException when method.Idempotent && !timedOut:
+                // Once only: a read the cluster cannot answer at all is a 503 within twice the response timeout.
+                timedOut = true;
+                return true;
+            default:
+                return false;
+        }
+    }
 
     private static (bool Ours, bool Idempotent, int KeyIndex) Describe(MethodInfo method) =>
         (method.DeclaringType?.Assembly == Contracts,
          method.GetCustomAttribute<IdempotentAttribute>() is not null,
          Array.FindIndex(method.GetParameters(), p => p.Name == KeyParameter && p.ParameterType == typeof(string)));
 
-    [LoggerMessage(EventId = 320, Level = LogLevel.Information, Message = "{Interface}.{Method} was turned away ({Exception}); sending it again (retry {Retry}): {Reason}")]
+    [LoggerMessage(EventId = 320, Level = LogLevel.Information, Message = "{Interface}.{Method} was turned away or not answered ({Exception}); sending it again (retry {Retry}): {Reason}")]
     private static partial void LogSendingAgain(ILogger logger, string @interface, string method, int retry, string exception, string reason);
 }

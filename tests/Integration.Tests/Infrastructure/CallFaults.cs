@@ -64,6 +64,9 @@ public sealed class CallFaults : IIncomingGrainCallFilter
                     System.Reflection.BindingFlags.Instance | System.Reflection.BindingFlags.NonPublic, null, ["Silo stopping (injected by the test)"], null)!;
             case CallFault.SiloLost:
                 throw new SiloUnavailableException($"{context.InterfaceName}.{context.MethodName} on {context.TargetId}: the target silo became unavailable (injected by the test).");
+            case CallFault.NoAnswer:
+                // What the caller's runtime reports when the answer never arrives (dropped by a silo as it left).
+                throw new TimeoutException($"{context.InterfaceName}.{context.MethodName} on {context.TargetId}: response did not arrive on time (injected by the test).");
             case CallFault.Hold:
                 await armed.Released.Task.WaitAsync(TimeSpan.FromSeconds(60));
                 break;
@@ -147,6 +150,9 @@ public enum CallFault
 
     /// <summary>The caller hears that the call's silo was lost (the call did not run).</summary>
     SiloLost,
+
+    /// <summary>The caller hears no answer in time (the call did not run).</summary>
+    NoAnswer,
 
     /// <summary>The call waits until the test releases it.</summary>
     Hold,

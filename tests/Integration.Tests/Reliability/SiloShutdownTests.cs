@@ -106,6 +106,36 @@ public sealed class SiloShutdownTests(StepFaultFixture fixture) : IClassFixture<
         Assert.Equal(1_600, (await ExpectAsync(HttpStatusCode.OK, GetAsync(Http, $"/api/vehicles/{vin}"))).GetProperty("odometerKm").GetInt32());
     }
 
+    [Fact]
+    public async Task ACallWhoseAnswerIsLost_IsSentOnceMore_OnlyWhenRepeatingIsHarmless()
+    {
+        var vin = await DeliveredVehicleAsync(Http);
+
+        // A read is marked idempotent: sent once more, and answered.
+        var read = fixture.Faults.Arm<IVehicleGrain>(nameof(IVehicleGrain.GetWarrantyAsync), vin, CallFault.NoAnswer);
+        await ExpectAsync(HttpStatusCode.OK, GetAsync(Http, $"/api/vehicles/{vin}/warranty"));
+        Assert.Equal(1, read.Fired);
+
+        // Once only: a read the cluster keeps failing to answer is a 503, not held for every retry.
+        var unanswered = fixture.Faults.Arm<IVehicleGrain>(nameof(IVehicleGrain.GetWarrantyAsync), vin, CallFault.NoAnswer, times: 3);
+        var (status, _) = await GetAsync(Http, $"/api/vehicles/{vin}/warranty");
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, status);
+        Assert.Equal(2, unanswered.Fired);
+
+        // A command may still be running when its caller stops waiting, key or not: the caller is told (503) and retries.
+        var keyed = fixture.Faults.Arm<IVehicleGrain>(nameof(IVehicleGrain.RecordOdometerAsync), vin, CallFault.NoAnswer);
+        using (var request = new HttpRequestMessage(HttpMethod.Post, $"/api/vehicles/{vin}/odometer")
+               { Content = JsonContent.Create(new { readingKm = 1_700, readAt = fixture.Clock.GetUtcNow() }) })
+        {
+            request.Headers.Add("Idempotency-Key", "odometer-lost-" + vin);
+            using var reading = await Http.SendAsync(request);
+            Assert.Equal(HttpStatusCode.ServiceUnavailable, reading.StatusCode);
+        }
+
+        Assert.Equal(1, keyed.Fired);
+        Assert.Equal(5, (await ExpectAsync(HttpStatusCode.OK, GetAsync(Http, $"/api/vehicles/{vin}"))).GetProperty("odometerKm").GetInt32());
+    }
+
     // ───────────────────────── roll-ups asking members that cannot answer ─────────────────────────
 
     [Fact]
