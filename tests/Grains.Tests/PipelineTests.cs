@@ -74,6 +74,23 @@ public sealed class PipelineTests
         Assert.Equal("S1-8", order.Id);
     }
 
+    [Theory]
+    [InlineData("S1-7", false)] // the last order it opened: known (live, or closed in its row)
+    [InlineData("S1-8", true)]  // the next number: opened by a write this state has not seen, or made up
+    [InlineData("S1-80", true)]
+    [InlineData("S1-0", false)] // no order has number 0
+    [InlineData("S1-", false)]
+    [InlineData("S1-+8", false)]
+    [InlineData("S10-8", false)] // another station's form
+    [InlineData("S2-8", false)]
+    public void AnIdPastTheOrdersOpened_IsOneThisStateMayBeBehindOn(string id, bool past)
+    {
+        var state = Station(Order(7, WorkOrderState.Open)) with { WorkOrdersOpened = 7 };
+
+        Assert.Equal(past, StationDecisions.IsPastOpened(state, "S1", id));
+        Assert.False(StationDecisions.IsPastOpened(new StationState(), "S1", id)); // no station: nothing to be behind on
+    }
+
     [Fact]
     public void TheOutbox_Appends_AndAnAcknowledgementRemovesExactlyItsMessage()
     {

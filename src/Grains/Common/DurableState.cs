@@ -44,6 +44,7 @@ public sealed partial class DurableState<TState> where TState : class, IOutboxSt
     private readonly string _kind;
     private readonly Func<TState, OutboxMessage, DeliveryAnswer, TState> _fold;
     private IGrainTimer? _retry;
+    private bool _overtaken;
 
     /// <param name="kind">What the grain is ("Vehicle"), for messages; its key is added when one is written.</param>
     /// <param name="fold">How the grain takes a recipient's answer into its state (besides removing the message).</param>
@@ -97,12 +98,70 @@ public sealed partial class DurableState<TState> where TState : class, IOutboxSt
             // write fails with a version conflict: only then is the activation dropped so the truth is reloaded.
             if (ex is InconsistentStateException)
             {
+                _overtaken = true;
                 _grain.DeactivateOnIdle();
             }
 
             LogWriteFailed(_logger, ex, What);
             throw new ServiceUnavailableException($"{What}: the change could not be stored and was not applied; retry.");
         }
+    }
+
+    /// <summary>
+    /// Reads the stored state again, for an activation that may be behind it, and resumes any messages the stored state
+    /// owes. An activation that was behind leaves when idle, so the next request finds the grain wherever the cluster
+    /// places it now. True if it was behind.
+    /// </summary>
+    public async Task<bool> ReloadAsync()
+    {
+        var before = _storage.Etag;
+        try
+        {
+            await _storage.ReadStateAsync();
+        }
+        catch (Exception ex)
+        {
+            LogReloadFailed(_logger, ex, What);
+            throw new ServiceUnavailableException($"{What}: its stored state could not be read; nothing was applied; retry.");
+        }
+
+        var behind = _storage.Etag != before;
+        if (behind)
+        {
+            _grain.DeactivateOnIdle();
+            ResumePending();
+        }
+
+        return behind;
+    }
+
+    /// <summary>
+    /// Runs a grain call and, when its write failed because the stored version was ahead of this activation's, runs
+    /// it once more on the state as stored now. Another activation of the grain wrote (the cluster briefly had two
+    /// while a silo left), or a write whose reply was lost landed after all; nothing of the failed write was applied.
+    /// The caller gets the answer the current state gives (a replay of its key, a refusal, or the change applied)
+    /// rather than a 503 for a conflict it did not cause. For a grain's own call filter; a grain's calls do not
+    /// interleave with one that writes.
+    /// </summary>
+    public async Task InvokeCatchingUpAsync(IIncomingGrainCallContext context)
+    {
+        _overtaken = false;
+        try
+        {
+            await context.Invoke();
+            if (context.Response?.Exception is not ServiceUnavailableException || !_overtaken)
+            {
+                return;
+            }
+        }
+        catch (ServiceUnavailableException) when (_overtaken)
+        {
+        }
+
+        _overtaken = false;
+        LogCatchingUp(_logger, What, context.MethodName);
+        await ReloadAsync();
+        await context.Invoke();
     }
 
     /// <summary>
@@ -199,6 +258,12 @@ public sealed partial class DurableState<TState> where TState : class, IOutboxSt
 
     [LoggerMessage(EventId = 1950, Level = LogLevel.Warning, Message = "{What}: state write failed; change not applied")]
     private static partial void LogWriteFailed(ILogger logger, Exception exception, string what);
+
+    [LoggerMessage(EventId = 1953, Level = LogLevel.Information, Message = "{What}: another activation wrote first; {Method} runs again on the state as stored now")]
+    private static partial void LogCatchingUp(ILogger logger, string what, string method);
+
+    [LoggerMessage(EventId = 1954, Level = LogLevel.Warning, Message = "{What}: its stored state could not be read again")]
+    private static partial void LogReloadFailed(ILogger logger, Exception exception, string what);
 
     [LoggerMessage(EventId = 1951, Level = LogLevel.Warning, Message = "{What}: {Kind} {MessageId} could not be delivered; it stays in the outbox and is retried")]
     private static partial void LogUnreached(ILogger logger, Exception exception, string what, string kind, string messageId);

@@ -37,7 +37,7 @@ public sealed partial class ServiceStationGrain(
     PartsCatalogueCopy catalogue,
     IGrainRowReader rows,
     IHomeRegions homes,
-    ILogger<ServiceStationGrain> logger) : Grain, IServiceStationGrain, IOutboxOwner
+    ILogger<ServiceStationGrain> logger) : Grain, IServiceStationGrain, IOutboxOwner, IIncomingGrainCallFilter
 {
     private readonly StationOptions _options = options.Value;
     private long _publishedVersion = -1;
@@ -63,6 +63,10 @@ public sealed partial class ServiceStationGrain(
     }
 
     public Task FlushOutboxAsync() => Durable.DeliverAsync();
+
+    // A command whose write lost to another activation's runs again on the stored state (a rolling upgrade can
+    // briefly leave two activations of a station on two silos).
+    Task IIncomingGrainCallFilter.Invoke(IIncomingGrainCallContext context) => Durable.InvokeCatchingUpAsync(context);
 
     public Task<string?> GetProvinceAsync() => Task.FromResult(state.State.Registry?.Province);
 
@@ -353,6 +357,17 @@ public sealed partial class ServiceStationGrain(
         if (StationDecisions.Find(state.State, Code, workOrderId, out var live) is not { } missing)
         {
             return (null, live);
+        }
+
+        // An order numbered past the ones this activation knows of was opened by another activation of the station:
+        // this one is behind the stored state, so it reads it again before saying the order does not exist.
+        if (StationDecisions.IsPastOpened(state.State, Code, workOrderId))
+        {
+            await Durable.ReloadAsync();
+            if (StationDecisions.Find(state.State, Code, workOrderId, out live) is null)
+            {
+                return (null, live);
+            }
         }
 
         return StationDecisions.IsClosed(state.State, Code, workOrderId)

@@ -274,13 +274,21 @@ public static class StationDecisions
     }
 
     /// <summary>Whether <paramref name="id"/> names an order this station opened that is no longer live (its row holds it).</summary>
-    public static bool IsClosed(StationState state, string code, string id)
-    {
-        var prefix = code + "-";
-        return state.IsRegistered && id.StartsWith(prefix, StringComparison.Ordinal)
-            && int.TryParse(id.AsSpan(prefix.Length), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var n)
-            && n >= 1 && n <= state.WorkOrdersOpened && !state.WorkOrders.Any(o => o.Id == id);
-    }
+    public static bool IsClosed(StationState state, string code, string id) =>
+        state.IsRegistered && Number(code, id) is { } n && n <= state.WorkOrdersOpened && !state.WorkOrders.Any(o => o.Id == id);
+
+    /// <summary>
+    /// Whether <paramref name="id"/> has this station's form with a number past the orders <paramref name="state"/>
+    /// has opened: either a made-up id or one opened by a write this state does not have yet.
+    /// </summary>
+    public static bool IsPastOpened(StationState state, string code, string id) =>
+        state.IsRegistered && Number(code, id) is { } n && n > state.WorkOrdersOpened;
+
+    /// <summary>The number of a work-order id of station <paramref name="code"/> ("{code}-{n}", n ≥ 1), or null.</summary>
+    private static int? Number(string code, string id) =>
+        id.Length > code.Length + 1 && id.StartsWith(code, StringComparison.Ordinal) && id[code.Length] == '-'
+        && int.TryParse(id.AsSpan(code.Length + 1), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var n)
+        && n >= 1 ? n : null;
 
     /// <summary>Settled and cancelled orders are final: they leave the document for their row.</summary>
     public static bool IsFinal(WorkOrderView order) => order.State is WorkOrderState.Settled or WorkOrderState.Cancelled;

@@ -1,0 +1,80 @@
+using AfterSales.Integration.Tests.Infrastructure;
+using AfterSales.Interfaces.Common;
+using AfterSales.Interfaces.Stations;
+using AfterSales.Interfaces.Vehicles;
+using Microsoft.Extensions.DependencyInjection;
+using Orleans;
+
+namespace AfterSales.Integration.Tests.Reliability;
+
+/// <summary>
+/// Issue 19, item 5: while a silo leaves, Orleans' directory can briefly hold two activations of one grain on two
+/// silos (a rolling run once answered "Station S-CHAOS-01 has no work order S-CHAOS-01-6" for an order opened a moment
+/// before, then 503 for the next open). Reproduced exactly with two clusters over one database: each has its own
+/// directory, so each activates the same station, and each activation's state is what it read when it woke. The
+/// version check already kept every write safe; these tests hold the answers to the stored state too.
+/// </summary>
+[Trait("Category", "Slow")] // left out of ./test.sh --fast: starts two production-configured silos
+public sealed class DuplicateActivationTests
+{
+    [Fact]
+    public async Task AStationActivationBehindTheStoredState_CatchesUp_InsteadOfDenyingAnOrderOrFailingAWrite()
+    {
+        var connectionString = await TestDatabase.CreateAsync("duplicates");
+        await using var first = await SiloHost.StartAsync(connectionString, "duplicates");
+        await using var second = await SiloHost.StartAsync(connectionString, "duplicates",
+            extraSettings: new Dictionary<string, string?> { ["Cluster:ClusterId"] = "duplicates-second" });
+        var one = first.Services.GetRequiredService<IGrainFactory>();
+        var other = second.Services.GetRequiredService<IGrainFactory>();
+
+        const string code = "S-TWICE-01";
+        var registered = await one.GetGrain<IServiceStationGrain>(code).RegisterAsync(
+            new StationRegistration("Twice", "Zhejiang", "Hangzhou", 30.2, 120.1, 4, ["Wang"]), null);
+        Assert.True(registered.Succeeded, registered.Refusal?.Detail);
+        var vins = new[] { TestVins.Next(), TestVins.Next() };
+        foreach (var vin in vins)
+        {
+            var imported = await one.GetGrain<IVehicleGrain>(vin).ImportAsync(new VehicleImport(
+                new RegisterVehicle(vin, "S7", "B1", new DateOnly(2026, 1, 1), Powertrain.Ice, 100_000m),
+                new DeliverVehicle("Owner", "1", "D", new DateOnly(2026, 2, 1), new DateOnly(2026, 2, 1), 5),
+                null,
+                []), null);
+            Assert.True(imported.Succeeded, imported.Refusal?.Detail);
+        }
+
+        // The second cluster's activation wakes now, before the order exists.
+        Assert.True((await other.GetGrain<IServiceStationGrain>(code).GetAsync()).Succeeded);
+
+        var opened = await one.GetGrain<IServiceStationGrain>(code).OpenWorkOrderAsync(Maintenance(vins[0]), "open-1");
+        Assert.True(opened.Succeeded, opened.Refusal?.Detail);
+        Assert.Equal(code + "-1", opened.Value!.Id);
+
+        // Behind by that order, it reads the stored state again rather than answering 404 (and the start is stored).
+        var started = await other.GetGrain<IServiceStationGrain>(code).MoveWorkOrderAsync(code + "-1", WorkOrderCommand.Start, "start-1");
+        Assert.True(started.Succeeded, started.Refusal?.Detail);
+        Assert.Equal(WorkOrderState.InRepair, started.Value!.State);
+
+        // Now the first cluster's activation is behind (it has not seen the start): its next write loses the version
+        // check, and the open runs again on the stored state instead of failing with 503.
+        var reopened = await one.GetGrain<IServiceStationGrain>(code).OpenWorkOrderAsync(Maintenance(vins[1]), "open-2");
+        Assert.True(reopened.Succeeded, reopened.Refusal?.Detail);
+        Assert.Equal(code + "-2", reopened.Value!.Id);
+
+        // Both changes are stored once, whichever activation is asked; a made-up number past them is still a 404.
+        foreach (var grains in new[] { one, other })
+        {
+            var station = grains.GetGrain<IServiceStationGrain>(code);
+            Assert.Equal(WorkOrderState.InRepair, (await station.GetWorkOrderAsync(code + "-1")).Value!.State);
+            Assert.Equal(WorkOrderState.Open, (await station.GetWorkOrderAsync(code + "-2")).Value!.State);
+            var madeUp = await station.MoveWorkOrderAsync(code + "-9", WorkOrderCommand.Start, null);
+            Assert.Equal(OutcomeStatus.NotFound, madeUp.Status);
+        }
+
+        // A replay of the first open's key still answers with the first order, not a third one.
+        var replayed = await other.GetGrain<IServiceStationGrain>(code).OpenWorkOrderAsync(Maintenance(vins[0]), "open-1");
+        Assert.Equal(code + "-1", replayed.Value!.Id);
+    }
+
+    private static OpenWorkOrder Maintenance(string vin) =>
+        new(vin, 100, VisitKind.Maintenance, null, VehicleSystem.Other, null, null, WorkGrade.Minor);
+}
