@@ -44,7 +44,7 @@ public sealed partial class DurableState<TState> where TState : class, IOutboxSt
     private readonly string _kind;
     private readonly Func<TState, OutboxMessage, DeliveryAnswer, TState> _fold;
     private IGrainTimer? _retry;
-    private bool _overtaken;
+    private int _versionConflicts;
 
     /// <param name="kind">What the grain is ("Vehicle"), for messages; its key is added when one is written.</param>
     /// <param name="fold">How the grain takes a recipient's answer into its state (besides removing the message).</param>
@@ -98,7 +98,7 @@ public sealed partial class DurableState<TState> where TState : class, IOutboxSt
             // write fails with a version conflict: only then is the activation dropped so the truth is reloaded.
             if (ex is InconsistentStateException)
             {
-                _overtaken = true;
+                _versionConflicts++;
                 _grain.DeactivateOnIdle();
             }
 
@@ -140,25 +140,24 @@ public sealed partial class DurableState<TState> where TState : class, IOutboxSt
     /// it once more on the state as stored now. Another activation of the grain wrote (the cluster briefly had two
     /// while a silo left), or a write whose reply was lost landed after all; nothing of the failed write was applied.
     /// The caller gets the answer the current state gives (a replay of its key, a refusal, or the change applied)
-    /// rather than a 503 for a conflict it did not cause. For a grain's own call filter; a grain's calls do not
-    /// interleave with one that writes.
+    /// rather than a 503 for a conflict it did not cause. For a grain's own call filter.
     /// </summary>
     public async Task InvokeCatchingUpAsync(IIncomingGrainCallContext context)
     {
-        _overtaken = false;
+        // Counted, not flagged: a read interleaved with the call must not hide the call's own conflict.
+        var conflicts = _versionConflicts;
         try
         {
             await context.Invoke();
-            if (context.Response?.Exception is not ServiceUnavailableException || !_overtaken)
+            if (context.Response?.Exception is not ServiceUnavailableException || _versionConflicts == conflicts)
             {
                 return;
             }
         }
-        catch (ServiceUnavailableException) when (_overtaken)
+        catch (ServiceUnavailableException) when (_versionConflicts != conflicts)
         {
         }
 
-        _overtaken = false;
         LogCatchingUp(_logger, What, context.MethodName);
         await ReloadAsync();
         await context.Invoke();
