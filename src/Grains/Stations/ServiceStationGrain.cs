@@ -359,8 +359,8 @@ public sealed partial class ServiceStationGrain(
             return (null, live);
         }
 
-        // An order numbered past the ones this activation knows of was opened by another activation of the station:
-        // this one is behind the stored state, so it reads it again before saying the order does not exist.
+        // An order numbered past the ones this activation knows of is made up, or was opened by another activation of
+        // the station that this one is behind: it reads the stored state again before saying the order does not exist.
         if (StationDecisions.IsPastOpened(state.State, Code, workOrderId))
         {
             await Durable.ReloadAsync();
