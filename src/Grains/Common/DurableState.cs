@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.ExceptionServices;
 using AfterSales.Interfaces.Common;
 using Microsoft.Extensions.Logging;
 using Orleans.CodeGeneration;
@@ -136,32 +138,42 @@ public sealed partial class DurableState<TState> where TState : class, IOutboxSt
     }
 
     /// <summary>
-    /// Runs a grain call and, when its write failed because the stored version was ahead of this activation's, runs
-    /// it once more on the state as stored now. Another activation of the grain wrote (the cluster briefly had two
-    /// while a silo left), or a write whose reply was lost landed after all; nothing of the failed write was applied.
-    /// The caller gets the answer the current state gives (a replay of its key, a refusal, or the change applied)
-    /// rather than a 503 for a conflict it did not cause. For a grain's own call filter.
+    /// Runs a command and, when its write failed because the stored version was ahead of this activation's, runs it
+    /// once more on the state as stored now. Another activation of the grain wrote (the cluster briefly had two while
+    /// a silo left), or a write whose reply was lost landed after all; nothing of the failed write was applied. The
+    /// caller gets the answer the current state gives (a replay of its key, a refusal, or the change applied) rather
+    /// than a 503 for a conflict it did not cause. Running it again is what the caller's keyed retry would do.
     /// </summary>
-    public async Task InvokeCatchingUpAsync(IIncomingGrainCallContext context)
+    public async Task<T> CatchingUpAsync<T>(Func<Task<T>> command, [CallerMemberName] string method = "")
     {
-        // Counted, not flagged: a read interleaved with the call must not hide the call's own conflict.
+        // Counted, not flagged: a read interleaved with the command must not hide the command's own conflict.
         var conflicts = _versionConflicts;
         try
         {
-            await context.Invoke();
-            if (context.Response?.Exception is not ServiceUnavailableException || _versionConflicts == conflicts)
-            {
-                return;
-            }
+            return await command();
         }
         catch (ServiceUnavailableException) when (_versionConflicts != conflicts)
         {
         }
 
-        LogCatchingUp(_logger, What, context.MethodName);
+        LogCatchingUp(_logger, What, method);
         await ReloadAsync();
-        await context.Invoke();
+        return await command();
     }
+
+    /// <summary><see cref="CatchingUpAsync{T}"/> for every call of a grain, from the grain's own call filter.</summary>
+    public Task InvokeCatchingUpAsync(IIncomingGrainCallContext context) =>
+        CatchingUpAsync(async () =>
+        {
+            await context.Invoke();
+            // A failure may come back as the call's response rather than a throw.
+            if (context.Response?.Exception is ServiceUnavailableException failed)
+            {
+                ExceptionDispatchInfo.Throw(failed);
+            }
+
+            return true;
+        }, context.MethodName);
 
     /// <summary>
     /// Sends every pending message (in parallel), folds the answers into the state and writes it, and repeats for

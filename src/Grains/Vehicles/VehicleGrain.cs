@@ -197,7 +197,10 @@ public sealed partial class VehicleGrain : Grain, IVehicleGrain, IOutboxOwner
     private static Decision InRegion(Decision decision, string? region) =>
         decision.Next is { } next && next.Region is null && region is not null ? decision with { Next = next with { Region = region } } : decision;
 
-    public async Task<Outcome<RepairRecordView>> AppendVisitAsync(CompletedVisit visit, string? idempotencyKey)
+    public Task<Outcome<RepairRecordView>> AppendVisitAsync(CompletedVisit visit, string? idempotencyKey) =>
+        Durable.CatchingUpAsync(() => AppendVisitOnceAsync(visit, idempotencyKey));
+
+    private async Task<Outcome<RepairRecordView>> AppendVisitOnceAsync(CompletedVisit visit, string? idempotencyKey)
     {
         var fingerprint = RequestFingerprint.Of(nameof(AppendVisitAsync), visit);
         if (await ReplayAsync(idempotencyKey, fingerprint) is { } replay)
@@ -427,14 +430,22 @@ public sealed partial class VehicleGrain : Grain, IVehicleGrain, IOutboxOwner
     /// keeps the outcome without the vehicle's view, which would copy the owner's name and phone into it (677 bytes a
     /// row instead of 155). A replay of such a key answers with the vehicle as it stands.
     /// </param>
-    private async Task<Outcome<VehicleView>> ExecuteAsync<TCommand>(
+    private Task<Outcome<VehicleView>> ExecuteAsync<TCommand>(
         string operation, TCommand command, string? idempotencyKey, bool created, Func<VehicleState, Decision> decide,
         Func<VehicleState, IEnumerable<OutboxMessage>>? owes = null, bool indexes = false, bool remembersView = true)
     {
         var fingerprint = RequestFingerprint.Of(operation, command);
+        // Taken once: a command run again after another activation's write records the read once too.
         var read = AddressedCallContext.Take(PersonalDataReads.RecordWithWriteKey, GrainContext.GrainId) is { } handedOver
             ? PersonalDataReads.Parse(handedOver, PersonalDataSubject.Vehicle, Vin)
             : null;
+        return Durable.CatchingUpAsync(() => ExecuteOnceAsync(operation, idempotencyKey, fingerprint, read, created, decide, owes, indexes, remembersView), operation);
+    }
+
+    private async Task<Outcome<VehicleView>> ExecuteOnceAsync(
+        string operation, string? idempotencyKey, string fingerprint, PersonalDataRead? read, bool created, Func<VehicleState, Decision> decide,
+        Func<VehicleState, IEnumerable<OutboxMessage>>? owes, bool indexes, bool remembersView)
+    {
         if (await ReplayAsync(idempotencyKey, fingerprint) is { } replay)
         {
             // What the first attempt owed is in the outbox with it, delivered then or since; a retry pushes it again.

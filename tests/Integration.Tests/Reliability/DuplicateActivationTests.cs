@@ -75,6 +75,41 @@ public sealed class DuplicateActivationTests
         Assert.Equal(code + "-1", replayed.Value!.Id);
     }
 
+    [Fact]
+    public async Task AVehicleActivationBehindTheStoredState_RunsAWriteAgainOnIt_InsteadOfFailingIt()
+    {
+        var connectionString = await TestDatabase.CreateAsync("duplicate-vehicles");
+        await using var first = await SiloHost.StartAsync(connectionString, "duplicate-vehicles");
+        await using var second = await SiloHost.StartAsync(connectionString, "duplicate-vehicles",
+            extraSettings: new Dictionary<string, string?> { ["Cluster:ClusterId"] = "duplicate-vehicles-second" });
+        var one = first.Services.GetRequiredService<IGrainFactory>().GetGrain<IVehicleGrain>(TestVins.Next());
+        var other = second.Services.GetRequiredService<IGrainFactory>().GetGrain<IVehicleGrain>(one.GetPrimaryKeyString());
+        var imported = await one.ImportAsync(new VehicleImport(
+            new RegisterVehicle(one.GetPrimaryKeyString(), "S7", "B1", new DateOnly(2026, 1, 1), Powertrain.Ice, 100_000m),
+            new DeliverVehicle("Owner", "1", "D", new DateOnly(2026, 2, 1), new DateOnly(2026, 2, 1), 5),
+            null,
+            []), null);
+        Assert.True(imported.Succeeded, imported.Refusal?.Detail);
+        var start = (await other.GetAsync()).Value!.Revision; // the second cluster's activation wakes now
+        var readAt = new DateTimeOffset(2026, 3, 1, 9, 0, 0, TimeSpan.Zero);
+
+        var firstReading = await one.RecordOdometerAsync(new RecordOdometer(1_000, readAt), "reading-1");
+        Assert.True(firstReading.Succeeded, firstReading.Refusal?.Detail);
+
+        // Behind by that reading, the other activation's write loses the version check and runs again on the stored
+        // state: the later reading is applied on top of the first, not refused with 503.
+        var secondReading = await other.RecordOdometerAsync(new RecordOdometer(2_000, readAt.AddDays(1)), "reading-2");
+        Assert.True(secondReading.Succeeded, secondReading.Refusal?.Detail);
+        Assert.Equal((2_000, start + 2), (secondReading.Value!.OdometerKm, secondReading.Value.Revision));
+
+        // A reading run again decides on the stored state too: one below the stored reading is refused as it should be.
+        var backwards = await one.RecordOdometerAsync(new RecordOdometer(1_500, readAt.AddDays(2)), "reading-3");
+        Assert.Equal(OutcomeStatus.Conflict, backwards.Status);
+
+        // And a replay of the first key, asked of either activation, is the first answer: applied once.
+        Assert.Equal(1_000, (await other.RecordOdometerAsync(new RecordOdometer(1_000, readAt), "reading-1")).Value!.OdometerKm);
+    }
+
     private static OpenWorkOrder Maintenance(string vin) =>
         new(vin, 100, VisitKind.Maintenance, null, VehicleSystem.Other, null, null, WorkGrade.Minor);
 }
