@@ -24,7 +24,7 @@ public sealed partial class BuybackCaseGrain(
     [PersistentState("buybackCase", GrainStorage.Name)] IPersistentState<BuybackGrainState> state,
     IOptions<VehicleOptions> vehicleOptions,
     [FromKeyedServices(BusinessClock.Key)] TimeProvider time,
-    ILogger<BuybackCaseGrain> logger) : Grain, IBuybackCaseGrain, IRemindable, IOutboxOwner
+    ILogger<BuybackCaseGrain> logger) : Grain, IBuybackCaseGrain, IRemindable, IOutboxOwner, IIncomingGrainCallFilter
 {
     private const string ReminderName = "art28";
 
@@ -77,6 +77,8 @@ public sealed partial class BuybackCaseGrain(
     }
 
     public Task FlushOutboxAsync() => Durable.DeliverAsync();
+
+    Task IIncomingGrainCallFilter.Invoke(IIncomingGrainCallContext context) => Durable.InvokeCatchingUpAsync(context);
 
     public async Task<Outcome<BuybackCaseView>> OpenAsync(OpenBuybackCase request, string actor)
     {

@@ -40,7 +40,7 @@ public sealed class ClaimGrain(
     [PersistentState("claim", GrainStorage.Name)] IPersistentState<ClaimGrainState> state,
     IOptions<VehicleOptions> vehicleOptions,
     [FromKeyedServices(BusinessClock.Key)] TimeProvider time,
-    ILogger<ClaimGrain> logger) : Grain, IClaimGrain, IOutboxOwner
+    ILogger<ClaimGrain> logger) : Grain, IClaimGrain, IOutboxOwner, IIncomingGrainCallFilter
 {
     private DurableState<ClaimGrainState>? _durable;
 
@@ -59,6 +59,8 @@ public sealed class ClaimGrain(
     }
 
     public Task FlushOutboxAsync() => Durable.DeliverAsync();
+
+    Task IIncomingGrainCallFilter.Invoke(IIncomingGrainCallContext context) => Durable.InvokeCatchingUpAsync(context);
 
     public async Task<Outcome<ClaimView>> FileAsync(ClaimFiling filing)
     {

@@ -33,7 +33,7 @@ public sealed partial class ComplaintGrain(
     [FromKeyedServices(BusinessClock.Key)] TimeProvider time,
     IGrainRowReader rows,
     IHomeRegions homes,
-    ILogger<ComplaintGrain> logger) : Grain, IComplaintGrain, IRemindable, IOutboxOwner
+    ILogger<ComplaintGrain> logger) : Grain, IComplaintGrain, IRemindable, IOutboxOwner, IIncomingGrainCallFilter
 {
     private const string ReminderName = "sla";
     private const int StationCandidates = 20;
@@ -50,6 +50,8 @@ public sealed partial class ComplaintGrain(
     private DurableState<ComplaintGrainState> Durable => _durable ??= new(state, this, GrainFactory, logger, "Complaint");
 
     public Task FlushOutboxAsync() => Durable.DeliverAsync();
+
+    Task IIncomingGrainCallFilter.Invoke(IIncomingGrainCallContext context) => Durable.InvokeCatchingUpAsync(context);
 
     private DateTimeOffset Now => time.GetUtcNow();
 

@@ -25,7 +25,7 @@ public sealed partial class PartsDepotGrain(
     [Microsoft.Extensions.DependencyInjection.FromKeyedServices(BusinessClock.Key)] TimeProvider time,
     IGrainRowReader rows,
     IHomeRegions homes,
-    ILogger<PartsDepotGrain> logger) : Grain, IPartsDepotGrain, IOutboxOwner
+    ILogger<PartsDepotGrain> logger) : Grain, IPartsDepotGrain, IOutboxOwner, IIncomingGrainCallFilter
 {
     private readonly PartsOptions _options = options.Value;
 
@@ -50,6 +50,8 @@ public sealed partial class PartsDepotGrain(
     }
 
     public Task FlushOutboxAsync() => Durable.DeliverAsync();
+
+    Task IIncomingGrainCallFilter.Invoke(IIncomingGrainCallContext context) => Durable.InvokeCatchingUpAsync(context);
 
     public async Task<Outcome<DepotView>> RegisterAsync(DepotRegistration registration, string? idempotencyKey)
     {

@@ -21,7 +21,7 @@ public sealed partial class ShipmentGrain(
     IOptions<PartsOptions> options,
     [FromKeyedServices(BusinessClock.Key)] TimeProvider time,
     IGrainRowReader rows,
-    ILogger<ShipmentGrain> logger) : Grain, IShipmentGrain, IOutboxOwner
+    ILogger<ShipmentGrain> logger) : Grain, IShipmentGrain, IOutboxOwner, IIncomingGrainCallFilter
 {
     private DurableState<ShipmentState>? _durable;
     private IdempotencyKeys<RememberedInspection>? _keys;
@@ -40,6 +40,8 @@ public sealed partial class ShipmentGrain(
     }
 
     public Task FlushOutboxAsync() => Durable.DeliverAsync();
+
+    Task IIncomingGrainCallFilter.Invoke(IIncomingGrainCallContext context) => Durable.InvokeCatchingUpAsync(context);
 
     public async Task<Outcome<ShipmentView>> IssueAsync(ShipmentNotice notice)
     {

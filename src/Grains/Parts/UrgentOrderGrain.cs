@@ -27,7 +27,7 @@ public sealed partial class UrgentOrderGrain(
     IOptions<PartsOptions> options,
     IOptions<VehicleOptions> calendar,
     [FromKeyedServices(BusinessClock.Key)] TimeProvider time,
-    ILogger<UrgentOrderGrain> logger) : Grain, IUrgentOrderGrain, IOutboxOwner
+    ILogger<UrgentOrderGrain> logger) : Grain, IUrgentOrderGrain, IOutboxOwner, IIncomingGrainCallFilter
 {
     private DurableState<UrgentOrderState>? _durable;
 
@@ -42,6 +42,8 @@ public sealed partial class UrgentOrderGrain(
     }
 
     public Task FlushOutboxAsync() => Durable.DeliverAsync();
+
+    Task IIncomingGrainCallFilter.Invoke(IIncomingGrainCallContext context) => Durable.InvokeCatchingUpAsync(context);
 
     public async Task<Outcome<UrgentOrderView>> PlaceAsync(PlaceUrgentOrder command, string? idempotencyKey)
     {

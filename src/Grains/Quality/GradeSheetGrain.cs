@@ -50,7 +50,7 @@ public sealed partial class GradeSheetGrain(
     IOptions<GradePolicy> policy,
     IOptions<VehicleOptions> vehicleOptions,
     [FromKeyedServices(BusinessClock.Key)] TimeProvider time,
-    ILogger<GradeSheetGrain> logger) : Grain, IGradeSheetGrain, IOutboxOwner
+    ILogger<GradeSheetGrain> logger) : Grain, IGradeSheetGrain, IOutboxOwner, IIncomingGrainCallFilter
 {
     private DurableState<GradeSheetState>? _durable;
 
@@ -65,6 +65,8 @@ public sealed partial class GradeSheetGrain(
     }
 
     public Task FlushOutboxAsync() => Durable.DeliverAsync();
+
+    Task IIncomingGrainCallFilter.Invoke(IIncomingGrainCallContext context) => Durable.InvokeCatchingUpAsync(context);
 
     public Task<FrozenGradeSheet?> GetFrozenAsync() => Task.FromResult(state.State.Sheet);
 

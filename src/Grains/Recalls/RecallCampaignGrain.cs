@@ -25,7 +25,7 @@ public sealed partial class RecallCampaignGrain(
     [FromKeyedServices(BusinessClock.Key)] TimeProvider time,
     IGrainRowReader rows,
     Microsoft.Extensions.Options.IOptions<RecallOptions> options,
-    ILogger<RecallCampaignGrain> logger) : Grain, IRecallCampaignGrain, IRemindable, IOutboxOwner
+    ILogger<RecallCampaignGrain> logger) : Grain, IRecallCampaignGrain, IRemindable, IOutboxOwner, IIncomingGrainCallFilter
 {
     private const string StateName = "recall";
 
@@ -37,6 +37,8 @@ public sealed partial class RecallCampaignGrain(
     private DurableState<RecallState> Durable => _durable ??= new(state, this, GrainFactory, logger, "Recall campaign");
 
     public Task FlushOutboxAsync() => Durable.DeliverAsync();
+
+    Task IIncomingGrainCallFilter.Invoke(IIncomingGrainCallContext context) => Durable.InvokeCatchingUpAsync(context);
 
     private const string ResolveReminder = "listed-regions";
 

@@ -64,8 +64,6 @@ public sealed partial class ServiceStationGrain(
 
     public Task FlushOutboxAsync() => Durable.DeliverAsync();
 
-    // A command whose write lost to another activation's runs again on the stored state (a rolling upgrade can
-    // briefly leave two activations of a station on two silos).
     Task IIncomingGrainCallFilter.Invoke(IIncomingGrainCallContext context) => Durable.InvokeCatchingUpAsync(context);
 
     public Task<string?> GetProvinceAsync() => Task.FromResult(state.State.Registry?.Province);

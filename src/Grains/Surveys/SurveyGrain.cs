@@ -48,7 +48,7 @@ public sealed class SurveyGrain(
     [PersistentState("survey", GrainStorage.Name)] IPersistentState<SurveyGrainState> state,
     [FromKeyedServices(BusinessClock.Key)] TimeProvider time,
     IOptions<VehicleOptions> vehicleOptions,
-    ILogger<SurveyGrain> logger) : Grain, ISurveyGrain, IOutboxOwner
+    ILogger<SurveyGrain> logger) : Grain, ISurveyGrain, IOutboxOwner, IIncomingGrainCallFilter
 {
     public const int MaxCommentLength = 2000;
 
@@ -65,6 +65,8 @@ public sealed class SurveyGrain(
     }
 
     public Task FlushOutboxAsync() => Durable.DeliverAsync();
+
+    Task IIncomingGrainCallFilter.Invoke(IIncomingGrainCallContext context) => Durable.InvokeCatchingUpAsync(context);
 
     public async Task<SurveyView> OpenAsync(SurveyDue due)
     {

@@ -1,5 +1,6 @@
 using AfterSales.Integration.Tests.Infrastructure;
 using AfterSales.Interfaces.Common;
+using AfterSales.Interfaces.Parts;
 using AfterSales.Interfaces.Stations;
 using AfterSales.Interfaces.Vehicles;
 using Microsoft.Extensions.DependencyInjection;
@@ -11,8 +12,10 @@ namespace AfterSales.Integration.Tests.Reliability;
 /// Issue 19, item 5: while a silo leaves, Orleans' directory can briefly hold two activations of one grain on two
 /// silos (a rolling run once answered "Station S-CHAOS-01 has no work order S-CHAOS-01-6" for an order opened a moment
 /// before, then 503 for the next open). Reproduced exactly with two clusters over one database: each has its own
-/// directory, so each activates the same station, and each activation's state is what it read when it woke. The
-/// version check already kept every write safe; these tests hold the answers to the stored state too.
+/// directory, so each activates the same grain, and each activation's state is what it read when it woke. The
+/// version check already kept every write safe; these tests hold the answers to the stored state too: the station's
+/// and the depot's through their call filters, the vehicle's through its command pipeline (no filter on the grain
+/// every warranty read goes through).
 /// </summary>
 [Trait("Category", "Slow")] // left out of ./test.sh --fast: starts two production-configured silos
 public sealed class DuplicateActivationTests
@@ -108,6 +111,28 @@ public sealed class DuplicateActivationTests
 
         // And a replay of the first key, asked of either activation, is the first answer: applied once.
         Assert.Equal(1_000, (await other.RecordOdometerAsync(new RecordOdometer(1_000, readAt), "reading-1")).Value!.OdometerKm);
+    }
+
+    [Fact]
+    public async Task ADepotActivationBehindTheStoredState_CountsAReceiptOnTopOfTheOthers()
+    {
+        var connectionString = await TestDatabase.CreateAsync("duplicate-depots");
+        await using var first = await SiloHost.StartAsync(connectionString, "duplicate-depots");
+        await using var second = await SiloHost.StartAsync(connectionString, "duplicate-depots",
+            extraSettings: new Dictionary<string, string?> { ["Cluster:ClusterId"] = "duplicate-depots-second" });
+        var one = first.Services.GetRequiredService<IGrainFactory>().GetGrain<IPartsDepotGrain>("D-TWICE-01");
+        var other = second.Services.GetRequiredService<IGrainFactory>().GetGrain<IPartsDepotGrain>("D-TWICE-01");
+        Assert.True((await one.RegisterAsync(new DepotRegistration("Twice", "Zhejiang", 30.2, 120.1), null)).Succeeded);
+        Assert.True((await other.GetAsync()).Succeeded); // the second cluster's activation wakes now
+
+        var firstReceipt = await one.ReceiveAsync([new PartQuantity("BRK-PAD-F", 5)], "receipt-1");
+        Assert.True(firstReceipt.Succeeded, firstReceipt.Refusal?.Detail);
+
+        // The depot's own call filter runs the receipt again on the stored state: 5 + 7, not 7 and not a 503.
+        var secondReceipt = await other.ReceiveAsync([new PartQuantity("BRK-PAD-F", 7)], "receipt-2");
+        Assert.True(secondReceipt.Succeeded, secondReceipt.Refusal?.Detail);
+        Assert.Equal(12, Assert.Single(secondReceipt.Value!).OnHand);
+        Assert.Equal(12, (await other.GetStockAsync("BRK-PAD-F")).Value!.OnHand);
     }
 
     private static OpenWorkOrder Maintenance(string vin) =>
