@@ -148,6 +148,9 @@ public sealed partial class DurableState<TState> where TState : class, IOutboxSt
     {
         // Counted, not flagged: a read interleaved with the command must not hide the command's own conflict.
         var conflicts = _versionConflicts;
+        // The second attempt sees the call's context as the first did: what the first took out of it (an If-Match,
+        // say) was taken in the command's own async frame. So a stale If-Match is checked again, against the stored
+        // state, and is a 412 there (DuplicateActivationTests).
         try
         {
             return await command();

@@ -435,7 +435,7 @@ public sealed partial class VehicleGrain : Grain, IVehicleGrain, IOutboxOwner
         Func<VehicleState, IEnumerable<OutboxMessage>>? owes = null, bool indexes = false, bool remembersView = true)
     {
         var fingerprint = RequestFingerprint.Of(operation, command);
-        // Taken once: a command run again after another activation's write records the read once too.
+        // Taken before the first attempt, so a command run again after another activation's write records it too.
         var read = AddressedCallContext.Take(PersonalDataReads.RecordWithWriteKey, GrainContext.GrainId) is { } handedOver
             ? PersonalDataReads.Parse(handedOver, PersonalDataSubject.Vehicle, Vin)
             : null;

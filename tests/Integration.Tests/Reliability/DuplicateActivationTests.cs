@@ -5,6 +5,7 @@ using AfterSales.Interfaces.Stations;
 using AfterSales.Interfaces.Vehicles;
 using Microsoft.Extensions.DependencyInjection;
 using Orleans;
+using Orleans.Runtime;
 
 namespace AfterSales.Integration.Tests.Reliability;
 
@@ -111,6 +112,35 @@ public sealed class DuplicateActivationTests
 
         // And a replay of the first key, asked of either activation, is the first answer: applied once.
         Assert.Equal(1_000, (await other.RecordOdometerAsync(new RecordOdometer(1_000, readAt), "reading-1")).Value!.OdometerKm);
+    }
+
+    [Fact]
+    public async Task AWriteRunAgainOnTheStoredState_ChecksItsIfMatchAgain()
+    {
+        var connectionString = await TestDatabase.CreateAsync("duplicate-if-match");
+        await using var first = await SiloHost.StartAsync(connectionString, "duplicate-if-match");
+        await using var second = await SiloHost.StartAsync(connectionString, "duplicate-if-match",
+            extraSettings: new Dictionary<string, string?> { ["Cluster:ClusterId"] = "duplicate-if-match-second" });
+        var one = first.Services.GetRequiredService<IGrainFactory>().GetGrain<IVehicleGrain>(TestVins.Next());
+        var other = second.Services.GetRequiredService<IGrainFactory>().GetGrain<IVehicleGrain>(one.GetPrimaryKeyString());
+        Assert.True((await one.ImportAsync(new VehicleImport(
+            new RegisterVehicle(one.GetPrimaryKeyString(), "S7", "B1", new DateOnly(2026, 1, 1), Powertrain.Ice, 100_000m),
+            new DeliverVehicle("Owner", "1", "D", new DateOnly(2026, 2, 1), new DateOnly(2026, 2, 1), 5),
+            null,
+            []), null)).Succeeded);
+        var seen = (await other.GetAsync()).Value!.Revision; // what a caller of the second cluster read
+        var readAt = new DateTimeOffset(2026, 3, 1, 9, 0, 0, TimeSpan.Zero);
+        Assert.True((await one.RecordOdometerAsync(new RecordOdometer(1_000, readAt), "reading-1")).Succeeded);
+
+        // Its If-Match names the version it read, which the behind activation still holds: the first attempt passes
+        // the check and loses the write; run again on the stored state, the same If-Match no longer matches.
+        AddressedCallContext.Set(EntityVersions.IfMatchKey, other.GetGrainId(), EntityVersions.ETag(seen));
+        var reading = await other.RecordOdometerAsync(new RecordOdometer(2_000, readAt.AddDays(1)), "reading-2");
+        RequestContext.Clear();
+
+        Assert.Equal(OutcomeStatus.PreconditionFailed, reading.Status);
+        var stored = (await first.Services.GetRequiredService<IGrainFactory>().GetGrain<IVehicleGrain>(one.GetPrimaryKeyString()).GetAsync()).Value!;
+        Assert.Equal((1_000, seen + 1), (stored.OdometerKm, stored.Revision));
     }
 
     [Fact]
