@@ -24,12 +24,8 @@ public sealed class DuplicateActivationTests
     [Fact]
     public async Task AStationActivationBehindTheStoredState_CatchesUp_InsteadOfDenyingAnOrderOrFailingAWrite()
     {
-        var connectionString = await TestDatabase.CreateAsync("duplicates");
-        await using var first = await SiloHost.StartAsync(connectionString, "duplicates");
-        await using var second = await SiloHost.StartAsync(connectionString, "duplicates",
-            extraSettings: new Dictionary<string, string?> { ["Cluster:ClusterId"] = "duplicates-second" });
-        var one = first.Services.GetRequiredService<IGrainFactory>();
-        var other = second.Services.GetRequiredService<IGrainFactory>();
+        await using var clusters = await TwoClusters.StartAsync("duplicates");
+        var (one, other) = (clusters.One, clusters.Other);
 
         const string code = "S-TWICE-01";
         var registered = await one.GetGrain<IServiceStationGrain>(code).RegisterAsync(
@@ -38,12 +34,7 @@ public sealed class DuplicateActivationTests
         var vins = new[] { TestVins.Next(), TestVins.Next() };
         foreach (var vin in vins)
         {
-            var imported = await one.GetGrain<IVehicleGrain>(vin).ImportAsync(new VehicleImport(
-                new RegisterVehicle(vin, "S7", "B1", new DateOnly(2026, 1, 1), Powertrain.Ice, 100_000m),
-                new DeliverVehicle("Owner", "1", "D", new DateOnly(2026, 2, 1), new DateOnly(2026, 2, 1), 5),
-                null,
-                []), null);
-            Assert.True(imported.Succeeded, imported.Refusal?.Detail);
+            await DeliveredAsync(one.GetGrain<IVehicleGrain>(vin));
         }
 
         // The second cluster's activation wakes now, before the order exists.
@@ -82,18 +73,10 @@ public sealed class DuplicateActivationTests
     [Fact]
     public async Task AVehicleActivationBehindTheStoredState_RunsAWriteAgainOnIt_InsteadOfFailingIt()
     {
-        var connectionString = await TestDatabase.CreateAsync("duplicate-vehicles");
-        await using var first = await SiloHost.StartAsync(connectionString, "duplicate-vehicles");
-        await using var second = await SiloHost.StartAsync(connectionString, "duplicate-vehicles",
-            extraSettings: new Dictionary<string, string?> { ["Cluster:ClusterId"] = "duplicate-vehicles-second" });
-        var one = first.Services.GetRequiredService<IGrainFactory>().GetGrain<IVehicleGrain>(TestVins.Next());
-        var other = second.Services.GetRequiredService<IGrainFactory>().GetGrain<IVehicleGrain>(one.GetPrimaryKeyString());
-        var imported = await one.ImportAsync(new VehicleImport(
-            new RegisterVehicle(one.GetPrimaryKeyString(), "S7", "B1", new DateOnly(2026, 1, 1), Powertrain.Ice, 100_000m),
-            new DeliverVehicle("Owner", "1", "D", new DateOnly(2026, 2, 1), new DateOnly(2026, 2, 1), 5),
-            null,
-            []), null);
-        Assert.True(imported.Succeeded, imported.Refusal?.Detail);
+        await using var clusters = await TwoClusters.StartAsync("duplicate-vehicles");
+        var one = clusters.One.GetGrain<IVehicleGrain>(TestVins.Next());
+        var other = clusters.Other.GetGrain<IVehicleGrain>(one.GetPrimaryKeyString());
+        await DeliveredAsync(one);
         var start = (await other.GetAsync()).Value!.Revision; // the second cluster's activation wakes now
         var readAt = new DateTimeOffset(2026, 3, 1, 9, 0, 0, TimeSpan.Zero);
 
@@ -117,17 +100,10 @@ public sealed class DuplicateActivationTests
     [Fact]
     public async Task AWriteRunAgainOnTheStoredState_ChecksItsIfMatchAgain()
     {
-        var connectionString = await TestDatabase.CreateAsync("duplicate-if-match");
-        await using var first = await SiloHost.StartAsync(connectionString, "duplicate-if-match");
-        await using var second = await SiloHost.StartAsync(connectionString, "duplicate-if-match",
-            extraSettings: new Dictionary<string, string?> { ["Cluster:ClusterId"] = "duplicate-if-match-second" });
-        var one = first.Services.GetRequiredService<IGrainFactory>().GetGrain<IVehicleGrain>(TestVins.Next());
-        var other = second.Services.GetRequiredService<IGrainFactory>().GetGrain<IVehicleGrain>(one.GetPrimaryKeyString());
-        Assert.True((await one.ImportAsync(new VehicleImport(
-            new RegisterVehicle(one.GetPrimaryKeyString(), "S7", "B1", new DateOnly(2026, 1, 1), Powertrain.Ice, 100_000m),
-            new DeliverVehicle("Owner", "1", "D", new DateOnly(2026, 2, 1), new DateOnly(2026, 2, 1), 5),
-            null,
-            []), null)).Succeeded);
+        await using var clusters = await TwoClusters.StartAsync("duplicate-if-match");
+        var one = clusters.One.GetGrain<IVehicleGrain>(TestVins.Next());
+        var other = clusters.Other.GetGrain<IVehicleGrain>(one.GetPrimaryKeyString());
+        await DeliveredAsync(one);
         var seen = (await other.GetAsync()).Value!.Revision; // what a caller of the second cluster read
         var readAt = new DateTimeOffset(2026, 3, 1, 9, 0, 0, TimeSpan.Zero);
         Assert.True((await one.RecordOdometerAsync(new RecordOdometer(1_000, readAt), "reading-1")).Succeeded);
@@ -139,19 +115,16 @@ public sealed class DuplicateActivationTests
         RequestContext.Clear();
 
         Assert.Equal(OutcomeStatus.PreconditionFailed, reading.Status);
-        var stored = (await first.Services.GetRequiredService<IGrainFactory>().GetGrain<IVehicleGrain>(one.GetPrimaryKeyString()).GetAsync()).Value!;
+        var stored = (await clusters.One.GetGrain<IVehicleGrain>(one.GetPrimaryKeyString()).GetAsync()).Value!;
         Assert.Equal((1_000, seen + 1), (stored.OdometerKm, stored.Revision));
     }
 
     [Fact]
     public async Task ADepotActivationBehindTheStoredState_CountsAReceiptOnTopOfTheOthers()
     {
-        var connectionString = await TestDatabase.CreateAsync("duplicate-depots");
-        await using var first = await SiloHost.StartAsync(connectionString, "duplicate-depots");
-        await using var second = await SiloHost.StartAsync(connectionString, "duplicate-depots",
-            extraSettings: new Dictionary<string, string?> { ["Cluster:ClusterId"] = "duplicate-depots-second" });
-        var one = first.Services.GetRequiredService<IGrainFactory>().GetGrain<IPartsDepotGrain>("D-TWICE-01");
-        var other = second.Services.GetRequiredService<IGrainFactory>().GetGrain<IPartsDepotGrain>("D-TWICE-01");
+        await using var clusters = await TwoClusters.StartAsync("duplicate-depots");
+        var one = clusters.One.GetGrain<IPartsDepotGrain>("D-TWICE-01");
+        var other = clusters.Other.GetGrain<IPartsDepotGrain>("D-TWICE-01");
         Assert.True((await one.RegisterAsync(new DepotRegistration("Twice", "Zhejiang", 30.2, 120.1), null)).Succeeded);
         Assert.True((await other.GetAsync()).Succeeded); // the second cluster's activation wakes now
 
@@ -163,6 +136,44 @@ public sealed class DuplicateActivationTests
         Assert.True(secondReceipt.Succeeded, secondReceipt.Refusal?.Detail);
         Assert.Equal(12, Assert.Single(secondReceipt.Value!).OnHand);
         Assert.Equal(12, (await other.GetStockAsync("BRK-PAD-F")).Value!.OnHand);
+    }
+
+    /// <summary>A vehicle registered and delivered 5 km ago (through the first cluster's activation).</summary>
+    private static async Task DeliveredAsync(IVehicleGrain vehicle)
+    {
+        var vin = vehicle.GetPrimaryKeyString();
+        var imported = await vehicle.ImportAsync(new VehicleImport(
+            new RegisterVehicle(vin, "S7", "B1", new DateOnly(2026, 1, 1), Powertrain.Ice, 100_000m),
+            new DeliverVehicle("Owner", "1", "D", new DateOnly(2026, 2, 1), new DateOnly(2026, 2, 1), 5),
+            null,
+            []), null);
+        Assert.True(imported.Succeeded, imported.Refusal?.Detail);
+    }
+
+    /// <summary>
+    /// Two clusters over one new database: one service id, so the same stored grains, and a directory each, so each
+    /// activates a grain of its own.
+    /// </summary>
+    private sealed class TwoClusters(SiloHost first, SiloHost second) : IAsyncDisposable
+    {
+        public IGrainFactory One => first.Services.GetRequiredService<IGrainFactory>();
+
+        public IGrainFactory Other => second.Services.GetRequiredService<IGrainFactory>();
+
+        public static async Task<TwoClusters> StartAsync(string name)
+        {
+            var connectionString = await TestDatabase.CreateAsync(name);
+            var first = await SiloHost.StartAsync(connectionString, name);
+            var second = await SiloHost.StartAsync(connectionString, name,
+                extraSettings: new Dictionary<string, string?> { ["Cluster:ClusterId"] = name + "-second" });
+            return new TwoClusters(first, second);
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            await second.DisposeAsync();
+            await first.DisposeAsync();
+        }
     }
 
     private static OpenWorkOrder Maintenance(string vin) =>
