@@ -74,48 +74,36 @@ public sealed class DuplicateActivationTests
     public async Task AVehicleActivationBehindTheStoredState_RunsAWriteAgainOnIt_InsteadOfFailingIt()
     {
         await using var clusters = await TwoClusters.StartAsync("duplicate-vehicles");
-        var one = clusters.One.GetGrain<IVehicleGrain>(TestVins.Next());
-        var other = clusters.Other.GetGrain<IVehicleGrain>(one.GetPrimaryKeyString());
-        await DeliveredAsync(one);
-        var start = (await other.GetAsync()).Value!.Revision; // the second cluster's activation wakes now
-        var readAt = new DateTimeOffset(2026, 3, 1, 9, 0, 0, TimeSpan.Zero);
-
-        var firstReading = await one.RecordOdometerAsync(new RecordOdometer(1_000, readAt), "reading-1");
-        Assert.True(firstReading.Succeeded, firstReading.Refusal?.Detail);
+        var (one, other, start) = await VehicleOneWriteBehindAsync(clusters);
 
         // Behind by that reading, the other activation's write loses the version check and runs again on the stored
         // state: the later reading is applied on top of the first, not refused with 503.
-        var secondReading = await other.RecordOdometerAsync(new RecordOdometer(2_000, readAt.AddDays(1)), "reading-2");
+        var secondReading = await other.RecordOdometerAsync(new RecordOdometer(2_000, FirstReadingAt.AddDays(1)), "reading-2");
         Assert.True(secondReading.Succeeded, secondReading.Refusal?.Detail);
         Assert.Equal((2_000, start + 2), (secondReading.Value!.OdometerKm, secondReading.Value.Revision));
 
         // A reading run again decides on the stored state too: one below the stored reading is refused as it should be.
-        var backwards = await one.RecordOdometerAsync(new RecordOdometer(1_500, readAt.AddDays(2)), "reading-3");
+        var backwards = await one.RecordOdometerAsync(new RecordOdometer(1_500, FirstReadingAt.AddDays(2)), "reading-3");
         Assert.Equal(OutcomeStatus.Conflict, backwards.Status);
 
         // And a replay of the first key, asked of either activation, is the first answer: applied once.
-        Assert.Equal(1_000, (await other.RecordOdometerAsync(new RecordOdometer(1_000, readAt), "reading-1")).Value!.OdometerKm);
+        Assert.Equal(1_000, (await other.RecordOdometerAsync(new RecordOdometer(1_000, FirstReadingAt), "reading-1")).Value!.OdometerKm);
     }
 
     [Fact]
     public async Task AWriteRunAgainOnTheStoredState_ChecksItsIfMatchAgain()
     {
         await using var clusters = await TwoClusters.StartAsync("duplicate-if-match");
-        var one = clusters.One.GetGrain<IVehicleGrain>(TestVins.Next());
-        var other = clusters.Other.GetGrain<IVehicleGrain>(one.GetPrimaryKeyString());
-        await DeliveredAsync(one);
-        var seen = (await other.GetAsync()).Value!.Revision; // what a caller of the second cluster read
-        var readAt = new DateTimeOffset(2026, 3, 1, 9, 0, 0, TimeSpan.Zero);
-        Assert.True((await one.RecordOdometerAsync(new RecordOdometer(1_000, readAt), "reading-1")).Succeeded);
+        var (one, other, seen) = await VehicleOneWriteBehindAsync(clusters); // seen: what a caller of the second cluster read
 
         // Its If-Match names the version it read, which the behind activation still holds: the first attempt passes
         // the check and loses the write; run again on the stored state, the same If-Match no longer matches.
         AddressedCallContext.Set(EntityVersions.IfMatchKey, other.GetGrainId(), EntityVersions.ETag(seen));
-        var reading = await other.RecordOdometerAsync(new RecordOdometer(2_000, readAt.AddDays(1)), "reading-2");
+        var reading = await other.RecordOdometerAsync(new RecordOdometer(2_000, FirstReadingAt.AddDays(1)), "reading-2");
         RequestContext.Clear();
 
         Assert.Equal(OutcomeStatus.PreconditionFailed, reading.Status);
-        var stored = (await clusters.One.GetGrain<IVehicleGrain>(one.GetPrimaryKeyString()).GetAsync()).Value!;
+        var stored = (await one.GetAsync()).Value!;
         Assert.Equal((1_000, seen + 1), (stored.OdometerKm, stored.Revision));
     }
 
@@ -136,6 +124,24 @@ public sealed class DuplicateActivationTests
         Assert.True(secondReceipt.Succeeded, secondReceipt.Refusal?.Detail);
         Assert.Equal(12, Assert.Single(secondReceipt.Value!).OnHand);
         Assert.Equal(12, (await other.GetStockAsync("BRK-PAD-F")).Value!.OnHand);
+    }
+
+    private static readonly DateTimeOffset FirstReadingAt = new(2026, 3, 1, 9, 0, 0, TimeSpan.Zero);
+
+    /// <summary>
+    /// A vehicle delivered through the first cluster and woken in the second at revision Seen, then moved on by a
+    /// reading of 1,000 km (key "reading-1", at <see cref="FirstReadingAt"/>) through the first: the second cluster's
+    /// activation is one write behind the stored state.
+    /// </summary>
+    private static async Task<(IVehicleGrain One, IVehicleGrain Other, long Seen)> VehicleOneWriteBehindAsync(TwoClusters clusters)
+    {
+        var one = clusters.One.GetGrain<IVehicleGrain>(TestVins.Next());
+        var other = clusters.Other.GetGrain<IVehicleGrain>(one.GetPrimaryKeyString());
+        await DeliveredAsync(one);
+        var seen = (await other.GetAsync()).Value!.Revision;
+        var firstReading = await one.RecordOdometerAsync(new RecordOdometer(1_000, FirstReadingAt), "reading-1");
+        Assert.True(firstReading.Succeeded, firstReading.Refusal?.Detail);
+        return (one, other, seen);
     }
 
     /// <summary>A vehicle registered and delivered 5 km ago (through the first cluster's activation).</summary>
