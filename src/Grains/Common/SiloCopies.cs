@@ -121,6 +121,6 @@ public sealed partial class SiloSubscribers<TObserver>(IGrainFactory grains, Tim
     private async Task<HashSet<SiloAddress>> ActiveSilosAsync() =>
         [.. (await grains.Grain<IManagementGrain>(0).GetHosts(onlyActive: true)).Keys];
 
-    [LoggerMessage(EventId = 1950, Level = LogLevel.Warning, Message = "{What}: the copy of silo {Silo} could not be updated")]
+    [LoggerMessage(EventId = 1980, Level = LogLevel.Warning, Message = "{What}: the copy of silo {Silo} could not be updated")]
     private static partial void LogPushFailed(ILogger logger, Exception exception, string what, string silo);
 }

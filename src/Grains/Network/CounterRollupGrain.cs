@@ -140,7 +140,7 @@ public sealed partial class CounterRollupGrain(
         return builder.ToImmutable();
     }
 
-    [LoggerMessage(EventId = 1300, Level = LogLevel.Debug, Message = "Roll-up {Scope}: final report of {Source} was already counted")]
+    [LoggerMessage(EventId = 1330, Level = LogLevel.Debug, Message = "Roll-up {Scope}: final report of {Source} was already counted")]
     private static partial void LogRepeatedFinal(ILogger logger, string scope, string source);
 }
 

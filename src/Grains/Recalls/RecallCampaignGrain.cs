@@ -424,7 +424,7 @@ public sealed partial class RecallCampaignGrain(
     [LoggerMessage(EventId = 1507, Level = LogLevel.Warning, Message = "Recall campaign {CampaignId}: its settling reminder could not be updated; the next check tries again")]
     private static partial void LogSettleReminderFailed(ILogger logger, Exception exception, string campaignId);
 
-    [LoggerMessage(EventId = 1505, Level = LogLevel.Information, Message = "Recall campaign {CampaignId} closed by {ClosedBy}: {Reason}")]
+    [LoggerMessage(EventId = 1508, Level = LogLevel.Information, Message = "Recall campaign {CampaignId} closed by {ClosedBy}: {Reason}")]
     private static partial void LogClosed(ILogger logger, string campaignId, string closedBy, string reason);
 
     [LoggerMessage(EventId = 1500, Level = LogLevel.Warning, Message = "Recall campaign {CampaignId}: telling the listed vehicles' batches failed; trying again")]

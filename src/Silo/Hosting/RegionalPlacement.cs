@@ -251,6 +251,6 @@ public sealed partial class SiloRegionRecorder(
         }
     }
 
-    [LoggerMessage(EventId = 310, Level = LogLevel.Warning, Message = "Could not record this silo's region {Region} in the membership table: {Reason}.")]
+    [LoggerMessage(EventId = 312, Level = LogLevel.Warning, Message = "Could not record this silo's region {Region} in the membership table: {Reason}.")]
     private static partial void LogNotRecorded(ILogger logger, string region, string reason);
 }

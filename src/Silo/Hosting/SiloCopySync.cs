@@ -75,6 +75,6 @@ public sealed partial class SiloCopySync(
         }
     }
 
-    [LoggerMessage(EventId = 300, Level = LogLevel.Debug, Message = "{Copy}: could not sync with its registry; retrying")]
+    [LoggerMessage(EventId = 330, Level = LogLevel.Debug, Message = "{Copy}: could not sync with its registry; retrying")]
     private static partial void LogSyncFailed(ILogger logger, Exception exception, string copy);
 }
