@@ -46,12 +46,10 @@ public static partial class OrleansClientExtensions
                 options.Invariant = "Npgsql";
                 options.ConnectionString = settings.ConnectionString;
             });
-            if (!string.IsNullOrWhiteSpace(settings.Region))
-            {
-                // In place of the ADO.NET list (registered above): this region's gateways while any is up.
-                client.Services.AddSingleton<IGatewayListProvider>(services => new RegionalGatewayListProvider(
-                    services.GetRequiredService<NpgsqlDataSource>(), settings));
-            }
+            // In place of the ADO.NET list (registered above): the same active gateways, this region's while any is up,
+            // and a leaving silo's notice remembered long enough (RegionalGatewayListProvider.MaxStaleness).
+            client.Services.AddSingleton<IGatewayListProvider>(services => new RegionalGatewayListProvider(
+                services.GetRequiredService<NpgsqlDataSource>(), settings));
 
             client.Configure<GatewayOptions>(options => options.GatewayListRefreshPeriod = settings.GatewayListRefreshPeriod);
             client.Configure<ClientMessagingOptions>(options => options.ResponseTimeout = settings.ResponseTimeout);

@@ -29,6 +29,12 @@ public static class SiloHostingExtensions
     /// <summary>How long a silo shutting down keeps forwarding calls for the grains it no longer has (see <see cref="UseAfterSalesClustering"/>).</summary>
     public static readonly TimeSpan ShutdownForwardingPause = TimeSpan.FromSeconds(2);
 
+    /// <summary>
+    /// How long a silo shutting down waits, after telling its clients to stop sending through its gateway, before it
+    /// leaves the membership table's active list (see <see cref="UseAfterSalesClustering"/>).
+    /// </summary>
+    public static readonly TimeSpan ClientNotificationPause = TimeSpan.FromSeconds(1);
+
     /// <summary>The ADO.NET provider behind <see cref="StorageName"/>; grains use it through <see cref="DatabaseFailureTranslatingStorage"/>.</summary>
     private const string AdoNetStorageName = StorageName + "-adonet";
 
@@ -156,6 +162,13 @@ public static class SiloHostingExtensions
             // pause it stopped at once: such calls were turned away with nobody left to carry the rejection back, and
             // their callers waited out their timeout (5 s in the API), seen in a rolling upgrade.
             options.WaitForMessageToBeQueuedForOutboundTime = ShutdownForwardingPause;
+            // A grain here answers a client through the client's connection to this silo's gateway, whichever gateway
+            // the call came in by. A client keeps that connection to a gateway it was told to stop using, but takes
+            // one that has left the active list without such word for dead and closes it, and the answers still to
+            // come are lost: callers waited out their 5 s (a rolling run under CPU contention: the connection closed
+            // 90 ms after the SIGTERM, docs/reliability.md). So the word gets a second to arrive before this silo
+            // leaves the list; Orleans' default does not wait. The API host remembers it (RegionalGatewayListProvider).
+            options.ClientGatewayShutdownNotificationTimeout = ClientNotificationPause;
         });
         silo.Configure<ClusterMembershipOptions>(options => ApplyFailureDetection(options, settings.FailureDetection));
         return silo;

@@ -42,6 +42,18 @@ public sealed class LogSignals : ILoggerProvider
         }
     }
 
+    /// <summary>Every event logged so far, as a copy.</summary>
+    public IReadOnlyList<LogEvent> Events
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return [.. _events];
+            }
+        }
+    }
+
     public ILogger CreateLogger(string categoryName) => new Logger(this, categoryName);
 
     public void Dispose()

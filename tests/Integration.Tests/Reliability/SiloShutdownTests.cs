@@ -212,13 +212,16 @@ public sealed class SiloShutdownTests(StepFaultFixture fixture) : IClassFixture<
     // ───────────────────────── the settings that keep a shutdown quiet ─────────────────────────
 
     [Fact]
-    public void EverySiloAndTheApiHost_RetryCallsTurnedAway_AndASiloForwardsForAWhileAfterItsGrainsAreGone()
+    public void EverySiloAndTheApiHost_RetryCallsTurnedAway_AndASiloGivesClientsAndCallersTimeBeforeItLeaves()
     {
         Assert.Contains(fixture.Silo.Services.GetServices<IOutgoingGrainCallFilter>(), f => f is RejectedCallRetry);
         Assert.Contains(fixture.Api.Services.GetServices<IOutgoingGrainCallFilter>(), f => f is RejectedCallRetry);
         Assert.Equal(SiloHostingExtensions.ShutdownForwardingPause,
             fixture.Silo.Services.GetRequiredService<IOptions<SiloMessagingOptions>>().Value.WaitForMessageToBeQueuedForOutboundTime);
         Assert.True(SiloHostingExtensions.ShutdownForwardingPause >= TimeSpan.FromSeconds(1));
+        Assert.Equal(SiloHostingExtensions.ClientNotificationPause,
+            fixture.Silo.Services.GetRequiredService<IOptions<SiloMessagingOptions>>().Value.ClientGatewayShutdownNotificationTimeout);
+        Assert.True(SiloHostingExtensions.ClientNotificationPause >= TimeSpan.FromSeconds(1));
         // The grace periods of deploy/k8s are checked against these (KubernetesManifestTests).
         Assert.Equal(SiloHostingExtensions.ShutdownTimeout, fixture.Silo.Services.GetRequiredService<IOptions<HostOptions>>().Value.ShutdownTimeout);
         Assert.Equal(OrleansClientExtensions.ShutdownTimeout, fixture.Api.Services.GetRequiredService<IOptions<HostOptions>>().Value.ShutdownTimeout);
