@@ -3,8 +3,9 @@ using Microsoft.Extensions.Logging;
 namespace AfterSales.Integration.Tests.Infrastructure;
 
 /// <summary>
-/// The silo's log events (warnings and above, as the test silos log), kept so that a test can await one — say, the
-/// breach a complaint's own timer records — instead of polling until its effect shows.
+/// A host's log events (warnings and above, as the test hosts log, unless a test adds a filter rule for this provider),
+/// kept so that a test can await one — say, the breach a complaint's own timer records — instead of polling until its
+/// effect shows.
 /// </summary>
 public sealed class LogSignals : ILoggerProvider
 {
